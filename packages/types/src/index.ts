@@ -1,1 +1,5 @@
-export const hello = 1;
+export * from './common.js';
+export * from './errors.js';
+export * from './auth.js';
+export * from './queues.js';
+export * from './registry.js';

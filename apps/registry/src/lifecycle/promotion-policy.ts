@@ -1,0 +1,47 @@
+import type { Direction, ShouldPromoteResponse } from '@modelyard/types';
+
+export interface PolicyInput {
+  metric: string;
+  direction: Direction;
+  minImprovement: number;
+}
+
+interface Side {
+  version: string;
+  metrics: Record<string, number>;
+}
+
+/**
+ * Should `candidate` replace `production`? Improvement is signed so that positive is better:
+ * (candidate − production) when higher is better, (production − candidate) when lower is.
+ * The candidate must improve by at least `minImprovement` (0: it must simply not be worse).
+ */
+export function decidePromotion(candidate: Side, production: Side | null, policy: PolicyInput): ShouldPromoteResponse {
+  const candidateValue = candidate.metrics[policy.metric] ?? null;
+  const productionValue = production?.metrics[policy.metric] ?? null;
+  const base = {
+    metric: policy.metric,
+    candidateVersion: candidate.version,
+    candidateValue,
+    productionVersion: production?.version ?? null,
+    productionValue,
+  };
+  if (candidateValue === null) {
+    return { ...base, promote: false, improvement: null, reason: `the candidate has no value for '${policy.metric}'` };
+  }
+  if (!production) return { ...base, promote: true, improvement: null, reason: 'there is no production version yet' };
+  if (productionValue === null) {
+    return { ...base, promote: true, improvement: null, reason: `the production version has no value for '${policy.metric}'` };
+  }
+  const improvement = policy.direction === 'higher' ? candidateValue - productionValue : productionValue - candidateValue;
+  const promote = improvement >= policy.minImprovement;
+  const comparison = `${policy.metric} ${candidateValue} vs ${productionValue} (${policy.direction} is better): improvement ${improvement}`;
+  return {
+    ...base,
+    promote,
+    improvement,
+    reason: promote
+      ? `${comparison} meets the required ${policy.minImprovement}`
+      : `${comparison} is below the required ${policy.minImprovement}`,
+  };
+}

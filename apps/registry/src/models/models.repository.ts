@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '@modelyard/db';
+import { AlreadyExists, Conflict, decodeCursor, NotFound, PrismaService } from '@modelyard/platform';
+import type { CreateModelBody, ListModelsQuery, UpdateModelBody } from '@modelyard/types';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { toModelResponse } from './models.mapper.js';
+import { lockModel, TX_OPTIONS } from './model-lock.js';
+
+@Injectable()
+export class ModelsRepository {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  async create(body: CreateModelBody, actor: string) {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const row = await tx.registeredModel.create({
+          data: { name: body.name, description: body.description ?? null, tags: body.tags ?? [], owner: body.owner ?? actor },
+        });
+        await this.audit.record(tx, { model: row.name, action: 'model.created', actor, subject: row.name, after: toModelResponse(row) });
+        return row;
+      }, TX_OPTIONS);
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('model', body.name);
+      throw err;
+    }
+  }
+
+  list(query: ListModelsQuery) {
+    const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
+    return this.prisma.registeredModel.findMany({
+      where: {
+        ...(query.prefix ? { name: { startsWith: query.prefix } } : {}),
+        ...(query.tag ? { tags: { has: query.tag } } : {}),
+      },
+      orderBy: { name: 'asc' },
+      take: query.limit + 1,
+      ...(cursor ? { cursor: { name: cursor }, skip: 1 } : {}),
+    });
+  }
+
+  async get(name: string) {
+    const row = await this.prisma.registeredModel.findUnique({ where: { name } });
+    if (!row) throw new NotFound('model', name);
+    return row;
+  }
+
+  update(name: string, body: UpdateModelBody, actor: string) {
+    return this.prisma.$transaction(async (tx) => {
+      const id = await lockModel(tx, name);
+      const before = await tx.registeredModel.findUniqueOrThrow({ where: { id } });
+      const row = await tx.registeredModel.update({
+        where: { id },
+        data: {
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.tags ? { tags: body.tags } : {}),
+          ...(body.owner ? { owner: body.owner } : {}),
+        },
+      });
+      await this.audit.record(tx, {
+        model: name,
+        action: 'model.updated',
+        actor,
+        subject: name,
+        before: toModelResponse(before),
+        after: toModelResponse(row),
+      });
+      return row;
+    }, TX_OPTIONS);
+  }
+
+  delete(name: string, actor: string) {
+    return this.prisma.$transaction(async (tx) => {
+      const id = await lockModel(tx, name);
+      const production = await tx.modelVersion.findFirst({ where: { modelId: id, stage: 'production' } });
+      if (production) {
+        throw new Conflict(`model '${name}' has version ${production.version} in production; archive or roll it back first`, {
+          productionVersion: production.version,
+        });
+      }
+      const row = await tx.registeredModel.delete({ where: { id } });
+      const versions = await tx.modelVersion.count({ where: { modelId: id } });
+      await this.audit.record(tx, {
+        model: name,
+        action: 'model.deleted',
+        actor,
+        subject: name,
+        before: { ...toModelResponse(row), versions },
+      });
+    }, TX_OPTIONS);
+  }
+}

@@ -1,0 +1,11 @@
+import { AliasName, ModelName, SemVer } from '@modelyard/types';
+import { z } from 'zod';
+
+export const ModelParams = z.strictObject({ name: ModelName });
+export type ModelParams = z.infer<typeof ModelParams>;
+
+export const VersionParams = z.strictObject({ name: ModelName, version: SemVer });
+export type VersionParams = z.infer<typeof VersionParams>;
+
+export const AliasParams = z.strictObject({ name: ModelName, alias: AliasName });
+export type AliasParams = z.infer<typeof AliasParams>;

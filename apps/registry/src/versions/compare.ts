@@ -1,0 +1,27 @@
+import type { CompareResponse, Stage } from '@modelyard/types';
+
+interface Comparable {
+  version: string;
+  stage: Stage;
+  metrics: Record<string, number>;
+}
+
+/** Metrics side by side; each difference is against the first version given (the baseline). */
+export function compareMetrics(versions: Comparable[]): CompareResponse {
+  const names = [...new Set(versions.flatMap((v) => Object.keys(v.metrics)))].sort();
+  const baseline = versions[0];
+  return {
+    versions: versions.map((v) => ({ version: v.version, stage: v.stage })),
+    metrics: names.map((name) => {
+      const base = baseline?.metrics[name];
+      const values: Record<string, number | null> = {};
+      const diff: Record<string, number | null> = {};
+      for (const v of versions) {
+        const value = v.metrics[name];
+        values[v.version] = value ?? null;
+        diff[v.version] = value !== undefined && base !== undefined ? value - base : null;
+      }
+      return { name, values, diff };
+    }),
+  };
+}

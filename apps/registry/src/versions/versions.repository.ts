@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma, type ModelVersion } from '@modelyard/db';
+import { AlreadyExists, decodeCursor, NotFound, parseUuidCursor, PrismaService, ValidationFailed } from '@modelyard/platform';
+import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
+import { AuditRepository, type Tx } from '../audit/audit.repository.js';
+import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
+import { nextVersion, semverParts } from './semver.js';
+import { toVersionResponse } from './versions.mapper.js';
+
+const jsonOrNull = (value: unknown) => (value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+/** Newest first: by version numbers, then creation (pre-releases of one version by creation). */
+export const VERSION_ORDER: Prisma.ModelVersionOrderByWithRelationInput[] = [
+  { major: 'desc' },
+  { minor: 'desc' },
+  { patch: 'desc' },
+  { createdAt: 'desc' },
+  { id: 'desc' },
+];
+
+@Injectable()
+export class VersionsRepository {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  async modelId(name: string): Promise<string> {
+    const model = await this.prisma.registeredModel.findUnique({ where: { name }, select: { id: true } });
+    if (!model) throw new NotFound('model', name);
+    return model.id;
+  }
+
+  create(name: string, body: CreateVersionBody, actor: string): Promise<ModelVersion> {
+    return this.prisma.$transaction(async (tx) => {
+      // The model lock makes auto-bump safe: two concurrent creates get two different numbers.
+      const modelId = await lockModel(tx, name);
+      const existing = (await tx.modelVersion.findMany({ where: { modelId }, select: { version: true } })).map((v) => v.version);
+      const version = body.version ?? nextVersion(existing, body.bump ?? 'patch');
+      if (existing.includes(version)) throw new AlreadyExists('version', `${name}@${version}`);
+      const parent = body.lineage?.parentVersion;
+      if (parent && !existing.includes(parent)) {
+        throw new ValidationFailed([{ field: 'lineage.parentVersion', in: 'body', message: `version ${parent} does not exist` }]);
+      }
+      const row = await tx.modelVersion.create({
+        data: {
+          modelId,
+          version,
+          ...semverParts(version),
+          description: body.description ?? null,
+          tags: body.tags ?? [],
+          metrics: body.metrics ?? {},
+          params: (body.params ?? {}) as Prisma.InputJsonValue,
+          config: (body.config ?? {}) as Prisma.InputJsonValue,
+          trainingInfo: (body.trainingInfo ?? {}) as Prisma.InputJsonValue,
+          inputSchema: jsonOrNull(body.inputSchema),
+          outputSchema: jsonOrNull(body.outputSchema),
+          parentVersion: parent ?? null,
+          pipelineId: body.lineage?.pipelineId ?? null,
+          experimentKey: body.lineage?.experimentKey ?? null,
+          dataset: body.lineage?.dataset ?? null,
+          createdBy: actor,
+        },
+      });
+      await this.audit.record(tx, {
+        model: name,
+        action: 'version.created',
+        actor,
+        subject: `${name}@${version}`,
+        after: toVersionResponse(name, row),
+      });
+      return row;
+    }, TX_OPTIONS);
+  }
+
+  async list(name: string, query: ListVersionsQuery) {
+    const modelId = await this.modelId(name);
+    const cursor = decodeCursor(query.cursor, parseUuidCursor);
+    return this.prisma.modelVersion.findMany({
+      where: { modelId, ...(query.stage ? { stage: query.stage } : {}), ...(query.tag ? { tags: { has: query.tag } } : {}) },
+      orderBy: VERSION_ORDER,
+      take: query.limit + 1,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+  }
+
+  async get(name: string, version: string, db: Tx | PrismaService = this.prisma): Promise<ModelVersion> {
+    const row = await db.modelVersion.findFirst({ where: { model: { name }, version } });
+    if (!row) {
+      await this.modelId(name);
+      throw new NotFound('version', `${name}@${version}`);
+    }
+    return row;
+  }
+
+  async production(name: string): Promise<ModelVersion | null> {
+    const modelId = await this.modelId(name);
+    return this.prisma.modelVersion.findFirst({ where: { modelId, stage: 'production' } });
+  }
+
+  async many(name: string, versions: string[]): Promise<ModelVersion[]> {
+    const modelId = await this.modelId(name);
+    const rows = await this.prisma.modelVersion.findMany({ where: { modelId, version: { in: versions } } });
+    const missing = versions.filter((v) => !rows.some((r) => r.version === v));
+    if (missing.length) throw new NotFound('version', `${name}@${missing.join(', ')}`);
+    return versions.map((v) => rows.find((r) => r.version === v)!);
+  }
+}

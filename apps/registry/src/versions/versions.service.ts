@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFound, toPage } from '@modelyard/platform';
+import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
+import { compareMetrics } from './compare.js';
+import { toVersionResponse } from './versions.mapper.js';
+import { VersionsRepository } from './versions.repository.js';
+
+@Injectable()
+export class VersionsService {
+  constructor(@Inject(VersionsRepository) private readonly versions: VersionsRepository) {}
+
+  async create(name: string, body: CreateVersionBody, actor: string) {
+    return toVersionResponse(name, await this.versions.create(name, body, actor));
+  }
+
+  async list(name: string, query: ListVersionsQuery) {
+    const rows = await this.versions.list(name, query);
+    return toPage(rows, query.limit, (row) => toVersionResponse(name, row), (row) => row.id);
+  }
+
+  async get(name: string, version: string) {
+    return toVersionResponse(name, await this.versions.get(name, version));
+  }
+
+  async production(name: string) {
+    const row = await this.versions.production(name);
+    if (!row) throw new NotFound('production version of model', name);
+    return toVersionResponse(name, row);
+  }
+
+  async compare(name: string, versions: string[]) {
+    const rows = await this.versions.many(name, [...new Set(versions)]);
+    return compareMetrics(rows.map((r) => ({ version: r.version, stage: r.stage, metrics: r.metrics as Record<string, number> })));
+  }
+}

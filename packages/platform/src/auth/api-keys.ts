@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@modelyard/db';
+import { Role, type ApiKeyResponse, type CreatedApiKeyResponse } from '@modelyard/types';
+
+/** Every key starts with this, so a credential can be told from a JWT and spotted by secret scanners. */
+export const API_KEY_MARK = 'myk_';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith(API_KEY_MARK);
+}
+
+type ApiKeyRow = Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>;
+
+export function toApiKeyResponse(row: ApiKeyRow): ApiKeyResponse {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    roles: row.roles.map((r) => Role.parse(r)),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Creates a key. The secret (256 random bits) is returned once and only its SHA-256 is stored:
+ * a stolen database does not yield usable keys. A fast hash is right here because the secret is
+ * random, not a password, so there is nothing to brute-force.
+ */
+export async function mintApiKey(
+  prisma: PrismaClient,
+  input: { name: string; roles: Role[]; createdBy: string; expiresAt?: Date },
+): Promise<CreatedApiKeyResponse> {
+  const prefix = randomBytes(6).toString('hex');
+  const key = `${API_KEY_MARK}${prefix}_${randomBytes(32).toString('base64url')}`;
+  const row = await prisma.apiKey.create({
+    data: {
+      name: input.name,
+      prefix,
+      hash: hashApiKey(key),
+      roles: input.roles,
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
+  return { ...toApiKeyResponse(row), key };
+}

@@ -1,0 +1,69 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Scope } from '@modelyard/types';
+import type { FastifyRequest } from 'fastify';
+import { Forbidden, Unauthenticated } from '../errors/domain-errors.js';
+import { looksLikeApiKey } from './api-keys.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE, type Principal } from './principal.js';
+
+type AuthedRequest = FastifyRequest & { principal?: Principal; user?: Principal };
+
+function presentedCredential(request: FastifyRequest): { token: string; viaHeader: 'x-api-key' | 'authorization' } | null {
+  const apiKey = request.headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey) return { token: apiKey, viaHeader: 'x-api-key' };
+  const auth = request.headers.authorization;
+  const match = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  return match ? { token: match[1]!, viaHeader: 'authorization' } : null;
+}
+
+/**
+ * Global guard: every route needs a credential unless marked @Public(). API keys (X-API-Key, or a
+ * bearer token starting with the key mark) are checked against the database; other bearer tokens
+ * are JWTs verified by passport-jwt. Then the route's scope is checked against the caller's roles.
+ */
+@Injectable()
+export class CredentialGuard extends AuthGuard('jwt') {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ApiKeysService) private readonly apiKeys: ApiKeysService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const credential = presentedCredential(request);
+    if (!credential) throw new Unauthenticated();
+
+    let principal: Principal | null | undefined;
+    if (looksLikeApiKey(credential.token)) {
+      principal = await this.apiKeys.authenticate(credential.token);
+      if (!principal) throw new Unauthenticated('the API key is unknown, revoked or expired');
+    } else if (credential.viaHeader === 'x-api-key') {
+      throw new Unauthenticated('X-API-Key does not hold an API key');
+    } else {
+      await super.canActivate(context);
+      principal = request.user;
+    }
+    request.principal = principal!;
+
+    const needed =
+      this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
+      (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    if (!principal!.scopes.has(needed)) throw new Forbidden(needed);
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err || !user) {
+      const reason = (info as { name?: string } | undefined)?.name;
+      throw new Unauthenticated(reason === 'TokenExpiredError' ? 'the token has expired' : 'the token is not valid');
+    }
+    return user;
+  }
+}

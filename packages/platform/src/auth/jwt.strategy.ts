@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Role, scopesOf } from '@modelyard/types';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { z } from 'zod';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import type { Principal } from './principal.js';
+
+const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()).default([]) });
+
+function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest {
+  const { jwksUrl, jwtSecret, issuer, audience } = config.auth;
+  const common = {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    ignoreExpiration: false,
+    ...(issuer ? { issuer } : {}),
+    ...(audience ? { audience } : {}),
+  };
+  if (jwksUrl) {
+    // RS256 only: never let a token choose HS256 and be checked against a public key.
+    return {
+      ...common,
+      algorithms: ['RS256'],
+      secretOrKeyProvider: passportJwtSecret({ jwksUri: jwksUrl, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+    };
+  }
+  return { ...common, algorithms: ['HS256'], secretOrKey: jwtSecret! };
+}
+
+/** Verifies bearer JWTs (HS256 with JWT_SECRET, or RS256 from a JWKS) and maps `roles` to scopes. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
+    super(strategyOptions(config));
+  }
+
+  validate(payload: unknown): Principal | false {
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) return false;
+    // Unknown role names grant nothing rather than failing the whole token.
+    const roles = claims.data.roles.flatMap((r) => (Role.safeParse(r).success ? [r as Role] : []));
+    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles) };
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { PlatformConfig } from './config/platform-config.js';
+import { sendProblem } from './errors/problem.filter.js';
+import { requestContext } from './http/request-context.js';
+import { PinoNestLogger, createRootLogger } from './logging/logger.js';
+import { MetricsService } from './metrics/metrics.service.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function instrument(fastify: FastifyInstance, metrics: MetricsService) {
+  // Run each request inside its own context so every log line and error carries its id.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // Label by route pattern, never by raw URL, to keep the metric's cardinality bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    request.log.info(
+      { method: request.method, route, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
+}
+
+/**
+ * Builds a service on Fastify with the platform's conventions. Used by every main.ts and by the
+ * e2e tests, so tests exercise exactly what runs in production.
+ */
+export async function createApp(module: DynamicModule, config: PlatformConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.service, config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // Only JSON bodies are accepted (routes that stream register their own parser); anything else is a 415.
+  fastify.removeContentTypeParser('text/plain');
+  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large) are problems too.
+  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply, { error: (e) => logger.error(e) }));
+  instrument(fastify, app.get(MetricsService));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export async function listen(app: INestApplication, config: PlatformConfig): Promise<string> {
+  await app.listen(config.http.port, config.http.host);
+  return app.getUrl();
+}

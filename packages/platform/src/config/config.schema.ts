@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+/** Environment variables every service reads. Services extend this with their own. */
+export const BaseEnvObject = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgresql://root@127.0.0.1:5432/modelyard'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[\w:-]{1,64}$/).default('modelyard'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 key)').optional(),
+    JWT_JWKS_URL: url(['https:', 'http:']).optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    MAINTENANCE_MODE: bool.default(false),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
+    WORKER_ONLY: bool.default(false),
+});
+
+/** Adds the cross-field rules to a service's env schema (BaseEnvObject, possibly extended). */
+export function withEnvRules<S extends z.ZodType<{ JWT_SECRET?: string; JWT_JWKS_URL?: string }>>(schema: S) {
+  return schema.refine((env) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL), {
+    message: 'set JWT_SECRET (HS256) or JWT_JWKS_URL (RS256)',
+    path: ['JWT_SECRET'],
+  });
+}
+
+export const BaseEnv = withEnvRules(BaseEnvObject);
+export type BaseEnv = z.infer<typeof BaseEnvObject>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once, at start-up, into a typed object. Every bad or missing variable is
+ * reported at once, by name, so an operator fixes them in one round.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  // Empty strings mean "unset" (common in container env files); let defaults apply.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+  );
+}

@@ -1,0 +1,32 @@
+import { BaseEnv } from './config.schema.js';
+
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+
+/** The validated configuration, grouped by concern. */
+export interface PlatformConfig {
+  service: string;
+  env: BaseEnv['NODE_ENV'];
+  http: { host: string; port: number; bodyLimit: number };
+  logLevel: BaseEnv['LOG_LEVEL'];
+  database: { url: string };
+  redis: { url: string; prefix: string };
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  rateLimit: { max: number; windowSeconds: number };
+  maintenanceFromEnv: boolean;
+  workerOnly: boolean;
+}
+
+export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
+  return {
+    service,
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT ?? defaultPort, bodyLimit: env.BODY_LIMIT_BYTES },
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    auth: { jwtSecret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS },
+    maintenanceFromEnv: env.MAINTENANCE_MODE,
+    workerOnly: env.WORKER_ONLY,
+  };
+}

@@ -1,0 +1,99 @@
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  Get,
+  Inject,
+  Injectable,
+  Put,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ErrorCode, MaintenanceBody, MaintenanceResponse } from '@modelyard/types';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RequireScope } from '../auth/principal.js';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { DomainError } from '../errors/domain-errors.js';
+import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { RedisService } from '../redis/redis.service.js';
+import { ZBody } from '../validation/zod-validation.js';
+
+const KEY = 'maintenance';
+const RETRY_AFTER_SECONDS = 60;
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const ALLOW_IN_MAINTENANCE = 'modelyard:allow-in-maintenance';
+export const AllowInMaintenance = () => SetMetadata(ALLOW_IN_MAINTENANCE, true);
+
+/**
+ * Maintenance mode: writes answer 503, reads keep working. Switched by MAINTENANCE_MODE (for a
+ * planned window set at deploy time) or by an admin at run time; the run-time flag lives in Redis
+ * so every replica and every service of the installation sees it.
+ */
+@Injectable()
+export class MaintenanceService {
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(RedisService) private readonly redis: RedisService,
+  ) {}
+
+  async state(): Promise<MaintenanceResponse> {
+    if (this.config.maintenanceFromEnv) return { enabled: true, message: null, source: 'env' };
+    const raw = await this.redis.client.get(KEY);
+    if (!raw) return { enabled: false, message: null, source: null };
+    const parsed = JSON.parse(raw) as { message?: string };
+    return { enabled: true, message: parsed.message ?? null, source: 'api' };
+  }
+
+  async set(enabled: boolean, message?: string): Promise<MaintenanceResponse> {
+    if (enabled) await this.redis.client.set(KEY, JSON.stringify({ message }));
+    else await this.redis.client.del(KEY);
+    return this.state();
+  }
+}
+
+@Injectable()
+export class MaintenanceGuard implements CanActivate {
+  constructor(
+    @Inject(MaintenanceService) private readonly maintenance: MaintenanceService,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (READ_METHODS.has(request.method)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(ALLOW_IN_MAINTENANCE, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
+    const state = await this.maintenance.state();
+    if (!state.enabled) return true;
+    throw new DomainError(
+      503,
+      ErrorCode.maintenance,
+      'Maintenance mode',
+      state.message ?? 'the platform is in maintenance; writes are paused, reads still work',
+      {},
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
+  }
+}
+
+@Controller('v1/admin/maintenance')
+@RequireScope('admin')
+export class MaintenanceController {
+  constructor(@Inject(MaintenanceService) private readonly maintenance: MaintenanceService) {}
+
+  @Get()
+  @ApiDoc({ summary: 'Whether maintenance mode is on', response: MaintenanceResponse, tags: ['admin'] })
+  get() {
+    return this.maintenance.state();
+  }
+
+  @Put()
+  @AllowInMaintenance()
+  @ApiDoc({ summary: 'Switch maintenance mode on or off', response: MaintenanceResponse, tags: ['admin'] })
+  put(@ZBody(MaintenanceBody) body: z.infer<typeof MaintenanceBody>) {
+    return this.maintenance.set(body.enabled, body.message);
+  }
+}

@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/principal.js';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { NotFound } from '../errors/domain-errors.js';
+import { buildOpenApi, type ControllerInfo } from './openapi.builder.js';
+
+const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+// Served from the package, not a CDN, so /docs works in air-gapped clusters.
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+};
+
+const PAGE = (title: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });</script>
+</body></html>`;
+
+@Controller()
+@Public()
+export class OpenApiController {
+  private document?: object;
+
+  constructor(
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  @Get('openapi.json')
+  openapi() {
+    this.document ??= buildOpenApi(
+      this.config.service,
+      '1.0.0',
+      this.discovery
+        .getControllers()
+        .filter((w) => w.instance && w.metatype)
+        .map((w) => ({ instance: w.instance as object, metatype: w.metatype as ControllerInfo['metatype'] })),
+    );
+    return this.document;
+  }
+
+  @Get('docs')
+  @Header('content-type', 'text/html; charset=utf-8')
+  docs() {
+    return PAGE(`Modelyard ${this.config.service} API`);
+  }
+
+  @Get('docs/assets/:file')
+  asset(@Param('file') file: string, @Res() reply: FastifyReply) {
+    const type = ASSETS[file];
+    if (!type) throw new NotFound('asset', file);
+    return reply.header('content-type', type).header('cache-control', 'public, max-age=86400').send(createReadStream(join(SWAGGER_DIR, file)));
+  }
+}

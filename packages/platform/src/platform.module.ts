@@ -1,0 +1,59 @@
+import { DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ApiKeysController } from './auth/api-keys.controller.js';
+import { ApiKeysService } from './auth/api-keys.service.js';
+import { CredentialGuard } from './auth/credential.guard.js';
+import { JwtStrategy } from './auth/jwt.strategy.js';
+import { PLATFORM_CONFIG, type PlatformConfig } from './config/platform-config.js';
+import { ProblemFilter } from './errors/problem.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { MaintenanceController, MaintenanceGuard, MaintenanceService } from './maintenance/maintenance.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RedisService } from './redis/redis.service.js';
+
+export interface PlatformOptions {
+  /** Serve API-key management routes (one service of an installation does). */
+  apiKeyRoutes?: boolean;
+  /** Extra providers the platform's controllers use, e.g. READINESS_CHECKS. */
+  providers?: Provider[];
+}
+
+/**
+ * What every service imports: config, Prisma, Redis, auth (JWT + API keys), rate limiting,
+ * maintenance mode, problem+json errors, health, metrics and OpenAPI. Guards run in order:
+ * credential → rate limit → maintenance.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PlatformConfig, options: PlatformOptions = {}): DynamicModule {
+    const controllers: Type[] = [HealthController, MetricsController, OpenApiController, MaintenanceController];
+    if (options.apiKeyRoutes) controllers.push(ApiKeysController);
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [TerminusModule, DiscoveryModule],
+      controllers,
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: config },
+        prismaProvider,
+        PrismaLifecycle,
+        RedisService,
+        MetricsService,
+        ApiKeysService,
+        MaintenanceService,
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: CredentialGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: MaintenanceGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        ...(options.providers ?? []),
+      ],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService],
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ErrorCode } from '@modelyard/types';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { DomainError } from '../errors/domain-errors.js';
+import type { Principal } from '../auth/principal.js';
+import { RedisService } from '../redis/redis.service.js';
+
+export const SKIP_RATE_LIMIT = 'modelyard:skip-rate-limit';
+/** Probes and scrapers must never be throttled. */
+export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
+
+export class RateLimited extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(429, ErrorCode.rateLimited, 'Too many requests', `retry after ${retryAfterSeconds} s`, {}, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/**
+ * Fixed-window limit per credential (per IP when anonymous), counted in Redis so every replica
+ * shares the budget. If Redis is unreachable requests pass: the limit protects the service, it must
+ * not take it down.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger(RateLimitGuard.name);
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { max, windowSeconds } = this.config.rateLimit;
+    if (max === 0) return true;
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const who = request.principal ? `p:${request.principal.id}` : `ip:${request.ip}`;
+    const key = `ratelimit:${who}`;
+    let count: number;
+    let ttlMs: number;
+    try {
+      const results = await this.redis.client
+        .multi()
+        .incr(key)
+        .pexpire(key, windowSeconds * 1000, 'NX')
+        .pttl(key)
+        .exec();
+      count = Number(results?.[0]?.[1]);
+      ttlMs = Number(results?.[2]?.[1]);
+    } catch (err) {
+      this.logger.warn(`rate limit not enforced, Redis failed: ${String(err)}`);
+      return true;
+    }
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    void reply.header('ratelimit-limit', String(max));
+    void reply.header('ratelimit-remaining', String(Math.max(0, max - count)));
+    if (count > max) throw new RateLimited(Math.max(1, Math.ceil(ttlMs / 1000)));
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Stable error codes carried in problem+json bodies (`code`). Clients branch on these,
+ * so never rename one; add new ones instead.
+ */
+export const ErrorCode = {
+  validation: 'validation_failed',
+  malformedBody: 'malformed_body',
+  unsupportedMediaType: 'unsupported_media_type',
+  payloadTooLarge: 'payload_too_large',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  routeNotFound: 'route_not_found',
+  methodNotAllowed: 'method_not_allowed',
+  conflict: 'conflict',
+  alreadyExists: 'already_exists',
+  invalidTransition: 'invalid_transition',
+  policyRejected: 'promotion_policy_rejected',
+  preconditionFailed: 'precondition_failed',
+  rateLimited: 'rate_limited',
+  maintenance: 'maintenance_mode',
+  internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

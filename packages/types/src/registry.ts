@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import { JsonObject, JsonValue, PageQuery, Tags, pageOf } from './common.js';
+
+// ---------------------------------------------------------------- names, versions, stages
+
+export const ModelName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
+
+/** Semantic Versioning 2.0.0 (semver.org's recommended expression), without build metadata. */
+export const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+export const SemVer = z.string().max(64).regex(SEMVER_PATTERN, 'a semantic version such as 1.4.0 or 2.0.0-rc.1');
+
+export const Stage = z.enum(['draft', 'testing', 'staging', 'production', 'archived', 'failed']);
+export type Stage = z.infer<typeof Stage>;
+
+/**
+ * The lifecycle. `production` is entered only through promotion or rollback (which archive the
+ * previous production version in the same transaction); `failed` is reachable from every
+ * pre-production stage; archived versions can be brought back to staging for another look.
+ */
+export const ALLOWED_TRANSITIONS: Record<Stage, readonly Stage[]> = {
+  draft: ['testing', 'staging', 'failed', 'archived'],
+  testing: ['draft', 'staging', 'failed', 'archived'],
+  staging: ['testing', 'production', 'failed', 'archived'],
+  production: ['archived'],
+  archived: ['staging'],
+  failed: ['draft', 'archived'],
+};
+
+export const Bump = z.enum(['major', 'minor', 'patch']);
+export const Direction = z.enum(['higher', 'lower']);
+export type Direction = z.infer<typeof Direction>;
+
+const MetricName = z.string().min(1).max(128);
+export const Metrics = z.record(MetricName, z.number());
+
+// ---------------------------------------------------------------- models
+
+export const CreateModelBody = z.strictObject({
+  name: ModelName,
+  description: z.string().max(4000).optional(),
+  tags: Tags.optional(),
+  owner: z.string().min(1).max(256).optional(),
+});
+export type CreateModelBody = z.infer<typeof CreateModelBody>;
+
+export const UpdateModelBody = z
+  .strictObject({
+    description: z.string().max(4000).nullable().optional(),
+    tags: Tags.optional(),
+    owner: z.string().min(1).max(256).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
+export type UpdateModelBody = z.infer<typeof UpdateModelBody>;
+
+export const ListModelsQuery = PageQuery.extend({
+  prefix: z.string().max(128).optional(),
+  tag: z.string().max(64).optional(),
+});
+export type ListModelsQuery = z.infer<typeof ListModelsQuery>;
+
+export const ModelResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  tags: z.array(z.string()),
+  owner: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ModelResponse = z.infer<typeof ModelResponse>;
+export const ModelPage = pageOf(ModelResponse);
+
+// ---------------------------------------------------------------- versions
+
+export const Lineage = z.strictObject({
+  parentVersion: SemVer.optional(),
+  pipelineId: z.string().max(128).optional(),
+  experimentKey: z.string().max(128).optional(),
+  dataset: z.string().max(1024).optional(),
+});
+
+export const CreateVersionBody = z
+  .strictObject({
+    version: SemVer.optional(),
+    bump: Bump.optional(),
+    description: z.string().max(4000).optional(),
+    tags: Tags.optional(),
+    metrics: Metrics.optional(),
+    params: z.record(z.string().max(256), JsonValue).optional(),
+    config: JsonObject.optional(),
+    trainingInfo: JsonObject.optional(),
+    inputSchema: JsonObject.optional(),
+    outputSchema: JsonObject.optional(),
+    lineage: Lineage.optional(),
+  })
+  .refine((b) => !(b.version && b.bump), { message: 'give either version or bump, not both', path: ['bump'] });
+export type CreateVersionBody = z.infer<typeof CreateVersionBody>;
+
+export const ListVersionsQuery = PageQuery.extend({
+  stage: Stage.optional(),
+  tag: z.string().max(64).optional(),
+});
+export type ListVersionsQuery = z.infer<typeof ListVersionsQuery>;
+
+export const VersionResponse = z.object({
+  id: z.uuid(),
+  model: z.string(),
+  version: z.string(),
+  stage: Stage,
+  description: z.string().nullable(),
+  tags: z.array(z.string()),
+  metrics: z.record(z.string(), z.number()),
+  params: z.record(z.string(), JsonValue),
+  config: JsonObject,
+  trainingInfo: JsonObject,
+  inputSchema: JsonObject.nullable(),
+  outputSchema: JsonObject.nullable(),
+  lineage: z.object({
+    parentVersion: z.string().nullable(),
+    pipelineId: z.string().nullable(),
+    experimentKey: z.string().nullable(),
+    dataset: z.string().nullable(),
+  }),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  stageChangedAt: z.string(),
+});
+export type VersionResponse = z.infer<typeof VersionResponse>;
+export const VersionPage = pageOf(VersionResponse);
+
+// ---------------------------------------------------------------- lifecycle
+
+const Reason = z.string().max(1000);
+
+export const TransitionBody = z.strictObject({ to: Stage, reason: Reason.optional() });
+export type TransitionBody = z.infer<typeof TransitionBody>;
+
+export const PromotionPolicy = z.strictObject({
+  metric: MetricName,
+  direction: Direction,
+  /** Absolute margin by which the candidate must beat the production version's metric. */
+  minImprovement: z.number().min(0).default(0),
+});
+export type PromotionPolicy = z.infer<typeof PromotionPolicy>;
+
+export const PromoteBody = z.strictObject({ reason: Reason.optional(), policy: PromotionPolicy.optional() });
+export type PromoteBody = z.infer<typeof PromoteBody>;
+
+export const ShouldPromoteQuery = z.strictObject({
+  metric: MetricName,
+  direction: Direction.default('higher'),
+  minImprovement: z.coerce.number().min(0).default(0),
+});
+export type ShouldPromoteQuery = z.infer<typeof ShouldPromoteQuery>;
+
+export const ShouldPromoteResponse = z.object({
+  promote: z.boolean(),
+  reason: z.string(),
+  metric: z.string(),
+  candidateVersion: z.string(),
+  candidateValue: z.number().nullable(),
+  productionVersion: z.string().nullable(),
+  productionValue: z.number().nullable(),
+  improvement: z.number().nullable(),
+});
+export type ShouldPromoteResponse = z.infer<typeof ShouldPromoteResponse>;
+
+export const PromotionResponse = z.object({
+  promoted: VersionResponse,
+  archived: z.string().nullable(),
+  decision: ShouldPromoteResponse.nullable(),
+});
+export type PromotionResponse = z.infer<typeof PromotionResponse>;
+
+export const RollbackBody = z.strictObject({ to: SemVer.optional(), reason: Reason.optional() });
+export type RollbackBody = z.infer<typeof RollbackBody>;
+
+export const RollbackResponse = z.object({ production: VersionResponse, archived: z.string().nullable() });
+export type RollbackResponse = z.infer<typeof RollbackResponse>;
+
+// ---------------------------------------------------------------- aliases
+
+export const AliasName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, starting with a letter');
+
+export const SetAliasBody = z.strictObject({
+  version: SemVer,
+  /** Compare-and-set: the version the alias must point at now; `null` means it must not exist yet. */
+  expectedVersion: SemVer.nullable().optional(),
+  protected: z.boolean().optional(),
+});
+export type SetAliasBody = z.infer<typeof SetAliasBody>;
+
+export const DeleteAliasQuery = z.strictObject({ expectedVersion: SemVer.optional() });
+
+export const AliasResponse = z.object({
+  alias: z.string(),
+  version: z.string(),
+  protected: z.boolean(),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+});
+export type AliasResponse = z.infer<typeof AliasResponse>;
+
+export const AliasHistoryEntry = z.object({
+  fromVersion: z.string().nullable(),
+  toVersion: z.string().nullable(),
+  actor: z.string(),
+  at: z.string(),
+});
+export const AliasDetailResponse = AliasResponse.extend({ history: z.array(AliasHistoryEntry) });
+
+// ---------------------------------------------------------------- compare, retention, audit
+
+export const CompareQuery = z.strictObject({
+  versions: z
+    .string()
+    .max(2000)
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(SemVer).min(2).max(20)),
+});
+
+export const CompareResponse = z.object({
+  versions: z.array(z.object({ version: z.string(), stage: Stage })),
+  /** One row per metric; `diff` is each version's value minus the first version's. */
+  metrics: z.array(
+    z.object({
+      name: z.string(),
+      values: z.record(z.string(), z.number().nullable()),
+      diff: z.record(z.string(), z.number().nullable()),
+    }),
+  ),
+});
+export type CompareResponse = z.infer<typeof CompareResponse>;
+
+export const RetentionBody = z.strictObject({
+  keepLatest: z.number().int().min(1).max(10_000),
+  dryRun: z.boolean().default(false),
+});
+export type RetentionBody = z.infer<typeof RetentionBody>;
+
+export const RetentionResponse = z.object({
+  archived: z.array(z.string()),
+  kept: z.array(z.string()),
+  dryRun: z.boolean(),
+});
+export type RetentionResponse = z.infer<typeof RetentionResponse>;
+
+export const AuditQuery = PageQuery.extend({ model: ModelName.optional() });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditEventResponse = z.object({
+  id: z.string(),
+  model: z.string().nullable(),
+  action: z.string(),
+  actor: z.string(),
+  subject: z.string(),
+  before: JsonValue.nullable(),
+  after: JsonValue.nullable(),
+  reason: z.string().nullable(),
+  requestId: z.string().nullable(),
+  at: z.string(),
+});
+export type AuditEventResponse = z.infer<typeof AuditEventResponse>;
+export const AuditPage = pageOf(AuditEventResponse);
