@@ -3,9 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
 import type { PlatformConfig } from './config/platform-config.js';
-import { sendProblem } from './errors/problem.filter.js';
 import { requestContext } from './http/request-context.js';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -41,7 +40,8 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
   const logger = createRootLogger(config.service, config.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // One access line per request is written by the onResponse hook below, with the route pattern.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimit,
     trustProxy: true,
     requestIdHeader: false,
@@ -53,12 +53,14 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Fastify's own JSON parser (with bodyLimit) is the only one; Nest would add form parsing.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   // Only JSON bodies are accepted (routes that stream register their own parser); anything else is a 415.
-  fastify.removeContentTypeParser('text/plain');
-  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large) are problems too.
-  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply, { error: (e) => logger.error(e) }));
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+    if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
+  }
   instrument(fastify, app.get(MetricsService));
   app.enableShutdownHooks();
   await app.init();

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Role, scopesOf } from '@modelyard/types';
-import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { jwksKeyProvider } from './jwks.js';
 import type { Principal } from './principal.js';
 
 const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()).default([]) });
@@ -22,7 +22,7 @@ function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest 
     return {
       ...common,
       algorithms: ['RS256'],
-      secretOrKeyProvider: passportJwtSecret({ jwksUri: jwksUrl, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+      secretOrKeyProvider: jwksKeyProvider(jwksUrl),
     };
   }
   return { ...common, algorithms: ['HS256'], secretOrKey: jwtSecret! };

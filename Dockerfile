@@ -1,0 +1,12 @@
+# One image for every service; SERVICE picks which one runs (registry, experiments, drift, learning).
+#   docker build -t modelyard .
+FROM node:20-bookworm-slim
+ENV TURBO_TELEMETRY_DISABLED=1 SERVICE=registry
+WORKDIR /app
+RUN npm install -g pnpm@12.21.0
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm exec turbo run build && chown -R node:node /app
+ENV NODE_ENV=production
+USER node
+EXPOSE 3001 3002 3003 3004
+CMD ["sh", "-c", "exec node apps/${SERVICE}/dist/main.js"]

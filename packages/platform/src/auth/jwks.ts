@@ -1,0 +1,24 @@
+import { KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, decodeProtectedHeader } from 'jose';
+
+type Done = (err: Error | null, key?: string) => void;
+
+/**
+ * passport-jwt key provider for RS256 tokens signed by an identity provider's JWKS. jose fetches
+ * and caches the key set (refetching when an unknown `kid` appears), so key rotation needs no restart.
+ */
+export function jwksKeyProvider(jwksUrl: string) {
+  const keySet = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+  return (_request: unknown, rawJwtToken: string, done: Done) => {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(rawJwtToken);
+    } catch {
+      done(new Error('malformed token header'));
+      return;
+    }
+    keySet(header, { payload: '', signature: '' } as never)
+      .then((key) => done(null, KeyObject.from(key as Parameters<typeof KeyObject.from>[0]).export({ type: 'spki', format: 'pem' }).toString()))
+      .catch((err: Error) => done(err));
+  };
+}

@@ -1,0 +1,116 @@
+// `npm run up`: install, build, migrate and start the whole platform on this machine, then print
+// the URLs and an admin API key. Ctrl-C stops every service.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, checkServices, pnpm, run, step } from './lib.mjs';
+
+const SERVICES = [
+  { name: 'registry', port: 3001 },
+  { name: 'experiments', port: 3002 },
+  { name: 'drift', port: 3003 },
+  { name: 'learning', port: 3004 },
+].filter((s) => existsSync(join(ROOT, 'apps', s.name, 'package.json')));
+
+const VAR = join(ROOT, 'var');
+mkdirSync(join(VAR, 'log'), { recursive: true });
+
+/** Local secrets, generated once and kept in var/ (git-ignored) so restarts keep tokens valid. */
+function localSecrets() {
+  const file = join(VAR, 'secrets.json');
+  if (!existsSync(file)) {
+    writeFileSync(file, JSON.stringify({ JWT_SECRET: randomBytes(48).toString('base64url') }, null, 2));
+    chmodSync(file, 0o600);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+const env = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/modelyard',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ...localSecrets(),
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+};
+
+const pm = pnpm();
+await checkServices(env);
+step('installing dependencies');
+run(pm, ['install', '--frozen-lockfile']);
+step('building');
+run(pm, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { env });
+step('applying database migrations');
+run(pm, ['db:deploy'], { env });
+
+function adminKey() {
+  const file = join(VAR, 'admin-key.txt');
+  if (!existsSync(file)) {
+    step('minting the first admin API key');
+    const out = spawnSync('node', ['apps/registry/dist/cli.js', 'create-admin-key', '--name', 'local admin', '--json'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    if (out.status !== 0) throw new Error(out.stderr);
+    writeFileSync(file, JSON.parse(out.stdout).key);
+    chmodSync(file, 0o600);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+const key = adminKey();
+
+step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
+const children = SERVICES.map((s) => {
+  const log = createWriteStream(join(VAR, 'log', `${s.name}.log`), { flags: 'a' });
+  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: { ...env, PORT: String(s.port) } });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  child.stderr.on('data', (d) => process.stderr.write(`[${s.name}] ${d}`));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`✗ ${s.name} exited (${signal ?? code}); see var/log/${s.name}.log`);
+      stop(1);
+    }
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function waitReady(s) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${s.port}/health/ready`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${s.name} did not become ready within 60 s; see var/log/${s.name}.log`);
+}
+try {
+  await Promise.all(SERVICES.map(waitReady));
+} catch (err) {
+  console.error(`✗ ${err.message}`);
+  stop(1);
+}
+
+console.log(`
+✓ Modelyard is running (Ctrl-C stops it). Logs: var/log/<service>.log
+${SERVICES.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs: http://127.0.0.1:${s.port}/docs`).join('\n')}
+
+  Admin API key (also in var/admin-key.txt):
+    ${key}
+
+  Try:
+    curl -s -H "Authorization: Bearer ${key}" http://127.0.0.1:3001/v1/models
+`);
