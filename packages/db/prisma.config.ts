@@ -9,6 +9,6 @@ export default defineConfig({
   migrations: { path: '../../prisma/migrations' },
   datasource: {
     // generate needs no database; the fallback only has to be a well-formed URL.
-    url: process.env.DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/modelyard',
+    url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard',
   },
 });

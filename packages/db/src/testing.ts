@@ -11,7 +11,7 @@ import { migrationsDigest, readMigrations } from './migrations/migrations-dir.js
 import { DEFAULT_MIGRATIONS_DIR } from './migrations/paths.js';
 
 /** Postgres server for tests: any database on it works, it is only used to create and drop others. */
-export const DEFAULT_TEST_SERVER_URL = 'postgresql://root@127.0.0.1:5432/postgres';
+export const DEFAULT_TEST_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   /** Connection URL of the new, migrated database. */

@@ -12,4 +12,4 @@ export function runCli(main: () => Promise<void>): void {
   );
 }
 
-export const DEV_DATABASE_URL = 'postgresql://root@127.0.0.1:5432/modelyard';
+export const DEV_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/modelyard';

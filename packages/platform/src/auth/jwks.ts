@@ -1,6 +1,9 @@
 import { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader } from 'jose';
 
+/** At most one JWKS fetch per this interval, however many unknown key ids attackers send. */
+export const JWKS_REFETCH_COOLDOWN_MS = 5_000;
+
 type Done = (err: Error | null, key?: string) => void;
 
 /**
@@ -8,7 +11,7 @@ type Done = (err: Error | null, key?: string) => void;
  * and caches the key set (refetching when an unknown `kid` appears), so key rotation needs no restart.
  */
 export function jwksKeyProvider(jwksUrl: string) {
-  const keySet = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+  const keySet = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: JWKS_REFETCH_COOLDOWN_MS });
   return (_request: unknown, rawJwtToken: string, done: Done) => {
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {

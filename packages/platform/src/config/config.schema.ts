@@ -19,7 +19,7 @@ export const BaseEnvObject = z.object({
     PORT: z.coerce.number().int().min(0).max(65535).optional(),
     HOST: z.string().default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgresql://root@127.0.0.1:5432/modelyard'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgresql://postgres@127.0.0.1:5432/modelyard'),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[\w:-]{1,64}$/).default('modelyard'),

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from '../http/request-context.js';
 
 /**
@@ -21,8 +21,9 @@ const REDACT = [
   'token',
 ];
 
-export function createRootLogger(service: string, level: string): Logger {
-  return pino({
+export function createRootLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { service },
     redact: { paths: REDACT, censor: '[redacted]' },
@@ -31,7 +32,9 @@ export function createRootLogger(service: string, level: string): Logger {
       const requestId = currentRequestId();
       return requestId ? { requestId } : {};
     },
-  });
+    },
+    destination,
+  );
 }
 
 /** Nest's logger interface on top of pino, so framework and application lines share one format. */

@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import { ErrorCode } from '@modelyard/types';
+import { BaseEnv, ConfigError, parseEnv } from './config/config.schema.js';
+import { Conflict, ValidationFailed } from './errors/domain-errors.js';
+import { toProblem } from './errors/problem.js';
+import { requestContext } from './http/request-context.js';
+import { createRootLogger } from './logging/logger.js';
+
+describe('configuration', () => {
+  const valid = { JWT_SECRET: 'x'.repeat(32) };
+
+  it('applies local defaults', () => {
+    const env = parseEnv(BaseEnv, valid);
+    expect(env.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/modelyard');
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.RATE_LIMIT_MAX).toBe(600);
+    expect(env.MAINTENANCE_MODE).toBe(false);
+  });
+
+  it('reports every bad variable by name, in one error', () => {
+    let error: unknown;
+    try {
+      parseEnv(BaseEnv, { DATABASE_URL: 'mysql://x', PORT: 'eighty', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL', 'PORT']);
+    expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toContain('at least 32 characters');
+  });
+
+  it('needs a JWT secret or a JWKS URL', () => {
+    expect(() => parseEnv(BaseEnv, {})).toThrow(/JWT_SECRET: set JWT_SECRET \(HS256\) or JWT_JWKS_URL \(RS256\)/);
+    expect(parseEnv(BaseEnv, { JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).JWT_JWKS_URL).toBeDefined();
+  });
+
+  it('treats empty variables as unset and parses booleans', () => {
+    const env = parseEnv(BaseEnv, { ...valid, PORT: '', MAINTENANCE_MODE: 'true', WORKER_ONLY: '1' });
+    expect(env.PORT).toBeUndefined();
+    expect(env.MAINTENANCE_MODE).toBe(true);
+    expect(env.WORKER_ONLY).toBe(true);
+  });
+});
+
+describe('logging', () => {
+  function capture() {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    return { lines, logger: createRootLogger('test', 'info', sink) };
+  }
+
+  it('never writes credentials, and stamps the request id', async () => {
+    const { lines, logger } = capture();
+    requestContext.run({ requestId: 'req-42' }, () => {
+      logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi', 'x-api-key': 'myk_1_secret' } } }, 'in');
+      logger.info({ body: { secret: 's3cr3t', token: 't0k3n', password: 'p4ss' } }, 'body');
+    });
+    await new Promise((r) => setImmediate(r));
+    const text = JSON.stringify(lines);
+    for (const secret of ['abc.def.ghi', 'myk_1_secret', 's3cr3t', 't0k3n', 'p4ss']) expect(text).not.toContain(secret);
+    expect(text.match(/\[redacted\]/g)).toHaveLength(5);
+    expect(lines.every((l) => l.requestId === 'req-42' && l.service === 'test')).toBe(true);
+  });
+});
+
+describe('problem details', () => {
+  it('keeps domain errors with their code and extension members', () => {
+    const p = toProblem(new Conflict('taken', { currentVersion: '1.0.0' }), 'r1');
+    expect(p.status).toBe(409);
+    expect(p.body).toMatchObject({ code: ErrorCode.conflict, detail: 'taken', currentVersion: '1.0.0', requestId: 'r1' });
+    const v = toProblem(new ValidationFailed([{ field: 'name', in: 'body', message: 'required' }]));
+    expect(v.body.errors).toEqual([{ field: 'name', in: 'body', message: 'required' }]);
+  });
+
+  it('hides the internals of unexpected errors behind a 500', () => {
+    const p = toProblem(new Error('connection string postgres://user:pw@db failed'), 'r2');
+    expect(p).toMatchObject({ status: 500, unexpected: true });
+    expect(JSON.stringify(p.body)).not.toContain('postgres://');
+  });
+
+  it('maps Fastify body errors and Prisma unique violations to 4xx', () => {
+    expect(toProblem({ statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'too big' }).body.code).toBe('payload_too_large');
+    expect(toProblem({ statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'no' }).status).toBe(415);
+    expect(toProblem({ name: 'PrismaClientKnownRequestError', code: 'P2002' }).status).toBe(409);
+  });
+});
