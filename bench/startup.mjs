@@ -1,0 +1,64 @@
+// `pnpm bench:startup`: each service's start-up time (spawn → /health/ready 200) and idle memory
+// (RSS after settling), beside a bare Fastify server measured in the same run.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyMigrations } from '@modelyard/db';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = 5;
+const SETTLE_MS = 3000;
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench';
+
+const targets = [
+  ...['registry', 'experiments', 'drift', 'learning']
+    .filter((s) => existsSync(join(ROOT, 'apps', s, 'dist', 'main.js')))
+    .map((s) => ({ name: s, cwd: join(ROOT, 'apps', s), args: ['dist/main.js'] })),
+  { name: 'peer: bare fastify', cwd: join(ROOT, 'bench'), args: ['peer-fastify.mjs'] },
+];
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+async function once(target, port) {
+  const started = performance.now();
+  const child = spawn('node', target.args, {
+    cwd: target.cwd,
+    stdio: 'ignore',
+    env: { ...process.env, PORT: String(port), DATABASE_URL, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', LOG_LEVEL: 'warn' },
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${target.name} exited with ${child.exitCode}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const startupMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return { startupMs, rss: rssMb(child.pid) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+await applyMigrations(DATABASE_URL);
+console.log(`start-up and idle memory, median of ${RUNS} runs (node ${process.version})\n`);
+console.log('target                 start-up (ms)   idle RSS (MB)');
+for (const [i, target] of targets.entries()) {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await once(target, 3901 + i));
+  const ms = median(runs.map((x) => x.startupMs));
+  const mb = median(runs.map((x) => x.rss));
+  console.log(`${target.name.padEnd(22)} ${ms.toFixed(0).padStart(13)}   ${mb.toFixed(1).padStart(13)}`);
+}
+process.exit(0);
