@@ -9,7 +9,7 @@ step('installing dependencies');
 run(pm, ['install', '--frozen-lockfile']);
 step('building and testing every package');
 // Two cores on the reference machine: two packages at a time keeps e2e timings honest.
-const { code, output } = await runCapture(pm, ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--output-logs=full'], { cwd: ROOT });
+const { code, output } = await runCapture(pm, ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--continue', '--output-logs=full'], { cwd: ROOT });
 
 // One summary line for all packages, in the plain "N passed, N failed" form CI reads.
 let passed = 0;
