@@ -1,0 +1,3 @@
+export { fnv1a32, hash } from './hash.js';
+export { bucketRanges, chooseVariant, type BucketRange } from './ranges.js';
+export { assigner, type Assignment, type AssignmentConfig } from './assign.js';
