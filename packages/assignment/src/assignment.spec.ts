@@ -37,7 +37,7 @@ describe('identical to GrowthBook (hash version 2)', () => {
     for (const id of ids(20_000)) {
       const ours = assign(id);
       const theirs = client.runInlineExperiment(
-        { key: seed, seed, hashVersion: 2, variations: weights.map((_, i) => i), weights, coverage },
+        { key: seed, seed, hashVersion: 2, variations: weights.map((_, i) => i) as [number, number, ...number[]], weights, coverage },
         { attributes: { id } },
       );
       if (id === '') continue; // GrowthBook skips units without an id; we assign them like any string.
