@@ -8,6 +8,7 @@ import { JwtStrategy } from './auth/jwt.strategy.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from './config/platform-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { MaintenanceController, MaintenanceGuard, MaintenanceService } from './maintenance/maintenance.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -46,6 +47,7 @@ export class PlatformModule {
         MetricsService,
         ApiKeysService,
         MaintenanceService,
+        IdempotencyInterceptor,
         JwtStrategy,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -53,7 +55,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor],
     };
   }
 }

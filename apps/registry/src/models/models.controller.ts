@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, Idempotent, RequireScope, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
 import { CreateModelBody, ListModelsQuery, ModelPage, ModelResponse, UpdateModelBody } from '@modelyard/types';
 import { ModelParams } from '../params.js';
 import { ModelsService } from './models.service.js';
@@ -9,6 +9,7 @@ export class ModelsController {
   constructor(@Inject(ModelsService) private readonly models: ModelsService) {}
 
   @Post()
+  @Idempotent()
   @ApiDoc({ summary: 'Register a model', response: ModelResponse, status: 201, tags: ['models'] })
   create(@ZBody(CreateModelBody) body: CreateModelBody, @CurrentPrincipal() who: Principal) {
     return this.models.create(body, who.id);

@@ -86,3 +86,47 @@ describe('models', () => {
     expect((await t.request('GET', `/v1/models/${name}`)).status).toBe(200);
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('runs a retried creation once and replays its response', async () => {
+    const name = uniqueName('idem');
+    const headers = { 'idempotency-key': `create-${name}` };
+    const first = await t.request('POST', '/v1/models', { body: { name }, headers });
+    const retry = await t.request('POST', '/v1/models', { body: { name }, headers });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const audit = await t.request('GET', `/v1/audit?model=${name}`);
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('numbers a retried auto-bumped version once', async () => {
+    const name = await createModel(t);
+    const headers = { 'idempotency-key': 'v-once' };
+    const results = await Promise.all([0, 1, 2].map(() => t.request('POST', `/v1/models/${name}/versions`, { body: {}, headers })));
+    const created = results.filter((r) => r.status === 201);
+    expect(new Set(created.map((r) => r.body.version))).toEqual(new Set(['1.0.0']));
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const versions = await t.request('GET', `/v1/models/${name}/versions`);
+    expect(versions.body.items).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body (422) and a malformed key (400)', async () => {
+    const headers = { 'idempotency-key': `k-${uniqueName()}` };
+    expect((await t.request('POST', '/v1/models', { body: { name: uniqueName() }, headers })).status).toBe(201);
+    const reused = await t.request('POST', '/v1/models', { body: { name: uniqueName() }, headers });
+    expect(reused.status).toBe(422);
+    const bad = await t.request('POST', '/v1/models', { body: { name: uniqueName() }, headers: { 'idempotency-key': 'x'.repeat(300) } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it('releases the key when the request fails, so a corrected retry can succeed', async () => {
+    const name = uniqueName('idem-fail');
+    const headers = { 'idempotency-key': `fail-${name}` };
+    expect((await t.request('POST', `/v1/models/${name}/versions`, { body: {}, headers })).status).toBe(404);
+    await createModel(t, name);
+    expect((await t.request('POST', `/v1/models/${name}/versions`, { body: {}, headers })).status).toBe(201);
+  });
+});

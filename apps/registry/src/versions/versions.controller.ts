@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, Idempotent, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
 import { CompareQuery, CompareResponse, CreateVersionBody, ListVersionsQuery, VersionPage, VersionResponse } from '@modelyard/types';
 import type { z } from 'zod';
 import { ModelParams, VersionParams } from '../params.js';
@@ -10,6 +10,7 @@ export class VersionsController {
   constructor(@Inject(VersionsService) private readonly versions: VersionsService) {}
 
   @Post('versions')
+  @Idempotent()
   @ApiDoc({ summary: 'Create a version (stage draft); the number is bumped when omitted', response: VersionResponse, status: 201, tags: ['versions'] })
   create(@ZParams(ModelParams) params: ModelParams, @ZBody(CreateVersionBody) body: CreateVersionBody, @CurrentPrincipal() who: Principal) {
     return this.versions.create(params.name, body, who.id);

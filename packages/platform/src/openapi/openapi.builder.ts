@@ -1,6 +1,7 @@
 import { Problem } from '@modelyard/types';
 import { z } from 'zod';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from '../auth/principal.js';
+import { IDEMPOTENT } from '../idempotency/idempotency.interceptor.js';
 import { SCHEMA_METADATA, type RouteSchemas } from '../validation/zod-validation.js';
 import { API_DOC_METADATA, type ApiDoc } from './api-doc.decorator.js';
 
@@ -87,7 +88,12 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
         tags: doc.tags ?? [base?.split('/')[1] ?? service],
         ...(scope || !isPublic ? { 'x-required-scope': scope ?? (method === 'get' ? 'read' : 'write') } : {}),
         security: isPublic ? [] : [{ bearer: [] }, { apiKey: [] }],
-        parameters: parameters(schemas, path),
+        parameters: [
+          ...parameters(schemas, path),
+          ...(Reflect.getMetadata(IDEMPOTENT, handler)
+            ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }]
+            : []),
+        ],
         ...(schemas.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body, 'input') } } } }
           : doc.requestContentType
