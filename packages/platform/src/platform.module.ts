@@ -16,6 +16,7 @@ import { OpenApiController } from './openapi/openapi.controller.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisService } from './redis/redis.service.js';
+import { ServiceCredential } from './services/service-credential.js';
 
 export interface PlatformOptions {
   /** Serve API-key management routes (one service of an installation does). */
@@ -48,6 +49,7 @@ export class PlatformModule {
         ApiKeysService,
         MaintenanceService,
         IdempotencyInterceptor,
+        ServiceCredential,
         JwtStrategy,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -55,7 +57,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential],
     };
   }
 }

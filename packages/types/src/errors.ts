@@ -19,6 +19,7 @@ export const ErrorCode = {
   preconditionFailed: 'precondition_failed',
   rateLimited: 'rate_limited',
   maintenance: 'maintenance_mode',
+  upstreamUnavailable: 'upstream_unavailable',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

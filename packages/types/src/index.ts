@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './auth.js';
 export * from './queues.js';
 export * from './registry.js';
+export * from './experiments.js';

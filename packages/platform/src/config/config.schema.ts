@@ -33,6 +33,9 @@ export const BaseEnvObject = z.object({
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
     WORKER_ONLY: bool.default(false),
+    /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */
+    SERVICE_API_KEY: z.string().min(16).optional(),
+    REGISTRY_URL: url(['http:', 'https:']).default('http://127.0.0.1:3001'),
 });
 
 /** Adds the cross-field rules to a service's env schema (BaseEnvObject, possibly extended). */

@@ -14,6 +14,8 @@ export interface PlatformConfig {
   rateLimit: { max: number; windowSeconds: number };
   maintenanceFromEnv: boolean;
   workerOnly: boolean;
+  serviceApiKey?: string;
+  urls: { registry: string };
 }
 
 export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
@@ -28,5 +30,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
     rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS },
     maintenanceFromEnv: env.MAINTENANCE_MODE,
     workerOnly: env.WORKER_ONLY,
+    serviceApiKey: env.SERVICE_API_KEY,
+    urls: { registry: env.REGISTRY_URL.replace(/\/$/, '') },
   };
 }

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, type PlatformConfig } from '@modelyard/platform';
+import { AssignmentController } from './assignment/assignment.controller.js';
+import { AssignmentService } from './assignment/assignment.service.js';
+import { ExperimentsController } from './experiments/experiments.controller.js';
+import { ExperimentsMetrics } from './experiments/experiments.metrics.js';
+import { ExperimentsRepository } from './experiments/experiments.repository.js';
+import { ExperimentsService } from './experiments/experiments.service.js';
+import { RegistryClient } from './registry.client.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config)],
+      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController],
+      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
+import { ApiDoc, CurrentPrincipal, Idempotent, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  CreateExperimentBody,
+  ExperimentKey,
+  ExperimentPage,
+  ExperimentResponse,
+  ListExperimentsQuery,
+  UpdateExperimentBody,
+} from '@modelyard/types';
+import { z } from 'zod';
+import { ExperimentsService } from './experiments.service.js';
+
+export const KeyParams = z.strictObject({ key: ExperimentKey });
+export type KeyParams = z.infer<typeof KeyParams>;
+
+@Controller('v1/experiments')
+export class ExperimentsController {
+  constructor(@Inject(ExperimentsService) private readonly experiments: ExperimentsService) {}
+
+  @Post()
+  @Idempotent()
+  @ApiDoc({ summary: "Create an experiment over a model's versions (checked in the registry)", response: ExperimentResponse, status: 201, tags: ['experiments'] })
+  create(@ZBody(CreateExperimentBody) body: CreateExperimentBody, @CurrentPrincipal() who: Principal) {
+    return this.experiments.create(body, who.id);
+  }
+
+  @Get()
+  @ApiDoc({ summary: 'List experiments (filter by status or model)', response: ExperimentPage, tags: ['experiments'] })
+  list(@ZQuery(ListExperimentsQuery) query: ListExperimentsQuery) {
+    return this.experiments.list(query);
+  }
+
+  @Get(':key')
+  @ApiDoc({ summary: 'Get an experiment', response: ExperimentResponse, tags: ['experiments'] })
+  get(@ZParams(KeyParams) p: KeyParams) {
+    return this.experiments.get(p.key);
+  }
+
+  @Patch(':key')
+  @ApiDoc({ summary: 'Change weights, coverage or guardrails (also while running; assigned units stay put)', response: ExperimentResponse, tags: ['experiments'] })
+  update(@ZParams(KeyParams) p: KeyParams, @ZBody(UpdateExperimentBody) body: UpdateExperimentBody) {
+    return this.experiments.update(p.key, body);
+  }
+
+  @Post(':key/start')
+  @HttpCode(200)
+  @ApiDoc({ summary: 'Start (or restart a stopped) experiment', response: ExperimentResponse, tags: ['experiments'] })
+  start(@ZParams(KeyParams) p: KeyParams) {
+    return this.experiments.transition(p.key, 'running');
+  }
+
+  @Post(':key/stop')
+  @HttpCode(200)
+  @ApiDoc({ summary: 'Stop assigning units', response: ExperimentResponse, tags: ['experiments'] })
+  stop(@ZParams(KeyParams) p: KeyParams) {
+    return this.experiments.transition(p.key, 'stopped');
+  }
+}

@@ -1,0 +1,32 @@
+import type { Experiment } from '@modelyard/db';
+import type { ExperimentResponse, Variant } from '@modelyard/types';
+
+export function variantsOf(row: Pick<Experiment, 'variants'>): Variant[] {
+  return row.variants as Variant[];
+}
+
+export function toExperimentResponse(row: Experiment): ExperimentResponse {
+  return {
+    id: row.id,
+    key: row.key,
+    model: row.model,
+    description: row.description,
+    status: row.status,
+    variants: variantsOf(row),
+    control: row.control,
+    coverage: row.coverage,
+    seed: row.seed,
+    primaryMetric: row.primaryMetric as ExperimentResponse['primaryMetric'],
+    guardrails: row.guardrails as ExperimentResponse['guardrails'],
+    minSampleSize: row.minSampleSize,
+    sequential: row.sequential,
+    alpha: row.alpha,
+    autoPromote: row.autoPromote,
+    maxDurationHours: row.maxDurationHours,
+    revision: row.revision,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    endedAt: row.endedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,31 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+
+const LIFETIME_SECONDS = 300;
+
+/**
+ * The credential a service presents when it calls another service: SERVICE_API_KEY when set (the
+ * only option with RS256/JWKS, where services cannot sign), otherwise a short-lived HS256 JWT
+ * signed with the shared JWT_SECRET, subject `service:<name>`, admin role.
+ */
+@Injectable()
+export class ServiceCredential {
+  private cached?: { token: string; expires: number };
+
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+
+  authorization(): string {
+    if (this.config.serviceApiKey) return `Bearer ${this.config.serviceApiKey}`;
+    const secret = this.config.auth.jwtSecret;
+    if (!secret) throw new Error('set SERVICE_API_KEY: with JWT_JWKS_URL this service cannot sign its own tokens');
+    const now = Math.floor(Date.now() / 1000);
+    if (!this.cached || this.cached.expires - now < 30) {
+      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: `service:${this.config.service}`, roles: ['admin'], iat: now, exp: now + LIFETIME_SECONDS })}`;
+      const token = `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+      this.cached = { token, expires: now + LIFETIME_SECONDS };
+    }
+    return `Bearer ${this.cached.token}`;
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { Direction, ModelName, SemVer } from './registry.js';
+import { PageQuery, pageOf } from './common.js';
+
+export const ExperimentKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
+export const VariantKey = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
+export const UnitId = z.string().min(1).max(256);
+
+export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'concluded']);
+export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
+
+export const MetricKind = z.enum(['binomial', 'continuous']);
+const MetricName = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+
+export const Variant = z.strictObject({ key: VariantKey, version: SemVer, weight: z.number().positive().max(1_000_000) });
+export type Variant = z.infer<typeof Variant>;
+
+export const PrimaryMetric = z.strictObject({ name: MetricName, kind: MetricKind, direction: Direction.default('higher') });
+export const Guardrail = z.strictObject({
+  name: MetricName,
+  kind: MetricKind,
+  direction: Direction,
+  /** Largest tolerated relative degradation vs control, e.g. 0.05 = 5 % worse. */
+  maxRelativeDegradation: z.number().min(0).max(10),
+});
+
+const variantsRule = (variants: Variant[], ctx: z.RefinementCtx) => {
+  const keys = new Set<string>();
+  variants.forEach((v, i) => {
+    if (keys.has(v.key)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'key'], message: `duplicate variant '${v.key}'` });
+    keys.add(v.key);
+  });
+};
+
+export const CreateExperimentBody = z
+  .strictObject({
+    key: ExperimentKey,
+    model: ModelName,
+    description: z.string().max(4000).optional(),
+    variants: z.array(Variant).min(2).max(20),
+    control: VariantKey,
+    coverage: z.number().min(0).max(1).default(1),
+    seed: z.string().min(1).max(128).optional(),
+    primaryMetric: PrimaryMetric,
+    guardrails: z.array(Guardrail).max(20).default([]),
+    minSampleSize: z.number().int().min(1).max(1e9).optional(),
+    sequential: z.boolean().default(true),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    autoPromote: z.boolean().default(false),
+    maxDurationHours: z.number().positive().max(24 * 366).optional(),
+  })
+  .superRefine((b, ctx) => {
+    variantsRule(b.variants, ctx);
+    if (!b.variants.some((v) => v.key === b.control)) {
+      ctx.addIssue({ code: 'custom', path: ['control'], message: `'${b.control}' is not one of the variants` });
+    }
+  });
+export type CreateExperimentBody = z.infer<typeof CreateExperimentBody>;
+
+export const UpdateExperimentBody = z
+  .strictObject({
+    /** New weights by variant key; variants themselves cannot change once created. */
+    weights: z.record(VariantKey, z.number().positive().max(1_000_000)).optional(),
+    coverage: z.number().min(0).max(1).optional(),
+    guardrails: z.array(Guardrail).max(20).optional(),
+    description: z.string().max(4000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
+export type UpdateExperimentBody = z.infer<typeof UpdateExperimentBody>;
+
+export const ListExperimentsQuery = PageQuery.extend({ status: ExperimentStatus.optional(), model: ModelName.optional() });
+export type ListExperimentsQuery = z.infer<typeof ListExperimentsQuery>;
+
+export const ExperimentResponse = z.object({
+  id: z.uuid(),
+  key: z.string(),
+  model: z.string(),
+  description: z.string().nullable(),
+  status: ExperimentStatus,
+  variants: z.array(z.object({ key: z.string(), version: z.string(), weight: z.number() })),
+  control: z.string(),
+  coverage: z.number(),
+  seed: z.string(),
+  primaryMetric: z.object({ name: z.string(), kind: MetricKind, direction: Direction }),
+  guardrails: z.array(z.object({ name: z.string(), kind: MetricKind, direction: Direction, maxRelativeDegradation: z.number() })),
+  minSampleSize: z.number().nullable(),
+  sequential: z.boolean(),
+  alpha: z.number(),
+  autoPromote: z.boolean(),
+  maxDurationHours: z.number().nullable(),
+  revision: z.number().int(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type ExperimentResponse = z.infer<typeof ExperimentResponse>;
+export const ExperimentPage = pageOf(ExperimentResponse);
+
+export const AssignmentQuery = z.strictObject({ unit: UnitId });
+export const BatchAssignmentBody = z.strictObject({ units: z.array(UnitId).min(1).max(1000) });
+
+export const AssignmentResponse = z.object({
+  unit: z.string(),
+  variant: z.string().nullable(),
+  version: z.string().nullable(),
+  inExperiment: z.boolean(),
+  /** True when the variant came from the unit's earlier assignment rather than its hash today. */
+  sticky: z.boolean(),
+});
+export type AssignmentResponse = z.infer<typeof AssignmentResponse>;
+
+/** Everything the SDK needs to assign locally (same hash, same ranges). */
+export const AssignmentConfigResponse = z.object({
+  key: z.string(),
+  status: ExperimentStatus,
+  seed: z.string(),
+  coverage: z.number(),
+  hashVersion: z.literal(2),
+  variants: z.array(z.object({ key: z.string(), version: z.string(), weight: z.number() })),
+  revision: z.number().int(),
+});
+export type AssignmentConfigResponse = z.infer<typeof AssignmentConfigResponse>;
