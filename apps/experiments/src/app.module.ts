@@ -6,6 +6,9 @@ import { ExperimentsController } from './experiments/experiments.controller.js';
 import { ExperimentsMetrics } from './experiments/experiments.metrics.js';
 import { ExperimentsRepository } from './experiments/experiments.repository.js';
 import { ExperimentsService } from './experiments/experiments.service.js';
+import { OutcomesController } from './outcomes/outcomes.controller.js';
+import { OutcomesService } from './outcomes/outcomes.service.js';
+import { OutcomesStore } from './outcomes/outcomes.store.js';
 import { RegistryClient } from './registry.client.js';
 
 @Module({})
@@ -14,8 +17,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config)],
-      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController],
-      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService],
+      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController],
+      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService, OutcomesStore, OutcomesService],
     };
   }
 }

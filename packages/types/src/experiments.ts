@@ -125,3 +125,34 @@ export const AssignmentConfigResponse = z.object({
   revision: z.number().int(),
 });
 export type AssignmentConfigResponse = z.infer<typeof AssignmentConfigResponse>;
+
+// ---------------------------------------------------------------- outcomes
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const ExposuresBody = z.strictObject({
+  exposures: z
+    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), ts: Timestamp.optional() }))
+    .min(1)
+    .max(10_000),
+});
+export type ExposuresBody = z.infer<typeof ExposuresBody>;
+
+export const EventsBody = z.strictObject({
+  events: z
+    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), metric: MetricName, value: z.number(), ts: Timestamp.optional() }))
+    .min(1)
+    .max(10_000),
+});
+export type EventsBody = z.infer<typeof EventsBody>;
+
+export const IngestResponse = z.object({
+  accepted: z.number().int(),
+  /** Rows for units outside the experiment (coverage): not an error, just not counted. */
+  ignored: z.number().int(),
+});
+export type IngestResponse = z.infer<typeof IngestResponse>;
+
+/** Sufficient statistics of one metric in one variant, over exposed units. */
+export const MetricSummary = z.object({ n: z.number().int(), sum: z.number(), sumSquares: z.number() });
+export type MetricSummary = z.infer<typeof MetricSummary>;

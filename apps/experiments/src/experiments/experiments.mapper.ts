@@ -30,3 +30,10 @@ export function toExperimentResponse(row: Experiment): ExperimentResponse {
     endedAt: row.endedAt?.toISOString() ?? null,
   };
 }
+
+/** Every metric the experiment measures (primary and guardrails), by name, with its kind. */
+export function metricKinds(row: Pick<Experiment, 'primaryMetric' | 'guardrails'>): Map<string, 'binomial' | 'continuous'> {
+  const primary = row.primaryMetric as ExperimentResponse['primaryMetric'];
+  const guardrails = row.guardrails as ExperimentResponse['guardrails'];
+  return new Map([[primary.name, primary.kind], ...guardrails.map((g) => [g.name, g.kind] as const)]);
+}
