@@ -13,6 +13,11 @@
 
 import { twoProduct } from './float.js';
 
+// Module-level aliases: inside a vm context (Jest runs tests in one) each `Math.x` in a hot loop
+// is a slow global-object lookup; a module binding is not. Harmless in plain Node.
+const { abs, exp, log, log1p } = Math;
+const EPSILON = Number.EPSILON;
+
 /** cephes MINLOG = log(2^-1022): exp() of anything lower is zero in double precision. */
 const MINLOG = -708.3964185322641;
 /** Above this n, cephes switches to the closed-form approximation (too slow otherwise). */
@@ -50,42 +55,42 @@ export function smirnovSf(n: number, x: number): number {
 
   if (nxfl === 0 || (nxfl === 1 && alpha === 0)) {
     // x <= 1/n: a single term, P = 1 - x(1+x)^(n-1).
-    return 1 - x * Math.exp((n - 1) * Math.log1p(x));
+    return 1 - x * exp((n - 1) * log1p(x));
   }
   if (-2 * n * x * x < MINLOG) return 0;
-  if (nxfl >= n - 1) return Math.exp(n * Math.log1p(-x)); // x >= 1 - 1/n: (1-x)^n
+  if (nxfl >= n - 1) return exp(n * log1p(-x)); // x >= 1 - 1/n: (1-x)^n
   if (n > SMIRNOV_MAX_COMPUTE_N) {
     // cephes: p ~ exp(-(6nx+1)^2 / 18n) for n too large to sum.
     const logp = -((6 * n * x + 1) ** 2) / 18 / n;
-    return logp < -Math.LN2 ? Math.exp(logp) : 1 + Math.expm1(logp);
+    return logp < -Math.LN2 ? exp(logp) : 1 + Math.expm1(logp);
   }
 
   const nTerms = n - nxfl; // v = 0 .. n - nxfl - 1 (the v = n - nxfl term is zero or excluded)
   const vmid = Math.floor(n / 2);
   // v = 0: (1-x)^n / x
-  let sum = Math.exp(n * Math.log1p(-x) - Math.log(x));
+  let sum = exp(n * log1p(-x) - log(x));
   // log C(n, v) is a running sum that grows to ~n·ln2 while its increments are O(1): plain
   // summation would drift by ~n·1e-16·√n (2e-8 relative at n = 1e6); Neumaier's compensated sum
   // keeps the drift at the rounding of the increments.
-  let logC = Math.log(n); // log C(n, 1)
+  let logC = log(n); // log C(n, 1)
   let logCComp = 0;
   for (let v = 1; v < nTerms; v++) {
     // x + v/n = (⌊nx⌋ + v + α)/n is formed without cancellation.
     // log1p keeps (n - v)·log(1 - x - v/n) accurate when n is large and x + v/n small; near the
     // end of the sum 1 - x - v/n is formed directly as (n - v - ⌊nx⌋ - α)/n instead.
     const upper = (nxfl + v + alpha) / n;
-    const logLower = upper < 0.5 ? Math.log1p(-upper) : Math.log((n - v - nxfl - alpha) / n);
-    const term = Math.exp(logC + logCComp + (n - v) * logLower + (v - 1) * Math.log(upper));
-    if (term !== 0 && Number.isFinite(term)) sum += term;
+    const logLower = upper < 0.5 ? log1p(-upper) : log((n - v - nxfl - alpha) / n);
+    const term = exp(logC + logCComp + (n - v) * logLower + (v - 1) * log(upper));
+    if (term !== 0 && term !== Infinity) sum += term;
     // cephes' stopping rule: the remaining (n - v) terms cannot add 1 ulp.
     if (term !== 0) {
-      if (4 * (nTerms - v) * term < Number.EPSILON * sum && v !== nTerms - 1) break;
+      if (4 * (nTerms - v) * term < EPSILON * sum && v !== nTerms - 1) break;
     } else if (v > vmid) {
       break;
     }
-    const inc = Math.log((n - v) / (v + 1));
+    const inc = log((n - v) / (v + 1));
     const next = logC + inc;
-    logCComp += Math.abs(logC) >= Math.abs(inc) ? logC - next + inc : inc - next + logC;
+    logCComp += abs(logC) >= abs(inc) ? logC - next + inc : inc - next + logC;
     logC = next;
   }
   const sf = x * sum;
