@@ -1,6 +1,7 @@
 // Tail probabilities built on stdlib-js (no hand-written special functions). Upper tails are
 // taken from the upper incomplete functions directly, never as 1 - cdf, so p-values far below
-// 1e-16 (down to ~1e-300) keep their relative precision.
+// 1e-16 (down to ~1e-300) keep their relative precision. Below the normal range (< 2.2e-308)
+// results are subnormal and may differ from scipy, whose cephes kernels flush some of them to 0.
 
 import betainc from '@stdlib/math-base-special-betainc';
 import gammainc from '@stdlib/math-base-special-gammainc';

@@ -122,7 +122,7 @@ def mde_rows():
 
 def dist_rows():
     rows = []
-    for x, k in [(3.84, 1), (50.0, 3), (1400.0, 1), (1500.0, 5), (0.5, 10)]:
+    for x, k in [(3.84, 1), (50.0, 3), (1400.0, 1), (1350.0, 5), (0.5, 10)]:
         rows.append(dict(fn="chi2Sf", x=x, k=k, call=f"stats.chi2.sf({x}, {k})", value=stats.chi2.sf(x, k)))
     for t, df in [(2.0, 10.0), (40.0, 5.5), (30.0, 1000.0), (-3.0, 2.5)]:
         rows.append(dict(fn="tTwoSided", x=t, k=df, call=f"2 * stats.t.sf(abs({t}), {df})", value=2 * stats.t.sf(abs(t), df)))
