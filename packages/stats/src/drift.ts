@@ -1,10 +1,12 @@
 // The numeric drift check: KS, Wasserstein and PSI of one feature, sorting each sample once and
-// sharing the sorted copies between the three tests (sorting dominates their cost).
+// sharing the sorted copies between the three tests (sorting dominates their cost) and one
+// merge pass between KS and Wasserstein.
 
-import { ks2sampSorted, type KsOptions, type KsResult } from './ks.js';
+import { type KsOptions, ksPValue, type KsResult } from './ks.js';
+import { mergeStats } from './merge.js';
 import { psiSorted, type PsiOptions, type PsiResult } from './psi.js';
 import { type Sample, sortSample } from './sample.js';
-import { populationStd, WASSERSTEIN_STD_FLOOR, wassersteinSorted } from './wasserstein.js';
+import { populationStd, WASSERSTEIN_STD_FLOOR } from './wasserstein.js';
 
 /** Default drift thresholds (Evidently's defaults). */
 export const DRIFT_THRESHOLDS = {
@@ -39,9 +41,9 @@ export function driftNumeric(
 ): NumericDriftResult {
   const ref = sortSample(reference, 'reference');
   const cur = sortSample(current, 'current');
-  const wasserstein = wassersteinSorted(ref, cur);
+  const { d, w1: wasserstein } = mergeStats(ref, cur);
   return {
-    ks: ks2sampSorted(ref, cur, options.ks),
+    ks: ksPValue(d, ref.length, cur.length, options.ks?.method ?? 'auto'),
     wasserstein,
     wassersteinNormed: wasserstein / Math.max(populationStd(ref), WASSERSTEIN_STD_FLOOR),
     psi: psiSorted(ref, cur, options.psi),

@@ -4,6 +4,7 @@
 
 import { probOutsideBand, probOutsideSquare } from './ks-exact.js';
 import { kstwoSf } from './kstwo.js';
+import { mergeStats } from './merge.js';
 import { gcd, roundHalfEven, type Sample, sortSample, type SortedSample } from './sample.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
@@ -29,33 +30,9 @@ export interface KsResult {
 const MAX_AUTO_N = 10000;
 const INT32_MAX = 2147483647;
 
-/**
- * The KS statistic of two sorted samples in one merge pass. For each distinct value v the
- * empirical CDFs are i/n and j/m with i = #{a <= v}, j = #{b <= v}; computing i/n - j/m with
- * the same floating-point operations as scipy gives a bit-identical statistic.
- */
+/** The KS statistic of two sorted samples (see {@link mergeStats}). */
 export function ksStatisticSorted(a: SortedSample, b: SortedSample): number {
-  const n = a.length;
-  const m = b.length;
-  let i = 0;
-  let j = 0;
-  // The last evaluation point (the overall maximum) always gives 1 - 1 = 0.
-  let maxS = 0;
-  let minS = 0;
-  while (i < n && j < m) {
-    const ai = a[i]!;
-    const bj = b[j]!;
-    const v = ai <= bj ? ai : bj;
-    while (i < n && a[i]! <= v) i++;
-    while (j < m && b[j]! <= v) j++;
-    const diff = i / n - j / m;
-    if (diff > maxS) maxS = diff;
-    else if (diff < minS) minS = diff;
-  }
-  // Once one sample is exhausted the remaining differences move monotonically towards 0,
-  // so they cannot set a new extreme.
-  const negMin = -minS;
-  return negMin > maxS ? negMin : maxS;
+  return mergeStats(a, b).d;
 }
 
 /** Two-sided p-value for a statistic d of samples of sizes n1 and n2 (scipy's rules). */

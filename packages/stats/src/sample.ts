@@ -1,3 +1,5 @@
+import { RADIX_MIN_LENGTH, radixSortFloat64 } from './radix-sort.js';
+
 /** A numeric sample as accepted by every function of this package. */
 export type Sample = Float64Array | readonly number[];
 
@@ -11,17 +13,21 @@ declare const sortedBrand: unique symbol;
 export type SortedSample = Float64Array & { readonly [sortedBrand]: true };
 
 /**
- * Copies a sample into a fresh Float64Array and sorts it with the typed-array sort (numeric order,
- * native, no comparator callback: an order of magnitude faster than Array#sort on 1M values).
+ * Copies a sample into a fresh Float64Array and sorts it ascending: the native typed-array sort
+ * (no comparator callback) for small samples, a radix sort from RADIX_MIN_LENGTH values on.
  * Throws on NaN: every test here would silently give NaN or a wrong statistic, and scipy's
  * default `nan_policy='propagate'` only returns NaN, which is never what a monitor should store.
  */
 export function sortSample(x: Sample, name = 'sample'): SortedSample {
   const out = x instanceof Float64Array ? x.slice() : Float64Array.from(x);
   if (out.length === 0) throw new RangeError(`${name} must not be empty`);
-  out.sort();
-  // The typed-array sort places NaN last, so one look at the end finds any.
-  if (Number.isNaN(out[out.length - 1])) throw new RangeError(`${name} contains NaN`);
+  if (out.length >= RADIX_MIN_LENGTH) {
+    if (!radixSortFloat64(out)) throw new RangeError(`${name} contains NaN`);
+  } else {
+    out.sort();
+    // The typed-array sort places NaN last, so one look at the end finds any.
+    if (Number.isNaN(out[out.length - 1])) throw new RangeError(`${name} contains NaN`);
+  }
   return out as SortedSample;
 }
 
