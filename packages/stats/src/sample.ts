@@ -31,16 +31,6 @@ export function sortSample(x: Sample, name = 'sample'): SortedSample {
   return out as SortedSample;
 }
 
-/** Copies a sample into a Float64Array without sorting; throws on empty input or NaN. */
-export function toFloat64(x: Sample, name = 'sample'): Float64Array {
-  const out = x instanceof Float64Array ? x : Float64Array.from(x);
-  if (out.length === 0) throw new RangeError(`${name} must not be empty`);
-  for (let i = 0; i < out.length; i++) {
-    if (Number.isNaN(out[i])) throw new RangeError(`${name} contains NaN`);
-  }
-  return out;
-}
-
 /** Round half to even, as numpy's `np.round` does (the KS code paths depend on it). */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
