@@ -68,9 +68,13 @@ def ks_cases():
     add(dict(gen="uniform", seed=33, n=300), dict(gen="uniform", seed=34, n=700, lo=5, hi=6),
         note="disjoint 300 vs 700")
     add(dict(gen="heavy", seed=35, n=800), dict(gen="heavy", seed=36, n=900), note="heavy tails")
+    # exact p-values near 1e-300 (equal and unequal sizes)
+    add(dict(gen="normal", seed=61, n=1000), dict(gen="normal", seed=1061, n=1000, mu=2.4), note="exact p ~ 1e-289")
+    add(dict(gen="normal", seed=62, n=900), dict(gen="normal", seed=1062, n=1100, mu=2.3), note="exact p ~ 1e-293, 900 vs 1100")
     # large samples: asymptotic (kstwo) path, including p-values near 1e-300
     for n, m, shift, seed in [(20000, 15000, 0.0, 41), (20000, 20000, 0.02, 42), (50000, 40000, 0.03, 43),
-                              (20000, 20000, 0.45, 44), (20000, 20000, 0.47, 45), (20000, 20000, 0.5, 46),
+                              (20000, 20000, 0.45, 44), (20000, 20000, 0.47, 45), (20000, 20000, 0.485, 45),
+                              (20000, 20000, 0.5, 46),
                               (200000, 150000, 0.01, 47)]:
         gen = "uniform" if n > 100000 else "normal"
         a = dict(gen=gen, seed=seed, n=n)
