@@ -1,0 +1,52 @@
+// @modelyard/stats — the statistics core shared by the drift and experiments services and the
+// SDK. Pure functions: no I/O, no framework imports.
+
+export { sortSample, roundHalfEven, type Sample, type SortedSample } from './sample.js';
+
+// Drift: two-sample tests and distances
+export { ks2samp, ks2sampSorted, ksStatisticSorted, ksPValue } from './ks.js';
+export type { KsMethod, KsOptions, KsResult } from './ks.js';
+export { kstwoSf, kstwoCdf } from './kstwo.js';
+export { smirnovSf } from './smirnov.js';
+export { psi, psiSorted, quantileSorted, PSI_DEFAULT_BINS, PSI_DEFAULT_EPS } from './psi.js';
+export type { PsiOptions, PsiResult } from './psi.js';
+export { chiSquare, srm, type ChiSquareResult } from './chi-square.js';
+export {
+  jensenShannon,
+  distributionsFromSamples,
+  binNumeric,
+  binCategorical,
+  categoryCounts,
+  sharedHistogram,
+  JS_DEFAULT_BINS,
+} from './jensen-shannon.js';
+export type { BinnedDistributions } from './jensen-shannon.js';
+export {
+  wasserstein,
+  wassersteinSorted,
+  wassersteinNormed,
+  wassersteinNormedSorted,
+  WASSERSTEIN_STD_FLOOR,
+} from './wasserstein.js';
+export { driftNumeric, DRIFT_THRESHOLDS } from './drift.js';
+export type { NumericDriftOptions, NumericDriftResult } from './drift.js';
+export { autoTest, AUTO_TEST_SMALL_REFERENCE } from './auto-test.js';
+export type { AutoTestName, AutoTestResult, FeatureKind } from './auto-test.js';
+
+// Experiments
+export { zTestProportions, welchTTest } from './experiment.js';
+export type { ArmSummary, TestOptions, WelchResult, ZTestResult } from './experiment.js';
+export { relativeLift, liftMoments, chanceToBeatControl, expectedLoss } from './lift.js';
+export type { ChanceToBeatResult, LiftResult } from './lift.js';
+export {
+  sequentialInterval,
+  sequentialPValue,
+  sequentialRho,
+  sequentialTest,
+  DEFAULT_TUNING_SAMPLE_SIZE,
+} from './sequential.js';
+export type { SequentialOptions, SequentialResult } from './sequential.js';
+export { sampleSize, minimumDetectableEffect, type PowerOptions } from './power.js';
+
+// Distribution helpers (stdlib-js based)
+export { normCdf, normSf, normPpf, normTwoSided, chi2Sf, tTwoSided, tPpf } from './distributions.js';
