@@ -10,6 +10,7 @@ import { OutcomesController } from './outcomes/outcomes.controller.js';
 import { OutcomesService } from './outcomes/outcomes.service.js';
 import { OutcomesStore } from './outcomes/outcomes.store.js';
 import { RegistryClient } from './registry.client.js';
+import { ResultsController } from './results/results.controller.js';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config)],
-      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController],
+      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController, ResultsController],
       providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService, OutcomesStore, OutcomesService],
     };
   }

@@ -156,3 +156,64 @@ export type IngestResponse = z.infer<typeof IngestResponse>;
 /** Sufficient statistics of one metric in one variant, over exposed units. */
 export const MetricSummary = z.object({ n: z.number().int(), sum: z.number(), sumSquares: z.number() });
 export type MetricSummary = z.infer<typeof MetricSummary>;
+
+// ---------------------------------------------------------------- results
+
+const Interval = z.tuple([z.number(), z.number()]);
+
+export const Recommendation = z.enum(['keep_running', 'ship', 'stop_guardrail', 'no_difference']);
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const ResultsResponse = z.object({
+  experiment: z.string(),
+  status: ExperimentStatus,
+  computedAt: z.string(),
+  alpha: z.number(),
+  sequential: z.boolean(),
+  variants: z.array(
+    z.object({
+      key: z.string(),
+      version: z.string(),
+      units: z.number().int(),
+      /** Per metric: mean over exposed units and its (fixed-horizon) confidence interval. */
+      metrics: z.record(z.string(), z.object({ mean: z.number().nullable(), ci: Interval.nullable() })),
+    }),
+  ),
+  /** Each treatment against the control, on every metric. */
+  comparisons: z.array(
+    z.object({
+      variant: z.string(),
+      metric: z.string(),
+      test: z.enum(['z', 'welch']),
+      diff: z.number().nullable(),
+      diffCi: Interval.nullable(),
+      relativeLift: z.number().nullable(),
+      relativeLiftCi: Interval.nullable(),
+      pValue: z.number().nullable(),
+      /** Always-valid p-value and confidence sequence (safe to peek); null when sequential is off. */
+      sequentialPValue: z.number().nullable(),
+      sequentialCi: Interval.nullable(),
+      chanceToBeatControl: z.number().nullable(),
+      /** Significant at alpha by the p-value the experiment decides on (sequential or fixed). */
+      significant: z.boolean(),
+    }),
+  ),
+  srm: z.object({ statistic: z.number().nullable(), pValue: z.number().nullable(), flagged: z.boolean() }),
+  guardrails: z.array(
+    z.object({
+      variant: z.string(),
+      metric: z.string(),
+      relativeChange: z.number().nullable(),
+      maxRelativeDegradation: z.number(),
+      verdict: z.enum(['pass', 'warn', 'fail', 'insufficient_data']),
+    }),
+  ),
+  power: z.object({
+    /** Units per arm needed to detect the observed effect of the best treatment with 80 % power. */
+    unitsPerArmNeeded: z.number().nullable(),
+    /** Smallest relative effect detectable with 80 % power at the current units per arm. */
+    minimumDetectableEffect: z.number().nullable(),
+  }),
+  recommendation: z.object({ action: Recommendation, variant: z.string().nullable(), reason: z.string() }),
+});
+export type ResultsResponse = z.infer<typeof ResultsResponse>;

@@ -1,0 +1,130 @@
+import { relativeLift, sequentialTest, zTestProportions } from '@modelyard/stats';
+import type { MetricSummary } from '@modelyard/types';
+import { arm, computeResults, type ResultsInput } from './results.calculator.js';
+
+/** Seeded PRNG (mulberry32) so simulations replay exactly. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const binary = (n: number, conversions: number): MetricSummary => ({ n, sum: conversions, sumSquares: conversions });
+
+function input(control: MetricSummary, treatment: MetricSummary, extra: Partial<ResultsInput> = {}): ResultsInput {
+  return {
+    key: 'e',
+    status: 'running',
+    variants: [
+      { key: 'control', version: '1.0.0', weight: 0.5 },
+      { key: 'treatment', version: '1.0.1', weight: 0.5 },
+    ],
+    control: 'control',
+    primary: { name: 'conv', kind: 'binomial', direction: 'higher' },
+    guardrails: [],
+    alpha: 0.05,
+    sequential: true,
+    minSampleSize: null,
+    summaries: { control: { conv: control }, treatment: { conv: treatment } },
+    ...extra,
+  };
+}
+
+describe('results from sufficient statistics', () => {
+  it('derives mean and unbiased variance from n, Σx, Σx²', () => {
+    // x = [1, 2, 3, 4]: mean 2.5, sample variance 1.6667 (numpy.var(x, ddof=1)).
+    expect(arm({ n: 4, sum: 10, sumSquares: 30 })).toEqual({ n: 4, mean: 2.5, variance: 5 / 3 });
+    expect(arm({ n: 1, sum: 1, sumSquares: 1 })).toBeNull();
+  });
+
+  it('wires the stats package: z-test, relative lift and the sequential test', () => {
+    const r = computeResults(input(binary(1000, 100), binary(1000, 130)));
+    const cmp = r.comparisons[0]!;
+    const z = zTestProportions(130, 1000, 100, 1000, { alpha: 0.05 });
+    expect(cmp.diff).toBeCloseTo(0.03, 12);
+    expect(cmp.pValue).toBe(z.pValue);
+    const ca = arm(binary(1000, 100))!;
+    const ta = arm(binary(1000, 130))!;
+    expect(cmp.relativeLift).toBeCloseTo(0.3, 12);
+    expect(cmp.relativeLiftCi).toEqual(relativeLift(ca, ta).ci);
+    expect(cmp.sequentialPValue).toBe(sequentialTest(ca, ta, { alpha: 0.05 }).pValue);
+    // Fixed-horizon p ≈ 0.035 but the always-valid p-value is larger: not significant yet.
+    expect(cmp.pValue!).toBeLessThan(0.05);
+    expect(cmp.significant).toBe(cmp.sequentialPValue! < 0.05);
+    expect(r.variants.map((v) => v.units)).toEqual([1000, 1000]);
+  });
+
+  it('flags a sample ratio mismatch (chi-square p < 0.001) and refuses to recommend shipping', () => {
+    // scipy.stats.chisquare([1000, 800], [900, 900]) → statistic 22.22222222222222, pvalue 2.4284674729758432e-06.
+    const r = computeResults(input(binary(1000, 100), binary(800, 400)));
+    expect(r.srm.statistic).toBeCloseTo(22.2222222, 6);
+    expect(Math.abs(r.srm.pValue! / 2.4284674729758432e-6 - 1)).toBeLessThan(1e-9);
+    expect(r.srm.flagged).toBe(true);
+    expect(r.recommendation.action).toBe('keep_running');
+  });
+
+  it('stops on a guardrail that is confidently worse than allowed', () => {
+    const latency = (n: number, mean: number, sd: number): MetricSummary => ({ n, sum: n * mean, sumSquares: (n - 1) * sd * sd + n * mean * mean });
+    const r = computeResults({
+      ...input(binary(5000, 500), binary(5000, 600)),
+      guardrails: [{ name: 'latency_ms', kind: 'continuous', direction: 'lower', maxRelativeDegradation: 0.05 }],
+      summaries: {
+        control: { conv: binary(5000, 500), latency_ms: latency(5000, 100, 20) },
+        treatment: { conv: binary(5000, 600), latency_ms: latency(5000, 120, 20) },
+      },
+    });
+    expect(r.guardrails).toEqual([expect.objectContaining({ variant: 'treatment', metric: 'latency_ms', verdict: 'fail' })]);
+    expect(r.guardrails[0]!.relativeChange).toBeCloseTo(0.2, 10);
+    expect(r.recommendation).toMatchObject({ action: 'stop_guardrail', variant: 'treatment' });
+  });
+
+  it('ships a clearly better treatment and answers keep_running without data', () => {
+    expect(computeResults(input(binary(20000, 2000), binary(20000, 2400))).recommendation).toMatchObject({ action: 'ship', variant: 'treatment' });
+    const empty = computeResults(input(binary(0, 0), binary(0, 0)));
+    expect(empty.recommendation.action).toBe('keep_running');
+    expect(empty.comparisons[0]!.pValue).toBeNull();
+    expect(empty.srm.flagged).toBe(false);
+  });
+});
+
+describe('peeking', () => {
+  /** One A/A or A/B run: `looks` batches of `batch` units per arm, results checked after each. */
+  function run(rand: () => number, pc: number, pt: number, looks: number, batch: number, sequential: boolean) {
+    let xc = 0;
+    let xt = 0;
+    let n = 0;
+    for (let look = 0; look < looks; look++) {
+      for (let i = 0; i < batch; i++) {
+        if (rand() < pc) xc++;
+        if (rand() < pt) xt++;
+      }
+      n += batch;
+      const r = computeResults(input(binary(n, xc), binary(n, xt), { sequential }));
+      if (r.comparisons[0]!.significant) return true;
+    }
+    return false;
+  }
+
+  it('keeps false positives at ~5% in 200 A/A tests peeked after every batch, where fixed-horizon peeking does not', () => {
+    const runs = 200;
+    let sequentialRejects = 0;
+    let fixedRejects = 0;
+    for (let s = 0; s < runs; s++) {
+      if (run(prng(s + 1), 0.1, 0.1, 20, 250, true)) sequentialRejects++;
+      if (run(prng(s + 1), 0.1, 0.1, 20, 250, false)) fixedRejects++;
+    }
+    // At most ~5% (binomial upper tail: 16 of 200 has p ≈ 0.04 under a true 5% rate).
+    expect(sequentialRejects / runs).toBeLessThanOrEqual(0.075);
+    // Peeking 20 times at a fixed-horizon test rejects a true null far more often (≈ 20-25%).
+    expect(fixedRejects / runs).toBeGreaterThan(0.12);
+  });
+
+  it('detects a +5% relative effect with enough units', () => {
+    let detected = 0;
+    for (let s = 0; s < 10; s++) if (run(prng(1000 + s), 0.2, 0.21, 12, 10_000, true)) detected++;
+    expect(detected).toBeGreaterThanOrEqual(9);
+  });
+});
