@@ -1,6 +1,8 @@
-// The peer for start-up figures: a bare Fastify server with one route, no framework on top.
+// The peer for start-up and HTTP figures: a bare Fastify server, no framework on top.
 import Fastify from 'fastify';
 
 const app = Fastify();
 app.get('/health/ready', async () => ({ status: 'ok' }));
+// Same shape as an assignment answer, constant: the ceiling for any JSON route on this machine.
+app.get('/assign', async (request) => ({ unit: request.query.unit, variant: 'control', version: '1.0.0', inExperiment: true, sticky: true }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

@@ -1,0 +1,39 @@
+// Helpers shared by the service benchmarks: start built services, sign a bench token, wait for ready.
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret!';
+
+export function adminToken() {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'bench', roles: ['admin'], iat: now, exp: now + 3600 })}`;
+  return `${head}.${createHmac('sha256', JWT_SECRET).update(head).digest('base64url')}`;
+}
+
+export async function waitReady(url, child) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `node args` in `cwd` with the bench environment; resolves once /health/ready answers. */
+export async function start(cwd, args, port, env = {}) {
+  const child = spawn('node', args, {
+    cwd,
+    stdio: 'ignore',
+    env: { ...process.env, PORT: String(port), JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', ...env },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child);
+  return { url, child, stop: () => new Promise((r) => (child.kill('SIGTERM'), child.once('exit', r))) };
+}
