@@ -1,0 +1,82 @@
+import { LinearModel, type Features, type LinearModelOptions, type LinearModelState } from './linear-model.js';
+
+/** σ(s) = 1 / (1 + e^−s), evaluated so that e^x never overflows. */
+export function sigmoid(s: number): number {
+  if (s >= 0) return 1 / (1 + Math.exp(-s));
+  const e = Math.exp(s);
+  return e / (1 + e);
+}
+
+/** Binary logistic regression; targets are 0 or 1, log loss. */
+export class LogisticRegression extends LinearModel {
+  readonly kind = 'logistic_regression';
+
+  constructor(options: LinearModelOptions = {}) {
+    super(options);
+  }
+
+  protected link(score: number): number {
+    return sigmoid(score);
+  }
+
+  protected checkTarget(y: number): void {
+    if (y !== 0 && y !== 1) throw new RangeError(`logistic regression targets are 0 or 1, got ${y}`);
+  }
+
+  /** P(y = 1 | x). */
+  predictProbaOne(x: Features): number {
+    return sigmoid(this.score(x));
+  }
+
+  /** The more probable class; ties (p = 0.5) go to 1. */
+  predictOne(x: Features): number {
+    return this.score(x) >= 0 ? 1 : 0;
+  }
+
+  predictProbaMany(xs: readonly Features[]): Float64Array {
+    const out = new Float64Array(xs.length);
+    for (let k = 0; k < xs.length; k++) out[k] = this.predictProbaOne(xs[k]!);
+    return out;
+  }
+
+  static fromJSON(state: LinearModelState): LogisticRegression {
+    return new LogisticRegression(state.options).restore(state);
+  }
+}
+
+/** Least-squares linear regression; loss ½(ŷ − y)². */
+export class LinearRegression extends LinearModel {
+  readonly kind = 'linear_regression';
+
+  constructor(options: LinearModelOptions = {}) {
+    super(options);
+  }
+
+  protected link(score: number): number {
+    return score;
+  }
+
+  protected checkTarget(y: number): void {
+    if (!Number.isFinite(y)) throw new RangeError(`regression targets must be finite, got ${y}`);
+  }
+
+  predictOne(x: Features): number {
+    return this.score(x);
+  }
+
+  static fromJSON(state: LinearModelState): LinearRegression {
+    return new LinearRegression(state.options).restore(state);
+  }
+}
+
+/** Restores either model from its toJSON() output. */
+export function modelFromJSON(state: LinearModelState): LogisticRegression | LinearRegression {
+  switch (state.kind) {
+    case 'logistic_regression':
+      return LogisticRegression.fromJSON(state);
+    case 'linear_regression':
+      return LinearRegression.fromJSON(state);
+    default:
+      throw new TypeError(`unknown model kind ${JSON.stringify((state as { kind?: unknown }).kind)}`);
+  }
+}
