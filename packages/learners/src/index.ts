@@ -6,3 +6,5 @@ export * from './scaler.js';
 export * from './linear-model.js';
 export * from './models.js';
 export * from './metrics.js';
+export * from './progressive.js';
+export * from './streams.js';

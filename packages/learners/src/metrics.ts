@@ -67,8 +67,8 @@ abstract class RingMetric implements Metric {
   protected size = 0;
   protected readonly buffer: Float64Array | null;
 
-  constructor(window?: number | null) {
-    this.window = checkWindow(window);
+  constructor(options: MetricOptions = {}) {
+    this.window = checkWindow(options.window);
     this.buffer = this.window === null ? null : new Float64Array(this.window);
   }
 
@@ -203,8 +203,8 @@ export class RocAuc extends RingMetric {
   readonly name = 'roc_auc';
   private readonly labels: Uint8Array;
 
-  constructor(window: number | null = 10_000) {
-    super(window ?? 10_000);
+  constructor(options: MetricOptions = {}) {
+    super({ window: options.window ?? 10_000 });
     this.labels = new Uint8Array(this.window!);
   }
 
@@ -250,18 +250,17 @@ export class RocAuc extends RingMetric {
 }
 
 export function createMetric(name: MetricName, options: MetricOptions = {}): Metric {
-  const window = checkWindow(options.window);
   switch (name) {
     case 'accuracy':
-      return new Accuracy(window);
+      return new Accuracy(options);
     case 'log_loss':
-      return new LogLoss(window);
+      return new LogLoss(options);
     case 'mae':
-      return new Mae(window);
+      return new Mae(options);
     case 'rmse':
-      return new Rmse(window);
+      return new Rmse(options);
     case 'roc_auc':
-      return new RocAuc(window ?? undefined);
+      return new RocAuc(options);
     default:
       throw new RangeError(`unknown metric ${String(name)}`);
   }
