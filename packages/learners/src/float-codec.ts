@@ -9,6 +9,7 @@
  *
  * Arrays that are mostly +0 (hashed weight vectors) are stored sparsely as index/value pairs.
  */
+import { F64, numberIsNaN } from './globals.js';
 export type EncodedNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
 
 export interface EncodedFloats {
@@ -19,7 +20,7 @@ export interface EncodedFloats {
 }
 
 export function encodeNumber(x: number): EncodedNumber {
-  if (Number.isNaN(x)) return 'NaN';
+  if (numberIsNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (Object.is(x, -0)) return '-0';
@@ -63,7 +64,7 @@ export function decodeFloats(e: EncodedFloats, expectedLength?: number): Float64
   if (expectedLength !== undefined && e.length !== expectedLength) {
     throw new RangeError(`expected ${expectedLength} values, found ${e.length}`);
   }
-  const out = new Float64Array(e.length);
+  const out = new F64(e.length);
   if (e.indices === undefined) {
     if (e.values.length !== e.length) throw new RangeError('dense array length mismatch');
     for (let i = 0; i < e.length; i++) out[i] = decodeNumber(e.values[i]!);

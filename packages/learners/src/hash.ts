@@ -14,6 +14,7 @@
  * Several keys falling on one index are summed into a single coordinate before the model sees them,
  * so a collision behaves like one feature, as in scikit-learn's FeatureHasher.
  */
+import { F64, imul, numberIsFinite } from './globals.js';
 export type FeatureValue = number | string | boolean | null | undefined;
 export type FeatureRecord = Readonly<Record<string, FeatureValue>>;
 
@@ -21,11 +22,11 @@ const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
 function mixBlock(h: number, k: number): number {
-  k = Math.imul(k, C1);
+  k = imul(k, C1);
   k = (k << 15) | (k >>> 17);
-  h ^= Math.imul(k, C2);
+  h ^= imul(k, C2);
   h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return (imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /**
@@ -77,15 +78,15 @@ export function murmur3(key: string, seed = 0): number {
     }
   }
   if ((n & 3) !== 0) {
-    let k = Math.imul(block, C1);
+    let k = imul(block, C1);
     k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
+    h ^= imul(k, C2);
   }
   h ^= n;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -111,7 +112,7 @@ export class FeatureHasher {
     readonly seed = 0,
   ) {
     this.indices = new Int32Array(16);
-    this.values = new Float64Array(16);
+    this.values = new F64(16);
     this.slot = new Int32Array(dim).fill(-1);
   }
 
@@ -124,7 +125,7 @@ export class FeatureHasher {
     for (const name in record) {
       const raw = record[name];
       if (typeof raw === 'number') {
-        if (!Number.isFinite(raw)) continue;
+        if (!numberIsFinite(raw)) continue;
         const value = transform ? transform(name, raw) : raw;
         // A zero adds nothing to w·x nor to any gradient (McMahan et al. 2013 update only i with x_i ≠ 0).
         if (value !== 0) this.add(this.index(name), value);
@@ -152,7 +153,7 @@ export class FeatureHasher {
 
   private grow(): void {
     const indices = new Int32Array(this.indices.length * 2);
-    const values = new Float64Array(this.values.length * 2);
+    const values = new F64(this.values.length * 2);
     indices.set(this.indices);
     values.set(this.values);
     this.indices = indices;

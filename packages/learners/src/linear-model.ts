@@ -11,6 +11,7 @@
  * order: the scaler learns, then transforms, then the model learns); prediction uses current stats.
  * The dense learnOne path allocates nothing: scratch buffers are made once per model.
  */
+import { F64, numberIsFinite } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import { FeatureHasher, type FeatureRecord } from './hash.js';
 import { createOptimizer, optimizerFromJSON, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from './optimizers.js';
@@ -99,10 +100,10 @@ export abstract class LinearModel {
   constructor(options: LinearModelOptions = {}) {
     this.options = resolve(options);
     this.dim = this.options.dim;
-    this.weights = new Float64Array(this.dim + 1);
+    this.weights = new F64(this.dim + 1);
     this.optimizer = createOptimizer(this.options.optimizer, options, this.dim + 1);
     this.scaler = this.options.standardize ? new OnlineStandardScaler() : null;
-    this.scaled = new Float64Array(this.options.standardize ? this.dim : 0);
+    this.scaled = new F64(this.options.standardize ? this.dim : 0);
   }
 
   /** Inverse link μ(s). */
@@ -159,7 +160,7 @@ export abstract class LinearModel {
   }
 
   predictMany(xs: readonly Features[]): Float64Array {
-    const out = new Float64Array(xs.length);
+    const out = new F64(xs.length);
     for (let k = 0; k < xs.length; k++) out[k] = this.predictOne(xs[k]!);
     return out;
   }
@@ -198,12 +199,12 @@ export abstract class LinearModel {
   private load(x: Features, learn: boolean): number {
     const w = this.weights;
     let s = w[this.dim]!;
-    if (x instanceof Float64Array) {
+    if (x instanceof F64) {
       if (x.length !== this.dim) throw new RangeError(`expected ${this.dim} features, got ${x.length}`);
       let input = x;
       if (this.scaler !== null) {
         // The scaler must not learn a value that would poison its statistics.
-        if (learn) for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) throw new RangeError(`feature ${i} is not finite`);
+        if (learn) for (let i = 0; i < x.length; i++) if (!numberIsFinite(x[i]!)) throw new RangeError(`feature ${i} is not finite`);
         if (learn) this.scaler.learnOne(x);
         input = this.scaler.transformDense(x, this.scaled);
       }
@@ -217,7 +218,7 @@ export abstract class LinearModel {
       this.current = null;
     }
     // A non-finite score would turn every touched weight into NaN; refuse the sample instead.
-    if (learn && !Number.isFinite(s)) throw new RangeError('input gives a non-finite score');
+    if (learn && !numberIsFinite(s)) throw new RangeError('input gives a non-finite score');
     return s;
   }
 
@@ -225,7 +226,7 @@ export abstract class LinearModel {
     if (xs.length === 0) return;
     for (let k = 0; k < xs.length; k++) this.checkTarget(ys[k]!);
     const size = this.dim + 1;
-    const sum = (this.gradSum ??= new Float64Array(size));
+    const sum = (this.gradSum ??= new F64(size));
     // touched[0..count) lists the coordinates with a gradient; mark[i] = 1 once i is listed.
     const touched = (this.touched ??= new Int32Array(size));
     const mark = (this.mark ??= new Uint8Array(size));

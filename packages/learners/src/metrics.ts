@@ -13,6 +13,7 @@
  * what sklearn.metrics.roc_auc_score computes); the cumulative form would need every score ever seen,
  * so it defaults to a window of 10 000.
  */
+import { abs, F64, log, max, min, numberIsNaN, sqrt } from './globals.js';
 import { decodeFloats, decodeNumber, encodeFloats, encodeNumber, type EncodedFloats, type EncodedNumber } from './float-codec.js';
 
 export type MetricName = 'accuracy' | 'log_loss' | 'roc_auc' | 'mae' | 'rmse';
@@ -69,12 +70,12 @@ abstract class RingMetric implements Metric {
 
   constructor(options: MetricOptions = {}) {
     this.window = checkWindow(options.window);
-    this.buffer = this.window === null ? null : new Float64Array(this.window);
+    this.buffer = this.window === null ? null : new F64(this.window);
   }
 
   update(y: number, prediction: number): void {
     // One NaN would stay in the sum (or break the AUC sort) for as long as it is in the window.
-    if (Number.isNaN(y) || Number.isNaN(prediction)) throw new RangeError('metric update with NaN');
+    if (numberIsNaN(y) || numberIsNaN(prediction)) throw new RangeError('metric update with NaN');
     this.record(y, prediction);
   }
 
@@ -174,8 +175,8 @@ export class LogLoss extends MeanMetric {
   readonly name = 'log_loss';
   protected term(y: number, p: number): number {
     checkLabel(y);
-    const q = Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
-    return y === 1 ? -Math.log(q) : -Math.log(1 - q);
+    const q = min(max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+    return y === 1 ? -log(q) : -log(1 - q);
   }
 }
 
@@ -183,7 +184,7 @@ export class LogLoss extends MeanMetric {
 export class Mae extends MeanMetric {
   readonly name = 'mae';
   protected term(y: number, p: number): number {
-    return Math.abs(y - p);
+    return abs(y - p);
   }
 }
 
@@ -194,7 +195,7 @@ export class Rmse extends MeanMetric {
     return (y - p) * (y - p);
   }
   protected override finish(mean: number): number {
-    return Math.sqrt(mean);
+    return sqrt(mean);
   }
 }
 

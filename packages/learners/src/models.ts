@@ -1,9 +1,10 @@
+import { exp, F64, numberIsFinite } from './globals.js';
 import { LinearModel, type Features, type LinearModelOptions, type LinearModelState } from './linear-model.js';
 
 /** σ(s) = 1 / (1 + e^−s), evaluated so that e^x never overflows. */
 export function sigmoid(s: number): number {
-  if (s >= 0) return 1 / (1 + Math.exp(-s));
-  const e = Math.exp(s);
+  if (s >= 0) return 1 / (1 + exp(-s));
+  const e = exp(s);
   return e / (1 + e);
 }
 
@@ -34,7 +35,7 @@ export class LogisticRegression extends LinearModel {
   }
 
   predictProbaMany(xs: readonly Features[]): Float64Array {
-    const out = new Float64Array(xs.length);
+    const out = new F64(xs.length);
     for (let k = 0; k < xs.length; k++) out[k] = this.predictProbaOne(xs[k]!);
     return out;
   }
@@ -57,7 +58,7 @@ export class LinearRegression extends LinearModel {
   }
 
   protected checkTarget(y: number): void {
-    if (!Number.isFinite(y)) throw new RangeError(`regression targets must be finite, got ${y}`);
+    if (!numberIsFinite(y)) throw new RangeError(`regression targets must be finite, got ${y}`);
   }
 
   predictOne(x: Features): number {

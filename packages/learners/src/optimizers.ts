@@ -8,6 +8,7 @@
  * intercept is passed l1 = l2 = 0), the "lazy" convention of McMahan et al. 2013, where only i with
  * x_i ≠ 0 are visited. For dense inputs without zeros this is the usual full update.
  */
+import { F64, numberIsFinite, pow, sqrt } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 
 export type OptimizerName = 'sgd' | 'adagrad' | 'ftrl';
@@ -40,7 +41,7 @@ export interface Optimizer {
 }
 
 function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  if (!(value > 0) || !numberIsFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
   return value;
 }
 
@@ -70,7 +71,7 @@ export class Sgd implements Optimizer {
   beginStep(): void {
     this.steps++;
     // Inverse scaling as in scikit-learn's SGD (eta0 / t^power_t); one pow per step, not per coordinate.
-    this.eta = this.schedule === 'constant' ? this.learningRate : this.learningRate / Math.pow(this.steps, this.powerT);
+    this.eta = this.schedule === 'constant' ? this.learningRate : this.learningRate / pow(this.steps, this.powerT);
   }
 
   update(w: Float64Array, i: number, g: number, l1: number, l2: number): void {
@@ -106,7 +107,7 @@ export class Adagrad implements Optimizer {
     const grad = g + l2 * w[i]!;
     const sum = this.g2[i]! + grad * grad;
     this.g2[i] = sum;
-    const rate = this.learningRate / (Math.sqrt(sum) + this.epsilon);
+    const rate = this.learningRate / (sqrt(sum) + this.epsilon);
     const next = w[i]! - rate * grad;
     w[i] = l1 > 0 ? shrink(next, rate * l1) : next;
   }
@@ -147,8 +148,8 @@ export class Ftrl implements Optimizer {
   update(w: Float64Array, i: number, g: number, l1: number, l2: number): void {
     const nOld = this.n[i]!;
     const nNew = nOld + g * g;
-    const sqrtNew = Math.sqrt(nNew);
-    const z = this.z[i]! + g - (sqrtNew - Math.sqrt(nOld)) * this.invAlpha * w[i]!;
+    const sqrtNew = sqrt(nNew);
+    const z = this.z[i]! + g - (sqrtNew - sqrt(nOld)) * this.invAlpha * w[i]!;
     this.z[i] = z;
     this.n[i] = nNew;
     // −(z − sgn(z)λ1) / ((β + √n)/α + λ2), multiplied through by α: one division instead of two.
@@ -168,9 +169,9 @@ export function createOptimizer(name: OptimizerName, options: OptimizerOptions, 
     case 'sgd':
       return new Sgd(options.learningRate ?? 0.01, options.schedule ?? 'constant', options.powerT ?? 0.5);
     case 'adagrad':
-      return new Adagrad(options.learningRate ?? 0.1, options.epsilon ?? 1e-8, new Float64Array(size));
+      return new Adagrad(options.learningRate ?? 0.1, options.epsilon ?? 1e-8, new F64(size));
     case 'ftrl':
-      return new Ftrl(options.alpha ?? 0.1, options.beta ?? 1, new Float64Array(size), new Float64Array(size));
+      return new Ftrl(options.alpha ?? 0.1, options.beta ?? 1, new F64(size), new F64(size));
     default:
       throw new RangeError(`unknown optimizer ${String(name)}`);
   }

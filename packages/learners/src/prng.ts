@@ -12,6 +12,7 @@
  * on the 2^-53 grid is reachable.
  * Normals: Box–Muller (Box & Muller 1958), both values of a pair used; the spare is part of the state.
  */
+import { cos, imul, log, PI, sin, sqrt } from './globals.js';
 export interface RngState {
   readonly words: readonly [number, number, number, number];
   /** The unused second value of the last Box–Muller pair, or null. */
@@ -23,8 +24,8 @@ function splitmix32(seed: number): () => number {
   return () => {
     s = (s + 0x9e3779b9) | 0;
     let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z = imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
 }
@@ -77,10 +78,10 @@ export class Rng {
       return s;
     }
     // 1 - uniform() is in (0, 1], so the logarithm is finite.
-    const r = Math.sqrt(-2 * Math.log(1 - this.uniform()));
-    const theta = 2 * Math.PI * this.uniform();
-    this.spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
+    const r = sqrt(-2 * log(1 - this.uniform()));
+    const theta = 2 * PI * this.uniform();
+    this.spare = r * sin(theta);
+    return r * cos(theta);
   }
 
   /** 1 with probability p, else 0. */

@@ -11,6 +11,7 @@
  *
  * The metrics receive predictProbaOne(x) for classifiers and predictOne(x) for regressors.
  */
+import { F64, floor } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import type { FeatureRecord } from './hash.js';
 import type { Features, LinearModel } from './linear-model.js';
@@ -97,7 +98,7 @@ export class ProgressiveValidator {
       revealed: this.revealed,
       metrics: this.metrics.map((m) => m.toJSON()),
       pending: this.queue.slice(this.first).map((p) => ({
-        x: p.x instanceof Float64Array ? { dense: encodeFloats(p.x) } : { record: p.x },
+        x: p.x instanceof F64 ? { dense: encodeFloats(p.x) } : { record: p.x },
         y: p.y,
         prediction: p.prediction,
       })),
@@ -152,7 +153,7 @@ export function progressiveValidation(
   const mark = (): void => {
     if (every <= 0 || validator.revealed < nextMark) return;
     trace.push({ samples: validator.revealed, metrics: validator.values() });
-    nextMark = (Math.floor(validator.revealed / every) + 1) * every;
+    nextMark = (floor(validator.revealed / every) + 1) * every;
   };
   for (const sample of stream) {
     validator.process(sample);

@@ -9,6 +9,7 @@
  * updated only when the feature is present with a finite number (absent features are not zeros);
  * strings and booleans pass through. A zero sd (constant or unseen feature) transforms to 0, as River.
  */
+import { F64, numberIsFinite, sqrt } from './globals.js';
 import { decodeFloats, decodeNumber, encodeFloats, encodeNumber, type EncodedFloats, type EncodedNumber } from './float-codec.js';
 import type { FeatureRecord, FeatureValue } from './hash.js';
 
@@ -21,7 +22,7 @@ export interface ScalerState {
 type Stats = [number, number, number];
 
 function standardise(x: number, n: number, mean: number, m2: number): number {
-  const sd = n > 0 ? Math.sqrt(m2 / n) : 0;
+  const sd = n > 0 ? sqrt(m2 / n) : 0;
   return sd > 0 ? (x - mean) / sd : 0;
 }
 
@@ -32,13 +33,13 @@ export class OnlineStandardScaler {
   private readonly named = new Map<string, Stats>();
 
   learnOne(x: Float64Array | FeatureRecord): void {
-    if (x instanceof Float64Array) {
+    if (x instanceof F64) {
       this.learnDense(x);
       return;
     }
     for (const name in x) {
       const v = x[name];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      if (typeof v !== 'number' || !numberIsFinite(v)) continue;
       let s = this.named.get(name);
       if (s === undefined) this.named.set(name, (s = [0, 0, 0]));
       s[0] += 1;
@@ -53,11 +54,11 @@ export class OnlineStandardScaler {
   /** Record transform: numbers scaled by name, other values copied. */
   transformOne(x: FeatureRecord): Record<string, FeatureValue>;
   transformOne(x: Float64Array | FeatureRecord, out?: Float64Array): Float64Array | Record<string, FeatureValue> {
-    if (x instanceof Float64Array) return this.transformDense(x, out ?? new Float64Array(x.length));
+    if (x instanceof F64) return this.transformDense(x, out ?? new F64(x.length));
     const result: Record<string, FeatureValue> = {};
     for (const name in x) {
       const v = x[name];
-      result[name] = typeof v === 'number' && Number.isFinite(v) ? this.scale(name, v) : v;
+      result[name] = typeof v === 'number' && numberIsFinite(v) ? this.scale(name, v) : v;
     }
     return result;
   }
@@ -95,8 +96,8 @@ export class OnlineStandardScaler {
 
   private learnDense(x: Float64Array): void {
     if (this.meanDense === null) {
-      this.meanDense = new Float64Array(x.length);
-      this.m2Dense = new Float64Array(x.length);
+      this.meanDense = new F64(x.length);
+      this.m2Dense = new F64(x.length);
     } else if (this.meanDense.length !== x.length) {
       throw new RangeError(`scaler was fitted on ${this.meanDense.length} features, got ${x.length}`);
     }

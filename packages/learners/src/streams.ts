@@ -16,6 +16,7 @@
  *   `driftFeatures` weights move by ±magChange and reverse direction with probability `sigma`.
  *   Bayes-optimal accuracy: 1 − noise (the current hyperplane is the optimal rule).
  */
+import { abs, exp, F64, floor, min, PI, sqrt } from './globals.js';
 import { sigmoid } from './models.js';
 import { Rng } from './prng.js';
 import type { Sample } from './progressive.js';
@@ -40,7 +41,7 @@ export function* logisticStream(o: LogisticStreamOptions): Generator<SyntheticSa
   const b = o.intercept ?? 0;
   const count = o.count ?? Infinity;
   for (let t = 0; t < count; t++) {
-    const x = new Float64Array(d);
+    const x = new F64(d);
     let s = b;
     for (let i = 0; i < d; i++) {
       x[i] = rng.normal();
@@ -66,10 +67,10 @@ function simpson(f: (s: number) => number, a: number, b: number, n: number): num
 export function logisticBayesAccuracy(weights: ArrayLike<number>, intercept = 0): number {
   let sq = 0;
   for (let i = 0; i < weights.length; i++) sq += weights[i]! * weights[i]!;
-  const sd = Math.sqrt(sq);
-  if (sd === 0) return sigmoid(Math.abs(intercept));
-  const density = (s: number): number => Math.exp(-0.5 * ((s - intercept) / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI));
-  const f = (s: number): number => sigmoid(Math.abs(s)) * density(s);
+  const sd = sqrt(sq);
+  if (sd === 0) return sigmoid(abs(intercept));
+  const density = (s: number): number => exp(-0.5 * ((s - intercept) / sd) ** 2) / (sd * sqrt(2 * PI));
+  const f = (s: number): number => sigmoid(abs(s)) * density(s);
   const lo = intercept - 12 * sd;
   const hi = intercept + 12 * sd;
   if (lo >= 0 || hi <= 0) return simpson(f, lo, hi, 4000);
@@ -94,8 +95,8 @@ export function* seaStream(o: SeaStreamOptions): Generator<SyntheticSample> {
   const noise = o.noise ?? 0.1;
   const count = o.count ?? Infinity;
   for (let t = 0; t < count; t++) {
-    const theta = thresholds[Math.floor(t / driftEvery) % thresholds.length]!;
-    const x = Float64Array.of(rng.between(0, 10), rng.between(0, 10), rng.between(0, 10));
+    const theta = thresholds[floor(t / driftEvery) % thresholds.length]!;
+    const x = F64.of(rng.between(0, 10), rng.between(0, 10), rng.between(0, 10));
     const clean = x[0]! + x[1]! <= theta ? 1 : 0;
     yield { x, y: rng.uniform() < noise ? 1 - clean : clean, optimal: clean };
   }
@@ -119,15 +120,15 @@ export interface HyperplaneStreamOptions {
 export function* hyperplaneStream(o: HyperplaneStreamOptions): Generator<SyntheticSample> {
   const rng = new Rng(o.seed);
   const d = o.features ?? 10;
-  const drifting = Math.min(o.driftFeatures ?? 2, d);
+  const drifting = min(o.driftFeatures ?? 2, d);
   const mag = o.magChange ?? 0;
   const sigma = o.sigma ?? 0.1;
   const noise = o.noise ?? 0.05;
   const count = o.count ?? Infinity;
-  const w = Float64Array.from({ length: d }, () => rng.uniform());
-  const direction = new Float64Array(d).fill(1);
+  const w = F64.from({ length: d }, () => rng.uniform());
+  const direction = new F64(d).fill(1);
   for (let t = 0; t < count; t++) {
-    const x = new Float64Array(d);
+    const x = new F64(d);
     let s = 0;
     let total = 0;
     for (let i = 0; i < d; i++) {
