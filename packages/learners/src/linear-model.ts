@@ -11,7 +11,7 @@
  * order: the scaler learns, then transforms, then the model learns); prediction uses current stats.
  * The dense learnOne path allocates nothing: scratch buffers are made once per model.
  */
-import { F64, numberIsFinite } from './globals.js';
+import { abs, exp, F64, max, numberIsFinite } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import { FeatureHasher, type FeatureRecord } from './hash.js';
 import { createOptimizer, optimizerFromJSON, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from './optimizers.js';
@@ -78,8 +78,14 @@ function resolve(o: LinearModelOptions): ResolvedLinearOptions {
   return { dim, optimizer: o.optimizer ?? 'sgd', l1, l2, intercept: o.intercept ?? true, standardize: o.standardize ?? false, hashSeed: o.hashSeed ?? 0 };
 }
 
+/** σ(s) = 1 / (1 + e^−s), written with e^−|s| so that the exponential never overflows. */
+export function sigmoid(s: number): number {
+  const e = exp(-abs(s));
+  return s >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
 export abstract class LinearModel {
-  abstract readonly kind: LinearModelKind;
+  readonly kind: LinearModelKind;
   readonly options: ResolvedLinearOptions;
   readonly dim: number;
   /** dim feature weights followed by the intercept. Read-only for callers. */
@@ -91,23 +97,47 @@ export abstract class LinearModel {
   private readonly scaled: Float64Array;
   // The input of the last `load`: a dense vector, or null when it sits in the hasher's buffers.
   private current: Float64Array | null = null;
+  // Raw score of the last `load`, and μ(score) − y for learning.
+  private loadedScore = 0;
+  private residual = 0;
+  private readonly logistic: boolean;
+  // Per-coordinate gradients of one step, and the intercept's (index dim) as a one-entry step.
+  private grad: Float64Array = new F64(16);
+  private readonly interceptGrad = new F64(1);
+  private readonly interceptIndex: Int32Array;
   // Mean-gradient scratch, made on first use.
   private gradSum: Float64Array | null = null;
   private touched: Int32Array | null = null;
   private mark: Uint8Array | null = null;
   private readonly scaleByName = (name: string, v: number): number => this.scaler!.scale(name, v);
 
-  constructor(options: LinearModelOptions = {}) {
+  constructor(kind: LinearModelKind, options: LinearModelOptions = {}) {
+    this.kind = kind;
+    this.logistic = kind === 'logistic_regression';
     this.options = resolve(options);
     this.dim = this.options.dim;
     this.weights = new F64(this.dim + 1);
-    this.optimizer = createOptimizer(this.options.optimizer, options, this.dim + 1);
+    this.optimizer = createOptimizer(this.options.optimizer, options, this.dim + 1, this.options);
+    this.interceptIndex = Int32Array.of(this.dim);
     this.scaler = this.options.standardize ? new OnlineStandardScaler() : null;
     this.scaled = new F64(this.options.standardize ? this.dim : 0);
   }
 
-  /** Inverse link μ(s). */
-  protected abstract link(score: number): number;
+  /**
+   * Sets `residual` = μ(s) − y for the loaded score, the loss gradient with respect to s. The result
+   * goes through a field and σ is written out (same expression as `sigmoid`) because a double returned
+   * by a call V8 leaves un-inlined is boxed in a fresh heap number (see optimizers.ts).
+   */
+  private computeResidual(y: number): void {
+    const s = this.loadedScore;
+    if (!this.logistic) {
+      this.residual = s - y;
+      return;
+    }
+    const e = exp(-abs(s));
+    this.residual = (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+  }
+
   /** Throws when y is not a valid target. */
   protected abstract checkTarget(y: number): void;
   abstract predictOne(x: Features): number;
@@ -123,27 +153,29 @@ export abstract class LinearModel {
 
   /** Raw score w·x + b with the current weights and scaler statistics. */
   score(x: Features): number {
-    return this.load(x, false);
+    this.load(x, false);
+    return this.loadedScore;
   }
 
   learnOne(x: Features, y: number): void {
     this.checkTarget(y);
-    const g = this.link(this.load(x, true)) - y;
-    const w = this.weights;
+    this.load(x, true);
+    this.computeResidual(y);
+    const g = this.residual;
     const opt = this.optimizer;
-    const { l1, l2 } = this.options;
     opt.beginStep();
     const dense = this.current;
     if (dense !== null) {
-      for (let i = 0; i < dense.length; i++) {
-        const xi = dense[i]!;
-        if (xi !== 0) opt.update(w, i, g * xi, l1, l2);
-      }
+      const grad = this.gradBuffer(dense.length);
+      for (let i = 0; i < dense.length; i++) grad[i] = g * dense[i]!;
+      opt.step(this.weights, grad, null, dense.length, true);
     } else {
       const { indices, values, size } = this.hasher;
-      for (let k = 0; k < size; k++) opt.update(w, indices[k]!, g * values[k]!, l1, l2);
+      const grad = this.gradBuffer(size);
+      for (let k = 0; k < size; k++) grad[k] = g * values[k]!;
+      opt.step(this.weights, grad, indices, size, true);
     }
-    if (this.options.intercept) opt.update(w, this.dim, g, 0, 0);
+    this.stepIntercept(g);
     this.samplesSeen++;
   }
 
@@ -183,7 +215,7 @@ export abstract class LinearModel {
     if (state.format !== 'modelyard.linear-model' || state.version !== 1) throw new TypeError('not a modelyard linear model state (version 1)');
     if (state.kind !== this.kind) throw new TypeError(`state is a ${state.kind}, not a ${this.kind}`);
     this.weights.set(decodeFloats(state.weights, this.dim + 1));
-    this.optimizer = optimizerFromJSON(state.optimizer, this.dim + 1);
+    this.optimizer = optimizerFromJSON(state.optimizer, this.dim + 1, this.options);
     if (this.optimizer.name !== this.options.optimizer) throw new TypeError('optimizer state does not match options');
     this.scaler = state.scaler ? OnlineStandardScaler.fromJSON(state.scaler) : null;
     if ((this.scaler !== null) !== this.options.standardize) throw new TypeError('scaler state does not match options');
@@ -195,8 +227,12 @@ export abstract class LinearModel {
     return (this.hasherCache ??= new FeatureHasher(this.dim, this.options.hashSeed));
   }
 
-  /** Prepares x (scaling, hashing) as the current input and returns its raw score. */
-  private load(x: Features, learn: boolean): number {
+  /**
+   * Prepares x (scaling, hashing) as the current input and sets `loadedScore`. The score goes through
+   * a field, not the return value: V8 does not inline this method, and a returned double is boxed in
+   * a fresh heap number per call, the one allocation left on the dense learnOne path.
+   */
+  private load(x: Features, learn: boolean): void {
     const w = this.weights;
     let s = w[this.dim]!;
     if (x instanceof F64) {
@@ -219,18 +255,30 @@ export abstract class LinearModel {
     }
     // A non-finite score would turn every touched weight into NaN; refuse the sample instead.
     if (learn && !numberIsFinite(s)) throw new RangeError('input gives a non-finite score');
-    return s;
+    this.loadedScore = s;
+  }
+
+  private stepIntercept(g: number): void {
+    if (!this.options.intercept) return;
+    this.interceptGrad[0] = g;
+    this.optimizer.step(this.weights, this.interceptGrad, this.interceptIndex, 1, false);
+  }
+
+  /** Scratch for per-coordinate gradients, grown (rarely) to hold `count` entries. */
+  private gradBuffer(count: number): Float64Array {
+    if (this.grad.length < count) this.grad = new F64(max(count, 2 * this.grad.length));
+    return this.grad;
   }
 
   private meanGradientStep(xs: readonly Features[], ys: ArrayLike<number>): void {
     if (xs.length === 0) return;
     for (let k = 0; k < xs.length; k++) this.checkTarget(ys[k]!);
-    const size = this.dim + 1;
-    const sum = (this.gradSum ??= new F64(size));
+    const sum = (this.gradSum ??= new F64(this.dim));
     // touched[0..count) lists the coordinates with a gradient; mark[i] = 1 once i is listed.
-    const touched = (this.touched ??= new Int32Array(size));
-    const mark = (this.mark ??= new Uint8Array(size));
+    const touched = (this.touched ??= new Int32Array(this.dim));
+    const mark = (this.mark ??= new Uint8Array(this.dim));
     let count = 0;
+    let interceptSum = 0;
     const add = (i: number, g: number): void => {
       if (mark[i] === 0) {
         mark[i] = 1;
@@ -240,7 +288,9 @@ export abstract class LinearModel {
     };
     try {
       for (let k = 0; k < xs.length; k++) {
-        const g = this.link(this.load(xs[k]!, true)) - ys[k]!;
+        this.load(xs[k]!, true);
+        this.computeResidual(ys[k]!);
+        const g = this.residual;
         const dense = this.current;
         if (dense !== null) {
           for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) add(i, g * dense[i]!);
@@ -248,15 +298,13 @@ export abstract class LinearModel {
           const { indices, values, size: n } = this.hasher;
           for (let j = 0; j < n; j++) add(indices[j]!, g * values[j]!);
         }
-        if (this.options.intercept) add(this.dim, g);
+        interceptSum += g;
       }
-      const { l1, l2 } = this.options;
+      const grad = this.gradBuffer(count);
+      for (let j = 0; j < count; j++) grad[j] = sum[touched[j]!]! / xs.length;
       this.optimizer.beginStep();
-      for (let j = 0; j < count; j++) {
-        const i = touched[j]!;
-        const isIntercept = i === this.dim;
-        this.optimizer.update(this.weights, i, sum[i]! / xs.length, isIntercept ? 0 : l1, isIntercept ? 0 : l2);
-      }
+      this.optimizer.step(this.weights, grad, touched, count, true);
+      this.stepIntercept(interceptSum / xs.length);
       this.samplesSeen += xs.length;
     } finally {
       // A refused sample aborts the whole step; the scratch must be clean for the next batch.

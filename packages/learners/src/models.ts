@@ -1,23 +1,12 @@
-import { exp, F64, numberIsFinite } from './globals.js';
-import { LinearModel, type Features, type LinearModelOptions, type LinearModelState } from './linear-model.js';
-
-/** σ(s) = 1 / (1 + e^−s), evaluated so that e^x never overflows. */
-export function sigmoid(s: number): number {
-  if (s >= 0) return 1 / (1 + exp(-s));
-  const e = exp(s);
-  return e / (1 + e);
-}
+import { F64, numberIsFinite } from './globals.js';
+import { LinearModel, sigmoid, type Features, type LinearModelOptions, type LinearModelState } from './linear-model.js';
 
 /** Binary logistic regression; targets are 0 or 1, log loss. */
 export class LogisticRegression extends LinearModel {
-  readonly kind = 'logistic_regression';
+  declare readonly kind: 'logistic_regression';
 
   constructor(options: LinearModelOptions = {}) {
-    super(options);
-  }
-
-  protected link(score: number): number {
-    return sigmoid(score);
+    super('logistic_regression', options);
   }
 
   protected checkTarget(y: number): void {
@@ -47,14 +36,10 @@ export class LogisticRegression extends LinearModel {
 
 /** Least-squares linear regression; loss ½(ŷ − y)². */
 export class LinearRegression extends LinearModel {
-  readonly kind = 'linear_regression';
+  declare readonly kind: 'linear_regression';
 
   constructor(options: LinearModelOptions = {}) {
-    super(options);
-  }
-
-  protected link(score: number): number {
-    return score;
+    super('linear_regression', options);
   }
 
   protected checkTarget(y: number): void {

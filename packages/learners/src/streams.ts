@@ -17,7 +17,7 @@
  *   Bayes-optimal accuracy: 1 − noise (the current hyperplane is the optimal rule).
  */
 import { abs, exp, F64, floor, min, PI, sqrt } from './globals.js';
-import { sigmoid } from './models.js';
+import { sigmoid } from './linear-model.js';
 import { Rng } from './prng.js';
 import type { Sample } from './progressive.js';
 
