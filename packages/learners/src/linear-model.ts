@@ -229,8 +229,8 @@ export abstract class LinearModel {
 
   /**
    * Prepares x (scaling, hashing) as the current input and sets `loadedScore`. The score goes through
-   * a field, not the return value: V8 does not inline this method, and a returned double is boxed in
-   * a fresh heap number per call, the one allocation left on the dense learnOne path.
+   * a field, not the return value: V8 does not inline this method, and a returned double would be
+   * boxed in a fresh heap number per call (it was the last allocation on the dense learnOne path).
    */
   private load(x: Features, learn: boolean): void {
     const w = this.weights;

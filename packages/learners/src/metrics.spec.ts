@@ -1,7 +1,7 @@
 import { Accuracy, createMetric, LogLoss, Mae, metricFromJSON, Rmse, RocAuc, type Metric } from './metrics.js';
 
 // scikit-learn is not installed on the reference machine, so the references come from numpy/scipy
-// (Python 3.11, numpy 2.x, scipy 1.17) with the definitions sklearn uses:
+// (Python 3.11, numpy 2.4, scipy 1.17; scripts/reference-values.py) with the definitions sklearn uses:
 //   AUC      = scipy.stats.mannwhitneyu(pos, neg).statistic / (n₊ n₋)   (ties count ½; the script also
 //              asserted it equals the brute-force pair count Σ[p > n] + ½[p = n])
 //   log loss = np.mean(-(y log q + (1 − y) log(1 − q))), q = np.clip(p, 1e-15, 1 − 1e-15)

@@ -6,7 +6,7 @@ function once(opt: Optimizer, w: Float64Array, g: number, regularise = true): vo
   opt.step(w, Float64Array.of(g), null, 1, regularise);
 }
 
-// Each expected value below was computed step by step in Python 3 (float64) from the update rule
+// Each expected value below was computed step by step in Python 3 (float64; scripts/reference-values.py) from the update rule
 // written in the comment, independently of this implementation.
 describe('optimizers, one coordinate at a time', () => {
   it('FTRL-Proximal follows McMahan et al. 2013, Algorithm 1', () => {

@@ -9,7 +9,8 @@ const ROWS = [
   [1e9 + 10, 2.0, -4.5],
   [1e9 + 1, 0.125, -6],
 ];
-// numpy 1.x (two-pass): X.mean(axis=0) and X.var(axis=0) (ddof = 0) of ROWS.
+// numpy 2.4 (pairwise summation, two-pass variance): X.mean(axis=0) and X.var(axis=0) (ddof = 0) of ROWS,
+// printed by scripts/reference-values.py.
 const NUMPY_MEAN = [1000000008.5, 0.8541666666666666, -3.9166666666666665];
 const NUMPY_VAR = [26.25, 0.46050347222222227, 4.534722222222222];
 
@@ -38,10 +39,10 @@ describe('OnlineStandardScaler (Welford)', () => {
     expectRelClose(s.mean('a'), NUMPY_MEAN[0]!, 1e-15);
     expectRelClose(s.variance('a'), NUMPY_VAR[0]!, 1e-9);
     expectRelClose(s.variance('b'), NUMPY_VAR[1]!, 1e-12);
-    // c was present in rows 0, 2, 4: numpy.var([-3, -7, -4.5]) = 2.7222222222222223, mean −4.8333…
+    // c was present in rows 0, 2, 4: numpy.var([-3, -7, -4.5]) = 2.722222222222222, mean −4.833333333333333
     expect(s.count('c')).toBe(3);
     expect(s.mean('c')).toBeCloseTo(-4.833333333333333, 14);
-    expect(s.variance('c')).toBeCloseTo(2.7222222222222223, 14);
+    expect(s.variance('c')).toBeCloseTo(2.722222222222222, 14);
     expect(s.count('tag')).toBe(0);
     const out = s.transformOne({ b: NUMPY_MEAN[1]! + Math.sqrt(NUMPY_VAR[1]!), tag: 'x', unseen: 5 });
     expect(out.b).toBeCloseTo(1, 12);

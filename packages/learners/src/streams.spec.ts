@@ -46,6 +46,7 @@ describe('Rng (sfc32 seeded by splitmix32)', () => {
 describe('logistic stream', () => {
   it('Bayes-optimal accuracy E[σ(|s|)], s ~ N(b, ‖w‖²), matches scipy.integrate.quad', () => {
     // scipy 1.17: quad(lambda s: expit(abs(s)) * norm.pdf(s, b, ‖w‖), −∞, 0) + quad(…, 0, ∞)
+    // (scripts/reference-values.py)
     expect(logisticBayesAccuracy([1.5, -2, 0.75, 0, 0.5, -1, 0, 0.25], -0.5)).toBeCloseTo(0.8311358456590211, 9);
     expect(logisticBayesAccuracy([1], 0)).toBeCloseTo(0.6748568252669761, 9);
     expect(logisticBayesAccuracy([...Array(10).fill(0.5), ...Array(10).fill(-0.5)], 0.25)).toBeCloseTo(0.7955480012652152, 9);
