@@ -9,7 +9,10 @@ import { ExperimentsService } from './experiments/experiments.service.js';
 import { OutcomesController } from './outcomes/outcomes.controller.js';
 import { OutcomesService } from './outcomes/outcomes.service.js';
 import { OutcomesStore } from './outcomes/outcomes.store.js';
+import { ConclusionController } from './conclusion/conclusion.controller.js';
+import { ConclusionService } from './conclusion/conclusion.service.js';
 import { RegistryClient } from './registry.client.js';
+import { ResultsService } from './results/results.service.js';
 import { ResultsController } from './results/results.controller.js';
 
 @Module({})
@@ -18,8 +21,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config)],
-      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController, ResultsController],
-      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService, OutcomesStore, OutcomesService],
+      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController, ResultsController, ConclusionController],
+      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService, OutcomesStore, OutcomesService, ResultsService, ConclusionService],
     };
   }
 }

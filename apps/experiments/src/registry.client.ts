@@ -16,6 +16,24 @@ export class RegistryClient {
     @Inject(ServiceCredential) private readonly credential: ServiceCredential,
   ) {}
 
+  /**
+   * Promotes a version to production, giving the experiment as the reason. Returns null on
+   * success, else the registry's explanation (e.g. the version is not in staging).
+   */
+  async promote(model: string, version: string, reason: string): Promise<string | null> {
+    const url = `${this.config.urls.registry}/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/promote`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: this.credential.authorization(), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    }).catch((err: unknown) => err as Error);
+    if (res instanceof Error) return `the registry did not answer: ${res.message}`;
+    if (res.ok) return null;
+    const problem = (await res.json().catch(() => ({}))) as { detail?: string };
+    return `the registry answered ${res.status}: ${problem.detail ?? res.statusText}`;
+  }
+
   /** The version, or null when the model or version does not exist. */
   async version(model: string, version: string): Promise<VersionResponse | null> {
     const url = `${this.config.urls.registry}/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;

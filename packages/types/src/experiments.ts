@@ -75,6 +75,22 @@ export type UpdateExperimentBody = z.infer<typeof UpdateExperimentBody>;
 export const ListExperimentsQuery = PageQuery.extend({ status: ExperimentStatus.optional(), model: ModelName.optional() });
 export type ListExperimentsQuery = z.infer<typeof ListExperimentsQuery>;
 
+export const Recommendation = z.enum(['keep_running', 'ship', 'stop_guardrail', 'no_difference']);
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const Conclusion = z.object({
+  /** The winning variant; null unless a treatment is significantly better with guardrails passing and no SRM. */
+  winner: z.string().nullable(),
+  recommendation: z.object({ action: Recommendation, variant: z.string().nullable(), reason: z.string() }),
+  promoted: z.boolean(),
+  /** Why promotion did not happen when it was asked for (e.g. the registry refused the transition). */
+  promotionError: z.string().nullable(),
+  concludedBy: z.string(),
+  concludedAt: z.string(),
+  reason: z.string().nullable(),
+});
+export type Conclusion = z.infer<typeof Conclusion>;
+
 export const ExperimentResponse = z.object({
   id: z.uuid(),
   key: z.string(),
@@ -97,6 +113,7 @@ export const ExperimentResponse = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  conclusion: Conclusion.nullable(),
 });
 export type ExperimentResponse = z.infer<typeof ExperimentResponse>;
 export const ExperimentPage = pageOf(ExperimentResponse);
@@ -161,9 +178,6 @@ export type MetricSummary = z.infer<typeof MetricSummary>;
 
 const Interval = z.tuple([z.number(), z.number()]);
 
-export const Recommendation = z.enum(['keep_running', 'ship', 'stop_guardrail', 'no_difference']);
-export type Recommendation = z.infer<typeof Recommendation>;
-
 export const ResultsResponse = z.object({
   experiment: z.string(),
   status: ExperimentStatus,
@@ -217,3 +231,15 @@ export const ResultsResponse = z.object({
   recommendation: z.object({ action: Recommendation, variant: z.string().nullable(), reason: z.string() }),
 });
 export type ResultsResponse = z.infer<typeof ResultsResponse>;
+
+// ---------------------------------------------------------------- conclusion
+
+export const ConcludeBody = z.strictObject({
+  /** Promote the winner's version to production in the registry (default: the experiment's autoPromote). */
+  promote: z.boolean().optional(),
+  reason: z.string().max(1000).optional(),
+});
+export type ConcludeBody = z.infer<typeof ConcludeBody>;
+
+
+export const ConcludeResponse = z.object({ experiment: ExperimentResponse, conclusion: Conclusion });

@@ -28,6 +28,7 @@ export function toExperimentResponse(row: Experiment): ExperimentResponse {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
+    conclusion: (row.conclusion ?? null) as ExperimentResponse['conclusion'],
   };
 }
 

@@ -85,6 +85,24 @@ export class ExperimentsRepository {
     }, TX_OPTIONS);
   }
 
+  /**
+   * Claims the conclusion: running/stopped → concluded, atomically, so of two concurrent calls
+   * exactly one goes on to promote. Returns the concluded row.
+   */
+  async claimConclusion(key: string, placeholder: object): Promise<Experiment> {
+    const { count } = await this.prisma.experiment.updateMany({
+      where: { key, status: { in: ['running', 'stopped'] } },
+      data: { status: 'concluded', endedAt: new Date(), revision: { increment: 1 }, conclusion: placeholder },
+    });
+    const row = await this.get(key);
+    if (count === 0) throw new InvalidTransition(row.status, 'concluded', EXPERIMENT_TRANSITIONS[row.status]);
+    return row;
+  }
+
+  recordConclusion(key: string, conclusion: object): Promise<Experiment> {
+    return this.prisma.experiment.update({ where: { key }, data: { conclusion } });
+  }
+
   /** Moves to `to` only from a status that allows it, atomically (two concurrent starts: one wins). */
   async transition(key: string, to: ExperimentStatus): Promise<Experiment> {
     const from = (Object.keys(EXPERIMENT_TRANSITIONS) as ExperimentStatus[]).filter((s) => EXPERIMENT_TRANSITIONS[s].includes(to));

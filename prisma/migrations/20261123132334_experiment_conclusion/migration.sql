@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "experiments_experiments" ADD COLUMN     "conclusion" JSONB;
