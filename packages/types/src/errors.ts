@@ -19,6 +19,10 @@ export const ErrorCode = {
   preconditionFailed: 'precondition_failed',
   rateLimited: 'rate_limited',
   maintenance: 'maintenance_mode',
+  checksumMismatch: 'checksum_mismatch',
+  artifactsImmutable: 'artifacts_immutable',
+  rangeNotSatisfiable: 'range_not_satisfiable',
+  artifactIntegrity: 'artifact_integrity_failed',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

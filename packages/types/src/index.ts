@@ -3,3 +3,5 @@ export * from './errors.js';
 export * from './auth.js';
 export * from './queues.js';
 export * from './registry.js';
+export * from './webhooks.js';
+export * from './artifacts.js';
