@@ -33,6 +33,16 @@ export const BaseEnvObject = z.object({
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
     WORKER_ONLY: bool.default(false),
+    /** Set to 0 on API-only replicas when workers run in their own deployment (WORKER_ONLY=1). */
+    RUN_WORKERS: bool.default(true),
+    /** A receiver gets this long to answer a delivery before the attempt counts as failed. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Attempts per delivery; with the back-off below, 15 attempts span about 9 hours of receiver downtime. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+    /** First retry delay; each further retry waits twice as long. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+    /** How often the outbox is polled for new events (also the worst-case extra delivery latency). */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
 
 /** Adds the cross-field rules to a service's env schema (BaseEnvObject, possibly extended). */

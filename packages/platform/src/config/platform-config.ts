@@ -14,6 +14,8 @@ export interface PlatformConfig {
   rateLimit: { max: number; windowSeconds: number };
   maintenanceFromEnv: boolean;
   workerOnly: boolean;
+  queues: { runWorkers: boolean };
+  webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; outboxPollMs: number };
 }
 
 export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
@@ -28,5 +30,13 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
     rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS },
     maintenanceFromEnv: env.MAINTENANCE_MODE,
     workerOnly: env.WORKER_ONLY,
+    // A worker-only process exists to run workers, whatever RUN_WORKERS says.
+    queues: { runWorkers: env.WORKER_ONLY || env.RUN_WORKERS },
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      outboxPollMs: env.OUTBOX_POLL_MS,
+    },
   };
 }
