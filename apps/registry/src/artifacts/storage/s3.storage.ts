@@ -34,6 +34,10 @@ export class S3Storage implements ArtifactStorage {
     this.client = new S3Client({
       region: config.region,
       forcePathStyle: config.forcePathStyle,
+      // Every read is checked against the blob's SHA-256 by the registry itself. The SDK's own CRC
+      // check of responses adds nothing to that, and some S3-compatible servers report a wrong
+      // checksum for objects made by server-side copy of multipart uploads (moto does).
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
     });
