@@ -6,7 +6,7 @@ import { createModel, createVersion, promote, stagedVersion, uniqueName } from '
 import { startReceiver, type Received } from './webhook-receiver.js';
 
 // Fast retries and polling so "down for a while" fits in a test; production defaults are in config.schema.ts.
-const ENV = { WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_MAX_ATTEMPTS: '12', OUTBOX_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
+const ENV = { WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_MAX_ATTEMPTS: '12', OUTBOX_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
 const SECRET = 'whsec_a-secret-that-is-long-enough';
 
 let t: TestApp;
@@ -14,6 +14,15 @@ beforeAll(async () => {
   t = await startTestApp(buildRegistry, ENV);
 });
 afterAll(() => t.close());
+
+// Every receiver is stopped after its test, failed or not, so no listening socket outlives it.
+const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+const newReceiver = async () => {
+  const r = await startReceiver();
+  receivers.push(r);
+  return r;
+};
+afterEach(() => Promise.all(receivers.splice(0).map((r) => r.down())));
 
 async function subscribe(app: TestApp, url: string, events: readonly string[] = WebhookEvent.options) {
   const res = await app.request('POST', '/v1/webhooks', { body: { url, events, secret: SECRET } });
@@ -47,7 +56,7 @@ describe('webhook subscriptions', () => {
 
 describe('delivery', () => {
   it('gets every event to a receiver that was down for a while, signed, once it comes back', async () => {
-    const receiver = await startReceiver();
+    const receiver = await newReceiver();
     const id = await subscribe(t, receiver.url);
     // The receiver is down: connections are refused while the changes happen.
     const m = await createModel(t);
@@ -82,11 +91,10 @@ describe('delivery', () => {
     const log = await deliveries(t, id);
     expect(log).toHaveLength(expected.length);
     expect(log.every((d: { lastStatusCode: number; deliveredAt: string | null }) => d.lastStatusCode === 200 && d.deliveredAt)).toBe(true);
-    await receiver.down();
   });
 
   it('stops retrying a 4xx answer, and redelivers on request', async () => {
-    const receiver = await startReceiver();
+    const receiver = await newReceiver();
     await receiver.up();
     receiver.answer(410);
     const id = await subscribe(t, receiver.url, ['model.created']);
@@ -102,11 +110,10 @@ describe('delivery', () => {
     await eventually(async () => forModel(receiver.received, m).length === 1, 10_000, 'the redelivery');
     expect(forModel(receiver.received, m)[0]!.json.id).toBe(failed.eventId);
     expect((await t.request('GET', `/v1/webhooks/${id}/deliveries?status=succeeded`)).body.items).toHaveLength(1);
-    await receiver.down();
   });
 
   it('retries 5xx answers with back-off until one succeeds', async () => {
-    const receiver = await startReceiver();
+    const receiver = await newReceiver();
     await receiver.up();
     receiver.answer(503);
     const id = await subscribe(t, receiver.url, ['model.created']);
@@ -117,11 +124,10 @@ describe('delivery', () => {
     const [d] = await deliveries(t, id);
     expect(d.attempts).toBeGreaterThanOrEqual(3);
     expect(d.lastStatusCode).toBe(200);
-    await receiver.down();
   });
 
   it('sends a webhook.test event to one subscription only', async () => {
-    const receiver = await startReceiver();
+    const receiver = await newReceiver();
     await receiver.up();
     const id = await subscribe(t, receiver.url, ['alias.set']);
     const other = await subscribe(t, receiver.url, ['alias.set']);
@@ -134,39 +140,41 @@ describe('delivery', () => {
     expect(receiver.signedWith(tests[0]!, SECRET)).toBe(true);
     expect(await deliveries(t, other)).toEqual([]);
     expect((await t.request('POST', '/v1/webhooks/00000000-0000-4000-8000-000000000000/test')).status).toBe(404);
-    await receiver.down();
   });
 });
 
 describe('restarts', () => {
   it('lose nothing: events written while no worker runs, or waiting for a retry, arrive after a restart', async () => {
-    const receiver = await startReceiver();
+    const receiver = await newReceiver();
     // First process: workers on, receiver down, so the delivery is queued and failing when it stops.
     const first = await startTestApp(buildRegistry, ENV);
     const state = { databaseUrl: first.databaseUrl, redisPrefix: first.redisPrefix };
-    const id = await subscribe(first, receiver.url, ['model.created']);
-    const queued = await createModel(first, uniqueName('queued'));
-    await eventually(async () => (await deliveries(first, id))[0]?.attempts >= 1, 10_000, 'a failed attempt');
-    await first.app.close();
-
-    // Second process: API only (no dispatcher, no workers); its change stays in the outbox.
-    const apiOnly = await startTestApp(buildRegistry, { ...ENV, RUN_WORKERS: '0' }, state);
-    const outboxed = await createModel(apiOnly, uniqueName('outboxed'));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await deliveries(apiOnly, id)).toHaveLength(1);
-    await apiOnly.app.close();
-
-    // Third process, a worker-only deployment, receiver back: both events arrive.
-    await receiver.up();
-    const third = await startTestApp(buildRegistry, { ...ENV, WORKER_ONLY: '1' }, state);
+    let open: TestApp | null = first;
     try {
-      expect((await third.request('GET', '/v1/models')).status).toBe(404);
+      const id = await subscribe(first, receiver.url, ['model.created']);
+      const queued = await createModel(first, uniqueName('queued'));
+      await eventually(async () => (await deliveries(first, id))[0]?.attempts >= 1, 10_000, 'a failed attempt');
+      await first.app.close();
+      open = null;
+
+      // Second process: API only (no dispatcher, no workers); its change stays in the outbox.
+      open = await startTestApp(buildRegistry, { ...ENV, RUN_WORKERS: '0' }, state);
+      const outboxed = await createModel(open, uniqueName('outboxed'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await deliveries(open, id)).toHaveLength(1);
+      await open.app.close();
+      open = null;
+
+      // Third process, a worker-only deployment, receiver back: both events arrive.
+      await receiver.up();
+      open = await startTestApp(buildRegistry, { ...ENV, WORKER_ONLY: '1' }, state);
+      expect((await open.request('GET', '/v1/models')).status).toBe(404);
       await eventually(async () => receiver.received.length >= 2, 20_000, 'both events');
       expect(receiver.received.map((r) => r.json.data.model).sort()).toEqual([outboxed, queued].sort());
       expect(receiver.received.every((r) => receiver.signedWith(r, SECRET))).toBe(true);
     } finally {
-      await third.close();
-      await receiver.down();
+      // The last process drops the shared database and Redis keys.
+      await (open ?? (await startTestApp(buildRegistry, { ...ENV, RUN_WORKERS: '0' }, state))).close();
     }
   });
 });

@@ -10,8 +10,11 @@ const LOST_AFTER_MS = 60_000;
 
 /**
  * Moves committed outbox rows into the webhooks queue. Runs where workers run; every replica may
- * run it (rows are claimed with SKIP LOCKED). Undelivered rows simply wait in Postgres while no
- * dispatcher runs, so a restart loses nothing: the next process picks them up.
+ * run it (rows are claimed with SKIP LOCKED). Undispatched rows simply wait in Postgres while no
+ * dispatcher runs, so a restart loses nothing: the next process picks them up. Deliveries are
+ * queued after their rows commit; if the process dies in between, or Redis loses its jobs, the
+ * sweep finds them pending and overdue and queues them again (a job id per delivery makes a
+ * second enqueue of a still-queued delivery a no-op).
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -41,7 +44,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
   /** One pass: dispatch until the outbox is drained, then (now and then) re-queue lost deliveries. */
   async pass(): Promise<void> {
     try {
-      while (!this.stopped && (await this.repository.dispatchBatch(BATCH, (ids) => this.queue.enqueue(ids))) === BATCH);
+      for (let rows = BATCH; rows === BATCH && !this.stopped; ) {
+        const batch = await this.repository.dispatchBatch(BATCH);
+        await this.queue.enqueue(batch.deliveryIds);
+        rows = batch.rows;
+      }
       if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
         this.lastSweep = Date.now();
         const lost = await this.repository.overdueDeliveries(new Date(Date.now() - LOST_AFTER_MS), BATCH);

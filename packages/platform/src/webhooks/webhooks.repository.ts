@@ -87,30 +87,29 @@ export class WebhooksRepository {
   }
 
   /**
-   * Moves up to `limit` undispatched outbox rows to deliveries, one per matching subscription.
-   * Rows are claimed with SKIP LOCKED, so replicas share the work without waiting on each other.
-   * `enqueue` runs before commit: if it fails nothing is marked and the rows are retried; if the
-   * commit fails after it, the queued jobs find no delivery and end, and the rows are retried.
+   * Moves up to `limit` undispatched outbox rows to deliveries, one per matching subscription, and
+   * returns the rows' count and the new delivery ids (to queue once this has committed: a job
+   * queued earlier could run before its delivery row is visible). Rows are claimed with SKIP
+   * LOCKED, so replicas share the work without waiting on each other.
    */
-  dispatchBatch(limit: number, enqueue: (deliveryIds: string[]) => Promise<void>): Promise<number> {
+  dispatchBatch(limit: number): Promise<{ rows: number; deliveryIds: string[] }> {
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: bigint; event: string }[]>`
         SELECT id, event FROM platform_webhook_outbox
         WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { rows: 0, deliveryIds: [] };
       const subscriptions = await tx.webhookSubscription.findMany({
         where: { events: { hasSome: [...new Set(rows.map((r) => r.event))] } },
         select: { id: true, events: true },
       });
-      const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = rows.flatMap((row) =>
+      const deliveries: (Prisma.WebhookDeliveryCreateManyInput & { id: string })[] = rows.flatMap((row) =>
         subscriptions
           .filter((s) => s.events.includes(row.event))
           .map((s) => ({ id: randomUUID(), subscriptionId: s.id, outboxId: row.id, event: row.event })),
       );
       if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
       await tx.webhookOutbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dispatchedAt: new Date() } });
-      if (deliveries.length) await enqueue(deliveries.map((d) => d.id!));
-      return rows.length;
+      return { rows: rows.length, deliveryIds: deliveries.map((d) => d.id) };
     }, TX_OPTIONS);
   }
 
