@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactsConfig } from '../../config.js';
 import { blobKey, BlobMissing, type ArtifactStorage } from './artifact-storage.js';
+import { DurableFile } from './durable-file.js';
 
 const CHUNK = 1024 * 1024;
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
@@ -29,8 +30,8 @@ export class FilesystemStorage implements ArtifactStorage {
     await mkdir(this.tmp, { recursive: true });
     const temp = join(this.tmp, randomUUID());
     try {
-      // flush: fsync before close, so a committed blob survives a power cut.
-      await pipeline(source, createWriteStream(temp, { flush: true, highWaterMark: CHUNK }));
+      // Durable before commit: a blob recorded in Postgres must survive a power cut.
+      await pipeline(source, new DurableFile(await open(temp, 'wx')));
       return temp;
     } catch (err) {
       await rm(temp, { force: true });
