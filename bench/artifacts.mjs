@@ -3,10 +3,11 @@
 // Prints throughput, the server's peak RSS growth, and the time this Node process takes to SHA-256
 // the same file from disk, measured in the same run. Targets (issue 3): upload within 2× the
 // hashing time, RSS growth under 64 MB. BENCH_BYTES changes the size, BENCH_FILE uses a given file.
+/* global process, console, fetch, setTimeout */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,6 @@ async function makeFile(path, size) {
 
 /** Copies the file and fdatasyncs it: what persisting the bytes costs on this disk, for context. */
 async function durableCopy(from, to) {
-  const { open } = await import('node:fs/promises');
   const out = await open(to, 'w');
   for await (const chunk of createReadStream(from, { highWaterMark: 4 << 20 })) await out.write(chunk);
   await out.datasync();
