@@ -132,6 +132,14 @@ describe('artifact rules', () => {
     expect((await t.request('GET', `/v1/models/${m}/versions/${v1}/artifacts`)).body.items).toEqual([]);
   });
 
+  it('documents the upload in OpenAPI: a streamed body and its headers', async () => {
+    const doc = (await t.request('GET', '/openapi.json', { as: null })).body;
+    const put = doc.paths['/v1/models/{name}/versions/{version}/artifacts/{path}'].put;
+    expect(Object.keys(put.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(put.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toContain('x-content-sha256');
+    expect(put['x-required-scope']).toBe('write');
+  });
+
   it('reports storage with free space in /health/ready', async () => {
     const ready = await t.request('GET', '/health/ready', { as: null });
     expect(ready.status).toBe(200);
