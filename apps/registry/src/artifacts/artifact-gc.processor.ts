@@ -5,6 +5,8 @@ import { ArtifactsRepository } from './artifacts.repository.js';
 import { ARTIFACT_STORAGE, type ArtifactStorage } from './storage/artifact-storage.js';
 
 const BATCH = 200;
+/** Temporary objects older than this belong to uploads that died; no live upload runs for a day. */
+const TEMP_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** Garbage collection of blobs no version references any more (after retention, or a replaced file). */
 @Injectable()
@@ -23,7 +25,7 @@ export class ArtifactGc {
   }
 
   @JobHandler(QueueName.artifactGc, JobName.artifactGc)
-  async collect(data: unknown): Promise<{ deleted: number }> {
+  async collect(data: unknown): Promise<{ deleted: number; abandoned: number }> {
     const { reason } = ArtifactGcJob.parse(data);
     let deleted = 0;
     const seen = new Set<string>();
@@ -36,7 +38,8 @@ export class ArtifactGc {
         if (await this.repository.collect(sha256, () => this.storage.delete(sha256))) deleted++;
       }
     }
-    this.logger.log(`artifact gc (${reason}): ${deleted} blob(s) deleted`);
-    return { deleted };
+    const abandoned = await this.storage.sweepTemp(new Date(Date.now() - TEMP_MAX_AGE_MS));
+    this.logger.log(`artifact gc (${reason}): ${deleted} blob(s) and ${abandoned} abandoned upload(s) deleted`);
+    return { deleted, abandoned };
   }
 }

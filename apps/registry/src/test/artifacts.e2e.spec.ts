@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '../config.js';
 import { bytes, download, eventually, MiB, sha256, upload } from './artifact-helpers.js';
 import { storageContract, type BlobAccess } from './artifact-contract.js';
@@ -130,6 +131,43 @@ describe('artifact rules', () => {
     expect(await exists(blobPath(sha256(shared)))).toBe(true);
     expect((await download(t, m, v2, 'shared.bin')).body!.equals(shared)).toBe(true);
     expect((await t.request('GET', `/v1/models/${m}/versions/${v1}/artifacts`)).body.items).toEqual([]);
+  });
+
+  it('keeps nothing of an upload the client abandons halfway', async () => {
+    const m = await createModel(t);
+    const v = await createVersion(t, m);
+    const before = await fsBlobs.count();
+    const req = request(`${t.url}/v1/models/${m}/versions/${v}/artifacts/half.bin`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokenFor('editor')}`, 'content-type': 'application/octet-stream', 'content-length': String(8 * MiB) },
+    });
+    req.on('error', () => undefined);
+    req.write(bytes(2 * MiB));
+    await eventually(async () => (await fsBlobs.count()).temps === 1, 5_000, 'the upload to start');
+    req.destroy();
+    await eventually(async () => (await fsBlobs.count()).temps === 0, 5_000, 'the temporary file to go');
+    expect(await fsBlobs.count()).toEqual(before);
+    expect((await t.request('GET', `/v1/models/${m}/versions/${v}/artifacts`)).body.items).toEqual([]);
+  });
+
+  it("collects a deleted model's blobs, and temporary files a crash left behind a day ago", async () => {
+    const m = await createModel(t);
+    const v = await createVersion(t, m);
+    const data = bytes(40_000);
+    await upload(t, m, v, 'only-here.bin', data);
+    await mkdir(join(dir, 'tmp'), { recursive: true });
+    const stale = join(dir, 'tmp', 'stale-upload');
+    const fresh = join(dir, 'tmp', 'upload-in-progress');
+    await writeFile(stale, 'x');
+    await writeFile(fresh, 'y');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(stale, twoDaysAgo, twoDaysAgo);
+
+    expect((await t.request('DELETE', `/v1/models/${m}`)).status).toBe(204);
+    await eventually(async () => !(await exists(blobPath(sha256(data)))), 15_000, "the deleted model's blob to be collected");
+    await eventually(async () => !(await exists(stale)), 5_000, 'the stale temporary file to go');
+    expect(await exists(fresh)).toBe(true);
+    await rm(fresh);
   });
 
   it('documents the upload in OpenAPI: a streamed body and its headers', async () => {

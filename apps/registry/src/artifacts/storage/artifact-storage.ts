@@ -28,6 +28,8 @@ export interface ArtifactStorage {
   read(sha256: string): Promise<Readable>;
   /** Deletes the blob; deleting one that does not exist is not an error. */
   delete(sha256: string): Promise<void>;
+  /** Deletes temporary objects older than `before` (uploads a crash abandoned); returns how many. */
+  sweepTemp(before: Date): Promise<number>;
   /** Readiness: throws when the backend cannot take writes; returns details for /health/ready. */
   check(): Promise<Record<string, unknown>>;
   close(): Promise<void>;

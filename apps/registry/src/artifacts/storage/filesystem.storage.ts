@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,6 +70,19 @@ export class FilesystemStorage implements ArtifactStorage {
 
   async delete(sha256: string): Promise<void> {
     await rm(this.path(sha256), { force: true });
+  }
+
+  async sweepTemp(before: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.tmp).catch(() => [])) {
+      const path = join(this.tmp, name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtime < before) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async check(): Promise<Record<string, unknown>> {

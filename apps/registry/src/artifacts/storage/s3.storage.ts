@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -104,6 +105,24 @@ export class S3Storage implements ArtifactStorage {
 
   async delete(sha256: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(sha256) }));
+  }
+
+  async sweepTemp(before: Date): Promise<number> {
+    let removed = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${this.config.prefix}tmp/`, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && object.LastModified < before) {
+          await this.discard(object.Key);
+          removed++;
+        }
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return removed;
   }
 
   async check(): Promise<Record<string, unknown>> {
