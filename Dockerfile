@@ -5,7 +5,8 @@ ENV TURBO_TELEMETRY_DISABLED=1 SERVICE=registry
 WORKDIR /app
 RUN npm install -g pnpm@12.21.0
 COPY . .
-RUN pnpm install --frozen-lockfile && pnpm exec turbo run build && chown -R node:node /app
+# var/artifacts exists in the image so a volume mounted there starts owned by the node user.
+RUN pnpm install --frozen-lockfile && pnpm exec turbo run build && mkdir -p var/artifacts && chown -R node:node /app
 ENV NODE_ENV=production
 USER node
 EXPOSE 3001 3002 3003 3004

@@ -11,4 +11,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
+  {
+    // Plain Node scripts (benchmarks, the up/test scripts): Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'fetch', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'Buffer', 'URL', 'AbortSignal', 'AbortController', 'structuredClone'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
 );

@@ -1,10 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type PlatformConfig } from '@modelyard/platform';
+import { PlatformModule, QueuesModule, READINESS_CHECKS, WebhooksModule } from '@modelyard/platform';
+import { QueueName } from '@modelyard/types';
 import { AliasesController } from './aliases/aliases.controller.js';
 import { AliasesRepository } from './aliases/aliases.repository.js';
 import { AliasesService } from './aliases/aliases.service.js';
+import { ArtifactGc } from './artifacts/artifact-gc.processor.js';
+import { ArtifactsController } from './artifacts/artifacts.controller.js';
+import { ArtifactsRepository } from './artifacts/artifacts.repository.js';
+import { ArtifactsService } from './artifacts/artifacts.service.js';
+import { ARTIFACTS_CONFIG } from './artifacts/artifacts.tokens.js';
+import { DownloadsService } from './artifacts/downloads.service.js';
+import { OctetStreamParser } from './artifacts/octet-stream.parser.js';
+import { ARTIFACT_STORAGE } from './artifacts/storage/artifact-storage.js';
+import { createStorage, storageReadiness } from './artifacts/storage/create-storage.js';
+import { StorageLifecycle } from './artifacts/storage/storage.lifecycle.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditRepository } from './audit/audit.repository.js';
+import type { RegistryConfig } from './config.js';
 import { LifecycleController } from './lifecycle/lifecycle.controller.js';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository.js';
 import { LifecycleService } from './lifecycle/lifecycle.service.js';
@@ -18,14 +30,27 @@ import { VersionsService } from './versions/versions.service.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
+  static forRoot(config: RegistryConfig): DynamicModule {
+    // One storage instance, shared by the artifact providers and the platform's readiness check.
+    const storage = createStorage(config.artifacts);
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, { apiKeyRoutes: true })],
+      imports: [
+        PlatformModule.forRoot(config, {
+          apiKeyRoutes: true,
+          providers: [{ provide: READINESS_CHECKS, useValue: [storageReadiness(storage)] }],
+        }),
+        QueuesModule.forRoot([QueueName.webhooks, QueueName.artifactGc]),
+        WebhooksModule.forRoot({ routes: !config.workerOnly }),
+      ],
       controllers: config.workerOnly
         ? []
-        : [ModelsController, VersionsController, LifecycleController, AliasesController, AuditController],
+        : [ModelsController, VersionsController, LifecycleController, AliasesController, AuditController, ArtifactsController],
       providers: [
+        { provide: ARTIFACT_STORAGE, useValue: storage },
+        { provide: ARTIFACTS_CONFIG, useValue: config.artifacts },
+        StorageLifecycle,
+        OctetStreamParser,
         RegistryMetrics,
         AuditRepository,
         ModelsRepository,
@@ -36,6 +61,10 @@ export class AppModule {
         LifecycleService,
         AliasesRepository,
         AliasesService,
+        ArtifactsRepository,
+        ArtifactsService,
+        DownloadsService,
+        ArtifactGc,
       ],
     };
   }

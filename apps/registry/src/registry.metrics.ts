@@ -10,6 +10,7 @@ import type { Counter } from 'prom-client';
 @Injectable()
 export class RegistryMetrics {
   readonly promotions: Counter<'from_stage' | 'to_stage'>;
+  readonly integrityFailures: Counter<'backend' | 'reason'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(PrismaService) prisma: PrismaService) {
     metrics.gauge('ml_models_total', 'Registered models', [], async function () {
@@ -25,5 +26,10 @@ export class RegistryMetrics {
       'from_stage',
       'to_stage',
     ]);
+    this.integrityFailures = metrics.counter(
+      'ml_artifact_integrity_failures_total',
+      'Stored artifacts found corrupted or missing (on download or verify)',
+      ['backend', 'reason'],
+    );
   }
 }

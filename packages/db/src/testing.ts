@@ -5,7 +5,7 @@
 // test database is a CREATE DATABASE ... TEMPLATE copy of it (a file-level copy, tens of ms).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pgErrorCode, quoteIdent, withDatabase } from './database-url.js';
+import { databaseName, pgErrorCode, quoteIdent, withDatabase } from './database-url.js';
 import { applyMigrations } from './migrations/deploy.js';
 import { migrationsDigest, readMigrations } from './migrations/migrations-dir.js';
 import { DEFAULT_MIGRATIONS_DIR } from './migrations/paths.js';
@@ -41,15 +41,16 @@ export async function createTestDatabase(opts: CreateTestDatabaseOptions = {}): 
   await withAdmin(serverUrl, (admin) =>
     retryWhileBusy(() => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`)),
   );
+  const url = withDatabase(serverUrl, name);
   let dropped: Promise<void> | undefined;
-  return {
-    url: withDatabase(serverUrl, name),
-    name,
-    drop: () =>
-      (dropped ??= withAdmin(serverUrl, async (admin) => {
-        await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      })),
-  };
+  return { url, name, drop: () => (dropped ??= dropTestDatabase(url, serverUrl)) };
+}
+
+/** Drops a test database by its URL, closing any connection still open on it. Idempotent. */
+export async function dropTestDatabase(url: string, serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL): Promise<void> {
+  await withAdmin(serverUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName(url))} WITH (FORCE)`);
+  });
 }
 
 /**

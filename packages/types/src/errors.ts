@@ -20,6 +20,10 @@ export const ErrorCode = {
   rateLimited: 'rate_limited',
   maintenance: 'maintenance_mode',
   upstreamUnavailable: 'upstream_unavailable',
+  checksumMismatch: 'checksum_mismatch',
+  artifactsImmutable: 'artifacts_immutable',
+  rangeNotSatisfiable: 'range_not_satisfiable',
+  artifactIntegrity: 'artifact_integrity_failed',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,3 +4,5 @@ export * from './auth.js';
 export * from './queues.js';
 export * from './registry.js';
 export * from './experiments.js';
+export * from './webhooks.js';
+export * from './artifacts.js';

@@ -130,6 +130,8 @@ export const VersionResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   stageChangedAt: z.string(),
+  /** Set when a stored artifact of this version failed its integrity check (download or verify). */
+  integrityFailedAt: z.string().nullable(),
 });
 export type VersionResponse = z.infer<typeof VersionResponse>;
 export const VersionPage = pageOf(VersionResponse);

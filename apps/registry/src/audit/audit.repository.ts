@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { currentRequestId, decodeCursor, parseIntCursor, PrismaService } from '@modelyard/platform';
-import type { AuditQuery } from '@modelyard/types';
+import { currentRequestId, decodeCursor, emitWebhookEvent, parseIntCursor, PrismaService } from '@modelyard/platform';
+import { isWebhookEvent, type AuditQuery } from '@modelyard/types';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -18,12 +18,16 @@ export interface AuditEntry {
 const json = (value: unknown) =>
   value === undefined || value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 
-/** The audit log. `record` takes the caller's transaction: the entry commits or rolls back with the change. */
+/**
+ * The audit log. `record` takes the caller's transaction: the entry commits or rolls back with the
+ * change. Actions that are webhook events also go to the webhook outbox, in the same transaction.
+ */
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async record(tx: Tx, entry: AuditEntry): Promise<void> {
+    const requestId = currentRequestId() ?? null;
     await tx.auditEvent.create({
       data: {
         modelName: entry.model,
@@ -33,9 +37,13 @@ export class AuditRepository {
         before: json(entry.before),
         after: json(entry.after),
         reason: entry.reason ?? null,
-        requestId: currentRequestId() ?? null,
+        requestId,
       },
     });
+    if (isWebhookEvent(entry.action)) {
+      const { model, subject, actor, before = null, after = null, reason = null } = entry;
+      await emitWebhookEvent(tx, entry.action, { model, subject, actor, before, after, reason, requestId });
+    }
   }
 
   list(query: AuditQuery) {

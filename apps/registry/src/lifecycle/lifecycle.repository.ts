@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelVersion } from '@modelyard/db';
 import { Conflict, Forbidden, InvalidTransition, PrismaService } from '@modelyard/platform';
 import { ALLOWED_TRANSITIONS, ErrorCode, type ShouldPromoteResponse, type Stage } from '@modelyard/types';
+import { ArtifactsRepository } from '../artifacts/artifacts.repository.js';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
 import { compareDesc } from '../versions/semver.js';
@@ -26,6 +27,7 @@ export class LifecycleRepository {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(VersionsRepository) private readonly versions: VersionsRepository,
+    @Inject(ArtifactsRepository) private readonly artifacts: ArtifactsRepository,
   ) {}
 
   private setStage(tx: Tx, id: string, stage: Stage) {
@@ -140,7 +142,12 @@ export class LifecycleRepository {
     }, TX_OPTIONS);
   }
 
-  /** Archives all but the newest `keepLatest` versions, never the production or an aliased one. */
+  /**
+   * Archives all but the newest `keepLatest` versions, never the production or an aliased one.
+   * The versions it archives release their artifacts (the blobs are collected afterwards unless
+   * another version still uses them); versions archived earlier, e.g. by a promotion, keep theirs
+   * so a rollback still has its files. `releasedAt` identifies the run.
+   */
   retention(name: string, keepLatest: number, dryRun: boolean, actor: string) {
     return this.prisma.$transaction(async (tx) => {
       const modelId = await lockModel(tx, name);
@@ -150,7 +157,9 @@ export class LifecycleRepository {
       const toArchive = rows.filter(
         (r) => !newest.has(r.version) && !aliased.has(r.version) && r.stage !== 'production' && r.stage !== 'archived',
       );
+      const releasedAt = new Date();
       if (!dryRun) {
+        await this.artifacts.release(tx, toArchive.map((r) => r.id), releasedAt);
         for (const row of toArchive) {
           await this.setStage(tx, row.id, 'archived');
           await this.audit.record(tx, {
@@ -169,6 +178,7 @@ export class LifecycleRepository {
         archived: toArchive.map((r) => r.version),
         kept: rows.filter((r) => !archivedNow.has(r.version) && r.stage !== 'archived').map((r) => r.version),
         dryRun,
+        releasedAt,
       };
     }, TX_OPTIONS);
   }

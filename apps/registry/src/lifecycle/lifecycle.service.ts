@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Forbidden, type Principal } from '@modelyard/platform';
 import type { PromoteBody, RetentionBody, RollbackBody, ShouldPromoteQuery, TransitionBody } from '@modelyard/types';
+import { ArtifactGc } from '../artifacts/artifact-gc.processor.js';
 import { RegistryMetrics } from '../registry.metrics.js';
 import { toVersionResponse } from '../versions/versions.mapper.js';
 import { LifecycleRepository, type StageChange } from './lifecycle.repository.js';
@@ -10,6 +11,7 @@ export class LifecycleService {
   constructor(
     @Inject(LifecycleRepository) private readonly lifecycle: LifecycleRepository,
     @Inject(RegistryMetrics) private readonly metrics: RegistryMetrics,
+    @Inject(ArtifactGc) private readonly gc: ArtifactGc,
   ) {}
 
   private count(change: StageChange) {
@@ -49,7 +51,11 @@ export class LifecycleService {
     return { production: toVersionResponse(name, change.version), archived: change.archived?.version ?? null };
   }
 
-  retention(name: string, body: RetentionBody, who: Principal) {
-    return this.lifecycle.retention(name, body.keepLatest, body.dryRun, who.id);
+  async retention(name: string, body: RetentionBody, who: Principal) {
+    const { releasedAt, ...result } = await this.lifecycle.retention(name, body.keepLatest, body.dryRun, who.id);
+    if (!result.dryRun && result.archived.length) {
+      await this.gc.schedule(`retention.${name}.${releasedAt.getTime()}`, `retention of ${name}`);
+    }
+    return result;
   }
 }

@@ -71,7 +71,8 @@ export class ModelsRepository {
     }, TX_OPTIONS);
   }
 
-  delete(name: string, actor: string) {
+  /** Deletes the model with its versions (and their artifact references); returns the model's id. */
+  delete(name: string, actor: string): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const id = await lockModel(tx, name);
       const production = await tx.modelVersion.findFirst({ where: { modelId: id, stage: 'production' } });
@@ -89,6 +90,7 @@ export class ModelsRepository {
         subject: name,
         before: { ...toModelResponse(row), versions },
       });
+      return id;
     }, TX_OPTIONS);
   }
 }

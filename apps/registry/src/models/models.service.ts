@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toPage } from '@modelyard/platform';
 import type { CreateModelBody, ListModelsQuery, UpdateModelBody } from '@modelyard/types';
+import { ArtifactGc } from '../artifacts/artifact-gc.processor.js';
 import { RegistryMetrics } from '../registry.metrics.js';
 import { toModelResponse } from './models.mapper.js';
 import { ModelsRepository } from './models.repository.js';
@@ -10,6 +11,7 @@ export class ModelsService {
   constructor(
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
     @Inject(RegistryMetrics) private readonly metrics: RegistryMetrics,
+    @Inject(ArtifactGc) private readonly gc: ArtifactGc,
   ) {}
 
   async create(body: CreateModelBody, actor: string) {
@@ -29,6 +31,8 @@ export class ModelsService {
   }
 
   async delete(name: string, actor: string) {
-    await this.models.delete(name, actor);
+    const id = await this.models.delete(name, actor);
+    // The versions' artifacts went with the model; their blobs may now be unreferenced.
+    await this.gc.schedule(`model-deleted.${id}`, `deletion of ${name}`);
   }
 }

@@ -25,6 +25,7 @@ export function toVersionResponse(model: string, row: ModelVersion): VersionResp
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     stageChangedAt: row.stageChangedAt.toISOString(),
+    integrityFailedAt: row.integrityFailedAt?.toISOString() ?? null,
   };
 }
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
-const bool = z
+/** A boolean environment variable: 1/0, true/false, yes/no, on/off. */
+export const envBool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const url = (protocols: string[]) =>
+/** A URL environment variable with one of the given protocols. */
+export const envUrl = (protocols: string[]) =>
   z.string().refine((v) => {
     try {
       return protocols.includes(new URL(v).protocol);
@@ -19,23 +21,33 @@ export const BaseEnvObject = z.object({
     PORT: z.coerce.number().int().min(0).max(65535).optional(),
     HOST: z.string().default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgresql://postgres@127.0.0.1:5432/modelyard'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default('postgresql://postgres@127.0.0.1:5432/modelyard'),
+    REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** Prefix of every Redis key and BullMQ queue, so several installations can share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[\w:-]{1,64}$/).default('modelyard'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 key)').optional(),
-    JWT_JWKS_URL: url(['https:', 'http:']).optional(),
+    JWT_JWKS_URL: envUrl(['https:', 'http:']).optional(),
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-    MAINTENANCE_MODE: bool.default(false),
+    MAINTENANCE_MODE: envBool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
-    WORKER_ONLY: bool.default(false),
-    /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */
+    WORKER_ONLY: envBool.default(false),
+    /** Set to 0 on API-only replicas when workers run in their own deployment (WORKER_ONLY=1). */
+    RUN_WORKERS: envBool.default(true),
+    /** A receiver gets this long to answer a delivery before the attempt counts as failed. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Attempts per delivery; with the back-off below, 15 attempts span about 9 hours of receiver downtime. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+    /** First retry delay; each further retry waits twice as long. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+    /** How often the outbox is polled for new events (also the worst-case extra delivery latency). */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+        /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */
     SERVICE_API_KEY: z.string().min(16).optional(),
-    REGISTRY_URL: url(['http:', 'https:']).default('http://127.0.0.1:3001'),
+    REGISTRY_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3001'),
 });
 
 /** Adds the cross-field rules to a service's env schema (BaseEnvObject, possibly extended). */

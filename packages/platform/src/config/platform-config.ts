@@ -16,6 +16,8 @@ export interface PlatformConfig {
   workerOnly: boolean;
   serviceApiKey?: string;
   urls: { registry: string };
+  queues: { runWorkers: boolean };
+  webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; outboxPollMs: number };
 }
 
 export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
@@ -32,5 +34,13 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
     workerOnly: env.WORKER_ONLY,
     serviceApiKey: env.SERVICE_API_KEY,
     urls: { registry: env.REGISTRY_URL.replace(/\/$/, '') },
+    // A worker-only process exists to run workers, whatever RUN_WORKERS says.
+    queues: { runWorkers: env.WORKER_ONLY || env.RUN_WORKERS },
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      outboxPollMs: env.OUTBOX_POLL_MS,
+    },
   };
 }

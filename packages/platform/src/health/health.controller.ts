@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/principal.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
@@ -33,10 +34,24 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: Postgres, Redis and the service's own dependencies answer within a deadline. */
+  /**
+   * Readiness: Postgres, Redis and the service's own dependencies answer within a deadline. A
+   * failed check is a 503 with terminus's report of every check (the problem filter would turn
+   * it into a bare 500 and hide which dependency is down).
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.checkReady();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      void reply.status(503);
+      return err.getResponse();
+    }
+  }
+
+  private checkReady() {
     return this.health.check([
       () =>
         this.indicators

@@ -29,14 +29,15 @@ function joinPath(...parts: (string | undefined)[]): string {
 
 function parameters(schemas: RouteSchemas, path: string) {
   const out: Record<string, unknown>[] = [];
-  for (const where of ['params', 'query'] as const) {
+  const location = { params: 'path', query: 'query', headers: 'header' } as const;
+  for (const where of ['params', 'query', 'headers'] as const) {
     const schema = schemas[where];
     if (!schema) continue;
     const js = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, prop] of Object.entries(js.properties ?? {})) {
       out.push({
         name,
-        in: where === 'params' ? 'path' : 'query',
+        in: location[where],
         required: where === 'params' || (js.required ?? []).includes(name),
         schema: prop,
       });

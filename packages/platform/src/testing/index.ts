@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase } from '@modelyard/db/testing';
+import { createTestDatabase, dropTestDatabase } from '@modelyard/db/testing';
 import type { Role } from '@modelyard/types';
 import { Redis } from 'ioredis';
 import { createApp } from '../bootstrap.js';
@@ -57,13 +57,21 @@ export interface TestApp {
 
 export type AppBuilder = (env: Record<string, string | undefined>) => { module: DynamicModule; config: PlatformConfig };
 
+/** State of an earlier TestApp to start again on, as a restarted service would. */
+export interface ReuseState {
+  databaseUrl: string;
+  redisPrefix: string;
+}
+
 /**
  * Boots a real service for an e2e test file: its own Postgres database (cloned from a migrated
  * template), its own Redis key prefix, listening on a free port. Tests talk to it over HTTP.
+ * With `reuse`, it starts on an earlier app's database and prefix instead (a restart); closing it
+ * then drops them, so close the earlier app with `app.close()` alone.
  */
-export async function startTestApp(build: AppBuilder, env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  const redisPrefix = `test-${randomUUID().slice(0, 12)}`;
+export async function startTestApp(build: AppBuilder, env: Record<string, string> = {}, reuse?: ReuseState): Promise<TestApp> {
+  const db = reuse ? { url: reuse.databaseUrl, drop: () => dropTestDatabase(reuse.databaseUrl) } : await createTestDatabase();
+  const redisPrefix = reuse?.redisPrefix ?? `test-${randomUUID().slice(0, 12)}`;
   const { module, config } = build({
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -1,8 +1,8 @@
-import { Body, Param, PipeTransform, Query } from '@nestjs/common';
+import { Body, createParamDecorator, type ExecutionContext, Param, PipeTransform, Query } from '@nestjs/common';
 import type { z } from 'zod';
 import { type FieldError, ValidationFailed } from '../errors/domain-errors.js';
 
-export type RequestPart = 'body' | 'query' | 'params';
+export type RequestPart = 'body' | 'query' | 'params' | 'headers';
 
 /** Turns zod issues into field errors; unknown keys are reported one per key, by name. */
 export function fieldErrors(error: z.ZodError, where: RequestPart): FieldError[] {
@@ -59,5 +59,16 @@ export function ZParams(schema: z.ZodType): ParameterDecorator {
   return (target, key, index) => {
     Param(new ZodPipe(schema, 'params'))(target, key, index);
     remember(target, key, 'params', schema);
+  };
+}
+
+// Nest's own @Headers() takes no pipes; a custom parameter decorator does.
+const RequestHeaders = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ headers: unknown }>().headers);
+
+/** `@ZHeaders(Schema)`: the request headers, validated (a non-strict schema: other headers pass). */
+export function ZHeaders(schema: z.ZodType): ParameterDecorator {
+  return (target, key, index) => {
+    RequestHeaders(new ZodPipe(schema, 'headers'))(target, key, index);
+    remember(target, key, 'headers', schema);
   };
 }

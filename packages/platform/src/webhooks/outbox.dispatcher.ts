@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+const BATCH = 100;
+/** Overdue deliveries are looked for this often, and count as lost once this late. */
+const SWEEP_EVERY_MS = 30_000;
+const LOST_AFTER_MS = 60_000;
+
+/**
+ * Moves committed outbox rows into the webhooks queue. Runs where workers run; every replica may
+ * run it (rows are claimed with SKIP LOCKED). Undispatched rows simply wait in Postgres while no
+ * dispatcher runs, so a restart loses nothing: the next process picks them up. Deliveries are
+ * queued after their rows commit; if the process dies in between, or Redis loses its jobs, the
+ * sweep finds them pending and overdue and queues them again (a job id per delivery makes a
+ * second enqueue of a still-queued delivery a no-op).
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private lastSweep = 0;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
+    @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (this.config.queues.runWorkers) this.schedule(0);
+  }
+
+  private schedule(delay: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass().finally(() => this.schedule(this.config.webhooks.outboxPollMs));
+    }, delay);
+  }
+
+  /** One pass: dispatch until the outbox is drained, then (now and then) re-queue lost deliveries. */
+  async pass(): Promise<void> {
+    try {
+      for (let rows = BATCH; rows === BATCH && !this.stopped; ) {
+        const batch = await this.repository.dispatchBatch(BATCH);
+        await this.queue.enqueue(batch.deliveryIds);
+        rows = batch.rows;
+      }
+      if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+        this.lastSweep = Date.now();
+        const lost = await this.repository.overdueDeliveries(new Date(Date.now() - LOST_AFTER_MS), BATCH);
+        if (lost.length) {
+          this.logger.warn(`re-queueing ${lost.length} overdue webhook deliveries`);
+          await this.queue.enqueue(lost);
+        }
+      }
+    } catch (err) {
+      // Postgres or Redis is down: the rows stay in the outbox and the next pass tries again.
+      this.logger.warn(`outbox dispatch failed, will retry: ${String(err)}`);
+    }
+  }
+
+  async onModuleDestroy() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

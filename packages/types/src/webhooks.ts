@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { JsonValue, PageQuery, pageOf } from './common.js';
+
+/**
+ * Events a webhook can subscribe to. Names are part of the contract (receivers branch on them):
+ * never rename one. `webhook.test` is only sent by the test endpoint, to the one subscription.
+ */
+export const WebhookEvent = z.enum([
+  'model.created',
+  'version.created',
+  'version.stage_changed',
+  'version.promoted',
+  'version.rolled_back',
+  'alias.set',
+  'alias.deleted',
+  'artifact.uploaded',
+]);
+export type WebhookEvent = z.infer<typeof WebhookEvent>;
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+
+export function isWebhookEvent(name: string): name is WebhookEvent {
+  return WebhookEvent.safeParse(name).success;
+}
+
+/** Headers of every delivery (Standard Webhooks layout). */
+export const WEBHOOK_HEADERS = {
+  /** The delivery id: stable across retries of one delivery, so receivers can de-duplicate. */
+  id: 'webhook-id',
+  /** Unix seconds when this attempt was signed; receivers should reject old ones (replays). */
+  timestamp: 'webhook-timestamp',
+  /** `v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`. */
+  signature: 'webhook-signature',
+  event: 'webhook-event',
+} as const;
+
+const WebhookUrl = z
+  .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .max(2048);
+
+export const CreateWebhookBody = z.strictObject({
+  url: WebhookUrl,
+  events: z.array(WebhookEvent).min(1).max(WebhookEvent.options.length),
+  /** Signing secret; generated when omitted. At least 24 characters so it cannot be guessed. */
+  secret: z.string().min(24).max(256).optional(),
+  description: z.string().max(500).optional(),
+});
+export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
+
+export const WebhookResponse = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(WebhookEvent),
+  description: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type WebhookResponse = z.infer<typeof WebhookResponse>;
+
+/** Only the creation response carries the secret. */
+export const CreatedWebhookResponse = WebhookResponse.extend({ secret: z.string() });
+export type CreatedWebhookResponse = z.infer<typeof CreatedWebhookResponse>;
+
+export const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const WebhookDeliveryResponse = z.object({
+  id: z.uuid(),
+  subscriptionId: z.uuid(),
+  eventId: z.uuid(),
+  event: z.string(),
+  status: DeliveryStatus,
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  redeliveryOf: z.uuid().nullable(),
+  createdAt: z.string(),
+});
+export type WebhookDeliveryResponse = z.infer<typeof WebhookDeliveryResponse>;
+export const WebhookDeliveryPage = pageOf(WebhookDeliveryResponse);
+
+export const ListDeliveriesQuery = PageQuery.extend({ status: DeliveryStatus.optional() });
+export type ListDeliveriesQuery = z.infer<typeof ListDeliveriesQuery>;
+
+/** The JSON body a receiver gets. `id` is the event's (shared by every subscription's delivery). */
+export const WebhookPayload = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  occurredAt: z.string(),
+  data: JsonValue,
+});
+export type WebhookPayload = z.infer<typeof WebhookPayload>;
