@@ -113,11 +113,13 @@ describe('assignment', () => {
 
   it('gives one variant to a unit assigned by 1000 concurrent requests', async () => {
     // Make the unit's hash land in a different arm than a fresh config would pick by moving weights mid-flight.
+    let patch: Promise<unknown> = Promise.resolve();
     const requests = Array.from({ length: 1000 }, (_, i) => {
-      if (i === 500) void api().request('PATCH', '/v1/experiments/exp-assign', { body: { weights: { control: 0.9, treatment: 0.1 } } });
+      if (i === 500) patch = api().request('PATCH', '/v1/experiments/exp-assign', { body: { weights: { control: 0.9, treatment: 0.1 } } });
       return api().request('GET', '/v1/experiments/exp-assign/assignment?unit=racer-1', { as: 'viewer' });
     });
     const results = await Promise.all(requests);
+    await patch; // finished before the next test reads the config revision
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(new Set(results.map((r) => r.body.variant)).size).toBe(1);
   });
