@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricsService, PrismaService } from '@modelyard/platform';
-import type { Counter } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 
 @Injectable()
 export class ExperimentsMetrics {
   /** New (first-time) assignments per variant; sticky repeats are not traffic. */
   readonly traffic: Counter<'experiment' | 'variant'>;
+  /** Latest mean of each metric per variant, as of the last results computation. */
+  readonly metric: Gauge<'experiment' | 'variant' | 'metric'>;
+  /** 1 while the last results showed a sample ratio mismatch. */
+  readonly srmFlag: Gauge<'experiment'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(PrismaService) prisma: PrismaService) {
     metrics.gauge('ml_experiment_active_total', 'Running experiments', [], async function () {
       this.set(await prisma.experiment.count({ where: { status: 'running' } }));
     });
+    this.metric = metrics.gauge('ml_experiment_metric', 'Mean of a metric per variant at the last results', ['experiment', 'variant', 'metric']);
+    this.srmFlag = metrics.gauge('ml_experiment_srm_flag', 'Sample ratio mismatch at the last results (1 = flagged)', ['experiment']);
     this.traffic = metrics.counter('ml_experiment_traffic', 'Units assigned, by experiment and variant', ['experiment', 'variant']);
   }
 }

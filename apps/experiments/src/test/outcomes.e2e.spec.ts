@@ -98,3 +98,14 @@ describe('outcome ingestion', () => {
     expect(res.status).toBe(409);
   });
 });
+
+describe('experiment metrics', () => {
+  it('exports traffic, per-variant means and the SRM flag', async () => {
+    await h.experiments.request('GET', '/v1/experiments/exp-srm/results');
+    const text = (await h.experiments.request('GET', '/metrics', { as: null })).text;
+    expect(text).toMatch(/ml_experiment_srm_flag\{[^}]*experiment="exp-srm"[^}]*\} 1/);
+    expect(text).toMatch(/ml_experiment_metric\{[^}]*experiment="exp-out"[^}]*variant="control"[^}]*metric="latency_ms"[^}]*\} \d/);
+    expect(text).toMatch(/ml_experiment_traffic\{[^}]*experiment="exp-out"[^}]*\} \d+/);
+    expect(Number(/^ml_experiment_active_total\{[^}]*\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+  });
+});
