@@ -8,7 +8,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.
 import { asKeyMaterial, jwksKeyProvider } from './jwks.js';
 import type { Principal } from './principal.js';
 
-const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()).default([]) });
+const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()).default([]), exp: z.number().optional() });
 
 function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest {
   const { jwksUrl, jwtSecret, issuer, audience } = config.auth;
@@ -44,6 +44,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!claims.success) return false;
     // Unknown role names grant nothing rather than failing the whole token.
     const roles = claims.data.roles.flatMap((r) => (Role.safeParse(r).success ? [r as Role] : []));
-    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles) };
+    const expiresAt = claims.data.exp !== undefined ? claims.data.exp * 1000 : null;
+    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles), expiresAt };
   }
 }

@@ -8,6 +8,8 @@ export interface Principal {
   id: string;
   roles: Role[];
   scopes: Set<Scope>;
+  /** When the credential stops being valid (ms since epoch), if it says. */
+  expiresAt?: number | null;
 }
 
 export const PUBLIC_ROUTE = 'modelyard:public';
