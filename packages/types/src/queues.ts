@@ -10,6 +10,7 @@ export const QueueName = {
   driftChecks: 'drift-checks',
   learningUpdates: 'learning-updates',
   assignmentsPersist: 'assignments-persist',
+  experimentsTick: 'experiments-tick',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -31,6 +32,7 @@ export const DEFAULT_JOB_OPTIONS = {
 export const JobName = {
   webhookDeliver: 'webhook.deliver',
   artifactGc: 'artifact.gc',
+  experimentsTick: 'experiments.tick',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -40,6 +42,7 @@ export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.driftChecks]: [],
   [QueueName.learningUpdates]: [],
   [QueueName.assignmentsPersist]: [],
+  [QueueName.experimentsTick]: [JobName.experimentsTick],
 };
 
 /** Payloads carry ids only: the worker reloads the current state from the database. */

@@ -7,6 +7,11 @@ import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
 import { variantsOf } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 
+/** Redis hash unit → variant: the sticky assignments of one experiment. */
+export const stickyAssignmentsKey = (experimentId: string) => `exp:${experimentId}:units`;
+/** Redis list of first assignments not yet persisted to Postgres (`variant\tunit`). */
+export const newAssignmentsKey = (experimentId: string) => `exp:${experimentId}:new`;
+
 /** Config changes reach every replica within this time; sticky units never move meanwhile. */
 const CONFIG_CACHE_MS = 1_000;
 
@@ -52,7 +57,7 @@ export class AssignmentService {
     const outside = (unit: string): AssignmentResponse => ({ unit, variant: null, version: null, inExperiment: false, sticky: false });
     if (row.status !== 'running') return units.map(outside);
 
-    const stickyKey = `exp:${row.id}:units`;
+    const stickyKey = stickyAssignmentsKey(row.id);
     const existing = await this.redis.client.hmget(stickyKey, ...units);
     const fresh = units.flatMap((unit, i) => {
       if (existing[i]) return [];
@@ -68,10 +73,13 @@ export class AssignmentService {
       // A concurrent request assigned some units first: theirs stands.
       const theirs = lost.length ? await this.redis.client.hmget(stickyKey, ...lost.map((l) => l.unit)) : [];
       lost.forEach((l, i) => won.set(l.unit, theirs[i] ?? l.variant));
-      fresh.filter((_, i) => results?.[i]?.[1] === 1).forEach((f) => {
+      const first = fresh.filter((_, i) => results?.[i]?.[1] === 1);
+      first.forEach((f) => {
         won.set(f.unit, f.variant);
         this.metrics.traffic.inc({ experiment: row.key, variant: f.variant });
       });
+      // Queued for the tick, which persists them to Postgres (see ExperimentsTick).
+      if (first.length) await this.redis.client.rpush(newAssignmentsKey(row.id), ...first.map((f) => `${f.variant}\t${f.unit}`));
     }
     return units.map((unit, i) => {
       const variantKey = existing[i] ?? won.get(unit);

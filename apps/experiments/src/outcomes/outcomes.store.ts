@@ -56,6 +56,22 @@ export class OutcomesStore {
     return Number(await this.redis.client.eval(APPLY, 4, ...this.keys(experimentId), ...args));
   }
 
+  /** The aggregates as stored: n per variant, and `variant|metric|s` / `|q` sums. */
+  async raw(experimentId: string): Promise<{ n: Record<string, string>; sums: Record<string, string> }> {
+    const [, nKey, , sumsKey] = this.keys(experimentId);
+    const [n, sums] = await Promise.all([this.redis.client.hgetall(nKey!), this.redis.client.hgetall(sumsKey!)]);
+    return { n, sums };
+  }
+
+  /** Puts snapshotted aggregates back after Redis lost them (the per-unit detail is not restored). */
+  async restore(experimentId: string, n: Record<string, number>, sums: Record<string, number>): Promise<void> {
+    const [, nKey, , sumsKey] = this.keys(experimentId);
+    const pipeline = this.redis.client.pipeline();
+    if (Object.keys(n).length) pipeline.hset(nKey!, n);
+    if (Object.keys(sums).length) pipeline.hset(sumsKey!, sums);
+    await pipeline.exec();
+  }
+
   /** Sufficient statistics per variant and metric; units without events count with value 0. */
   async summaries(experimentId: string, variants: string[], metrics: string[]): Promise<Record<string, Record<string, MetricSummary>>> {
     const [, nKey, , sumsKey] = this.keys(experimentId);

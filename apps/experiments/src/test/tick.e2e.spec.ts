@@ -1,0 +1,97 @@
+import { assigner } from '@modelyard/assignment';
+import { createPrismaClient } from '@modelyard/db';
+import { QueueService } from '@modelyard/platform';
+import { QueueName } from '@modelyard/types';
+import { Redis } from 'ioredis';
+import { ExperimentsTick } from '../experiments/experiments.tick.js';
+import { experimentBody, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+let redis: Redis;
+const tick = () => h.experiments.app.get(ExperimentsTick).tick();
+
+beforeAll(async () => {
+  h = await startHarness();
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  await h.registry.request('POST', '/v1/models', { body: { name: 'ranker' } });
+  for (const v of ['1.0.0', '1.0.1']) {
+    await h.registry.request('POST', '/v1/models/ranker/versions', { body: { version: v } });
+    await h.registry.request('POST', `/v1/models/ranker/versions/${v}/transitions`, { body: { to: 'staging' } });
+  }
+  await h.registry.request('POST', '/v1/models/ranker/versions/1.0.0/promote', { body: {} });
+});
+afterAll(async () => {
+  await redis.quit();
+  await h.close();
+});
+
+async function started(key: string, extra: Record<string, unknown> = {}) {
+  const res = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody(key, 'ranker', extra) });
+  await h.experiments.request('POST', `/v1/experiments/${key}/start`);
+  return res.body.id as string;
+}
+
+async function feed(key: string, units: string[], controlEvery: number, treatmentEvery: number) {
+  const assign = assigner({ seed: key, weights: [0.5, 0.5], coverage: 1 });
+  await h.experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
+  const events = units.filter((u, i) => i % (assign(u).variant === 0 ? controlEvery : treatmentEvery) === 0).map((unit) => ({ unit, metric: 'conversion', value: 1 }));
+  await h.experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } });
+}
+
+describe('experiments tick', () => {
+  it('is scheduled as a repeatable job', async () => {
+    const schedulers = await h.experiments.app.get(QueueService).queue(QueueName.experimentsTick).getJobSchedulers();
+    expect(schedulers.map((s) => s.key)).toContain('experiments-tick');
+  });
+
+  it('persists sticky assignments and statistics, and restores both after Redis loses them', async () => {
+    const id = await started('exp-persist');
+    const units = Array.from({ length: 300 }, (_, i) => `p${i}`);
+    await feed('exp-persist', units, 5, 3);
+    const before = (await h.experiments.request('POST', '/v1/experiments/exp-persist/assignments', { body: { units } })).body.items;
+    const resultsBefore = (await h.experiments.request('GET', '/v1/experiments/exp-persist/results')).body;
+    await tick();
+
+    const prisma = createPrismaClient(h.experiments.databaseUrl);
+    try {
+      expect(await prisma.experimentAssignment.count({ where: { experimentId: id } })).toBe(300);
+      expect(await prisma.experimentStat.count({ where: { experimentId: id } })).toBeGreaterThanOrEqual(4);
+    } finally {
+      await prisma.$disconnect();
+    }
+
+    // Redis loses everything of this experiment; then the weights change.
+    const keys = await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`);
+    expect(keys.length).toBeGreaterThanOrEqual(4);
+    await redis.del(...keys);
+    await h.experiments.request('PATCH', '/v1/experiments/exp-persist', { body: { weights: { control: 0.05, treatment: 0.95 } } });
+    await tick();
+
+    const resultsAfter = (await h.experiments.request('GET', '/v1/experiments/exp-persist/results')).body;
+    expect(resultsAfter.variants).toEqual(resultsBefore.variants);
+    await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
+    const after = (await h.experiments.request('POST', '/v1/experiments/exp-persist/assignments', { body: { units } })).body.items;
+    expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
+  });
+
+  it('with autoPromote, concludes and promotes a significant winner on its own', async () => {
+    await started('exp-auto', { autoPromote: true });
+    await tick();
+    expect((await h.experiments.request('GET', '/v1/experiments/exp-auto')).body.status).toBe('running');
+    await feed('exp-auto', Array.from({ length: 4000 }, (_, i) => `a${i}`), 10, 4);
+    await tick();
+    const e = (await h.experiments.request('GET', '/v1/experiments/exp-auto')).body;
+    expect(e.status).toBe('concluded');
+    expect(e.conclusion).toMatchObject({ winner: 'treatment', promoted: true, concludedBy: 'service:experiments', reason: 'auto-promotion' });
+    expect((await h.registry.request('GET', '/v1/models/ranker/production')).body.version).toBe('1.0.1');
+  });
+
+  it('concludes an experiment past its maximum duration, without a winner when there is none', async () => {
+    await started('exp-timeout', { maxDurationHours: 0.0001 });
+    await new Promise((r) => setTimeout(r, 500));
+    await tick();
+    const e = (await h.experiments.request('GET', '/v1/experiments/exp-timeout')).body;
+    expect(e.status).toBe('concluded');
+    expect(e.conclusion).toMatchObject({ winner: null, promoted: false, reason: 'maximum duration reached' });
+  });
+});
