@@ -44,18 +44,34 @@ export class ExperimentsTick implements OnApplicationBootstrap {
     await this.tick();
   }
 
-  async tick(now = new Date()): Promise<void> {
+  /**
+   * One pass over the running experiments. The scheduled job skips an experiment another replica
+   * is ticking; `waitForLock` (on-demand callers) waits for that tick to finish instead.
+   */
+  async tick(now = new Date(), waitForLock = false): Promise<void> {
     const running = await this.prisma.experiment.findMany({ where: { status: 'running' } });
     for (const experiment of running) {
       const lock = `exp:${experiment.id}:tick-lock`;
-      if (!(await this.redis.client.set(lock, '1', 'EX', LOCK_SECONDS, 'NX'))) continue;
+      if (!(await this.acquire(lock, waitForLock))) continue;
       try {
-        await this.persistAssignments(experiment);
-        await this.snapshotStats(experiment);
-        await this.maybeConclude(experiment, now);
+        // Reload under the lock: another replica's tick may have concluded it meanwhile.
+        const current = await this.prisma.experiment.findUnique({ where: { id: experiment.id } });
+        if (current?.status !== 'running') continue;
+        await this.persistAssignments(current);
+        await this.snapshotStats(current);
+        await this.maybeConclude(current, now);
       } finally {
         await this.redis.client.del(lock);
       }
+    }
+  }
+
+  private async acquire(lock: string, wait: boolean): Promise<boolean> {
+    const deadline = Date.now() + LOCK_SECONDS * 1000;
+    for (;;) {
+      if (await this.redis.client.set(lock, '1', 'EX', LOCK_SECONDS, 'NX')) return true;
+      if (!wait || Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

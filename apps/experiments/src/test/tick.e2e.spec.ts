@@ -8,7 +8,7 @@ import { experimentBody, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let redis: Redis;
-const tick = () => h.experiments.app.get(ExperimentsTick).tick();
+const tick = () => h.experiments.app.get(ExperimentsTick).tick(new Date(), true);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -85,6 +85,48 @@ describe('experiments tick', () => {
     expect(e.conclusion).toMatchObject({ winner: 'treatment', promoted: true, concludedBy: 'service:experiments', reason: 'auto-promotion' });
     expect((await h.registry.request('GET', '/v1/models/ranker/production')).body.version).toBe('1.0.1');
   });
+
+  it('detects a +5% relative effect (20% → 21%) sent through the API and auto-promotes the challenger', async () => {
+    await h.registry.request('POST', '/v1/models', { body: { name: 'ranker5' } });
+    for (const v of ['1.0.0', '1.0.1']) {
+      await h.registry.request('POST', '/v1/models/ranker5/versions', { body: { version: v } });
+      await h.registry.request('POST', `/v1/models/ranker5/versions/${v}/transitions`, { body: { to: 'staging' } });
+    }
+    await h.registry.request('POST', '/v1/models/ranker5/versions/1.0.0/promote', { body: {} });
+    const key = 'exp-plus5';
+    await h.experiments.request('POST', '/v1/experiments', { body: { ...experimentBody(key, 'ranker5'), autoPromote: true } });
+    await h.experiments.request('POST', `/v1/experiments/${key}/start`);
+    const assign = assigner({ seed: key, weights: [0.5, 0.5], coverage: 1 });
+    const seen = [0, 0];
+    for (let batch = 0; batch < 12; batch++) {
+      const units = Array.from({ length: 10_000 }, (_, i) => `f${batch * 10_000 + i}`);
+      await h.experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
+      // Exactly 20 % of control units and 21 % of treatment units convert (in order of arrival).
+      const events = units.flatMap((unit) => {
+        const arm = assign(unit).variant;
+        const k = seen[arm]!++;
+        return k % 100 < (arm === 0 ? 20 : 21) ? [{ unit, metric: 'conversion', value: 1 }] : [];
+      });
+      const res = await h.experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } });
+      // The scheduled tick runs meanwhile and may conclude as soon as the evidence suffices: 409 then.
+      if (res.status === 409) break;
+      expect(res.status).toBe(200);
+    }
+    const results = (await h.experiments.request('GET', `/v1/experiments/${key}/results`)).body;
+    const cmp = results.comparisons.find((c: { metric: string }) => c.metric === 'conversion');
+    expect(cmp.relativeLift).toBeGreaterThan(0.03);
+    expect(cmp.relativeLift).toBeLessThan(0.07);
+    expect(cmp.sequentialPValue).toBeLessThan(0.05);
+    // Our tick or the scheduled one (whichever holds the experiment's lock) concludes it.
+    let conclusion = null;
+    for (let i = 0; i < 30 && !conclusion; i++) {
+      await tick();
+      conclusion = (await h.experiments.request('GET', `/v1/experiments/${key}`)).body.conclusion;
+      if (!conclusion) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(conclusion).toMatchObject({ winner: 'treatment', promoted: true });
+    expect((await h.registry.request('GET', '/v1/models/ranker5/production')).body.version).toBe('1.0.1');
+  }, 180_000);
 
   it('concludes an experiment past its maximum duration, without a winner when there is none', async () => {
     await started('exp-timeout', { maxDurationHours: 0.0001 });
