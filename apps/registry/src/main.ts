@@ -1,16 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createApp, listen } from '@modelyard/platform';
+import { runService } from '@modelyard/platform';
 import { buildRegistry } from './config.js';
 
-try {
-  const { module, config } = buildRegistry(process.env);
-  const app = await createApp(module, config);
-  await listen(app, config);
-} catch (err) {
-  // A configuration problem is the operator's to fix: say what is wrong, without a stack trace.
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+await runService(buildRegistry);

@@ -4,6 +4,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyInstance } from 'fastify';
+import { ConfigError } from './config/config.schema.js';
 import type { PlatformConfig } from './config/platform-config.js';
 import { requestContext } from './http/request-context.js';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
@@ -70,4 +71,23 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
 export async function listen(app: INestApplication, config: PlatformConfig): Promise<string> {
   await app.listen(config.http.port, config.http.host);
   return app.getUrl();
+}
+
+/**
+ * A service's whole `main.ts`: parse the environment, build and start the app. A configuration
+ * problem is the operator's to fix, so it is printed without a stack trace and exits 1.
+ */
+export async function runService(
+  build: (env: Record<string, string | undefined>) => { module: DynamicModule; config: PlatformConfig },
+): Promise<void> {
+  try {
+    const { module, config } = build(process.env);
+    await listen(await createApp(module, config), config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
 }
