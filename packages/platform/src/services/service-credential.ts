@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { signHs256 } from '../auth/hs256.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 
 const LIFETIME_SECONDS = 300;
@@ -21,9 +21,7 @@ export class ServiceCredential {
     if (!secret) throw new Error('set SERVICE_API_KEY: with JWT_JWKS_URL this service cannot sign its own tokens');
     const now = Math.floor(Date.now() / 1000);
     if (!this.cached || this.cached.expires - now < 30) {
-      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: `service:${this.config.service}`, roles: ['admin'], iat: now, exp: now + LIFETIME_SECONDS })}`;
-      const token = `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+      const token = signHs256({ sub: `service:${this.config.service}`, roles: ['admin'], iat: now, exp: now + LIFETIME_SECONDS }, secret);
       this.cached = { token, expires: now + LIFETIME_SECONDS };
     }
     return `Bearer ${this.cached.token}`;

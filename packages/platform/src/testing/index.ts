@@ -1,25 +1,19 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, dropTestDatabase } from '@modelyard/db/testing';
 import type { Role } from '@modelyard/types';
 import { Redis } from 'ioredis';
+import { signHs256 } from '../auth/hs256.js';
 import { createApp } from '../bootstrap.js';
 import type { PlatformConfig } from '../config/platform-config.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
-function b64url(value: object | string): string {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-}
-
 /** Signs an HS256 JWT, as an identity provider would. */
 export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRET, expiresInSeconds = 3600): string {
   const now = Math.floor(Date.now() / 1000);
-  const header = b64url({ alg: 'HS256', typ: 'JWT' });
-  const payload = b64url({ iat: now, exp: now + expiresInSeconds, ...claims });
-  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
+  return signHs256({ iat: now, exp: now + expiresInSeconds, ...claims }, secret);
 }
 
 export function tokenFor(role: Role, sub = `test-${role}`): string {
