@@ -16,18 +16,26 @@ export class RegistryClient {
     @Inject(ServiceCredential) private readonly credential: ServiceCredential,
   ) {}
 
+  /** One registry call with this service's credential; a network failure comes back as an Error. */
+  private call(method: 'GET' | 'POST', path: string, body?: object): Promise<Response | Error> {
+    return fetch(`${this.config.urls.registry}${path}`, {
+      method,
+      headers: { authorization: this.credential.authorization(), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  }
+
+  private static versionPath(model: string, version: string) {
+    return `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;
+  }
+
   /**
    * Promotes a version to production, giving the experiment as the reason. Returns null on
    * success, else the registry's explanation (e.g. the version is not in staging).
    */
   async promote(model: string, version: string, reason: string): Promise<string | null> {
-    const url = `${this.config.urls.registry}/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/promote`;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: this.credential.authorization(), 'content-type': 'application/json' },
-      body: JSON.stringify({ reason }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    }).catch((err: unknown) => err as Error);
+    const res = await this.call('POST', `${RegistryClient.versionPath(model, version)}/promote`, { reason });
     if (res instanceof Error) return `the registry did not answer: ${res.message}`;
     if (res.ok) return null;
     const problem = (await res.json().catch(() => ({}))) as { detail?: string };
@@ -36,19 +44,11 @@ export class RegistryClient {
 
   /** The version, or null when the model or version does not exist. */
   async version(model: string, version: string): Promise<VersionResponse | null> {
-    const url = `${this.config.urls.registry}/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: { authorization: this.credential.authorization() }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    } catch (err) {
-      this.logger.warn(`registry unreachable: ${String(err)}`);
+    const res = await this.call('GET', RegistryClient.versionPath(model, version));
+    if (res instanceof Error || (!res.ok && res.status !== 404)) {
+      this.logger.warn(`registry check of ${model}@${version} failed: ${res instanceof Error ? res.message : res.status}`);
       throw new DomainError(503, ErrorCode.upstreamUnavailable, 'Registry unavailable', 'the model registry did not answer; retry shortly', {}, { 'retry-after': '5' });
     }
-    if (res.status === 404) return null;
-    if (!res.ok) {
-      this.logger.warn(`registry answered ${res.status} for ${url}`);
-      throw new DomainError(503, ErrorCode.upstreamUnavailable, 'Registry unavailable', `the model registry answered ${res.status}`);
-    }
-    return (await res.json()) as VersionResponse;
+    return res.status === 404 ? null : ((await res.json()) as VersionResponse);
   }
 }

@@ -9,7 +9,6 @@ export const QueueName = {
   artifactGc: 'artifact-gc',
   driftChecks: 'drift-checks',
   learningUpdates: 'learning-updates',
-  assignmentsPersist: 'assignments-persist',
   experimentsTick: 'experiments-tick',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -41,7 +40,6 @@ export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.artifactGc]: [JobName.artifactGc],
   [QueueName.driftChecks]: [],
   [QueueName.learningUpdates]: [],
-  [QueueName.assignmentsPersist]: [],
   [QueueName.experimentsTick]: [JobName.experimentsTick],
 };
 

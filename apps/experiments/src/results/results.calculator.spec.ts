@@ -1,16 +1,7 @@
 import { relativeLift, sequentialTest, zTestProportions } from '@modelyard/stats';
+import { prng } from '@modelyard/platform/testing';
 import type { MetricSummary } from '@modelyard/types';
 import { arm, computeResults, type ResultsInput } from './results.calculator.js';
-
-/** Seeded PRNG (mulberry32) so simulations replay exactly. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const binary = (n: number, conversions: number): MetricSummary => ({ n, sum: conversions, sumSquares: conversions });
 

@@ -1,4 +1,5 @@
 import { assigner } from '@modelyard/assignment';
+import { fuzzRoutes } from '@modelyard/platform/testing';
 import { experimentBody, modelWithVersions, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -142,5 +143,18 @@ describe('assignment', () => {
     expect(res.body).toEqual({ unit: 'u1', variant: null, version: null, inExperiment: false, sticky: false });
     expect((await api().request('GET', '/v1/experiments/nope/assignment?unit=u1')).status).toBe(404);
     expect((await api().request('GET', '/v1/experiments/exp-draft/assignment')).status).toBe(400);
+  });
+});
+
+describe('no request produces a 5xx', () => {
+  it('survives random bodies, queries and path values on every route', async () => {
+    const { sent, failures } = await fuzzRoutes(api(), {
+      seed: 20261124,
+      known: { key: 'exp-assign' },
+      bodyKeys: ['key', 'model', 'variants', 'control', 'weights', 'coverage', 'units', 'exposures', 'events', 'unit', 'metric', 'value', 'promote', 'x'],
+      queryKeys: ['unit', 'limit', 'cursor', 'status', 'model'],
+    });
+    expect(sent).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
   });
 });

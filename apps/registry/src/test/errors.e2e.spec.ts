@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { fuzzRoutes, startTestApp, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '../config.js';
 import { createModel, createVersion } from './factories.js';
 
@@ -78,63 +78,16 @@ describe('bad input gets a clear 4xx problem', () => {
   });
 });
 
-/** Deterministic pseudo-random values (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const STRINGS = ['', ' ', 'a', '1.0.0', '-1', '../../etc/passwd', '\u0000', '💥', 'x'.repeat(3000), "'; DROP TABLE x; --", '%00', '{}', 'null', '9'.repeat(40)];
-
-function randomValue(rand: () => number, depth = 0): unknown {
-  const pick = Math.floor(rand() * (depth > 2 ? 5 : 8));
-  switch (pick) {
-    case 0:
-      return STRINGS[Math.floor(rand() * STRINGS.length)];
-    case 1:
-      return [0, -1, 1e308, -1e-308, 2 ** 53 + 1, 0.5, 123456789][Math.floor(rand() * 7)];
-    case 2:
-      return rand() < 0.5;
-    case 3:
-      return null;
-    case 4:
-      return 'production';
-    case 5:
-      return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
-    default: {
-      const keys = ['name', 'version', 'to', 'metrics', 'policy', 'keepLatest', 'expectedVersion', 'roles', 'tags', 'lineage', 'enabled', 'x'];
-      return Object.fromEntries(
-        Array.from({ length: Math.floor(rand() * 5) }, () => [keys[Math.floor(rand() * keys.length)]!, randomValue(rand, depth + 1)]),
-      );
-    }
-  }
-}
-
 describe('no request produces a 5xx', () => {
   it('survives random bodies, queries and path values on every route', async () => {
     const m = await createModel(t);
     await createVersion(t, m, { version: '1.0.0', metrics: { auc: 0.5 } });
-    const doc = (await t.request('GET', '/openapi.json')).body;
-    const rand = prng(20261123);
-    const failures: string[] = [];
-    let sent = 0;
-    for (const [path, operations] of Object.entries<Record<string, unknown>>(doc.paths)) {
-      for (const method of Object.keys(operations)) {
-        for (let i = 0; i < 12; i++) {
-          const segment = () => encodeURIComponent(String(rand() < 0.5 ? randomValue(rand) : rand() < 0.5 ? m : '1.0.0'));
-          const concrete = path.replace(/\{(\w+)\}/g, (_, p: string) => (p === 'name' && rand() < 0.6 ? m : segment()));
-          const query = rand() < 0.5 ? `?${['limit', 'cursor', 'metric', 'versions', 'prefix', 'direction', 'stage'][Math.floor(rand() * 7)]}=${segment()}` : '';
-          const body = method === 'get' || method === 'head' || method === 'delete' ? undefined : randomValue(rand);
-          const res = await t.request(method.toUpperCase(), `${concrete}${query}`, { body });
-          sent++;
-          if (res.status >= 500) failures.push(`${method} ${concrete}${query} ${JSON.stringify(body)?.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`);
-        }
-      }
-    }
+    const { sent, failures } = await fuzzRoutes(t, {
+      seed: 20261123,
+      known: { name: m, version: '1.0.0' },
+      bodyKeys: ['name', 'version', 'to', 'metrics', 'policy', 'keepLatest', 'expectedVersion', 'roles', 'tags', 'lineage', 'enabled', 'x'],
+      queryKeys: ['limit', 'cursor', 'metric', 'versions', 'prefix', 'direction', 'stage'],
+    });
     expect(sent).toBeGreaterThan(200);
     expect(failures).toEqual([]);
   });

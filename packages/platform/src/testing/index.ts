@@ -115,3 +115,4 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
     },
   };
 }
+export * from './fuzz.js';
