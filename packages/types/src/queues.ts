@@ -10,6 +10,8 @@ export const QueueName = {
   driftChecks: 'drift-checks',
   learningUpdates: 'learning-updates',
   experimentsTick: 'experiments-tick',
+  /** Drift → learning: "this pipeline's model drifted, retrain it". Consumed by apps/learning. */
+  retrain: 'retrain',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -32,15 +34,19 @@ export const JobName = {
   webhookDeliver: 'webhook.deliver',
   artifactGc: 'artifact.gc',
   experimentsTick: 'experiments.tick',
+  driftCheck: 'drift.check',
+  learningUpdate: 'learning.update',
+  retrain: 'retrain',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.webhooks]: [JobName.webhookDeliver],
   [QueueName.artifactGc]: [JobName.artifactGc],
-  [QueueName.driftChecks]: [],
-  [QueueName.learningUpdates]: [],
+  [QueueName.driftChecks]: [JobName.driftCheck],
+  [QueueName.learningUpdates]: [JobName.learningUpdate],
   [QueueName.experimentsTick]: [JobName.experimentsTick],
+  [QueueName.retrain]: [JobName.retrain],
 };
 
 /** Payloads carry ids only: the worker reloads the current state from the database. */
@@ -50,3 +56,37 @@ export type WebhookDeliverJob = z.infer<typeof WebhookDeliverJob>;
 /** Garbage collection looks for every unreferenced blob; `reason` is for the logs. */
 export const ArtifactGcJob = z.strictObject({ reason: z.string().max(200) });
 export type ArtifactGcJob = z.infer<typeof ArtifactGcJob>;
+
+/** One drift check of one monitor; the worker reads the monitor and its window when it runs. */
+export const DriftCheckJob = z.strictObject({
+  monitorId: z.uuid(),
+  /** `schedule` for the repeatable job, `manual` for an on-demand check. */
+  trigger: z.enum(['schedule', 'manual']),
+});
+export type DriftCheckJob = z.infer<typeof DriftCheckJob>;
+
+/** Why a learning pipeline updates its model. */
+export const UpdateReason = z.enum(['samples', 'schedule', 'manual', 'adaptive', 'drift']);
+export type UpdateReason = z.infer<typeof UpdateReason>;
+
+/** One model update of one pipeline (at most one runs at a time per pipeline). */
+export const LearningUpdateJob = z.strictObject({
+  pipelineId: z.uuid(),
+  reason: UpdateReason,
+  /** Set when `reason` is `drift`: the report that triggered it. */
+  driftReportId: z.uuid().optional(),
+});
+export type LearningUpdateJob = z.infer<typeof LearningUpdateJob>;
+
+/**
+ * Sent by the drift service when a monitor's severity reaches its `retrain.minSeverity` and a
+ * pipeline is linked; at most one per monitor and cool-down (the job id is derived from both).
+ * Ids only: the learning service (or an external trainer on BullMQ's Python port, reading queue
+ * `retrain`, job name `retrain`) looks up the pipeline and, if it wants, the drift report.
+ */
+export const RetrainJob = z.strictObject({
+  pipelineId: z.uuid(),
+  monitorId: z.uuid(),
+  reportId: z.uuid(),
+});
+export type RetrainJob = z.infer<typeof RetrainJob>;

@@ -48,6 +48,9 @@ export const BaseEnvObject = z.object({
         /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */
     SERVICE_API_KEY: z.string().min(16).optional(),
     REGISTRY_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3001'),
+    EXPERIMENTS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3002'),
+    DRIFT_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
+    LEARNING_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3004'),
 });
 
 /** Adds the cross-field rules to a service's env schema (BaseEnvObject, possibly extended). */

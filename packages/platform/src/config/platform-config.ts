@@ -15,7 +15,7 @@ export interface PlatformConfig {
   maintenanceFromEnv: boolean;
   workerOnly: boolean;
   serviceApiKey?: string;
-  urls: { registry: string };
+  urls: { registry: string; experiments: string; drift: string; learning: string };
   queues: { runWorkers: boolean };
   webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; outboxPollMs: number };
 }
@@ -33,7 +33,12 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
     maintenanceFromEnv: env.MAINTENANCE_MODE,
     workerOnly: env.WORKER_ONLY,
     serviceApiKey: env.SERVICE_API_KEY,
-    urls: { registry: env.REGISTRY_URL.replace(/\/$/, '') },
+    urls: {
+      registry: env.REGISTRY_URL.replace(/\/$/, ''),
+      experiments: env.EXPERIMENTS_URL.replace(/\/$/, ''),
+      drift: env.DRIFT_URL.replace(/\/$/, ''),
+      learning: env.LEARNING_URL.replace(/\/$/, ''),
+    },
     // A worker-only process exists to run workers, whatever RUN_WORKERS says.
     queues: { runWorkers: env.WORKER_ONLY || env.RUN_WORKERS },
     webhooks: {
