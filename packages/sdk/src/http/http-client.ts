@@ -134,9 +134,10 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timer = setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    const url = this.url(path, options.query);
     const streamed = body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array);
     try {
-      const res = await fetch(this.url(path, options.query), {
+      const res = await fetch(url, {
         method,
         headers,
         body,
@@ -166,7 +167,8 @@ export class HttpClient {
       if (timeout.signal.aborted) {
         throw new TimeoutError({ status: 0, code: ClientErrorCode.timeout, title: 'Request timed out', detail: `${method} ${path} took longer than ${timeoutMs} ms`, cause: err });
       }
-      if (err instanceof TypeError || (err as { code?: string }).code !== undefined) {
+      // By name, not instanceof: fetch's TypeError may come from another realm (vm contexts, Jest).
+      if ((err as Error)?.name === 'TypeError') {
         const cause = (err as { cause?: { message?: string; code?: string } }).cause;
         throw new NetworkError({
           status: 0,
