@@ -1,6 +1,6 @@
 import { tokenFor } from '@modelyard/platform/testing';
 import { Modelyard, NetworkError, type ExperimentsClient, type LocalAssignment } from '@modelyard/sdk';
-import { startFaultProxy, type FaultProxy } from '@modelyard/sdk/testing';
+import { runCli, startFaultProxy, type FaultProxy } from '@modelyard/sdk/testing';
 import type { AssignmentResponse } from '@modelyard/types';
 import { experimentBody, modelWithVersions, startHarness, type Harness } from './harness.js';
 
@@ -145,5 +145,35 @@ describe('batching ingestor against the events endpoint', () => {
     await expect(through.experiments.events('sdk-revenue-naive', batch)).rejects.toBeInstanceOf(NetworkError);
     await through.experiments.events('sdk-revenue-naive', batch);
     for (const v of await meanRevenue('sdk-revenue-naive')) expect(v.mean).toBeCloseTo(5, 10);
+  });
+});
+
+describe('modelyard experiments (the built CLI)', () => {
+  const env = () => ({ MODELYARD_EXPERIMENTS_URL: h.experiments.url, MODELYARD_TOKEN: tokenFor('admin'), HOME: '/nonexistent' });
+
+  it('lists, stops, starts and shows results; --json for scripts, tables for people', async () => {
+    const list = await runCli(['experiments', 'list', '--model', 'sdk-model', '--status', 'running', '--json'], env());
+    expect(list.code).toBe(0);
+    expect(list.json.map((e: { key: string }) => e.key)).toEqual(expect.arrayContaining(['sdk-three-arms', 'sdk-exposed', 'sdk-revenue']));
+    expect(list.json.every((e: { status: string }) => e.status === 'running')).toBe(true);
+
+    const stop = await runCli(['experiments', 'stop', 'sdk-exposed'], env());
+    expect(stop.stdout.trim()).toBe('sdk-exposed is stopped');
+    const start = await runCli(['experiments', 'start', 'sdk-exposed', '--json'], env());
+    expect(start.json).toMatchObject({ key: 'sdk-exposed', status: 'running' });
+
+    const results = await runCli(['experiments', 'results', 'sdk-revenue', '--json'], env());
+    expect(results.json.variants.reduce((s: number, v: { units: number }) => s + v.units, 0)).toBe(1000);
+    const table = await runCli(['experiments', 'results', 'sdk-revenue'], env());
+    expect(table.stdout).toMatch(/^sdk-revenue \(running\), units: control=\d+ treatment=\d+/);
+    expect(table.stdout).toMatch(/^VARIANT\s+METRIC\s+LIFT\s+P-VALUE/m);
+    expect(table.stdout).toMatch(/^treatment\s+revenue\s+/m);
+    expect(table.stdout).toMatch(/^recommendation: /m);
+  });
+
+  it('exits non-zero with the problem code for an unknown experiment', async () => {
+    const res = await runCli(['experiments', 'start', 'no-such-experiment'], env());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: not_found 404: /);
   });
 });
