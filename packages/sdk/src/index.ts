@@ -5,6 +5,7 @@ export { HttpClient, type AuthorizationProvider, type HttpClientOptions, type Qu
 export { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from './http/retry.js';
 export { paginate, collect } from './http/pagination.js';
 export { path } from './http/path.js';
+export { keyFor, type IdempotencyOption } from './http/idempotency.js';
 export { BatchIngestor, type BatchIngestorOptions, type BatchSender, type IngestorStats } from './ingest/batch-ingestor.js';
 export * from './registry/registry.client.js';
 export * from './registry/artifacts.client.js';

@@ -142,8 +142,8 @@ describe('batching ingestor against the events endpoint', () => {
     const ids = units('naive', 200);
     const batch = ids.map((unit) => ({ unit, metric: 'revenue', value: 2.5 }));
     proxy.inject(['drop-after'], (m, p) => m === 'POST' && p.endsWith('/sdk-revenue-naive/events'));
-    await expect(through.experiments.events('sdk-revenue-naive', batch)).rejects.toBeInstanceOf(NetworkError);
-    await through.experiments.events('sdk-revenue-naive', batch);
+    await expect(through.experiments.events('sdk-revenue-naive', batch, { idempotencyKey: null })).rejects.toBeInstanceOf(NetworkError);
+    await through.experiments.events('sdk-revenue-naive', batch, { idempotencyKey: null });
     for (const v of await meanRevenue('sdk-revenue-naive')) expect(v.mean).toBeCloseTo(5, 10);
   });
 });

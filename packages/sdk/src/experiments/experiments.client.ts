@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import type { HttpClient } from '../http/http-client.js';
 import { paginate } from '../http/pagination.js';
+import { keyFor, type IdempotencyOption } from '../http/idempotency.js';
 import { path } from '../http/path.js';
 import { BatchIngestor, type BatchIngestorOptions } from '../ingest/batch-ingestor.js';
 import { LocalAssigner, type LocalAssignerOptions } from './local-assigner.js';
@@ -35,8 +36,8 @@ export interface ConfigFetch {
 export class ExperimentsClient {
   constructor(readonly http: HttpClient) {}
 
-  create(body: z.input<typeof CreateExperimentBody>, options: { idempotencyKey?: string } = {}) {
-    return this.http.json('POST', '/v1/experiments', ExperimentResponse, { body, ...options });
+  create(body: z.input<typeof CreateExperimentBody>, options: IdempotencyOption = {}) {
+    return this.http.json('POST', '/v1/experiments', ExperimentResponse, { body, idempotencyKey: keyFor(options) });
   }
   list(query: PageOptions = {}) {
     return this.http.json('GET', '/v1/experiments', ExperimentPage, { query });
@@ -86,22 +87,22 @@ export class ExperimentsClient {
     return { config: this.http.validateResponses ? AssignmentConfigResponse.parse(data) : (data as AssignmentConfigResponse), etag: res.headers.get('etag') };
   }
 
-  /** One batch of exposures; give an Idempotency-Key so a retried batch counts once. */
-  exposures(key: string, exposures: Exposure[], idempotencyKey?: string) {
-    return this.http.json('POST', path`/v1/experiments/${key}/exposures`, IngestResponse, { body: { exposures }, idempotencyKey });
+  /** One batch of exposures (up to 10,000); keyed so a retried batch counts once. */
+  exposures(key: string, exposures: Exposure[], options: IdempotencyOption = {}) {
+    return this.http.json('POST', path`/v1/experiments/${key}/exposures`, IngestResponse, { body: { exposures }, idempotencyKey: keyFor(options) });
   }
-  /** One batch of metric values per unit; give an Idempotency-Key so a retried batch counts once. */
-  events(key: string, events: OutcomeEvent[], idempotencyKey?: string) {
-    return this.http.json('POST', path`/v1/experiments/${key}/events`, IngestResponse, { body: { events }, idempotencyKey });
+  /** One batch of metric values per unit (up to 10,000); keyed so a retried batch counts once. */
+  events(key: string, events: OutcomeEvent[], options: IdempotencyOption = {}) {
+    return this.http.json('POST', path`/v1/experiments/${key}/events`, IngestResponse, { body: { events }, idempotencyKey: keyFor(options) });
   }
 
   /** Background batching of exposures for one experiment (close() it at shutdown). */
   exposureIngestor(key: string, options: IngestorOptions<Exposure> = {}) {
-    return new BatchIngestor<Exposure>({ ...options, send: (batch, idem) => this.exposures(key, batch, idem) });
+    return new BatchIngestor<Exposure>({ ...options, send: (batch, idempotencyKey) => this.exposures(key, batch, { idempotencyKey }) });
   }
   /** Background batching of outcome events for one experiment (close() it at shutdown). */
   eventIngestor(key: string, options: IngestorOptions<OutcomeEvent> = {}) {
-    return new BatchIngestor<OutcomeEvent>({ ...options, send: (batch, idem) => this.events(key, batch, idem) });
+    return new BatchIngestor<OutcomeEvent>({ ...options, send: (batch, idempotencyKey) => this.events(key, batch, { idempotencyKey }) });
   }
 
   /** In-process assignment for one experiment, identical to the server's (see LocalAssigner). */

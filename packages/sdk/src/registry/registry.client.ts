@@ -26,6 +26,7 @@ import {
 import { z } from 'zod';
 import type { HttpClient } from '../http/http-client.js';
 import { paginate } from '../http/pagination.js';
+import { keyFor, type IdempotencyOption } from '../http/idempotency.js';
 import { path } from '../http/path.js';
 import { ApiKeysClient, WebhooksClient } from './admin.client.js';
 import { ArtifactsClient } from './artifacts.client.js';
@@ -33,16 +34,13 @@ import { ArtifactsClient } from './artifacts.client.js';
 type PageOptions<Q> = Partial<Omit<Q, 'limit' | 'cursor'>> & { limit?: number; cursor?: string };
 const Empty = z.unknown();
 
-/** Creation calls may carry an Idempotency-Key: with one, a retried creation takes effect once. */
-export interface CreateOptions {
-  idempotencyKey?: string;
-}
+export type CreateOptions = IdempotencyOption;
 
 export class ModelsClient {
   constructor(private readonly http: HttpClient) {}
 
   create(body: z.input<typeof CreateModelBody>, options: CreateOptions = {}) {
-    return this.http.json('POST', '/v1/models', ModelResponse, { body, ...options });
+    return this.http.json('POST', '/v1/models', ModelResponse, { body, idempotencyKey: keyFor(options) });
   }
   list(query: PageOptions<ListModelsQuery> = {}) {
     return this.http.json('GET', '/v1/models', ModelPage, { query });
@@ -67,7 +65,7 @@ export class VersionsClient {
 
   /** A new draft; the version number is bumped (patch by default) when omitted. */
   create(model: string, body: z.input<typeof CreateVersionBody> = {}, options: CreateOptions = {}) {
-    return this.http.json('POST', path`/v1/models/${model}/versions`, VersionResponse, { body, ...options });
+    return this.http.json('POST', path`/v1/models/${model}/versions`, VersionResponse, { body, idempotencyKey: keyFor(options) });
   }
   list(model: string, query: PageOptions<ListVersionsQuery> = {}) {
     return this.http.json('GET', path`/v1/models/${model}/versions`, VersionPage, { query });

@@ -42,10 +42,12 @@ describe('retries', () => {
   it('never repeats a POST without Idempotency-Key after the connection broke (it may have worked)', async () => {
     const before = attempts('POST', '/v1/models').length;
     proxy.inject(['drop-after'], (m, p) => m === 'POST' && p === '/v1/models');
-    const err = await caught(my.registry.models.create({ name: 'once-only' }));
+    const err = await caught(my.registry.models.create({ name: 'once-only' }, { idempotencyKey: null }));
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).toMatchObject({ status: 0, code: 'network_error' });
-    expect(attempts('POST', '/v1/models').length - before).toBe(1);
+    const sent = attempts('POST', '/v1/models').slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.idempotencyKey).toBeUndefined();
     // It did work: which is why it was not sent again.
     expect((await my.registry.models.get('once-only')).name).toBe('once-only');
   });
@@ -59,6 +61,19 @@ describe('retries', () => {
     // Without the replay the third attempt would have been a 409 already_exists.
     const again = await caught(my.registry.models.create({ name: 'keyed' }));
     expect(again).toBeInstanceOf(ConflictError);
+  });
+
+  it('gives every creation its own key by default, so a lost answer is retried safely', async () => {
+    const before = attempts('POST', '/v1/models/keyed/versions').length;
+    proxy.inject(['drop-after'], (m, p) => m === 'POST' && p === '/v1/models/keyed/versions');
+    const version = await my.registry.versions.create('keyed', {});
+    expect(version.version).toBe('1.0.0');
+    const sent = attempts('POST', '/v1/models/keyed/versions').slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.idempotencyKey).toEqual(expect.any(String));
+    expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+    // One version, not two: the replay returned the first answer.
+    expect((await my.registry.versions.list('keyed')).items.map((v) => v.version)).toEqual(['1.0.0']);
   });
 
   it('times out each attempt, retrying idempotent calls only', async () => {
