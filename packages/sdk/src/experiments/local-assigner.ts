@@ -100,7 +100,8 @@ export class LocalAssigner {
     if (this.exposed.size >= EXPOSED_MEMORY) this.exposed.clear();
     this.exposed.add(unit);
     // Serving never waits on the log: when the queue is full the exposure is counted as dropped.
-    if (!this.exposureLog.tryAdd({ unit, ts: new Date().toISOString() })) {
+    // No timestamp: the service does not use it, and formatting one per call costs more than the hash.
+    if (!this.exposureLog.tryAdd({ unit })) {
       this.exposed.delete(unit);
       this.droppedExposures++;
     }
