@@ -10,7 +10,7 @@ import { RegistryClient } from './registry/registry.client.js';
  */
 export class Modelyard {
   private readonly http = new Map<ServiceName, HttpClient>();
-  private readonly clients = new Map<ServiceName, unknown>();
+  private readonly clients = new Map<ServiceName, Map<abstract new (http: HttpClient) => unknown, unknown>>();
 
   constructor(readonly options: ModelyardOptions = {}) {}
 
@@ -28,11 +28,14 @@ export class Modelyard {
     return this.client('experiments', ExperimentsClient);
   }
 
+  /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */
   client<C>(service: ServiceName, Client: new (http: HttpClient) => C): C {
-    let client = this.clients.get(service) as C | undefined;
+    let byClass = this.clients.get(service);
+    if (!byClass) this.clients.set(service, (byClass = new Map()));
+    let client = byClass.get(Client) as C | undefined;
     if (!client) {
       client = new Client(this.httpFor(service));
-      this.clients.set(service, client);
+      byClass.set(Client, client);
     }
     return client;
   }

@@ -67,7 +67,18 @@ export class HttpClient {
     const res = await this.send(method, path, options);
     const text = await res.text();
     if (!text) return undefined as z.infer<S>;
-    const data: unknown = JSON.parse(text);
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ResponseValidationError({
+        status: res.status,
+        code: ClientErrorCode.invalidResponse,
+        title: 'Response is not JSON',
+        detail: `${method} ${path}: ${text.slice(0, 200)}`,
+        requestId: res.headers.get('x-request-id') ?? undefined,
+      });
+    }
     if (this.validateResponses) {
       const parsed = schema.safeParse(data);
       if (!parsed.success) {
