@@ -3,8 +3,12 @@ import { DomainError, PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } 
 import { HttpClient, ModelyardError, NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
 import { ErrorCode, type VersionResponse } from '@modelyard/types';
 
-/** A request path of this service waits on the registry: fail fast rather than hold the caller. */
-const TIMEOUT_MS = 5_000;
+/**
+ * A request of this service waits on the registry: two attempts of 2.5 s keep the worst case at
+ * about 5 s (refused connections and 503s fail or retry at once).
+ */
+const TIMEOUT_MS = 2_500;
+const ATTEMPTS = 2;
 
 /**
  * The registry, through its REST API (never its tables) via the SDK, with this service's
@@ -23,7 +27,7 @@ export class RegistryClient {
       baseUrl: config.urls.registry,
       authorization: () => credential.authorization(),
       timeoutMs: TIMEOUT_MS,
-      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
+      retry: { maxAttempts: ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 },
       validateResponses: config.env !== 'production',
       userAgent: `modelyard-${config.service}`,
     });

@@ -37,6 +37,7 @@ export function progressBar(label: string, enabled: boolean): Progress {
     },
     stop: () => {
       if (begun) bar.stop();
+      begun = false;
     },
   };
 }
