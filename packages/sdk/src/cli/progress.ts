@@ -7,17 +7,20 @@ export interface Progress {
 }
 
 /**
- * A byte progress bar on stderr (stdout stays clean for output and --json). Only drawn on a
- * terminal: in pipes and CI it stays silent.
+ * A byte progress bar on stderr (stdout stays clean for output and --json). Drawn on a terminal;
+ * in pipes and CI only when forced (`--progress`), then as plain lines every half second.
  */
-export function progressBar(label: string, enabled: boolean): Progress {
-  if (!enabled || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+export function progressBar(label: string, mode: 'auto' | 'off' | 'force'): Progress {
+  const tty = Boolean(process.stderr.isTTY);
+  if (mode === 'off' || (mode === 'auto' && !tty)) return { onProgress: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
       format: `${label} [{bar}] {percentage}% | {value_mib}/{total_mib} MiB | {speed} MiB/s`,
-      hideCursor: true,
+      hideCursor: tty,
       clearOnComplete: false,
+      noTTYOutput: !tty,
+      notTTYSchedule: 500,
     },
     cliProgress.Presets.shades_classic,
   );

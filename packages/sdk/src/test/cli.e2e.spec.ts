@@ -108,6 +108,18 @@ describe('modelyard artifacts', () => {
     expect(local.json).toMatchObject({ ok: false, items: [{ path: 'onnx/model.bin', status: 'corrupted', expectedSha256: digest }] });
   });
 
+  it('draws progress bars on stderr for uploads and downloads (forced outside a terminal)', async () => {
+    await writeFile(join(home, 'second.bin'), data);
+    const push = await runCli(['artifacts', 'push', 'weights', '2.0.0', join(home, 'second.bin'), '--progress'], env);
+    expect(push.code).toBe(0);
+    expect(push.stderr).toMatch(/push second\.bin \[[█░]+\] 100% \| 2\.0\/2\.0 MiB/);
+    expect(push.stdout.trim()).toBe(`uploaded weights@2.0.0/second.bin (2.0 MiB, sha256 ${digest}, already stored)`);
+    const pull = await runCli(['artifacts', 'pull', 'weights', '2.0.0', 'second.bin', '-o', join(home, 'again.bin'), '--progress'], env);
+    expect(pull.stderr).toMatch(/pull second\.bin \[[█░]+\] 100% \| 2\.0\/2\.0 MiB/);
+    const quiet = await runCli(['artifacts', 'pull', 'weights', '2.0.0', 'second.bin', '-o', join(home, 'quiet.bin')], env);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('reports a missing local file without a stack trace', async () => {
     const res = await runCli(['artifacts', 'push', 'weights', '2.0.0', join(home, 'absent.bin')], env);
     expect(res.code).toBe(1);
@@ -126,6 +138,10 @@ describe('modelyard keys', () => {
     const list = await runCli(['keys', 'list', '--json'], env);
     expect(list.json.map((k: { id: string }) => k.id)).toContain(created.json.id);
     expect(JSON.stringify(list.json)).not.toContain(created.json.key);
+
+    const invalid = await runCli(['keys', 'create', 'bad', '--expires-at', 'tomorrow'], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^error: validation_failed 400: .*\(expiresAt: [^)]+\)/);
 
     const revoked = await runCli(['keys', 'revoke', created.json.id], env);
     expect(revoked.stdout.trim()).toBe(`revoked ${created.json.id} (reader)`);

@@ -4,6 +4,8 @@ import { withContext } from '../context.js';
 import { bytes, table } from '../output.js';
 import { progressBar } from '../progress.js';
 
+const barMode = (ctx: { json: boolean }, opts: { progress?: boolean }) => (opts.progress ? 'force' : ctx.json ? 'off' : 'auto');
+
 /** `modelyard artifacts …`: files of a version, streamed with SHA-256 checks and progress bars. */
 export function artifactsCommand(): Command {
   const artifacts = new Command('artifacts').description("a version's files (SHA-256 checked both ways)");
@@ -30,10 +32,11 @@ export function artifactsCommand(): Command {
     .description('upload a file to a draft version')
     .option('--path <path>', 'its path in the version (default: the file name)')
     .option('--content-type <type>', "the artifact's media type")
+    .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .action(
-      withContext(async (ctx, model: string, version: string, file: string, opts: { path?: string; contentType?: string }) => {
+      withContext(async (ctx, model: string, version: string, file: string, opts: { path?: string; contentType?: string; progress?: boolean }) => {
         const target = opts.path ?? basename(file);
-        const bar = progressBar(`push ${target}`, !ctx.json);
+        const bar = progressBar(`push ${target}`, barMode(ctx, opts));
         try {
           const res = await ctx.my.registry.artifacts.push(model, version, target, file, { contentType: opts.contentType, onProgress: bar.onProgress });
           bar.stop();
@@ -48,9 +51,10 @@ export function artifactsCommand(): Command {
     .command('pull <model> <version> [path]')
     .description('download one file, or every file of the version; each is verified before it is kept')
     .option('-o, --output <target>', 'file (one path) or directory (all files)', '.')
+    .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .action(
-      withContext(async (ctx, model: string, version: string, path: string | undefined, opts: { output: string }) => {
-        const bar = progressBar(`pull ${path ?? `${model}@${version}`}`, !ctx.json);
+      withContext(async (ctx, model: string, version: string, path: string | undefined, opts: { output: string; progress?: boolean }) => {
+        const bar = progressBar(`pull ${path ?? `${model}@${version}`}`, barMode(ctx, opts));
         try {
           const pulled = path
             ? [await ctx.my.registry.artifacts.pull(model, version, path, opts.output === '.' ? basename(path) : opts.output, { onProgress: bar.onProgress })]
