@@ -110,7 +110,8 @@ export class ReportsRepository {
           const alert = await tx.driftAlert.create({ data: { monitorId: m.id, model: m.model, kind: c.kind, key: c.key, severity: c.severity, message: c.message, reportId: report.id } });
           const payload = { alertId: alert.id, monitorId: m.id, monitor: m.name, model: m.model, version: m.version, kind: c.kind, severity: c.severity, message: c.message, reportId: report.id };
           await emitWebhookEvent(tx, 'drift.alert', payload);
-          if (m.webhookSubscriptionId) deliveryIds.push(await emitWebhookEventTo(tx, m.webhookSubscriptionId, 'drift.alert', payload));
+          const delivery = m.webhookSubscriptionId ? await emitWebhookEventTo(tx, m.webhookSubscriptionId, 'drift.alert', payload) : null;
+          if (delivery) deliveryIds.push(delivery);
           alerts.push({ severity: c.severity });
         }
         if (retrainTriggered) {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPrismaClient } from '@modelyard/db';
 import { QueueService, verifyWebhook } from '@modelyard/platform';
 import type { TestApp } from '@modelyard/platform/testing';
 import { QueueName, type RetrainJob } from '@modelyard/types';
@@ -7,14 +8,14 @@ import { createMonitor, records, startDrift } from './harness.js';
 
 let app: TestApp;
 let receiver: Server;
-const received: { headers: Record<string, string>; body: string }[] = [];
+const received: { url: string; headers: Record<string, string>; body: string }[] = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
+      received.push({ url: req.url ?? '', headers: req.headers as Record<string, string>, body });
       res.writeHead(204).end();
     });
   });
@@ -42,6 +43,11 @@ describe('alerts', () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const { id, webhookSecret } = await driftingMonitor('alerting', { alerting: { webhookUrl: url, minSeverity: 'medium', cooldownSeconds: 3600 }, alertRules: [] });
     expect(webhookSecret).toMatch(/^whsec_/);
+    // An installation-wide subscriber to drift.alert (created through the registry's webhook routes in production).
+    const prisma = createPrismaClient(app.databaseUrl);
+    const subscriberSecret = 'whsec_subscriber-secret-0123456789';
+    await prisma.webhookSubscription.create({ data: { url: `${url}?subscriber`, events: ['drift.alert'], secret: subscriberSecret, createdBy: 'test' } });
+    await prisma.$disconnect();
     const first = await check(id);
     expect(first.body.severity).toBe('critical');
     for (let k = 0; k < 3; k++) {
@@ -53,9 +59,13 @@ describe('alerts', () => {
     expect(alerts[0]).toMatchObject({ kind: 'drift', key: 'drift', severity: 'critical', status: 'active', reportId: first.body.id, model: 'churn' });
     expect(alerts[0].message).toContain('age');
 
-    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(received).toHaveLength(1);
-    const delivery = received[0]!;
+    for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(2);
+    const delivery = received.find((d) => !d.url.includes('subscriber'))!;
+    const broadcast = received.find((d) => d.url.includes('subscriber'))!;
+    expect(broadcast.headers['webhook-event']).toBe('drift.alert');
+    expect(verifyWebhook(subscriberSecret, { id: broadcast.headers['webhook-id']!, timestamp: broadcast.headers['webhook-timestamp']!, signature: broadcast.headers['webhook-signature']! }, broadcast.body)).toBe(true);
+    expect(JSON.parse(broadcast.body).data.alertId).toBe(alerts[0].id);
     expect(delivery.headers['webhook-event']).toBe('drift.alert');
     expect(verifyWebhook(webhookSecret!, { id: delivery.headers['webhook-id']!, timestamp: delivery.headers['webhook-timestamp']!, signature: delivery.headers['webhook-signature']! }, delivery.body)).toBe(true);
     expect(JSON.parse(delivery.body)).toMatchObject({ type: 'drift.alert', data: { alertId: alerts[0].id, monitorId: id, severity: 'critical' } });

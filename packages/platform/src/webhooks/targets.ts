@@ -21,9 +21,11 @@ export async function deleteWebhookTarget(tx: Prisma.TransactionClient, id: stri
 /**
  * Records `event` for one target in the caller's transaction and returns the delivery id. Queue it
  * after commit (`DeliveryQueue.enqueue`); if that never happens, the dispatcher's overdue sweep
- * queues the pending delivery, so a crash after commit delays it but does not lose it.
+ * queues the pending delivery, so a crash after commit delays it but does not lose it. Returns null
+ * when the target is gone (an admin may delete it through the webhooks routes like any subscription).
  */
-export async function emitWebhookEventTo(tx: Prisma.TransactionClient, targetId: string, event: string, data: unknown): Promise<string> {
+export async function emitWebhookEventTo(tx: Prisma.TransactionClient, targetId: string, event: string, data: unknown): Promise<string | null> {
+  if (!(await tx.webhookSubscription.findUnique({ where: { id: targetId }, select: { id: true } }))) return null;
   const outbox = await tx.webhookOutbox.create({
     // Already dispatched: this event goes to its one target, not to event subscribers.
     data: { event, payload: JSON.parse(JSON.stringify(data ?? null)) as Prisma.InputJsonValue, dispatchedAt: new Date() },
