@@ -86,7 +86,8 @@ export class ChecksService {
     await this.deliveries.enqueue(saved.deliveryIds);
     if (saved.report.retrainTriggered) await this.enqueueRetrain(monitor, saved.report.id);
     for (const a of saved.alerts) this.metrics.alerts.inc({ severity: a.severity });
-    for (const f of body.features) this.metrics.score.set({ monitor: monitor.name, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
+    // `model/name`: monitor names are unique per model only.
+    for (const f of body.features) this.metrics.score.set({ monitor: `${monitor.model}/${monitor.name}`, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
     this.metrics.checkDuration.observe((performance.now() - started) / 1000);
     this.logger.log(`monitor ${monitor.name}: window ${seq} checked, severity ${body.severity} in ${durationMs.toFixed(1)} ms`);
     return { status: 'reported', reportId: saved.report.id };

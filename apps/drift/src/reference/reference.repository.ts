@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
-import { PrismaService } from '@modelyard/platform';
+import { PrismaService, ValidationFailed } from '@modelyard/platform';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+/** Largest reference per column: checks load and sort it on every run. */
+export const MAX_REFERENCE_ROWS = 1_000_000;
 
 const pack = (values: Float64Array): Uint8Array<ArrayBuffer> => new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
 const unpack = (bytes: Uint8Array): Float64Array => new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -35,6 +37,7 @@ export class ReferenceRepository {
       for (const [column, ref] of columns) {
         const before = existing.find((r) => r.column === column);
         const data = merge(ref, before);
+        if (data.rows > MAX_REFERENCE_ROWS) throw new ValidationFailed([{ field: 'append', in: 'body', message: `column '${column}' would exceed ${MAX_REFERENCE_ROWS} rows` }]);
         await tx.driftReference.upsert({ where: { monitorId_column: { monitorId, column } }, create: { monitorId, column, ...data }, update: data });
       }
       const all = await tx.driftReference.findMany({ where: { monitorId }, select: { rows: true } });

@@ -8,13 +8,11 @@ import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { recordsToColumns } from '../records/records.columns.js';
 import { CONFIDENCE, decodeChunks, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
-import { ReferenceRepository } from './reference.repository.js';
+import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
 
 /** Reference columns kept: features, prediction, label and confidence (for its z-score). */
 const KEPT = (name: string) => !name.startsWith('$') || name === PREDICTION || name === LABEL || name === CONFIDENCE;
 
-/** Largest reference per column: checks sort it on every run. */
-const MAX_REFERENCE_ROWS = 1_000_000;
 
 @Injectable()
 export class ReferenceService {
