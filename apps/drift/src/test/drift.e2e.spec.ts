@@ -132,7 +132,7 @@ describe('drift checks', () => {
 
   it('exports drift scores, ingested records and check durations', async () => {
     const text = (await app.request('GET', '/metrics', { as: null })).text;
-    expect(text).toMatch(/ml_drift_score\{[^}]*monitor="churn/shift"[^}]*feature="age"[^}]*test="ks"[^}]*\} [0-9.e-]+/);
+    expect(text).toMatch(/ml_drift_score\{[^}]*monitor="churn\/shift"[^}]*feature="age"[^}]*test="ks"[^}]*\} [0-9.e-]+/);
     expect(Number(/^ml_drift_records_ingested_total\{[^}]*\} (\d+)/m.exec(text)?.[1])).toBe(2410); // every record this file ingested
     expect(Number(/^ml_drift_check_duration_seconds_count\{[^}]*\} (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
   });
