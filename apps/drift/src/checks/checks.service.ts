@@ -109,7 +109,11 @@ export class ChecksService {
     const seq = await this.window.seq(monitor.id);
     if (seq === 0) throw new Conflict('the window is empty: ingest records first');
     const data: DriftCheckJob = { monitorId: monitor.id, trigger: 'manual' };
-    await this.queues.add(QueueName.driftChecks, JobName.driftCheck, data, checkJobId(monitor.id, seq, monitor.referenceVersion), { attempts: 3 });
+    const jobId = checkJobId(monitor.id, seq, monitor.referenceVersion);
+    await this.queues.add(QueueName.driftChecks, JobName.driftCheck, data, jobId, { attempts: 3 });
+    // A failed job under this id (kept for inspection) would make the add a no-op: run it again.
+    const job = await this.queues.queue(QueueName.driftChecks).getJob(jobId.replaceAll(':', '.'));
+    if (job && (await job.isFailed())) await job.retry('failed');
     const deadline = Date.now() + ON_DEMAND_WAIT_MS;
     for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
       const report = await this.reports.covering(monitor.id, seq, monitor.referenceVersion);

@@ -101,3 +101,44 @@ describe('window codec', () => {
     expect(tail.values.get('c')).toEqual(['k0', 'k1', 'k2', null, 'k1', 'k2'].map((v, i) => ((6 + i) % 3 === 0 ? null : v)));
   });
 });
+
+describe('report body', () => {
+  it('measures regression error, confidence z-score and latency p95 from the window', async () => {
+    const { analyse } = await import('./drift-analysis.js');
+    const n = 100;
+    const window = {
+      n,
+      values: new Map<string, Float64Array | (string | null)[]>([
+        ['x', sample(7, n)],
+        ['$prediction', Float64Array.from({ length: n }, (_, i) => i)],
+        ['$label', Float64Array.from({ length: n }, (_, i) => i + (i % 2 ? 2 : -2))],
+        ['$confidence', new Float64Array(n).fill(0.6)],
+        ['$latency', Float64Array.from({ length: n }, (_, i) => i + 1)],
+        ['$success', new Float64Array(n).fill(NaN)],
+        ['$ts', new Float64Array(n).fill(1_000_000)],
+      ]),
+    };
+    const body = analyse({
+      monitorName: 'm',
+      features: [{ name: 'x', kind: 'numeric', test: 'auto' }],
+      prediction: { name: 'y', kind: 'numeric' },
+      label: { name: 'y', kind: 'numeric' },
+      rules: [{ signal: 'latency_p95_ms', condition: '>', threshold: 50, windowSeconds: 60, severity: 'low', message: '{signal}={value}' }],
+      reference: new Map([
+        ['x', { kind: 'numeric' as const, values: sample(8, 200) }],
+        ['$confidence', { kind: 'numeric' as const, values: Float64Array.from([0.7, 0.9, 0.7, 0.9]) }],
+      ]),
+      window,
+      now: 1_030_000,
+    });
+    expect(body.performance).toEqual({ labelled: 100, accuracy: null, mae: 2, rmse: 2 });
+    // Reference confidence: mean 0.8, sd 0.11547 (n − 1); window mean 0.6 over 100 records.
+    expect(body.signals.confidenceZ).toBeCloseTo((0.6 - 0.8) / (Math.sqrt(0.04 / 3) / 10), 9);
+    // numpy.percentile(range(1, 101), 95) = 95.05 (linear interpolation).
+    expect(body.signals.latencyP95Ms).toBeCloseTo(95.05, 12);
+    expect(body.signals.successRate).toBeNull();
+    expect(body.rules).toEqual([{ signal: 'latency_p95_ms', condition: '>', threshold: 50, value: body.signals.latencyP95Ms, severity: 'low', message: 'latency_p95_ms=95.05' }]);
+    // Records older than the rule's window do not count.
+    expect(analyse({ monitorName: 'm', features: [], prediction: null, label: null, reference: new Map(), window, rules: [{ signal: 'latency_p95_ms', condition: '>', threshold: 50, windowSeconds: 10, severity: 'low', message: 'x' }], now: 1_030_000 }).rules).toEqual([]);
+  });
+});
