@@ -1,4 +1,5 @@
 import type { TestApp } from '@modelyard/platform/testing';
+import { Redis } from 'ioredis';
 import { createMonitor, records, startDrift } from './harness.js';
 
 let app: TestApp;
@@ -73,6 +74,30 @@ describe('ingestion', () => {
     const before = await count();
     await Promise.all(Array.from({ length: 8 }, (_, k) => ingest({ records: records(10 + k, 250) })));
     expect(await count()).toBe(before + 2000);
+  });
+});
+
+describe('hot window', () => {
+  it('is kept in Redis as packed column chunks, trimmed to the window size', async () => {
+    const redis = new Redis(app.config.redis.url);
+    try {
+      const base = `${app.redisPrefix}:drift:{${id}}`;
+      const lengths = (await redis.lrange(`${base}:counts`, 0, -1)).map(Number);
+      const inWindow = Number(await redis.get(`${base}:in-window`));
+      expect(inWindow).toBe(lengths.reduce((s, n) => s + n, 0));
+      // Window size 500: dropping the oldest chunk would leave fewer than 500 records.
+      expect(inWindow - lengths[0]!).toBeLessThan(500);
+      expect(inWindow).toBeGreaterThanOrEqual(500);
+      const last = (await redis.lrangeBuffer(`${base}:chunks`, -1, -1))[0]!;
+      expect(last.readUInt32LE(0)).toBe(250);
+      // 2 numeric features + confidence, latency, success, ts as float64; plan, prediction, label as dictionary + u32 codes.
+      const numeric = 6 * (1 + 250 * 8);
+      const categorical = 3 * (1 + 4 + 250 * 4);
+      expect(last.length).toBeGreaterThan(6 + numeric + categorical);
+      expect(last.length).toBeLessThan(6 + numeric + categorical + 3 * 40);
+    } finally {
+      await redis.quit();
+    }
   });
 });
 
