@@ -1,3 +1,4 @@
+import { DriftClient } from './drift/drift.client.js';
 import { HttpClient } from './http/http-client.js';
 import { Modelyard } from './modelyard.js';
 import { optionsFromEnv, urlOf } from './config.js';
@@ -24,20 +25,26 @@ describe('configuration from the environment', () => {
   });
 
   it('lets explicit options win over the environment, and builds one client per service and class', () => {
-    const my = Modelyard.fromEnv({ urls: { experiments: 'http://e:2' } }, { MODELYARD_EXPERIMENTS_URL: 'http://ignored', MODELYARD_REGISTRY_URL: 'http://r:1' });
+    const my = Modelyard.fromEnv(
+      { urls: { experiments: 'http://e:2' } },
+      { MODELYARD_EXPERIMENTS_URL: 'http://ignored', MODELYARD_REGISTRY_URL: 'http://r:1', MODELYARD_DRIFT_URL: 'http://d:3' },
+    );
     expect(my.experiments.http.baseUrl).toBe('http://e:2');
     expect(my.registry.http.baseUrl).toBe('http://r:1');
     expect(my.registry).toBe(my.registry);
-    class DriftClient {
+    expect(my.drift).toBeInstanceOf(DriftClient);
+    expect(my.drift.http.baseUrl).toBe('http://d:3');
+    expect(my.drift).toBe(my.client('drift', DriftClient));
+    class LearningClient {
       constructor(readonly http: HttpClient) {}
     }
-    class OtherDriftClient {
+    class OtherLearningClient {
       constructor(readonly http: HttpClient) {}
     }
-    const drift = my.client('drift', DriftClient);
-    expect(drift).toBeInstanceOf(DriftClient);
-    expect(drift.http.baseUrl).toBe('http://127.0.0.1:3003');
-    expect(my.client('drift', OtherDriftClient)).toBeInstanceOf(OtherDriftClient);
-    expect(my.client('drift', DriftClient)).toBe(drift);
+    const learning = my.client('learning', LearningClient);
+    expect(learning).toBeInstanceOf(LearningClient);
+    expect(learning.http.baseUrl).toBe('http://127.0.0.1:3004');
+    expect(my.client('learning', OtherLearningClient)).toBeInstanceOf(OtherLearningClient);
+    expect(my.client('learning', LearningClient)).toBe(learning);
   });
 });

@@ -12,3 +12,4 @@ export * from './registry/artifacts.client.js';
 export * from './registry/admin.client.js';
 export * from './experiments/experiments.client.js';
 export * from './experiments/local-assigner.js';
+export * from './drift/drift.client.js';

@@ -1,12 +1,14 @@
 import { defaultValidation, optionsFromEnv, urlOf, type ModelyardOptions, type ServiceName } from './config.js';
+import { DriftClient } from './drift/drift.client.js';
 import { ExperimentsClient } from './experiments/experiments.client.js';
 import { HttpClient } from './http/http-client.js';
 import { RegistryClient } from './registry/registry.client.js';
 
 /**
- * One object for the whole platform: `my.registry`, `my.experiments`. Clients are built on first
- * use, each on its own HttpClient (its service's URL, the shared credential and policies). A
- * client for another service is any class taking an HttpClient: `my.client('drift', DriftClient)`.
+ * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`. Clients are
+ * built on first use, each on its own HttpClient (its service's URL, the shared credential and
+ * policies). A client for another service is any class taking an HttpClient:
+ * `my.client('learning', LearningClient)`.
  */
 export class Modelyard {
   private readonly http = new Map<ServiceName, HttpClient>();
@@ -26,6 +28,10 @@ export class Modelyard {
 
   get experiments(): ExperimentsClient {
     return this.client('experiments', ExperimentsClient);
+  }
+
+  get drift(): DriftClient {
+    return this.client('drift', DriftClient);
   }
 
   /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */

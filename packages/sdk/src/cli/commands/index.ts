@@ -3,6 +3,7 @@ import { artifactsCommand } from './artifacts.js';
 import { experimentsCommand } from './experiments.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
+import { monitorsCommand } from './monitors.js';
 
 /** Every command group of the CLI, one file each: a new service's group is one more entry. */
-export const COMMAND_GROUPS: ReadonlyArray<() => Command> = [modelsCommand, artifactsCommand, experimentsCommand, keysCommand];
+export const COMMAND_GROUPS: ReadonlyArray<() => Command> = [modelsCommand, artifactsCommand, experimentsCommand, monitorsCommand, keysCommand];
