@@ -6,3 +6,4 @@ export * from './registry.js';
 export * from './experiments.js';
 export * from './webhooks.js';
 export * from './artifacts.js';
+export * from './learning.js';
