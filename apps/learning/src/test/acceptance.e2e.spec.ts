@@ -101,4 +101,16 @@ describe('a pipeline fed a seeded stream', () => {
     expect(version.lineage.parentVersion).toBe(first.version);
     expect(version.metrics.samples_seen).toBe(2800 + 1000);
   });
+
+  it('reports updates, processed samples and current metrics at /metrics', async () => {
+    const text = (await h.learning.request('GET', '/metrics', { as: null })).text;
+    expect(text).toMatch(/ml_pipeline_updates_total\{pipeline="accept",outcome="registered"[^}]*\} 2/);
+    expect(text).toMatch(/ml_pipeline_updates_total\{pipeline="accept",outcome="rejected"[^}]*\} 1/);
+    // 2 800 + 2 000 (refused) + 1 000 samples went through updates.
+    expect(text).toMatch(/ml_pipeline_samples_processed\{pipeline="accept"[^}]*\} 5800/);
+    expect(text).toMatch(/ml_pipeline_buffer_size\{pipeline="accept"[^}]*\} 200/);
+    const status = (await h.learning.request('GET', '/v1/pipelines/accept/status')).body;
+    const accuracy = text.match(/ml_pipeline_metric\{pipeline="accept",metric="accuracy@1000"[^}]*\} ([\d.e-]+)/);
+    expect(Number(accuracy?.[1])).toBe(status.metrics['accuracy@1000']);
+  });
 });

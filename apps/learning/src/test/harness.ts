@@ -3,25 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logisticStream } from '@modelyard/learners';
 import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { buildExperiments } from '@modelyard/experiments/dist/config.js';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { buildLearning } from '../config.js';
 
 export interface Harness {
   registry: TestApp;
   learning: TestApp;
+  /** Only with `withExperiments`. */
+  experiments?: TestApp;
   close(): Promise<void>;
 }
 
-/** A real registry (artifacts on a temporary directory) and a real learning service talking to it over HTTP. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * A real registry (artifacts on a temporary directory), optionally a real experiments service, and a
+ * real learning service talking to them over HTTP, as in production.
+ */
+export async function startHarness(o: { withExperiments?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'learning-artifacts-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: dir });
-  const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, ...env });
+  const experiments = o.withExperiments ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
+  const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, ...(experiments ? { EXPERIMENTS_URL: experiments.url } : {}) });
   return {
     registry,
     learning,
+    ...(experiments ? { experiments } : {}),
     async close() {
       await learning.close();
+      await experiments?.close();
       await registry.close();
       rmSync(dir, { recursive: true, force: true });
     },
