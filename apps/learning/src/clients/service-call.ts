@@ -11,7 +11,7 @@ export interface CallOptions {
 /** Another service did not answer, or answered 5xx: worth retrying later. */
 export class UpstreamUnavailable extends DomainError {
   constructor(service: string, detail: string) {
-    super(503, ErrorCode.upstreamUnavailable, `${service} unavailable`, detail, {}, { 'retry-after': '5' });
+    super(503, ErrorCode.upstreamUnavailable, `${service} unavailable`, `${service} unavailable: ${detail}`, {}, { 'retry-after': '5' });
   }
 }
 

@@ -68,15 +68,22 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
 
 /**
  * A pass-through HTTP proxy in front of the real registry that can hold back the answers to
- * version creation: the registry does the work, the caller never hears back, as when the caller
- * dies mid-call. `held` resolves when the first answer is held.
+ * version creation (the registry does the work, the caller never hears back, as when the caller
+ * dies mid-call; `held` resolves when the first answer is held), or answer 503 to everything while
+ * `outage` is on (the registry down).
  */
 export async function registryProxy(target: string) {
   let holding = false;
+  let outage = false;
   let heldOne: () => void = () => undefined;
   const held = new Promise<void>((r) => (heldOne = r));
   const pending: ServerResponse[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (outage) {
+      req.resume();
+      res.writeHead(503).end();
+      return;
+    }
     const hold = holding && req.method === 'POST' && /^\/v1\/models\/[^/]+\/versions$/.test(req.url ?? '');
     const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       if (hold) {
@@ -95,6 +102,7 @@ export async function registryProxy(target: string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hold: () => (holding = true),
+    setOutage: (on: boolean) => (outage = on),
     held,
     async close() {
       for (const res of pending) res.destroy();

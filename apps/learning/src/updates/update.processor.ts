@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JobHandler } from '@modelyard/platform';
 import { JobName, LearningUpdateJob, QueueName, RetrainJob } from '@modelyard/types';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { UpstreamRefused } from '../clients/service-call.js';
 import { LearningMetrics } from '../learning.metrics.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
@@ -12,6 +12,8 @@ import { UpdateTrigger } from './update-trigger.js';
 
 /** Updates of different pipelines run side by side; the lock keeps each pipeline to one at a time. */
 const CONCURRENCY = 4;
+/** A job that finds its pipeline busy waits this long and tries again, without spending an attempt. */
+const BUSY_RETRY_MS = 1_000;
 
 /**
  * The consumer of `learning-updates` (and of `retrain`, which drift sends). Payloads carry ids only:
@@ -51,7 +53,13 @@ export class UpdateProcessor {
       if (p) await this.trigger.afterSamples(p, await this.buffer.size(p.id));
       return { outcome: outcome.outcome, version: outcome.version };
     } catch (err) {
-      if (err instanceof LockBusy) throw err;
+      if (err instanceof LockBusy) {
+        // Waiting for another update is not a failure: the job is put back as delayed (BullMQ's
+        // DelayedError protocol), so a long update never exhausts the attempts of those queued behind it.
+        if (!job.token) throw err;
+        await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, job.token);
+        throw new DelayedError();
+      }
       const p = await this.pipelines.find(payload.pipelineId).catch(() => null);
       const detail = err instanceof Error ? err.message : String(err);
       if (p) {
