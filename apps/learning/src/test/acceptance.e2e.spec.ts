@@ -1,4 +1,4 @@
-import { Accuracy, LogLoss, LogisticRegression, progressiveValidation, RocAuc } from '@modelyard/learners';
+import { Accuracy, LinearRegression, LogLoss, LogisticRegression, Mae, progressiveValidation, Rmse, Rng, RocAuc } from '@modelyard/learners';
 import { createModel, FEATURES, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness, type Row } from './harness.js';
 
 let h: Harness;
@@ -112,5 +112,47 @@ describe('a pipeline fed a seeded stream', () => {
     const status = (await h.learning.request('GET', '/v1/pipelines/accept/status')).body;
     const accuracy = text.match(/ml_pipeline_metric\{pipeline="accept",metric="accuracy@1000"[^}]*\} ([\d.e-]+)/);
     expect(Number(accuracy?.[1])).toBe(status.metrics['accuracy@1000']);
+  });
+});
+
+describe('a regression pipeline with categorical and boolean features', () => {
+  it('registers mae and rmse equal to an offline run', async () => {
+    await createModel(h.registry, 'price-model');
+    const body = {
+      ...pipelineBody('price', 'price-model'),
+      learner: { type: 'linear_regression', optimizer: 'adagrad', hyperparameters: { learningRate: 0.5 } },
+      features: [
+        { name: 'size', kind: 'numeric' },
+        { name: 'city', kind: 'categorical' },
+        { name: 'garden', kind: 'boolean' },
+      ],
+      target: 'price',
+      gate: { metric: 'rmse', direction: 'lower', tolerance: 0, holdout: 100 },
+    };
+    expect((await h.learning.request('POST', '/v1/pipelines', { body })).status).toBe(201);
+    const rng = new Rng(5);
+    const cities = ['paris', 'lyon', 'lille'];
+    const data = Array.from({ length: 1100 }, () => {
+      const size = rng.uniform() * 3;
+      const city = cities[Math.floor(rng.uniform() * 3)]!;
+      const garden = rng.uniform() < 0.3;
+      return { size, city, garden, price: 2 * size + (city === 'paris' ? 3 : 1) + (garden ? 0.5 : 0) + 0.1 * rng.normal() };
+    });
+    expect((await h.learning.request('POST', '/v1/pipelines/price/samples', { body: { samples: data } })).status).toBe(202);
+    await h.learning.request('POST', '/v1/pipelines/price/trigger');
+    const [update] = await waitForUpdates(h.learning, 'price', 1);
+    expect(update).toMatchObject({ outcome: 'registered', samples: 1000 });
+
+    const offline = new LinearRegression({ optimizer: 'adagrad', learningRate: 0.5, dim: 4096 });
+    const result = progressiveValidation(
+      offline,
+      data.slice(0, 1000).map(({ price, ...x }) => ({ x, y: price })),
+      [new Mae(), new Rmse()],
+    );
+    const version = (await h.registry.request('GET', `/v1/models/price-model/versions/${update.version}`)).body;
+    expect(version.metrics.mae).toBe(result.metrics.mae);
+    expect(version.metrics.rmse).toBe(result.metrics.rmse);
+    expect(result.metrics.rmse).toBeLessThan(1);
+    expect(version.outputSchema).toEqual({ target: 'price', type: 'linear_regression' });
   });
 });
