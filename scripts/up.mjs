@@ -43,22 +43,27 @@ run(pm, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { env })
 step('applying database migrations');
 run(pm, ['db:deploy'], { env });
 
-function adminKey() {
-  const file = join(VAR, 'admin-key.txt');
-  if (!existsSync(file)) {
-    step('minting the first admin API key');
-    const out = spawnSync('node', ['apps/registry/dist/cli.js', 'create-admin-key', '--name', 'local admin', '--json'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
-    if (out.status !== 0) throw new Error(out.stderr);
-    writeFileSync(file, JSON.parse(out.stdout).key);
-    chmodSync(file, 0o600);
-  }
-  return readFileSync(file, 'utf8').trim();
+const KEY_FILE = join(VAR, 'admin-key.txt');
+
+function mintAdminKey() {
+  step('minting an admin API key');
+  const out = spawnSync('node', ['apps/registry/dist/cli.js', 'create-admin-key', '--name', 'local admin', '--json'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (out.status !== 0) throw new Error(out.stderr);
+  writeFileSync(KEY_FILE, JSON.parse(out.stdout).key);
+  chmodSync(KEY_FILE, 0o600);
+  return readFileSync(KEY_FILE, 'utf8').trim();
 }
-const key = adminKey();
+let key = existsSync(KEY_FILE) ? readFileSync(KEY_FILE, 'utf8').trim() : mintAdminKey();
+
+/** A key kept from an earlier run is stale when its database was dropped or it was revoked. */
+async function keyAccepted(k) {
+  const res = await fetch(`http://127.0.0.1:${SERVICES[0].port}/v1/models?limit=1`, { headers: { authorization: `Bearer ${k}` } });
+  return res.status !== 401;
+}
 
 step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
 const children = SERVICES.map((s) => {
@@ -80,7 +85,7 @@ let stopping = false;
 function stop(code = 0) {
   stopping = true;
   for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
+  setTimeout(() => process.exit(code), 3000);
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -102,7 +107,9 @@ try {
 } catch (err) {
   console.error(`✗ ${err.message}`);
   stop(1);
+  await new Promise(() => undefined); // stop() exits once the services are down
 }
+if (!(await keyAccepted(key))) key = mintAdminKey();
 
 console.log(`
 ✓ Modelyard is running (Ctrl-C stops it). Logs: var/log/<service>.log

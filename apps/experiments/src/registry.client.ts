@@ -1,33 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } from '@modelyard/platform';
+import { HttpClient, ModelyardError, NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
 import { ErrorCode, type VersionResponse } from '@modelyard/types';
 
-const TIMEOUT_MS = 5_000;
+/**
+ * A request of this service waits on the registry: two attempts of 2.5 s keep the worst case at
+ * about 5 s (refused connections and 503s fail or retry at once).
+ */
+const TIMEOUT_MS = 2_500;
+const ATTEMPTS = 2;
 
 /**
- * The registry, through its REST API (never its tables), with this service's credential.
+ * The registry, through its REST API (never its tables) via the SDK, with this service's
+ * credential (fresh for every attempt, so retries never carry an expired token).
  */
 @Injectable()
 export class RegistryClient {
   private readonly logger = new Logger(RegistryClient.name);
+  private readonly registry: SdkRegistryClient;
 
   constructor(
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    @Inject(ServiceCredential) private readonly credential: ServiceCredential,
-  ) {}
-
-  /** One registry call with this service's credential; a network failure comes back as an Error. */
-  private call(method: 'GET' | 'POST', path: string, body?: object): Promise<Response | Error> {
-    return fetch(`${this.config.urls.registry}${path}`, {
-      method,
-      headers: { authorization: this.credential.authorization(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  }
-
-  private static versionPath(model: string, version: string) {
-    return `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`;
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(ServiceCredential) credential: ServiceCredential,
+  ) {
+    const http = new HttpClient({
+      baseUrl: config.urls.registry,
+      authorization: () => credential.authorization(),
+      timeoutMs: TIMEOUT_MS,
+      retry: { maxAttempts: ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 },
+      validateResponses: config.env !== 'production',
+      userAgent: `modelyard-${config.service}`,
+    });
+    this.registry = new SdkRegistryClient(http);
   }
 
   /**
@@ -35,20 +39,24 @@ export class RegistryClient {
    * success, else the registry's explanation (e.g. the version is not in staging).
    */
   async promote(model: string, version: string, reason: string): Promise<string | null> {
-    const res = await this.call('POST', `${RegistryClient.versionPath(model, version)}/promote`, { reason });
-    if (res instanceof Error) return `the registry did not answer: ${res.message}`;
-    if (res.ok) return null;
-    const problem = (await res.json().catch(() => ({}))) as { detail?: string };
-    return `the registry answered ${res.status}: ${problem.detail ?? res.statusText}`;
+    try {
+      await this.registry.lifecycle.promote(model, version, { reason });
+      return null;
+    } catch (err) {
+      if (!(err instanceof ModelyardError)) throw err;
+      if (err.status === 0) return `the registry did not answer: ${err.detail ?? err.title}`;
+      return `the registry answered ${err.status}: ${err.detail ?? err.title}`;
+    }
   }
 
   /** The version, or null when the model or version does not exist. */
   async version(model: string, version: string): Promise<VersionResponse | null> {
-    const res = await this.call('GET', RegistryClient.versionPath(model, version));
-    if (res instanceof Error || (!res.ok && res.status !== 404)) {
-      this.logger.warn(`registry check of ${model}@${version} failed: ${res instanceof Error ? res.message : res.status}`);
+    try {
+      return await this.registry.versions.get(model, version);
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      this.logger.warn(`registry check of ${model}@${version} failed: ${err instanceof ModelyardError ? err.describe() : String(err)}`);
       throw new DomainError(503, ErrorCode.upstreamUnavailable, 'Registry unavailable', 'the model registry did not answer; retry shortly', {}, { 'retry-after': '5' });
     }
-    return res.status === 404 ? null : ((await res.json()) as VersionResponse);
   }
 }

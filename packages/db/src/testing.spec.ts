@@ -2,7 +2,7 @@ import { createPrismaClient, ModelStage, Prisma } from './index.js';
 import { databaseExists, query, serverUrl } from './test-support/scratch.js';
 import { migrationsDigest, readMigrations } from './migrations/migrations-dir.js';
 import { DEFAULT_MIGRATIONS_DIR } from './migrations/paths.js';
-import { createTestDatabase, type TestDatabase } from './testing.js';
+import { createTestDatabase, isStaleTestDatabase, STALE_TEST_DATABASE_SECONDS, testDatabaseName, type TestDatabase } from './testing.js';
 
 describe('createTestDatabase', () => {
   const databases: TestDatabase[] = [];
@@ -13,9 +13,26 @@ describe('createTestDatabase', () => {
   }
   afterAll(() => Promise.all(databases.map((db) => db.drop())));
 
+  // Before any createTestDatabase of this process: the sweep runs once, on the first one.
+  const hour = 3600_000;
+  const leftover = testDatabaseName(Date.now() - STALE_TEST_DATABASE_SECONDS * 1000 - hour);
+  const recent = testDatabaseName(Date.now() - hour);
+  beforeAll(async () => {
+    for (const name of [leftover, recent]) await query(serverUrl, `CREATE DATABASE "${name}"`);
+  });
+  afterAll(() => query(serverUrl, `DROP DATABASE IF EXISTS "${recent}" WITH (FORCE)`));
+
+  it('drops test databases older than the stale age on its first call, and only those', async () => {
+    await fresh();
+    expect(await databaseExists(leftover)).toBe(false);
+    expect(await databaseExists(recent)).toBe(true);
+    expect(isStaleTestDatabase('modelyard_tpl_abc')).toBe(false);
+    expect(isStaleTestDatabase('modelyard_t_1_0123456789ab')).toBe(true);
+  });
+
   it('gives a migrated database copied from a complete, connection-locked template', async () => {
     const db = await fresh();
-    expect(db.name).toMatch(/^modelyard_t_[0-9a-f]{12}$/);
+    expect(db.name).toMatch(/^modelyard_t_\d{10}_[0-9a-f]{12}$/);
     expect(new URL(db.url).pathname).toBe(`/${db.name}`);
     expect(new URL(db.url).host).toBe(new URL(serverUrl).host);
 

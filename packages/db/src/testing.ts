@@ -16,7 +16,7 @@ export const DEFAULT_TEST_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/pos
 export interface TestDatabase {
   /** Connection URL of the new, migrated database. */
   url: string;
-  /** Its name (modelyard_t_<random>). */
+  /** Its name (modelyard_t_<creation unix seconds>_<random>). */
   name: string;
   /** Drops the database, closing any connection still open on it. Idempotent. */
   drop(): Promise<void>;
@@ -37,13 +37,40 @@ export async function createTestDatabase(opts: CreateTestDatabaseOptions = {}): 
   // Test-only helper, so it reads its one setting itself rather than through a service config.
   const serverUrl = opts.serverUrl ?? process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL;
   const template = await ensureTemplate(serverUrl, opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  const name = `modelyard_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin(serverUrl, (admin) =>
-    retryWhileBusy(() => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`)),
-  );
+  const name = testDatabaseName();
+  await withAdmin(serverUrl, async (admin) => {
+    await (swept ??= sweepStaleTestDatabases(admin));
+    await retryWhileBusy(() => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
+  });
   const url = withDatabase(serverUrl, name);
   let dropped: Promise<void> | undefined;
   return { url, name, drop: () => (dropped ??= dropTestDatabase(url, serverUrl)) };
+}
+
+/** A test run that lived this long has crashed or been killed: its databases are leftovers. */
+export const STALE_TEST_DATABASE_SECONDS = 6 * 3600;
+const TEST_DB_NAME = /^modelyard_t_(\d+)_[0-9a-f]{12}$/;
+let swept: Promise<void> | undefined;
+
+export function testDatabaseName(now = Date.now()): string {
+  return `modelyard_t_${Math.floor(now / 1000)}_${randomBytes(6).toString('hex')}`;
+}
+
+/** Whether a database name is a test database created more than STALE_TEST_DATABASE_SECONDS before `now`. */
+export function isStaleTestDatabase(name: string, now = Date.now()): boolean {
+  const created = TEST_DB_NAME.exec(name)?.[1];
+  return created !== undefined && Number(created) < now / 1000 - STALE_TEST_DATABASE_SECONDS;
+}
+
+/**
+ * Drops test databases left behind by runs that never reached their `drop()` (a killed Jest, a
+ * crashed machine); once per process, so a long-lived development server does not fill up.
+ */
+async function sweepStaleTestDatabases(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'modelyard\\_t\\_%'");
+  for (const { datname } of rows.filter((r) => isStaleTestDatabase(r.datname))) {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => undefined);
+  }
 }
 
 /** Drops a test database by its URL, closing any connection still open on it. Idempotent. */

@@ -26,3 +26,5 @@ export * from './queues/queues.module.js';
 export * from './webhooks/signature.js';
 export * from './webhooks/outbox.js';
 export * from './webhooks/webhooks.module.js';
+export * from './webhooks/targets.js';
+export { DeliveryQueue } from './webhooks/delivery-queue.js';

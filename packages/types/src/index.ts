@@ -6,4 +6,5 @@ export * from './registry.js';
 export * from './experiments.js';
 export * from './webhooks.js';
 export * from './artifacts.js';
+export * from './drift.js';
 export * from './learning.js';

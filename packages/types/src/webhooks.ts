@@ -14,6 +14,10 @@ export const WebhookEvent = z.enum([
   'alias.set',
   'alias.deleted',
   'artifact.uploaded',
+  /** A drift monitor raised an alert (drift severity or an operational rule). */
+  'drift.alert',
+  /** A drift monitor enqueued retraining of its linked learning pipeline. */
+  'drift.retrain_triggered',
 ]);
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 export const WEBHOOK_TEST_EVENT = 'webhook.test';

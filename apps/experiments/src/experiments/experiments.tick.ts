@@ -12,6 +12,8 @@ export const TICK_MS = 10_000;
 const CHUNK = 5_000;
 /** One tick per experiment at a time, across replicas; longer than any tick should take. */
 const LOCK_SECONDS = 60;
+/** How long after its end an experiment's leftover assignments are still drained. */
+const ENDED_DRAIN_MS = 3_600_000;
 
 const SERVICE_PRINCIPAL: Principal = { kind: 'jwt', id: 'service:experiments', roles: ['admin'], scopes: scopesOf(['admin']) };
 
@@ -64,6 +66,27 @@ export class ExperimentsTick implements OnApplicationBootstrap {
         await this.redis.client.del(lock);
       }
     }
+    await this.drainEnded(now);
+  }
+
+  /**
+   * Units assigned in the moments before an experiment stopped are still in its Redis queue: the
+   * ticks for an hour after its end persist them (and the final statistics) too.
+   */
+  private async drainEnded(now: Date) {
+    const ended = await this.prisma.experiment.findMany({
+      where: { status: { in: ['stopped', 'concluded'] }, endedAt: { gte: new Date(now.getTime() - ENDED_DRAIN_MS) } },
+    });
+    for (const experiment of ended) {
+      const lock = `exp:${experiment.id}:tick-lock`;
+      if (!(await this.acquire(lock, false))) continue;
+      try {
+        await this.drainNewAssignments(experiment);
+        await this.snapshotStats(experiment);
+      } finally {
+        await this.redis.client.del(lock);
+      }
+    }
   }
 
   private async acquire(lock: string, wait: boolean): Promise<boolean> {
@@ -76,6 +99,11 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   }
 
   private async persistAssignments(e: Experiment) {
+    await this.drainNewAssignments(e);
+    await this.restoreSticky(e);
+  }
+
+  private async drainNewAssignments(e: Experiment) {
     const queue = newAssignmentsKey(e.id);
     for (;;) {
       // Read, insert, then trim: a crash in between repeats the inserts (skipped as duplicates), never loses them.
@@ -88,6 +116,9 @@ export class ExperimentsTick implements OnApplicationBootstrap {
       await this.prisma.experimentAssignment.createMany({ data, skipDuplicates: true });
       await this.redis.client.ltrim(queue, items.length, -1);
     }
+  }
+
+  private async restoreSticky(e: Experiment) {
     const sticky = stickyAssignmentsKey(e.id);
     if (await this.redis.client.exists(sticky)) return;
     // Redis lost the sticky hash: put the persisted assignments back before units get re-hashed.

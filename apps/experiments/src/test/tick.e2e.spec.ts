@@ -74,6 +74,21 @@ describe('experiments tick', () => {
     expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
   });
 
+  it('persists the assignments made just before an experiment stopped', async () => {
+    const id = await started('exp-drain');
+    const units = Array.from({ length: 120 }, (_, i) => `d${i}`);
+    await h.experiments.request('POST', '/v1/experiments/exp-drain/assignments', { body: { units } });
+    expect((await h.experiments.request('POST', '/v1/experiments/exp-drain/stop')).status).toBe(200);
+    await tick();
+
+    const prisma = createPrismaClient(h.experiments.databaseUrl);
+    try {
+      expect(await prisma.experimentAssignment.count({ where: { experimentId: id } })).toBe(120);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
   it('with autoPromote, concludes and promotes a significant winner on its own', async () => {
     await started('exp-auto', { autoPromote: true });
     await tick();

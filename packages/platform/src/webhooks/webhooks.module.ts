@@ -17,6 +17,7 @@ export class WebhooksModule {
       module: WebhooksModule,
       controllers: options.routes ? [WebhooksController] : [],
       providers: [WebhooksRepository, WebhooksService, DeliveryQueue, DeliveryProcessor, OutboxDispatcher],
+      exports: [DeliveryQueue],
     };
   }
 }

@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, QueuesModule, WebhooksModule, type PlatformConfig } from '@modelyard/platform';
+import { QueueName } from '@modelyard/types';
+import { AlertsController } from './alerts/alerts.controller.js';
+import { AlertsRepository } from './alerts/alerts.repository.js';
+import { ChecksController } from './checks/checks.controller.js';
+import { ChecksProcessor } from './checks/checks.processor.js';
+import { ChecksService } from './checks/checks.service.js';
+import { ReportsRepository } from './checks/reports.repository.js';
+import { DashboardController } from './dashboard/dashboard.controller.js';
+import { DashboardService } from './dashboard/dashboard.service.js';
+import { DriftMetrics } from './drift.metrics.js';
+import { MonitorsController } from './monitors/monitors.controller.js';
+import { MonitorsRepository } from './monitors/monitors.repository.js';
+import { MonitorsService } from './monitors/monitors.service.js';
+import { RecordsController } from './records/records.controller.js';
+import { RecordsService } from './records/records.service.js';
+import { ReferenceController } from './reference/reference.controller.js';
+import { ReferenceRepository } from './reference/reference.repository.js';
+import { ReferenceService } from './reference/reference.service.js';
+import { WindowStore } from './window/window.store.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        // Alerts go out through the platform's webhook outbox and delivery worker.
+        QueuesModule.forRoot([QueueName.driftChecks, QueueName.webhooks]),
+        WebhooksModule.forRoot({ routes: false }),
+      ],
+      controllers: config.workerOnly
+        ? []
+        : [MonitorsController, ReferenceController, RecordsController, ChecksController, AlertsController, DashboardController],
+      providers: [
+        DriftMetrics,
+        WindowStore,
+        MonitorsRepository,
+        MonitorsService,
+        ReferenceRepository,
+        ReferenceService,
+        RecordsService,
+        ReportsRepository,
+        ChecksService,
+        ChecksProcessor,
+        AlertsRepository,
+        DashboardService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JobHandler, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
+import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
+import { UnrecoverableError } from 'bullmq';
+import { MonitorsRepository } from '../monitors/monitors.repository.js';
+import { ChecksService } from './checks.service.js';
+
+export const schedulerId = (monitorId: string) => `drift-monitor-${monitorId}`;
+
+/**
+ * The worker side of checks, and the repeatable schedule of each monitor (a BullMQ job
+ * scheduler per monitor: BullMQ produces one job per interval whatever the number of replicas).
+ */
+@Injectable()
+export class ChecksProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ChecksProcessor.name);
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(ChecksService) private readonly checks: ChecksService,
+    @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
+  ) {}
+
+  /** Re-creates the schedulers of active monitors (idempotent; restores them if Redis lost them). */
+  async onApplicationBootstrap() {
+    if (!this.config.queues.runWorkers) return;
+    for (const m of await this.monitors.active()) await this.schedule(m.id, m.everySeconds);
+  }
+
+  async schedule(monitorId: string, everySeconds: number) {
+    const data: DriftCheckJob = { monitorId, trigger: 'schedule' };
+    await this.queues.queue(QueueName.driftChecks).upsertJobScheduler(schedulerId(monitorId), { every: everySeconds * 1000 }, { name: JobName.driftCheck, data });
+  }
+
+  async unschedule(monitorId: string) {
+    await this.queues.queue(QueueName.driftChecks).removeJobScheduler(schedulerId(monitorId));
+  }
+
+  @JobHandler(QueueName.driftChecks, JobName.driftCheck, { concurrency: 2 })
+  async handle(data: unknown) {
+    const parsed = DriftCheckJob.safeParse(data);
+    if (!parsed.success) throw new UnrecoverableError(`malformed drift.check payload: ${parsed.error.message}`);
+    const outcome = await this.checks.run(parsed.data);
+    if (outcome.status === 'skipped') this.logger.debug(`check of ${parsed.data.monitorId} skipped: ${outcome.reason}`);
+    return outcome;
+  }
+}

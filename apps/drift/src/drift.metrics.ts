@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MetricsService } from '@modelyard/platform';
+import { Histogram, type Counter, type Gauge } from 'prom-client';
+
+@Injectable()
+export class DriftMetrics {
+  /** Latest statistic of each feature's test (p-value tests: the p-value; distances: the distance). */
+  readonly score: Gauge<'monitor' | 'feature' | 'test'>;
+  readonly alerts: Counter<'severity'>;
+  readonly recordsIngested: Counter;
+  readonly checkDuration: Histogram;
+
+  constructor(@Inject(MetricsService) metrics: MetricsService) {
+    this.score = metrics.gauge('ml_drift_score', 'Drift statistic of the last check (p-value for KS/chi-square/Z, distance otherwise)', ['monitor', 'feature', 'test']);
+    this.alerts = metrics.counter('ml_drift_alerts_total', 'Drift alerts raised, by severity', ['severity']);
+    this.recordsIngested = metrics.counter('ml_drift_records_ingested_total', 'Records ingested into drift windows');
+    // The platform's MetricsService has no histogram helper; this one registers on its registry.
+    this.checkDuration = new Histogram({
+      name: 'ml_drift_check_duration_seconds',
+      help: 'Duration of a drift check in the worker (load, tests, persist)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [metrics.registry],
+    });
+  }
+}

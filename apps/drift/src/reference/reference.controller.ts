@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiDoc, Idempotent, ZBody, ZParams } from '@modelyard/platform';
+import { ReferenceBody, ReferenceResponse } from '@modelyard/types';
+import { MonitorParams } from '../monitors/monitors.controller.js';
+import { ReferenceService } from './reference.service.js';
+
+@Controller('v1/monitors/:id/reference')
+export class ReferenceController {
+  constructor(@Inject(ReferenceService) private readonly reference: ReferenceService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Idempotent()
+  @ApiDoc({ summary: 'Set (or with append: extend) the reference from records or columns', response: ReferenceResponse, tags: ['reference'] })
+  upload(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceBody) body: ReferenceBody) {
+    return this.reference.upload(p.id, body);
+  }
+
+  @Post('from-window')
+  @HttpCode(200)
+  @ApiDoc({ summary: 'Freeze the current window as the reference', response: ReferenceResponse, tags: ['reference'] })
+  fromWindow(@ZParams(MonitorParams) p: MonitorParams) {
+    return this.reference.fromWindow(p.id);
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RedisService } from '@modelyard/platform';
+
+/** Recent records kept for `GET /records` (newest first), whatever the window size. */
+export const RECENT_RECORDS = 1_000;
+/** Hourly aggregates are kept this long (the dashboard shows the last 24 hours). */
+const HOURLY_TTL_SECONDS = 8 * 86_400;
+
+/** Per-hour sums for the dashboard: records, success reports, latency, labelled records. */
+export interface HourlyDelta {
+  n: number;
+  successN: number;
+  success: number;
+  latencyN: number;
+  latencySum: number;
+  labelled: number;
+  correct: number;
+}
+export const HOURLY_FIELDS = ['n', 'successN', 'success', 'latencyN', 'latencySum', 'labelled', 'correct'] as const;
+
+// Drops the oldest chunks while the rest still cover the window. KEYS: chunks, counts, in-window
+// count. ARGV: window size. The newest chunk always stays, so a window is never empty after ingestion.
+const TRIM = `
+local total = tonumber(redis.call('GET', KEYS[3]) or '0')
+local size = tonumber(ARGV[1])
+while true do
+  local first = tonumber(redis.call('LINDEX', KEYS[2], 0) or '0')
+  if first == 0 or total - first < size then break end
+  redis.call('LPOP', KEYS[1])
+  redis.call('LPOP', KEYS[2])
+  total = total - first
+end
+redis.call('SET', KEYS[3], total)
+return total
+`;
+
+/**
+ * A monitor's hot state in Redis: the window as a list of packed column chunks (one per batch,
+ * trimmed to the window size), the ingested-record counter (the window's sequence number), the
+ * recent records and hourly aggregates. Keys share a hash tag per monitor.
+ */
+@Injectable()
+export class WindowStore {
+  constructor(@Inject(RedisService) private readonly redis: RedisService) {}
+
+  private keys(monitorId: string) {
+    const base = `drift:{${monitorId}}`;
+    return { chunks: `${base}:chunks`, counts: `${base}:counts`, inWindow: `${base}:in-window`, seq: `${base}:seq`, recent: `${base}:recent`, hour: (h: number) => `${base}:h:${h}` };
+  }
+
+  /** Appends one validated batch atomically (MULTI): window chunk, counter, recent records, hourly sums. */
+  async append(monitorId: string, windowSize: number, chunk: Buffer, n: number, recent: string[], hourly: Map<number, HourlyDelta>): Promise<number> {
+    const k = this.keys(monitorId);
+    const multi = this.redis.client
+      .multi()
+      .rpush(k.chunks, chunk)
+      .rpush(k.counts, n)
+      .incrby(k.inWindow, n)
+      .incrby(k.seq, n)
+      .eval(TRIM, 3, k.chunks, k.counts, k.inWindow, windowSize);
+    if (recent.length) multi.lpush(k.recent, ...recent.slice(-RECENT_RECORDS)).ltrim(k.recent, 0, RECENT_RECORDS - 1);
+    for (const [hour, delta] of hourly) {
+      const key = k.hour(hour);
+      for (const field of HOURLY_FIELDS) if (delta[field]) multi.hincrbyfloat(key, field, delta[field]);
+      multi.expire(key, HOURLY_TTL_SECONDS);
+    }
+    const results = await multi.exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('ingestion transaction aborted');
+    return Number(results[3]![1]);
+  }
+
+  /** The sequence number and the window's chunks, read together (one MULTI) so they agree. */
+  async read(monitorId: string): Promise<{ seq: number; chunks: Buffer[] }> {
+    const k = this.keys(monitorId);
+    const results = await this.redis.client.multi().get(k.seq).lrangeBuffer(k.chunks, 0, -1).exec();
+    if (!results) throw new Error('window read aborted');
+    return { seq: Number(results[0]![1] ?? 0), chunks: (results[1]![1] as Buffer[]) ?? [] };
+  }
+
+  async seq(monitorId: string): Promise<number> {
+    return Number((await this.redis.client.get(this.keys(monitorId).seq)) ?? 0);
+  }
+
+  async seqs(monitorIds: string[]): Promise<number[]> {
+    if (!monitorIds.length) return [];
+    const values = await this.redis.client.mget(...monitorIds.map((id) => this.keys(id).seq));
+    return values.map((v) => Number(v ?? 0));
+  }
+
+  async recent(monitorId: string, limit: number): Promise<string[]> {
+    return this.redis.client.lrange(this.keys(monitorId).recent, 0, limit - 1);
+  }
+
+  /** Hourly sums of the given hours (epoch hours), in that order. */
+  async hourly(monitorId: string, hours: number[]): Promise<HourlyDelta[]> {
+    const pipeline = this.redis.client.pipeline();
+    for (const h of hours) pipeline.hgetall(this.keys(monitorId).hour(h));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([, raw]) => {
+      const r = (raw ?? {}) as Record<string, string>;
+      return Object.fromEntries(HOURLY_FIELDS.map((f) => [f, Number(r[f] ?? 0)])) as unknown as HourlyDelta;
+    });
+  }
+
+  async clear(monitorId: string): Promise<void> {
+    const k = this.keys(monitorId);
+    await this.redis.client.del(k.chunks, k.counts, k.inWindow, k.seq, k.recent);
+  }
+}

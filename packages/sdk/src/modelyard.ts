@@ -1,0 +1,61 @@
+import { defaultValidation, optionsFromEnv, urlOf, type ModelyardOptions, type ServiceName } from './config.js';
+import { ExperimentsClient } from './experiments/experiments.client.js';
+import { HttpClient } from './http/http-client.js';
+import { RegistryClient } from './registry/registry.client.js';
+
+/**
+ * One object for the whole platform: `my.registry`, `my.experiments`. Clients are built on first
+ * use, each on its own HttpClient (its service's URL, the shared credential and policies). A
+ * client for another service is any class taking an HttpClient: `my.client('drift', DriftClient)`.
+ */
+export class Modelyard {
+  private readonly http = new Map<ServiceName, HttpClient>();
+  private readonly clients = new Map<ServiceName, Map<abstract new (http: HttpClient) => unknown, unknown>>();
+
+  constructor(readonly options: ModelyardOptions = {}) {}
+
+  /** From MODELYARD_* variables (see optionsFromEnv), with explicit options on top. */
+  static fromEnv(overrides: ModelyardOptions = {}, env: Record<string, string | undefined> = process.env): Modelyard {
+    const base = optionsFromEnv(env);
+    return new Modelyard({ ...base, ...overrides, urls: { ...base.urls, ...overrides.urls } });
+  }
+
+  get registry(): RegistryClient {
+    return this.client('registry', RegistryClient);
+  }
+
+  get experiments(): ExperimentsClient {
+    return this.client('experiments', ExperimentsClient);
+  }
+
+  /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */
+  client<C>(service: ServiceName, Client: new (http: HttpClient) => C): C {
+    let byClass = this.clients.get(service);
+    if (!byClass) this.clients.set(service, (byClass = new Map()));
+    let client = byClass.get(Client) as C | undefined;
+    if (!client) {
+      client = new Client(this.httpFor(service));
+      byClass.set(Client, client);
+    }
+    return client;
+  }
+
+  httpFor(service: ServiceName): HttpClient {
+    let http = this.http.get(service);
+    if (!http) {
+      const o = this.options;
+      http = new HttpClient({
+        baseUrl: urlOf(o, service),
+        apiKey: o.apiKey,
+        token: o.token,
+        authorization: o.authorization,
+        timeoutMs: o.timeoutMs,
+        retry: o.retry,
+        validateResponses: o.validateResponses ?? defaultValidation(),
+        userAgent: o.userAgent ?? 'modelyard-sdk/0.1',
+      });
+      this.http.set(service, http);
+    }
+    return http;
+  }
+}

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { PageQuery, pageOf } from './common.js';
+
+/** Severity levels, in increasing order (comparisons use {@link SEVERITY_RANK}). */
+export const Severity = z.enum(['none', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_RANK: Record<Severity, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
+export const AlertSeverity = Severity.exclude(['none']);
+export type AlertSeverity = z.infer<typeof AlertSeverity>;
+
+export const ColumnKind = z.enum(['numeric', 'categorical']);
+export type ColumnKind = z.infer<typeof ColumnKind>;
+
+/** `auto` follows Evidently's rule (@modelyard/stats autoTest); the others force one test. */
+export const DriftTestName = z.enum(['auto', 'ks', 'psi', 'chi2', 'js', 'wasserstein', 'z']);
+export type DriftTestName = z.infer<typeof DriftTestName>;
+
+export const ColumnName = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
+
+export const FeatureSpec = z.strictObject({
+  name: ColumnName,
+  kind: ColumnKind,
+  test: DriftTestName.default('auto'),
+  /** p-value tests: drift when p < threshold (default 0.05); distances: drift when >= threshold (default 0.1). */
+  threshold: z.number().positive().max(1e6).optional(),
+});
+export type FeatureSpec = z.infer<typeof FeatureSpec>;
+
+export const ColumnSpec = z.strictObject({ name: ColumnName, kind: ColumnKind });
+export type ColumnSpec = z.infer<typeof ColumnSpec>;
+
+export const AlertSignal = z.enum(['success_rate', 'latency_p95_ms', 'mean_confidence', 'error_rate', 'accuracy']);
+export type AlertSignal = z.infer<typeof AlertSignal>;
+
+export const AlertRule = z.strictObject({
+  signal: AlertSignal,
+  condition: z.enum(['<', '>']),
+  threshold: z.number().finite(),
+  /** Only records whose `ts` falls in the last `windowSeconds` count (they must also be in the hot window). */
+  windowSeconds: z.number().int().min(1).max(30 * 86_400).default(300),
+  severity: AlertSeverity.default('medium'),
+  /** Placeholders: {monitor} {signal} {value} {condition} {threshold}. */
+  message: z.string().min(1).max(500).default('{monitor}: {signal} is {value} ({condition} {threshold})'),
+});
+export type AlertRule = z.infer<typeof AlertRule>;
+
+/** Applied when a monitor names no rules (success rate is a share: 0.95 = 95 %). */
+export const DEFAULT_ALERT_RULES: AlertRule[] = [
+  { signal: 'success_rate', condition: '<', threshold: 0.95, windowSeconds: 300, severity: 'high', message: '{monitor}: success rate {value} is below {threshold}' },
+  { signal: 'latency_p95_ms', condition: '>', threshold: 100, windowSeconds: 300, severity: 'medium', message: '{monitor}: latency p95 {value} ms is above {threshold} ms' },
+];
+
+const WebhookUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048);
+
+export const Alerting = z.strictObject({
+  webhookUrl: WebhookUrl.optional(),
+  /** Signing secret for `webhookUrl`; generated (and shown once) when omitted. */
+  webhookSecret: z.string().min(24).max(256).optional(),
+  minSeverity: AlertSeverity.default('medium'),
+  cooldownSeconds: z.number().int().min(0).max(30 * 86_400).default(3600),
+});
+
+export const Retrain = z.strictObject({
+  pipelineId: z.uuid().optional(),
+  minSeverity: AlertSeverity.default('high'),
+  /** At most one retrain job per cool-down; defaults to the alerting cool-down. */
+  cooldownSeconds: z.number().int().min(0).max(30 * 86_400).optional(),
+});
+
+const MonitorFields = {
+  name: z.string().min(1).max(128),
+  model: z.string().min(1).max(128),
+  version: z.string().min(1).max(64).optional(),
+  features: z.array(FeatureSpec).min(1).max(500),
+  prediction: ColumnSpec.optional(),
+  label: ColumnSpec.optional(),
+  window: z.strictObject({ size: z.number().int().min(10).max(200_000) }),
+  schedule: z.strictObject({ everySeconds: z.number().int().min(5).max(7 * 86_400) }),
+  alerting: Alerting.default({ minSeverity: 'medium', cooldownSeconds: 3600 }),
+  retrain: Retrain.default({ minSeverity: 'high' }),
+  alertRules: z.array(AlertRule).max(50).optional(),
+};
+
+export const CreateMonitorBody = z.strictObject(MonitorFields);
+export type CreateMonitorBody = z.infer<typeof CreateMonitorBody>;
+
+/** Features, prediction and label are fixed at creation: the stored windows and reference are laid out by them. */
+export const UpdateMonitorBody = z
+  .strictObject({
+    name: MonitorFields.name,
+    version: z.string().min(1).max(64).nullable(),
+    window: MonitorFields.window,
+    schedule: MonitorFields.schedule,
+    alerting: Alerting,
+    retrain: Retrain,
+    alertRules: z.array(AlertRule).max(50),
+  })
+  .partial();
+export type UpdateMonitorBody = z.infer<typeof UpdateMonitorBody>;
+
+export const MonitorStatus = z.enum(['active', 'paused']);
+
+export const MonitorResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  model: z.string(),
+  version: z.string().nullable(),
+  status: MonitorStatus,
+  features: z.array(FeatureSpec),
+  prediction: ColumnSpec.nullable(),
+  label: ColumnSpec.nullable(),
+  window: z.object({ size: z.number().int() }),
+  schedule: z.object({ everySeconds: z.number().int() }),
+  alerting: z.object({ webhookUrl: z.string().nullable(), minSeverity: AlertSeverity, cooldownSeconds: z.number().int() }),
+  retrain: z.object({ pipelineId: z.uuid().nullable(), minSeverity: AlertSeverity, cooldownSeconds: z.number().int() }),
+  alertRules: z.array(AlertRule),
+  reference: z.object({ rows: z.number().int(), version: z.number().int(), updatedAt: z.string().nullable() }),
+  recordsIngested: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Only in the response that set a webhook URL: the secret its deliveries are signed with. */
+  webhookSecret: z.string().optional(),
+});
+export type MonitorResponse = z.infer<typeof MonitorResponse>;
+export const MonitorPage = pageOf(MonitorResponse);
+export const ListMonitorsQuery = PageQuery.extend({ model: z.string().min(1).max(128).optional() });
+export type ListMonitorsQuery = z.infer<typeof ListMonitorsQuery>;
+
+export const FeatureValue = z.union([z.number(), z.string().max(256), z.boolean()]);
+
+/** One production record. Numbers must be finite (JSON's 1e999 parses as Infinity and is refused). */
+export const DriftRecord = z.strictObject({
+  features: z.record(z.string().max(128), FeatureValue),
+  prediction: FeatureValue.optional(),
+  label: FeatureValue.optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  latencyMs: z.number().min(0).max(86_400_000).optional(),
+  success: z.boolean().optional(),
+  /** ISO time of the prediction; the time of ingestion when omitted. */
+  ts: z.iso.datetime({ offset: true }).optional(),
+});
+export type DriftRecord = z.infer<typeof DriftRecord>;
+
+export const MAX_BATCH_RECORDS = 10_000;
+export const IngestRecordsBody = z.strictObject({ records: z.array(DriftRecord).min(1).max(MAX_BATCH_RECORDS) });
+export type IngestRecordsBody = z.infer<typeof IngestRecordsBody>;
+export const IngestRecordsResponse = z.object({ accepted: z.number().int(), recordsIngested: z.number().int() });
+
+/** Either records (the ingestion shape) or columns {name: values}; `append` adds to the current reference. */
+export const ReferenceBody = z.union([
+  z.strictObject({ records: z.array(DriftRecord).min(1).max(MAX_BATCH_RECORDS), append: z.boolean().default(false) }),
+  z.strictObject({
+    columns: z.record(z.string().max(128), z.array(FeatureValue).min(1).max(200_000)),
+    append: z.boolean().default(false),
+  }),
+]);
+export type ReferenceBody = z.infer<typeof ReferenceBody>;
+export const ReferenceResponse = z.object({ rows: z.number().int(), version: z.number().int(), columns: z.array(z.string()) });
+
+export const FeatureDrift = z.object({
+  name: z.string(),
+  test: z.string(),
+  statistic: z.number(),
+  pValue: z.number().nullable(),
+  threshold: z.number(),
+  drifted: z.boolean(),
+  severity: Severity,
+});
+export type FeatureDrift = z.infer<typeof FeatureDrift>;
+
+export const OperationalSignals = z.object({
+  records: z.number().int(),
+  meanConfidence: z.number().nullable(),
+  /** (mean − reference mean) / (reference sd / √n): how unusual the window's mean confidence is. */
+  confidenceZ: z.number().nullable(),
+  successRate: z.number().nullable(),
+  errorRate: z.number().nullable(),
+  latencyP95Ms: z.number().nullable(),
+});
+
+export const RuleResult = z.object({ signal: AlertSignal, condition: z.string(), threshold: z.number(), value: z.number(), severity: AlertSeverity, message: z.string() });
+
+export const DriftReportBody = z.object({
+  features: z.array(FeatureDrift),
+  prediction: FeatureDrift.nullable(),
+  performance: z
+    .object({ labelled: z.number().int(), accuracy: z.number().nullable(), mae: z.number().nullable(), rmse: z.number().nullable() })
+    .nullable(),
+  signals: OperationalSignals,
+  rules: z.array(RuleResult),
+  severity: Severity,
+  driftedShare: z.number(),
+  recommendations: z.array(z.string()),
+});
+export type DriftReportBody = z.infer<typeof DriftReportBody>;
+
+export const ReportResponse = DriftReportBody.extend({
+  id: z.uuid(),
+  monitorId: z.uuid(),
+  trigger: z.enum(['schedule', 'manual']),
+  windowSeq: z.number().int(),
+  windowRecords: z.number().int(),
+  referenceRows: z.number().int(),
+  referenceVersion: z.number().int(),
+  retrainTriggered: z.boolean(),
+  durationMs: z.number(),
+  createdAt: z.string(),
+});
+export type ReportResponse = z.infer<typeof ReportResponse>;
+export const ReportPage = pageOf(ReportResponse);
+
+export const AlertResponse = z.object({
+  id: z.uuid(),
+  monitorId: z.uuid(),
+  model: z.string(),
+  kind: z.enum(['drift', 'rule']),
+  key: z.string(),
+  severity: AlertSeverity,
+  message: z.string(),
+  reportId: z.uuid().nullable(),
+  status: z.enum(['active', 'acknowledged']),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AlertResponse = z.infer<typeof AlertResponse>;
+export const AlertPage = pageOf(AlertResponse);
+export const ListAlertsQuery = PageQuery.extend({
+  status: z.enum(['active', 'acknowledged']).optional(),
+  monitorId: z.uuid().optional(),
+  model: z.string().min(1).max(128).optional(),
+});
+export type ListAlertsQuery = z.infer<typeof ListAlertsQuery>;
+
+export const RecordsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const RecentRecord = DriftRecord.extend({ ts: z.string() });
+export const RecordsResponse = z.object({ items: z.array(RecentRecord) });
+
+export const DashboardResponse = z.object({
+  model: z.string(),
+  health: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
+  totals: z.object({
+    records: z.number().int(),
+    successRate: z.number().nullable(),
+    meanLatencyMs: z.number().nullable(),
+    recentAccuracy: z.number().nullable(),
+  }),
+  hourly: z.array(
+    z.object({ hour: z.string(), records: z.number().int(), successRate: z.number().nullable(), meanLatencyMs: z.number().nullable(), accuracy: z.number().nullable() }),
+  ),
+  activeAlerts: z.array(AlertResponse),
+  monitors: z.array(
+    z.object({ id: z.uuid(), name: z.string(), status: MonitorStatus, latest: z.object({ reportId: z.uuid(), severity: Severity, driftedShare: z.number(), createdAt: z.string() }).nullable() }),
+  ),
+});
+export type DashboardResponse = z.infer<typeof DashboardResponse>;
