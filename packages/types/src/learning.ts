@@ -51,8 +51,8 @@ export type LearnerSpec = z.infer<typeof LearnerSpec>;
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
 export type FeatureKind = z.infer<typeof FeatureKind>;
 const FieldName = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'starts with a letter or _; then letters, digits, _ . -');
-export const FeatureSpec = z.strictObject({ name: FieldName, kind: FeatureKind });
-export type FeatureSpec = z.infer<typeof FeatureSpec>;
+export const PipelineFeature = z.strictObject({ name: FieldName, kind: FeatureKind });
+export type PipelineFeature = z.infer<typeof PipelineFeature>;
 
 export const Strategy = z.enum(['incremental', 'mini_batch', 'periodic', 'adaptive']);
 export type Strategy = z.infer<typeof Strategy>;
@@ -98,7 +98,7 @@ type Issue = { path: (string | number)[]; message: string };
 /** Rules across fields of a whole pipeline (a created one, or an existing one after a change). */
 export function pipelineIssues(b: {
   learner: LearnerSpec;
-  features: FeatureSpec[];
+  features: PipelineFeature[];
   target: string;
   strategy: Strategy;
   maxBuffer: number;
@@ -130,7 +130,7 @@ export const CreatePipelineBody = z
     model: ModelName,
     description: z.string().max(4000).optional(),
     learner: LearnerSpec,
-    features: z.array(FeatureSpec).min(1).max(1000),
+    features: z.array(PipelineFeature).min(1).max(1000),
     target: FieldName,
     strategy: Strategy,
     /** incremental: most samples per update; mini_batch: samples per update. */
@@ -177,7 +177,7 @@ export const PipelineResponse = z.object({
   description: z.string().nullable(),
   state: PipelineState,
   learner: LearnerSpec,
-  features: z.array(FeatureSpec),
+  features: z.array(PipelineFeature),
   target: z.string(),
   strategy: Strategy,
   batchSize: z.number().int(),

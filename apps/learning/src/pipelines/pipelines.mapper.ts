@@ -1,11 +1,11 @@
 import type { LearningPipeline, LearningUpdate } from '@modelyard/db';
-import type { AdaptiveSpec, FeatureSpec, Gate, GateResult, LearnerSpec, PipelineResponse, RegisterSpec, UpdateEntry } from '@modelyard/types';
+import type { AdaptiveSpec, PipelineFeature, Gate, GateResult, LearnerSpec, PipelineResponse, RegisterSpec, UpdateEntry } from '@modelyard/types';
 import type { z } from 'zod';
 
 /** The pipeline row's JSON columns, typed (they are written only from validated bodies). */
 export interface PipelineSpec {
   learner: LearnerSpec;
-  features: FeatureSpec[];
+  features: PipelineFeature[];
   gate: Gate;
   register: RegisterSpec;
   adaptive: z.infer<typeof AdaptiveSpec> | null;
@@ -14,7 +14,7 @@ export interface PipelineSpec {
 export function specOf(row: LearningPipeline): PipelineSpec {
   return {
     learner: row.learner as LearnerSpec,
-    features: row.features as FeatureSpec[],
+    features: row.features as PipelineFeature[],
     gate: row.gate as Gate,
     register: row.register as RegisterSpec,
     adaptive: (row.adaptive ?? null) as PipelineSpec['adaptive'],

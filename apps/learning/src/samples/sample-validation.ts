@@ -1,16 +1,16 @@
 import type { FieldError } from '@modelyard/platform';
-import type { FeatureSpec, LearnerType, SampleRow } from '@modelyard/types';
+import type { PipelineFeature, LearnerType, SampleRow } from '@modelyard/types';
 
 /** A rejected batch names at most this many problems; the first ones are enough to fix the sender. */
 const MAX_ERRORS = 50;
 
 export interface SampleSchema {
-  features: readonly FeatureSpec[];
+  features: readonly PipelineFeature[];
   target: string;
   learnerType: LearnerType;
 }
 
-function featureProblem(kind: FeatureSpec['kind'], value: unknown): string | null {
+function featureProblem(kind: PipelineFeature['kind'], value: unknown): string | null {
   // A missing value (absent or null) is allowed for every kind: the hashed model skips it.
   if (value === undefined || value === null) return null;
   switch (kind) {

@@ -9,7 +9,7 @@ import {
   type Metric,
   type MetricName,
 } from '@modelyard/learners';
-import type { FeatureSpec, LearnerSpec, SampleRow } from '@modelyard/types';
+import type { PipelineFeature, LearnerSpec, SampleRow } from '@modelyard/types';
 
 /**
  * How a pipeline's samples meet packages/learners. Everything here is deterministic, so an offline
@@ -44,7 +44,7 @@ export function freshMetrics(type: LearnerSpec['type'], window: number | null = 
  * A buffered row as the learner's input: the declared features only (the target and anything else
  * left out), hashed by packages/learners (numbers by name, strings one-hot as `name=value`).
  */
-export function toRecord(row: SampleRow, features: readonly FeatureSpec[]): FeatureRecord {
+export function toRecord(row: SampleRow, features: readonly PipelineFeature[]): FeatureRecord {
   const record: Record<string, number | string | boolean | null> = {};
   for (const f of features) record[f.name] = row[f.name] ?? null;
   return record;
