@@ -7,3 +7,4 @@ export * from './experiments.js';
 export * from './webhooks.js';
 export * from './artifacts.js';
 export * from './drift.js';
+export * from './learning.js';

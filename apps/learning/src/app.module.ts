@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, QueuesModule, type PlatformConfig } from '@modelyard/platform';
+import { QueueName } from '@modelyard/types';
+import { ExperimentsClient } from './clients/experiments.client.js';
+import { RegistryClient } from './clients/registry.client.js';
+import { LearningMetrics } from './learning.metrics.js';
+import { PipelinesController } from './pipelines/pipelines.controller.js';
+import { PipelinesRepository } from './pipelines/pipelines.repository.js';
+import { PipelinesService } from './pipelines/pipelines.service.js';
+import { BufferStore } from './samples/buffer.store.js';
+import { SamplesController } from './samples/samples.controller.js';
+import { SamplesService } from './samples/samples.service.js';
+import { PipelineLock } from './updates/pipeline-lock.js';
+import { Registrar } from './updates/registrar.js';
+import { UpdateProcessor } from './updates/update.processor.js';
+import { UpdateRunner } from './updates/update.runner.js';
+import { UpdateTrigger } from './updates/update-trigger.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config), QueuesModule.forRoot([QueueName.learningUpdates, QueueName.retrain])],
+      controllers: config.workerOnly ? [] : [PipelinesController, SamplesController],
+      providers: [
+        RegistryClient,
+        ExperimentsClient,
+        LearningMetrics,
+        PipelinesRepository,
+        PipelinesService,
+        BufferStore,
+        SamplesService,
+        PipelineLock,
+        Registrar,
+        UpdateRunner,
+        UpdateTrigger,
+        UpdateProcessor,
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@modelyard/platform';
+import { buildLearning } from './config.js';
+
+await runService(buildLearning);

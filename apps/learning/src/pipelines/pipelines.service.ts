@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Conflict, toPage, ValidationFailed } from '@modelyard/platform';
+import { pipelineIssues, type CreatePipelineBody, type ListPipelinesQuery, type PageQuery, type PipelineState, type UpdatePipelineBody } from '@modelyard/types';
+import { RegistryClient } from '../clients/registry.client.js';
+import { BufferStore } from '../samples/buffer.store.js';
+import { PipelineLock } from '../updates/pipeline-lock.js';
+import { UpdateTrigger } from '../updates/update-trigger.js';
+import { metricsJson, specOf, toPipelineResponse, toUpdateEntry } from './pipelines.mapper.js';
+import { PipelinesRepository } from './pipelines.repository.js';
+
+@Injectable()
+export class PipelinesService {
+  constructor(
+    @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
+    @Inject(RegistryClient) private readonly registry: RegistryClient,
+    @Inject(UpdateTrigger) private readonly triggers: UpdateTrigger,
+    @Inject(BufferStore) private readonly buffer: BufferStore,
+    @Inject(PipelineLock) private readonly lock: PipelineLock,
+  ) {}
+
+  async create(body: CreatePipelineBody, actor: string) {
+    // The registry owns models: it is asked, not its tables.
+    if (!(await this.registry.modelExists(body.model))) {
+      throw new ValidationFailed([{ field: 'model', in: 'body', message: `model '${body.model}' is not in the registry` }]);
+    }
+    const row = await this.pipelines.create(body, actor);
+    await this.triggers.syncSchedule(row);
+    return toPipelineResponse(row);
+  }
+
+  async list(query: ListPipelinesQuery) {
+    return toPage(await this.pipelines.list(query), query.limit, toPipelineResponse, (row) => row.name);
+  }
+
+  async get(ref: string) {
+    return toPipelineResponse(await this.pipelines.get(ref));
+  }
+
+  async update(ref: string, body: UpdatePipelineBody) {
+    const current = await this.pipelines.get(ref);
+    const spec = specOf(current);
+    // The change must leave a consistent pipeline (e.g. strategy periodic needs a schedule).
+    const merged = {
+      learner: spec.learner,
+      features: spec.features,
+      target: current.target,
+      strategy: body.strategy ?? (current.strategy as UpdatePipelineBody['strategy'] & string),
+      maxBuffer: body.maxBuffer ?? current.maxBuffer,
+      schedule: body.schedule === undefined ? current.scheduleSeconds : body.schedule,
+      adaptive: body.adaptive === undefined ? spec.adaptive : body.adaptive,
+      gate: body.gate ?? spec.gate,
+    };
+    const issues = pipelineIssues(merged);
+    if (issues.length) throw new ValidationFailed(issues.map((i) => ({ field: i.path.join('.'), in: 'body', message: i.message })));
+    const row = await this.pipelines.update(current.id, body);
+    await this.triggers.syncSchedule(row);
+    return toPipelineResponse(row);
+  }
+
+  async setState(ref: string, state: PipelineState) {
+    const current = await this.pipelines.get(ref);
+    if (current.state === state) throw new Conflict(`pipeline '${current.name}' is already ${state}`);
+    const row = await this.pipelines.setState(current.id, state);
+    await this.triggers.syncSchedule(row);
+    // Samples kept arriving while paused: they may call for an update right away.
+    if (state === 'active') await this.triggers.afterSamples(row, await this.buffer.size(row.id));
+    return toPipelineResponse(row);
+  }
+
+  async remove(ref: string) {
+    const current = await this.pipelines.get(ref);
+    await this.pipelines.remove(current.id);
+    await this.triggers.syncSchedule({ ...current, state: 'paused' });
+    await this.buffer.remove(current.id);
+  }
+
+  async trigger(ref: string) {
+    const p = await this.pipelines.get(ref);
+    if (p.state !== 'active') throw new Conflict(`pipeline '${p.name}' is paused; resume it first`);
+    return { jobId: await this.triggers.enqueue(p, 'manual'), reason: 'manual' as const };
+  }
+
+  async status(ref: string) {
+    const p = await this.pipelines.get(ref);
+    const [bufferSize, droppedTotal, updating, last, checkpoint] = await Promise.all([
+      this.buffer.size(p.id),
+      this.buffer.dropped(p.id),
+      this.lock.held(p.id),
+      this.pipelines.lastUpdate(p.id),
+      this.pipelines.latestCheckpoint(p.id),
+    ]);
+    return {
+      pipeline: p.name,
+      state: p.state,
+      bufferSize,
+      droppedTotal,
+      samplesSeen: Number(p.samplesSeen),
+      updating,
+      currentVersion: p.currentVersion,
+      lastUpdate: last ? toUpdateEntry(last) : null,
+      metrics: checkpoint ? metricsJson(checkpoint.metrics as Record<string, number>) : {},
+    };
+  }
+
+  async history(ref: string, query: PageQuery) {
+    const p = await this.pipelines.get(ref);
+    return toPage(await this.pipelines.history(p.id, query), query.limit, toUpdateEntry, (row) => row.id);
+  }
+}

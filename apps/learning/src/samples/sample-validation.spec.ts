@@ -1,0 +1,27 @@
+import { sampleErrors, type SampleSchema } from './sample-validation.js';
+
+const schema: SampleSchema = {
+  features: [
+    { name: 'n', kind: 'numeric' },
+    { name: 'c', kind: 'categorical' },
+    { name: 'b', kind: 'boolean' },
+  ],
+  target: 'y',
+  learnerType: 'logistic_regression',
+};
+
+describe('sample validation', () => {
+  it('accepts typed values and missing ones', () => {
+    expect(sampleErrors([{ n: 1.5, c: 'x', b: true, y: 1 }, { n: null, y: 0 }], schema)).toEqual([]);
+  });
+
+  it('names every bad row and field', () => {
+    const errors = sampleErrors([{ n: 'a', c: 3, b: 'yes', y: 0.5, z: 1 }, { n: 1 }], schema);
+    expect(errors.map((e) => e.field)).toEqual(['samples.0.n', 'samples.0.c', 'samples.0.b', 'samples.0.y', 'samples.0.z', 'samples.1.y']);
+  });
+
+  it('takes any finite target for a regression, and caps the list of problems', () => {
+    expect(sampleErrors([{ n: 1, y: -3.25 }], { ...schema, learnerType: 'linear_regression' })).toEqual([]);
+    expect(sampleErrors(Array.from({ length: 100 }, () => ({ n: 'x', y: 1 })), schema)).toHaveLength(50);
+  });
+});

@@ -1,0 +1,52 @@
+import type { FieldError } from '@modelyard/platform';
+import type { PipelineFeature, LearnerType, SampleRow } from '@modelyard/types';
+
+/** A rejected batch names at most this many problems; the first ones are enough to fix the sender. */
+const MAX_ERRORS = 50;
+
+export interface SampleSchema {
+  features: readonly PipelineFeature[];
+  target: string;
+  learnerType: LearnerType;
+}
+
+function featureProblem(kind: PipelineFeature['kind'], value: unknown): string | null {
+  // A missing value (absent or null) is allowed for every kind: the hashed model skips it.
+  if (value === undefined || value === null) return null;
+  switch (kind) {
+    case 'numeric':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a finite number or null';
+    case 'categorical':
+      return typeof value === 'string' ? null : 'must be a string or null';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be a boolean or null';
+  }
+}
+
+function targetProblem(type: LearnerType, value: unknown): string | null {
+  if (type === 'logistic_regression') return value === 0 || value === 1 ? null : 'the label must be 0 or 1';
+  return typeof value === 'number' && Number.isFinite(value) ? null : 'the target must be a finite number';
+}
+
+/**
+ * Checks every row against the pipeline's schema: each declared feature has its kind's type, the
+ * target is present and valid, and no undeclared field is sent (a typo would otherwise be silently
+ * ignored). Returns every problem as `samples.<row>.<field>`; empty means the batch is good.
+ */
+export function sampleErrors(rows: readonly SampleRow[], schema: SampleSchema): FieldError[] {
+  const errors: FieldError[] = [];
+  const kinds = new Map(schema.features.map((f) => [f.name, f.kind]));
+  for (let i = 0; i < rows.length && errors.length < MAX_ERRORS; i++) {
+    const row = rows[i]!;
+    for (const [name, kind] of kinds) {
+      const problem = featureProblem(kind, row[name]);
+      if (problem) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: problem });
+    }
+    const target = targetProblem(schema.learnerType, row[schema.target]);
+    if (target) errors.push({ field: `samples.${i}.${schema.target}`, in: 'body', message: target });
+    for (const name of Object.keys(row)) {
+      if (!kinds.has(name) && name !== schema.target) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: 'not a feature of this pipeline' });
+    }
+  }
+  return errors.slice(0, MAX_ERRORS);
+}
