@@ -8,7 +8,7 @@ describe('webhook subscriptions', () => {
     expect(bad.error!.issues.map((i) => i.path.join('.') || i.code).sort()).toEqual(['events.0', 'secret', 'unrecognized_keys', 'url']);
   });
 
-  it('cover the events the registry emits', () => {
+  it('cover the events the registry and the drift service emit', () => {
     expect(WebhookEvent.options).toEqual([
       'model.created',
       'version.created',
@@ -18,6 +18,8 @@ describe('webhook subscriptions', () => {
       'alias.set',
       'alias.deleted',
       'artifact.uploaded',
+      'drift.alert',
+      'drift.retrain_triggered',
     ]);
     expect(isWebhookEvent('model.updated')).toBe(false);
   });
