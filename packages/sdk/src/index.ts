@@ -13,3 +13,4 @@ export * from './registry/admin.client.js';
 export * from './experiments/experiments.client.js';
 export * from './experiments/local-assigner.js';
 export * from './drift/drift.client.js';
+export * from './learning/learning.client.js';

@@ -2,13 +2,14 @@ import { defaultValidation, optionsFromEnv, urlOf, type ModelyardOptions, type S
 import { DriftClient } from './drift/drift.client.js';
 import { ExperimentsClient } from './experiments/experiments.client.js';
 import { HttpClient } from './http/http-client.js';
+import { LearningClient } from './learning/learning.client.js';
 import { RegistryClient } from './registry/registry.client.js';
 
 /**
- * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`. Clients are
- * built on first use, each on its own HttpClient (its service's URL, the shared credential and
- * policies). A client for another service is any class taking an HttpClient:
- * `my.client('learning', LearningClient)`.
+ * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`, `my.learning`.
+ * Clients are built on first use, each on its own HttpClient (its service's URL, the shared
+ * credential and policies). Any class taking an HttpClient can be used the same way:
+ * `my.client('learning', MyLearningClient)`.
  */
 export class Modelyard {
   private readonly http = new Map<ServiceName, HttpClient>();
@@ -32,6 +33,10 @@ export class Modelyard {
 
   get drift(): DriftClient {
     return this.client('drift', DriftClient);
+  }
+
+  get learning(): LearningClient {
+    return this.client('learning', LearningClient);
   }
 
   /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */

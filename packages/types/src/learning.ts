@@ -78,6 +78,12 @@ export const RegisterSpec = z.strictObject({
   startExperiment: z.boolean().default(false),
   /** Primary metric of that experiment (binomial, higher is better). */
   experimentMetric: z.string().min(1).max(128).regex(/^[\w.:-]+$/).default('conversion'),
+  /**
+   * Let that experiment conclude and promote on its own: it is created sequential (always-valid
+   * p-values, safe to check continuously) with `autoPromote`, so the experiments service promotes
+   * the challenger once the sequential test finds it better. Default false: a human concludes.
+   */
+  autoPromote: z.boolean().default(false),
 });
 export type RegisterSpec = z.infer<typeof RegisterSpec>;
 
@@ -142,7 +148,7 @@ export const CreatePipelineBody = z
     schedule: Schedule.optional(),
     adaptive: AdaptiveSpec.optional(),
     gate: Gate,
-    register: RegisterSpec.default({ stage: 'staging', startExperiment: false, experimentMetric: 'conversion' }),
+    register: RegisterSpec.default({ stage: 'staging', startExperiment: false, experimentMetric: 'conversion', autoPromote: false }),
     onDrift: OnDrift.default('warm_start'),
   })
   .superRefine((b, ctx) => {

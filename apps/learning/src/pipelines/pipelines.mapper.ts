@@ -16,7 +16,8 @@ export function specOf(row: LearningPipeline): PipelineSpec {
     learner: row.learner as LearnerSpec,
     features: row.features as PipelineFeature[],
     gate: row.gate as Gate,
-    register: row.register as RegisterSpec,
+    // Pipelines stored before `autoPromote` existed read as the default (off).
+    register: { autoPromote: false, ...(row.register as Partial<RegisterSpec>) } as RegisterSpec,
     adaptive: (row.adaptive ?? null) as PipelineSpec['adaptive'],
   };
 }

@@ -114,6 +114,10 @@ export class Registrar {
       ],
       control: 'control',
       primaryMetric: { name: register.experimentMetric, kind: 'binomial', direction: 'higher' },
+      // Sequential (always-valid) so the experiments service may decide while it runs, and with
+      // autoPromote promote the challenger on its own once the test finds it better.
+      sequential: true,
+      autoPromote: register.autoPromote,
     });
     return key;
   }
