@@ -92,7 +92,7 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
   await samples.flush();
   timeline.info(`${options.trainSamples} labelled samples sent`);
   await my.learning.pipelines.trigger(pipeline.id);
-  const first = await wait('the first update', async () => (await my.learning.pipelines.historyAll(pipeline.id)).find((u) => u.outcome === 'registered' || u.outcome === 'rejected'));
+  const first = await wait('the first update', async () => (await collect(my.learning.pipelines.historyAll(pipeline.id))).find((u) => u.outcome === 'registered' || u.outcome === 'rejected'));
   if (first.outcome !== 'registered' || !first.version) throw new Error(`the first update was ${first.outcome}: ${first.detail ?? ''}`);
   const v1 = first.version;
   timeline.info(`v${v1} registered in staging: learned ${first.samples} samples, progressive accuracy ${fmt(first.metricsAfter.accuracy)}, log loss ${fmt(first.metricsAfter.log_loss)}`);
@@ -135,7 +135,7 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
 
     timeline.step('Learning: the retrain job resets the learner on the buffered samples; the gate compares it with production');
     const retrain = await wait('the drift-triggered update', async () =>
-      (await my.learning.pipelines.historyAll(pipeline.id)).find((u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected')),
+      (await collect(my.learning.pipelines.historyAll(pipeline.id))).find((u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected')),
     );
     const gate = retrain.gate;
     timeline.info(`learned ${retrain.samples} samples; holdout accuracy: candidate ${fmt(gate?.candidate)} vs production v${v1} ${fmt(gate?.production)} → ${gate?.passed ? 'passed' : 'refused'}`);
@@ -155,7 +155,7 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
 
     timeline.step('Registry audit log of the model');
     const audit = (await collect(my.registry.auditAll({ model }))).reverse();
-    timeline.lines(audit.map((e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(14)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`));
+    timeline.lines(audit.map((e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`));
     return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };
   } finally {
     await traffic.close();
@@ -166,7 +166,8 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
 function reportLines(r: ReportResponse): string[] {
   const rows = [...r.features, ...(r.prediction ? [{ ...r.prediction, name: `${r.prediction.name} (prediction)` }] : [])];
   return [
-    `report of window #${r.windowSeq} (${r.windowRecords} records vs ${r.referenceRows} reference): severity ${r.severity}, ${fmt(r.driftedShare * 100, 0)}% of features drifted`,
+    `${r.trigger === 'schedule' ? 'scheduled' : 'on-demand'} check at ${r.createdAt.slice(11, 19)} of the window ending at record #${r.windowSeq} (${r.windowRecords} records vs ${r.referenceRows} reference)`,
+    `severity ${r.severity}, ${fmt(r.driftedShare * 100, 0)}% of features drifted, retraining triggered: ${r.retrainTriggered ? 'yes' : 'no'}`,
     `${'feature'.padEnd(20)}${'test'.padEnd(13)}${'statistic'.padEnd(11)}${'p-value'.padEnd(11)}severity`,
     ...rows.map((f) => `${f.name.padEnd(20)}${f.test.padEnd(13)}${fmt(f.statistic).padEnd(11)}${fmt(f.pValue).padEnd(11)}${f.drifted ? f.severity : '—'}`),
     ...(r.performance?.accuracy !== null && r.performance?.accuracy !== undefined ? [`accuracy on the labelled window: ${fmt(r.performance.accuracy)}`] : []),

@@ -42,9 +42,11 @@ describe('the closed loop (shortened demo)', () => {
     expect(result.experiment).toBe(`churn-loop-online-v${result.v2}`);
   });
 
-  it('was started by a drift report on x0 alone (among the features), with the KS test', () => {
+  it('was started by a scheduled drift report on x0 alone, with the automatically chosen test', () => {
     const drifted = result.driftReport.features.filter((f) => f.drifted).map((f) => [f.name, f.test]);
-    expect(drifted).toEqual([['x0', 'ks']]);
+    // Evidently's rule (packages/stats autoTest): numeric columns over 1,000 rows get normed Wasserstein.
+    expect(drifted).toEqual([['x0', 'wasserstein']]);
+    expect(result.driftReport.trigger).toBe('schedule');
     expect(['high', 'critical']).toContain(result.driftReport.severity);
     expect(result.retrain.reason).toBe('drift');
     expect(result.retrain.driftReportId).toBe(result.driftReport.id);
@@ -65,7 +67,8 @@ describe('the closed loop (shortened demo)', () => {
   it('printed a readable timeline with the key figures', () => {
     const text = printed.join('\n');
     expect(text).toMatch(/scheduled check finds the drift/);
-    expect(text).toMatch(/x0\s+ks\s+\S+\s+\S+\s+(high|medium|low)/);
+    expect(text).toMatch(/x0\s+wasserstein\s+\d\.\d+\s+—\s+high/);
+    expect(text).toMatch(/scheduled check at/);
     expect(text).toMatch(/always-valid p/);
     expect(text).toMatch(/production is now v1\.0\.1/);
   });
