@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations } from '@modelyard/db';
 import { Redis } from 'ioredis';
-import { ROOT, adminToken, start } from './lib.mjs';
+import { ROOT, adminToken, normals, relErr, start } from './lib.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench_drift';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 6);
@@ -22,20 +22,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FEATURES = 100;
 const ROWS = 10_000;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a) >>> 0;
-    t = ((t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t) >>> 0;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function normals(n, seed, mu = 0, sd = 1) {
-  const rnd = mulberry32(seed);
-  return Float64Array.from({ length: n }, () => mu + sd * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()));
-}
-const relErr = (a, e) => (a === e ? 0 : Math.abs(a - e) / Math.abs(e));
 
 await applyMigrations(DATABASE_URL);
 const PREFIX = `bench-drift-${Date.now()}`;

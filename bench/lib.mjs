@@ -37,3 +37,30 @@ export async function start(cwd, args, port, env = {}) {
   await waitReady(url, child);
   return { url, child, stop: () => new Promise((r) => (child.kill('SIGTERM'), child.once('exit', r))) };
 }
+
+/** Seeded uniform [0, 1) (mulberry32): the benches' data is the same on every run. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a) >>> 0;
+    t = ((t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t) >>> 0;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Normal(mu, sd) samples by Box–Muller. */
+export function normals(n, seed, mu = 0, sd = 1) {
+  const rnd = mulberry32(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rnd()));
+    const th = 2 * Math.PI * rnd();
+    out[i] = mu + sd * r * Math.cos(th);
+    if (i + 1 < n) out[i + 1] = mu + sd * r * Math.sin(th);
+  }
+  return out;
+}
+
+/** Relative error of `a` against the expected `e` (0 when equal, also for 0 and infinities). */
+export const relErr = (a, e) => (a === e ? 0 : Math.abs(a - e) / Math.abs(e));

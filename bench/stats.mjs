@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { driftNumeric, ks2samp } from '@modelyard/stats';
+import { normals, relErr } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const KS_N = 1_000_000;
@@ -23,34 +24,6 @@ const FEATURES = 100;
 const ROWS = 10_000;
 const TARGET_KS = 0.4;
 const TARGET_DRIFT = 0.33;
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a) >>> 0;
-    t = ((t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t) >>> 0;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Normal(mu, sd) samples by Box–Muller. */
-function normals(n, seed, mu = 0, sd = 1) {
-  const rnd = mulberry32(seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rnd()));
-    const th = 2 * Math.PI * rnd();
-    out[i] = mu + sd * r * Math.cos(th);
-    if (i + 1 < n) out[i + 1] = mu + sd * r * Math.sin(th);
-  }
-  return out;
-}
-
-function relErr(a, e) {
-  if (a === e) return 0;
-  return Math.abs(a - e) / Math.abs(e);
-}
 
 // ---- data: KS pair with a small shift; drift features with assorted shifts, scales, shapes
 const ksA = normals(KS_N, 1);
