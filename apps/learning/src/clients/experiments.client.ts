@@ -1,26 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } from '@modelyard/platform';
+import { ExperimentsClient as SdkExperimentsClient } from '@modelyard/sdk';
 import type { CreateExperimentBody, ExperimentResponse } from '@modelyard/types';
 import type { z } from 'zod';
-import { refused, serviceCall } from './service-call.js';
+import { serviceHttp, upstreamError } from './upstream.js';
 
-/** The experiments service, through its REST API. Narrow on purpose (see RegistryClient). */
+/** The experiments service, through its REST API via the SDK. Narrow on purpose (see RegistryClient). */
 @Injectable()
 export class ExperimentsClient {
-  constructor(
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    @Inject(ServiceCredential) private readonly credential: ServiceCredential,
-  ) {}
+  private readonly experiments: SdkExperimentsClient;
 
-  /** Creates the experiment (idempotently, by its key) and starts it. */
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
+    this.experiments = new SdkExperimentsClient(serviceHttp(config, credential, config.urls.experiments));
+  }
+
+  /** Creates the experiment (idempotently, keyed by its key, so a retried run creates it once) and starts it. */
   async createAndStart(body: z.input<typeof CreateExperimentBody>): Promise<ExperimentResponse> {
-    const auth = this.credential.authorization();
-    const base = this.config.urls.experiments;
-    const created = await serviceCall('experiments', base, auth, 'POST', '/v1/experiments', { body, headers: { 'idempotency-key': `learning:${body.key}` } });
-    if (!created.ok) throw await refused('POST', '/v1/experiments', created);
-    const start = `/v1/experiments/${encodeURIComponent(body.key)}/start`;
-    const started = await serviceCall('experiments', base, auth, 'POST', start);
-    if (!started.ok) throw await refused('POST', start, started);
-    return (await started.json()) as ExperimentResponse;
+    try {
+      await this.experiments.create(body, { idempotencyKey: `learning:${body.key}` });
+    } catch (err) {
+      throw upstreamError('experiments', `POST experiment ${body.key}`, err);
+    }
+    try {
+      return await this.experiments.start(body.key);
+    } catch (err) {
+      throw upstreamError('experiments', `POST experiment ${body.key} start`, err);
+    }
   }
 }

@@ -1,64 +1,42 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } from '@modelyard/platform';
+import { NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
 import type { CreateVersionBody, Stage, VersionResponse } from '@modelyard/types';
-import { refused, serviceCall, type CallOptions } from './service-call.js';
+import { serviceHttp, upstreamError } from './upstream.js';
 
 /**
- * The registry, through its REST API (never its tables). Narrow methods, one per need, so the
- * switch to the typed SDK touches only this file.
+ * The registry, through its REST API (never its tables) via the SDK. Narrow methods, one per need;
+ * a 404 where absence is an answer becomes null, every other failure an Upstream* error.
  */
 @Injectable()
 export class RegistryClient {
-  constructor(
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    @Inject(ServiceCredential) private readonly credential: ServiceCredential,
-  ) {}
+  private readonly registry: SdkRegistryClient;
 
-  private call(method: string, path: string, o?: CallOptions) {
-    return serviceCall('registry', this.config.urls.registry, this.credential.authorization(), method, path, o);
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
+    this.registry = new SdkRegistryClient(serviceHttp(config, credential, config.urls.registry));
   }
 
-  private static model(name: string) {
-    return `/v1/models/${encodeURIComponent(name)}`;
-  }
-
-  private static version(model: string, version: string) {
-    return `${RegistryClient.model(model)}/versions/${encodeURIComponent(version)}`;
+  private async call<T>(name: string, fn: () => Promise<T>, absent?: T): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (absent !== undefined && err instanceof NotFoundError) return absent;
+      throw upstreamError('registry', name, err);
+    }
   }
 
   async modelExists(model: string): Promise<boolean> {
-    const path = RegistryClient.model(model);
-    const res = await this.call('GET', path);
-    if (res.status === 404) return false;
-    if (!res.ok) throw await refused('GET', path, res);
-    return true;
+    return this.call(`GET model ${model}`, async () => (await this.registry.models.get(model), true), false);
   }
 
   /** The version in production, or null when the model has none. */
   async production(model: string): Promise<VersionResponse | null> {
-    const path = `${RegistryClient.model(model)}/production`;
-    const res = await this.call('GET', path);
-    if (res.status === 404) return null;
-    if (!res.ok) throw await refused('GET', path, res);
-    return (await res.json()) as VersionResponse;
+    return this.call<VersionResponse | null>(`GET ${model} production`, () => this.registry.versions.production(model), null);
   }
 
-  async version(model: string, version: string): Promise<VersionResponse | null> {
-    const path = RegistryClient.version(model, version);
-    const res = await this.call('GET', path);
-    if (res.status === 404) return null;
-    if (!res.ok) throw await refused('GET', path, res);
-    return (await res.json()) as VersionResponse;
-  }
-
-  /** An artifact's bytes (verified by the registry), or null when the version has no such file. */
+  /** An artifact's bytes (checked against the registry's SHA-256), or null when the version has no such file. */
   async download(model: string, version: string, file: string): Promise<Buffer | null> {
-    const path = `${RegistryClient.version(model, version)}/artifacts/${file}`;
-    const res = await this.call('GET', path);
-    if (res.status === 404) return null;
-    if (!res.ok) throw await refused('GET', path, res);
-    return Buffer.from(await res.arrayBuffer());
+    return this.call<Buffer | null>(`GET ${model}@${version}/${file}`, () => this.registry.artifacts.read(model, version, file), null);
   }
 
   /**
@@ -66,24 +44,15 @@ export class RegistryClient {
    * and the checkpoint commit) get the same version back instead of a second one.
    */
   async createVersion(model: string, body: CreateVersionBody, idempotencyKey: string): Promise<VersionResponse> {
-    const path = `${RegistryClient.model(model)}/versions`;
-    const res = await this.call('POST', path, { body, headers: { 'idempotency-key': idempotencyKey } });
-    if (!res.ok) throw await refused('POST', path, res);
-    return (await res.json()) as VersionResponse;
+    return this.call(`POST ${model} version`, () => this.registry.versions.create(model, body, { idempotencyKey }));
   }
 
   /** Uploads a file to a draft version, with its SHA-256 for the registry to check. */
   async upload(model: string, version: string, file: string, bytes: Buffer): Promise<void> {
-    const path = `${RegistryClient.version(model, version)}/artifacts/${file}`;
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    const res = await this.call('PUT', path, { body: bytes, headers: { 'x-content-sha256': sha, 'x-artifact-content-type': 'application/json' } });
-    if (!res.ok) throw await refused('PUT', path, res);
+    await this.call(`PUT ${model}@${version}/${file}`, () => this.registry.artifacts.push(model, version, file, bytes, { contentType: 'application/json' }));
   }
 
   async transition(model: string, version: string, to: Stage, reason: string): Promise<VersionResponse> {
-    const path = `${RegistryClient.version(model, version)}/transitions`;
-    const res = await this.call('POST', path, { body: { to, reason } });
-    if (!res.ok) throw await refused('POST', path, res);
-    return (await res.json()) as VersionResponse;
+    return this.call(`POST ${model}@${version} transition to ${to}`, () => this.registry.lifecycle.transition(model, version, to, reason));
   }
 }

@@ -15,10 +15,10 @@ afterAll(async () => {
 });
 
 describe('registration as a challenger', () => {
-  it('starts an experiment: the new version against production', async () => {
+  it('starts an experiment: the new version against production, sequential and with the pipeline\'s autoPromote', async () => {
     const body = pipelineBody('challenger', model, {
       gate: { metric: 'accuracy', direction: 'higher', tolerance: 0.05, holdout: 200 },
-      register: { stage: 'staging', startExperiment: true, experimentMetric: 'clicked' } });
+      register: { stage: 'staging', startExperiment: true, experimentMetric: 'clicked', autoPromote: true } });
     expect((await h.learning.request('POST', '/v1/pipelines', { body })).status).toBe(201);
     await feed(h.learning, 'challenger', rows(31, 1500));
     await h.learning.request('POST', '/v1/pipelines/challenger/trigger');
@@ -38,6 +38,8 @@ describe('registration as a challenger', () => {
       status: 'running',
       control: 'control',
       primaryMetric: { name: 'clicked', kind: 'binomial', direction: 'higher' },
+      sequential: true,
+      autoPromote: true,
       variants: [
         { key: 'control', version: first.version, weight: 0.5 },
         { key: 'challenger', version: second.version, weight: 0.5 },

@@ -21,7 +21,7 @@ describe('pipelines', () => {
       state: 'active',
       strategy: 'mini_batch',
       learner: { type: 'logistic_regression', optimizer: 'ftrl' },
-      register: { stage: 'staging', startExperiment: false },
+      register: { stage: 'staging', startExperiment: false, autoPromote: false },
       onDrift: 'warm_start',
       minSamples: 1,
       currentVersion: null,

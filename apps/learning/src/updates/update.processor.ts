@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JobHandler } from '@modelyard/platform';
 import { JobName, LearningUpdateJob, QueueName, RetrainJob } from '@modelyard/types';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { UpstreamRefused } from '../clients/service-call.js';
+import { UpstreamRefused } from '../clients/upstream.js';
 import { LearningMetrics } from '../learning.metrics.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { BufferStore } from '../samples/buffer.store.js';

@@ -125,6 +125,19 @@ export class ArtifactsClient {
     }
   }
 
+  /**
+   * One artifact's bytes in memory, checked like `pull` (SHA-256 and length against the registry's
+   * headers, else IntegrityError). For small files (a serialised model); `pull` streams large ones.
+   */
+  async read(model: string, version: string, artifact: string, options: { signal?: AbortSignal } = {}): Promise<Buffer> {
+    const res = await this.http.send('GET', artifactPath(model, version, artifact), { signal: options.signal, headers: { accept: '*/*' } });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const expected = res.headers.get('x-content-sha256');
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (expected && actual !== expected) throw mismatch(`${artifact}: received bytes hash to ${actual}, the registry says ${expected}`);
+    return bytes;
+  }
+
   /** Downloads every artifact of a version under `dir`, keeping their relative paths. */
   async pullAll(model: string, version: string, dir: string, options: TransferOptions = {}): Promise<PulledArtifact[]> {
     const manifest = await this.manifest(model, version);

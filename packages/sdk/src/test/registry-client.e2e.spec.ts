@@ -6,6 +6,7 @@ import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testin
 import { buildRegistry } from '@modelyard/registry/testing';
 import {
   ConflictError,
+  IntegrityError,
   Modelyard,
   NotFoundError,
   ResponseValidationError,
@@ -150,6 +151,24 @@ describe('artifacts', () => {
     const all = await my.registry.artifacts.pullAll('arte', '1.0.0', join(dir, 'all'));
     expect(all.map((a) => a.file).sort()).toEqual([join(dir, 'all', 'config.json'), join(dir, 'all', 'model', 'weights.bin')]);
     expect(await readFile(join(dir, 'all', 'config.json'), 'utf8')).toBe('{"layers":3}');
+  });
+
+  it('reads a small artifact into memory, checked against the registry\'s SHA-256 (tampered bytes → IntegrityError)', async () => {
+    expect((await my.registry.artifacts.read('arte', '1.0.0', 'config.json')).toString('utf8')).toBe('{"layers":3}');
+    expect((await my.registry.artifacts.read('arte', '1.0.0', 'model/weights.bin')).equals(data)).toBe(true);
+    expect(await caught(my.registry.artifacts.read('arte', '1.0.0', 'absent.bin'))).toBeInstanceOf(NotFoundError);
+
+    const proxy = await startFaultProxy(registry.url);
+    try {
+      const through = new Modelyard({ urls: { registry: proxy.url }, token: tokenFor('admin') });
+      const sha = createHash('sha256').update('{"layers":3}').digest('hex');
+      proxy.inject([{ status: 200, headers: { 'content-type': 'application/json', 'x-content-sha256': sha }, body: { layers: 4 } }], (m, p) => m === 'GET' && p.endsWith('/config.json'));
+      const tampered = await caught(through.registry.artifacts.read('arte', '1.0.0', 'config.json'));
+      expect(tampered).toBeInstanceOf(IntegrityError);
+      expect(tampered.code).toBe('integrity_mismatch');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('verifies stored copies on the server and local copies against the manifest', async () => {
