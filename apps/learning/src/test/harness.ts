@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logisticStream } from '@modelyard/learners';
 import { startTestApp, type TestApp } from '@modelyard/platform/testing';
-import { buildExperiments } from '@modelyard/experiments/dist/config.js';
+import { buildExperiments } from '@modelyard/experiments/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { buildLearning } from '../config.js';
 
