@@ -8,7 +8,7 @@ export { ks2samp, ks2sampSorted, ksStatisticSorted, ksPValue } from './ks.js';
 export type { KsMethod, KsOptions, KsResult } from './ks.js';
 export { kstwoSf, kstwoCdf } from './kstwo.js';
 export { smirnovSf } from './smirnov.js';
-export { psi, psiSorted, quantileSorted, PSI_DEFAULT_BINS, PSI_DEFAULT_EPS } from './psi.js';
+export { psi, psiCounts, psiSorted, quantileSorted, PSI_DEFAULT_BINS, PSI_DEFAULT_EPS } from './psi.js';
 export type { PsiOptions, PsiResult } from './psi.js';
 export { chiSquare, srm, type ChiSquareResult } from './chi-square.js';
 export {

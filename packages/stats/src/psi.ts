@@ -97,14 +97,37 @@ export function psiSorted(
   const curCounts = countInBins(current, interior);
   const refShare = refCounts.map((c) => c / reference.length);
   const curShare = curCounts.map((c) => c / current.length);
+  const edges = [reference[0]!, ...interior, reference[reference.length - 1]!];
+  return { value: psiOfShares(refShare, curShare, eps), edges, refShare, curShare };
+}
+
+/** Σ (c − r) · ln(c / r) over the bins, an empty bin's share replaced by eps on either side. */
+function psiOfShares(refShare: readonly number[], curShare: readonly number[], eps: number): number {
   let value = 0;
   for (let i = 0; i < refShare.length; i++) {
     const r = refShare[i] === 0 ? eps : refShare[i]!;
     const c = curShare[i] === 0 ? eps : curShare[i]!;
     value += (c - r) * Math.log(c / r);
   }
-  const edges = [reference[0]!, ...interior, reference[reference.length - 1]!];
-  return { value, edges, refShare, curShare };
+  return value;
+}
+
+/**
+ * PSI of a categorical column from its counts per category (the categories are the bins), both
+ * arrays in the same category order; categories empty on one side get share eps (default 1e-4).
+ */
+export function psiCounts(refCounts: readonly number[], curCounts: readonly number[], eps = PSI_DEFAULT_EPS): number {
+  if (refCounts.length !== curCounts.length) throw new RangeError('refCounts and curCounts must list the same categories');
+  if (!(eps > 0)) throw new RangeError('eps must be positive');
+  const total = (counts: readonly number[]) => counts.reduce((s, c) => s + c, 0);
+  const refTotal = total(refCounts);
+  const curTotal = total(curCounts);
+  if (!(refTotal > 0) || !(curTotal > 0)) throw new RangeError('both samples need at least one counted value');
+  return psiOfShares(
+    refCounts.map((c) => c / refTotal),
+    curCounts.map((c) => c / curTotal),
+    eps,
+  );
 }
 
 /** Population Stability Index of `current` against quantile bins of `reference`. */

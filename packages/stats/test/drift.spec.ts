@@ -6,6 +6,7 @@ import {
   jensenShannon,
   ks2samp,
   psi,
+  psiCounts,
   srm,
   wasserstein,
   wassersteinNormed,
@@ -179,5 +180,20 @@ describe('wasserstein properties', () => {
 
   it('floors the normalising spread at 0.001 for a constant reference', () => {
     expectRelClose(wassersteinNormed([2, 2, 2], [2, 3]), 0.5 / 0.001, 1e-12);
+  });
+});
+
+describe('psiCounts (categorical PSI: categories are the bins)', () => {
+  it('matches numpy: sum((c - r) * log(c / r)) over the category shares', () => {
+    // python: r = np.array([50,30,20])/100; c = np.array([30,30,40])/100; np.sum((c-r)*np.log(c/r))
+    expectRelClose(psiCounts([50, 30, 20], [30, 30, 40]), 0.2407945608651872, 1e-14, 'psiCounts');
+    // python: r = np.where(r == 0, 1e-4, r) for r = [0.6, 0.4, 0], c = [0.5, 0.3, 0.2]
+    expectRelClose(psiCounts([60, 40, 0], [50, 30, 20]), 1.566420764587036, 1e-14, 'psiCounts eps');
+  });
+
+  it('is 0 for equal shares and refuses mismatched or empty counts', () => {
+    expect(psiCounts([10, 20, 30], [1, 2, 3])).toBeCloseTo(0, 15);
+    expect(() => psiCounts([1, 2], [1, 2, 3])).toThrow(RangeError);
+    expect(() => psiCounts([0, 0], [1, 2])).toThrow(RangeError);
   });
 });

@@ -56,6 +56,20 @@ describe('drift tests on seeded streams', () => {
   });
 });
 
+describe('categorical PSI', () => {
+  it('bins by category: the numpy value for counts 50/30/20 → 30/30/40', () => {
+    const ref = { kind: 'categorical' as const, counts: { a: 50, b: 30, c: 20 } };
+    const cur = [...Array<string>(30).fill('a'), ...Array<string>(30).fill('b'), ...Array<string>(40).fill('c')];
+    // python: r = np.array([50,30,20])/100; c = np.array([30,30,40])/100; np.sum((c-r)*np.log(c/r))
+    const r = runDriftTest({ name: 'plan', kind: 'categorical', test: 'psi' }, ref, cur)!;
+    expect(r).toMatchObject({ test: 'psi', pValue: null, threshold: 0.1, drifted: true, severity: 'medium' }); // 0.24 ≥ 2 × threshold
+    expect(r.statistic).toBeCloseTo(0.2407945608651872, 12);
+    const same = runDriftTest({ name: 'plan', kind: 'categorical', test: 'psi' }, ref, [...Array<string>(5).fill('a'), ...Array<string>(3).fill('b'), ...Array<string>(2).fill('c')])!;
+    expect(same).toMatchObject({ drifted: false, severity: 'none' });
+    expect(same.statistic).toBeCloseTo(0, 12);
+  });
+});
+
 describe('severity rule', () => {
   it('grades a feature by how far past its threshold it is', () => {
     expect(featureSeverity({ drifted: false, pValue: 0.5, statistic: 0, threshold: 0.05 })).toBe('none');

@@ -7,6 +7,7 @@ import {
   jensenShannon,
   ks2samp,
   psi,
+  psiCounts,
   wassersteinNormed,
   zTestProportions,
   type AutoTestName,
@@ -36,8 +37,8 @@ const isPValueTest = (t: DriftTestName) => t === 'ks' || t === 'chi2' || t === '
 const defaultThreshold = (t: DriftTestName) =>
   isPValueTest(t) ? DRIFT_THRESHOLDS.pValue : t === 'psi' ? DRIFT_THRESHOLDS.psi : t === 'js' ? DRIFT_THRESHOLDS.jensenShannon : DRIFT_THRESHOLDS.wassersteinNormed;
 
-/** Tests that need numbers; refused for categorical columns at monitor creation. */
-export const NUMERIC_ONLY_TESTS: readonly DriftTestName[] = ['ks', 'psi', 'wasserstein'];
+/** Tests that need numbers; refused for categorical columns at monitor creation (PSI bins categories by themselves). */
+export const NUMERIC_ONLY_TESTS: readonly DriftTestName[] = ['ks', 'wasserstein'];
 
 /**
  * Categorical samples as category codes shared by both sides (reference categories first, in the
@@ -101,7 +102,10 @@ export function runDriftTest(spec: TestSpec, reference: ReferenceColumn, current
         break;
       }
       case 'psi':
-        statistic = psi(ref, cur).value;
+        if (spec.kind === 'categorical') {
+          const counts = categoryCounts(ref, cur);
+          statistic = psiCounts(counts.ref, counts.cur);
+        } else statistic = psi(ref, cur).value;
         break;
       case 'wasserstein':
         statistic = wassersteinNormed(ref, cur);

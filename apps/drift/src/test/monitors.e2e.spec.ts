@@ -56,6 +56,10 @@ describe('monitors', () => {
     const noWindow = await app.request('POST', '/v1/monitors', { body: { ...monitorBody('bad2'), window: { size: 0 } } });
     expect(noWindow.status).toBe(400);
     expect(noWindow.body.errors[0].field).toBe('window.size');
+    // PSI needs no numbers: a categorical column's categories are its bins.
+    const psi = await app.request('POST', '/v1/monitors', { body: monitorBody('cat-psi', { features: [{ name: 'plan', kind: 'categorical', test: 'psi' }] }) });
+    expect(psi.status).toBe(201);
+    expect(psi.body.features[0]).toMatchObject({ name: 'plan', kind: 'categorical', test: 'psi' });
   });
 
   it('requires a credential on every route but health and metrics', async () => {
