@@ -120,4 +120,6 @@ ${SERVICES.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs:
 
   Try:
     curl -s -H "Authorization: Bearer ${key}" http://127.0.0.1:3001/v1/models
+    npm run demo                                   # the whole loop: drift → retrain → experiment → promotion
+    MODELYARD_API_KEY=$(cat var/admin-key.txt) npm run modelyard -- models list
 `);
