@@ -20,7 +20,7 @@ export class ReferenceRepository {
     return new Map(
       rows.map((r) => [
         r.column,
-        r.kind === 'numeric' ? { kind: 'numeric' as const, values: unpack(r.values ?? new Uint8Array()) } : { kind: 'categorical' as const, counts: (r.counts ?? {}) as Record<string, number> },
+        r.kind === 'numeric' ? { kind: 'numeric' as const, values: unpack(r.values ?? new Uint8Array()) } : { kind: 'categorical' as const, counts: countsFromJson(r.counts) },
       ]),
     );
   }
@@ -59,7 +59,19 @@ function merge(ref: ReferenceColumn, before: { kind: string; values: Uint8Array 
     all.set(ref.values, old.length);
     return { kind: 'numeric', rows: all.length, values: pack(all), counts: undefined };
   }
-  const counts: Record<string, number> = { ...(before?.kind === 'categorical' ? (before.counts as Record<string, number>) : {}) };
+  const counts = countsFromJson(before?.kind === 'categorical' ? before.counts : null);
   for (const [k, c] of Object.entries(ref.counts)) counts[k] = (counts[k] ?? 0) + c;
-  return { kind: 'categorical', rows: Object.values(counts).reduce((s, c) => s + c, 0), values: null, counts };
+  return { kind: 'categorical', rows: Object.values(counts).reduce((s, c) => s + c, 0), values: null, counts: Object.entries(counts) };
+}
+
+/**
+ * Category counts are stored as [category, count] pairs: as object keys, a category named
+ * "__proto__" would not survive the JSON round trip. In memory they are a prototype-less record
+ * (a category may be called "constructor"). Objects (the first stored form) are still read.
+ */
+function countsFromJson(json: Prisma.JsonValue | null): Record<string, number> {
+  const counts = Object.create(null) as Record<string, number>;
+  const pairs = Array.isArray(json) ? (json as [string, number][]) : Object.entries((json ?? {}) as Record<string, number>);
+  for (const [category, count] of pairs) counts[category] = count;
+  return counts;
 }

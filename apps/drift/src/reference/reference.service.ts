@@ -78,7 +78,8 @@ export class ReferenceService {
         if (values.length) refs.set(name, { kind: 'numeric', values });
         continue;
       }
-      const counts: Record<string, number> = {};
+      // No prototype: a category may be called "constructor" or "__proto__".
+      const counts: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const v of column) if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
       if (Object.keys(counts).length) refs.set(name, { kind: 'categorical', counts });
     }

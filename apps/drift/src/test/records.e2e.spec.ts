@@ -119,4 +119,14 @@ describe('reference', () => {
     expect(frozen.body).toMatchObject({ rows: 500, version: 3 });
     expect((await app.request('GET', `/v1/monitors/${id}`)).body.reference).toMatchObject({ rows: 500, version: 3 });
   });
+
+  it('counts categories named like Object.prototype members as ordinary categories', async () => {
+    const plan = ['constructor', '__proto__', 'toString', 'constructor'];
+    const res = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { age: [1, 2, 3, 4], plan } } });
+    expect(res.status).toBe(200);
+    expect(res.body.rows).toBe(4);
+    const appended = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { plan: ['__proto__', 'valueOf'] }, append: true } });
+    expect(appended.status).toBe(200);
+    expect(appended.body.rows).toBe(6);
+  });
 });
