@@ -43,6 +43,8 @@ export class ChecksProcessor implements OnApplicationBootstrap {
     if (!parsed.success) throw new UnrecoverableError(`malformed drift.check payload: ${parsed.error.message}`);
     const outcome = await this.checks.run(parsed.data);
     if (outcome.status === 'skipped') this.logger.debug(`check of ${parsed.data.monitorId} skipped: ${outcome.reason}`);
+    // A scheduler left behind by a delete that failed half-way stops at its first run.
+    if (outcome.status === 'skipped' && outcome.reason === 'monitor deleted') await this.unschedule(parsed.data.monitorId);
     return outcome;
   }
 }

@@ -60,8 +60,9 @@ export class MonitorsService {
   }
 
   async delete(id: string) {
-    await this.monitors.delete(id);
+    // Scheduler first: if Redis fails here, the monitor is still there to delete again.
     await this.scheduler.unschedule(id);
+    await this.monitors.delete(id);
     await this.window.clear(id);
   }
 }

@@ -1,4 +1,8 @@
+import { createPrismaClient } from '@modelyard/db';
+import { QueueService } from '@modelyard/platform';
 import { fuzzRoutes, type TestApp } from '@modelyard/platform/testing';
+import { QueueName } from '@modelyard/types';
+import { ChecksProcessor, schedulerId } from '../checks/checks.processor.js';
 import { createMonitor, monitorBody, records, startDrift } from './harness.js';
 
 let app: TestApp;
@@ -45,6 +49,18 @@ describe('monitors', () => {
     expect((await app.request('DELETE', `/v1/monitors/${id}`, { as: 'editor' })).status).toBe(403);
     expect((await app.request('DELETE', `/v1/monitors/${id}`)).status).toBe(204);
     expect((await app.request('GET', `/v1/monitors/${id}`)).status).toBe(404);
+  });
+
+  it('removes the schedule of a monitor whose row is gone at its next scheduled run', async () => {
+    const { id } = await createMonitor(app, 'half-deleted');
+    const schedulers = async () => (await app.app.get(QueueService).queue(QueueName.driftChecks).getJobSchedulers()).map((j) => j.key);
+    expect(await schedulers()).toContain(schedulerId(id));
+    // A delete that removed the row but not the scheduler (Redis failed in between).
+    const prisma = createPrismaClient(app.databaseUrl);
+    await prisma.driftMonitor.delete({ where: { id } }).finally(() => prisma.$disconnect());
+    const outcome = await app.app.get(ChecksProcessor).handle({ monitorId: id, trigger: 'schedule' });
+    expect(outcome).toEqual({ status: 'skipped', reason: 'monitor deleted' });
+    expect(await schedulers()).not.toContain(schedulerId(id));
   });
 
   it('refuses bad monitor definitions, naming the field', async () => {

@@ -52,12 +52,13 @@ export class ExperimentsClient {
   update(key: string, body: UpdateExperimentBody) {
     return this.http.json('PATCH', path`/v1/experiments/${key}`, ExperimentResponse, { body });
   }
-  // Start and stop set a state, so repeating one is harmless.
+  // Not retried after a lost answer: a repeated start or stop is refused (409 invalid transition),
+  // which would report a failure for a call that worked. Read the experiment to find out instead.
   start(key: string) {
-    return this.http.json('POST', path`/v1/experiments/${key}/start`, ExperimentResponse, { retrySafe: true });
+    return this.http.json('POST', path`/v1/experiments/${key}/start`, ExperimentResponse);
   }
   stop(key: string) {
-    return this.http.json('POST', path`/v1/experiments/${key}/stop`, ExperimentResponse, { retrySafe: true });
+    return this.http.json('POST', path`/v1/experiments/${key}/stop`, ExperimentResponse);
   }
   conclude(key: string, body: ConcludeBody = {}) {
     return this.http.json('POST', path`/v1/experiments/${key}/conclude`, ConcludeResponse, { body });

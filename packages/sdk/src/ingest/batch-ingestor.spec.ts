@@ -122,6 +122,24 @@ describe('BatchIngestor', () => {
     expect(ingest.lastError).toBeInstanceOf(ValidationError);
   });
 
+  it('keeps going when the onError callback itself throws', async () => {
+    const sent: number[][] = [];
+    const ingest = new BatchIngestor<number>({
+      maxBatchSize: 2,
+      send: async (items) => {
+        if (items.includes(-1)) throw new ValidationError({ status: 400, code: 'validation_failed', title: 'bad' });
+        sent.push(items);
+      },
+      onError: () => {
+        throw new Error('callback bug');
+      },
+    });
+    await ingest.addMany([1, -1, 2, 3]);
+    await ingest.close();
+    expect(sent).toEqual([[2, 3]]);
+    expect(ingest.stats).toMatchObject({ sent: 2, dropped: 2 });
+  });
+
   it('flush() waits only for what was queued before it; close() refuses new items', async () => {
     const r = recorder();
     const ingest = new BatchIngestor<number>({ send: r.send, maxBatchSize: 10, flushIntervalMs: 60_000 });

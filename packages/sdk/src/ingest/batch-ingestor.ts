@@ -161,7 +161,11 @@ export class BatchIngestor<T> {
         if (!isTransient(err) || attempt + 1 >= this.maxBatchAttempts) {
           this.counts.dropped += batch.length;
           this.lastError = err;
-          this.options.onError?.(err, batch);
+          try {
+            this.options.onError?.(err, batch);
+          } catch {
+            // A throwing callback must not stop the pump: flush() and close() wait on it.
+          }
           return;
         }
         this.counts.retries++;
