@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } from '@modelyard/platform';
 import { NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
-import type { CreateVersionBody, Stage, VersionResponse } from '@modelyard/types';
+import type { CreateVersionBody, ManifestResponse, Stage, VersionResponse } from '@modelyard/types';
 import { serviceHttp, upstreamError } from './upstream.js';
 
 /**
@@ -45,6 +45,16 @@ export class RegistryClient {
    */
   async createVersion(model: string, body: CreateVersionBody, idempotencyKey: string): Promise<VersionResponse> {
     return this.call(`POST ${model} version`, () => this.registry.versions.create(model, body, { idempotencyKey }));
+  }
+
+  /** A version as it is now (an idempotent create replays its first answer, which may be stale). */
+  async version(model: string, version: string): Promise<VersionResponse> {
+    return this.call(`GET ${model}@${version}`, () => this.registry.versions.get(model, version));
+  }
+
+  /** A version's stage and artifacts with their SHA-256. */
+  async manifest(model: string, version: string): Promise<ManifestResponse> {
+    return this.call(`GET ${model}@${version} artifacts`, () => this.registry.artifacts.manifest(model, version));
   }
 
   /** Uploads a file to a draft version, with its SHA-256 for the registry to check. */

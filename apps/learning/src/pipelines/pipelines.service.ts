@@ -59,7 +59,9 @@ export class PipelinesService {
 
   async setState(ref: string, state: PipelineState) {
     const current = await this.pipelines.get(ref);
-    if (current.state === state) throw new Conflict(`pipeline '${current.name}' is already ${state}`);
+    // Setting the state it has is a success with nothing to do: a client that lost the answer to
+    // its pause (or resume) retries it and must not be told it failed.
+    if (current.state === state) return toPipelineResponse(current);
     const row = await this.pipelines.setState(current.id, state);
     await this.triggers.syncSchedule(row);
     // Samples kept arriving while paused: they may call for an update right away.

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logisticStream } from '@modelyard/learners';
+import { startFaultProxy, type FaultProxy } from '@modelyard/sdk/testing';
 import { startTestApp, type TestApp } from '@modelyard/platform/testing';
 import { buildExperiments } from '@modelyard/experiments/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
@@ -12,24 +13,31 @@ export interface Harness {
   learning: TestApp;
   /** Only with `withExperiments`. */
   experiments?: TestApp;
+  /** Only with `experimentsProxy`: between the learning service and the experiments service. */
+  experimentsProxy?: FaultProxy;
   close(): Promise<void>;
 }
 
 /**
  * A real registry (artifacts on a temporary directory), optionally a real experiments service, and a
- * real learning service talking to them over HTTP, as in production.
+ * real learning service talking to them over HTTP, as in production. With `experimentsProxy`, the
+ * learning service reaches experiments through a fault proxy that tests can make misbehave.
  */
-export async function startHarness(o: { withExperiments?: boolean } = {}): Promise<Harness> {
+export async function startHarness(o: { withExperiments?: boolean; experimentsProxy?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'learning-artifacts-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: dir });
-  const experiments = o.withExperiments ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
-  const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, ...(experiments ? { EXPERIMENTS_URL: experiments.url } : {}) });
+  const experiments = o.withExperiments || o.experimentsProxy ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
+  const experimentsProxy = experiments && o.experimentsProxy ? await startFaultProxy(experiments.url) : undefined;
+  const experimentsUrl = experimentsProxy?.url ?? experiments?.url;
+  const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, ...(experimentsUrl ? { EXPERIMENTS_URL: experimentsUrl } : {}) });
   return {
     registry,
     learning,
     ...(experiments ? { experiments } : {}),
+    ...(experimentsProxy ? { experimentsProxy } : {}),
     async close() {
       await learning.close();
+      await experimentsProxy?.close();
       await experiments?.close();
       await registry.close();
       rmSync(dir, { recursive: true, force: true });

@@ -35,10 +35,14 @@ describe('pipelines', () => {
     expect(patched.body).toMatchObject({ batchSize: 50, onDrift: 'reset', gate: { metric: 'log_loss', direction: 'lower', tolerance: 0.01, holdout: 200 } });
 
     expect((await h.learning.request('POST', '/v1/pipelines/crud/pause')).body.state).toBe('paused');
-    expect((await h.learning.request('POST', '/v1/pipelines/crud/pause')).status).toBe(409);
+    // Idempotent: pausing a paused pipeline (a retry after a lost answer) answers it, unchanged.
+    const again = await h.learning.request('POST', '/v1/pipelines/crud/pause');
+    expect([again.status, again.body.state]).toEqual([200, 'paused']);
     expect((await h.learning.request('POST', '/v1/pipelines/crud/trigger')).status).toBe(409);
     expect((await h.learning.request('GET', '/v1/pipelines?state=paused')).body.items.map((p: { name: string }) => p.name)).toEqual(['crud']);
     expect((await h.learning.request('POST', '/v1/pipelines/crud/resume')).body.state).toBe('active');
+    const resumedAgain = await h.learning.request('POST', '/v1/pipelines/crud/resume');
+    expect([resumedAgain.status, resumedAgain.body.state]).toEqual([200, 'active']);
 
     await h.learning.request('POST', '/v1/pipelines', { body: pipelineBody('crud-2', model) });
     const page1 = await h.learning.request('GET', `/v1/pipelines?model=${model}&limit=1`);

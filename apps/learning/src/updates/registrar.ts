@@ -5,9 +5,17 @@ import type { LinearModel } from '@modelyard/learners';
 import type { CreateVersionBody, GateResult, VersionResponse } from '@modelyard/types';
 import { ExperimentsClient } from '../clients/experiments.client.js';
 import { RegistryClient } from '../clients/registry.client.js';
+import { UpstreamRefused } from '../clients/upstream.js';
 import { specOf } from '../pipelines/pipelines.mapper.js';
 import { restoreLearner } from './learner.js';
 import type { ProductionModel } from './gate.js';
+
+/** Where a stage is on the way to production; stages off that way (failed, archived) rank last. */
+const STAGE_ORDER: readonly string[] = ['draft', 'testing', 'staging', 'production'];
+function stageRank(stage: string): number {
+  const rank = STAGE_ORDER.indexOf(stage);
+  return rank < 0 ? STAGE_ORDER.length : rank;
+}
 
 /** The file every version registered by a pipeline carries: LinearModel.toJSON() of packages/learners. */
 export const MODEL_FILE = 'model.json';
@@ -91,13 +99,26 @@ export class Registrar {
       },
     };
     const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
-    let version = await this.registry.createVersion(p.model, body, `learning:${p.id}:${c.seq}:${digest}`);
-    if (version.stage === 'draft') {
-      await this.registry.upload(p.model, version.version, MODEL_FILE, Buffer.from(JSON.stringify(c.model.toJSON())));
-      // draft → testing and draft → staging are both allowed moves in the registry's lifecycle.
-      if (spec.register.stage !== 'draft') version = await this.registry.transition(p.model, version.version, spec.register.stage, `pipeline ${p.name} update ${c.seq}`);
+    const created = await this.registry.createVersion(p.model, body, `learning:${p.id}:${c.seq}:${digest}`);
+    // A retried run gets the first attempt's answer replayed (a draft), though that attempt may
+    // have uploaded and moved the version on since: what is left to do is read from the registry.
+    const manifest = await this.registry.manifest(p.model, created.version);
+    const bytes = Buffer.from(JSON.stringify(c.model.toJSON()));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stored = manifest.items.find((a) => a.path === MODEL_FILE);
+    if (stored?.sha256 !== sha256) {
+      if (manifest.immutable) {
+        throw new UpstreamRefused(409, `${p.model}@${created.version} is ${manifest.stage} with ${stored ? 'another' : 'no'} ${MODEL_FILE}: it cannot be completed`);
+      }
+      await this.registry.upload(p.model, created.version, MODEL_FILE, bytes);
     }
-    return version;
+    const target = spec.register.stage;
+    // draft → testing, draft → staging and testing → staging are allowed moves in the registry's
+    // lifecycle; a version already at or past the target (or moved aside by someone) stays where it is.
+    if (stageRank(manifest.stage) < stageRank(target)) {
+      return this.registry.transition(p.model, created.version, target, `pipeline ${p.name} update ${c.seq}`);
+    }
+    return manifest.stage === created.stage ? created : this.registry.version(p.model, created.version);
   }
 
   /** The challenger experiment (new version vs production), when the pipeline asks for one. */

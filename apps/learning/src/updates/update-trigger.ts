@@ -32,9 +32,16 @@ export class UpdateTrigger implements OnApplicationBootstrap {
 
   async enqueue(p: Pick<LearningPipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): Promise<string> {
     const jobId = UpdateTrigger.jobId(p, reason, driftReportId);
+    const queued = jobId.replaceAll(':', '.');
     const data: LearningUpdateJob = { pipelineId: p.id, reason, ...(driftReportId ? { driftReportId } : {}) };
+    // A failed run does not advance updateSeq, so its job keeps the id of the next run, and BullMQ
+    // keeps failed jobs (removeOnFail) and ignores an add under an existing id: the pipeline would
+    // not update again until that job expired. A new trigger replaces it (the failure stays in the history).
+    const queue = this.queues.queue(QueueName.learningUpdates);
+    const previous = await queue.getJob(queued);
+    if (previous && (await previous.isFailed())) await queue.remove(queued);
     await this.queues.add(QueueName.learningUpdates, JobName.learningUpdate, data, jobId);
-    return jobId.replaceAll(':', '.');
+    return queued;
   }
 
   /**

@@ -48,9 +48,13 @@ export class UpdateProcessor {
         return this.runner.run(p, payload);
       });
       if (!outcome) return { outcome: 'gone' };
-      // Samples that arrived during the run may already call for the next one.
-      const p = await this.pipelines.find(payload.pipelineId);
-      if (p) await this.trigger.afterSamples(p, await this.buffer.size(p.id));
+      // Samples that arrived during the run may already call for the next one. Not after a skip:
+      // nothing was consumed, so the same buffer would call for the same skip again (a busy loop);
+      // the next samples, a resume or a manual trigger start the next run instead.
+      if (outcome.outcome !== 'skipped') {
+        const p = await this.pipelines.find(payload.pipelineId);
+        if (p) await this.trigger.afterSamples(p, await this.buffer.size(p.id));
+      }
       return { outcome: outcome.outcome, version: outcome.version };
     } catch (err) {
       if (err instanceof LockBusy) {

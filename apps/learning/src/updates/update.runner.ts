@@ -58,15 +58,17 @@ export class UpdateRunner {
 
     await this.buffer.trimTo(p.id, p.consumedThrough);
     const holdout = spec.gate.holdout;
-    // Sample-driven runs of incremental and mini_batch pipelines learn batchSize samples at a time.
-    const groups = job.reason === 'samples' && (p.strategy === 'incremental' || p.strategy === 'mini_batch');
-    const batch = await this.buffer.read(p.id, groups ? p.batchSize + holdout : p.maxBuffer, p.consumedThrough);
-    const trainCount = batch.rows.length - holdout;
-    if (trainCount < 1) return this.finish(p, skip(`${batch.rows.length} samples buffered; an update needs more than the ${holdout} the gate holds out`));
-
     const checkpoint = await this.pipelines.latestCheckpoint(p.id);
     const reset = !checkpoint || (job.reason === 'drift' && p.onDrift === 'reset');
     const startSeen = reset ? 0n : p.samplesSeen;
+    // Sample-driven runs of incremental and mini_batch pipelines learn batchSize samples at a time,
+    // but never fewer than the model still lacks to reach minSamples: the trigger fires once the
+    // buffer holds that many, and a run learning only batchSize of them would skip, forever.
+    const groups = job.reason === 'samples' && (p.strategy === 'incremental' || p.strategy === 'mini_batch');
+    const wanted = Math.max(p.batchSize, p.minSamples - Number(startSeen));
+    const batch = await this.buffer.read(p.id, groups ? wanted + holdout : p.maxBuffer, p.consumedThrough);
+    const trainCount = batch.rows.length - holdout;
+    if (trainCount < 1) return this.finish(p, skip(`${batch.rows.length} samples buffered; an update needs more than the ${holdout} the gate holds out`));
     if (Number(startSeen) + trainCount < p.minSamples) return this.finish(p, skip(`waiting for minSamples ${p.minSamples}`));
 
     const model = reset ? createLearner(spec.learner) : restoreLearner(checkpoint.model);
