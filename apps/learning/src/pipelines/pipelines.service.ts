@@ -71,8 +71,9 @@ export class PipelinesService {
 
   async remove(ref: string) {
     const current = await this.pipelines.get(ref);
-    await this.pipelines.remove(current.id);
+    // Schedule first: if Redis fails here, the pipeline is still there to delete again.
     await this.triggers.syncSchedule({ ...current, state: 'paused' });
+    await this.pipelines.remove(current.id);
     await this.buffer.remove(current.id);
   }
 

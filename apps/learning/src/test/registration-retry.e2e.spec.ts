@@ -30,7 +30,8 @@ describe('an update retried after it registered', () => {
 
     // First attempt: the version is created, uploaded and staged, then the experiments service is
     // unreachable (every try of the SDK). Second attempt: the experiment is created, and its start
-    // happens but the answer is lost, so the SDK's own retry of the start meets a running experiment.
+    // happens but the answer is lost (the SDK does not repeat a start). Third attempt: the start
+    // meets a running experiment, which counts as started.
     proxy.inject(['drop-before', 'drop-before', 'drop-before'], isCreate);
     proxy.inject(['drop-after'], isStart);
     await feed(h.learning, 'retried', rows(62, 1000));
@@ -41,10 +42,11 @@ describe('an update retried after it registered', () => {
     expect(history.map((u: { seq: number; outcome: string }) => [u.seq, u.outcome])).toEqual([
       [1, 'registered'],
       [2, 'failed'],
+      [2, 'failed'],
       [2, 'registered'],
     ]);
     expect(history[1].detail).toMatch(/experiments unavailable/);
-    const second = history[2];
+    const second = history[3];
     expect(second.version).toBe('1.0.1');
     expect(second.experimentKey).toBe('retried-v1.0.1');
 
