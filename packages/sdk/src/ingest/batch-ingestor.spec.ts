@@ -103,15 +103,22 @@ describe('BatchIngestor', () => {
     await ingest.close();
   });
 
+  /** A service that refuses any batch holding -1 (a 400) and records the others. */
+  function refusingMinusOne() {
+    const sent: number[][] = [];
+    const send = async (items: number[]) => {
+      if (items.includes(-1)) throw new ValidationError({ status: 400, code: 'validation_failed', title: 'bad' });
+      sent.push(items);
+    };
+    return { sent, send };
+  }
+
   it('drops a refused batch (reporting it) and goes on with the next', async () => {
     const dropped: number[][] = [];
-    const sent: number[][] = [];
+    const { sent, send } = refusingMinusOne();
     const ingest = new BatchIngestor<number>({
       maxBatchSize: 2,
-      send: async (items) => {
-        if (items.includes(-1)) throw new ValidationError({ status: 400, code: 'validation_failed', title: 'bad' });
-        sent.push(items);
-      },
+      send,
       onError: (_err, batch) => dropped.push(batch),
     });
     await ingest.addMany([1, -1, 2, 3]);
@@ -123,13 +130,10 @@ describe('BatchIngestor', () => {
   });
 
   it('keeps going when the onError callback itself throws', async () => {
-    const sent: number[][] = [];
+    const { sent, send } = refusingMinusOne();
     const ingest = new BatchIngestor<number>({
       maxBatchSize: 2,
-      send: async (items) => {
-        if (items.includes(-1)) throw new ValidationError({ status: 400, code: 'validation_failed', title: 'bad' });
-        sent.push(items);
-      },
+      send,
       onError: () => {
         throw new Error('callback bug');
       },
