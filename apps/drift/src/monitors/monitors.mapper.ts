@@ -23,6 +23,16 @@ export function layoutOf(m: DriftMonitor): ColumnDef[] {
   ];
 }
 
+/**
+ * Receivers such as Slack or Teams carry their credential in the URL's path: readers see the
+ * origin only. The full URL is in the answer that set it, like the signing secret.
+ */
+export function maskWebhookUrl(url: string | null): string | null {
+  if (url === null) return null;
+  const u = new URL(url);
+  return u.pathname === '/' && !u.search ? `${u.origin}/` : `${u.origin}/…`;
+}
+
 export function toMonitorResponse(m: DriftMonitor, recordsIngested: number, webhookSecret?: string): MonitorResponse {
   return {
     id: m.id,
@@ -35,7 +45,7 @@ export function toMonitorResponse(m: DriftMonitor, recordsIngested: number, webh
     label: labelOf(m),
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
-    alerting: { webhookUrl: m.webhookUrl, minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
+    alerting: { webhookUrl: webhookSecret ? m.webhookUrl : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity as AlertSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: rulesOf(m),
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },

@@ -43,6 +43,9 @@ describe('alerts', () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const { id, webhookSecret } = await driftingMonitor('alerting', { alerting: { webhookUrl: url, minSeverity: 'medium', cooldownSeconds: 3600 }, alertRules: [] });
     expect(webhookSecret).toMatch(/^whsec_/);
+    // Readers see only the receiver's origin: Slack-style URLs carry a token in their path.
+    const read = await app.request('GET', `/v1/monitors/${id}`, { as: 'viewer' });
+    expect(read.body.alerting.webhookUrl).toBe(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/…`);
     // An installation-wide subscriber to drift.alert (created through the registry's webhook routes in production).
     const prisma = createPrismaClient(app.databaseUrl);
     const subscriberSecret = 'whsec_subscriber-secret-0123456789';
