@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, PLATFORM_CONFIG, ServiceCredential, type PlatformConfig } from '@modelyard/platform';
+import { PLATFORM_CONFIG, ServiceCredential, UpstreamUnavailable, type PlatformConfig } from '@modelyard/platform';
 import { HttpClient, ModelyardError, NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
-import { ErrorCode, type VersionResponse } from '@modelyard/types';
+import type { VersionResponse } from '@modelyard/types';
 
 /**
  * A request of this service waits on the registry: two attempts of 2.5 s keep the worst case at
@@ -24,12 +24,10 @@ export class RegistryClient {
     @Inject(ServiceCredential) credential: ServiceCredential,
   ) {
     const http = new HttpClient({
+      ...credential.clientOptions(),
       baseUrl: config.urls.registry,
-      authorization: () => credential.authorization(),
       timeoutMs: TIMEOUT_MS,
       retry: { maxAttempts: ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 },
-      validateResponses: config.env !== 'production',
-      userAgent: `modelyard-${config.service}`,
     });
     this.registry = new SdkRegistryClient(http);
   }
@@ -56,7 +54,7 @@ export class RegistryClient {
     } catch (err) {
       if (err instanceof NotFoundError) return null;
       this.logger.warn(`registry check of ${model}@${version} failed: ${err instanceof ModelyardError ? err.describe() : String(err)}`);
-      throw new DomainError(503, ErrorCode.upstreamUnavailable, 'Registry unavailable', 'the model registry did not answer; retry shortly', {}, { 'retry-after': '5' });
+      throw new UpstreamUnavailable('Registry', 'the model registry did not answer; retry shortly');
     }
   }
 }

@@ -159,7 +159,6 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
     return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };
   } finally {
     await traffic.close();
-    await server.close();
   }
 }
 

@@ -1,5 +1,4 @@
-import type { AuthorizationProvider } from './http/http-client.js';
-import type { RetryOptions } from './http/retry.js';
+import type { HttpClientOptions } from './http/http-client.js';
 
 /** Every service the SDK can talk to; a client for each is added beside the others. */
 export const SERVICES = ['registry', 'experiments', 'drift', 'learning'] as const;
@@ -13,19 +12,12 @@ export const DEFAULT_URLS: Record<ServiceName, string> = {
   learning: 'http://127.0.0.1:3004',
 };
 
-export interface ModelyardOptions {
+/** The HTTP client's options (credential, timeout, retry, validation) shared by every service, plus where each one is. */
+export interface ModelyardOptions extends Omit<HttpClientOptions, 'baseUrl'> {
   /** Base URL per service; missing ones fall back to `baseUrl`, then to DEFAULT_URLS. */
   urls?: Partial<Record<ServiceName, string>>;
   /** One URL for every service (e.g. an ingress that routes /v1/models, /v1/experiments, …). */
   baseUrl?: string;
-  apiKey?: string;
-  token?: string;
-  authorization?: AuthorizationProvider;
-  timeoutMs?: number;
-  retry?: Partial<RetryOptions>;
-  /** Default: NODE_ENV !== 'production'. */
-  validateResponses?: boolean;
-  userAgent?: string;
 }
 
 const envName = (service: ServiceName) => `MODELYARD_${service.toUpperCase()}_URL`;

@@ -54,16 +54,12 @@ export class Modelyard {
   httpFor(service: ServiceName): HttpClient {
     let http = this.http.get(service);
     if (!http) {
-      const o = this.options;
+      const { urls: _urls, baseUrl: _baseUrl, ...shared } = this.options;
       http = new HttpClient({
-        baseUrl: urlOf(o, service),
-        apiKey: o.apiKey,
-        token: o.token,
-        authorization: o.authorization,
-        timeoutMs: o.timeoutMs,
-        retry: o.retry,
-        validateResponses: o.validateResponses ?? defaultValidation(),
-        userAgent: o.userAgent ?? 'modelyard-sdk/0.1',
+        ...shared,
+        baseUrl: urlOf(this.options, service),
+        validateResponses: shared.validateResponses ?? defaultValidation(),
+        userAgent: shared.userAgent ?? 'modelyard-sdk/0.1',
       });
       this.http.set(service, http);
     }

@@ -3,7 +3,7 @@ import { JobHandler, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '
 import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
 import { UnrecoverableError } from 'bullmq';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
-import { ChecksService } from './checks.service.js';
+import { ChecksService, MONITOR_DELETED } from './checks.service.js';
 
 export const schedulerId = (monitorId: string) => `drift-monitor-${monitorId}`;
 
@@ -44,7 +44,7 @@ export class ChecksProcessor implements OnApplicationBootstrap {
     const outcome = await this.checks.run(parsed.data);
     if (outcome.status === 'skipped') this.logger.debug(`check of ${parsed.data.monitorId} skipped: ${outcome.reason}`);
     // A scheduler left behind by a delete that failed half-way stops at its first run.
-    if (outcome.status === 'skipped' && outcome.reason === 'monitor deleted') await this.unschedule(parsed.data.monitorId);
+    if (outcome.status === 'skipped' && outcome.reason === MONITOR_DELETED) await this.unschedule(parsed.data.monitorId);
     return outcome;
   }
 }

@@ -16,6 +16,8 @@ import { atLeast } from './severity.js';
 const ON_DEMAND_WAIT_MS = 60_000;
 
 export type CheckOutcome = { status: 'reported'; reportId: string } | { status: 'skipped'; reason: string };
+/** The skip reason of a check whose monitor no longer exists (its scheduler removes itself on it). */
+export const MONITOR_DELETED = 'monitor deleted';
 
 /** The job id of a check of one window: one job, and one report, per window and reference version. */
 export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number) => `drift-check:${monitorId}:${windowSeq}:${referenceVersion}`;
@@ -42,7 +44,7 @@ export class ChecksService {
   async run(job: DriftCheckJob): Promise<CheckOutcome> {
     const started = performance.now();
     const monitor = await this.monitors.find(job.monitorId);
-    if (!monitor) return { status: 'skipped', reason: 'monitor deleted' };
+    if (!monitor) return { status: 'skipped', reason: MONITOR_DELETED };
     if (job.trigger === 'schedule' && monitor.status === 'paused') return { status: 'skipped', reason: 'paused' };
     if (monitor.referenceRows === 0) return { status: 'skipped', reason: 'no reference' };
 

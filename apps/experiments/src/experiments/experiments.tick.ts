@@ -71,13 +71,16 @@ export class ExperimentsTick implements OnApplicationBootstrap {
 
   /**
    * Units assigned in the moments before an experiment stopped are still in its Redis queue: the
-   * ticks for an hour after its end persist them (and the final statistics) too.
+   * ticks for an hour after its end persist them, and the first ticks after it take the final
+   * statistics. Past those, an experiment with nothing queued costs one LLEN.
    */
   private async drainEnded(now: Date) {
     const ended = await this.prisma.experiment.findMany({
       where: { status: { in: ['stopped', 'concluded'] }, endedAt: { gte: new Date(now.getTime() - ENDED_DRAIN_MS) } },
     });
     for (const experiment of ended) {
+      const justEnded = experiment.endedAt!.getTime() > now.getTime() - 2 * TICK_MS;
+      if (!justEnded && (await this.redis.client.llen(newAssignmentsKey(experiment.id))) === 0) continue;
       const lock = `exp:${experiment.id}:tick-lock`;
       if (!(await this.acquire(lock, false))) continue;
       try {

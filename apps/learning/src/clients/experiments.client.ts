@@ -11,7 +11,7 @@ export class ExperimentsClient {
   private readonly experiments: SdkExperimentsClient;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
-    this.experiments = new SdkExperimentsClient(serviceHttp(config, credential, config.urls.experiments));
+    this.experiments = new SdkExperimentsClient(serviceHttp(credential, config.urls.experiments));
   }
 
   /** Creates the experiment (idempotently, keyed by its key, so a retried run creates it once) and starts it (once: running already is success). */

@@ -13,7 +13,7 @@ export class RegistryClient {
   private readonly registry: SdkRegistryClient;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
-    this.registry = new SdkRegistryClient(serviceHttp(config, credential, config.urls.registry));
+    this.registry = new SdkRegistryClient(serviceHttp(credential, config.urls.registry));
   }
 
   private async call<T>(name: string, fn: () => Promise<T>, absent?: T): Promise<T> {

@@ -74,3 +74,10 @@ export class Forbidden extends DomainError {
     super(403, ErrorCode.forbidden, 'Forbidden', `this action needs the '${needed}' scope`, { neededScope: needed });
   }
 }
+
+/** Another Modelyard service did not answer, or answered 5xx: the caller may retry shortly. */
+export class UpstreamUnavailable extends DomainError {
+  constructor(service: string, detail: string) {
+    super(503, ErrorCode.upstreamUnavailable, `${service} unavailable`, detail, {}, { 'retry-after': '5' });
+  }
+}

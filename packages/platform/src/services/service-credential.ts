@@ -15,6 +15,15 @@ export class ServiceCredential {
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
 
+  /**
+   * What an SDK HttpClient needs to call another service as this one: the credential, asked before
+   * every attempt (a retry never carries an expired token), contract checks outside production, and
+   * a user agent naming this service. The caller adds its URL, timeout and retry policy.
+   */
+  clientOptions(): { authorization: () => string; validateResponses: boolean; userAgent: string } {
+    return { authorization: () => this.authorization(), validateResponses: this.config.env !== 'production', userAgent: `modelyard-${this.config.service}` };
+  }
+
   authorization(): string {
     if (this.config.serviceApiKey) return `Bearer ${this.config.serviceApiKey}`;
     const secret = this.config.auth.jwtSecret;
