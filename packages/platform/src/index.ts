@@ -17,6 +17,7 @@ export * from './health/health.controller.js';
 export * from './metrics/metrics.service.js';
 export * from './prisma/prisma.service.js';
 export * from './redis/redis.service.js';
+export * from './redis/redis-lock.js';
 export * from './services/service-credential.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';

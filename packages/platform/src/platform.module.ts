@@ -15,6 +15,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RedisLock } from './redis/redis-lock.js';
 import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
 
@@ -45,6 +46,7 @@ export class PlatformModule {
         prismaProvider,
         PrismaLifecycle,
         RedisService,
+        RedisLock,
         MetricsService,
         ApiKeysService,
         MaintenanceService,
@@ -57,7 +59,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential],
     };
   }
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Experiment } from '@modelyard/db';
-import { JobHandler, PrismaService, QueueService, RedisService, type Principal } from '@modelyard/platform';
+import { JobHandler, PrismaService, QueueService, RedisLock, RedisService, type Principal } from '@modelyard/platform';
 import { JobName, QueueName, scopesOf } from '@modelyard/types';
 import { newAssignmentsKey, stickyAssignmentsKey } from '../assignment/assignment.service.js';
 import { ConclusionService } from '../conclusion/conclusion.service.js';
@@ -10,7 +11,7 @@ import { ResultsService } from '../results/results.service.js';
 /** How often running experiments are persisted and re-checked. */
 export const TICK_MS = 10_000;
 const CHUNK = 5_000;
-/** One tick per experiment at a time, across replicas; longer than any tick should take. */
+/** The tick lock expires this long after its last heartbeat (a replica that died mid-tick frees it). */
 const LOCK_SECONDS = 60;
 /** How long after its end an experiment's leftover assignments are still drained. */
 const ENDED_DRAIN_MS = 3_600_000;
@@ -30,6 +31,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(RedisLock) private readonly lock: RedisLock,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(OutcomesStore) private readonly store: OutcomesStore,
     @Inject(ResultsService) private readonly results: ResultsService,
@@ -53,18 +55,14 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   async tick(now = new Date(), waitForLock = false): Promise<void> {
     const running = await this.prisma.experiment.findMany({ where: { status: 'running' } });
     for (const experiment of running) {
-      const lock = `exp:${experiment.id}:tick-lock`;
-      if (!(await this.acquire(lock, waitForLock))) continue;
-      try {
+      await this.locked(experiment.id, waitForLock, async () => {
         // Reload under the lock: another replica's tick may have concluded it meanwhile.
         const current = await this.prisma.experiment.findUnique({ where: { id: experiment.id } });
-        if (current?.status !== 'running') continue;
+        if (current?.status !== 'running') return;
         await this.persistAssignments(current);
         await this.snapshotStats(current);
         await this.maybeConclude(current, now);
-      } finally {
-        await this.redis.client.del(lock);
-      }
+      });
     }
     await this.drainEnded(now);
   }
@@ -81,24 +79,17 @@ export class ExperimentsTick implements OnApplicationBootstrap {
     for (const experiment of ended) {
       const justEnded = experiment.endedAt!.getTime() > now.getTime() - 2 * TICK_MS;
       if (!justEnded && (await this.redis.client.llen(newAssignmentsKey(experiment.id))) === 0) continue;
-      const lock = `exp:${experiment.id}:tick-lock`;
-      if (!(await this.acquire(lock, false))) continue;
-      try {
+      await this.locked(experiment.id, false, async () => {
         await this.drainNewAssignments(experiment);
         await this.snapshotStats(experiment);
-      } finally {
-        await this.redis.client.del(lock);
-      }
+      });
     }
   }
 
-  private async acquire(lock: string, wait: boolean): Promise<boolean> {
-    const deadline = Date.now() + LOCK_SECONDS * 1000;
-    for (;;) {
-      if (await this.redis.client.set(lock, '1', 'EX', LOCK_SECONDS, 'NX')) return true;
-      if (!wait || Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** One tick per experiment at a time across replicas; skipped (or, with `wait`, waited for) when held. */
+  private async locked(experimentId: string, wait: boolean, work: () => Promise<void>): Promise<void> {
+    const lockMs = LOCK_SECONDS * 1000;
+    await this.lock.run(`exp:${experimentId}:tick-lock`, randomUUID(), work, { ttlMs: lockMs, waitMs: wait ? lockMs : 0 });
   }
 
   private async persistAssignments(e: Experiment) {

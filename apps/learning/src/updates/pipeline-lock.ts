@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisService } from '@modelyard/platform';
+import { RedisLock } from '@modelyard/platform';
 
 /** Long enough to survive a slow registry call between heartbeats, short enough to recover fast after a crash. */
 const TTL_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
-
-const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Another update of the pipeline holds the lock; the job is retried later (BullMQ back-off). */
 export class LockBusy extends Error {
@@ -16,6 +13,8 @@ export class LockBusy extends Error {
   }
 }
 
+const keyOf = (pipelineId: string) => `learn:${pipelineId}:lock`;
+
 /**
  * At most one update per pipeline across every worker and replica. The owner is the BullMQ job id:
  * a job that BullMQ hands out again after its worker died may take over its own stale lock at once
@@ -23,23 +22,15 @@ export class LockBusy extends Error {
  */
 @Injectable()
 export class PipelineLock {
-  constructor(@Inject(RedisService) private readonly redis: RedisService) {}
+  constructor(@Inject(RedisLock) private readonly lock: RedisLock) {}
 
   async run<T>(pipelineId: string, owner: string, work: () => Promise<T>): Promise<T> {
-    const key = `learn:${pipelineId}:lock`;
-    const client = this.redis.client;
-    const got = (await client.set(key, owner, 'PX', TTL_MS, 'NX')) ?? ((await client.get(key)) === owner ? await client.set(key, owner, 'PX', TTL_MS, 'XX') : null);
-    if (!got) throw new LockBusy(pipelineId);
-    const heartbeat = setInterval(() => void client.eval(EXTEND, 1, key, owner, TTL_MS).catch(() => undefined), HEARTBEAT_MS);
-    try {
-      return await work();
-    } finally {
-      clearInterval(heartbeat);
-      await client.eval(RELEASE, 1, key, owner).catch(() => undefined);
-    }
+    const result = await this.lock.run(keyOf(pipelineId), owner, work, { ttlMs: TTL_MS, heartbeatMs: HEARTBEAT_MS });
+    if (!result.acquired) throw new LockBusy(pipelineId);
+    return result.value;
   }
 
-  async held(pipelineId: string): Promise<boolean> {
-    return (await this.redis.client.exists(`learn:${pipelineId}:lock`)) === 1;
+  held(pipelineId: string): Promise<boolean> {
+    return this.lock.held(keyOf(pipelineId));
   }
 }
