@@ -90,13 +90,16 @@ export async function feed(learning: TestApp, pipeline: string, data: Row[]) {
   }
 }
 
-/** Polls the pipeline's history until it holds `count` entries; returns them oldest first. */
+/**
+ * Polls the pipeline's history until it holds `count` finished entries (of `outcome` when given);
+ * returns them oldest first.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function waitForUpdates(learning: TestApp, pipeline: string, count: number, timeoutMs = 60_000): Promise<any[]> {
+export async function waitForUpdates(learning: TestApp, pipeline: string, count: number, timeoutMs = 60_000, outcome?: string): Promise<any[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await learning.request('GET', `/v1/pipelines/${pipeline}/history?limit=200`);
-    const done = res.body.items.filter((u: { outcome: string }) => u.outcome !== 'failed');
+    const done = res.body.items.filter((u: { outcome: string }) => (outcome ? u.outcome === outcome : u.outcome !== 'failed'));
     if (done.length >= count) return done.reverse();
     if (Date.now() > deadline) throw new Error(`pipeline ${pipeline}: ${done.length}/${count} updates after ${timeoutMs} ms: ${res.text.slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 100));
