@@ -85,7 +85,11 @@ export class Traffic {
         if (Date.now() > deadline) throw new Error(`experiment ${key} did not reach a decision within ${options.stepTimeoutMs / 1000} s`);
       }
       timeline.info('the sequential test is significant; waiting for the experiments tick to conclude and promote');
-      await wait(`the conclusion of experiment ${key}`, async () => ((await this.my.experiments.get(key)).status === 'concluded' ? true : null));
+      // "Concluded" is recorded before the registry is asked to promote: wait for the outcome.
+      await wait(`the conclusion and promotion of experiment ${key}`, async () => {
+        const c = (await this.my.experiments.get(key)).conclusion;
+        return c && (c.promoted || c.winner === null) ? true : null;
+      });
       return (await this.my.registry.versions.production(experiment.model)).version;
     } finally {
       await assigner.close();
