@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,11 +15,14 @@ export const step = (msg) => console.log(`\n▸ ${msg}`);
 export function pnpm() {
   const global = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   if (global.status === 0 && global.stdout.trim().startsWith('12.')) return 'pnpm';
-  const local = join(ROOT, '.tools', 'node_modules', '.bin', 'pnpm');
+  const bin = join(ROOT, '.tools', 'node_modules', '.bin');
+  const local = join(bin, 'pnpm');
   if (!existsSync(local)) {
     step(`installing pnpm ${PNPM_VERSION} into .tools/`);
     run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', join(ROOT, '.tools'), `pnpm@${PNPM_VERSION}`]);
   }
+  // turbo looks the package manager up on PATH: the private copy must be found there too.
+  process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
   return local;
 }
 
