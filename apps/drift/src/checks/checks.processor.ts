@@ -30,11 +30,11 @@ export class ChecksProcessor implements OnApplicationBootstrap {
 
   async schedule(monitorId: string, everySeconds: number) {
     const data: DriftCheckJob = { monitorId, trigger: 'schedule' };
-    await this.queues.queue(QueueName.driftChecks).upsertJobScheduler(schedulerId(monitorId), { every: everySeconds * 1000 }, { name: JobName.driftCheck, data });
+    await this.queues.schedule(QueueName.driftChecks, JobName.driftCheck, schedulerId(monitorId), everySeconds * 1000, data);
   }
 
   async unschedule(monitorId: string) {
-    await this.queues.queue(QueueName.driftChecks).removeJobScheduler(schedulerId(monitorId));
+    await this.queues.unschedule(QueueName.driftChecks, schedulerId(monitorId));
   }
 
   @JobHandler(QueueName.driftChecks, JobName.driftCheck, { concurrency: 2 })

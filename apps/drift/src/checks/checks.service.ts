@@ -98,7 +98,7 @@ export class ChecksService {
   /** Ids only (the learning service reads the rest); the id is per report, so re-queueing is a no-op. */
   private async enqueueRetrain(monitor: DriftMonitor, reportId: string) {
     const data: RetrainJob = { pipelineId: monitor.retrainPipelineId!, monitorId: monitor.id, reportId };
-    await this.queues.add(QueueName.retrain, JobName.retrain, data, `retrain:${monitor.id}:${reportId}`);
+    await this.queues.enqueueUnique(QueueName.retrain, JobName.retrain, data, `retrain:${monitor.id}:${reportId}`);
   }
 
   /**
@@ -112,10 +112,7 @@ export class ChecksService {
     if (seq === 0) throw new Conflict('the window is empty: ingest records first');
     const data: DriftCheckJob = { monitorId: monitor.id, trigger: 'manual' };
     const jobId = checkJobId(monitor.id, seq, monitor.referenceVersion);
-    await this.queues.add(QueueName.driftChecks, JobName.driftCheck, data, jobId, { attempts: 3 });
-    // A failed job under this id (kept for inspection) would make the add a no-op: run it again.
-    const job = await this.queues.queue(QueueName.driftChecks).getJob(jobId.replaceAll(':', '.'));
-    if (job && (await job.isFailed())) await job.retry('failed');
+    await this.queues.enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId, { attempts: 3 });
     const deadline = Date.now() + ON_DEMAND_WAIT_MS;
     for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
       const report = await this.reports.covering(monitor.id, seq, monitor.referenceVersion);

@@ -27,8 +27,7 @@ describe('stalled-job recovery', () => {
     await queue.drain(true);
     const data: DriftCheckJob = { monitorId: id, trigger: 'manual' };
     const jobId = checkJobId(id, 500, 1);
-    await app.app.get(QueueService).add(QueueName.driftChecks, JobName.driftCheck, data, jobId);
-    const bullId = jobId.replaceAll(':', '.');
+    const bullId = await app.app.get(QueueService).enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId);
 
     const prefix = `${app.config.redis.prefix}:bull`;
     const child = spawn(process.execPath, [fileURLToPath(new URL('./stall-worker.mjs', import.meta.url)), app.config.redis.url, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -66,7 +65,7 @@ describe('stalled-job recovery', () => {
       expect(job!.stalledCounter).toBe(1);
       expect(runs).toEqual([bullId]);
       // The same window queued again is the same job: nothing new runs, and a re-run writes nothing.
-      await app.app.get(QueueService).add(QueueName.driftChecks, JobName.driftCheck, data, jobId);
+      await app.app.get(QueueService).enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId);
       await new Promise((r) => setTimeout(r, 1_000));
       expect(runs).toEqual([bullId]);
       expect(await checks.run(data)).toEqual({ status: 'skipped', reason: 'window 500 already reported' });

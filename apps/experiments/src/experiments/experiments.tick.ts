@@ -40,7 +40,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
 
   async onApplicationBootstrap() {
     // Idempotent: every replica upserts the same scheduler, BullMQ runs it once per interval.
-    await this.queues.queue(QueueName.experimentsTick).upsertJobScheduler('experiments-tick', { every: TICK_MS }, { name: JobName.experimentsTick, data: {} });
+    await this.queues.schedule(QueueName.experimentsTick, JobName.experimentsTick, 'experiments-tick', TICK_MS, {});
   }
 
   @JobHandler(QueueName.experimentsTick, JobName.experimentsTick)

@@ -32,16 +32,10 @@ export class UpdateTrigger implements OnApplicationBootstrap {
 
   async enqueue(p: Pick<LearningPipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): Promise<string> {
     const jobId = UpdateTrigger.jobId(p, reason, driftReportId);
-    const queued = jobId.replaceAll(':', '.');
     const data: LearningUpdateJob = { pipelineId: p.id, reason, ...(driftReportId ? { driftReportId } : {}) };
-    // A failed run does not advance updateSeq, so its job keeps the id of the next run, and BullMQ
-    // keeps failed jobs (removeOnFail) and ignores an add under an existing id: the pipeline would
-    // not update again until that job expired. A new trigger replaces it (the failure stays in the history).
-    const queue = this.queues.queue(QueueName.learningUpdates);
-    const previous = await queue.getJob(queued);
-    if (previous && (await previous.isFailed())) await queue.remove(queued);
-    await this.queues.add(QueueName.learningUpdates, JobName.learningUpdate, data, jobId);
-    return queued;
+    // A failed run does not advance updateSeq, so its job keeps the id of the next run: enqueueUnique
+    // replaces that failed job, so a new trigger runs again (the failure stays in the history).
+    return this.queues.enqueueUnique(QueueName.learningUpdates, JobName.learningUpdate, data, jobId);
   }
 
   /**
@@ -86,13 +80,12 @@ export class UpdateTrigger implements OnApplicationBootstrap {
 
   /** Periodic pipelines have one BullMQ scheduler each, present exactly while the pipeline is active. */
   async syncSchedule(p: LearningPipeline): Promise<void> {
-    const queue = this.queues.queue(QueueName.learningUpdates);
     const id = `learning-periodic:${p.id}`;
     if (p.state === 'active' && p.strategy === 'periodic' && p.scheduleSeconds) {
       const data: LearningUpdateJob = { pipelineId: p.id, reason: 'schedule' };
-      await queue.upsertJobScheduler(id, { every: p.scheduleSeconds * 1000 }, { name: JobName.learningUpdate, data });
+      await this.queues.schedule(QueueName.learningUpdates, JobName.learningUpdate, id, p.scheduleSeconds * 1000, data);
     } else {
-      await queue.removeJobScheduler(id);
+      await this.queues.unschedule(QueueName.learningUpdates, id);
     }
   }
 

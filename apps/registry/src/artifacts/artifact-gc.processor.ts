@@ -20,8 +20,8 @@ export class ArtifactGc {
   ) {}
 
   /** `key` names the change that freed blobs, so re-scheduling for the same change queues one job. */
-  schedule(key: string, reason: string): Promise<void> {
-    return this.queues.add<ArtifactGcJob>(QueueName.artifactGc, JobName.artifactGc, { reason }, `artifact-gc:${key}`);
+  async schedule(key: string, reason: string): Promise<void> {
+    await this.queues.enqueueUnique<ArtifactGcJob>(QueueName.artifactGc, JobName.artifactGc, { reason }, `artifact-gc:${key}`);
   }
 
   @JobHandler(QueueName.artifactGc, JobName.artifactGc)

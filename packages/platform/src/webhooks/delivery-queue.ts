@@ -21,7 +21,7 @@ export class DeliveryQueue {
     await Promise.all(
       deliveryIds.map((deliveryId) =>
         // The delivery id is the job id: enqueuing a delivery twice queues it once.
-        this.queues.add<WebhookDeliverJob>(QueueName.webhooks, JobName.webhookDeliver, { deliveryId }, `webhook-delivery:${deliveryId}`, {
+        this.queues.enqueueUnique<WebhookDeliverJob>(QueueName.webhooks, JobName.webhookDeliver, { deliveryId }, `webhook-delivery:${deliveryId}`, {
           attempts: maxAttempts,
           backoff: { type: 'exponential', delay: retryBaseMs },
         }),
