@@ -3,10 +3,12 @@ import { PlatformModule, QueuesModule, WebhooksModule, type PlatformConfig } fro
 import { QueueName } from '@modelyard/types';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AlertsRepository } from './alerts/alerts.repository.js';
+import { AlertsService } from './alerts/alerts.service.js';
 import { ChecksController } from './checks/checks.controller.js';
 import { ChecksProcessor } from './checks/checks.processor.js';
 import { ChecksService } from './checks/checks.service.js';
 import { ReportsRepository } from './checks/reports.repository.js';
+import { ReportsService } from './checks/reports.service.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
 import { DriftMetrics } from './drift.metrics.js';
@@ -43,9 +45,11 @@ export class AppModule {
         ReferenceService,
         RecordsService,
         ReportsRepository,
+        ReportsService,
         ChecksService,
         ChecksProcessor,
         AlertsRepository,
+        AlertsService,
         DashboardService,
       ],
     };

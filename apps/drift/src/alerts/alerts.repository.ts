@@ -1,26 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DriftAlert } from '@modelyard/db';
 import { decodeCursor, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
-import type { AlertResponse, AlertSeverity, ListAlertsQuery } from '@modelyard/types';
+import type { ListAlertsQuery } from '@modelyard/types';
 
-export function toAlertResponse(a: DriftAlert): AlertResponse {
-  return {
-    id: a.id,
-    monitorId: a.monitorId,
-    model: a.model,
-    kind: a.kind as AlertResponse['kind'],
-    key: a.key,
-    severity: a.severity as AlertSeverity,
-    message: a.message,
-    reportId: a.reportId,
-    status: a.status as AlertResponse['status'],
-    acknowledgedBy: a.acknowledgedBy,
-    acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
-    createdAt: a.createdAt.toISOString(),
-  };
-}
-
-/** Alerts are written with their report (ReportsRepository.save); this reads and acknowledges them. */
+/** Alerts are written with their report (ReportsRepository.saveWith); this reads and acknowledges them. */
 @Injectable()
 export class AlertsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { JobHandler, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
+import { JobHandler, PLATFORM_CONFIG, QueueService, UnrecoverableError, type PlatformConfig } from '@modelyard/platform';
 import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
-import { UnrecoverableError } from 'bullmq';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ChecksService, MONITOR_DELETED } from './checks.service.js';
 

@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DriftMonitor } from '@modelyard/db';
 import { Conflict, DeliveryQueue, QueueService } from '@modelyard/platform';
-import { JobName, QueueName, type AlertSeverity, type DriftCheckJob, type RetrainJob } from '@modelyard/types';
+import { JobName, QueueName, type DriftCheckJob, type DriftReportBody, type RetrainJob } from '@modelyard/types';
 import { DriftMetrics } from '../drift.metrics.js';
-import { featuresOf, labelOf, layoutOf, predictionOf, rulesOf } from '../monitors/monitors.mapper.js';
+import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ReferenceRepository } from '../reference/reference.repository.js';
 import { decodeChunks } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
+import { alertCandidates, alertsToRaise, type AlertCandidate } from './alert-policy.js';
 import { analyse } from './drift-analysis.js';
-import { ReportsRepository, type AlertCandidate } from './reports.repository.js';
-import { atLeast } from './severity.js';
+import { toReportResponse } from './reports.mapper.js';
+import { ReportsRepository, type CheckStep, type SaveOutcome } from './reports.repository.js';
+import { claimsRetrain, wantsRetrain } from './retrain-policy.js';
 
 /** How long `POST /check` waits for the worker's report. */
 const ON_DEMAND_WAIT_MS = 60_000;
@@ -18,6 +19,24 @@ const ON_DEMAND_WAIT_MS = 60_000;
 export type CheckOutcome = { status: 'reported'; reportId: string } | { status: 'skipped'; reason: string };
 /** The skip reason of a check whose monitor no longer exists (its scheduler removes itself on it). */
 export const MONITOR_DELETED = 'monitor deleted';
+const skipped = (reason: string): CheckOutcome => ({ status: 'skipped', reason });
+
+/**
+ * What a check decides inside its report's transaction, on the state before it: the alerts its
+ * report calls for, de-duplicated against the recent ones (alert-policy.ts), and whether it claims
+ * retraining (retrain-policy.ts).
+ */
+export function checkStep(monitor: Monitor, body: DriftReportBody): CheckStep {
+  const candidates = alertCandidates(monitor, body);
+  const retrain = wantsRetrain(monitor, body.severity);
+  return {
+    alertKeys: [...new Set(candidates.map((c) => c.key))],
+    decide: (prior) => ({
+      alerts: alertsToRaise(candidates, prior.recentAlerts, monitor.cooldownSeconds, prior.now),
+      retrain: retrain && claimsRetrain(prior.lastRetrainAt, monitor.retrainCooldownSeconds, prior.now),
+    }),
+  };
+}
 
 /** The job id of a check of one window: one job, and one report, per window and reference version. */
 export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number) => `drift-check:${monitorId}:${windowSeq}:${referenceVersion}`;
@@ -44,59 +63,49 @@ export class ChecksService {
   async run(job: DriftCheckJob): Promise<CheckOutcome> {
     const started = performance.now();
     const monitor = await this.monitors.find(job.monitorId);
-    if (!monitor) return { status: 'skipped', reason: MONITOR_DELETED };
-    if (job.trigger === 'schedule' && monitor.status === 'paused') return { status: 'skipped', reason: 'paused' };
-    if (monitor.referenceRows === 0) return { status: 'skipped', reason: 'no reference' };
+    if (!monitor) return skipped(MONITOR_DELETED);
+    if (job.trigger === 'schedule' && monitor.status === 'paused') return skipped('paused');
+    if (monitor.referenceRows === 0) return skipped('no reference');
 
     const { seq, chunks } = await this.window.read(monitor.id);
-    if (seq === 0) return { status: 'skipped', reason: 'empty window' };
+    if (seq === 0) return skipped('empty window');
     const existing = await this.reports.find(monitor.id, seq, monitor.referenceVersion);
     if (existing) {
       if (existing.retrainTriggered) await this.enqueueRetrain(monitor, existing.id);
-      return { status: 'skipped', reason: `window ${seq} already reported` };
+      return skipped(`window ${seq} already reported`);
     }
 
-    const reference = await this.references.load(monitor.id);
     const window = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize);
-    const body = analyse({
-      monitorName: monitor.name,
-      features: featuresOf(monitor),
-      prediction: predictionOf(monitor),
-      label: labelOf(monitor),
-      rules: rulesOf(monitor),
-      reference,
-      window,
-      now: Date.now(),
-    });
-
-    const minSeverity = monitor.minSeverity as AlertSeverity;
-    const candidates: AlertCandidate[] = [];
-    if (body.severity !== 'none' && atLeast(body.severity, minSeverity)) {
-      const drifted = body.features.filter((f) => f.drifted).map((f) => f.name);
-      const message = `${monitor.model}/${monitor.name}: ${body.severity} drift (${drifted.length}/${body.features.length} features: ${drifted.slice(0, 10).join(', ')}${body.prediction?.drifted ? '; prediction drifted' : ''})`;
-      candidates.push({ kind: 'drift', key: 'drift', severity: body.severity, message });
-    }
-    for (const rule of body.rules) {
-      if (atLeast(rule.severity, minSeverity)) candidates.push({ kind: 'rule', key: `rule:${rule.signal}${rule.condition}${rule.threshold}`, severity: rule.severity, message: rule.message });
-    }
-    const wantsRetrain = monitor.retrainPipelineId !== null && body.severity !== 'none' && atLeast(body.severity, monitor.retrainMinSeverity as AlertSeverity);
+    const reference = await this.references.load(monitor.id);
+    const { features, prediction, label, alertRules: rules } = monitor;
+    const body = analyse({ monitorName: monitor.name, features, prediction, label, rules, reference, window, now: Date.now() });
 
     const durationMs = performance.now() - started;
-    const saved = await this.reports.save({ monitor, trigger: job.trigger, windowSeq: seq, windowRecords: window.n, body, durationMs }, candidates, wantsRetrain);
-    if (!saved) return { status: 'skipped', reason: `window ${seq} already reported` };
-
-    await this.deliveries.enqueue(saved.deliveryIds);
-    if (saved.report.retrainTriggered) await this.enqueueRetrain(monitor, saved.report.id);
-    for (const a of saved.alerts) this.metrics.alerts.inc({ severity: a.severity });
-    // `model/name`: monitor names are unique per model only.
-    for (const f of body.features) this.metrics.score.set({ monitor: `${monitor.model}/${monitor.name}`, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
-    this.metrics.checkDuration.observe((performance.now() - started) / 1000);
+    const report = { monitor, trigger: job.trigger, windowSeq: seq, windowRecords: window.n, body, durationMs };
+    const saved = await this.reports.saveWith(report, checkStep(monitor, body));
+    if (saved.status === 'duplicate') return skipped(`window ${seq} already reported`);
+    if (saved.status === 'gone') return skipped(MONITOR_DELETED);
+    await this.afterCommit(monitor, saved);
+    this.observe(monitor, body, saved.alerts, started);
     this.logger.log(`monitor ${monitor.name}: window ${seq} checked, severity ${body.severity} in ${durationMs.toFixed(1)} ms`);
     return { status: 'reported', reportId: saved.report.id };
   }
 
+  /** Work queued once the report is committed: webhook deliveries and the retrain job. */
+  private async afterCommit(monitor: Monitor, saved: Extract<SaveOutcome, { status: 'saved' }>) {
+    await this.deliveries.enqueue(saved.deliveryIds);
+    if (saved.report.retrainTriggered) await this.enqueueRetrain(monitor, saved.report.id);
+  }
+
+  private observe(monitor: Monitor, body: DriftReportBody, alerts: AlertCandidate[], started: number) {
+    for (const a of alerts) this.metrics.alerts.inc({ severity: a.severity });
+    // `model/name`: monitor names are unique per model only.
+    for (const f of body.features) this.metrics.score.set({ monitor: `${monitor.model}/${monitor.name}`, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
+    this.metrics.checkDuration.observe((performance.now() - started) / 1000);
+  }
+
   /** Ids only (the learning service reads the rest); the id is per report, so re-queueing is a no-op. */
-  private async enqueueRetrain(monitor: DriftMonitor, reportId: string) {
+  private async enqueueRetrain(monitor: Monitor, reportId: string) {
     const data: RetrainJob = { pipelineId: monitor.retrainPipelineId!, monitorId: monitor.id, reportId };
     await this.queues.enqueueUnique(QueueName.retrain, JobName.retrain, data, `retrain:${monitor.id}:${reportId}`);
   }
@@ -116,7 +125,7 @@ export class ChecksService {
     const deadline = Date.now() + ON_DEMAND_WAIT_MS;
     for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
       const report = await this.reports.covering(monitor.id, seq, monitor.referenceVersion);
-      if (report) return report;
+      if (report) return toReportResponse(report);
       await new Promise((r) => setTimeout(r, delay));
     }
     throw new Conflict('the check did not finish in time; its report will appear under /reports');

@@ -1,128 +1,162 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type DriftMonitor, type DriftReport } from '@modelyard/db';
+import { Prisma, type DriftCheckTrigger } from '@modelyard/db';
 import { decodeCursor, emitWebhookEvent, emitWebhookEventTo, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
-import { SEVERITY_RANK, type AlertSeverity, type DriftReportBody, type PageQuery } from '@modelyard/types';
+import type { DriftReportBody, PageQuery } from '@modelyard/types';
+import type { Monitor } from '../monitors/monitors.mapper.js';
+import { cooldownStart, type AlertCandidate, type PastAlert } from './alert-policy.js';
+import { toReport, type Report, type ReportSummary } from './reports.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 export interface NewReport {
-  monitor: DriftMonitor;
-  trigger: 'schedule' | 'manual';
+  monitor: Monitor;
+  trigger: DriftCheckTrigger;
   windowSeq: number;
   windowRecords: number;
   body: DriftReportBody;
   durationMs: number;
 }
 
-export interface AlertCandidate {
-  kind: 'drift' | 'rule';
-  key: string;
-  severity: AlertSeverity;
-  message: string;
+/** What a check's decision is made on, read under the monitor's lock. */
+export interface PriorState {
+  now: Date;
+  lastRetrainAt: Date | null;
+  /** Alerts of the candidates' keys raised within the monitor's cool-down. */
+  recentAlerts: PastAlert[];
 }
 
-export interface SavedReport {
-  report: DriftReport;
-  /** Alerts raised (after de-duplication), for metrics. */
-  alerts: { severity: AlertSeverity }[];
-  /** Deliveries to the monitor's own webhook, to queue after commit. */
-  deliveryIds: string[];
+export interface CheckDecision {
+  /** Alerts to raise (after de-duplication). */
+  alerts: AlertCandidate[];
+  /** Retraining claimed: `lastRetrainAt` moves to `now` and a retrain job follows. */
+  retrain: boolean;
 }
+
+/** The decision step a check runs inside the report's transaction. */
+export interface CheckStep {
+  /** Keys of the alerts the check may raise: their recent history is read for the decision. */
+  alertKeys: string[];
+  decide(prior: PriorState): CheckDecision;
+}
+
+export type SaveOutcome =
+  | { status: 'saved'; report: Report; alerts: AlertCandidate[]; /** Deliveries to the monitor's own webhook, to queue after commit. */ deliveryIds: string[] }
+  /** This window has its report already (another worker, or a retry). */
+  | { status: 'duplicate' }
+  /** The monitor was deleted while it was checked. */
+  | { status: 'gone' };
 
 /** Reports and the alerts they raise, written together so a retried check never half-applies. */
 @Injectable()
 export class ReportsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  find(monitorId: string, windowSeq: number, referenceVersion: number) {
-    return this.prisma.driftReport.findUnique({ where: { monitorId_windowSeq_referenceVersion: { monitorId, windowSeq, referenceVersion } } });
+  /** Whether this window has its report (and whether that report claimed a retrain). */
+  find(monitorId: string, windowSeq: number, referenceVersion: number): Promise<{ id: string; retrainTriggered: boolean } | null> {
+    return this.prisma.driftReport.findUnique({
+      where: { monitorId_windowSeq_referenceVersion: { monitorId, windowSeq, referenceVersion } },
+      select: { id: true, retrainTriggered: true },
+    });
   }
 
   /** The first report of this reference covering at least `windowSeq` records (on-demand checks wait for it). */
-  covering(monitorId: string, windowSeq: number, referenceVersion: number) {
-    return this.prisma.driftReport.findFirst({ where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq } }, orderBy: { windowSeq: 'asc' } });
+  async covering(monitorId: string, windowSeq: number, referenceVersion: number): Promise<Report | null> {
+    const row = await this.prisma.driftReport.findFirst({ where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq } }, orderBy: { windowSeq: 'asc' } });
+    return row ? toReport(row) : null;
   }
 
-  list(monitorId: string, query: PageQuery) {
+  async list(monitorId: string, query: PageQuery): Promise<Report[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
-    return this.prisma.driftReport.findMany({
+    const rows = await this.prisma.driftReport.findMany({
       where: { monitorId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
+    return rows.map((row) => toReport(row));
   }
 
-  async get(monitorId: string, id: string) {
+  async get(monitorId: string, id: string): Promise<Report> {
     const row = await this.prisma.driftReport.findFirst({ where: { id, monitorId } });
     if (!row) throw new NotFound('report', id);
-    return row;
+    return toReport(row);
   }
 
-  latestPerMonitor(monitorIds: string[]) {
-    return Promise.all(monitorIds.map((monitorId) => this.prisma.driftReport.findFirst({ where: { monitorId }, orderBy: { createdAt: 'desc' } })));
+  latestPerMonitor(monitorIds: string[]): Promise<(ReportSummary | null)[]> {
+    const select = { id: true, severity: true, driftedShare: true, createdAt: true } as const;
+    return Promise.all(monitorIds.map((monitorId) => this.prisma.driftReport.findFirst({ where: { monitorId }, orderBy: { createdAt: 'desc' }, select })));
   }
 
   /**
-   * Stores the report, its alerts and the retrain decision in one transaction, under a per-monitor
-   * advisory lock so concurrent checks of one monitor de-duplicate alerts and claim the retrain
-   * cool-down one at a time. Returns null when this window was already reported (another worker).
-   *  - An alert is raised unless one with the same key and at least this severity was raised within
-   *    the cool-down (a worse one escalates at once).
-   *  - Retraining is claimed by moving `lastRetrainAt` forward only if it is older than the
-   *    cool-down: the same transaction as the report, so a crash cannot claim without a report.
+   * Stores the report with what `step` decides on the prior state (alerts to raise, retrain claim),
+   * in one transaction under a per-monitor advisory lock: concurrent checks of one monitor decide
+   * one at a time, each seeing the alerts and claim of the one before, and a crash cannot leave a
+   * claim or an alert without its report.
    */
-  async save(r: NewReport, candidates: AlertCandidate[], wantsRetrain: boolean): Promise<SavedReport | null> {
+  async saveWith(r: NewReport, step: CheckStep): Promise<SaveOutcome> {
     const m = r.monitor;
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.$transaction(async (tx): Promise<SaveOutcome> => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`drift-monitor:${m.id}`}))`;
-        const now = new Date();
-        let retrainTriggered = false;
-        if (wantsRetrain) {
-          const claimed = await tx.driftMonitor.updateMany({
-            where: { id: m.id, OR: [{ lastRetrainAt: null }, { lastRetrainAt: { lte: new Date(now.getTime() - m.retrainCooldownSeconds * 1000) } }] },
-            data: { lastRetrainAt: now },
-          });
-          retrainTriggered = claimed.count === 1;
-        }
-        const report = await tx.driftReport.create({
-          data: {
-            monitorId: m.id,
-            trigger: r.trigger,
-            windowSeq: r.windowSeq,
-            referenceVersion: m.referenceVersion,
-            windowRecords: r.windowRecords,
-            referenceRows: m.referenceRows,
-            severity: r.body.severity,
-            driftedShare: r.body.driftedShare,
-            body: r.body as unknown as Prisma.InputJsonValue,
-            retrainTriggered,
-            durationMs: r.durationMs,
-          },
-        });
-        const alerts: { severity: AlertSeverity }[] = [];
-        const deliveryIds: string[] = [];
-        const since = new Date(now.getTime() - m.cooldownSeconds * 1000);
-        for (const c of candidates) {
-          const recent = await tx.driftAlert.findMany({ where: { monitorId: m.id, key: c.key, createdAt: { gt: since } }, select: { severity: true } });
-          if (recent.some((a) => SEVERITY_RANK[a.severity as AlertSeverity] >= SEVERITY_RANK[c.severity])) continue;
-          const alert = await tx.driftAlert.create({ data: { monitorId: m.id, model: m.model, kind: c.kind, key: c.key, severity: c.severity, message: c.message, reportId: report.id } });
-          const payload = { alertId: alert.id, monitorId: m.id, monitor: m.name, model: m.model, version: m.version, kind: c.kind, severity: c.severity, message: c.message, reportId: report.id };
-          await emitWebhookEvent(tx, 'drift.alert', payload);
-          const delivery = m.webhookSubscriptionId ? await emitWebhookEventTo(tx, m.webhookSubscriptionId, 'drift.alert', payload) : null;
-          if (delivery) deliveryIds.push(delivery);
-          alerts.push({ severity: c.severity });
-        }
-        if (retrainTriggered) {
+        const prior = await this.priorState(tx, m, step.alertKeys);
+        if (!prior) return { status: 'gone' };
+        const decision = step.decide(prior);
+        if (decision.retrain) await tx.driftMonitor.updateMany({ where: { id: m.id }, data: { lastRetrainAt: prior.now } });
+        const report = toReport(await tx.driftReport.create({ data: reportData(r, decision.retrain) }), r.body);
+        const deliveryIds = await this.raiseAlerts(tx, m, report.id, decision.alerts);
+        if (decision.retrain) {
           await emitWebhookEvent(tx, 'drift.retrain_triggered', { monitorId: m.id, model: m.model, pipelineId: m.retrainPipelineId, reportId: report.id, severity: r.body.severity });
         }
-        return { report, alerts, deliveryIds };
+        return { status: 'saved', report, alerts: decision.alerts, deliveryIds };
       }, TX_OPTIONS);
     } catch (err) {
       // Unique (monitor, window, reference): this window has its report already.
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return null;
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return { status: 'duplicate' };
+      // Foreign key: the monitor was deleted after the prior state was read.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') return { status: 'gone' };
       throw err;
     }
   }
+
+  private async priorState(tx: Prisma.TransactionClient, m: Monitor, keys: string[]): Promise<PriorState | null> {
+    const now = new Date();
+    const monitor = await tx.driftMonitor.findUnique({ where: { id: m.id }, select: { lastRetrainAt: true } });
+    if (!monitor) return null;
+    const recentAlerts = keys.length
+      ? await tx.driftAlert.findMany({
+          where: { monitorId: m.id, key: { in: keys }, createdAt: { gt: cooldownStart(now, m.cooldownSeconds) } },
+          select: { key: true, severity: true, createdAt: true },
+        })
+      : [];
+    return { now, lastRetrainAt: monitor.lastRetrainAt, recentAlerts };
+  }
+
+  /** Writes the alerts with their webhook events; returns the deliveries to the monitor's own webhook. */
+  private async raiseAlerts(tx: Prisma.TransactionClient, m: Monitor, reportId: string, alerts: AlertCandidate[]): Promise<string[]> {
+    const deliveryIds: string[] = [];
+    for (const c of alerts) {
+      const alert = await tx.driftAlert.create({ data: { monitorId: m.id, model: m.model, kind: c.kind, key: c.key, severity: c.severity, message: c.message, reportId } });
+      const payload = { alertId: alert.id, monitorId: m.id, monitor: m.name, model: m.model, version: m.version, kind: c.kind, severity: c.severity, message: c.message, reportId };
+      await emitWebhookEvent(tx, 'drift.alert', payload);
+      const delivery = m.webhookSubscriptionId ? await emitWebhookEventTo(tx, m.webhookSubscriptionId, 'drift.alert', payload) : null;
+      if (delivery) deliveryIds.push(delivery);
+    }
+    return deliveryIds;
+  }
+}
+
+function reportData(r: NewReport, retrainTriggered: boolean): Prisma.DriftReportUncheckedCreateInput {
+  return {
+    monitorId: r.monitor.id,
+    trigger: r.trigger,
+    windowSeq: r.windowSeq,
+    referenceVersion: r.monitor.referenceVersion,
+    windowRecords: r.windowRecords,
+    referenceRows: r.monitor.referenceRows,
+    severity: r.body.severity,
+    driftedShare: r.body.driftedShare,
+    body: r.body,
+    retrainTriggered,
+    durationMs: r.durationMs,
+  };
 }

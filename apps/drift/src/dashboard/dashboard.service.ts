@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '@modelyard/platform';
 import { SEVERITY_RANK, type DashboardResponse, type Severity } from '@modelyard/types';
-import { toAlertResponse, AlertsRepository } from '../alerts/alerts.repository.js';
+import { toAlertResponse } from '../alerts/alerts.mapper.js';
+import { AlertsRepository } from '../alerts/alerts.repository.js';
+import type { ReportSummary } from '../checks/reports.mapper.js';
 import { ReportsRepository } from '../checks/reports.repository.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
-import { WindowStore, type HourlyDelta } from '../window/window.store.js';
+import { HOURLY_FIELDS, WindowStore, type HourlyDelta } from '../window/window.store.js';
 
 const HOURS = 24;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -36,30 +38,11 @@ export class DashboardService {
       this.alerts.activeForModel(model),
       Promise.all(ids.map((id) => this.window.hourly(id, hours))),
     ]);
-    const hourly: HourlyDelta[] = hours.map((_, h) => {
-      const sum: HourlyDelta = { n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 };
-      for (const m of perMonitor) for (const k of Object.keys(sum) as (keyof HourlyDelta)[]) sum[k] += m[h]![k];
-      return sum;
-    });
-    const day = hourly.reduce((a, d) => {
-      for (const k of Object.keys(a) as (keyof HourlyDelta)[]) a[k] += d[k];
-      return a;
-    }, { n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
-
-    const verdicts = latest.filter((r) => r !== null).map((r) => r.severity as Severity);
-    const alertTop = Math.max(0, ...active.map((a) => SEVERITY_RANK[a.severity as Severity]));
-    const verdictTop = Math.max(0, ...verdicts.map((s) => SEVERITY_RANK[s]));
-    const health =
-      alertTop >= SEVERITY_RANK.high || verdictTop >= SEVERITY_RANK.high
-        ? 'unhealthy'
-        : active.length || verdictTop >= SEVERITY_RANK.low
-          ? 'degraded'
-          : verdicts.length
-            ? 'healthy'
-            : 'unknown';
+    const hourly = hours.map((_, h) => perMonitor.reduce((sum, m) => add(sum, m[h]!), emptyDelta()));
+    const day = hourly.reduce(add, emptyDelta());
     return {
       model,
-      health,
+      health: healthOf(active, latest),
       totals: {
         records: seqs.reduce((s, v) => s + v, 0),
         successRate: ratio(day.success, day.successN),
@@ -74,15 +57,27 @@ export class DashboardService {
         accuracy: ratio(hourly[i]!.correct, hourly[i]!.labelled),
       })),
       activeAlerts: active.map(toAlertResponse),
-      monitors: monitors.map((m, i) => {
-        const r = latest[i];
-        return {
-          id: m.id,
-          name: m.name,
-          status: m.status,
-          latest: r ? { reportId: r.id, severity: r.severity as Severity, driftedShare: r.driftedShare, createdAt: r.createdAt.toISOString() } : null,
-        };
-      }),
+      monitors: monitors.map((m, i) => ({ id: m.id, name: m.name, status: m.status, latest: latestOf(latest[i] ?? null) })),
     };
   }
 }
+
+const emptyDelta = (): HourlyDelta => ({ n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
+
+/** Adds `d` into `sum` (and returns it). */
+function add(sum: HourlyDelta, d: HourlyDelta): HourlyDelta {
+  for (const k of HOURLY_FIELDS) sum[k] += d[k];
+  return sum;
+}
+
+function healthOf(active: readonly { severity: Severity }[], latest: readonly (ReportSummary | null)[]): DashboardResponse['health'] {
+  const verdicts = latest.filter((r) => r !== null).map((r) => r.severity);
+  const alertTop = Math.max(0, ...active.map((a) => SEVERITY_RANK[a.severity]));
+  const verdictTop = Math.max(0, ...verdicts.map((s) => SEVERITY_RANK[s]));
+  if (alertTop >= SEVERITY_RANK.high || verdictTop >= SEVERITY_RANK.high) return 'unhealthy';
+  if (active.length || verdictTop >= SEVERITY_RANK.low) return 'degraded';
+  return verdicts.length ? 'healthy' : 'unknown';
+}
+
+const latestOf = (r: ReportSummary | null) =>
+  r ? { reportId: r.id, severity: r.severity, driftedShare: r.driftedShare, createdAt: r.createdAt.toISOString() } : null;

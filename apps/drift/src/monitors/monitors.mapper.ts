@@ -1,21 +1,31 @@
 import type { DriftMonitor } from '@modelyard/db';
-import { AlertRule, ColumnSpec, FeatureSpec, type AlertSeverity, type MonitorResponse } from '@modelyard/types';
+import { AlertRule, ColumnSpec, FeatureSpec, type MonitorResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type ColumnDef } from '../window/window.codec.js';
 
-export const featuresOf = (m: DriftMonitor): FeatureSpec[] => z.array(FeatureSpec).parse(m.features);
-export const predictionOf = (m: DriftMonitor): ColumnSpec | null => (m.prediction ? ColumnSpec.parse(m.prediction) : null);
-export const labelOf = (m: DriftMonitor): ColumnSpec | null => (m.label ? ColumnSpec.parse(m.label) : null);
-export const rulesOf = (m: DriftMonitor): AlertRule[] => z.array(AlertRule).parse(m.alertRules);
+/** The JSON columns of a monitor, as written from the validated creation body. */
+const MonitorJson = z.object({
+  features: z.array(FeatureSpec),
+  prediction: ColumnSpec.nullable(),
+  label: ColumnSpec.nullable(),
+  alertRules: z.array(AlertRule),
+});
+type MonitorJson = z.infer<typeof MonitorJson>;
+
+/** A monitor as the service works with it: the row, its JSON columns parsed (once, here). */
+export type Monitor = Omit<DriftMonitor, keyof MonitorJson> & MonitorJson;
+
+export function toMonitor(row: DriftMonitor): Monitor {
+  const { features, prediction, label, alertRules } = row;
+  return { ...row, ...MonitorJson.parse({ features, prediction, label, alertRules }) };
+}
 
 /** The stored column layout of a monitor's records: features, then prediction/label, then operational fields. */
-export function layoutOf(m: DriftMonitor): ColumnDef[] {
-  const prediction = predictionOf(m);
-  const label = labelOf(m);
+export function layoutOf(m: Monitor): ColumnDef[] {
   return [
-    ...featuresOf(m).map((f) => ({ name: f.name, kind: f.kind })),
-    ...(prediction ? [{ name: PREDICTION, kind: prediction.kind }] : []),
-    ...(label ? [{ name: LABEL, kind: label.kind }] : []),
+    ...m.features.map((f) => ({ name: f.name, kind: f.kind })),
+    ...(m.prediction ? [{ name: PREDICTION, kind: m.prediction.kind }] : []),
+    ...(m.label ? [{ name: LABEL, kind: m.label.kind }] : []),
     { name: CONFIDENCE, kind: 'numeric' as const },
     { name: LATENCY, kind: 'numeric' as const },
     { name: SUCCESS, kind: 'numeric' as const },
@@ -33,21 +43,21 @@ export function maskWebhookUrl(url: string | null): string | null {
   return u.pathname === '/' && !u.search ? `${u.origin}/` : `${u.origin}/…`;
 }
 
-export function toMonitorResponse(m: DriftMonitor, recordsIngested: number, webhookSecret?: string): MonitorResponse {
+export function toMonitorResponse(m: Monitor, recordsIngested: number, webhookSecret?: string): MonitorResponse {
   return {
     id: m.id,
     name: m.name,
     model: m.model,
     version: m.version,
     status: m.status,
-    features: featuresOf(m),
-    prediction: predictionOf(m),
-    label: labelOf(m),
+    features: m.features,
+    prediction: m.prediction,
+    label: m.label,
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
-    alerting: { webhookUrl: webhookSecret ? m.webhookUrl : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
-    retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity as AlertSeverity, cooldownSeconds: m.retrainCooldownSeconds },
-    alertRules: rulesOf(m),
+    alerting: { webhookUrl: webhookSecret ? m.webhookUrl : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity, cooldownSeconds: m.cooldownSeconds },
+    retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity, cooldownSeconds: m.retrainCooldownSeconds },
+    alertRules: m.alertRules,
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },
     recordsIngested,
     createdAt: m.createdAt.toISOString(),

@@ -1,49 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type DriftMonitor } from '@modelyard/db';
+import { Prisma, type DriftMonitor, type DriftMonitorStatus } from '@modelyard/db';
 import { AlreadyExists, createWebhookTarget, decodeCursor, deleteWebhookTarget, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
 import { DEFAULT_ALERT_RULES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
+import { toMonitor, type Monitor } from './monitors.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
-/** The only file of the monitors feature that touches Prisma. */
+type Alerting = NonNullable<UpdateMonitorBody['alerting']>;
+type Saved = { monitor: Monitor; secret?: string };
+
+/** The only file of the monitors feature that touches Prisma; it answers with parsed monitors. */
 @Injectable()
 export class MonitorsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   /** Creates the monitor and, with a webhook URL, its webhook target; returns the target's secret once. */
-  async create(body: CreateMonitorBody, actor: string): Promise<{ monitor: DriftMonitor; secret?: string }> {
+  async create(body: CreateMonitorBody, actor: string): Promise<Saved> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const secret = body.alerting.webhookUrl ? (body.alerting.webhookSecret ?? newSecret()) : undefined;
-        const webhookSubscriptionId =
-          body.alerting.webhookUrl && secret
-            ? await createWebhookTarget(tx, { url: body.alerting.webhookUrl, secret, description: `drift monitor ${body.model}/${body.name}`, createdBy: actor })
-            : null;
-        const monitor = await tx.driftMonitor.create({
-          data: {
-            name: body.name,
-            model: body.model,
-            version: body.version ?? null,
-            features: body.features,
-            prediction: body.prediction ?? Prisma.DbNull,
-            label: body.label ?? Prisma.DbNull,
-            windowSize: body.window.size,
-            everySeconds: body.schedule.everySeconds,
-            webhookUrl: body.alerting.webhookUrl ?? null,
-            webhookSubscriptionId,
-            minSeverity: body.alerting.minSeverity,
-            cooldownSeconds: body.alerting.cooldownSeconds,
-            retrainPipelineId: body.retrain.pipelineId ?? null,
-            retrainMinSeverity: body.retrain.minSeverity,
-            retrainCooldownSeconds: body.retrain.cooldownSeconds ?? body.alerting.cooldownSeconds,
-            alertRules: body.alertRules ?? DEFAULT_ALERT_RULES,
-            createdBy: actor,
-          },
-        });
-        return { monitor, ...(secret ? { secret } : {}) };
+        const webhookSubscriptionId = await this.webhookTarget(tx, body.alerting.webhookUrl, secret, `${body.model}/${body.name}`, actor);
+        const row = await tx.driftMonitor.create({ data: createData(body, actor, webhookSubscriptionId) });
+        return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('monitor', `${body.model}/${body.name}`);
@@ -51,69 +32,52 @@ export class MonitorsRepository {
     }
   }
 
-  list(query: ListMonitorsQuery) {
+  async list(query: ListMonitorsQuery): Promise<Monitor[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
-    return this.prisma.driftMonitor.findMany({
+    const rows = await this.prisma.driftMonitor.findMany({
       where: query.model ? { model: query.model } : {},
       orderBy: { id: 'asc' },
       take: query.limit + 1,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
+    return rows.map(toMonitor);
   }
 
-  byModel(model: string) {
-    return this.prisma.driftMonitor.findMany({ where: { model }, orderBy: { name: 'asc' } });
+  async byModel(model: string): Promise<Monitor[]> {
+    return (await this.prisma.driftMonitor.findMany({ where: { model }, orderBy: { name: 'asc' } })).map(toMonitor);
   }
 
-  active() {
-    return this.prisma.driftMonitor.findMany({ where: { status: 'active' } });
+  /** What the schedulers need of every active monitor (nothing parsed: one bad row cannot stop the others). */
+  active(): Promise<{ id: string; everySeconds: number }[]> {
+    return this.prisma.driftMonitor.findMany({ where: { status: 'active' }, select: { id: true, everySeconds: true } });
   }
 
-  async find(id: string): Promise<DriftMonitor | null> {
-    return this.prisma.driftMonitor.findUnique({ where: { id } });
+  async find(id: string): Promise<Monitor | null> {
+    const row = await this.prisma.driftMonitor.findUnique({ where: { id } });
+    return row ? toMonitor(row) : null;
   }
 
-  async get(id: string): Promise<DriftMonitor> {
-    const row = await this.find(id);
-    if (!row) throw new NotFound('monitor', id);
-    return row;
+  async get(id: string): Promise<Monitor> {
+    const monitor = await this.find(id);
+    if (!monitor) throw new NotFound('monitor', id);
+    return monitor;
   }
 
   /** Applies a change; a new webhook URL replaces the monitor's webhook target (new secret, shown once). */
-  async update(id: string, body: UpdateMonitorBody, actor: string): Promise<{ monitor: DriftMonitor; secret?: string }> {
+  async update(id: string, body: UpdateMonitorBody, actor: string): Promise<Saved> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const current = await tx.driftMonitor.findUnique({ where: { id } });
         if (!current) throw new NotFound('monitor', id);
-        const data: Prisma.DriftMonitorUpdateInput = {
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.version !== undefined ? { version: body.version } : {}),
-          ...(body.window ? { windowSize: body.window.size } : {}),
-          ...(body.schedule ? { everySeconds: body.schedule.everySeconds } : {}),
-          ...(body.alertRules ? { alertRules: body.alertRules } : {}),
-        };
+        const data = updateData(current, body);
         let secret: string | undefined;
-        if (body.alerting) {
-          Object.assign(data, { minSeverity: body.alerting.minSeverity, cooldownSeconds: body.alerting.cooldownSeconds });
-          if (body.alerting.webhookUrl !== current.webhookUrl || body.alerting.webhookSecret) {
-            if (current.webhookSubscriptionId) await deleteWebhookTarget(tx, current.webhookSubscriptionId);
-            secret = body.alerting.webhookUrl ? (body.alerting.webhookSecret ?? newSecret()) : undefined;
-            const target =
-              body.alerting.webhookUrl && secret
-                ? await createWebhookTarget(tx, { url: body.alerting.webhookUrl, secret, description: `drift monitor ${current.model}/${current.name}`, createdBy: actor })
-                : null;
-            Object.assign(data, { webhookUrl: body.alerting.webhookUrl ?? null, webhookSubscriptionId: target });
-          }
+        if (body.alerting && (body.alerting.webhookUrl !== current.webhookUrl || body.alerting.webhookSecret)) {
+          secret = body.alerting.webhookUrl ? (body.alerting.webhookSecret ?? newSecret()) : undefined;
+          const target = await this.replaceWebhookTarget(tx, current, body.alerting, secret, actor);
+          Object.assign(data, { webhookUrl: body.alerting.webhookUrl ?? null, webhookSubscriptionId: target });
         }
-        if (body.retrain) {
-          Object.assign(data, {
-            retrainPipelineId: body.retrain.pipelineId ?? null,
-            retrainMinSeverity: body.retrain.minSeverity,
-            retrainCooldownSeconds: body.retrain.cooldownSeconds ?? current.retrainCooldownSeconds,
-          });
-        }
-        const monitor = await tx.driftMonitor.update({ where: { id }, data });
-        return { monitor, ...(secret ? { secret } : {}) };
+        const row = await tx.driftMonitor.update({ where: { id }, data });
+        return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('monitor', body.name ?? id);
@@ -121,22 +85,74 @@ export class MonitorsRepository {
     }
   }
 
-  async setStatus(id: string, status: 'active' | 'paused'): Promise<DriftMonitor> {
+  async setStatus(id: string, status: DriftMonitorStatus): Promise<Monitor> {
     const { count } = await this.prisma.driftMonitor.updateMany({ where: { id }, data: { status } });
     if (count === 0) throw new NotFound('monitor', id);
     return this.get(id);
   }
 
-  /** Deletes the monitor with its reference, reports, alerts and webhook target. */
+  /**
+   * Deletes the monitor and its webhook target. The database deletes its reference, reports and
+   * alerts with it (ON DELETE CASCADE); the webhook target is a platform row, deleted here.
+   */
   async delete(id: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const current = await tx.driftMonitor.findUnique({ where: { id } });
+      const current = await tx.driftMonitor.findUnique({ where: { id }, select: { webhookSubscriptionId: true } });
       if (!current) throw new NotFound('monitor', id);
       if (current.webhookSubscriptionId) await deleteWebhookTarget(tx, current.webhookSubscriptionId);
-      await tx.driftReference.deleteMany({ where: { monitorId: id } });
-      await tx.driftReport.deleteMany({ where: { monitorId: id } });
-      await tx.driftAlert.deleteMany({ where: { monitorId: id } });
       await tx.driftMonitor.delete({ where: { id } });
     }, TX_OPTIONS);
   }
+
+  private async replaceWebhookTarget(tx: Prisma.TransactionClient, current: DriftMonitor, alerting: Alerting, secret: string | undefined, actor: string) {
+    if (current.webhookSubscriptionId) await deleteWebhookTarget(tx, current.webhookSubscriptionId);
+    return this.webhookTarget(tx, alerting.webhookUrl, secret, `${current.model}/${current.name}`, actor);
+  }
+
+  /** The platform webhook subscription per-monitor alerts are delivered to, or null without a URL. */
+  private async webhookTarget(tx: Prisma.TransactionClient, url: string | undefined, secret: string | undefined, monitor: string, actor: string) {
+    if (!url || !secret) return null;
+    return createWebhookTarget(tx, { url, secret, description: `drift monitor ${monitor}`, createdBy: actor });
+  }
+}
+
+function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionId: string | null): Prisma.DriftMonitorUncheckedCreateInput {
+  return {
+    name: body.name,
+    model: body.model,
+    version: body.version ?? null,
+    features: body.features,
+    prediction: body.prediction ?? Prisma.DbNull,
+    label: body.label ?? Prisma.DbNull,
+    windowSize: body.window.size,
+    everySeconds: body.schedule.everySeconds,
+    webhookUrl: body.alerting.webhookUrl ?? null,
+    webhookSubscriptionId,
+    minSeverity: body.alerting.minSeverity,
+    cooldownSeconds: body.alerting.cooldownSeconds,
+    retrainPipelineId: body.retrain.pipelineId ?? null,
+    retrainMinSeverity: body.retrain.minSeverity,
+    retrainCooldownSeconds: body.retrain.cooldownSeconds ?? body.alerting.cooldownSeconds,
+    alertRules: body.alertRules ?? DEFAULT_ALERT_RULES,
+    createdBy: actor,
+  };
+}
+
+/** The columns a change sets, but the webhook target (which needs the transaction). */
+function updateData(current: DriftMonitor, body: UpdateMonitorBody): Prisma.DriftMonitorUpdateInput {
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.version !== undefined ? { version: body.version } : {}),
+    ...(body.window ? { windowSize: body.window.size } : {}),
+    ...(body.schedule ? { everySeconds: body.schedule.everySeconds } : {}),
+    ...(body.alertRules ? { alertRules: body.alertRules } : {}),
+    ...(body.alerting ? { minSeverity: body.alerting.minSeverity, cooldownSeconds: body.alerting.cooldownSeconds } : {}),
+    ...(body.retrain
+      ? {
+          retrainPipelineId: body.retrain.pipelineId ?? null,
+          retrainMinSeverity: body.retrain.minSeverity,
+          retrainCooldownSeconds: body.retrain.cooldownSeconds ?? current.retrainCooldownSeconds,
+        }
+      : {}),
+  };
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict, ValidationFailed } from '@modelyard/platform';
-import type { DriftRecord, IngestRecordsBody } from '@modelyard/types';
+import type { IngestRecordsBody } from '@modelyard/types';
 import { DriftMetrics } from '../drift.metrics.js';
-import { featuresOf, labelOf, layoutOf, predictionOf } from '../monitors/monitors.mapper.js';
+import { layoutOf } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { encodeChunk, LABEL, LATENCY, PREDICTION, SUCCESS, TS } from '../window/window.codec.js';
 import { RECENT_RECORDS, WindowStore, type HourlyDelta } from '../window/window.store.js';
@@ -23,7 +23,7 @@ export class RecordsService {
     const monitor = await this.monitors.get(monitorId);
     if (monitor.status === 'paused') throw new Conflict(`monitor '${monitor.name}' is paused; resume it to ingest`);
     const now = Date.now();
-    const { columns, errors } = recordsToColumns({ features: featuresOf(monitor), prediction: predictionOf(monitor), label: labelOf(monitor) }, body.records, now);
+    const { columns, errors } = recordsToColumns(monitor, body.records, now);
     if (errors.length) throw new ValidationFailed(errors);
 
     const ts = columns.values.get(TS) as Float64Array;
@@ -67,7 +67,6 @@ export class RecordsService {
 
   async recent(monitorId: string, limit: number) {
     await this.monitors.get(monitorId);
-    const items = await this.window.recent(monitorId, limit);
-    return { items: items.map((s) => JSON.parse(s) as DriftRecord & { ts: string }) };
+    return { items: await this.window.recent(monitorId, limit) };
   }
 }

@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '@modelyard/db';
 import { PrismaService, ValidationFailed } from '@modelyard/platform';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
+import { emptyCounts, toReferenceColumn, toReferenceData } from './reference.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Largest reference per column: checks load and sort it on every run. */
 export const MAX_REFERENCE_ROWS = 1_000_000;
-
-const pack = (values: Float64Array): Uint8Array<ArrayBuffer> => new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
-const unpack = (bytes: Uint8Array): Float64Array => new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 /** References stored compactly: one row per column, packed float64 or counts per category. */
 @Injectable()
@@ -17,12 +14,7 @@ export class ReferenceRepository {
 
   async load(monitorId: string): Promise<Map<string, ReferenceColumn>> {
     const rows = await this.prisma.driftReference.findMany({ where: { monitorId } });
-    return new Map(
-      rows.map((r) => [
-        r.column,
-        r.kind === 'numeric' ? { kind: 'numeric' as const, values: unpack(r.values ?? new Uint8Array()) } : { kind: 'categorical' as const, counts: countsFromJson(r.counts) },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.column, toReferenceColumn(r)]));
   }
 
   /**
@@ -36,7 +28,7 @@ export class ReferenceRepository {
       if (!append) await tx.driftReference.deleteMany({ where: { monitorId } });
       for (const [column, ref] of columns) {
         const before = existing.find((r) => r.column === column);
-        const data = merge(ref, before);
+        const data = toReferenceData(merge(ref, before && toReferenceColumn(before)));
         if (data.rows > MAX_REFERENCE_ROWS) throw new ValidationFailed([{ field: 'append', in: 'body', message: `column '${column}' would exceed ${MAX_REFERENCE_ROWS} rows` }]);
         await tx.driftReference.upsert({ where: { monitorId_column: { monitorId, column } }, create: { monitorId, column, ...data }, update: data });
       }
@@ -51,27 +43,16 @@ export class ReferenceRepository {
   }
 }
 
-function merge(ref: ReferenceColumn, before: { kind: string; values: Uint8Array | null; counts: Prisma.JsonValue | null } | undefined) {
+/** `ref` appended to what the column held before (of the same kind), or `ref` alone. */
+function merge(ref: ReferenceColumn, before: ReferenceColumn | undefined): ReferenceColumn {
   if (ref.kind === 'numeric') {
-    const old = before?.kind === 'numeric' && before.values ? unpack(before.values) : new Float64Array();
+    const old = before?.kind === 'numeric' ? before.values : new Float64Array();
     const all = new Float64Array(old.length + ref.values.length);
     all.set(old);
     all.set(ref.values, old.length);
-    return { kind: 'numeric', rows: all.length, values: pack(all), counts: undefined };
+    return { kind: 'numeric', values: all };
   }
-  const counts = countsFromJson(before?.kind === 'categorical' ? before.counts : null);
+  const counts = before?.kind === 'categorical' ? before.counts : emptyCounts();
   for (const [k, c] of Object.entries(ref.counts)) counts[k] = (counts[k] ?? 0) + c;
-  return { kind: 'categorical', rows: Object.values(counts).reduce((s, c) => s + c, 0), values: null, counts: Object.entries(counts) };
-}
-
-/**
- * Category counts are stored as [category, count] pairs: as object keys, a category named
- * "__proto__" would not survive the JSON round trip. In memory they are a prototype-less record
- * (a category may be called "constructor"). Objects (the first stored form) are still read.
- */
-function countsFromJson(json: Prisma.JsonValue | null): Record<string, number> {
-  const counts = Object.create(null) as Record<string, number>;
-  const pairs = Array.isArray(json) ? (json as [string, number][]) : Object.entries((json ?? {}) as Record<string, number>);
-  for (const [category, count] of pairs) counts[category] = count;
-  return counts;
+  return { kind: 'categorical', counts };
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DriftMonitor } from '@modelyard/db';
 import { Conflict, ValidationFailed, type FieldError } from '@modelyard/platform';
 import type { DriftRecord, ReferenceBody } from '@modelyard/types';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
-import { featuresOf, labelOf, layoutOf, predictionOf } from '../monitors/monitors.mapper.js';
+import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { recordsToColumns } from '../records/records.columns.js';
 import { CONFIDENCE, decodeChunks, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
+import { emptyCounts } from './reference.mapper.js';
 import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
 
 /** Reference columns kept: features, prediction, label and confidence (for its z-score). */
@@ -37,17 +37,16 @@ export class ReferenceService {
     return this.save(monitor, window, false);
   }
 
-  private fromRecords(monitor: DriftMonitor, records: DriftRecord[]): Columns {
-    const { columns, errors } = recordsToColumns({ features: featuresOf(monitor), prediction: predictionOf(monitor), label: labelOf(monitor) }, records, Date.now());
+  private fromRecords(monitor: Monitor, records: DriftRecord[]): Columns {
+    const { columns, errors } = recordsToColumns(monitor, records, Date.now());
     if (errors.length) throw new ValidationFailed(errors);
     return columns;
   }
 
   /** `{columns: {name: values}}`: feature names, plus the prediction's and label's names. */
-  private fromColumns(monitor: DriftMonitor, input: Record<string, (number | string | boolean)[]>): Columns {
-    const kinds = new Map<string, { column: string; kind: 'numeric' | 'categorical' }>(featuresOf(monitor).map((f) => [f.name, { column: f.name, kind: f.kind }]));
-    const prediction = predictionOf(monitor);
-    const label = labelOf(monitor);
+  private fromColumns(monitor: Monitor, input: Record<string, (number | string | boolean)[]>): Columns {
+    const kinds = new Map<string, { column: string; kind: 'numeric' | 'categorical' }>(monitor.features.map((f) => [f.name, { column: f.name, kind: f.kind }]));
+    const { prediction, label } = monitor;
     if (prediction && !kinds.has(prediction.name)) kinds.set(prediction.name, { column: PREDICTION, kind: prediction.kind });
     if (label && !kinds.has(label.name)) kinds.set(label.name, { column: LABEL, kind: label.kind });
     const errors: FieldError[] = [];
@@ -69,7 +68,7 @@ export class ReferenceService {
     return { n: Math.max(0, ...[...values.values()].map((v) => v.length)), values };
   }
 
-  private async save(monitor: DriftMonitor, columns: Columns, append: boolean) {
+  private async save(monitor: Monitor, columns: Columns, append: boolean) {
     const refs = new Map<string, ReferenceColumn>();
     for (const [name, column] of columns.values) {
       if (!KEPT(name)) continue;
@@ -78,8 +77,7 @@ export class ReferenceService {
         if (values.length) refs.set(name, { kind: 'numeric', values });
         continue;
       }
-      // No prototype: a category may be called "constructor" or "__proto__".
-      const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+      const counts = emptyCounts();
       for (const v of column) if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
       if (Object.keys(counts).length) refs.set(name, { kind: 'categorical', counts });
     }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
+import { RecentRecord } from '@modelyard/types';
+import { z } from 'zod';
 
 /** Recent records kept for `GET /records` (newest first), whatever the window size. */
 export const RECENT_RECORDS = 1_000;
@@ -17,6 +19,9 @@ export interface HourlyDelta {
   correct: number;
 }
 export const HOURLY_FIELDS = ['n', 'successN', 'success', 'latencyN', 'latencySum', 'labelled', 'correct'] as const;
+
+const RecentRecords = z.array(RecentRecord);
+export type RecentRecord = z.infer<typeof RecentRecord>;
 
 // Drops the oldest chunks while the rest still cover the window. KEYS: chunks, counts, in-window
 // count. ARGV: window size. The newest chunk always stays, so a window is never empty after ingestion.
@@ -88,8 +93,10 @@ export class WindowStore {
     return values.map((v) => Number(v ?? 0));
   }
 
-  async recent(monitorId: string, limit: number): Promise<string[]> {
-    return this.redis.client.lrange(this.keys(monitorId).recent, 0, limit - 1);
+  /** The newest `limit` records as ingested (stored as JSON by `append`, parsed here). */
+  async recent(monitorId: string, limit: number): Promise<RecentRecord[]> {
+    const stored = await this.redis.client.lrange(this.keys(monitorId).recent, 0, limit - 1);
+    return RecentRecords.parse(stored.map((s) => JSON.parse(s)));
   }
 
   /** Hourly sums of the given hours (epoch hours), in that order. */
@@ -98,8 +105,9 @@ export class WindowStore {
     for (const h of hours) pipeline.hgetall(this.keys(monitorId).hour(h));
     const results = (await pipeline.exec()) ?? [];
     return results.map(([, raw]) => {
-      const r = (raw ?? {}) as Record<string, string>;
-      return Object.fromEntries(HOURLY_FIELDS.map((f) => [f, Number(r[f] ?? 0)])) as unknown as HourlyDelta;
+      const r = new Map(Object.entries(raw ?? {}));
+      const field = (f: (typeof HOURLY_FIELDS)[number]) => Number(r.get(f) ?? 0);
+      return { n: field('n'), successN: field('successN'), success: field('success'), latencyN: field('latencyN'), latencySum: field('latencySum'), labelled: field('labelled'), correct: field('correct') };
     });
   }
 

@@ -1,0 +1,42 @@
+import type { DriftColumnKind, DriftReference, Prisma } from '@modelyard/db';
+import { z } from 'zod';
+import type { ReferenceColumn } from '../checks/drift-tests.js';
+
+const pack = (values: Float64Array): Uint8Array<ArrayBuffer> => new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
+const unpack = (bytes: Uint8Array): Float64Array => new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+
+const CountPairs = z.array(z.tuple([z.string(), z.number()]));
+
+/** The stored form of one reference column. */
+export interface ReferenceData {
+  kind: DriftColumnKind;
+  rows: number;
+  values: Uint8Array<ArrayBuffer> | null;
+  /** Absent for numeric columns. */
+  counts?: [string, number][];
+}
+
+/** A stored reference column as the checks use it: float64 values, or counts per category. */
+export function toReferenceColumn(row: Pick<DriftReference, 'kind' | 'values' | 'counts'>): ReferenceColumn {
+  return row.kind === 'numeric' ? { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()) } : { kind: 'categorical', counts: countsOf(row.counts) };
+}
+
+export function toReferenceData(column: ReferenceColumn): ReferenceData {
+  if (column.kind === 'numeric') return { kind: 'numeric', rows: column.values.length, values: pack(column.values) };
+  const counts = Object.entries(column.counts);
+  return { kind: 'categorical', rows: counts.reduce((s, [, c]) => s + c, 0), values: null, counts };
+}
+
+/** An empty category count: no prototype, since a category may be called "constructor" or "__proto__". */
+export const emptyCounts = (): Record<string, number> => Object.create(null) as Record<string, number>;
+
+/**
+ * Category counts are stored as [category, count] pairs: as object keys, a category named
+ * "__proto__" would not survive the JSON round trip. Objects (the first stored form) are still read.
+ */
+function countsOf(json: Prisma.JsonValue | null): Record<string, number> {
+  const counts = emptyCounts();
+  const pairs = CountPairs.parse(Array.isArray(json) ? json : Object.entries(json ?? {}));
+  for (const [category, count] of pairs) counts[category] = count;
+  return counts;
+}
