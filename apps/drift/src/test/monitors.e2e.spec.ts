@@ -3,6 +3,9 @@ import { QueueService } from '@modelyard/platform';
 import { fuzzRoutes, type TestApp } from '@modelyard/platform/testing';
 import { QueueName } from '@modelyard/types';
 import { ChecksProcessor, schedulerId } from '../checks/checks.processor.js';
+import { checkStep } from '../checks/checks.service.js';
+import { ReportsRepository } from '../checks/reports.repository.js';
+import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { createMonitor, monitorBody, records, startDrift } from './harness.js';
 
 let app: TestApp;
@@ -61,6 +64,40 @@ describe('monitors', () => {
     const outcome = await app.app.get(ChecksProcessor).handle({ monitorId: id, trigger: 'schedule' });
     expect(outcome).toEqual({ status: 'skipped', reason: 'monitor deleted' });
     expect(await schedulers()).not.toContain(schedulerId(id));
+  });
+
+  it('deletes the reference, reports and alerts with the monitor (the database cascades)', async () => {
+    const { id } = await createMonitor(app, 'cascade', { alertRules: [] });
+    await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: records(1, 500) } });
+    await app.request('POST', `/v1/monitors/${id}/records`, { body: { records: records(2, 500, 1.5) } });
+    expect((await app.request('POST', `/v1/monitors/${id}/check`)).body.severity).toBe('critical');
+    const prisma = createPrismaClient(app.databaseUrl);
+    try {
+      const owned = () => Promise.all([prisma.driftReference.count({ where: { monitorId: id } }), prisma.driftReport.count({ where: { monitorId: id } }), prisma.driftAlert.count({ where: { monitorId: id } })]);
+      expect(await owned()).toEqual([3, 1, 1]);
+      expect((await app.request('DELETE', `/v1/monitors/${id}`)).status).toBe(204);
+      expect(await owned()).toEqual([0, 0, 0]);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it('writes no report for a check whose monitor was deleted while it ran', async () => {
+    const { id } = await createMonitor(app, 'deleted-mid-check');
+    const monitor = await app.app.get(MonitorsRepository).get(id);
+    expect((await app.request('DELETE', `/v1/monitors/${id}`)).status).toBe(204);
+    const body = {
+      features: [],
+      prediction: null,
+      performance: null,
+      signals: { records: 1, meanConfidence: null, confidenceZ: null, successRate: null, errorRate: null, latencyP95Ms: null },
+      rules: [],
+      severity: 'critical' as const,
+      driftedShare: 1,
+      recommendations: [],
+    };
+    const report = { monitor, trigger: 'manual' as const, windowSeq: 1, windowRecords: 1, body, durationMs: 1 };
+    expect(await app.app.get(ReportsRepository).saveWith(report, checkStep(monitor, body))).toEqual({ status: 'gone' });
   });
 
   it('refuses bad monitor definitions, naming the field', async () => {
