@@ -35,28 +35,37 @@ export function alertCandidates(monitor: AlertingPolicy, body: DriftReportBody):
   }
   for (const rule of body.rules) {
     if (!atLeast(rule.severity, monitor.minSeverity)) continue;
-    candidates.push({ kind: 'rule', key: `rule:${rule.signal}${rule.condition}${rule.threshold}`, severity: rule.severity, message: rule.message });
+    const key = `rule:${rule.signal}${rule.condition}${rule.threshold}`;
+    candidates.push({ kind: 'rule', key, severity: rule.severity, message: rule.message });
   }
   return candidates;
 }
 
 function driftMessage(monitor: AlertingPolicy, body: DriftReportBody): string {
   const drifted = body.features.filter((f) => f.drifted).map((f) => f.name);
+  const features = `${drifted.length}/${body.features.length} features: ${drifted.slice(0, 10).join(', ')}`;
   const prediction = body.prediction?.drifted ? '; prediction drifted' : '';
-  return `${monitor.model}/${monitor.name}: ${body.severity} drift (${drifted.length}/${body.features.length} features: ${drifted.slice(0, 10).join(', ')}${prediction})`;
+  return `${monitor.model}/${monitor.name}: ${body.severity} drift (${features}${prediction})`;
 }
 
 /** The start of the cool-down ending at `now`: alerts raised after it count for de-duplication. */
-export const cooldownStart = (now: Date, cooldownSeconds: number): Date => new Date(now.getTime() - cooldownSeconds * 1000);
+export const cooldownStart = (now: Date, cooldownSeconds: number): Date =>
+  new Date(now.getTime() - cooldownSeconds * 1000);
 
 /**
  * De-duplication and escalation: a candidate is raised unless an alert with the same key and at
  * least its severity was raised within the cool-down (strictly after `now − cooldown`). A worse
  * one escalates at once; once the cool-down has passed, the same one is raised again.
  */
-export function shouldRaise(candidate: Pick<AlertCandidate, 'key' | 'severity'>, past: readonly PastAlert[], cooldownSeconds: number, now: Date): boolean {
+export function shouldRaise(
+  candidate: Pick<AlertCandidate, 'key' | 'severity'>,
+  past: readonly PastAlert[],
+  cooldownSeconds: number,
+  now: Date,
+): boolean {
   const since = cooldownStart(now, cooldownSeconds).getTime();
-  return !past.some((a) => a.key === candidate.key && a.createdAt.getTime() > since && atLeast(a.severity, candidate.severity));
+  const recent = past.filter((a) => a.key === candidate.key && a.createdAt.getTime() > since);
+  return !recent.some((a) => atLeast(a.severity, candidate.severity));
 }
 
 /**
@@ -64,7 +73,12 @@ export function shouldRaise(candidate: Pick<AlertCandidate, 'key' | 'severity'>,
  * rules sharing a key (same signal, condition and threshold) raise one alert, or two when the
  * second is worse.
  */
-export function alertsToRaise(candidates: readonly AlertCandidate[], past: readonly PastAlert[], cooldownSeconds: number, now: Date): AlertCandidate[] {
+export function alertsToRaise(
+  candidates: readonly AlertCandidate[],
+  past: readonly PastAlert[],
+  cooldownSeconds: number,
+  now: Date,
+): AlertCandidate[] {
   const seen = [...past];
   const raised: AlertCandidate[] = [];
   for (const c of candidates) {

@@ -40,7 +40,8 @@ export interface CheckStep {
 }
 
 export type SaveOutcome =
-  | { status: 'saved'; report: Report; alerts: AlertCandidate[]; /** Deliveries to the monitor's own webhook, to queue after commit. */ deliveryIds: string[] }
+  /** `deliveryIds`: deliveries to the monitor's own webhook, to queue after commit. */
+  | { status: 'saved'; report: Report; alerts: AlertCandidate[]; deliveryIds: string[] }
   /** This window has its report already (another worker, or a retry). */
   | { status: 'duplicate' }
   /** The monitor was deleted while it was checked. */
@@ -52,7 +53,7 @@ export class ReportsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   /** Whether this window has its report (and whether that report claimed a retrain). */
-  find(monitorId: string, windowSeq: number, referenceVersion: number): Promise<{ id: string; retrainTriggered: boolean } | null> {
+  find(monitorId: string, windowSeq: number, referenceVersion: number): Promise<Pick<Report, 'id' | 'retrainTriggered'> | null> {
     return this.prisma.driftReport.findUnique({
       where: { monitorId_windowSeq_referenceVersion: { monitorId, windowSeq, referenceVersion } },
       select: { id: true, retrainTriggered: true },
@@ -61,7 +62,10 @@ export class ReportsRepository {
 
   /** The first report of this reference covering at least `windowSeq` records (on-demand checks wait for it). */
   async covering(monitorId: string, windowSeq: number, referenceVersion: number): Promise<Report | null> {
-    const row = await this.prisma.driftReport.findFirst({ where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq } }, orderBy: { windowSeq: 'asc' } });
+    const row = await this.prisma.driftReport.findFirst({
+      where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq } },
+      orderBy: { windowSeq: 'asc' },
+    });
     return row ? toReport(row) : null;
   }
 
@@ -84,7 +88,9 @@ export class ReportsRepository {
 
   latestPerMonitor(monitorIds: string[]): Promise<(ReportSummary | null)[]> {
     const select = { id: true, severity: true, driftedShare: true, createdAt: true } as const;
-    return Promise.all(monitorIds.map((monitorId) => this.prisma.driftReport.findFirst({ where: { monitorId }, orderBy: { createdAt: 'desc' }, select })));
+    const latest = (monitorId: string) =>
+      this.prisma.driftReport.findFirst({ where: { monitorId }, orderBy: { createdAt: 'desc' }, select });
+    return Promise.all(monitorIds.map(latest));
   }
 
   /**
@@ -101,11 +107,14 @@ export class ReportsRepository {
         const prior = await this.priorState(tx, m, step.alertKeys);
         if (!prior) return { status: 'gone' };
         const decision = step.decide(prior);
-        if (decision.retrain) await tx.driftMonitor.updateMany({ where: { id: m.id }, data: { lastRetrainAt: prior.now } });
+        const claim = { where: { id: m.id }, data: { lastRetrainAt: prior.now } };
+        if (decision.retrain) await tx.driftMonitor.updateMany(claim);
         const report = toReport(await tx.driftReport.create({ data: reportData(r, decision.retrain) }), r.body);
         const deliveryIds = await this.raiseAlerts(tx, m, report.id, decision.alerts);
         if (decision.retrain) {
-          await emitWebhookEvent(tx, 'drift.retrain_triggered', { monitorId: m.id, model: m.model, pipelineId: m.retrainPipelineId, reportId: report.id, severity: r.body.severity });
+          const { id: monitorId, model, retrainPipelineId: pipelineId } = m;
+          const payload = { monitorId, model, pipelineId, reportId: report.id, severity: r.body.severity };
+          await emitWebhookEvent(tx, 'drift.retrain_triggered', payload);
         }
         return { status: 'saved', report, alerts: decision.alerts, deliveryIds };
       }, TX_OPTIONS);
@@ -132,13 +141,16 @@ export class ReportsRepository {
   }
 
   /** Writes the alerts with their webhook events; returns the deliveries to the monitor's own webhook. */
-  private async raiseAlerts(tx: Prisma.TransactionClient, m: Monitor, reportId: string, alerts: AlertCandidate[]): Promise<string[]> {
+  private async raiseAlerts(tx: Prisma.TransactionClient, m: Monitor, reportId: string, alerts: AlertCandidate[]) {
     const deliveryIds: string[] = [];
-    for (const c of alerts) {
-      const alert = await tx.driftAlert.create({ data: { monitorId: m.id, model: m.model, kind: c.kind, key: c.key, severity: c.severity, message: c.message, reportId } });
-      const payload = { alertId: alert.id, monitorId: m.id, monitor: m.name, model: m.model, version: m.version, kind: c.kind, severity: c.severity, message: c.message, reportId };
+    for (const { kind, key, severity, message } of alerts) {
+      const data = { monitorId: m.id, model: m.model, kind, key, severity, message, reportId };
+      const alert = await tx.driftAlert.create({ data });
+      const monitor = { monitorId: m.id, monitor: m.name, model: m.model, version: m.version };
+      const payload = { alertId: alert.id, ...monitor, kind, severity, message, reportId };
       await emitWebhookEvent(tx, 'drift.alert', payload);
-      const delivery = m.webhookSubscriptionId ? await emitWebhookEventTo(tx, m.webhookSubscriptionId, 'drift.alert', payload) : null;
+      const target = m.webhookSubscriptionId;
+      const delivery = target ? await emitWebhookEventTo(tx, target, 'drift.alert', payload) : null;
       if (delivery) deliveryIds.push(delivery);
     }
     return deliveryIds;

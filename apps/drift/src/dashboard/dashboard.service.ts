@@ -57,12 +57,13 @@ export class DashboardService {
         accuracy: ratio(hourly[i]!.correct, hourly[i]!.labelled),
       })),
       activeAlerts: active.map(toAlertResponse),
-      monitors: monitors.map((m, i) => ({ id: m.id, name: m.name, status: m.status, latest: latestOf(latest[i] ?? null) })),
+      monitors: monitors.map((m, i) => ({ id: m.id, name: m.name, status: m.status, latest: summary(latest[i]) })),
     };
   }
 }
 
-const emptyDelta = (): HourlyDelta => ({ n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
+const emptyDelta = (): HourlyDelta =>
+  ({ n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
 
 /** Adds `d` into `sum` (and returns it). */
 function add(sum: HourlyDelta, d: HourlyDelta): HourlyDelta {
@@ -70,7 +71,9 @@ function add(sum: HourlyDelta, d: HourlyDelta): HourlyDelta {
   return sum;
 }
 
-function healthOf(active: readonly { severity: Severity }[], latest: readonly (ReportSummary | null)[]): DashboardResponse['health'] {
+type Health = DashboardResponse['health'];
+
+function healthOf(active: readonly { severity: Severity }[], latest: readonly (ReportSummary | null)[]): Health {
   const verdicts = latest.filter((r) => r !== null).map((r) => r.severity);
   const alertTop = Math.max(0, ...active.map((a) => SEVERITY_RANK[a.severity]));
   const verdictTop = Math.max(0, ...verdicts.map((s) => SEVERITY_RANK[s]));
@@ -79,5 +82,7 @@ function healthOf(active: readonly { severity: Severity }[], latest: readonly (R
   return verdicts.length ? 'healthy' : 'unknown';
 }
 
-const latestOf = (r: ReportSummary | null) =>
-  r ? { reportId: r.id, severity: r.severity, driftedShare: r.driftedShare, createdAt: r.createdAt.toISOString() } : null;
+function summary(r: ReportSummary | null | undefined) {
+  if (!r) return null;
+  return { reportId: r.id, severity: r.severity, driftedShare: r.driftedShare, createdAt: r.createdAt.toISOString() };
+}

@@ -11,6 +11,8 @@ const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 type Alerting = NonNullable<UpdateMonitorBody['alerting']>;
 type Saved = { monitor: Monitor; secret?: string };
+type Tx = Prisma.TransactionClient;
+type Secret = string | undefined;
 
 /** The only file of the monitors feature that touches Prisma; it answers with parsed monitors. */
 @Injectable()
@@ -22,7 +24,8 @@ export class MonitorsRepository {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const secret = body.alerting.webhookUrl ? (body.alerting.webhookSecret ?? newSecret()) : undefined;
-        const webhookSubscriptionId = await this.webhookTarget(tx, body.alerting.webhookUrl, secret, `${body.model}/${body.name}`, actor);
+        const monitor = `${body.model}/${body.name}`;
+        const webhookSubscriptionId = await this.webhookTarget(tx, body.alerting.webhookUrl, secret, monitor, actor);
         const row = await tx.driftMonitor.create({ data: createData(body, actor, webhookSubscriptionId) });
         return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
@@ -104,20 +107,20 @@ export class MonitorsRepository {
     }, TX_OPTIONS);
   }
 
-  private async replaceWebhookTarget(tx: Prisma.TransactionClient, current: DriftMonitor, alerting: Alerting, secret: string | undefined, actor: string) {
+  private async replaceWebhookTarget(tx: Tx, current: DriftMonitor, alerting: Alerting, secret: Secret, actor: string) {
     if (current.webhookSubscriptionId) await deleteWebhookTarget(tx, current.webhookSubscriptionId);
     return this.webhookTarget(tx, alerting.webhookUrl, secret, `${current.model}/${current.name}`, actor);
   }
 
   /** The platform webhook subscription per-monitor alerts are delivered to, or null without a URL. */
-  private async webhookTarget(tx: Prisma.TransactionClient, url: string | undefined, secret: string | undefined, monitor: string, actor: string) {
+  private async webhookTarget(tx: Tx, url: string | undefined, secret: Secret, monitor: string, actor: string) {
     if (!url || !secret) return null;
     return createWebhookTarget(tx, { url, secret, description: `drift monitor ${monitor}`, createdBy: actor });
   }
 }
 
-function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionId: string | null): Prisma.DriftMonitorUncheckedCreateInput {
-  return {
+function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionId: string | null) {
+  const data: Prisma.DriftMonitorUncheckedCreateInput = {
     name: body.name,
     model: body.model,
     version: body.version ?? null,
@@ -136,6 +139,7 @@ function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionI
     alertRules: body.alertRules ?? DEFAULT_ALERT_RULES,
     createdBy: actor,
   };
+  return data;
 }
 
 /** The columns a change sets, but the webhook target (which needs the transaction). */
@@ -146,7 +150,8 @@ function updateData(current: DriftMonitor, body: UpdateMonitorBody): Prisma.Drif
     ...(body.window ? { windowSize: body.window.size } : {}),
     ...(body.schedule ? { everySeconds: body.schedule.everySeconds } : {}),
     ...(body.alertRules ? { alertRules: body.alertRules } : {}),
-    ...(body.alerting ? { minSeverity: body.alerting.minSeverity, cooldownSeconds: body.alerting.cooldownSeconds } : {}),
+    ...(body.alerting ? { minSeverity: body.alerting.minSeverity } : {}),
+    ...(body.alerting ? { cooldownSeconds: body.alerting.cooldownSeconds } : {}),
     ...(body.retrain
       ? {
           retrainPipelineId: body.retrain.pipelineId ?? null,

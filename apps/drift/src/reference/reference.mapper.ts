@@ -2,8 +2,10 @@ import type { DriftColumnKind, DriftReference, Prisma } from '@modelyard/db';
 import { z } from 'zod';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 
-const pack = (values: Float64Array): Uint8Array<ArrayBuffer> => new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
-const unpack = (bytes: Uint8Array): Float64Array => new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const pack = (values: Float64Array): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
+const unpack = (bytes: Uint8Array): Float64Array =>
+  new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 const CountPairs = z.array(z.tuple([z.string(), z.number()]));
 
@@ -18,7 +20,8 @@ export interface ReferenceData {
 
 /** A stored reference column as the checks use it: float64 values, or counts per category. */
 export function toReferenceColumn(row: Pick<DriftReference, 'kind' | 'values' | 'counts'>): ReferenceColumn {
-  return row.kind === 'numeric' ? { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()) } : { kind: 'categorical', counts: countsOf(row.counts) };
+  if (row.kind === 'numeric') return { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()) };
+  return { kind: 'categorical', counts: countsOf(row.counts) };
 }
 
 export function toReferenceData(column: ReferenceColumn): ReferenceData {

@@ -16,20 +16,24 @@ const MISSING_REPORT = '55555555-5555-4555-8555-555555555555';
 
 /** Rows as the service wrote them before the migration, plus rows a hand-deleted monitor left behind. */
 const BEFORE = [
-  `INSERT INTO drift_monitors (id, name, model, features, "windowSize", "everySeconds", "minSeverity", "cooldownSeconds",
-     "retrainMinSeverity", "retrainCooldownSeconds", "alertRules", "createdBy", "updatedAt")
+  `INSERT INTO drift_monitors (id, name, model, features, "windowSize", "everySeconds", "minSeverity",
+     "cooldownSeconds", "retrainMinSeverity", "retrainCooldownSeconds", "alertRules", "createdBy", "updatedAt")
    VALUES ('${MONITOR}', 'main', 'churn', '[]', 100, 60, 'low', 60, 'critical', 60, '[]', 'test', now())`,
-  `INSERT INTO drift_references ("monitorId", "column", kind, rows, counts) VALUES ('${MONITOR}', 'plan', 'categorical', 3, '[["a", 3]]')`,
-  `INSERT INTO drift_references ("monitorId", "column", kind, rows) VALUES ('${MONITOR}', 'age', 'numeric', 0), ('${GONE}', 'age', 'numeric', 0)`,
-  `INSERT INTO drift_reports (id, "monitorId", trigger, "windowSeq", "referenceVersion", "windowRecords", "referenceRows", severity,
-     "driftedShare", body, "durationMs")
+  `INSERT INTO drift_references ("monitorId", "column", kind, rows, counts)
+   VALUES ('${MONITOR}', 'plan', 'categorical', 3, '[["a", 3]]')`,
+  `INSERT INTO drift_references ("monitorId", "column", kind, rows)
+   VALUES ('${MONITOR}', 'age', 'numeric', 0), ('${GONE}', 'age', 'numeric', 0)`,
+  `INSERT INTO drift_reports (id, "monitorId", trigger, "windowSeq", "referenceVersion", "windowRecords",
+     "referenceRows", severity, "driftedShare", body, "durationMs")
    VALUES ('${REPORT}', '${MONITOR}', 'manual', 10, 1, 10, 3, 'none', 0, '{}', 1),
           ('${ORPHAN_REPORT}', '${GONE}', 'schedule', 10, 1, 10, 3, 'critical', 1, '{}', 1)`,
   `INSERT INTO drift_alerts (id, "monitorId", model, kind, key, severity, message, "reportId", status)
    VALUES (gen_random_uuid(), '${MONITOR}', 'churn', 'drift', 'drift', 'critical', 'kept', '${REPORT}', 'acknowledged'),
-          (gen_random_uuid(), '${MONITOR}', 'churn', 'rule', 'rule:x', 'low', 'dangling report', '${MISSING_REPORT}', 'active'),
+          (gen_random_uuid(), '${MONITOR}', 'churn', 'rule', 'rule:x', 'low', 'dangling', '${MISSING_REPORT}', 'active'),
           (gen_random_uuid(), '${GONE}', 'churn', 'drift', 'drift', 'high', 'orphan', '${ORPHAN_REPORT}', 'active')`,
 ];
+const DEFAULT_STATUS = `INSERT INTO drift_alerts (id, "monitorId", model, kind, key, severity, message)
+  VALUES (gen_random_uuid(), '${MONITOR}', 'churn', 'rule', 'k', 'low', 'default')`;
 
 describe('drift enums and relations migration', () => {
   let db: TestDatabase;
@@ -39,7 +43,8 @@ describe('drift enums and relations migration', () => {
     // The migrations up to (not including) this one, as a database was before it.
     migrations = await mkdtemp(join(tmpdir(), 'drift-migration-'));
     await cp(DEFAULT_MIGRATIONS_DIR, migrations, { recursive: true });
-    for (const name of await readdir(migrations)) if (name >= MIGRATION && name !== 'migration_lock.toml') await rm(join(migrations, name), { recursive: true });
+    const later = (await readdir(migrations)).filter((name) => name >= MIGRATION && name !== 'migration_lock.toml');
+    for (const name of later) await rm(join(migrations, name), { recursive: true });
     db = await createTestDatabase({ migrationsDir: migrations });
   });
 
@@ -71,24 +76,33 @@ describe('drift enums and relations migration', () => {
       ]);
 
       // Values kept, through the generated client (which now reads them as enums).
-      expect(await prisma.driftMonitor.findMany({ select: { id: true, minSeverity: true, retrainMinSeverity: true } })).toEqual([
-        { id: MONITOR, minSeverity: 'low', retrainMinSeverity: 'critical' },
-      ]);
-      expect(await prisma.driftReference.findMany({ select: { monitorId: true, column: true, kind: true }, orderBy: { column: 'asc' } })).toEqual([
+      const monitors = await prisma.driftMonitor.findMany({ select: { id: true, minSeverity: true, retrainMinSeverity: true } });
+      expect(monitors).toEqual([{ id: MONITOR, minSeverity: 'low', retrainMinSeverity: 'critical' }]);
+      const references = await prisma.driftReference.findMany({
+        select: { monitorId: true, column: true, kind: true },
+        orderBy: { column: 'asc' },
+      });
+      expect(references).toEqual([
         { monitorId: MONITOR, column: 'age', kind: 'numeric' },
         { monitorId: MONITOR, column: 'plan', kind: 'categorical' },
       ]);
-      expect(await prisma.driftReport.findMany({ select: { id: true, trigger: true, severity: true } })).toEqual([{ id: REPORT, trigger: 'manual', severity: 'none' }]);
-      expect(await prisma.driftAlert.findMany({ select: { message: true, kind: true, severity: true, status: true, reportId: true }, orderBy: { message: 'asc' } })).toEqual([
-        { message: 'dangling report', kind: 'rule', severity: 'low', status: 'active', reportId: null },
+      const reports = await prisma.driftReport.findMany({ select: { id: true, trigger: true, severity: true } });
+      expect(reports).toEqual([{ id: REPORT, trigger: 'manual', severity: 'none' }]);
+      const alerts = await prisma.driftAlert.findMany({
+        select: { message: true, kind: true, severity: true, status: true, reportId: true },
+        orderBy: { message: 'asc' },
+      });
+      expect(alerts).toEqual([
+        { message: 'dangling', kind: 'rule', severity: 'low', status: 'active', reportId: null },
         { message: 'kept', kind: 'drift', severity: 'critical', status: 'acknowledged', reportId: REPORT },
       ]);
 
       // The status default survived the retyping; deleting the monitor now takes everything with it.
-      await prisma.$executeRawUnsafe(`INSERT INTO drift_alerts (id, "monitorId", model, kind, key, severity, message) VALUES (gen_random_uuid(), '${MONITOR}', 'churn', 'rule', 'k', 'low', 'default')`);
+      await prisma.$executeRawUnsafe(DEFAULT_STATUS);
       expect((await prisma.driftAlert.findFirst({ where: { message: 'default' } }))?.status).toBe('active');
       await prisma.driftMonitor.delete({ where: { id: MONITOR } });
-      expect([await prisma.driftReference.count(), await prisma.driftReport.count(), await prisma.driftAlert.count()]).toEqual([0, 0, 0]);
+      const left = await Promise.all([prisma.driftReference.count(), prisma.driftReport.count(), prisma.driftAlert.count()]);
+      expect(left).toEqual([0, 0, 0]);
     } finally {
       await prisma.$disconnect();
     }

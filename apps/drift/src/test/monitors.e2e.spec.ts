@@ -73,7 +73,8 @@ describe('monitors', () => {
     expect((await app.request('POST', `/v1/monitors/${id}/check`)).body.severity).toBe('critical');
     const prisma = createPrismaClient(app.databaseUrl);
     try {
-      const owned = () => Promise.all([prisma.driftReference.count({ where: { monitorId: id } }), prisma.driftReport.count({ where: { monitorId: id } }), prisma.driftAlert.count({ where: { monitorId: id } })]);
+      const where = { monitorId: id };
+      const owned = () => Promise.all([prisma.driftReference.count({ where }), prisma.driftReport.count({ where }), prisma.driftAlert.count({ where })]);
       expect(await owned()).toEqual([3, 1, 1]);
       expect((await app.request('DELETE', `/v1/monitors/${id}`)).status).toBe(204);
       expect(await owned()).toEqual([0, 0, 0]);

@@ -107,7 +107,15 @@ export class WindowStore {
     return results.map(([, raw]) => {
       const r = new Map(Object.entries(raw ?? {}));
       const field = (f: (typeof HOURLY_FIELDS)[number]) => Number(r.get(f) ?? 0);
-      return { n: field('n'), successN: field('successN'), success: field('success'), latencyN: field('latencyN'), latencySum: field('latencySum'), labelled: field('labelled'), correct: field('correct') };
+      return {
+        n: field('n'),
+        successN: field('successN'),
+        success: field('success'),
+        latencyN: field('latencyN'),
+        latencySum: field('latencySum'),
+        labelled: field('labelled'),
+        correct: field('correct'),
+      };
     });
   }
 
