@@ -2,7 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, createPrismaClient, DEFAULT_MIGRATIONS_DIR, withDatabase, type PrismaClient } from '@modelyard/db';
+import {
+  applyMigrations,
+  createPrismaClient,
+  DEFAULT_MIGRATIONS_DIR,
+  withDatabase,
+  type PrismaClient,
+} from '@modelyard/db';
 import { DEFAULT_TEST_SERVER_URL } from '@modelyard/db/testing';
 
 // The learning migration that makes enums of text columns and cascades of hand-written deletes,
@@ -18,14 +24,17 @@ async function migrationsUpToLearningInit(): Promise<string> {
   const entries = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).map((e) => e.name).sort();
   const init = entries.find((name) => name.endsWith('_learning_init'));
   if (!init) throw new Error('no learning_init migration');
-  for (const name of entries.filter((n) => n <= init || !/^\d{14}_/.test(n))) await cp(join(DEFAULT_MIGRATIONS_DIR, name), join(dir, name), { recursive: true });
+  // Folders up to it, and the lock file.
+  const copied = entries.filter((n) => n <= init || !/^\d{14}_/.test(n));
+  for (const name of copied) await cp(join(DEFAULT_MIGRATIONS_DIR, name), join(dir, name), { recursive: true });
   return dir;
 }
 
-const pipelineSql = `INSERT INTO learning_pipelines (id, name, model, learner, features, target, strategy, "batchSize", "minSamples",
-  "maxBuffer", gate, register, "onDrift", "createdBy", "updatedAt")
+const pipelineSql = `INSERT INTO learning_pipelines (id, name, model, learner, features, target, strategy,
+  "batchSize", "minSamples", "maxBuffer", gate, register, "onDrift", "createdBy", "updatedAt")
   VALUES ($1::uuid, $2, 'm', '{}', '[]', 'y', $3, 10, 1, 100, '{}', '{}', $4, 'me', now())`;
-const checkpointSql = `INSERT INTO learning_checkpoints (id, "pipelineId", seq, model, progressive, "samplesSeen", metrics)
+const checkpointSql = `INSERT INTO learning_checkpoints
+  (id, "pipelineId", seq, model, progressive, "samplesSeen", metrics)
   VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', 0, '{}')`;
 const updateSql = `INSERT INTO learning_updates (id, "pipelineId", seq, reason, outcome, "startedAt")
   VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, now())`;
@@ -44,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('learning migration: enums and cascades', () => {
-  it('converts stored values in place, removes orphans, and deletes a pipeline with its checkpoints and history', async () => {
+  it('converts values in place, drops orphans, deletes a pipeline with its checkpoints and history', async () => {
     const [periodic, batch, gone] = [randomUUID(), randomUUID(), randomUUID()];
     await db.$executeRawUnsafe(pipelineSql, periodic, 'periodic-p', 'periodic', 'reset');
     await db.$executeRawUnsafe(pipelineSql, batch, 'batch-p', 'mini_batch', 'warm_start');
@@ -62,7 +71,8 @@ describe('learning migration: enums and cascades', () => {
 
     const types = await db.$queryRawUnsafe<{ column_name: string; udt_name: string }[]>(
       `SELECT column_name, udt_name FROM information_schema.columns
-       WHERE table_name IN ('learning_pipelines', 'learning_updates') AND column_name IN ('strategy', 'onDrift', 'reason', 'outcome')
+       WHERE table_name IN ('learning_pipelines', 'learning_updates')
+         AND column_name IN ('strategy', 'onDrift', 'reason', 'outcome')
        ORDER BY column_name`,
     );
     expect(types).toEqual([
@@ -71,12 +81,18 @@ describe('learning migration: enums and cascades', () => {
       { column_name: 'reason', udt_name: 'LearningUpdateReason' },
       { column_name: 'strategy', udt_name: 'PipelineStrategy' },
     ]);
-    const pipelines = await db.learningPipeline.findMany({ orderBy: { name: 'asc' }, select: { name: true, strategy: true, onDrift: true } });
+    const pipelines = await db.learningPipeline.findMany({
+      orderBy: { name: 'asc' },
+      select: { name: true, strategy: true, onDrift: true },
+    });
     expect(pipelines).toEqual([
       { name: 'batch-p', strategy: 'mini_batch', onDrift: 'warm_start' },
       { name: 'periodic-p', strategy: 'periodic', onDrift: 'reset' },
     ]);
-    const updates = await db.learningUpdate.findMany({ orderBy: [{ pipelineId: 'asc' }, { seq: 'asc' }], select: { pipelineId: true, reason: true, outcome: true } });
+    const updates = await db.learningUpdate.findMany({
+      orderBy: [{ pipelineId: 'asc' }, { seq: 'asc' }],
+      select: { pipelineId: true, reason: true, outcome: true },
+    });
     expect(updates).toHaveLength(3);
     expect(updates.filter((u) => u.pipelineId === periodic).map((u) => [u.reason, u.outcome])).toEqual([
       ['drift', 'registered'],
