@@ -15,6 +15,8 @@ import { Registrar } from './updates/registrar.js';
 import { UpdateProcessor } from './updates/update.processor.js';
 import { UpdateRunner } from './updates/update.runner.js';
 import { UpdateTrigger } from './updates/update-trigger.js';
+import { UpdatesRepository } from './updates/updates.repository.js';
+import { UpdatesService } from './updates/updates.service.js';
 
 @Module({})
 export class AppModule {
@@ -35,6 +37,8 @@ export class AppModule {
         Registrar,
         UpdateRunner,
         UpdateTrigger,
+        UpdatesRepository,
+        UpdatesService,
         UpdateProcessor,
       ],
     };

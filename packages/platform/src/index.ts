@@ -22,6 +22,7 @@ export * from './services/service-credential.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './queues/job-handler.js';
+export * from './queues/job-control.js';
 export * from './queues/queue.service.js';
 export * from './queues/queues.module.js';
 export * from './webhooks/signature.js';

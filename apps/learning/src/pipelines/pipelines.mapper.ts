@@ -1,75 +1,53 @@
-import type { LearningPipeline, LearningUpdate } from '@modelyard/db';
-import type { AdaptiveSpec, PipelineFeature, Gate, GateResult, LearnerSpec, PipelineResponse, RegisterSpec, UpdateEntry } from '@modelyard/types';
-import type { z } from 'zod';
+import type { LearningPipeline } from '@modelyard/db';
+import {
+  AdaptiveSpec,
+  Gate,
+  LearnerSpec,
+  PipelineFeature,
+  RegisterSpec,
+  type PipelineResponse,
+} from '@modelyard/types';
+import { z } from 'zod';
+import { parseColumn } from '../json-column.js';
+import type { Pipeline } from './pipeline.js';
 
-/** The pipeline row's JSON columns, typed (they are written only from validated bodies). */
-export interface PipelineSpec {
-  learner: LearnerSpec;
-  features: PipelineFeature[];
-  gate: Gate;
-  register: RegisterSpec;
-  adaptive: z.infer<typeof AdaptiveSpec> | null;
-}
+const Features = z.array(PipelineFeature);
 
-export function specOf(row: LearningPipeline): PipelineSpec {
+/** The row as the domain type, its JSON columns parsed here and nowhere else. */
+export function toPipeline(row: LearningPipeline): Pipeline {
   return {
-    learner: row.learner as LearnerSpec,
-    features: row.features as PipelineFeature[],
-    gate: row.gate as Gate,
-    // Pipelines stored before `autoPromote` existed read as the default (off).
-    register: { autoPromote: false, ...(row.register as Partial<RegisterSpec>) } as RegisterSpec,
-    adaptive: (row.adaptive ?? null) as PipelineSpec['adaptive'],
+    ...row,
+    learner: parseColumn(LearnerSpec, row.learner, 'learning_pipelines.learner', row.id),
+    features: parseColumn(Features, row.features, 'learning_pipelines.features', row.id),
+    adaptive: parseColumn(AdaptiveSpec.nullable(), row.adaptive, 'learning_pipelines.adaptive', row.id),
+    gate: parseColumn(Gate, row.gate, 'learning_pipelines.gate', row.id),
+    // RegisterSpec's defaults read pipelines stored before `autoPromote` existed as off.
+    register: parseColumn(RegisterSpec, row.register, 'learning_pipelines.register', row.id),
   };
 }
 
-export function toPipelineResponse(row: LearningPipeline): PipelineResponse {
-  const spec = specOf(row);
+export function toPipelineResponse(p: Pipeline): PipelineResponse {
   return {
-    id: row.id,
-    name: row.name,
-    model: row.model,
-    description: row.description,
-    state: row.state,
-    learner: spec.learner,
-    features: spec.features,
-    target: row.target,
-    strategy: row.strategy as PipelineResponse['strategy'],
-    batchSize: row.batchSize,
-    minSamples: row.minSamples,
-    maxBuffer: row.maxBuffer,
-    schedule: row.scheduleSeconds === null ? null : { everySeconds: row.scheduleSeconds },
-    adaptive: spec.adaptive,
-    gate: spec.gate,
-    register: spec.register,
-    onDrift: row.onDrift as PipelineResponse['onDrift'],
-    currentVersion: row.currentVersion,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** Metric values as JSON: NaN (a metric with nothing to report yet) becomes null. */
-export function metricsJson(values: Record<string, number>): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
-}
-
-export function toUpdateEntry(row: LearningUpdate): UpdateEntry {
-  return {
-    id: row.id,
-    seq: row.seq,
-    reason: row.reason as UpdateEntry['reason'],
-    outcome: row.outcome as UpdateEntry['outcome'],
-    samples: row.samples,
-    holdout: row.holdout,
-    metricsBefore: row.metricsBefore as UpdateEntry['metricsBefore'],
-    metricsAfter: row.metricsAfter as UpdateEntry['metricsAfter'],
-    gate: (row.gate ?? null) as GateResult | null,
-    version: row.version,
-    experimentKey: row.experimentKey,
-    driftReportId: row.driftReportId,
-    detail: row.detail,
-    startedAt: row.startedAt.toISOString(),
-    finishedAt: row.finishedAt.toISOString(),
+    id: p.id,
+    name: p.name,
+    model: p.model,
+    description: p.description,
+    state: p.state,
+    learner: p.learner,
+    features: p.features,
+    target: p.target,
+    strategy: p.strategy,
+    batchSize: p.batchSize,
+    minSamples: p.minSamples,
+    maxBuffer: p.maxBuffer,
+    schedule: p.scheduleSeconds === null ? null : { everySeconds: p.scheduleSeconds },
+    adaptive: p.adaptive,
+    gate: p.gate,
+    register: p.register,
+    onDrift: p.onDrift,
+    currentVersion: p.currentVersion,
+    createdBy: p.createdBy,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
   };
 }

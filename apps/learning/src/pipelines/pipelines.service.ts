@@ -1,17 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict, toPage, ValidationFailed } from '@modelyard/platform';
-import { pipelineIssues, type CreatePipelineBody, type ListPipelinesQuery, type PageQuery, type PipelineState, type UpdatePipelineBody } from '@modelyard/types';
+import type {
+  CreatePipelineBody,
+  ListPipelinesQuery,
+  PageQuery,
+  PipelineState,
+  UpdatePipelineBody,
+} from '@modelyard/types';
 import { RegistryClient } from '../clients/registry.client.js';
 import { BufferStore } from '../samples/buffer.store.js';
 import { PipelineLock } from '../updates/pipeline-lock.js';
 import { UpdateTrigger } from '../updates/update-trigger.js';
-import { metricsJson, specOf, toPipelineResponse, toUpdateEntry } from './pipelines.mapper.js';
+import { toUpdateEntry } from '../updates/updates.mapper.js';
+import { UpdatesRepository } from '../updates/updates.repository.js';
+import { changeIssues } from './pipeline-rules.js';
+import { toPipelineResponse } from './pipelines.mapper.js';
 import { PipelinesRepository } from './pipelines.repository.js';
 
 @Injectable()
 export class PipelinesService {
   constructor(
     @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
+    @Inject(UpdatesRepository) private readonly updates: UpdatesRepository,
     @Inject(RegistryClient) private readonly registry: RegistryClient,
     @Inject(UpdateTrigger) private readonly triggers: UpdateTrigger,
     @Inject(BufferStore) private readonly buffer: BufferStore,
@@ -23,13 +33,13 @@ export class PipelinesService {
     if (!(await this.registry.modelExists(body.model))) {
       throw new ValidationFailed([{ field: 'model', in: 'body', message: `model '${body.model}' is not in the registry` }]);
     }
-    const row = await this.pipelines.create(body, actor);
-    await this.triggers.syncSchedule(row);
-    return toPipelineResponse(row);
+    const pipeline = await this.pipelines.create(body, actor);
+    await this.triggers.syncSchedule(pipeline);
+    return toPipelineResponse(pipeline);
   }
 
   async list(query: ListPipelinesQuery) {
-    return toPage(await this.pipelines.list(query), query.limit, toPipelineResponse, (row) => row.name);
+    return toPage(await this.pipelines.list(query), query.limit, toPipelineResponse, (p) => p.name);
   }
 
   async get(ref: string) {
@@ -38,23 +48,11 @@ export class PipelinesService {
 
   async update(ref: string, body: UpdatePipelineBody) {
     const current = await this.pipelines.get(ref);
-    const spec = specOf(current);
-    // The change must leave a consistent pipeline (e.g. strategy periodic needs a schedule).
-    const merged = {
-      learner: spec.learner,
-      features: spec.features,
-      target: current.target,
-      strategy: body.strategy ?? (current.strategy as UpdatePipelineBody['strategy'] & string),
-      maxBuffer: body.maxBuffer ?? current.maxBuffer,
-      schedule: body.schedule === undefined ? current.scheduleSeconds : body.schedule,
-      adaptive: body.adaptive === undefined ? spec.adaptive : body.adaptive,
-      gate: body.gate ?? spec.gate,
-    };
-    const issues = pipelineIssues(merged);
-    if (issues.length) throw new ValidationFailed(issues.map((i) => ({ field: i.path.join('.'), in: 'body', message: i.message })));
-    const row = await this.pipelines.update(current.id, body);
-    await this.triggers.syncSchedule(row);
-    return toPipelineResponse(row);
+    const issues = changeIssues(current, body);
+    if (issues.length) throw new ValidationFailed(issues);
+    const pipeline = await this.pipelines.update(current.id, body);
+    await this.triggers.syncSchedule(pipeline);
+    return toPipelineResponse(pipeline);
   }
 
   async setState(ref: string, state: PipelineState) {
@@ -62,11 +60,11 @@ export class PipelinesService {
     // Setting the state it has is a success with nothing to do: a client that lost the answer to
     // its pause (or resume) retries it and must not be told it failed.
     if (current.state === state) return toPipelineResponse(current);
-    const row = await this.pipelines.setState(current.id, state);
-    await this.triggers.syncSchedule(row);
+    const pipeline = await this.pipelines.setState(current.id, state);
+    await this.triggers.syncSchedule(pipeline);
     // Samples kept arriving while paused: they may call for an update right away.
-    if (state === 'active') await this.triggers.afterSamples(row, await this.buffer.size(row.id));
-    return toPipelineResponse(row);
+    if (state === 'active') await this.triggers.afterSamples(pipeline, await this.buffer.size(pipeline.id));
+    return toPipelineResponse(pipeline);
   }
 
   async remove(ref: string) {
@@ -89,8 +87,8 @@ export class PipelinesService {
       this.buffer.size(p.id),
       this.buffer.dropped(p.id),
       this.lock.held(p.id),
-      this.pipelines.lastUpdate(p.id),
-      this.pipelines.latestCheckpoint(p.id),
+      this.updates.lastUpdate(p.id),
+      this.updates.latestCheckpoint(p.id),
     ]);
     return {
       pipeline: p.name,
@@ -101,12 +99,12 @@ export class PipelinesService {
       updating,
       currentVersion: p.currentVersion,
       lastUpdate: last ? toUpdateEntry(last) : null,
-      metrics: checkpoint ? metricsJson(checkpoint.metrics as Record<string, number>) : {},
+      metrics: checkpoint?.metrics ?? {},
     };
   }
 
   async history(ref: string, query: PageQuery) {
     const p = await this.pipelines.get(ref);
-    return toPage(await this.pipelines.history(p.id, query), query.limit, toUpdateEntry, (row) => row.id);
+    return toPage(await this.updates.history(p.id, query), query.limit, toUpdateEntry, (u) => u.id);
   }
 }

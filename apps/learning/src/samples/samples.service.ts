@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '@modelyard/platform';
 import type { SamplesBody, SamplesResponse } from '@modelyard/types';
 import { LearningMetrics } from '../learning.metrics.js';
-import { specOf } from '../pipelines/pipelines.mapper.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { UpdateTrigger } from '../updates/update-trigger.js';
 import { BufferStore } from './buffer.store.js';
@@ -20,8 +19,7 @@ export class SamplesService {
   /** Validates the whole batch first (a bad row keeps nothing), then appends it to the buffer in one step. */
   async ingest(ref: string, body: SamplesBody): Promise<SamplesResponse> {
     const p = await this.pipelines.get(ref);
-    const spec = specOf(p);
-    const errors = sampleErrors(body.samples, { features: spec.features, target: p.target, learnerType: spec.learner.type });
+    const errors = sampleErrors(body.samples, { features: p.features, target: p.target, learnerType: p.learner.type });
     if (errors.length) throw new ValidationFailed(errors);
     const { size, dropped } = await this.buffer.push(p.id, body.samples, p.maxBuffer, p.consumedThrough);
     if (dropped) this.metrics.bufferDropped.inc({ pipeline: p.name }, dropped);

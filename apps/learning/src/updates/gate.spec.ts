@@ -1,6 +1,6 @@
 import { LogisticRegression } from '@modelyard/learners';
 import type { Gate } from '@modelyard/types';
-import { runGate } from './gate.js';
+import { gateVerdict, runGate } from './gate.js';
 
 // A model that always answers P(y=1) = σ(intercept): with intercept > 0 it predicts class 1.
 function constant(intercept: number) {
@@ -30,5 +30,29 @@ describe('validation gate', () => {
     expect(runGate(gate, constant(1), holdout, { version: '2.0.0', model: null })).toMatchObject({ passed: false, reason: 'production version 2.0.0 has no loadable model.json to compare with' });
     const oneClass = holdout.map((s) => ({ ...s, y: 1 }));
     expect(runGate({ ...gate, metric: 'roc_auc' }, constant(1), oneClass, null)).toMatchObject({ passed: false, candidate: null });
+  });
+});
+
+describe('gate verdict', () => {
+  const higher: Gate = { metric: 'accuracy', direction: 'higher', tolerance: 0.25, holdout: 10 };
+  const lower: Gate = { metric: 'rmse', direction: 'lower', tolerance: 0.25, holdout: 10 };
+  // Values exact in binary, so "worse by exactly the tolerance" is exact.
+  it.each<[string, Gate, number, { version: string; value: number | null } | null, boolean, number | null]>([
+    ['no production: passes', higher, 0.5, null, true, null],
+    ['better than production: passes', higher, 0.75, { version: '1.0.0', value: 0.5 }, true, 0.5],
+    ['worse by the tolerance: passes', higher, 0.5, { version: '1.0.0', value: 0.75 }, true, 0.75],
+    ['worse by more than the tolerance: refused', higher, 0.25, { version: '1.0.0', value: 0.75 }, false, 0.75],
+    ['lower is better, smaller: passes', lower, 1, { version: '1.0.0', value: 1.5 }, true, 1.5],
+    ['lower is better, larger by the tolerance: passes', lower, 1.25, { version: '1.0.0', value: 1 }, true, 1],
+    ['lower is better, larger by more: refused', lower, 1.5, { version: '1.0.0', value: 1 }, false, 1],
+    ['production not loadable: refused', higher, 0.75, { version: '2.0.0', value: null }, false, null],
+    ['production metric undefined: passes', higher, 0.75, { version: '1.0.0', value: NaN }, true, null],
+    ['candidate metric undefined: refused', higher, NaN, { version: '1.0.0', value: 0.5 }, false, null],
+    ['candidate metric undefined, no production: refused', higher, NaN, null, false, null],
+  ])('%s', (_, g, candidate, production, passed, productionValue) => {
+    const verdict = gateVerdict(g, 10, candidate, production);
+    expect(verdict).toMatchObject({ passed, production: productionValue, metric: g.metric, holdout: 10 });
+    expect(verdict.productionVersion).toBe(production?.version ?? null);
+    expect(verdict.candidate).toBe(Number.isFinite(candidate) ? candidate : null);
   });
 });

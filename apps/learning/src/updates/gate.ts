@@ -1,6 +1,6 @@
-import type { FeatureRecord, LinearModel, MetricName } from '@modelyard/learners';
+import type { LinearModel } from '@modelyard/learners';
 import type { Gate, GateResult } from '@modelyard/types';
-import { evaluate } from './learner.js';
+import { evaluate, type LabelledSample } from './learner.js';
 
 export interface ProductionModel {
   version: string;
@@ -8,31 +8,68 @@ export interface ProductionModel {
   model: LinearModel | null;
 }
 
+/** Production in a gate decision: its metric on the held-out samples; null when its model could not be loaded. */
+export interface ProductionScore {
+  version: string;
+  value: number | null;
+}
+
 /**
- * The validation gate (TFX's "blessing"): the candidate and the production model are scored on the
- * same held-out samples, which neither has learned. The candidate passes unless it is worse than
- * production by more than `tolerance` on `metric`. With no production version there is nothing to
- * be worse than, and the candidate passes; a production version whose model cannot be loaded
- * cannot be compared with, and the candidate is refused (a human decides).
+ * The validation gate's rule (TFX's "blessing"), on the metric of the candidate and of production,
+ * both measured on the same held-out samples, which neither has learned. The candidate passes
+ * unless it is worse than production by more than `tolerance` on `metric`. With no production
+ * version there is nothing to be worse than, and the candidate passes; a production version whose
+ * model cannot be loaded cannot be compared with, and the candidate is refused (a human decides).
+ * A candidate whose metric is undefined (e.g. roc_auc over one class) is refused; an undefined
+ * production metric gives nothing to be worse than.
  */
-export function runGate(gate: Gate, candidate: LinearModel, holdout: readonly { x: FeatureRecord; y: number }[], production: ProductionModel | null): GateResult {
-  const metric = gate.metric as MetricName;
-  const candidateValue = evaluate(candidate, metric, holdout);
-  const base = { metric: gate.metric, direction: gate.direction, tolerance: gate.tolerance, holdout: holdout.length, productionVersion: production?.version ?? null };
+export function gateVerdict(
+  gate: Gate,
+  holdout: number,
+  candidate: number,
+  production: ProductionScore | null,
+): GateResult {
+  const { metric, direction, tolerance } = gate;
   const result = (passed: boolean, productionValue: number | null, reason: string): GateResult => ({
-    ...base,
-    candidate: Number.isFinite(candidateValue) ? candidateValue : null,
+    metric,
+    direction,
+    tolerance,
+    holdout,
+    productionVersion: production?.version ?? null,
+    candidate: Number.isFinite(candidate) ? candidate : null,
     production: productionValue,
     passed,
     reason,
   });
-  if (!Number.isFinite(candidateValue)) return result(false, null, `${metric} is undefined on the held-out samples (e.g. one class only)`);
+  if (!Number.isFinite(candidate)) {
+    return result(false, null, `${metric} is undefined on the held-out samples (e.g. one class only)`);
+  }
   if (!production) return result(true, null, 'no production version to compare with');
-  if (!production.model) return result(false, null, `production version ${production.version} has no loadable model.json to compare with`);
-  const productionValue = evaluate(production.model, metric, holdout);
-  if (!Number.isFinite(productionValue)) return result(true, null, `${metric} of production is undefined on the held-out samples`);
-  const worseBy = gate.direction === 'higher' ? productionValue - candidateValue : candidateValue - productionValue;
-  const passed = worseBy <= gate.tolerance;
+  if (production.value === null) {
+    return result(false, null, `production version ${production.version} has no loadable model.json to compare with`);
+  }
+  const value = production.value;
+  if (!Number.isFinite(value)) {
+    return result(true, null, `${metric} of production is undefined on the held-out samples`);
+  }
+  const worseBy = direction === 'higher' ? value - candidate : candidate - value;
+  const passed = worseBy <= tolerance;
   const verdict = passed ? 'passes' : 'refused';
-  return result(passed, productionValue, `${verdict}: candidate ${metric} ${candidateValue.toFixed(6)} vs production ${productionValue.toFixed(6)} (tolerance ${gate.tolerance})`);
+  const values = `candidate ${metric} ${candidate.toFixed(6)} vs production ${value.toFixed(6)}`;
+  return result(passed, value, `${verdict}: ${values} (tolerance ${tolerance})`);
+}
+
+/** Scores the candidate and production on the held-out samples and applies the gate's rule. */
+export function runGate(
+  gate: Gate,
+  candidate: LinearModel,
+  holdout: readonly LabelledSample[],
+  production: ProductionModel | null,
+): GateResult {
+  const score = (model: LinearModel) => evaluate(model, gate.metric, holdout);
+  const productionScore = production && {
+    version: production.version,
+    value: production.model ? score(production.model) : null,
+  };
+  return gateVerdict(gate, holdout.length, score(candidate), productionScore);
 }

@@ -3,13 +3,16 @@ import {
   LinearRegression,
   LogisticRegression,
   modelFromJSON,
+  ProgressiveValidator,
   type FeatureRecord,
   type LinearModel,
   type LinearModelState,
   type Metric,
   type MetricName,
+  type ProgressiveState,
 } from '@modelyard/learners';
 import type { PipelineFeature, LearnerSpec, SampleRow } from '@modelyard/types';
+import { z } from 'zod';
 
 /**
  * How a pipeline's samples meet packages/learners. Everything here is deterministic, so an offline
@@ -27,8 +30,35 @@ export function createLearner(spec: LearnerSpec): LogisticRegression | LinearReg
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
 
-export function restoreLearner(state: unknown): LinearModel {
-  return modelFromJSON(state as LinearModelState);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A stored LinearModel.toJSON(): its envelope is checked here; packages/learners checks the rest
+ * (kinds, sizes, optimizer and scaler states) as it restores the model, and throws on a mismatch.
+ */
+export const LearnerState = z.custom<LinearModelState>(
+  (v) => isObject(v) && v.format === 'modelyard.linear-model' && v.version === 1 && isObject(v.options),
+  'not a modelyard linear model state (version 1)',
+);
+
+/** A stored ProgressiveValidator.toJSON(); its metric states are checked as they are restored. */
+export const ProgressiveStateJson = z.custom<ProgressiveState>(
+  (v) => isObject(v) && Array.isArray(v.metrics) && Array.isArray(v.pending) && typeof v.delay === 'number',
+  'not a progressive validator state',
+);
+
+export function restoreLearner(state: LinearModelState): LinearModel {
+  return modelFromJSON(state);
+}
+
+/** A model.json artifact (LinearModel.toJSON()) as a model; throws when it is not one. */
+export function parseModelFile(bytes: Buffer): LinearModel {
+  return restoreLearner(LearnerState.parse(JSON.parse(bytes.toString('utf8'))));
+}
+
+/** The lifetime progressive metrics of a checkpoint, continuing on `model`. */
+export function restoreLifetime(state: ProgressiveState, model: LinearModel): Metric[] {
+  return ProgressiveValidator.fromJSON(state, model).metrics;
 }
 
 /** The metrics a learner of this type reports. */
@@ -50,13 +80,28 @@ export function toRecord(row: SampleRow, features: readonly PipelineFeature[]): 
   return record;
 }
 
+export interface LabelledSample {
+  x: FeatureRecord;
+  y: number;
+}
+
+/**
+ * A buffered row as a labelled sample. The target was checked to be a finite number when the row
+ * was accepted (sample-validation.ts); anything else means the buffer was written around it.
+ */
+export function toSample(row: SampleRow, features: readonly PipelineFeature[], target: string): LabelledSample {
+  const y = row[target];
+  if (typeof y !== 'number') throw new TypeError(`buffered sample without a numeric '${target}'`);
+  return { x: toRecord(row, features), y };
+}
+
 /** What a metric is fed: P(y = 1) for a classifier, the prediction for a regression. */
 export function predictionFor(model: LinearModel, x: FeatureRecord): number {
   return model instanceof LogisticRegression ? model.predictProbaOne(x) : model.predictOne(x);
 }
 
 /** The metric of `model` on labelled samples, without learning from them. */
-export function evaluate(model: LinearModel, name: MetricName, samples: readonly { x: FeatureRecord; y: number }[]): number {
+export function evaluate(model: LinearModel, name: MetricName, samples: readonly LabelledSample[]): number {
   const metric = createMetric(name, {});
   for (const s of samples) metric.update(s.y, predictionFor(model, s.x));
   return metric.get();

@@ -1,39 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { LearningPipeline } from '@modelyard/db';
-import type { LinearModel } from '@modelyard/learners';
-import type { CreateVersionBody, GateResult, VersionResponse } from '@modelyard/types';
+import type { ManifestResponse, VersionResponse } from '@modelyard/types';
 import { ExperimentsClient } from '../clients/experiments.client.js';
 import { RegistryClient } from '../clients/registry.client.js';
 import { UpstreamRefused } from '../clients/upstream.js';
-import { specOf } from '../pipelines/pipelines.mapper.js';
-import { restoreLearner } from './learner.js';
+import type { Pipeline } from '../pipelines/pipeline.js';
+import { parseModelFile } from './learner.js';
 import type { ProductionModel } from './gate.js';
-
-/** Where a stage is on the way to production; stages off that way (failed, archived) rank last. */
-const STAGE_ORDER: readonly string[] = ['draft', 'testing', 'staging', 'production'];
-function stageRank(stage: string): number {
-  const rank = STAGE_ORDER.indexOf(stage);
-  return rank < 0 ? STAGE_ORDER.length : rank;
-}
+import { needsMove, versionBody, type Candidate } from './registration.js';
 
 /** The file every version registered by a pipeline carries: LinearModel.toJSON() of packages/learners. */
 export const MODEL_FILE = 'model.json';
-
-export interface Candidate {
-  pipeline: LearningPipeline;
-  seq: number;
-  reason: string;
-  model: LinearModel;
-  /** Progressive metrics over this update's samples, and the gate's verdict. */
-  metrics: Record<string, number>;
-  gate: GateResult;
-  samples: number;
-  samplesSeen: bigint;
-  fromSample: number;
-  parentVersion: string | null;
-  driftReportId?: string;
-}
 
 /** Talks to the registry (and experiments) for an update: fetch production, register the candidate. */
 @Injectable()
@@ -52,9 +29,10 @@ export class Registrar {
     const bytes = await this.registry.download(model, version.version, MODEL_FILE);
     if (!bytes) return { version: version.version, model: null };
     try {
-      return { version: version.version, model: restoreLearner(JSON.parse(bytes.toString('utf8'))) };
+      return { version: version.version, model: parseModelFile(bytes) };
     } catch (err) {
-      this.logger.warn(`${model}@${version.version}: ${MODEL_FILE} is not a loadable model: ${(err as Error).message}`);
+      const why = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`${model}@${version.version}: ${MODEL_FILE} is not a loadable model: ${why}`);
       return { version: version.version, model: null };
     }
   }
@@ -66,64 +44,36 @@ export class Registrar {
    */
   async register(c: Candidate): Promise<VersionResponse> {
     const p = c.pipeline;
-    const spec = specOf(p);
-    const finite = Object.fromEntries(Object.entries(c.metrics).filter(([, v]) => Number.isFinite(v)));
-    const body: CreateVersionBody = {
-      description: `Learned by pipeline ${p.name}, update ${c.seq} (${c.reason})`,
-      tags: ['learning-pipeline'],
-      metrics: {
-        ...finite,
-        ...(c.gate.candidate !== null ? { [`holdout_${c.gate.metric}`]: c.gate.candidate } : {}),
-        samples: c.samples,
-        samples_seen: Number(c.samplesSeen),
-      },
-      params: { learner: spec.learner.type, ...spec.learner.hyperparameters, ...c.model.options },
-      trainingInfo: {
-        pipeline: p.name,
-        pipelineId: p.id,
-        update: c.seq,
-        reason: c.reason,
-        samples: c.samples,
-        samplesSeen: Number(c.samplesSeen),
-        fromSample: c.fromSample,
-        toSample: c.fromSample + c.samples,
-        holdout: c.gate.holdout,
-        ...(c.driftReportId ? { driftReportId: c.driftReportId } : {}),
-      },
-      inputSchema: { features: spec.features },
-      outputSchema: { target: p.target, type: spec.learner.type },
-      lineage: {
-        ...(c.parentVersion ? { parentVersion: c.parentVersion } : {}),
-        pipelineId: p.id,
-        dataset: `learning:${p.id}/samples/${c.fromSample}-${c.fromSample + c.samples}`,
-      },
-    };
+    const body = versionBody(c);
     const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
     const created = await this.registry.createVersion(p.model, body, `learning:${p.id}:${c.seq}:${digest}`);
     // A retried run gets the first attempt's answer replayed (a draft), though that attempt may
     // have uploaded and moved the version on since: what is left to do is read from the registry.
     const manifest = await this.registry.manifest(p.model, created.version);
-    const bytes = Buffer.from(JSON.stringify(c.model.toJSON()));
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const stored = manifest.items.find((a) => a.path === MODEL_FILE);
-    if (stored?.sha256 !== sha256) {
-      if (manifest.immutable) {
-        throw new UpstreamRefused(409, `${p.model}@${created.version} is ${manifest.stage} with ${stored ? 'another' : 'no'} ${MODEL_FILE}: it cannot be completed`);
-      }
-      await this.registry.upload(p.model, created.version, MODEL_FILE, bytes);
-    }
-    const target = spec.register.stage;
-    // draft → testing, draft → staging and testing → staging are allowed moves in the registry's
-    // lifecycle; a version already at or past the target (or moved aside by someone) stays where it is.
-    if (stageRank(manifest.stage) < stageRank(target)) {
+    await this.uploadModel(p, created.version, manifest, c);
+    const target = p.register.stage;
+    if (needsMove(manifest.stage, target)) {
       return this.registry.transition(p.model, created.version, target, `pipeline ${p.name} update ${c.seq}`);
     }
     return manifest.stage === created.stage ? created : this.registry.version(p.model, created.version);
   }
 
+  /** Uploads model.json unless the version holds it; a version that can no longer change cannot be completed. */
+  private async uploadModel(p: Pipeline, version: string, manifest: ManifestResponse, c: Candidate): Promise<void> {
+    const bytes = Buffer.from(JSON.stringify(c.model.toJSON()));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stored = manifest.items.find((a) => a.path === MODEL_FILE);
+    if (stored?.sha256 === sha256) return;
+    if (manifest.immutable) {
+      const holds = `${manifest.stage} with ${stored ? 'another' : 'no'} ${MODEL_FILE}`;
+      throw new UpstreamRefused(409, `${p.model}@${version} is ${holds}: it cannot be completed`);
+    }
+    await this.registry.upload(p.model, version, MODEL_FILE, bytes);
+  }
+
   /** The challenger experiment (new version vs production), when the pipeline asks for one. */
-  async startExperiment(p: LearningPipeline, version: string, production: string): Promise<string> {
-    const { register } = specOf(p);
+  async startExperiment(p: Pipeline, version: string, production: string): Promise<string> {
+    const { register } = p;
     const key = `${p.name.slice(0, 100)}-v${version}`.slice(0, 128);
     await this.experiments.createAndStart({
       key,

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { LearningPipeline } from '@modelyard/db';
-import { ProgressiveValidator, metricKey, type MetricName } from '@modelyard/learners';
+import { metricKey } from '@modelyard/learners';
 import { PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
 import { JobName, QueueName, type LearningUpdateJob, type SampleRow, type UpdateReason } from '@modelyard/types';
-import { specOf } from '../pipelines/pipelines.mapper.js';
+import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { BufferStore } from '../samples/buffer.store.js';
-import { evaluate, LIFETIME_WINDOW, restoreLearner, toRecord } from './learner.js';
-
-const LOWER_IS_BETTER: readonly string[] = ['log_loss', 'mae', 'rmse'];
+import { evaluate, LIFETIME_WINDOW, restoreLearner, restoreLifetime, toSample } from './learner.js';
+import { adaptiveWantsUpdate, strategyTrigger } from './trigger-policy.js';
+import { UpdatesRepository } from './updates.repository.js';
 
 /**
  * Decides when a pipeline updates (its strategy) and enqueues the update job. Job ids are
@@ -24,13 +23,14 @@ export class UpdateTrigger implements OnApplicationBootstrap {
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
     @Inject(BufferStore) private readonly buffer: BufferStore,
+    @Inject(UpdatesRepository) private readonly updates: UpdatesRepository,
   ) {}
 
-  static jobId(p: Pick<LearningPipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): string {
+  static jobId(p: Pick<Pipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): string {
     return reason === 'drift' && driftReportId ? `learning-update:${p.id}:drift:${driftReportId}` : `learning-update:${p.id}:${p.updateSeq + 1}`;
   }
 
-  async enqueue(p: Pick<LearningPipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): Promise<string> {
+  async enqueue(p: Pick<Pipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): Promise<string> {
     const jobId = UpdateTrigger.jobId(p, reason, driftReportId);
     const data: LearningUpdateJob = { pipelineId: p.id, reason, ...(driftReportId ? { driftReportId } : {}) };
     // A failed run does not advance updateSeq, so its job keeps the id of the next run: enqueueUnique
@@ -42,44 +42,36 @@ export class UpdateTrigger implements OnApplicationBootstrap {
    * After samples arrived (or an update finished): the run the strategy asks for, if any. `batch` is
    * the newly accepted rows, used by the adaptive strategy to measure the current model on them.
    */
-  async afterSamples(p: LearningPipeline, bufferSize: number, batch: readonly SampleRow[] = []): Promise<string | null> {
-    if (p.state !== 'active') return null;
-    const spec = specOf(p);
-    const trainable = bufferSize - spec.gate.holdout;
-    if (trainable < 1 || Number(p.samplesSeen) + trainable < p.minSamples) return null;
-    switch (p.strategy) {
-      case 'incremental':
+  async afterSamples(p: Pipeline, bufferSize: number, batch: readonly SampleRow[] = []): Promise<string | null> {
+    switch (strategyTrigger({ ...p, holdout: p.gate.holdout }, bufferSize)) {
+      case 'samples':
         return this.enqueue(p, 'samples');
-      case 'mini_batch':
-        return trainable >= p.batchSize ? this.enqueue(p, 'samples') : null;
       case 'adaptive':
         return (await this.metricDropped(p, batch)) ? this.enqueue(p, 'adaptive') : null;
-      default:
+      case null:
         return null;
     }
   }
 
   /**
-   * Adaptive strategy: the first model is trained as soon as possible; after that, an update runs
-   * when the current model's metric on the new batch is worse than its progressive value (over the
-   * last LIFETIME_WINDOW samples) by more than `dropThreshold`.
+   * Adaptive strategy: the first model is trained as soon as possible; after that, the current
+   * model is measured on the new batch against its progressive value over the last
+   * LIFETIME_WINDOW samples (adaptiveWantsUpdate).
    */
-  private async metricDropped(p: LearningPipeline, batch: readonly SampleRow[]): Promise<boolean> {
-    const { adaptive, features } = specOf(p);
-    const checkpoint = await this.pipelines.latestCheckpoint(p.id);
+  private async metricDropped(p: Pipeline, batch: readonly SampleRow[]): Promise<boolean> {
+    const { adaptive } = p;
+    const checkpoint = await this.updates.latestCheckpoint(p.id);
     if (!checkpoint || !adaptive) return true;
     if (!batch.length) return false;
     const model = restoreLearner(checkpoint.model);
-    const progressive = ProgressiveValidator.fromJSON(checkpoint.progressive as never, model);
-    const reference = progressive.metrics.find((m) => metricKey(m) === `${adaptive.metric}@${LIFETIME_WINDOW}`)?.get();
-    const now = evaluate(model, adaptive.metric as MetricName, batch.map((r) => ({ x: toRecord(r, features), y: r[p.target] as number })));
-    if (reference === undefined || !Number.isFinite(reference) || !Number.isFinite(now)) return false;
-    const drop = LOWER_IS_BETTER.includes(adaptive.metric) ? now - reference : reference - now;
-    return drop > adaptive.dropThreshold;
+    const lifetime = restoreLifetime(checkpoint.progressive, model);
+    const reference = lifetime.find((m) => metricKey(m) === `${adaptive.metric}@${LIFETIME_WINDOW}`)?.get();
+    const now = evaluate(model, adaptive.metric, batch.map((r) => toSample(r, p.features, p.target)));
+    return adaptiveWantsUpdate(adaptive, reference, now);
   }
 
   /** Periodic pipelines have one BullMQ scheduler each, present exactly while the pipeline is active. */
-  async syncSchedule(p: LearningPipeline): Promise<void> {
+  async syncSchedule(p: Pick<Pipeline, 'id' | 'state' | 'strategy' | 'scheduleSeconds'>): Promise<void> {
     const id = `learning-periodic:${p.id}`;
     if (p.state === 'active' && p.strategy === 'periodic' && p.scheduleSeconds) {
       const data: LearningUpdateJob = { pipelineId: p.id, reason: 'schedule' };

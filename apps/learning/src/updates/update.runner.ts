@@ -1,17 +1,64 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { LearningPipeline } from '@modelyard/db';
-import { ProgressiveValidator, type Metric } from '@modelyard/learners';
-import type { LearningUpdateJob, SampleRow } from '@modelyard/types';
+import { ProgressiveValidator, type LinearModel, type Metric } from '@modelyard/learners';
+import type { GateResult, LearningUpdateJob } from '@modelyard/types';
 import { LearningMetrics } from '../learning.metrics.js';
-import { metricsJson, specOf } from '../pipelines/pipelines.mapper.js';
-import { PipelinesRepository, type UpdateRecord } from '../pipelines/pipelines.repository.js';
-import { BufferStore } from '../samples/buffer.store.js';
-import { runGate } from './gate.js';
-import { createLearner, freshMetrics, LIFETIME_WINDOW, restoreLearner, toRecord } from './learner.js';
+import type { Pipeline } from '../pipelines/pipeline.js';
+import { BufferStore, type BufferedBatch } from '../samples/buffer.store.js';
+import { runGate, type ProductionModel } from './gate.js';
+import {
+  createLearner,
+  freshMetrics,
+  LIFETIME_WINDOW,
+  restoreLearner,
+  restoreLifetime,
+  toSample,
+  type LabelledSample,
+} from './learner.js';
 import { Registrar } from './registrar.js';
+import type { Checkpoint, UpdateRecord } from './update.js';
+import { planRun, skipReason } from './update-plan.js';
+import { metricsJson } from './updates.mapper.js';
+import { UpdatesRepository } from './updates.repository.js';
 
 function values(metrics: readonly Metric[]): Record<string, number> {
   return Object.fromEntries(metrics.map((m) => [m.window === null ? m.name : `${m.name}@${m.window}`, m.get()]));
+}
+
+/** The fields of a run's record known before it learns anything. */
+type RunBase = Pick<
+  UpdateRecord,
+  'pipelineId' | 'seq' | 'reason' | 'driftReportId' | 'startedAt' | 'experimentKey' | 'version'
+>;
+
+/** What accepting a candidate adds to its run's record. */
+type Accepted = Pick<UpdateRecord, 'version' | 'experimentKey' | 'checkpoint'>;
+
+/** A candidate after learning a batch, test-then-train. */
+interface Learned {
+  model: LinearModel;
+  /** The pipeline's rolling metrics, before and after this batch. */
+  lifetime: Metric[];
+  before: Record<string, number>;
+  /** Metrics over this batch only (registered with the version). */
+  update: Record<string, number>;
+  trainCount: number;
+  /** The most recent samples, kept out of learning for the gate. */
+  holdout: LabelledSample[];
+}
+
+function skipped(base: RunBase, p: Pipeline, detail: string): UpdateRecord {
+  return {
+    ...base,
+    outcome: 'skipped',
+    samples: 0,
+    holdout: 0,
+    metricsBefore: {},
+    metricsAfter: {},
+    gate: null,
+    detail,
+    consumedThrough: p.consumedThrough,
+    checkpoint: null,
+  };
 }
 
 /**
@@ -31,103 +78,107 @@ export class UpdateRunner {
   private readonly logger = new Logger(UpdateRunner.name);
 
   constructor(
-    @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
+    @Inject(UpdatesRepository) private readonly updates: UpdatesRepository,
     @Inject(BufferStore) private readonly buffer: BufferStore,
     @Inject(Registrar) private readonly registrar: Registrar,
     @Inject(LearningMetrics) private readonly metrics: LearningMetrics,
   ) {}
 
-  async run(p: LearningPipeline, job: LearningUpdateJob): Promise<UpdateRecord> {
-    const startedAt = new Date();
-    const spec = specOf(p);
-    const seq = p.updateSeq + 1;
-    const base = { pipelineId: p.id, seq, reason: job.reason, driftReportId: job.driftReportId ?? null, startedAt, experimentKey: null, version: null };
-    const skip = (detail: string): UpdateRecord => ({
-      ...base,
-      outcome: 'skipped',
-      samples: 0,
-      holdout: 0,
-      metricsBefore: {},
-      metricsAfter: {},
-      gate: null,
-      detail,
-      consumedThrough: p.consumedThrough,
-      checkpoint: null,
-    });
-    if (p.state === 'paused') return this.finish(p, skip('the pipeline is paused'));
+  async run(p: Pipeline, job: LearningUpdateJob): Promise<UpdateRecord> {
+    const base: RunBase = {
+      pipelineId: p.id,
+      seq: p.updateSeq + 1,
+      reason: job.reason,
+      driftReportId: job.driftReportId ?? null,
+      startedAt: new Date(),
+      experimentKey: null,
+      version: null,
+    };
+    if (p.state === 'paused') return this.finish(p, skipped(base, p, 'the pipeline is paused'));
 
     await this.buffer.trimTo(p.id, p.consumedThrough);
-    const holdout = spec.gate.holdout;
-    const checkpoint = await this.pipelines.latestCheckpoint(p.id);
-    const reset = !checkpoint || (job.reason === 'drift' && p.onDrift === 'reset');
-    const startSeen = reset ? 0n : p.samplesSeen;
-    // Sample-driven runs of incremental and mini_batch pipelines learn batchSize samples at a time,
-    // but never fewer than the model still lacks to reach minSamples: the trigger fires once the
-    // buffer holds that many, and a run learning only batchSize of them would skip, forever.
-    const groups = job.reason === 'samples' && (p.strategy === 'incremental' || p.strategy === 'mini_batch');
-    const wanted = Math.max(p.batchSize, p.minSamples - Number(startSeen));
-    const batch = await this.buffer.read(p.id, groups ? wanted + holdout : p.maxBuffer, p.consumedThrough);
-    const trainCount = batch.rows.length - holdout;
-    if (trainCount < 1) return this.finish(p, skip(`${batch.rows.length} samples buffered; an update needs more than the ${holdout} the gate holds out`));
-    if (Number(startSeen) + trainCount < p.minSamples) return this.finish(p, skip(`waiting for minSamples ${p.minSamples}`));
+    const checkpoint = await this.updates.latestCheckpoint(p.id);
+    const plan = planRun({ ...p, holdout: p.gate.holdout }, job.reason, checkpoint !== null);
+    const batch = await this.buffer.read(p.id, plan.readLimit, p.consumedThrough);
+    const skip = skipReason(batch.rows.length, p.gate.holdout, plan.startSeen, p.minSamples);
+    if (skip) return this.finish(p, skipped(base, p, skip));
 
-    const model = reset ? createLearner(spec.learner) : restoreLearner(checkpoint.model);
-    const lifetime = reset ? freshMetrics(spec.learner.type, LIFETIME_WINDOW) : ProgressiveValidator.fromJSON(checkpoint.progressive as never, model).metrics;
-    const metricsBefore = values(lifetime);
-    const update = freshMetrics(spec.learner.type);
-    // One pass feeds both metric sets: this update's (registered) and the pipeline's rolling ones.
-    const validator = new ProgressiveValidator(model, [...update, ...lifetime]);
-    const sample = (r: SampleRow) => ({ x: toRecord(r, spec.features), y: r[p.target] as number });
-    for (let i = 0; i < trainCount; i++) validator.process(sample(batch.rows[i]!));
-    const metricsAfter = values(lifetime);
-
+    const from = plan.reset ? null : checkpoint;
+    const learned = this.learn(p, from, batch);
     const production = await this.registrar.production(p.model);
-    const gate = runGate(spec.gate, model, batch.rows.slice(trainCount).map(sample), production);
-    const samplesSeen = startSeen + BigInt(trainCount);
-    const record: UpdateRecord = {
-      ...base,
-      outcome: gate.passed ? 'registered' : 'rejected',
-      samples: trainCount,
-      holdout,
-      metricsBefore: metricsJson(metricsBefore),
-      metricsAfter: metricsJson({ ...values(update), ...metricsAfter }),
-      gate,
-      detail: gate.reason,
-      consumedThrough: BigInt(batch.head + trainCount),
-      checkpoint: null,
-    };
+    const gate = runGate(p.gate, learned.model, learned.holdout, production);
+    const record = this.judged(base, p, learned, gate, batch);
     if (gate.passed) {
-      const version = await this.registrar.register({
-        pipeline: p,
-        seq,
-        reason: job.reason,
-        model,
-        metrics: values(update),
-        gate,
-        samples: trainCount,
-        samplesSeen,
-        fromSample: batch.head,
-        parentVersion: reset ? null : (checkpoint?.version ?? null),
-        ...(job.driftReportId ? { driftReportId: job.driftReportId } : {}),
-      });
-      record.version = version.version;
-      if (spec.register.startExperiment && production) {
-        record.experimentKey = await this.registrar.startExperiment(p, version.version, production.version);
-      }
-      record.checkpoint = {
-        model: model.toJSON(),
-        progressive: new ProgressiveValidator(model, lifetime).toJSON(),
-        samplesSeen,
-        metrics: metricsJson(metricsAfter),
-      };
+      const samplesSeen = plan.startSeen + BigInt(learned.trainCount);
+      Object.assign(record, await this.accept(p, job, { base, learned, gate, batch, production, samplesSeen, from }));
     }
     const finished = await this.finish(p, record);
-    if (gate.passed) for (const [metric, v] of Object.entries(metricsAfter)) if (Number.isFinite(v)) this.metrics.metric.set({ pipeline: p.name, metric }, v);
+    if (gate.passed) this.publish(p, values(learned.lifetime));
     return finished;
   }
 
-  private async finish(p: LearningPipeline, record: UpdateRecord): Promise<UpdateRecord> {
-    if (!(await this.pipelines.commit(record))) {
+  /** Step 2: the candidate learns all but the held-out samples, test-then-train. */
+  private learn(p: Pipeline, from: Checkpoint | null, batch: BufferedBatch): Learned {
+    const model = from ? restoreLearner(from.model) : createLearner(p.learner);
+    const lifetime = from ? restoreLifetime(from.progressive, model) : freshMetrics(p.learner.type, LIFETIME_WINDOW);
+    const before = values(lifetime);
+    const update = freshMetrics(p.learner.type);
+    // One pass feeds both metric sets: this update's (registered) and the pipeline's rolling ones.
+    const validator = new ProgressiveValidator(model, [...update, ...lifetime]);
+    const samples = batch.rows.map((r) => toSample(r, p.features, p.target));
+    const trainCount = samples.length - p.gate.holdout;
+    for (let i = 0; i < trainCount; i++) validator.process(samples[i]!);
+    return { model, lifetime, before, update: values(update), trainCount, holdout: samples.slice(trainCount) };
+  }
+
+  /** The record of a run whose candidate was gated (registered or rejected). */
+  private judged(base: RunBase, p: Pipeline, learned: Learned, gate: GateResult, batch: BufferedBatch): UpdateRecord {
+    return {
+      ...base,
+      outcome: gate.passed ? 'registered' : 'rejected',
+      samples: learned.trainCount,
+      holdout: p.gate.holdout,
+      metricsBefore: metricsJson(learned.before),
+      metricsAfter: metricsJson({ ...learned.update, ...values(learned.lifetime) }),
+      gate,
+      detail: gate.reason,
+      consumedThrough: BigInt(batch.head + learned.trainCount),
+      checkpoint: null,
+    };
+  }
+
+  /** Step 4: registers the accepted candidate (and its experiment); returns what the record gains. */
+  private async accept(p: Pipeline, job: LearningUpdateJob, c: Acceptance): Promise<Accepted> {
+    const { learned, production } = c;
+    const version = await this.registrar.register({
+      pipeline: p,
+      seq: c.base.seq,
+      reason: job.reason,
+      model: learned.model,
+      metrics: learned.update,
+      gate: c.gate,
+      samples: learned.trainCount,
+      samplesSeen: c.samplesSeen,
+      fromSample: c.batch.head,
+      parentVersion: c.from?.version ?? null,
+      ...(job.driftReportId ? { driftReportId: job.driftReportId } : {}),
+    });
+    const experimentKey =
+      p.register.startExperiment && production
+        ? await this.registrar.startExperiment(p, version.version, production.version)
+        : null;
+    const checkpoint = {
+      model: learned.model.toJSON(),
+      progressive: new ProgressiveValidator(learned.model, learned.lifetime).toJSON(),
+      samplesSeen: c.samplesSeen,
+      metrics: metricsJson(values(learned.lifetime)),
+    };
+    return { version: version.version, experimentKey, checkpoint };
+  }
+
+  /** Step 5: commits the record (once per seq), then trims what it consumed. */
+  private async finish(p: Pipeline, record: UpdateRecord): Promise<UpdateRecord> {
+    if (!(await this.updates.commit(record))) {
       this.logger.warn(`pipeline ${p.name}: run ${record.seq} was already committed by another worker; dropping this one`);
       return record;
     }
@@ -136,4 +187,23 @@ export class UpdateRunner {
     if (record.samples > 0) this.metrics.samplesProcessed.inc({ pipeline: p.name }, record.samples);
     return record;
   }
+
+  /** The current model's progressive metrics, for /metrics. */
+  private publish(p: Pipeline, lifetime: Record<string, number>): void {
+    for (const [metric, v] of Object.entries(lifetime)) {
+      if (Number.isFinite(v)) this.metrics.metric.set({ pipeline: p.name, metric }, v);
+    }
+  }
+}
+
+/** What step 4 needs of the run so far. */
+interface Acceptance {
+  base: RunBase;
+  learned: Learned;
+  gate: GateResult;
+  batch: BufferedBatch;
+  production: ProductionModel | null;
+  samplesSeen: bigint;
+  /** The checkpoint the candidate continued from (its version is the new one's parent). */
+  from: Checkpoint | null;
 }

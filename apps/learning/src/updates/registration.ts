@@ -1,0 +1,71 @@
+import type { LinearModel } from '@modelyard/learners';
+import type { CreateVersionBody, GateResult, Stage } from '@modelyard/types';
+import type { Pipeline } from '../pipelines/pipeline.js';
+
+/** Where a stage is on the way to production; stages off that way (failed, archived) rank last. */
+const STAGE_ORDER: readonly string[] = ['draft', 'testing', 'staging', 'production'];
+function stageRank(stage: string): number {
+  const rank = STAGE_ORDER.indexOf(stage);
+  return rank < 0 ? STAGE_ORDER.length : rank;
+}
+
+/**
+ * Whether a registered version still has to be moved to the pipeline's target stage. draft →
+ * testing, draft → staging and testing → staging are allowed moves in the registry's lifecycle; a
+ * version already at or past the target (or moved aside by someone) stays where it is.
+ */
+export function needsMove(current: string, target: Stage): boolean {
+  return stageRank(current) < stageRank(target);
+}
+
+export interface Candidate {
+  pipeline: Pipeline;
+  seq: number;
+  reason: string;
+  model: LinearModel;
+  /** Progressive metrics over this update's samples, and the gate's verdict. */
+  metrics: Record<string, number>;
+  gate: GateResult;
+  samples: number;
+  samplesSeen: bigint;
+  fromSample: number;
+  parentVersion: string | null;
+  driftReportId?: string;
+}
+
+/** The registry version of a candidate: metrics, params and lineage (finite metrics only). */
+export function versionBody(c: Candidate): CreateVersionBody {
+  const p = c.pipeline;
+  const finite = Object.fromEntries(Object.entries(c.metrics).filter(([, v]) => Number.isFinite(v)));
+  const toSample = c.fromSample + c.samples;
+  return {
+    description: `Learned by pipeline ${p.name}, update ${c.seq} (${c.reason})`,
+    tags: ['learning-pipeline'],
+    metrics: {
+      ...finite,
+      ...(c.gate.candidate !== null ? { [`holdout_${c.gate.metric}`]: c.gate.candidate } : {}),
+      samples: c.samples,
+      samples_seen: Number(c.samplesSeen),
+    },
+    params: { learner: p.learner.type, ...p.learner.hyperparameters, ...c.model.options },
+    trainingInfo: {
+      pipeline: p.name,
+      pipelineId: p.id,
+      update: c.seq,
+      reason: c.reason,
+      samples: c.samples,
+      samplesSeen: Number(c.samplesSeen),
+      fromSample: c.fromSample,
+      toSample,
+      holdout: c.gate.holdout,
+      ...(c.driftReportId ? { driftReportId: c.driftReportId } : {}),
+    },
+    inputSchema: { features: p.features },
+    outputSchema: { target: p.target, type: p.learner.type },
+    lineage: {
+      ...(c.parentVersion ? { parentVersion: c.parentVersion } : {}),
+      pipelineId: p.id,
+      dataset: `learning:${p.id}/samples/${c.fromSample}-${toSample}`,
+    },
+  };
+}
