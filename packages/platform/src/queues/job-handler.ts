@@ -2,7 +2,6 @@ import { SetMetadata } from '@nestjs/common';
 import type { JobName, QueueName } from '@modelyard/types';
 
 /** Thrown by a handler, fails its job for good (no retry): features import it here, not from BullMQ. */
-export { UnrecoverableError } from 'bullmq';
 
 export const JOB_HANDLER = 'modelyard:job-handler';
 
