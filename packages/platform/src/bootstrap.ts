@@ -44,7 +44,8 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
     // One access line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimit,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from TRUSTED_PROXIES; otherwise the socket address is the client.
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
