@@ -55,6 +55,33 @@ describe('credentials', () => {
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
 
+  it('refuses a JWT without exp, or living longer than JWT_MAX_LIFETIME_SECONDS (24 h by default)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const day = 86_400;
+    const models = (bearer: string) => t.request('GET', '/v1/models', { as: { bearer } });
+    // signJwt sets iat and exp; an undefined claim is left out of the token.
+    const forever = await models(signJwt({ sub: 'forever', roles: ['admin'], exp: undefined }));
+    expect(forever.status).toBe(401);
+    expect(forever.body.detail).toBe('the token has no expiry (exp claim); tokens must expire');
+
+    const tooLong = [
+      signJwt({ sub: 'long', roles: ['viewer'] }, TEST_JWT_SECRET, day + 60),
+      signJwt({ sub: 'no-iat', roles: ['viewer'], iat: undefined }, TEST_JWT_SECRET, day + 60),
+      // Claiming to be issued in ten days does not make a token valid for ten days and an hour.
+      signJwt({ sub: 'future-iat', roles: ['viewer'], iat: now + 10 * day }, TEST_JWT_SECRET, 10 * day + 3600),
+    ];
+    for (const bearer of tooLong) {
+      const res = await models(bearer);
+      expect({ status: res.status, detail: res.body.detail }).toEqual({
+        status: 401,
+        detail: "the token's lifetime (exp − iat) exceeds 86400 s (JWT_MAX_LIFETIME_SECONDS)",
+      });
+    }
+    // Exactly a day from iat is allowed, and so is a token without iat expiring within a day.
+    expect((await models(signJwt({ sub: 'day', roles: ['viewer'], iat: now - 3600 }, TEST_JWT_SECRET, day - 3600))).status).toBe(200);
+    expect((await models(signJwt({ sub: 'hour', roles: ['viewer'], iat: undefined }))).status).toBe(200);
+  });
+
   it('maps roles to scopes: viewers read, editors write, admins manage', async () => {
     expect((await t.request('GET', '/v1/models', { as: 'viewer' })).status).toBe(200);
     const viewerWrite = await t.request('POST', '/v1/models', { as: 'viewer', body: { name: 'viewer-model' } });

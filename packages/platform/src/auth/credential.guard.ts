@@ -83,6 +83,8 @@ export class CredentialGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    // The strategy's own refusals (no exp, too long a lifetime) carry their reason.
+    if (err instanceof Unauthenticated) throw err;
     if (err || !user) {
       const reason = (info as { name?: string } | undefined)?.name;
       throw new Unauthenticated(reason === 'TokenExpiredError' ? 'the token has expired' : 'the token is not valid');
