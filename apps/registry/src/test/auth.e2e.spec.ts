@@ -131,6 +131,33 @@ describe('API keys', () => {
   });
 });
 
+describe('API key revocation across replicas', () => {
+  let replica: TestApp;
+  beforeAll(async () => {
+    // A second replica on the same database and Redis prefix.
+    replica = await startTestApp(buildRegistry, {}, { databaseUrl: t.databaseUrl, redisPrefix: t.redisPrefix });
+  });
+  // Only the app: the database and keys are the first app's, dropped when it closes.
+  afterAll(() => replica.app.close());
+
+  it('stops a revoked key on every replica at once, well within the key cache time (5 s)', async () => {
+    const created = await t.request('POST', '/v1/api-keys', { body: { name: 'replicated', roles: ['viewer'] } });
+    const asKey = { as: { apiKey: created.body.key as string } };
+    // Now cached by the replica.
+    expect((await replica.request('GET', '/v1/models', asKey)).status).toBe(200);
+    expect((await t.request('DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(200);
+    const revokedAt = Date.now();
+    let res = await replica.request('GET', '/v1/models', asKey);
+    while (res.status === 200 && Date.now() - revokedAt < 4_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      res = await replica.request('GET', '/v1/models', asKey);
+    }
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('revoked');
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+  });
+});
+
 describe('maintenance mode', () => {
   it('answers writes with 503 and Retry-After while reads keep working', async () => {
     const name = await createModel(t);
