@@ -37,7 +37,8 @@ describe('configuration', () => {
 
   it('reads TRUSTED_PROXIES as a list of CIDRs and names a bad one', () => {
     expect(parseEnv(BaseEnv, valid).TRUSTED_PROXIES).toEqual([]);
-    expect(parseEnv(BaseEnv, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    const listed = parseEnv(BaseEnv, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' });
+    expect(listed.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8']);
     expect(() => parseEnv(BaseEnv, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8,10.0.0.0/33' })).toThrow(
       /TRUSTED_PROXIES: not an IP address or CIDR: "10\.0\.0\.0\/33"/,
     );

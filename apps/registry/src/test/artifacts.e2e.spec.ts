@@ -47,7 +47,8 @@ describe('artifact rules', () => {
     const m = await createModel(t);
     const v = await createVersion(t, m);
     const page = Buffer.from('<html><script>alert(document.cookie)</script></html>');
-    expect((await upload(t, m, v, 'report/index.html', page, { 'x-artifact-content-type': 'text/html; charset=utf-8' })).status).toBe(201);
+    const html = { 'x-artifact-content-type': 'text/html; charset=utf-8' };
+    expect((await upload(t, m, v, 'report/index.html', page, html)).status).toBe(201);
     const path = `/v1/models/${m}/versions/${v}/artifacts/report/index.html`;
     for (const res of [await download(t, m, v, 'report/index.html'), await t.request('HEAD', path, { as: 'viewer' })]) {
       expect(res.status).toBe(200);
@@ -58,15 +59,17 @@ describe('artifact rules', () => {
     expect((await download(t, m, v, 'report/index.html')).body!.equals(page)).toBe(true);
 
     // A safe type is kept, and still saved rather than displayed.
-    await upload(t, m, v, 'metrics.json', Buffer.from('{"auc":0.9}'), { 'x-artifact-content-type': 'application/json' });
-    const json = await download(t, m, v, 'metrics.json');
-    expect(json.headers.get('content-type')).toBe('application/json');
-    expect(json.headers.get('content-disposition')).toBe('attachment; filename="metrics.json"');
-    expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+    const json = { 'x-artifact-content-type': 'application/json' };
+    await upload(t, m, v, 'metrics.json', Buffer.from('{"auc":0.9}'), json);
+    const metrics = await download(t, m, v, 'metrics.json');
+    expect(metrics.headers.get('content-type')).toBe('application/json');
+    expect(metrics.headers.get('content-disposition')).toBe('attachment; filename="metrics.json"');
+    expect(metrics.headers.get('x-content-type-options')).toBe('nosniff');
 
     // The manifest still tells what the uploader declared.
     const manifest = await t.request('GET', `/v1/models/${m}/versions/${v}/artifacts`, { as: 'viewer' });
-    const declared = new Map(manifest.body.items.map((i: { path: string; contentType: string }) => [i.path, i.contentType]));
+    const items: Array<{ path: string; contentType: string }> = manifest.body.items;
+    const declared = new Map(items.map((i) => [i.path, i.contentType]));
     expect(declared.get('report/index.html')).toBe('text/html; charset=utf-8');
   });
 

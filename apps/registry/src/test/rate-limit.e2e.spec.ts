@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, type RequestOptions, type TestApp } from '@modelyard/platform/testing';
 import { Redis } from 'ioredis';
 import { buildRegistry } from '../config.js';
 
@@ -29,6 +29,9 @@ beforeEach(async () => {
 });
 
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
+/** GET /v1/models on `app` with a credential, as if forwarded for `ip` when given. */
+const models = (app: TestApp, as: RequestOptions['as'], ip?: string) =>
+  app.request('GET', '/v1/models', { as, headers: ip ? from(ip) : {} });
 
 function expectLimited(res: { status: number; headers: Headers; body: { code?: string } }) {
   expect(res.status).toBe(429);
@@ -56,50 +59,49 @@ describe('rate limiting', () => {
       statuses.push((await t.request('GET', path, { as: null })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    expectLimited(await t.request('GET', '/docs/assets/swagger-ui-bundle.js', { as: null, headers: from('203.0.113.50') }));
+    const rotated = { as: null, headers: from('203.0.113.50') };
+    expectLimited(await t.request('GET', '/docs/assets/swagger-ui-bundle.js', rotated));
   });
 });
 
 describe('failed authentications', () => {
   it('answer 429 with Retry-After once AUTH_FAILURE_LIMIT_MAX have failed from one address', async () => {
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await t.request('GET', '/v1/models', { as: BAD })).status);
-    statuses.push((await t.request('GET', '/v1/models', { as: null })).status);
+    for (let i = 0; i < 3; i++) statuses.push((await models(t, BAD)).status);
+    statuses.push((await models(t, null)).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const limited = await t.request('POST', '/v1/models', { as: { apiKey: 'myk_000000000000_guess' }, body: { name: 'x' } });
+    const guess = { as: { apiKey: 'myk_000000000000_guess' }, body: { name: 'x' } };
+    const limited = await t.request('POST', '/v1/models', guess);
     expectLimited(limited);
     expect(limited.body.detail).toContain('failed authentications');
     // Locked out means locked out: a right guess is not told apart from a wrong one.
-    expectLimited(await t.request('GET', '/v1/models', { as: 'viewer' }));
+    expectLimited(await models(t, 'viewer'));
   });
 
   it('cannot be escaped by rotating X-Forwarded-For when no proxy is trusted', async () => {
-    for (let i = 0; i < 3; i++) {
-      expect((await t.request('GET', '/v1/models', { as: BAD, headers: from(`198.51.100.${i}`) })).status).toBe(401);
-    }
-    for (let i = 3; i < 6; i++) expectLimited(await t.request('GET', '/v1/models', { as: BAD, headers: from(`198.51.100.${i}`) }));
+    for (let i = 0; i < 3; i++) expect((await models(t, BAD, `198.51.100.${i}`)).status).toBe(401);
+    for (let i = 3; i < 6; i++) expectLimited(await models(t, BAD, `198.51.100.${i}`));
     // Anonymous routes are not escaped that way either.
     for (let i = 0; i < 3; i++) {
-      expect((await t.request('GET', '/openapi.json', { as: null, headers: from(`198.51.100.${i}`) })).status).toBe(200);
+      const doc = await t.request('GET', '/openapi.json', { as: null, headers: from(`198.51.100.${i}`) });
+      expect(doc.status).toBe(200);
     }
     expectLimited(await t.request('GET', '/openapi.json', { as: null, headers: from('198.51.100.99') }));
   });
 
-  it("counts by the forwarded address when the peer is in TRUSTED_PROXIES", async () => {
-    for (let i = 0; i < 3; i++) expect((await proxied.request('GET', '/v1/models', { as: BAD, headers: from('203.0.113.7') })).status).toBe(401);
-    expectLimited(await proxied.request('GET', '/v1/models', { as: BAD, headers: from('203.0.113.7') }));
+  it('counts by the forwarded address when the peer is in TRUSTED_PROXIES', async () => {
+    for (let i = 0; i < 3; i++) expect((await models(proxied, BAD, '203.0.113.7')).status).toBe(401);
+    expectLimited(await models(proxied, BAD, '203.0.113.7'));
     // A client cannot pick its address by prepending entries: the proxy's own (last) entry counts.
-    expectLimited(await proxied.request('GET', '/v1/models', { as: BAD, headers: from('192.0.2.1, 203.0.113.7') }));
+    expectLimited(await models(proxied, BAD, '192.0.2.1, 203.0.113.7'));
     // Other clients behind the same proxy keep their own budget.
-    expect((await proxied.request('GET', '/v1/models', { as: BAD, headers: from('203.0.113.8') })).status).toBe(401);
-    expect((await proxied.request('GET', '/v1/models', { as: 'viewer', headers: from('203.0.113.9') })).status).toBe(200);
+    expect((await models(proxied, BAD, '203.0.113.8')).status).toBe(401);
+    expect((await models(proxied, 'viewer', '203.0.113.9')).status).toBe(200);
   });
 
   it('counts an IPv6 client by its /64', async () => {
-    for (let i = 1; i <= 3; i++) {
-      expect((await proxied.request('GET', '/v1/models', { as: BAD, headers: from(`2001:db8:1:2::${i}`) })).status).toBe(401);
-    }
-    expectLimited(await proxied.request('GET', '/v1/models', { as: BAD, headers: from('2001:db8:1:2:ffff::9') }));
-    expect((await proxied.request('GET', '/v1/models', { as: BAD, headers: from('2001:db8:1:3::1') })).status).toBe(401);
+    for (let i = 1; i <= 3; i++) expect((await models(proxied, BAD, `2001:db8:1:2::${i}`)).status).toBe(401);
+    expectLimited(await models(proxied, BAD, '2001:db8:1:2:ffff::9'));
+    expect((await models(proxied, BAD, '2001:db8:1:3::1')).status).toBe(401);
   });
 });

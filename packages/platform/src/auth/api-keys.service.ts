@@ -27,6 +27,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly channel: string;
   private subscriber?: Redis;
   private subscribed = false;
+  /** Counts revocations heard, so a lookup that overlapped one does not cache what it read before. */
+  private revocationsHeard = 0;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -43,11 +45,14 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, hash: string) => {
-      if (channel === this.channel) this.cache.delete(hash);
+      if (channel !== this.channel) return;
+      this.revocationsHeard++;
+      this.cache.delete(hash);
     });
     // A revocation published while the connection was down is never delivered: forget every key
     // cached meanwhile. ioredis subscribes again by itself once a first subscription succeeded.
     subscriber.on('ready', () => {
+      this.revocationsHeard++;
       this.cache.clear();
       if (!this.subscribed) void this.subscribe(subscriber);
     });
@@ -63,7 +68,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       await subscriber.subscribe(this.channel);
       this.subscribed = true;
     } catch (err) {
-      this.logger.warn(`revoked API keys may work here for up to ${CACHE_MS / 1000} s: no subscription (${String(err)})`);
+      const delay = `${CACHE_MS / 1000} s`;
+      this.logger.warn(`revoked API keys may work here for up to ${delay}: no subscription (${String(err)})`);
     }
   }
 
@@ -72,7 +78,9 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     const hash = hashApiKey(key);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now() && (hit.expiresAt === null || hit.expiresAt > Date.now())) return hit.principal;
+    const heard = this.revocationsHeard;
     const principal = await this.lookup(hash);
+    if (heard !== this.revocationsHeard) return principal;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + CACHE_MS, expiresAt: principal?.expiresAt ?? null });
     return principal;
@@ -112,9 +120,10 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       ? existing
       : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     this.cache.delete(row.hash);
-    await this.redis.client
-      .publish(this.channel, row.hash)
-      .catch((err: unknown) => this.logger.warn(`revocation not published, other replicas stop the key within ${CACHE_MS / 1000} s: ${String(err)}`));
+    await this.redis.client.publish(this.channel, row.hash).catch((err: unknown) => {
+      const within = `${CACHE_MS / 1000} s`;
+      this.logger.warn(`revocation not published, other replicas stop the key within ${within}: ${String(err)}`);
+    });
     return toApiKeyResponse(row);
   }
 }

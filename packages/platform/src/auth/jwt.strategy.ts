@@ -22,12 +22,13 @@ const Claims = z.object({
  * from `iat`, or from now when that is absent or in the future (a token cannot shorten its
  * lifetime by claiming to be issued later).
  */
-export function boundedExpiry(claims: { exp?: number; iat?: number }, maxLifetimeSeconds: number, nowMs = Date.now()): number {
+export function boundedExpiry(claims: { exp?: number; iat?: number }, maxLifetimeSeconds: number): number {
   if (claims.exp === undefined) throw new Unauthenticated('the token has no expiry (exp claim); tokens must expire');
-  const now = nowMs / 1000;
+  const now = Date.now() / 1000;
   const lifetime = claims.exp - Math.min(claims.iat ?? now, now);
   if (lifetime > maxLifetimeSeconds) {
-    throw new Unauthenticated(`the token's lifetime (exp − iat) exceeds ${maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`);
+    const limit = `${maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`;
+    throw new Unauthenticated(`the token's lifetime (exp − iat) exceeds ${limit}`);
   }
   return claims.exp;
 }

@@ -24,7 +24,12 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
   return {
     service,
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT ?? defaultPort, bodyLimit: env.BODY_LIMIT_BYTES, trustedProxies: env.TRUSTED_PROXIES },
+    http: {
+      host: env.HOST,
+      port: env.PORT ?? defaultPort,
+      bodyLimit: env.BODY_LIMIT_BYTES,
+      trustedProxies: env.TRUSTED_PROXIES,
+    },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
@@ -35,7 +40,11 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
       audience: env.JWT_AUDIENCE,
       maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
     },
-    rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, authFailureMax: env.AUTH_FAILURE_LIMIT_MAX },
+    rateLimit: {
+      max: env.RATE_LIMIT_MAX,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      authFailureMax: env.AUTH_FAILURE_LIMIT_MAX,
+    },
     maintenanceFromEnv: env.MAINTENANCE_MODE,
     workerOnly: env.WORKER_ONLY,
     serviceApiKey: env.SERVICE_API_KEY,

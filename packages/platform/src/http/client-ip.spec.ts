@@ -2,7 +2,10 @@ import { clientKey, parseCidrList } from './client-ip.js';
 
 describe('parseCidrList (TRUSTED_PROXIES)', () => {
   it('accepts addresses and CIDRs of both families, trimmed, and nothing for an empty value', () => {
-    expect(parseCidrList(' 10.0.0.0/8, 127.0.0.1 ,fd00::/8,::1')).toEqual({ ok: true, cidrs: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8', '::1'] });
+    expect(parseCidrList(' 10.0.0.0/8, 127.0.0.1 ,fd00::/8,::1')).toEqual({
+      ok: true,
+      cidrs: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8', '::1'],
+    });
     expect(parseCidrList('')).toEqual({ ok: true, cidrs: [] });
   });
 

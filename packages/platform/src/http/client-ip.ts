@@ -10,7 +10,8 @@ export function parseCidrList(value: string): CidrList {
   const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
   const bad = entries.filter((entry) => !isCidr(entry));
   if (bad.length) {
-    return { ok: false, problem: `not an IP address or CIDR: ${bad.map((b) => JSON.stringify(b)).join(', ')} (e.g. 10.0.0.0/8,fd00::/8)` };
+    const named = bad.map((b) => JSON.stringify(b)).join(', ');
+    return { ok: false, problem: `not an IP address or CIDR: ${named} (e.g. 10.0.0.0/8,fd00::/8)` };
   }
   return { ok: true, cidrs: entries };
 }

@@ -69,7 +69,9 @@ export class AuthFailureLimiter {
         .pexpire(key, this.config.rateLimit.windowSeconds * 1000, 'NX')
         .exec();
       // Logged once per window, when the address crosses the limit, not on every refused request.
-      if (Number(results?.[0]?.[1]) === max) this.logger.warn(`${clientKey(ip)} locked out after ${max} failed authentications`);
+      if (Number(results?.[0]?.[1]) === max) {
+        this.logger.warn(`${clientKey(ip)} locked out after ${max} failed authentications`);
+      }
     } catch (err) {
       this.logger.warn(`failed authentication not counted, Redis failed: ${String(err)}`);
     }
