@@ -8,6 +8,7 @@ import { ConfigError } from './config/config.schema.js';
 import type { PlatformConfig } from './config/platform-config.js';
 import { requestContext } from './http/request-context.js';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -44,7 +45,8 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
     // One access line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimit,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from TRUSTED_PROXIES; otherwise the socket address is the client.
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
@@ -57,6 +59,7 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
     // Fastify's own JSON parser (with bodyLimit) is the only one; Nest would add form parsing.
     bodyParser: false,
   });
+  await registerSecurityHeaders(app);
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   // Only JSON bodies are accepted (routes that stream register their own parser); anything else is a 415.
   for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {

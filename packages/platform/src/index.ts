@@ -11,6 +11,8 @@ export * from './auth/principal.js';
 export * from './auth/api-keys.js';
 export * from './auth/api-keys.service.js';
 export * from './rate-limit/rate-limit.guard.js';
+export * from './rate-limit/auth-failures.js';
+export * from './http/client-ip.js';
 export * from './idempotency/idempotency.interceptor.js';
 export * from './maintenance/maintenance.js';
 export * from './health/health.controller.js';

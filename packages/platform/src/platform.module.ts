@@ -14,6 +14,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
+import { AuthFailureLimiter } from './rate-limit/auth-failures.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisLock } from './redis/redis-lock.js';
 import { RedisService } from './redis/redis.service.js';
@@ -49,6 +50,7 @@ export class PlatformModule {
         RedisLock,
         MetricsService,
         ApiKeysService,
+        AuthFailureLimiter,
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,

@@ -35,6 +35,15 @@ describe('configuration', () => {
     expect(parseEnv(BaseEnv, { JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).JWT_JWKS_URL).toBeDefined();
   });
 
+  it('reads TRUSTED_PROXIES as a list of CIDRs and names a bad one', () => {
+    expect(parseEnv(BaseEnv, valid).TRUSTED_PROXIES).toEqual([]);
+    const listed = parseEnv(BaseEnv, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' });
+    expect(listed.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    expect(() => parseEnv(BaseEnv, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8,10.0.0.0/33' })).toThrow(
+      /TRUSTED_PROXIES: not an IP address or CIDR: "10\.0\.0\.0\/33"/,
+    );
+  });
+
   it('treats empty variables as unset and parses booleans', () => {
     const env = parseEnv(BaseEnv, { ...valid, PORT: '', MAINTENANCE_MODE: 'true', WORKER_ONLY: '1' });
     expect(env.PORT).toBeUndefined();

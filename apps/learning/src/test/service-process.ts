@@ -29,7 +29,17 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: APP_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      RATE_LIMIT_MAX: '0',
+      AUTH_FAILURE_LIMIT_MAX: '0',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

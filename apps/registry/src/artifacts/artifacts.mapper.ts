@@ -1,5 +1,6 @@
 import type { Artifact, ModelVersion } from '@modelyard/db';
 import type { ArtifactResponse, ManifestResponse } from '@modelyard/types';
+import { downloadHeaders } from './download-headers.js';
 
 export function toArtifactResponse(row: Artifact): ArtifactResponse {
   return {
@@ -24,10 +25,13 @@ export function toManifest(model: string, version: ModelVersion, rows: Artifact[
   };
 }
 
-/** Response headers that describe a stored artifact (GET and HEAD). The ETag is the content hash. */
+/**
+ * Response headers that describe a stored artifact (GET and HEAD). The ETag is the content hash.
+ * The type is the uploader's only when it is safe; the manifest keeps the declared one.
+ */
 export function artifactHeaders(row: Artifact): Record<string, string> {
   return {
-    'content-type': row.contentType,
+    ...downloadHeaders(row.contentType, row.path),
     etag: `"${row.sha256}"`,
     'x-content-sha256': row.sha256,
     'accept-ranges': 'bytes',

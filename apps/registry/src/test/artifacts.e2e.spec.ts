@@ -43,6 +43,36 @@ describe('filesystem backend', () => {
 });
 
 describe('artifact rules', () => {
+  it("serves an uploaded page as an octet-stream attachment, never with the uploader's type", async () => {
+    const m = await createModel(t);
+    const v = await createVersion(t, m);
+    const page = Buffer.from('<html><script>alert(document.cookie)</script></html>');
+    const html = { 'x-artifact-content-type': 'text/html; charset=utf-8' };
+    expect((await upload(t, m, v, 'report/index.html', page, html)).status).toBe(201);
+    const path = `/v1/models/${m}/versions/${v}/artifacts/report/index.html`;
+    for (const res of [await download(t, m, v, 'report/index.html'), await t.request('HEAD', path, { as: 'viewer' })]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/octet-stream');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="index.html"');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect((await download(t, m, v, 'report/index.html')).body!.equals(page)).toBe(true);
+
+    // A safe type is kept, and still saved rather than displayed.
+    const json = { 'x-artifact-content-type': 'application/json' };
+    await upload(t, m, v, 'metrics.json', Buffer.from('{"auc":0.9}'), json);
+    const metrics = await download(t, m, v, 'metrics.json');
+    expect(metrics.headers.get('content-type')).toBe('application/json');
+    expect(metrics.headers.get('content-disposition')).toBe('attachment; filename="metrics.json"');
+    expect(metrics.headers.get('x-content-type-options')).toBe('nosniff');
+
+    // The manifest still tells what the uploader declared.
+    const manifest = await t.request('GET', `/v1/models/${m}/versions/${v}/artifacts`, { as: 'viewer' });
+    const items: Array<{ path: string; contentType: string }> = manifest.body.items;
+    const declared = new Map(items.map((i) => [i.path, i.contentType]));
+    expect(declared.get('report/index.html')).toBe('text/html; charset=utf-8');
+  });
+
   it('serves byte ranges of a verified blob (206, suffix ranges, 416 past the end)', async () => {
     const m = await createModel(t);
     const v = await createVersion(t, m);

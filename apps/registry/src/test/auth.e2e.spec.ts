@@ -55,6 +55,34 @@ describe('credentials', () => {
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
 
+  it('refuses a JWT without exp, or living longer than JWT_MAX_LIFETIME_SECONDS (24 h by default)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const day = 86_400;
+    const models = (bearer: string) => t.request('GET', '/v1/models', { as: { bearer } });
+    // signJwt sets iat and exp; an undefined claim is left out of the token.
+    const forever = await models(signJwt({ sub: 'forever', roles: ['admin'], exp: undefined }));
+    expect(forever.status).toBe(401);
+    expect(forever.body.detail).toBe('the token has no expiry (exp claim); tokens must expire');
+
+    const tooLong = [
+      signJwt({ sub: 'long', roles: ['viewer'] }, TEST_JWT_SECRET, day + 60),
+      signJwt({ sub: 'no-iat', roles: ['viewer'], iat: undefined }, TEST_JWT_SECRET, day + 60),
+      // Claiming to be issued in ten days does not make a token valid for ten days and an hour.
+      signJwt({ sub: 'future-iat', roles: ['viewer'], iat: now + 10 * day }, TEST_JWT_SECRET, 10 * day + 3600),
+    ];
+    for (const bearer of tooLong) {
+      const res = await models(bearer);
+      expect({ status: res.status, detail: res.body.detail }).toEqual({
+        status: 401,
+        detail: "the token's lifetime (exp − iat) exceeds 86400 s (JWT_MAX_LIFETIME_SECONDS)",
+      });
+    }
+    // Exactly a day from iat is allowed, and so is a token without iat expiring within a day.
+    const dayLong = signJwt({ sub: 'day', roles: ['viewer'], iat: now - 3600 }, TEST_JWT_SECRET, day - 3600);
+    expect((await models(dayLong)).status).toBe(200);
+    expect((await models(signJwt({ sub: 'hour', roles: ['viewer'], iat: undefined }))).status).toBe(200);
+  });
+
   it('maps roles to scopes: viewers read, editors write, admins manage', async () => {
     expect((await t.request('GET', '/v1/models', { as: 'viewer' })).status).toBe(200);
     const viewerWrite = await t.request('POST', '/v1/models', { as: 'viewer', body: { name: 'viewer-model' } });
@@ -101,6 +129,33 @@ describe('API keys', () => {
     expect((await t.request('GET', '/v1/models', { as: { apiKey: created.body.key } })).status).toBe(401);
     expect((await t.request('GET', '/v1/models', { as: { apiKey: 'myk_000000000000_madeup' } })).status).toBe(401);
     expect((await t.request('GET', '/v1/models', { as: { apiKey: 'eyJhbGciOi.not.akey' } })).status).toBe(401);
+  });
+});
+
+describe('API key revocation across replicas', () => {
+  let replica: TestApp;
+  beforeAll(async () => {
+    // A second replica on the same database and Redis prefix.
+    replica = await startTestApp(buildRegistry, {}, { databaseUrl: t.databaseUrl, redisPrefix: t.redisPrefix });
+  });
+  // Only the app: the database and keys are the first app's, dropped when it closes.
+  afterAll(() => replica.app.close());
+
+  it('stops a revoked key on every replica at once, well within the key cache time (5 s)', async () => {
+    const created = await t.request('POST', '/v1/api-keys', { body: { name: 'replicated', roles: ['viewer'] } });
+    const asKey = { as: { apiKey: created.body.key as string } };
+    // Now cached by the replica.
+    expect((await replica.request('GET', '/v1/models', asKey)).status).toBe(200);
+    expect((await t.request('DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(200);
+    const revokedAt = Date.now();
+    let res = await replica.request('GET', '/v1/models', asKey);
+    while (res.status === 200 && Date.now() - revokedAt < 4_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      res = await replica.request('GET', '/v1/models', asKey);
+    }
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('revoked');
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
   });
 });
 

@@ -17,14 +17,20 @@ async function addKey(kid: string) {
   return pair.privateKey;
 }
 
-function token(key: CryptoKey, kid: string, claims: Record<string, unknown> = {}, iss = 'https://idp.test', aud = 'modelyard') {
-  return new SignJWT({ roles: ['editor'], ...claims })
+function token(
+  key: CryptoKey,
+  kid: string,
+  claims: Record<string, unknown> = {},
+  iss = 'https://idp.test',
+  aud = 'modelyard',
+  expiresIn: string | null = '5m',
+) {
+  const jwt = new SignJWT({ roles: ['editor'], ...claims })
     .setProtectedHeader({ alg: 'RS256', kid })
     .setSubject('alice@idp')
     .setIssuer(iss)
-    .setAudience(aud)
-    .setExpirationTime('5m')
-    .sign(key);
+    .setAudience(aud);
+  return (expiresIn === null ? jwt : jwt.setIssuedAt().setExpirationTime(expiresIn)).sign(key);
 }
 
 beforeAll(async () => {
@@ -36,6 +42,7 @@ beforeAll(async () => {
     JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
     JWT_ISSUER: 'https://idp.test',
     JWT_AUDIENCE: 'modelyard',
+    JWT_MAX_LIFETIME_SECONDS: '600',
   });
 });
 afterAll(async () => {
@@ -59,6 +66,20 @@ describe('RS256 tokens from a JWKS', () => {
       signJwt({ sub: 'x', roles: ['admin'] }, TEST_JWT_SECRET),
     ];
     for (const bearer of bad) expect((await t.request('GET', '/v1/models', { as: { bearer } })).status).toBe(401);
+  });
+
+  it('refuses a token without exp, or living longer than JWT_MAX_LIFETIME_SECONDS', async () => {
+    const lasting = async (expiresIn: string | null) => {
+      const bearer = await token(signing, 'k1', {}, undefined, undefined, expiresIn);
+      return t.request('GET', '/v1/models', { as: { bearer } });
+    };
+    const forever = await lasting(null);
+    expect(forever.status).toBe(401);
+    expect(forever.body.detail).toBe('the token has no expiry (exp claim); tokens must expire');
+    const long = await lasting('15m');
+    expect(long.status).toBe(401);
+    expect(long.body.detail).toBe("the token's lifetime (exp − iat) exceeds 600 s (JWT_MAX_LIFETIME_SECONDS)");
+    expect((await lasting('10m')).status).toBe(200);
   });
 
   it('picks up a rotated key without a restart', async () => {

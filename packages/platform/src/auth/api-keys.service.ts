@@ -1,7 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Role, scopesOf, type ApiKeyResponse, type CreateApiKeyBody, type CreatedApiKeyResponse } from '@modelyard/types';
+import { Redis } from 'ioredis';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { NotFound } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { RedisService } from '../redis/redis.service.js';
 import { hashApiKey, mintApiKey, toApiKeyResponse } from './api-keys.js';
 import type { Principal } from './principal.js';
 
@@ -9,24 +12,75 @@ import type { Principal } from './principal.js';
 const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Verified keys are remembered this long, so SDK traffic does not cost a database round trip per
- * request. A revocation takes effect at once on the replica that made it, within this time elsewhere.
+ * request. A revocation is published to every replica and service at once (REVOKED_CHANNEL); this
+ * is how long it can take to arrive when that subscription is down.
  */
 const CACHE_MS = 5_000;
 const CACHE_MAX = 10_000;
+/** Carries the hash of each revoked key; under the installation's REDIS_PREFIX. */
+const REVOKED_CHANNEL = 'api-keys:revoked';
 
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly cache = new Map<string, { principal: Principal | null; until: number; expiresAt: number | null }>();
+  private readonly channel: string;
+  private subscriber?: Redis;
+  private subscribed = false;
+  /** Counts revocations heard, so a lookup that overlapped one does not cache what it read before. */
+  private revocationsHeard = 0;
 
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {
+    this.channel = `${config.redis.prefix}:${REVOKED_CHANNEL}`;
+  }
+
+  /** Listens for revocations on a connection of its own (a subscribed connection can do nothing else). */
+  async onModuleInit(): Promise<void> {
+    if (this.config.workerOnly) return;
+    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: 2 });
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, hash: string) => {
+      if (channel !== this.channel) return;
+      this.revocationsHeard++;
+      this.cache.delete(hash);
+    });
+    // A revocation published while the connection was down is never delivered: forget every key
+    // cached meanwhile. ioredis subscribes again by itself once a first subscription succeeded.
+    subscriber.on('ready', () => {
+      this.revocationsHeard++;
+      this.cache.clear();
+      if (!this.subscribed) void this.subscribe(subscriber);
+    });
+    await this.subscribe(subscriber);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  private async subscribe(subscriber: Redis): Promise<void> {
+    try {
+      await subscriber.subscribe(this.channel);
+      this.subscribed = true;
+    } catch (err) {
+      const delay = `${CACHE_MS / 1000} s`;
+      this.logger.warn(`revoked API keys may work here for up to ${delay}: no subscription (${String(err)})`);
+    }
+  }
 
   /** The principal for a presented key, or null when it is unknown, revoked or expired. */
   async authenticate(key: string): Promise<Principal | null> {
     const hash = hashApiKey(key);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now() && (hit.expiresAt === null || hit.expiresAt > Date.now())) return hit.principal;
+    const heard = this.revocationsHeard;
     const principal = await this.lookup(hash);
+    if (heard !== this.revocationsHeard) return principal;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + CACHE_MS, expiresAt: principal?.expiresAt ?? null });
     return principal;
@@ -66,6 +120,10 @@ export class ApiKeysService {
       ? existing
       : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     this.cache.delete(row.hash);
+    await this.redis.client.publish(this.channel, row.hash).catch((err: unknown) => {
+      const within = `${CACHE_MS / 1000} s`;
+      this.logger.warn(`revocation not published, other replicas stop the key within ${within}: ${String(err)}`);
+    });
     return toApiKeyResponse(row);
   }
 }

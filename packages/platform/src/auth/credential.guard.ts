@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Scope } from '@modelyard/types';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, Unauthenticated } from '../errors/domain-errors.js';
+import { AuthFailureLimiter } from '../rate-limit/auth-failures.js';
 import { looksLikeApiKey } from './api-keys.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE, type Principal } from './principal.js';
@@ -38,6 +39,7 @@ export class CredentialGuard extends AuthGuard('jwt') {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ApiKeysService) private readonly apiKeys: ApiKeysService,
+    @Inject(AuthFailureLimiter) private readonly authFailures: AuthFailureLimiter,
   ) {
     super();
   }
@@ -47,25 +49,26 @@ export class CredentialGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const credential = presentedCredential(request);
-    if (!credential) throw new Unauthenticated();
-
-    let principal: Principal | null | undefined;
-    if (looksLikeApiKey(credential.token)) {
-      principal = await this.apiKeys.authenticate(credential.token);
-      if (!principal) throw new Unauthenticated('the API key is unknown, revoked or expired');
-    } else if (credential.viaHeader === 'x-api-key') {
-      throw new Unauthenticated('X-API-Key does not hold an API key');
-    } else {
-      principal = await this.verifyJwt(credential.token, context, request);
-    }
-    request.principal = principal!;
+    const principal = await this.authFailures.attempt(request.ip, () => this.authenticate(context, request));
+    request.principal = principal;
 
     const needed =
       this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
-    if (!principal!.scopes.has(needed)) throw new Forbidden(needed);
+    if (!principal.scopes.has(needed)) throw new Forbidden(needed);
     return true;
+  }
+
+  private async authenticate(context: ExecutionContext, request: AuthedRequest): Promise<Principal> {
+    const credential = presentedCredential(request);
+    if (!credential) throw new Unauthenticated();
+    if (looksLikeApiKey(credential.token)) {
+      const principal = await this.apiKeys.authenticate(credential.token);
+      if (!principal) throw new Unauthenticated('the API key is unknown, revoked or expired');
+      return principal;
+    }
+    if (credential.viaHeader === 'x-api-key') throw new Unauthenticated('X-API-Key does not hold an API key');
+    return this.verifyJwt(credential.token, context, request);
   }
 
   private async verifyJwt(token: string, context: ExecutionContext, request: AuthedRequest): Promise<Principal> {
@@ -80,6 +83,8 @@ export class CredentialGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    // The strategy's own refusals (no exp, too long a lifetime) carry their reason.
+    if (err instanceof Unauthenticated) throw err;
     if (err || !user) {
       const reason = (info as { name?: string } | undefined)?.name;
       throw new Unauthenticated(reason === 'TokenExpiredError' ? 'the token has expired' : 'the token is not valid');

@@ -5,10 +5,33 @@ import { Role, scopesOf } from '@modelyard/types';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
 import { asKeyMaterial, jwksKeyProvider } from './jwks.js';
 import type { Principal } from './principal.js';
 
-const Claims = z.object({ sub: z.string().min(1), roles: z.array(z.string()).default([]), exp: z.number().optional() });
+const Claims = z.object({
+  sub: z.string().min(1),
+  roles: z.array(z.string()).default([]),
+  exp: z.number().optional(),
+  iat: z.number().optional(),
+});
+
+/**
+ * A token must say when it ends, and not too far ahead: a bearer token cannot be revoked, so one
+ * without `exp` (or with a far one) would work forever for whoever copies it. The lifetime counts
+ * from `iat`, or from now when that is absent or in the future (a token cannot shorten its
+ * lifetime by claiming to be issued later).
+ */
+export function boundedExpiry(claims: { exp?: number; iat?: number }, maxLifetimeSeconds: number): number {
+  if (claims.exp === undefined) throw new Unauthenticated('the token has no expiry (exp claim); tokens must expire');
+  const now = Date.now() / 1000;
+  const lifetime = claims.exp - Math.min(claims.iat ?? now, now);
+  if (lifetime > maxLifetimeSeconds) {
+    const limit = `${maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`;
+    throw new Unauthenticated(`the token's lifetime (exp − iat) exceeds ${limit}`);
+  }
+  return claims.exp;
+}
 
 function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest {
   const { jwksUrl, jwtSecret, issuer, audience } = config.auth;
@@ -35,16 +58,19 @@ function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest 
 /** Verifies bearer JWTs (HS256 with JWT_SECRET, or RS256 from a JWKS) and maps `roles` to scopes. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxLifetimeSeconds: number;
+
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     super(strategyOptions(config));
+    this.maxLifetimeSeconds = config.auth.maxLifetimeSeconds;
   }
 
   validate(payload: unknown): Principal | false {
     const claims = Claims.safeParse(payload);
     if (!claims.success) return false;
+    const exp = boundedExpiry(claims.data, this.maxLifetimeSeconds);
     // Unknown role names grant nothing rather than failing the whole token.
     const roles = claims.data.roles.flatMap((r) => (Role.safeParse(r).success ? [r as Role] : []));
-    const expiresAt = claims.data.exp !== undefined ? claims.data.exp * 1000 : null;
-    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles), expiresAt };
+    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles), expiresAt: exp * 1000 };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidrList } from '../http/client-ip.js';
 
 /** A boolean environment variable: 1/0, true/false, yes/no, on/off. */
 export const envBool = z
@@ -31,6 +32,23 @@ export const BaseEnvObject = z.object({
     JWT_AUDIENCE: z.string().optional(),
     RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Failed authentications per client IP per rate-limit window before that IP is locked out; 0 disables. */
+    AUTH_FAILURE_LIMIT_MAX: z.coerce.number().int().min(0).default(30),
+    /**
+     * Peers whose X-Forwarded-For is believed (comma-separated IPs or CIDRs). Without it the socket
+     * address is the client: anyone could otherwise pick their own address and escape every per-IP limit.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const parsed = parseCidrList(v);
+        if (parsed.ok) return parsed.cidrs;
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      }),
+    /** Longest lifetime (exp − iat) a bearer JWT may have; longer-lived tokens are refused. */
+    JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
     MAINTENANCE_MODE: envBool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */

@@ -6,12 +6,12 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export interface PlatformConfig {
   service: string;
   env: BaseEnv['NODE_ENV'];
-  http: { host: string; port: number; bodyLimit: number };
+  http: { host: string; port: number; bodyLimit: number; trustedProxies: string[] };
   logLevel: BaseEnv['LOG_LEVEL'];
   database: { url: string };
   redis: { url: string; prefix: string };
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
-  rateLimit: { max: number; windowSeconds: number };
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxLifetimeSeconds: number };
+  rateLimit: { max: number; windowSeconds: number; authFailureMax: number };
   maintenanceFromEnv: boolean;
   workerOnly: boolean;
   serviceApiKey?: string;
@@ -24,12 +24,27 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
   return {
     service,
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT ?? defaultPort, bodyLimit: env.BODY_LIMIT_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT ?? defaultPort,
+      bodyLimit: env.BODY_LIMIT_BYTES,
+      trustedProxies: env.TRUSTED_PROXIES,
+    },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
-    auth: { jwtSecret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
-    rateLimit: { max: env.RATE_LIMIT_MAX, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    },
+    rateLimit: {
+      max: env.RATE_LIMIT_MAX,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      authFailureMax: env.AUTH_FAILURE_LIMIT_MAX,
+    },
     maintenanceFromEnv: env.MAINTENANCE_MODE,
     workerOnly: env.WORKER_ONLY,
     serviceApiKey: env.SERVICE_API_KEY,

@@ -4,6 +4,7 @@ import { ErrorCode } from '@modelyard/types';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { DomainError } from '../errors/domain-errors.js';
+import { clientKey } from '../http/client-ip.js';
 import type { Principal } from '../auth/principal.js';
 import { RedisService } from '../redis/redis.service.js';
 
@@ -12,17 +13,19 @@ export const SKIP_RATE_LIMIT = 'modelyard:skip-rate-limit';
 export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 
 export class RateLimited extends DomainError {
-  constructor(retryAfterSeconds: number) {
-    super(429, ErrorCode.rateLimited, 'Too many requests', `retry after ${retryAfterSeconds} s`, {}, {
+  constructor(retryAfterSeconds: number, reason?: string) {
+    const detail = reason ? `${reason}; retry after ${retryAfterSeconds} s` : `retry after ${retryAfterSeconds} s`;
+    super(429, ErrorCode.rateLimited, 'Too many requests', detail, {}, {
       'retry-after': String(retryAfterSeconds),
     });
   }
 }
 
 /**
- * Fixed-window limit per credential (per IP when anonymous), counted in Redis so every replica
- * shares the budget. If Redis is unreachable requests pass: the limit protects the service, it must
- * not take it down.
+ * Fixed-window limit per credential (per client IP on public routes: /docs, /openapi.json), counted
+ * in Redis so every replica shares the budget. Requests whose credential fails are limited by
+ * AuthFailureLimiter instead. If Redis is unreachable requests pass: the limit protects the
+ * service, it must not take it down.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -40,7 +43,7 @@ export class RateLimitGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const who = request.principal ? `p:${request.principal.id}` : `ip:${request.ip}`;
+    const who = request.principal ? `p:${request.principal.id}` : `ip:${clientKey(request.ip)}`;
     const key = `ratelimit:${who}`;
     let count: number;
     let ttlMs: number;

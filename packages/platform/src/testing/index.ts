@@ -73,6 +73,8 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_MAX: '0',
+    // Test files send many deliberately bad credentials from one address.
+    AUTH_FAILURE_LIMIT_MAX: '0',
     NODE_ENV: 'test',
     ...env,
   });

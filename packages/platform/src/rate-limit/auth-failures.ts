@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
+import { clientKey } from '../http/client-ip.js';
+import { RedisService } from '../redis/redis.service.js';
+import { RateLimited } from './rate-limit.guard.js';
+
+/**
+ * Failed authentications per client IP (AUTH_FAILURE_LIMIT_MAX per RATE_LIMIT_WINDOW_SECONDS),
+ * counted in Redis so every replica and service shares the count. Once an address has failed that
+ * often, every request it sends that needs a credential answers 429 until the window ends, a valid
+ * credential included: checking the lockout before the credential means a guess that happens to be
+ * right is not told apart from a wrong one, and a flood costs one Redis read per request instead of
+ * a key lookup or a signature check. Redis failing lets requests through (the limit protects the
+ * service, it must not take it down).
+ */
+@Injectable()
+export class AuthFailureLimiter {
+  private readonly logger = new Logger(AuthFailureLimiter.name);
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(RedisService) private readonly redis: RedisService,
+  ) {}
+
+  /**
+   * Runs one authentication for a request from `ip`: refused with 429 while the address is locked
+   * out, counted when it fails with Unauthenticated. The one call a guard or a hook needs.
+   */
+  async attempt<T>(ip: string, authenticate: () => Promise<T>): Promise<T> {
+    await this.assertAllowed(ip);
+    try {
+      return await authenticate();
+    } catch (err) {
+      if (err instanceof Unauthenticated) await this.recordFailure(ip);
+      throw err;
+    }
+  }
+
+  /** Throws RateLimited while `ip` has used up its failed authentications for the window. */
+  async assertAllowed(ip: string): Promise<void> {
+    const max = this.config.rateLimit.authFailureMax;
+    if (max === 0) return;
+    const key = this.key(ip);
+    let count: number;
+    let ttlMs: number;
+    try {
+      const results = await this.redis.client.multi().get(key).pttl(key).exec();
+      count = Number(results?.[0]?.[1] ?? 0);
+      ttlMs = Number(results?.[1]?.[1]);
+    } catch (err) {
+      this.logger.warn(`failed-authentication limit not enforced, Redis failed: ${String(err)}`);
+      return;
+    }
+    if (count >= max) {
+      throw new RateLimited(Math.max(1, Math.ceil(ttlMs / 1000)), 'too many failed authentications from this address');
+    }
+  }
+
+  /** Counts one failed authentication from `ip`. */
+  async recordFailure(ip: string): Promise<void> {
+    const max = this.config.rateLimit.authFailureMax;
+    if (max === 0) return;
+    const key = this.key(ip);
+    try {
+      const results = await this.redis.client
+        .multi()
+        .incr(key)
+        .pexpire(key, this.config.rateLimit.windowSeconds * 1000, 'NX')
+        .exec();
+      // Logged once per window, when the address crosses the limit, not on every refused request.
+      if (Number(results?.[0]?.[1]) === max) {
+        this.logger.warn(`${clientKey(ip)} locked out after ${max} failed authentications`);
+      }
+    } catch (err) {
+      this.logger.warn(`failed authentication not counted, Redis failed: ${String(err)}`);
+    }
+  }
+
+  private key(ip: string) {
+    return `authfail:${clientKey(ip)}`;
+  }
+}
