@@ -4,6 +4,7 @@ import { LinearRegression, LogisticRegression } from '../models.js';
 import { Rng } from '../prng.js';
 import { decodeOnnxModel, ONNX_OUTPUTS, toOnnx } from './index.js';
 import { numbers, runOnnx } from './onnxruntime.spec-helper.js';
+import type { Onnx } from './proto.js';
 
 /**
  * The contract: onnxruntime running the exported graph gives the learner's own predictions within
@@ -21,7 +22,8 @@ const TRUE_W = [1, 0.08, -6, 0, 0.5];
 
 function denseRows(seed: number, count: number): Float64Array[] {
   const rng = new Rng(seed);
-  return Array.from({ length: count }, () => Float64Array.from(OFFSET, (o, j) => fround(o + SPREAD[j]! * rng.normal())));
+  const row = (): Float64Array => Float64Array.from(OFFSET, (o, j) => fround(o + SPREAD[j]! * rng.normal()));
+  return Array.from({ length: count }, row);
 }
 
 function denseTarget(kind: 'logistic' | 'linear', rng: Rng, x: Float64Array): number {
@@ -30,14 +32,21 @@ function denseTarget(kind: 'logistic' | 'linear', rng: Rng, x: Float64Array): nu
 }
 
 function trainDense(kind: 'logistic' | 'linear', options: LinearModelOptions): LinearModel {
-  const model = kind === 'logistic' ? new LogisticRegression({ dim: 5, ...options }) : new LinearRegression({ dim: 5, ...options });
+  const o = { dim: 5, ...options };
+  const model = kind === 'logistic' ? new LogisticRegression(o) : new LinearRegression(o);
   const rng = new Rng(99);
   for (const x of denseRows(7, 3000)) model.learnOne(x, denseTarget(kind, rng, x));
   return model;
 }
 
 /** Largest |onnx − learner| over the rows, with labels compared exactly. */
-async function compare(model: LinearModel, bytes: Uint8Array, inputs: readonly (Float64Array | FeatureRecord)[], rows: number[], width: number) {
+async function compare(
+  model: LinearModel,
+  bytes: Uint8Array,
+  inputs: readonly (Float64Array | FeatureRecord)[],
+  rows: number[],
+  width: number,
+): Promise<number> {
   const out = await runOnnx(bytes, rows, width);
   let maxDiff = 0;
   if (model instanceof LogisticRegression) {
@@ -82,19 +91,19 @@ describe('toOnnx on dense models', () => {
     const m = decodeOnnxModel(toOnnx(trainDense('logistic', {}), { input: { kind: 'dense', names } }));
     expect(Number(m.irVersion)).toBe(8);
     expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
-    const shape = (v: (typeof m.graph.input)[number]) => [
+    const shape = (v: Onnx.IValueInfoProto) => [
       v.name,
       v.type!.tensorType!.elemType,
       v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue)),
     ];
-    expect(m.graph.input.map(shape)).toEqual([['input', 1, ['N', 5]]]); // 1 = FLOAT
-    expect(m.graph.output.map(shape)).toEqual([['label', 7, ['N']], ['probabilities', 1, ['N', 2]]]); // 7 = INT64
+    expect(m.graph!.input!.map(shape)).toEqual([['input', 1, ['N', 5]]]); // 1 = FLOAT
+    expect(m.graph!.output!.map(shape)).toEqual([['label', 7, ['N']], ['probabilities', 1, ['N', 2]]]); // 7 = INT64
     const meta = new Map(m.metadataProps.map((p) => [p.key, p.value]));
     expect(meta.get('modelyard.features')).toBe(JSON.stringify(names));
     expect(meta.get('modelyard.kind')).toBe('logistic_regression');
 
     const r = decodeOnnxModel(toOnnx(trainDense('linear', { optimizer: 'adagrad' })));
-    expect(r.graph.output.map(shape)).toEqual([['variable', 1, ['N', 1]]]);
+    expect(r.graph!.output!.map(shape)).toEqual([['variable', 1, ['N', 1]]]);
   });
 });
 
@@ -123,7 +132,10 @@ function records(seed: number, count: number): FeatureRecord[] {
 
 /** The ONNX row of a record: booleans 1/0, missing as NaN. */
 const recordRow = (r: FeatureRecord): number[] =>
-  FEATURES.map(({ name }) => (r[name] === null ? NaN : r[name] === true ? 1 : r[name] === false ? 0 : (r[name] as number)));
+  FEATURES.map(({ name }) => {
+    const v = r[name];
+    return v === null ? NaN : typeof v === 'boolean' ? Number(v) : (v as number);
+  });
 
 describe('toOnnx on record (hashed) models', () => {
   it('the chosen names do collide in a dim-8 hash space', () => {

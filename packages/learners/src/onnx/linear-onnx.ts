@@ -81,7 +81,9 @@ function linearGraph(plan: LinearPlan): Onnx.IGraphProto {
     ],
   };
   // onnxruntime warns about unused initializers: only the mask and the label compare with 0.
-  if (plan.skipNonFinite || plan.kind === 'logistic_regression') g.initializers.push(initializer('zero', DataType.DOUBLE, [], [0]));
+  if (plan.skipNonFinite || plan.kind === 'logistic_regression') {
+    g.initializers.push(initializer('zero', DataType.DOUBLE, [], [0]));
+  }
   const z = transformInput(plan, g);
   g.nodes.push(node('MatMul', [z, 'weights'], ['dot']), node('Add', ['dot', 'bias'], ['score']));
   let output: Onnx.IValueInfoProto[];

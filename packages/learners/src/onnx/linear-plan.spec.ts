@@ -24,7 +24,8 @@ describe('toOnnx refuses what a dense float input cannot express', () => {
     ] as const;
     expect(() => toOnnx(recordFed(), { input: { kind: 'records', features } })).toThrow(OnnxExportError);
     expect(() => toOnnx(recordFed(), { input: { kind: 'records', features } })).toThrow(
-      'features city (categorical) cannot be float columns: only numeric and boolean features can; serve the model.json',
+      'features city (categorical) cannot be float columns: only numeric and boolean features can; ' +
+        'serve the model.json',
     );
   });
 
@@ -35,8 +36,9 @@ describe('toOnnx refuses what a dense float input cannot express', () => {
   });
 
   it('column lists that do not fit the model', () => {
-    expect(() => toOnnx(denseFed(), { input: { kind: 'dense', names: ['a', 'b'] } })).toThrow('2 column names for a model of 3 features');
-    expect(() => toOnnx(denseFed(), { input: { kind: 'dense', names: ['a', 'b', 'a'] } })).toThrow('column "a" is listed twice');
+    const dense = (names: string[]) => () => toOnnx(denseFed(), { input: { kind: 'dense', names } });
+    expect(dense(['a', 'b'])).toThrow('2 column names for a model of 3 features');
+    expect(dense(['a', 'b', 'a'])).toThrow('column "a" is listed twice');
     expect(() => toOnnx(recordFed(), { input: { kind: 'records', features: [] } })).toThrow(/at least one feature/);
   });
 
@@ -44,7 +46,8 @@ describe('toOnnx refuses what a dense float input cannot express', () => {
     const state = denseFed().toJSON();
     const bad = { ...state, weights: { length: 3, values: [1, 2, 3] } };
     expect(() => toOnnx(bad)).toThrow(RangeError);
-    expect(() => toOnnx({ ...state, format: 'other' } as unknown as typeof state)).toThrow(/not a modelyard linear model/);
+    const foreign = { ...state, format: 'other' } as unknown as typeof state;
+    expect(() => toOnnx(foreign)).toThrow(/not a modelyard linear model/);
   });
 });
 

@@ -33,12 +33,22 @@ export function tensorType(elemType: number, dims: readonly Dim[]): Onnx.ITypePr
   return { tensorType: { elemType, shape: { dim } } };
 }
 
-export function valueInfo(name: string, elemType: number, dims: readonly Dim[], docString?: string): Onnx.IValueInfoProto {
+export function valueInfo(
+  name: string,
+  elemType: number,
+  dims: readonly Dim[],
+  docString?: string,
+): Onnx.IValueInfoProto {
   return { name, type: tensorType(elemType, dims), ...(docString ? { docString } : {}) };
 }
 
 /** A constant tensor; doubles, floats and int64s go to the packed typed fields. */
-export function initializer(name: string, dataType: number, dims: readonly number[], values: ArrayLike<number>): Onnx.ITensorProto {
+export function initializer(
+  name: string,
+  dataType: number,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): Onnx.ITensorProto {
   const data = Array.from(values);
   const tensor: Onnx.ITensorProto = { name, dataType, dims: [...dims] };
   if (dataType === DataType.DOUBLE) tensor.doubleData = data;
@@ -53,9 +63,17 @@ const utf8 = new TextEncoder();
 /** Typed attribute builders: ONNX tells INT from FLOAT by the attribute's type, not by the value. */
 export const attr = {
   int: (name: string, i: number): Onnx.IAttributeProto => ({ name, type: AttributeType.INT, i }),
-  ints: (name: string, ints: readonly number[]): Onnx.IAttributeProto => ({ name, type: AttributeType.INTS, ints: [...ints] }),
+  ints: (name: string, ints: readonly number[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.INTS,
+    ints: [...ints],
+  }),
   float: (name: string, f: number): Onnx.IAttributeProto => ({ name, type: AttributeType.FLOAT, f }),
-  floats: (name: string, floats: readonly number[]): Onnx.IAttributeProto => ({ name, type: AttributeType.FLOATS, floats: [...floats] }),
+  floats: (name: string, floats: readonly number[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.FLOATS,
+    floats: [...floats],
+  }),
   string: (name: string, s: string): Onnx.IAttributeProto => ({ name, type: AttributeType.STRING, s: utf8.encode(s) }),
   strings: (name: string, strings: readonly string[]): Onnx.IAttributeProto => ({
     name,
