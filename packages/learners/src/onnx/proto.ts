@@ -3,8 +3,8 @@
  * and the few builders every graph here needs. Everything returns plain message objects and bytes:
  * no file or network I/O, so the package stays pure.
  *
- * IR version 8 is the newest this schema describes and the oldest that opset 17 allows (ONNX
- * Versioning.md); onnxruntime ≥ 1.14 loads it.
+ * IR version 8 is the newest this schema describes and the one ONNX released with opset 17
+ * (docs/Versioning.md); the tests load every model written here in onnxruntime-node 1.30.
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
