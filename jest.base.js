@@ -1,5 +1,10 @@
 // Shared Jest settings. NestJS 12 is ESM-only, so every package runs Jest in native ESM mode
 // (node --experimental-vm-modules) with swc transpiling TypeScript, decorators and their metadata.
+import { fileURLToPath } from 'node:url';
+
+/** testEnvironment for packages whose tests run onnxruntime-node (see the file for why). */
+export const onnxRuntimeEnvironment = fileURLToPath(new URL('./jest.onnxruntime-environment.js', import.meta.url));
+
 export function jestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',

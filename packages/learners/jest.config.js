@@ -1,2 +1,2 @@
-import { jestConfig } from '../../jest.base.js';
-export default jestConfig();
+import { jestConfig, onnxRuntimeEnvironment } from '../../jest.base.js';
+export default jestConfig({ testEnvironment: onnxRuntimeEnvironment });

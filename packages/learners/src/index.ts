@@ -8,3 +8,4 @@ export * from './models.js';
 export * from './metrics.js';
 export * from './progressive.js';
 export * from './streams.js';
+export * from './onnx/index.js';

@@ -85,6 +85,11 @@ export class OnlineStandardScaler {
     return s && s[0] > 0 ? s[2] / s[0] : 0;
   }
 
+  /** The sd a transform divides by (√variance, as `standardise` computes it); 0 transforms to 0. */
+  sd(key: number | string): number {
+    return sqrt(this.variance(key));
+  }
+
   /** Dense transform writing into `out`; allocates nothing. */
   transformDense(x: Float64Array, out: Float64Array): Float64Array {
     const mean = this.meanDense;

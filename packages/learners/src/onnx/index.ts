@@ -1,0 +1,3 @@
+export { toOnnx, ONNX_INPUT, ONNX_OUTPUTS, type OnnxExportOptions } from './linear-onnx.js';
+export { OnnxExportError, type OnnxFeatureKind, type OnnxInputLayout, type OnnxRecordFeature } from './linear-plan.js';
+export { decodeModel as decodeOnnxModel } from './proto.js';

@@ -1,0 +1,121 @@
+/**
+ * The ONNX protobuf schema (onnx-proto: the official onnx.proto compiled by protobufjs, IR version 8)
+ * and the few builders every graph here needs. Everything returns plain message objects and bytes:
+ * no file or network I/O, so the package stays pure.
+ *
+ * IR version 8 is the newest this schema describes and the one ONNX released with opset 17
+ * (docs/Versioning.md); the tests load every model written here in onnxruntime-node 1.30.
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx as Onnx } from 'onnx-proto';
+
+// onnx-proto is CommonJS that assigns its root to module.exports: a default import is the only form
+// Node's ESM loader resolves (it cannot see named exports through that assignment).
+export const { onnx } = onnxProto;
+/** The schema's message types (a type-only name: `onnx` above is the runtime value). */
+export type { Onnx };
+
+export const IR_VERSION = 8;
+/** Opset of the default domain ('' = ai.onnx). */
+export const OPSET = 17;
+/** Opset of ai.onnx.ml (TreeEnsembleClassifier, LinearClassifier…) that goes with opset 17. */
+export const ML_DOMAIN = 'ai.onnx.ml';
+export const ML_OPSET = 3;
+
+export const DataType = onnx.TensorProto.DataType;
+const AttributeType = onnx.AttributeProto.AttributeType;
+
+/** A dimension: a number is fixed, a string a symbolic size (the batch 'N'). */
+export type Dim = number | string;
+
+export function tensorType(elemType: number, dims: readonly Dim[]): Onnx.ITypeProto {
+  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { tensorType: { elemType, shape: { dim } } };
+}
+
+export function valueInfo(
+  name: string,
+  elemType: number,
+  dims: readonly Dim[],
+  docString?: string,
+): Onnx.IValueInfoProto {
+  return { name, type: tensorType(elemType, dims), ...(docString ? { docString } : {}) };
+}
+
+/** A constant tensor; doubles, floats and int64s go to the packed typed fields. */
+export function initializer(
+  name: string,
+  dataType: number,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): Onnx.ITensorProto {
+  const data = Array.from(values);
+  const tensor: Onnx.ITensorProto = { name, dataType, dims: [...dims] };
+  if (dataType === DataType.DOUBLE) tensor.doubleData = data;
+  else if (dataType === DataType.FLOAT) tensor.floatData = data;
+  else if (dataType === DataType.INT64) tensor.int64Data = data;
+  else throw new TypeError(`initializer ${name}: unsupported data type ${dataType}`);
+  return tensor;
+}
+
+const utf8 = new TextEncoder();
+
+/** Typed attribute builders: ONNX tells INT from FLOAT by the attribute's type, not by the value. */
+export const attr = {
+  int: (name: string, i: number): Onnx.IAttributeProto => ({ name, type: AttributeType.INT, i }),
+  ints: (name: string, ints: readonly number[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.INTS,
+    ints: [...ints],
+  }),
+  float: (name: string, f: number): Onnx.IAttributeProto => ({ name, type: AttributeType.FLOAT, f }),
+  floats: (name: string, floats: readonly number[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.FLOATS,
+    floats: [...floats],
+  }),
+  string: (name: string, s: string): Onnx.IAttributeProto => ({ name, type: AttributeType.STRING, s: utf8.encode(s) }),
+  strings: (name: string, strings: readonly string[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.STRINGS,
+    strings: strings.map((s) => utf8.encode(s)),
+  }),
+};
+
+/** A node named after its first output (names must be unique in a graph, and outputs already are). */
+export function node(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attribute: Onnx.IAttributeProto[] = [],
+  domain = '',
+): Onnx.INodeProto {
+  return { opType, input: [...inputs], output: [...outputs], name: outputs[0], domain, attribute };
+}
+
+export interface ModelParts {
+  graph: Onnx.IGraphProto;
+  /** Adds the ai.onnx.ml opset import. */
+  ml?: boolean;
+  docString?: string;
+  metadata?: ReadonlyMap<string, string>;
+}
+
+export function encodeModel(parts: ModelParts): Uint8Array {
+  const opsetImport = [{ domain: '', version: OPSET }, ...(parts.ml ? [{ domain: ML_DOMAIN, version: ML_OPSET }] : [])];
+  const model: Onnx.IModelProto = {
+    irVersion: IR_VERSION,
+    opsetImport,
+    producerName: '@modelyard/learners',
+    producerVersion: '1',
+    graph: parts.graph,
+    ...(parts.docString ? { docString: parts.docString } : {}),
+    metadataProps: [...(parts.metadata ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
+  };
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Parses ONNX bytes (throws on malformed protobuf); for tests and tools that inspect a model. */
+export function decodeModel(bytes: Uint8Array): Onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}
