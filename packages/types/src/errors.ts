@@ -24,6 +24,12 @@ export const ErrorCode = {
   artifactsImmutable: 'artifacts_immutable',
   rangeNotSatisfiable: 'range_not_satisfiable',
   artifactIntegrity: 'artifact_integrity_failed',
+  /** Serving: the model or version is known but no session can answer (it failed to load). */
+  modelUnavailable: 'model_unavailable',
+  /** Serving: the version (or alias) is not one the service serves. */
+  notServed: 'not_served',
+  /** Serving: the model could not run on the given input. */
+  inferenceFailed: 'inference_failed',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -8,3 +8,4 @@ export * from './webhooks.js';
 export * from './artifacts.js';
 export * from './drift.js';
 export * from './learning.js';
+export * from './serving.js';

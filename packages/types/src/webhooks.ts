@@ -95,3 +95,15 @@ export const WebhookPayload = z.object({
   data: JsonValue,
 });
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
+
+/**
+ * Committed outbox events are also announced on Redis pub/sub, on this channel under REDIS_PREFIX
+ * (`<prefix>:events`), once their rows have committed: a subscriber that reads the change back
+ * through the API finds it. At most once and without retries (a subscriber that was disconnected
+ * must catch up by itself); webhooks remain the reliable delivery.
+ */
+export const OUTBOX_EVENTS_CHANNEL = 'events';
+
+/** One announcement: the event's name and the model it concerns (null for events about no model). */
+export const OutboxEventNotice = z.object({ event: z.string(), model: z.string().nullable() });
+export type OutboxEventNotice = z.infer<typeof OutboxEventNotice>;

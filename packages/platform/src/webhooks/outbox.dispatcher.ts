@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { OUTBOX_EVENTS_CHANNEL, type OutboxEventNotice } from '@modelyard/types';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { RedisService } from '../redis/redis.service.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -15,6 +17,10 @@ const LOST_AFTER_MS = 60_000;
  * queued after their rows commit; if the process dies in between, or Redis loses its jobs, the
  * sweep finds them pending and overdue and queues them again (a job id per delivery makes a
  * second enqueue of a still-queued delivery a no-op).
+ *
+ * Each dispatched event is also announced on Redis (OUTBOX_EVENTS_CHANNEL) after its row has
+ * committed, so subscribers that read the change back (the serving service) see it at once. An
+ * announcement lost to a Redis failure is not repeated: subscribers reconcile periodically.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +34,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
+    @Inject(RedisService) private readonly redis: RedisService,
   ) {}
 
   onApplicationBootstrap() {
@@ -47,6 +54,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
       for (let rows = BATCH; rows === BATCH && !this.stopped; ) {
         const batch = await this.repository.dispatchBatch(BATCH);
         await this.queue.enqueue(batch.deliveryIds);
+        await this.announce(batch.notices);
         rows = batch.rows;
       }
       if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
@@ -60,6 +68,15 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     } catch (err) {
       // Postgres or Redis is down: the rows stay in the outbox and the next pass tries again.
       this.logger.warn(`outbox dispatch failed, will retry: ${String(err)}`);
+    }
+  }
+
+  private async announce(notices: OutboxEventNotice[]): Promise<void> {
+    const channel = `${this.config.redis.prefix}:${OUTBOX_EVENTS_CHANNEL}`;
+    for (const notice of notices) {
+      await this.redis.client.publish(channel, JSON.stringify(notice)).catch((err: unknown) => {
+        this.logger.warn(`event ${notice.event} not announced on Redis: ${String(err)}`);
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
-import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery } from '@modelyard/types';
+import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery, type OutboxEventNotice } from '@modelyard/types';
 import { NotFound } from '../errors/domain-errors.js';
 import { decodeCursor, parseUuidCursor } from '../http/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -88,16 +88,16 @@ export class WebhooksRepository {
 
   /**
    * Moves up to `limit` undispatched outbox rows to deliveries, one per matching subscription, and
-   * returns the rows' count and the new delivery ids (to queue once this has committed: a job
-   * queued earlier could run before its delivery row is visible). Rows are claimed with SKIP
-   * LOCKED, so replicas share the work without waiting on each other.
+   * returns the rows' count, the new delivery ids (to queue once this has committed: a job
+   * queued earlier could run before its delivery row is visible) and the rows' events, to announce
+   * likewise. Rows are claimed with SKIP LOCKED, so replicas share the work without waiting on each other.
    */
-  dispatchBatch(limit: number): Promise<{ rows: number; deliveryIds: string[] }> {
+  dispatchBatch(limit: number): Promise<{ rows: number; deliveryIds: string[]; notices: OutboxEventNotice[] }> {
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; event: string }[]>`
-        SELECT id, event FROM platform_webhook_outbox
+      const rows = await tx.$queryRaw<{ id: bigint; event: string; model: string | null }[]>`
+        SELECT id, event, payload->>'model' AS model FROM platform_webhook_outbox
         WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return { rows: 0, deliveryIds: [] };
+      if (rows.length === 0) return { rows: 0, deliveryIds: [], notices: [] };
       const subscriptions = await tx.webhookSubscription.findMany({
         where: { events: { hasSome: [...new Set(rows.map((r) => r.event))] } },
         select: { id: true, events: true },
@@ -109,7 +109,8 @@ export class WebhooksRepository {
       );
       if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
       await tx.webhookOutbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dispatchedAt: new Date() } });
-      return { rows: rows.length, deliveryIds: deliveries.map((d) => d.id) };
+      const notices = rows.map((r) => ({ event: r.event, model: r.model }));
+      return { rows: rows.length, deliveryIds: deliveries.map((d) => d.id), notices };
     }, TX_OPTIONS);
   }
 
