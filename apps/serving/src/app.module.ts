@@ -1,0 +1,66 @@
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@modelyard/platform';
+import { ArtifactCache } from './artifacts/artifact-cache.js';
+import type { ServingConfig } from './config.js';
+import { Drain } from './lifecycle/drain.js';
+import { servingReadiness } from './lifecycle/readiness.js';
+import { LoadFailures } from './models/load-failures.js';
+import { ModelStore } from './models/model-store.js';
+import { Reconciler } from './models/reconciler.js';
+import { ServedModels } from './models/served-models.js';
+import { ServingTable } from './models/serving-table.js';
+import { VersionLoader } from './models/version-loader.js';
+import { OipErrors } from './oip/oip-errors.js';
+import { OipController, OipHealthController } from './oip/oip.controller.js';
+import { OipService } from './oip/oip.service.js';
+import { PredictController } from './predict/predict.controller.js';
+import { PredictService } from './predict/predict.service.js';
+import { ModelEvents } from './registry/model-events.js';
+import { RegistrySource } from './registry/registry.source.js';
+import { ServingMetrics } from './serving.metrics.js';
+import { SERVING_SETTINGS } from './serving.tokens.js';
+
+/**
+ * The platform's health controller reads READINESS_CHECKS from the platform module, which cannot
+ * see this module's providers: it gets an array that this provider fills once they exist.
+ */
+function readinessProviders(checks: ReadinessCheck[]): Provider {
+  return {
+    provide: 'SERVING_READINESS',
+    inject: [Drain, Reconciler, ServingTable, ModelStore, LoadFailures],
+    useFactory: (drain: Drain, reconciler: Reconciler, table: ServingTable, store: ModelStore, failures: LoadFailures) => {
+      checks.push(servingReadiness({ drain, reconciler, table, store, failures }));
+      return checks;
+    },
+  };
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServingConfig): DynamicModule {
+    const checks: ReadinessCheck[] = [];
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
+      controllers: [PredictController, OipHealthController, OipController],
+      providers: [
+        { provide: SERVING_SETTINGS, useValue: config.serving },
+        ServingMetrics,
+        RegistrySource,
+        ArtifactCache,
+        VersionLoader,
+        ModelStore,
+        LoadFailures,
+        ServingTable,
+        Reconciler,
+        ModelEvents,
+        ServedModels,
+        Drain,
+        PredictService,
+        OipService,
+        OipErrors,
+        readinessProviders(checks),
+      ],
+    };
+  }
+}

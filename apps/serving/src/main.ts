@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@modelyard/platform';
+import { buildServing } from './config.js';
+
+await runService(buildServing);

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationFailed } from '@modelyard/platform';
+import type { PredictBody, PredictResponse } from '@modelyard/types';
+import { Drain } from '../lifecycle/drain.js';
+import type { LoadedVersion } from '../models/loaded-version.js';
+import { ServingTable } from '../models/serving-table.js';
+import { ServingMetrics } from '../serving.metrics.js';
+import { infer, InferenceFailed } from './inference.js';
+import { instancesToFeeds } from './instances.js';
+import { perInstance } from './outputs.js';
+
+/** POST /v1/models/:name/predict: resolve the version, map the instances, run, answer per instance. */
+@Injectable()
+export class PredictService {
+  constructor(
+    @Inject(ServingTable) private readonly table: ServingTable,
+    @Inject(Drain) private readonly drain: Drain,
+    @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
+  ) {}
+
+  predict(model: string, body: PredictBody): Promise<PredictResponse> {
+    return this.drain.track(async () => {
+      const lease = await this.table.acquire(this.table.resolve(model, body.target));
+      try {
+        return await this.run(lease.loaded, body);
+      } finally {
+        lease.release();
+      }
+    });
+  }
+
+  private async run(loaded: LoadedVersion, body: PredictBody): Promise<PredictResponse> {
+    const { model, version } = loaded.descriptor;
+    const { layout, outputs } = loaded;
+    if (!layout) {
+      const how = `call POST /v2/models/${model}/versions/${version}/infer`;
+      throw new ValidationFailed([{ field: 'instances', in: 'body', message: `${model}@${version} has several inputs and no input schema: ${how}` }]);
+    }
+    const withProbabilities = body.return?.includes('probabilities') ?? false;
+    if (withProbabilities && !outputs.probabilities) {
+      throw new ValidationFailed([{ field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` }]);
+    }
+    const feeds = instancesToFeeds(layout, body.instances);
+    const wanted = withProbabilities ? [outputs.prediction, outputs.probabilities!] : [outputs.prediction];
+    const out = await infer(loaded, feeds, wanted, this.metrics);
+    const n = body.instances.length;
+    try {
+      const predictions = perInstance(out.get(outputs.prediction)!, n);
+      const probabilities = withProbabilities ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][]) : undefined;
+      this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
+      return { model, version, predictions, ...(probabilities ? { probabilities } : {}), predictionIds: Array.from({ length: n }, () => randomUUID()) };
+    } catch (err) {
+      throw new InferenceFailed(loaded, err);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@modelyard/platform';
+import { OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
+import { Redis } from 'ioredis';
+import { Reconciler } from '../models/reconciler.js';
+
+/** Events after which what a model serves may have changed. */
+const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'version.stage_changed', 'alias.set', 'alias.deleted']);
+
+/**
+ * Listens to the registry's change announcements (`<REDIS_PREFIX>:events`, published once the
+ * change has committed) and reconciles the model concerned at once. Announcements are not
+ * replayed: after the connection comes back, everything is reconciled; the periodic reconcile
+ * covers the rest.
+ */
+@Injectable()
+export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ModelEvents.name);
+  private readonly channel: string;
+  private subscriber?: Redis;
+  private subscribed = false;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(Reconciler) private readonly reconciler: Reconciler,
+  ) {
+    this.channel = `${config.redis.prefix}:${OUTBOX_EVENTS_CHANNEL}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    // A subscribed connection can do nothing else, so it is this feature's own.
+    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: 2 });
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, raw: string) => {
+      if (channel === this.channel) this.heard(raw);
+    });
+    subscriber.on('ready', () => {
+      // Announcements made while disconnected are lost: catch up on everything.
+      if (this.subscribed) void this.reconciler.reconcileAll();
+      else void this.subscribe(subscriber);
+    });
+    await this.subscribe(subscriber);
+  }
+
+  private async subscribe(subscriber: Redis): Promise<void> {
+    try {
+      await subscriber.subscribe(this.channel);
+      this.subscribed = true;
+    } catch (err) {
+      this.logger.warn(`no change announcements (${String(err)}): changes are seen at the periodic reconcile`);
+    }
+  }
+
+  private heard(raw: string): void {
+    let notice: OutboxEventNotice;
+    try {
+      notice = OutboxEventNotice.parse(JSON.parse(raw));
+    } catch {
+      return this.logger.warn(`ignored a malformed announcement: ${raw.slice(0, 200)}`);
+    }
+    const { event, model } = notice;
+    if (!model || !SERVING_EVENTS.has(event) || !this.reconciler.inScope(model)) return;
+    this.reconciler.reconcile(model).catch((err: unknown) => this.logger.warn(`reconciling ${model} after ${event} failed: ${String(err)}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+}
