@@ -34,7 +34,7 @@ export const ServingEnvObject = BaseEnvObject.extend({
   /** Downloaded artifacts, one file per SHA-256; a restart loads from here without downloading. */
   SERVING_CACHE_DIR: z.string().min(1).default('./var/serving-cache'),
   /** Memory budget of loaded models (each counted at its artifact's size); least recently used go first. */
-  SERVING_MAX_MODELS_MB: z.coerce.number().min(1).max(1_048_576).default(1024),
+  SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
   SERVING_RECONCILE_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
   /** After SIGTERM, readiness is false this long before in-flight requests are drained (endpoints update). */
