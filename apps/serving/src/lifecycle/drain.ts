@@ -1,52 +1,59 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
+
+/** Requests can arrive right behind the last one answered (a client's next call, bytes still buffered). */
+const QUIET_MS = 50;
 
 /**
  * Graceful shutdown. On SIGTERM (Nest's shutdown hooks), before the HTTP server closes: readiness
  * turns false, requests keep being served for SERVING_SHUTDOWN_DELAY_SECONDS (while load balancers
- * and Kubernetes endpoints stop sending), then the predictions in flight are awaited (at most
- * SERVING_DRAIN_TIMEOUT_SECONDS). Only then does the server close, Redis and Postgres after it.
+ * and Kubernetes endpoints stop sending), then every request already received is answered (at
+ * most SERVING_DRAIN_TIMEOUT_SECONDS) and the server stays open until none has arrived for
+ * QUIET_MS. Only then does it close, Redis and Postgres after it. Requests are counted from their
+ * first hook to the end of their response, whatever the route.
  */
 @Injectable()
-export class Drain implements BeforeApplicationShutdown {
+export class Drain implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(Drain.name);
   private draining = false;
   private inFlight = 0;
-  private idle: (() => void)[] = [];
+  private lastArrival = 0;
 
-  constructor(@Inject(SERVING_SETTINGS) private readonly settings: ServingSettings) {}
+  constructor(
+    @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
+  ) {}
 
   get isDraining(): boolean {
     return this.draining;
   }
 
-  get active(): number {
-    return this.inFlight;
-  }
-
-  /** Runs a call counted as in flight until it settles. */
-  async track<T>(call: () => Promise<T>): Promise<T> {
-    this.inFlight++;
-    try {
-      return await call();
-    } finally {
-      if (--this.inFlight === 0) this.idle.splice(0).forEach((resolve) => resolve());
-    }
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRequest', (_request, reply, done) => {
+      this.inFlight++;
+      this.lastArrival = Date.now();
+      // 'close' fires once per response, answered or cut off by the client.
+      reply.raw.once('close', () => this.inFlight--);
+      done();
+    });
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.draining = true;
-    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}: not ready; draining ${this.inFlight} calls in flight`);
+    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}: not ready; ${this.inFlight} requests in flight`);
     if (this.settings.shutdownDelayMs > 0) await sleep(this.settings.shutdownDelayMs);
-    if (this.inFlight === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await new Promise<boolean>((resolve) => {
-      this.idle.push(() => resolve(true));
-      timer = setTimeout(() => resolve(false), this.settings.drainTimeoutMs);
-    });
-    clearTimeout(timer);
-    if (!drained) this.logger.warn(`${this.inFlight} calls still in flight after ${this.settings.drainTimeoutMs} ms: closing anyway`);
+    const deadline = Date.now() + this.settings.drainTimeoutMs;
+    while (this.inFlight > 0 || Date.now() - this.lastArrival < QUIET_MS) {
+      if (Date.now() > deadline) {
+        this.logger.warn(`${this.inFlight} requests still in flight after ${this.settings.drainTimeoutMs} ms: closing anyway`);
+        return;
+      }
+      await sleep(5);
+    }
   }
 }

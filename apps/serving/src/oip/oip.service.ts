@@ -65,25 +65,23 @@ export class OipService {
   }
 
   infer(model: string, version: string | undefined, body: OipInferRequest): Promise<OipInferResponse> {
-    return this.drain.track(() =>
-      this.withVersion(model, version, async (loaded) => {
-        const feeds = decodeInputs(loaded.runner.inputs, body.inputs);
-        const names = selectOutputs(loaded.runner.outputs, body.outputs);
-        const out = await infer(loaded, feeds, names, this.metrics);
-        const { descriptor } = loaded;
-        const batch = feeds.values().next().value?.shape[0] ?? 0;
-        this.metrics.predictions.inc({ model, version: descriptor.version, api: 'v2' }, batch);
-        return {
-          model_name: model,
-          model_version: descriptor.version,
-          ...(body.id !== undefined ? { id: body.id } : {}),
-          outputs: names.flatMap((name) => {
-            const t = out.get(name);
-            return t ? [{ name, shape: t.shape, datatype: t.datatype, data: jsonData(t) }] : [];
-          }),
-        };
-      }),
-    );
+    return this.withVersion(model, version, async (loaded) => {
+      const feeds = decodeInputs(loaded.runner.inputs, body.inputs);
+      const names = selectOutputs(loaded.runner.outputs, body.outputs);
+      const out = await infer(loaded, feeds, names, this.metrics);
+      const { descriptor } = loaded;
+      const batch = feeds.values().next().value?.shape[0] ?? 0;
+      this.metrics.predictions.inc({ model, version: descriptor.version, api: 'v2' }, batch);
+      return {
+        model_name: model,
+        model_version: descriptor.version,
+        ...(body.id !== undefined ? { id: body.id } : {}),
+        outputs: names.flatMap((name) => {
+          const t = out.get(name);
+          return t ? [{ name, shape: t.shape, datatype: t.datatype, data: jsonData(t) }] : [];
+        }),
+      };
+    });
   }
 
   private async withVersion<T>(model: string, version: string | undefined, use: (loaded: LoadedVersion) => Promise<T>): Promise<T> {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '@modelyard/platform';
 import type { PredictBody, PredictResponse } from '@modelyard/types';
-import { Drain } from '../lifecycle/drain.js';
 import type { LoadedVersion } from '../models/loaded-version.js';
 import { ServingTable } from '../models/serving-table.js';
 import { ServingMetrics } from '../serving.metrics.js';
@@ -15,19 +14,16 @@ import { perInstance } from './outputs.js';
 export class PredictService {
   constructor(
     @Inject(ServingTable) private readonly table: ServingTable,
-    @Inject(Drain) private readonly drain: Drain,
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
   ) {}
 
-  predict(model: string, body: PredictBody): Promise<PredictResponse> {
-    return this.drain.track(async () => {
-      const lease = await this.table.acquire(this.table.resolve(model, body.target));
-      try {
-        return await this.run(lease.loaded, body);
-      } finally {
-        lease.release();
-      }
-    });
+  async predict(model: string, body: PredictBody): Promise<PredictResponse> {
+    const lease = await this.table.acquire(this.table.resolve(model, body.target));
+    try {
+      return await this.run(lease.loaded, body);
+    } finally {
+      lease.release();
+    }
   }
 
   private async run(loaded: LoadedVersion, body: PredictBody): Promise<PredictResponse> {
