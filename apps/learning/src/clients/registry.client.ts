@@ -58,8 +58,9 @@ export class RegistryClient {
   }
 
   /** Uploads a file to a draft version, with its SHA-256 for the registry to check. */
-  async upload(model: string, version: string, file: string, bytes: Buffer): Promise<void> {
-    await this.call(`PUT ${model}@${version}/${file}`, () => this.registry.artifacts.push(model, version, file, bytes, { contentType: 'application/json' }));
+  async upload(model: string, version: string, file: string, bytes: Buffer, contentType: string): Promise<void> {
+    const push = () => this.registry.artifacts.push(model, version, file, bytes, { contentType });
+    await this.call(`PUT ${model}@${version}/${file}`, push);
   }
 
   async transition(model: string, version: string, to: Stage, reason: string): Promise<VersionResponse> {

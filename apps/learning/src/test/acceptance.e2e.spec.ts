@@ -1,4 +1,4 @@
-import { Accuracy, LinearRegression, LogLoss, LogisticRegression, Mae, progressiveValidation, Rmse, Rng, RocAuc } from '@modelyard/learners';
+import { Accuracy, LinearRegression, LogLoss, LogisticRegression, Mae, progressiveValidation, Rmse, Rng, RocAuc, toOnnx } from '@modelyard/learners';
 import { createModel, FEATURES, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness, type Row } from './harness.js';
 
 let h: Harness;
@@ -59,6 +59,13 @@ describe('a pipeline fed a seeded stream', () => {
     });
     expect(artifact.status).toBe(200);
     expect(await artifact.json()).toEqual(JSON.parse(JSON.stringify(offline.toJSON())));
+    // Beside it, the same model as ONNX: exactly what exporting the offline model gives.
+    const onnx = await fetch(`${h.registry.url}/v1/models/${model}/versions/${update.version}/artifacts/model.onnx`, {
+      headers: { authorization: `Bearer ${(await import('@modelyard/platform/testing')).tokenFor('viewer')}` },
+    });
+    expect(onnx.status).toBe(200);
+    const features = FEATURES.map((name) => ({ name, kind: 'numeric' as const }));
+    expect(Buffer.from(await onnx.arrayBuffer())).toEqual(Buffer.from(toOnnx(offline, { input: { kind: 'records', features } })));
 
     const status = (await h.learning.request('GET', '/v1/pipelines/accept/status')).body;
     expect(status).toMatchObject({ state: 'active', bufferSize: 200, samplesSeen: 2800, currentVersion: update.version, updating: false });

@@ -7,10 +7,29 @@ import { UpstreamRefused } from '../clients/upstream.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { parseModelFile } from './learner.js';
 import type { ProductionModel } from './gate.js';
-import { needsMove, versionBody, type Candidate } from './registration.js';
+import { needsMove, onnxArtifact, versionBody, type Candidate } from './registration.js';
 
 /** The file every version registered by a pipeline carries: LinearModel.toJSON() of packages/learners. */
 export const MODEL_FILE = 'model.json';
+/** Beside it, when every feature can be a float column: the same model as ONNX. */
+export const ONNX_FILE = 'model.onnx';
+
+interface ArtifactFile {
+  path: string;
+  bytes: Buffer;
+  contentType: string;
+  required: boolean;
+}
+
+/** model.json, and model.onnx when every feature can be a float column (see onnxArtifact). */
+function artifactsOf(c: Candidate): ArtifactFile[] {
+  const json = Buffer.from(JSON.stringify(c.model.toJSON()));
+  const onnx = onnxArtifact(c);
+  return [
+    { path: MODEL_FILE, bytes: json, contentType: 'application/json', required: true },
+    ...(onnx ? [{ path: ONNX_FILE, bytes: onnx, contentType: 'application/onnx', required: false }] : []),
+  ];
+}
 
 /** Talks to the registry (and experiments) for an update: fetch production, register the candidate. */
 @Injectable()
@@ -39,8 +58,9 @@ export class Registrar {
 
   /**
    * Registers the candidate: a draft version with metrics, params and lineage, its serialised model
-   * as artifact, then the pipeline's target stage. Safe to repeat after a crash: the same run and
-   * content map to the same Idempotency-Key, hence to the same version.
+   * as artifacts (model.json, and model.onnx when it can be exported), then the pipeline's target
+   * stage. Safe to repeat after a crash: the same run and content map to the same Idempotency-Key,
+   * hence to the same version.
    */
   async register(c: Candidate): Promise<VersionResponse> {
     const p = c.pipeline;
@@ -50,7 +70,7 @@ export class Registrar {
     // A retried run gets the first attempt's answer replayed (a draft), though that attempt may
     // have uploaded and moved the version on since: what is left to do is read from the registry.
     const manifest = await this.registry.manifest(p.model, created.version);
-    await this.uploadModel(p, created.version, manifest, c);
+    for (const file of artifactsOf(c)) await this.uploadFile(p, created.version, manifest, file);
     const target = p.register.stage;
     if (needsMove(manifest.stage, target)) {
       return this.registry.transition(p.model, created.version, target, `pipeline ${p.name} update ${c.seq}`);
@@ -58,17 +78,20 @@ export class Registrar {
     return manifest.stage === created.stage ? created : this.registry.version(p.model, created.version);
   }
 
-  /** Uploads model.json unless the version holds it; a version that can no longer change cannot be completed. */
-  private async uploadModel(p: Pipeline, version: string, manifest: ManifestResponse, c: Candidate): Promise<void> {
-    const bytes = Buffer.from(JSON.stringify(c.model.toJSON()));
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const stored = manifest.items.find((a) => a.path === MODEL_FILE);
+  /**
+   * Uploads a file unless the version holds it; a version that can no longer change cannot be
+   * completed when the file is `required` (model.json), and keeps going without it otherwise.
+   */
+  private async uploadFile(p: Pipeline, version: string, manifest: ManifestResponse, file: ArtifactFile) {
+    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    const stored = manifest.items.find((a) => a.path === file.path);
     if (stored?.sha256 === sha256) return;
     if (manifest.immutable) {
-      const holds = `${manifest.stage} with ${stored ? 'another' : 'no'} ${MODEL_FILE}`;
+      const holds = `${manifest.stage} with ${stored ? 'another' : 'no'} ${file.path}`;
+      if (!file.required) return this.logger.warn(`${p.model}@${version} is ${holds}: registered without it`);
       throw new UpstreamRefused(409, `${p.model}@${version} is ${holds}: it cannot be completed`);
     }
-    await this.registry.upload(p.model, version, MODEL_FILE, bytes);
+    await this.registry.upload(p.model, version, file.path, file.bytes, file.contentType);
   }
 
   /** The challenger experiment (new version vs production), when the pipeline asks for one. */

@@ -1,7 +1,7 @@
-import { LogisticRegression } from '@modelyard/learners';
+import { decodeOnnxModel, LogisticRegression } from '@modelyard/learners';
 import type { Stage } from '@modelyard/types';
 import { pipelineFixture } from '../test/fixtures.js';
-import { needsMove, versionBody, type Candidate } from './registration.js';
+import { needsMove, onnxArtifact, versionBody, type Candidate } from './registration.js';
 
 describe('stage move after registration', () => {
   it.each<[string, Stage, boolean]>([
@@ -62,5 +62,28 @@ describe('version body', () => {
   it('records the report of a drift run', () => {
     const body = versionBody(candidate({ reason: 'drift', driftReportId: 'r-1' }));
     expect(body.trainingInfo).toEqual({ ...trainingInfo, reason: 'drift', driftReportId: 'r-1' });
+  });
+});
+
+describe('ONNX artifact', () => {
+  const candidate = (features: Candidate['pipeline']['features']): Candidate => {
+    const model = new LogisticRegression({ dim: 16 });
+    model.learnOne({ a: 1.5, flag: true }, 1);
+    const pipeline = pipelineFixture({ features });
+    const gate = { ...pipeline.gate, candidate: null, production: null, productionVersion: null, passed: true, reason: 'ok' };
+    return { pipeline, seq: 1, reason: 'manual', model, metrics: {}, gate, samples: 1, samplesSeen: 1n, fromSample: 0, parentVersion: null };
+  };
+
+  it("exports the model with the pipeline's features as the input's columns, in order", () => {
+    const bytes = onnxArtifact(candidate([{ name: 'flag', kind: 'boolean' }, { name: 'a', kind: 'numeric' }]));
+    const decoded = decodeOnnxModel(bytes!);
+    const metadata = new Map(decoded.metadataProps.map((p) => [p.key, p.value]));
+    expect(metadata.get('modelyard.features')).toBe('["flag","a"]');
+    expect(metadata.get('modelyard.input')).toBe('records');
+    expect(decoded.graph!.output!.map((o) => o.name)).toEqual(['label', 'probabilities']);
+  });
+
+  it('is null for a pipeline with a categorical feature (model.json alone serves it)', () => {
+    expect(onnxArtifact(candidate([{ name: 'a', kind: 'numeric' }, { name: 'plan', kind: 'categorical' }]))).toBeNull();
   });
 });

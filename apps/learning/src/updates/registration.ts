@@ -1,4 +1,4 @@
-import type { LinearModel } from '@modelyard/learners';
+import { OnnxExportError, toOnnx, type LinearModel } from '@modelyard/learners';
 import type { CreateVersionBody, GateResult, Stage } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 
@@ -68,4 +68,18 @@ export function versionBody(c: Candidate): CreateVersionBody {
       dataset: `learning:${p.id}/samples/${c.fromSample}-${toSample}`,
     },
   };
+}
+
+/**
+ * The candidate as ONNX (packages/learners' exporter, one float column per declared feature, in the
+ * pipeline's order), registered beside model.json so the serving service and any ONNX runtime can
+ * serve it. Null when a feature is categorical: such a model is served from its model.json.
+ */
+export function onnxArtifact(c: Candidate): Buffer | null {
+  try {
+    return Buffer.from(toOnnx(c.model, { input: { kind: 'records', features: c.pipeline.features } }));
+  } catch (err) {
+    if (err instanceof OnnxExportError) return null;
+    throw err;
+  }
 }
