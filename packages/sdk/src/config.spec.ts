@@ -16,6 +16,8 @@ describe('configuration from the environment', () => {
     expect(urlOf(options, 'registry')).toBe('http://r:1');
     expect(urlOf(options, 'drift')).toBe('http://gateway');
     expect(urlOf({}, 'learning')).toBe('http://127.0.0.1:3004');
+    expect(urlOf({}, 'serving')).toBe('http://127.0.0.1:3005');
+    expect(optionsFromEnv({ MODELYARD_SERVING_URL: 'http://s:5' }).urls).toEqual({ serving: 'http://s:5' });
     expect(optionsFromEnv({}).validateResponses).toBe(true);
   });
 

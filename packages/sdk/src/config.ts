@@ -1,7 +1,7 @@
 import type { HttpClientOptions } from './http/http-client.js';
 
 /** Every service the SDK can talk to; a client for each is added beside the others. */
-export const SERVICES = ['registry', 'experiments', 'drift', 'learning'] as const;
+export const SERVICES = ['registry', 'experiments', 'drift', 'learning', 'serving'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Where each service listens by default (the ports `pnpm up` uses). */
@@ -10,6 +10,7 @@ export const DEFAULT_URLS: Record<ServiceName, string> = {
   experiments: 'http://127.0.0.1:3002',
   drift: 'http://127.0.0.1:3003',
   learning: 'http://127.0.0.1:3004',
+  serving: 'http://127.0.0.1:3005',
 };
 
 /** The HTTP client's options (credential, timeout, retry, validation) shared by every service, plus where each one is. */

@@ -4,11 +4,12 @@ import { ExperimentsClient } from './experiments/experiments.client.js';
 import { HttpClient } from './http/http-client.js';
 import { LearningClient } from './learning/learning.client.js';
 import { RegistryClient } from './registry/registry.client.js';
+import { ServingClient } from './serving/serving.client.js';
 
 /**
- * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`, `my.learning`.
- * Clients are built on first use, each on its own HttpClient (its service's URL, the shared
- * credential and policies). Any class taking an HttpClient can be used the same way:
+ * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`, `my.learning`,
+ * `my.serving`. Clients are built on first use, each on its own HttpClient (its service's URL, the
+ * shared credential and policies). Any class taking an HttpClient can be used the same way:
  * `my.client('learning', MyLearningClient)`.
  */
 export class Modelyard {
@@ -37,6 +38,10 @@ export class Modelyard {
 
   get learning(): LearningClient {
     return this.client('learning', LearningClient);
+  }
+
+  get serving(): ServingClient {
+    return this.client('serving', ServingClient);
   }
 
   /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */

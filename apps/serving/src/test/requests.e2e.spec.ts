@@ -1,5 +1,6 @@
 import { treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
-import { fuzzRoutes, signJwt, type RequestOptions } from '@modelyard/platform/testing';
+import { fuzzRoutes, signJwt, tokenFor, type RequestOptions } from '@modelyard/platform/testing';
+import { Modelyard, NotFoundError, ValidationError } from '@modelyard/sdk';
 import { KIT_SCHEMA, productionVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -95,6 +96,19 @@ describe('auth', () => {
     } finally {
       await h.serving.request('PUT', '/v1/admin/maintenance', { body: { enabled: false } });
     }
+  });
+});
+
+describe('the SDK', () => {
+  it('predicts and reads what is served through my.serving, every answer checked against the contract', async () => {
+    const my = new Modelyard({ urls: { serving: h.serving.url }, token: tokenFor('viewer'), validateResponses: true });
+    const answer = await my.serving.predict(model, { instances: [{ x0: 1, x1: 2 }], return: ['probabilities'] });
+    expect(answer).toMatchObject({ model, version, predictions: [1] });
+    expect(answer.probabilities![0]).toHaveLength(2);
+    expect((await my.serving.model(model)).production).toBe(version);
+    expect((await my.serving.models()).items.map((m) => m.model)).toContain(model);
+    await expect(my.serving.predict(model, { instances: [{ x0: 1 }] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(my.serving.model('nope')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
