@@ -11,6 +11,8 @@ const SERVICES = [
   { name: 'experiments', port: 3002 },
   { name: 'drift', port: 3003 },
   { name: 'learning', port: 3004 },
+  // Ready once it has loaded what the registry designates (it retries until the registry answers).
+  { name: 'serving', port: 3005, env: { SERVING_CACHE_DIR: join(ROOT, 'var', 'serving-cache') } },
 ].filter((s) => existsSync(join(ROOT, 'apps', s.name, 'package.json')));
 
 const VAR = join(ROOT, 'var');
@@ -68,7 +70,7 @@ async function keyAccepted(k) {
 step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
 const children = SERVICES.map((s) => {
   const log = createWriteStream(join(VAR, 'log', `${s.name}.log`), { flags: 'a' });
-  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: { ...env, PORT: String(s.port) } });
+  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: { ...env, PORT: String(s.port), ...s.env } });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.stderr.on('data', (d) => process.stderr.write(`[${s.name}] ${d}`));
@@ -122,4 +124,5 @@ ${SERVICES.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs:
     curl -s -H "Authorization: Bearer ${key}" http://127.0.0.1:3001/v1/models
     npm run demo                                   # the whole loop: drift → retrain → experiment → promotion
     MODELYARD_API_KEY=$(cat var/admin-key.txt) npm run modelyard -- models list
+    curl -s -H "Authorization: Bearer ${key}" http://127.0.0.1:3005/v1/models   # what serving serves
 `);
