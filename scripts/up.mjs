@@ -70,7 +70,8 @@ async function keyAccepted(k) {
 step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
 const children = SERVICES.map((s) => {
   const log = createWriteStream(join(VAR, 'log', `${s.name}.log`), { flags: 'a' });
-  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: { ...env, PORT: String(s.port), ...s.env } });
+  const childEnv = { ...env, PORT: String(s.port), ...s.env };
+  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: childEnv });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.stderr.on('data', (d) => process.stderr.write(`[${s.name}] ${d}`));

@@ -14,9 +14,13 @@ const ModelList = z
   .string()
   .default('')
   .transform((v, ctx) => {
-    const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const name of names) {
-      if (!ModelName.safeParse(name).success) ctx.addIssue({ code: 'custom', message: `'${name}' is not a model name` });
+      if (!ModelName.safeParse(name).success)
+        ctx.addIssue({ code: 'custom', message: `'${name}' is not a model name` });
     }
     return names;
   });
@@ -28,7 +32,11 @@ const ModelList = z
  * RATE_LIMIT_MAX), and the serving settings.
  */
 export const ServingEnvObject = BaseEnvObject.extend({
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(0),
   SERVING_MODELS: ModelList,
   /** Downloaded artifacts, one file per SHA-256; a restart loads from here without downloading. */
@@ -69,8 +77,14 @@ function toServingSettings(env: ServingEnv): ServingSettings {
   };
 }
 
-export function buildServing(env: Record<string, string | undefined>): { module: DynamicModule; config: ServingConfig } {
+export function buildServing(env: Record<string, string | undefined>): {
+  module: DynamicModule;
+  config: ServingConfig;
+} {
   const parsed = parseEnv(withEnvRules(ServingEnvObject), env);
-  const config: ServingConfig = { ...toPlatformConfig(SERVICE, DEFAULT_PORT, parsed), serving: toServingSettings(parsed) };
+  const config: ServingConfig = {
+    ...toPlatformConfig(SERVICE, DEFAULT_PORT, parsed),
+    serving: toServingSettings(parsed),
+  };
   return { module: AppModule.forRoot(config), config };
 }

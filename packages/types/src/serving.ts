@@ -32,7 +32,12 @@ export const PredictBody = z.strictObject({
 export type PredictBody = z.infer<typeof PredictBody>;
 
 /** A class label, a regression value, or a row of values when the model answers several per instance. */
-export const PredictionValue = z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
+export const PredictionValue = z.union([
+  z.number(),
+  z.string(),
+  z.boolean(),
+  z.array(z.union([z.number(), z.string(), z.boolean()])),
+]);
 
 export const PredictResponse = z.object({
   model: z.string(),
@@ -92,7 +97,21 @@ export type ServedModelsResponse = z.infer<typeof ServedModelsResponse>;
 // ---------------------------------------------------------------- Open Inference Protocol v2 (KServe / Triton REST)
 
 /** The protocol's tensor data types. FP16 is listed so a request naming it gets a clear refusal. */
-export const OipDatatype = z.enum(['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES']);
+export const OipDatatype = z.enum([
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
+]);
 export type OipDatatype = z.infer<typeof OipDatatype>;
 
 export const OipParameters = z.record(z.string().max(256), z.union([z.string(), z.number(), z.boolean()]));
@@ -106,7 +125,10 @@ export const OipRequestInput = z.strictObject({
   data: z.array(z.unknown()),
 });
 
-export const OipRequestOutput = z.strictObject({ name: z.string().min(1).max(256), parameters: OipParameters.optional() });
+export const OipRequestOutput = z.strictObject({
+  name: z.string().min(1).max(256),
+  parameters: OipParameters.optional(),
+});
 
 export const OipInferRequest = z.strictObject({
   id: z.string().max(256).optional(),
@@ -135,7 +157,11 @@ export const OipInferResponse = z.object({
 export type OipInferResponse = z.infer<typeof OipInferResponse>;
 
 /** A tensor's metadata; variable dimensions are -1. */
-export const OipTensorMetadata = z.object({ name: z.string(), datatype: OipDatatype, shape: z.array(z.number().int()) });
+export const OipTensorMetadata = z.object({
+  name: z.string(),
+  datatype: OipDatatype,
+  shape: z.array(z.number().int()),
+});
 export type OipTensorMetadata = z.infer<typeof OipTensorMetadata>;
 
 export const OipModelMetadata = z.object({

@@ -1,4 +1,15 @@
-import { Accuracy, LinearRegression, LogLoss, LogisticRegression, Mae, progressiveValidation, Rmse, Rng, RocAuc, toOnnx } from '@modelyard/learners';
+import {
+  Accuracy,
+  LinearRegression,
+  LogLoss,
+  LogisticRegression,
+  Mae,
+  progressiveValidation,
+  Rmse,
+  Rng,
+  RocAuc,
+  toOnnx,
+} from '@modelyard/learners';
 import { createModel, FEATURES, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness, type Row } from './harness.js';
 
 let h: Harness;
@@ -65,7 +76,8 @@ describe('a pipeline fed a seeded stream', () => {
     });
     expect(onnx.status).toBe(200);
     const features = FEATURES.map((name) => ({ name, kind: 'numeric' as const }));
-    expect(Buffer.from(await onnx.arrayBuffer())).toEqual(Buffer.from(toOnnx(offline, { input: { kind: 'records', features } })));
+    const exported = Buffer.from(toOnnx(offline, { input: { kind: 'records', features } }));
+    expect(Buffer.from(await onnx.arrayBuffer())).toEqual(exported);
 
     const status = (await h.learning.request('GET', '/v1/pipelines/accept/status')).body;
     expect(status).toMatchObject({ state: 'active', bufferSize: 200, samplesSeen: 2800, currentVersion: update.version, updating: false });

@@ -56,7 +56,7 @@ describe('an update retried after it registered', () => {
       ['1.0.1', 'staging'],
     ]);
     const manifest = (await h.registry.request('GET', `/v1/models/${model}/versions/1.0.1/artifacts`)).body;
-    expect(manifest.items.map((a: { path: string }) => a.path)).toEqual(['model.json']);
+    expect(manifest.items.map((a: { path: string }) => a.path)).toEqual(['model.json', 'model.onnx']);
     const experiment = (await h.experiments!.request('GET', `/v1/experiments/${second.experimentKey}`)).body;
     expect(experiment).toMatchObject({
       status: 'running',

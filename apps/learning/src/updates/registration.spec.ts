@@ -70,8 +70,10 @@ describe('ONNX artifact', () => {
     const model = new LogisticRegression({ dim: 16 });
     model.learnOne({ a: 1.5, flag: true }, 1);
     const pipeline = pipelineFixture({ features });
-    const gate = { ...pipeline.gate, candidate: null, production: null, productionVersion: null, passed: true, reason: 'ok' };
-    return { pipeline, seq: 1, reason: 'manual', model, metrics: {}, gate, samples: 1, samplesSeen: 1n, fromSample: 0, parentVersion: null };
+    const verdict = { candidate: null, production: null, productionVersion: null, passed: true, reason: '' };
+    const gate = { ...pipeline.gate, ...verdict };
+    const counts = { samples: 1, samplesSeen: 1n, fromSample: 0 };
+    return { pipeline, seq: 1, reason: 'manual', model, metrics: {}, gate, ...counts, parentVersion: null };
   };
 
   it("exports the model with the pipeline's features as the input's columns, in order", () => {

@@ -10,7 +10,16 @@ const released: string[] = [];
 
 function loaded(version: string, bytes: number): LoadedVersion {
   const runner = { release: () => (released.push(version), Promise.resolve()) } as unknown as Runner;
-  const descriptor = { model: 'm', version, format: 'onnx', artifact: 'model.onnx', sha256: version, size: bytes, inputSchema: null, immutable: true } as const;
+  const descriptor = {
+    model: 'm',
+    version,
+    format: 'onnx',
+    artifact: 'model.onnx',
+    sha256: version,
+    size: bytes,
+    inputSchema: null,
+    immutable: true,
+  } as const;
   return { descriptor, runner, layout: null, outputs: { prediction: 'y', probabilities: null }, bytes };
 }
 

@@ -66,7 +66,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.full = this.reconcileAll().finally(() => this.schedule(this.synced ? this.settings.reconcileMs : Math.min(RETRY_MS, this.settings.reconcileMs)));
+      this.full = this.reconcileAll().finally(() =>
+        this.schedule(this.synced ? this.settings.reconcileMs : Math.min(RETRY_MS, this.settings.reconcileMs)),
+      );
     }, delay);
   }
 
@@ -81,7 +83,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (const model of names) {
       if (this.stopped) return;
-      await this.reconcile(model).catch((err: unknown) => this.logger.warn(`reconciling ${model} failed, it keeps its routes: ${message(err)}`));
+      await this.reconcile(model).catch((err: unknown) =>
+        this.logger.warn(`reconciling ${model} failed, it keeps its routes: ${message(err)}`),
+      );
     }
     const wanted = new Set(names);
     for (const model of this.table.models()) if (!wanted.has(model)) this.table.set(model, null);
@@ -106,14 +110,20 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let failure: unknown = null;
     while (state.again && !this.stopped) {
       state.again = false;
-      failure = await this.sync(model).then(() => null, (err: unknown) => err ?? new Error('sync failed'));
+      failure = await this.sync(model).then(
+        () => null,
+        (err: unknown) => err ?? new Error('sync failed'),
+      );
     }
     if (failure) throw failure;
   }
 
   private async sync(model: string): Promise<void> {
     const [production, aliases] = await Promise.all([this.source.production(model), this.source.aliases(model)]);
-    const desired = new Map<string, string>([...(production ? [['production', production] as const] : []), ...[...aliases].map(([a, v]) => [`alias:${a}`, v] as const)]);
+    const desired = new Map<string, string>([
+      ...(production ? [['production', production] as const] : []),
+      ...[...aliases].map(([a, v]) => [`alias:${a}`, v] as const),
+    ]);
     const versions = new Set(desired.values());
     const prepared = new Map<string, Prepared>();
     for (const version of versions) prepared.set(version, await this.prepare(model, version));

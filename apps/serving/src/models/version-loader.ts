@@ -40,7 +40,9 @@ export class VersionLoader {
   async describe(model: string, version: string): Promise<VersionDescriptor | null> {
     const manifest = await this.source.manifest(model, version);
     if (!manifest) return null;
-    const pick = SERVABLE_ARTIFACTS.map((s) => ({ s, item: manifest.items.find((i) => i.path === s.path) })).find((p) => p.item);
+    const pick = SERVABLE_ARTIFACTS.map((s) => ({ s, item: manifest.items.find((i) => i.path === s.path) })).find(
+      (p) => p.item,
+    );
     if (!pick) return null;
     const info = await this.source.version(model, version);
     if (!info) return null;
@@ -104,7 +106,8 @@ export class VersionLoader {
     try {
       const out = await runner.run(warmupFeeds(runner, layout));
       const answer = out.get(prediction);
-      if (!answer || answer.shape[0] !== 1) throw new Error(`output '${prediction}' has shape [${answer?.shape.join(', ') ?? ''}] for 1 instance`);
+      if (!answer || answer.shape[0] !== 1)
+        throw new Error(`output '${prediction}' has shape [${answer?.shape.join(', ') ?? ''}] for 1 instance`);
     } catch (err) {
       throw new LoadError('warmup', `the warm-up inference failed: ${message(err)}`);
     }

@@ -31,11 +31,15 @@ export class OipErrors implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-      const type = String(reply.getHeader('content-type') ?? '');
-      if (!type.startsWith(PROBLEM) || !isOipPath(request.url) || typeof payload !== 'string') return done(null, payload);
-      void reply.header('content-type', 'application/json; charset=utf-8');
-      done(null, toOipError(payload));
-    });
+    fastify.addHook(
+      'onSend',
+      (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+        const type = String(reply.getHeader('content-type') ?? '');
+        if (!type.startsWith(PROBLEM) || !isOipPath(request.url) || typeof payload !== 'string')
+          return done(null, payload);
+        void reply.header('content-type', 'application/json; charset=utf-8');
+        done(null, toOipError(payload));
+      },
+    );
   }
 }

@@ -1,7 +1,14 @@
 import { ValidationFailed, type FieldError } from '@modelyard/platform';
 import { MAX_PREDICT_INSTANCES, type OipInferRequest } from '@modelyard/types';
 import { putValue } from '../predict/values.js';
-import { allocate, elementCount, isDatatype, type Datatype, type HostTensor, type TensorSpec } from '../runtime/tensors.js';
+import {
+  allocate,
+  elementCount,
+  isDatatype,
+  type Datatype,
+  type HostTensor,
+  type TensorSpec,
+} from '../runtime/tensors.js';
 
 /** Elements one request may carry in all (the body limit binds first with the defaults). */
 const MAX_ELEMENTS = 50_000_000;
@@ -26,12 +33,18 @@ function checkShape(spec: TensorSpec, shape: readonly number[], field: string, p
   const expected = spec.shape;
   const show = (s: readonly number[]) => `[${s.join(', ')}]`;
   if (expected && expected.length !== shape.length) {
-    problems.add(`${field}.shape`, `${show(shape)} has ${shape.length} dimensions; input '${spec.name}' has ${expected.length}: ${show(expected)}`);
+    problems.add(
+      `${field}.shape`,
+      `${show(shape)} has ${shape.length} dimensions; input '${spec.name}' has ${expected.length}: ${show(expected)}`,
+    );
     return false;
   }
   const wrong = expected?.findIndex((d, k) => d >= 0 && d !== shape[k]) ?? -1;
   if (wrong >= 0) {
-    problems.add(`${field}.shape`, `dimension ${wrong} is ${shape[wrong]}; input '${spec.name}' takes ${expected![wrong]}: ${show(expected!)}`);
+    problems.add(
+      `${field}.shape`,
+      `dimension ${wrong} is ${shape[wrong]}; input '${spec.name}' takes ${expected![wrong]}: ${show(expected!)}`,
+    );
     return false;
   }
   if ((shape[0] ?? 0) > MAX_PREDICT_INSTANCES) {
@@ -49,7 +62,13 @@ function checkShape(spec: TensorSpec, shape: readonly number[], field: string, p
  * Row-major elements of `data`, flat or nested as the shape says (the protocol allows both); each
  * element is written by `put`, which names what is wrong with it.
  */
-function flatten(data: unknown[], shape: readonly number[], field: string, put: (pos: number, v: unknown) => string | null, problems: Problems): void {
+function flatten(
+  data: unknown[],
+  shape: readonly number[],
+  field: string,
+  put: (pos: number, v: unknown) => string | null,
+  problems: Problems,
+): void {
   const count = elementCount(shape);
   if (data.length === count && !data.some(Array.isArray)) {
     for (let pos = 0; pos < count && !problems.full; pos++) {
@@ -66,7 +85,10 @@ function flatten(data: unknown[], shape: readonly number[], field: string, put: 
       return !problems.full;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      problems.add(path, `expected ${shape[depth]} elements at depth ${depth} for shape [${shape.join(', ')}] (or ${count} flat)`);
+      problems.add(
+        path,
+        `expected ${shape[depth]} elements at depth ${depth} for shape [${shape.join(', ')}] (or ${count} flat)`,
+      );
       return false;
     }
     return node.every((child, j) => walk(child, depth + 1, `${path}.${j}`));
@@ -76,7 +98,8 @@ function flatten(data: unknown[], shape: readonly number[], field: string, put: 
 
 function decodeOne(spec: TensorSpec, input: RequestInput, field: string, problems: Problems): HostTensor | null {
   if (input.datatype === 'FP16' || !isDatatype(input.datatype)) {
-    problems.add(`${field}.datatype`, `${input.datatype} is not supported (JSON has no portable form for it); the model's input '${spec.name}' is ${spec.datatype}`);
+    const theirs = `the model's input '${spec.name}' is ${spec.datatype}`;
+    problems.add(`${field}.datatype`, `${input.datatype} is not supported (no portable JSON form); ${theirs}`);
     return null;
   }
   if (input.datatype !== spec.datatype) {
@@ -102,13 +125,18 @@ export function decodeInputs(specs: readonly TensorSpec[], inputs: RequestInput[
   inputs.forEach((input, i) => {
     const field = `inputs.${i}`;
     const spec = byName.get(input.name);
-    if (!spec) return problems.add(`${field}.name`, `'${input.name}' is not an input of this model (its inputs: ${listOf(specs)})`);
+    if (!spec)
+      return problems.add(
+        `${field}.name`,
+        `'${input.name}' is not an input of this model (its inputs: ${listOf(specs)})`,
+      );
     if (feeds.has(input.name)) return problems.add(`${field}.name`, `input '${input.name}' is given twice`);
     const tensor = decodeOne(spec, input, field, problems);
     if (tensor) feeds.set(input.name, tensor);
   });
   for (const spec of specs) {
-    if (!inputs.some((i) => i.name === spec.name)) problems.add('inputs', `the model's input '${spec.name}' is missing`);
+    if (!inputs.some((i) => i.name === spec.name))
+      problems.add('inputs', `the model's input '${spec.name}' is missing`);
   }
   if (problems.list.length) throw new ValidationFailed(problems.list);
   return feeds;
@@ -120,7 +148,8 @@ export function selectOutputs(specs: readonly TensorSpec[], requested: OipInferR
   const names = new Set(specs.map((s) => s.name));
   const problems = new Problems();
   requested.forEach((o, j) => {
-    if (!names.has(o.name)) problems.add(`outputs.${j}.name`, `'${o.name}' is not an output of this model (its outputs: ${listOf(specs)})`);
+    if (!names.has(o.name))
+      problems.add(`outputs.${j}.name`, `'${o.name}' is not an output of this model (its outputs: ${listOf(specs)})`);
   });
   if (problems.list.length) throw new ValidationFailed(problems.list);
   return [...new Set(requested.map((o) => o.name))];

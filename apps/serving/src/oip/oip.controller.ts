@@ -1,6 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams } from '@modelyard/platform';
-import { OipInferRequest, OipInferResponse, OipLive, OipModelMetadata, OipModelReady, OipReady, OipServerMetadata } from '@modelyard/types';
+import {
+  OipInferRequest,
+  OipInferResponse,
+  OipLive,
+  OipModelMetadata,
+  OipModelReady,
+  OipReady,
+  OipServerMetadata,
+} from '@modelyard/types';
 import { ModelParams, VersionParams } from '../params.js';
 import { OipService } from './oip.service.js';
 
@@ -20,7 +28,11 @@ export class OipHealthController {
   }
 
   @Get('health/ready')
-  @ApiDoc({ summary: 'OIP v2: the designated models are loaded (400 while loading or shutting down)', response: OipReady, tags: ['v2'] })
+  @ApiDoc({
+    summary: 'OIP v2: the designated models are loaded (400 while loading or shutting down)',
+    response: OipReady,
+    tags: ['v2'],
+  })
   ready() {
     return this.oip.serverReady();
   }
@@ -51,7 +63,11 @@ export class OipController {
   }
 
   @Get('models/:name/ready')
-  @ApiDoc({ summary: 'OIP v2: the production version can answer (400 when not)', response: OipModelReady, tags: ['v2'] })
+  @ApiDoc({
+    summary: 'OIP v2: the production version can answer (400 when not)',
+    response: OipModelReady,
+    tags: ['v2'],
+  })
   modelReady(@ZParams(ModelParams) p: ModelParams) {
     return this.oip.modelReady(p.name);
   }

@@ -7,7 +7,12 @@ const features = [
   { name: 'age', kind: 'numeric' as const },
   { name: 'member', kind: 'boolean' as const },
 ];
-const matrix: Layout = { kind: 'matrix', input: { name: 'input', datatype: 'FP32', shape: [-1, 2] }, width: 2, features };
+const matrix: Layout = {
+  kind: 'matrix',
+  input: { name: 'input', datatype: 'FP32', shape: [-1, 2] },
+  width: 2,
+  features,
+};
 
 function errorsOf(run: () => unknown): string[] {
   try {
@@ -30,8 +35,14 @@ describe('instancesToFeeds', () => {
   it('fills one tensor per feature in the columns layout, [N] or [N, 1] as the input is', () => {
     const layout: Layout = {
       kind: 'columns',
-      features: [{ name: 'plan', kind: 'categorical' }, { name: 'n', kind: 'numeric' }],
-      inputs: [{ name: 'plan', datatype: 'BYTES', shape: [-1, 1] }, { name: 'n', datatype: 'INT64', shape: [-1] }],
+      features: [
+        { name: 'plan', kind: 'categorical' },
+        { name: 'n', kind: 'numeric' },
+      ],
+      inputs: [
+        { name: 'plan', datatype: 'BYTES', shape: [-1, 1] },
+        { name: 'n', datatype: 'INT64', shape: [-1] },
+      ],
     };
     const feeds = instancesToFeeds(layout, [{ plan: 'pro', n: 3 }, ['free', 4]]);
     expect(feeds.get('plan')).toEqual({ datatype: 'BYTES', shape: [2, 1], data: ['pro', 'free'] });
@@ -39,7 +50,9 @@ describe('instancesToFeeds', () => {
   });
 
   it('names every bad field by instance and feature, and refuses unknown ones', () => {
-    expect(errorsOf(() => instancesToFeeds(matrix, [{ age: 1 }, { age: 'old', member: 2, extra: 1 }, [1], [1, 'yes']]))).toEqual([
+    expect(
+      errorsOf(() => instancesToFeeds(matrix, [{ age: 1 }, { age: 'old', member: 2, extra: 1 }, [1], [1, 'yes']])),
+    ).toEqual([
       'instances.0.member: missing',
       'instances.1.extra: not a feature of this model (its features: age, member)',
       'instances.1.age: must be a finite number, not a string',
@@ -51,11 +64,19 @@ describe('instancesToFeeds', () => {
 
   it('reads only own properties of a record', () => {
     const proto = Object.create({ age: 1, member: true }) as Record<string, unknown>;
-    expect(errorsOf(() => instancesToFeeds(matrix, [proto]))).toEqual(['instances.0.age: missing', 'instances.0.member: missing']);
+    expect(errorsOf(() => instancesToFeeds(matrix, [proto]))).toEqual([
+      'instances.0.age: missing',
+      'instances.0.member: missing',
+    ]);
   });
 
   it('wants arrays when the version declares no schema, all as wide as the first', () => {
-    const positional: Layout = { kind: 'matrix', input: { name: 'x', datatype: 'FP64', shape: [-1, -1] }, width: null, features: null };
+    const positional: Layout = {
+      kind: 'matrix',
+      input: { name: 'x', datatype: 'FP64', shape: [-1, -1] },
+      width: null,
+      features: null,
+    };
     expect(instancesToFeeds(positional, [[1, 2, 3]]).get('x')!.shape).toEqual([1, 3]);
     expect(errorsOf(() => instancesToFeeds(positional, [[1, 2, 3], { a: 1 }, [1]]))).toEqual([
       'instances.1: this version declares no input schema: send an array of 3 numbers',

@@ -29,11 +29,21 @@ class Errors {
 }
 
 const featureList = (features: readonly Feature[]) =>
-  features.length <= 20 ? features.map((f) => f.name).join(', ') : `${features.length} features, see the version's input schema`;
+  features.length <= 20
+    ? features.map((f) => f.name).join(', ')
+    : `${features.length} features, see the version's input schema`;
 
-function writeRecord(rec: Record<string, unknown>, i: number, features: readonly Feature[], known: Set<string>, sink: (j: number) => Sink, errors: Errors) {
+function writeRecord(
+  rec: Record<string, unknown>,
+  i: number,
+  features: readonly Feature[],
+  known: Set<string>,
+  sink: (j: number) => Sink,
+  errors: Errors,
+) {
   for (const key of Object.keys(rec)) {
-    if (!known.has(key)) errors.add(`instances.${i}.${key}`, `not a feature of this model (its features: ${featureList(features)})`);
+    if (!known.has(key))
+      errors.add(`instances.${i}.${key}`, `not a feature of this model (its features: ${featureList(features)})`);
   }
   features.forEach((f, j) => {
     if (!Object.hasOwn(rec, f.name)) return errors.add(`instances.${i}.${f.name}`, 'missing');
@@ -43,7 +53,14 @@ function writeRecord(rec: Record<string, unknown>, i: number, features: readonly
   });
 }
 
-function writeArray(values: unknown[], i: number, width: number, features: readonly Feature[] | null, sink: (j: number) => Sink, errors: Errors) {
+function writeArray(
+  values: unknown[],
+  i: number,
+  width: number,
+  features: readonly Feature[] | null,
+  sink: (j: number) => Sink,
+  errors: Errors,
+) {
   if (values.length !== width) {
     const names = features ? ` (${featureList(features)})` : '';
     return errors.add(`instances.${i}`, `expected ${width} values${names}, got ${values.length}`);
@@ -63,16 +80,27 @@ function widthOf(layout: Layout, instances: readonly unknown[]): number {
   return Array.isArray(first) ? first.length : 0;
 }
 
-function sinks(layout: Layout, n: number, width: number): { feeds: Map<string, HostTensor>; sink: (j: number) => Sink } {
+function sinks(
+  layout: Layout,
+  n: number,
+  width: number,
+): { feeds: Map<string, HostTensor>; sink: (j: number) => Sink } {
   if (layout.kind === 'matrix') {
     const { input } = layout;
     const data = allocate(input.datatype, n * width);
     const sink: Sink = { datatype: input.datatype, data, at: (i, j) => i * width + j };
     return { feeds: new Map([[input.name, { datatype: input.datatype, shape: [n, width], data }]]), sink: () => sink };
   }
-  const columns = layout.inputs.map((input): Sink => ({ datatype: input.datatype, data: allocate(input.datatype, n), at: (i) => i }));
+  const columns = layout.inputs.map((input): Sink => ({
+    datatype: input.datatype,
+    data: allocate(input.datatype, n),
+    at: (i) => i,
+  }));
   const feeds = new Map(
-    layout.inputs.map((input, j) => [input.name, { datatype: input.datatype, shape: input.shape?.length === 2 ? [n, 1] : [n], data: columns[j]!.data }]),
+    layout.inputs.map((input, j) => [
+      input.name,
+      { datatype: input.datatype, shape: input.shape?.length === 2 ? [n, 1] : [n], data: columns[j]!.data },
+    ]),
   );
   return { feeds, sink: (j) => columns[j]! };
 }
@@ -91,7 +119,11 @@ export function instancesToFeeds(layout: Layout, instances: readonly unknown[]):
   const errors = new Errors();
   instances.forEach((instance, i) => {
     if (Array.isArray(instance)) return writeArray(instance, i, width, features, sink, errors);
-    if (!features) return errors.add(`instances.${i}`, `this version declares no input schema: send an array of ${width || 'its'} numbers`);
+    if (!features)
+      return errors.add(
+        `instances.${i}`,
+        `this version declares no input schema: send an array of ${width || 'its'} numbers`,
+      );
     writeRecord(instance as Record<string, unknown>, i, features, known, sink, errors);
   });
   errors.throwIfAny();

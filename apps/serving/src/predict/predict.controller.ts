@@ -17,19 +17,31 @@ export class PredictController {
   // A prediction changes nothing: read-only keys may call it, and it keeps working in maintenance mode.
   @RequireScope('read')
   @AllowInMaintenance()
-  @ApiDoc({ summary: 'Predict up to 10,000 instances with the production version (or a version or alias)', response: PredictResponse, tags: ['predict'] })
+  @ApiDoc({
+    summary: 'Predict up to 10,000 instances with the production version (or a version or alias)',
+    response: PredictResponse,
+    tags: ['predict'],
+  })
   predict(@ZParams(ModelParams) params: ModelParams, @ZBody(PredictBody) body: PredictBody) {
     return this.predictions.predict(params.name, body);
   }
 
   @Get()
-  @ApiDoc({ summary: 'Models served: their production and alias versions, in memory or not, and load failures', response: ServedModelsResponse, tags: ['models'] })
+  @ApiDoc({
+    summary: 'Models served: their production and alias versions, in memory or not, and load failures',
+    response: ServedModelsResponse,
+    tags: ['models'],
+  })
   list() {
     return { items: this.served.list() };
   }
 
   @Get(':name')
-  @ApiDoc({ summary: 'One served model: its targets, versions and load failures', response: ServedModelResponse, tags: ['models'] })
+  @ApiDoc({
+    summary: 'One served model: its targets, versions and load failures',
+    response: ServedModelResponse,
+    tags: ['models'],
+  })
   get(@ZParams(ModelParams) params: ModelParams) {
     return this.served.get(params.name);
   }

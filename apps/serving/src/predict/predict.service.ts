@@ -31,11 +31,19 @@ export class PredictService {
     const { layout, outputs } = loaded;
     if (!layout) {
       const how = `call POST /v2/models/${model}/versions/${version}/infer`;
-      throw new ValidationFailed([{ field: 'instances', in: 'body', message: `${model}@${version} has several inputs and no input schema: ${how}` }]);
+      throw new ValidationFailed([
+        {
+          field: 'instances',
+          in: 'body',
+          message: `${model}@${version} has several inputs and no input schema: ${how}`,
+        },
+      ]);
     }
     const withProbabilities = body.return?.includes('probabilities') ?? false;
     if (withProbabilities && !outputs.probabilities) {
-      throw new ValidationFailed([{ field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` }]);
+      throw new ValidationFailed([
+        { field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` },
+      ]);
     }
     const feeds = instancesToFeeds(layout, body.instances);
     const wanted = withProbabilities ? [outputs.prediction, outputs.probabilities!] : [outputs.prediction];
@@ -43,9 +51,17 @@ export class PredictService {
     const n = body.instances.length;
     try {
       const predictions = perInstance(out.get(outputs.prediction)!, n);
-      const probabilities = withProbabilities ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][]) : undefined;
+      const probabilities = withProbabilities
+        ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][])
+        : undefined;
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
-      return { model, version, predictions, ...(probabilities ? { probabilities } : {}), predictionIds: Array.from({ length: n }, () => randomUUID()) };
+      return {
+        model,
+        version,
+        predictions,
+        ...(probabilities ? { probabilities } : {}),
+        predictionIds: Array.from({ length: n }, () => randomUUID()),
+      };
     } catch (err) {
       throw new InferenceFailed(loaded, err);
     }

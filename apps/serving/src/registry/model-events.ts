@@ -5,7 +5,13 @@ import { Redis } from 'ioredis';
 import { Reconciler } from '../models/reconciler.js';
 
 /** Events after which what a model serves may have changed. */
-const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'version.stage_changed', 'alias.set', 'alias.deleted']);
+const SERVING_EVENTS = new Set([
+  'version.promoted',
+  'version.rolled_back',
+  'version.stage_changed',
+  'alias.set',
+  'alias.deleted',
+]);
 
 /**
  * Listens to the registry's change announcements (`<REDIS_PREFIX>:events`, published once the
@@ -61,7 +67,9 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
     }
     const { event, model } = notice;
     if (!model || !SERVING_EVENTS.has(event) || !this.reconciler.inScope(model)) return;
-    this.reconciler.reconcile(model).catch((err: unknown) => this.logger.warn(`reconciling ${model} after ${event} failed: ${String(err)}`));
+    this.reconciler
+      .reconcile(model)
+      .catch((err: unknown) => this.logger.warn(`reconciling ${model} after ${event} failed: ${String(err)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

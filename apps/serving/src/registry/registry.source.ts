@@ -16,8 +16,18 @@ const RETRY = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
 export class RegistrySource {
   private readonly registry: RegistryClient;
 
-  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
-    this.registry = new RegistryClient(new HttpClient({ ...credential.clientOptions(), baseUrl: config.urls.registry, timeoutMs: TIMEOUT_MS, retry: RETRY }));
+  constructor(
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(ServiceCredential) credential: ServiceCredential,
+  ) {
+    this.registry = new RegistryClient(
+      new HttpClient({
+        ...credential.clientOptions(),
+        baseUrl: config.urls.registry,
+        timeoutMs: TIMEOUT_MS,
+        retry: RETRY,
+      }),
+    );
   }
 
   private async orNull<T>(call: Promise<T>): Promise<T | null> {

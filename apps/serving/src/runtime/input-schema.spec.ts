@@ -2,7 +2,11 @@ import { featuresOf, InputSchemaError } from './input-schema.js';
 
 describe('featuresOf (a version input schema as features)', () => {
   it('reads inputSchema.inputs in order, as names or {name, kind|type}', () => {
-    expect(featuresOf({ inputs: ['a', { name: 'b', type: 'string' }, { name: 'c', kind: 'boolean' }, { name: 'd', type: 'double' }] })).toEqual([
+    expect(
+      featuresOf({
+        inputs: ['a', { name: 'b', type: 'string' }, { name: 'c', kind: 'boolean' }, { name: 'd', type: 'double' }],
+      }),
+    ).toEqual([
       { name: 'a', kind: 'numeric' },
       { name: 'b', kind: 'categorical' },
       { name: 'c', kind: 'boolean' },
@@ -11,8 +15,12 @@ describe('featuresOf (a version input schema as features)', () => {
   });
 
   it("reads a learning pipeline's inputSchema.features when there is no inputs", () => {
-    expect(featuresOf({ features: [{ name: 'plan', kind: 'categorical' }] })).toEqual([{ name: 'plan', kind: 'categorical' }]);
-    expect(featuresOf({ inputs: ['x'], features: [{ name: 'y', kind: 'numeric' }] })).toEqual([{ name: 'x', kind: 'numeric' }]);
+    expect(featuresOf({ features: [{ name: 'plan', kind: 'categorical' }] })).toEqual([
+      { name: 'plan', kind: 'categorical' },
+    ]);
+    expect(featuresOf({ inputs: ['x'], features: [{ name: 'y', kind: 'numeric' }] })).toEqual([
+      { name: 'x', kind: 'numeric' },
+    ]);
   });
 
   it('is null without a schema or without either list', () => {

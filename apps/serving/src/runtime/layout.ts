@@ -29,10 +29,13 @@ function matrixLayout(input: TensorSpec, features: readonly Feature[] | null): L
   if (!features) return { kind: 'matrix', input, width, features: null };
   const categorical = features.filter((f) => f.kind === 'categorical');
   if (categorical.length) {
-    throw new SchemaMismatch(`categorical features (${names(categorical)}) cannot be columns of the ${input.datatype} matrix '${input.name}'`);
+    throw new SchemaMismatch(
+      `categorical features (${names(categorical)}) cannot be columns of the ${input.datatype} matrix '${input.name}'`,
+    );
   }
   if (width !== null && width !== features.length) {
-    throw new SchemaMismatch(`input '${input.name}' takes ${width} columns, the input schema lists ${features.length} features (${names(features)})`);
+    const listed = `${features.length} features (${names(features)})`;
+    throw new SchemaMismatch(`input '${input.name}' takes ${width} columns, the input schema lists ${listed}`);
   }
   return { kind: 'matrix', input, width: features.length, features };
 }
@@ -49,7 +52,9 @@ function columnsLayout(inputs: readonly TensorSpec[], features: readonly Feature
   const extra = inputs.filter((i) => !wanted.has(i.name));
   const missing = features.filter((f) => !byName.has(f.name));
   if (extra.length || missing.length) {
-    throw new SchemaMismatch(`the model's inputs (${names(inputs)}) are not the input schema's features (${names(features)})`);
+    throw new SchemaMismatch(
+      `the model's inputs (${names(inputs)}) are not the input schema's features (${names(features)})`,
+    );
   }
   const columns = features.map((f) => {
     const input = byName.get(f.name)!;
@@ -57,7 +62,8 @@ function columnsLayout(inputs: readonly TensorSpec[], features: readonly Feature
     if (shape && !(shape.length === 1 || (shape.length === 2 && shape[1]! <= 1))) {
       throw new SchemaMismatch(`input '${f.name}' has shape [${shape.join(', ')}]; one value per instance is expected`);
     }
-    if (!fits(f.kind, input.datatype)) throw new SchemaMismatch(`feature '${f.name}' is ${f.kind}, input '${f.name}' is ${input.datatype}`);
+    if (!fits(f.kind, input.datatype))
+      throw new SchemaMismatch(`feature '${f.name}' is ${f.kind}, input '${f.name}' is ${input.datatype}`);
     return input;
   });
   return { kind: 'columns', features, inputs: columns };

@@ -13,9 +13,14 @@ afterAll(() => h.close());
 
 /** Artifact downloads the registry has answered (its own HTTP metric for the download route). */
 const registryDownloads = () =>
-  metric(h.registry, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/models/:name/versions/:version/artifacts/*', status: '200' });
+  metric(h.registry, 'http_request_duration_seconds_count', {
+    method: 'GET',
+    route: '/v1/models/:name/versions/:version/artifacts/*',
+    status: '200',
+  });
 
-const predict = (app: TestApp, model: string) => app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 2]] } });
+const predict = (app: TestApp, model: string) =>
+  app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 2]] } });
 const cached = () => readdirSync(h.cacheDir).filter((f) => /^[0-9a-f]{64}$/.test(f));
 
 describe('the disk cache', () => {
@@ -23,7 +28,10 @@ describe('the disk cache', () => {
   let version: string;
 
   it('downloads each artifact once, verified, into a file named by its SHA-256', async () => {
-    version = await productionVersion(h.registry, model, { bytes: treeEnsembleClassifierOnnx(), inputSchema: KIT_SCHEMA });
+    version = await productionVersion(h.registry, model, {
+      bytes: treeEnsembleClassifierOnnx(),
+      inputSchema: KIT_SCHEMA,
+    });
     await untilServing(h.serving, model, version);
     expect(await metric(h.serving, 'ml_serving_artifact_downloads_total')).toBe(1);
     expect(await registryDownloads()).toBe(1);
@@ -66,11 +74,15 @@ describe('the memory budget (SERVING_MAX_MODELS_MB)', () => {
     const small = await h.startServing({ SERVING_MAX_MODELS_MB: String(budgetMb), SERVING_MODELS: '' });
     const models = kit.map(() => uniqueName('lru'));
     const versions = [];
-    for (const [i, bytes] of kit.entries()) versions.push(await productionVersion(h.registry, models[i]!, { bytes, inputSchema: KIT_SCHEMA }));
+    for (const [i, bytes] of kit.entries())
+      versions.push(await productionVersion(h.registry, models[i]!, { bytes, inputSchema: KIT_SCHEMA }));
     for (const [i, m] of models.entries()) await untilServing(small, m, versions[i]!);
 
     const inMemory = async () => {
-      const items = (await small.request('GET', '/v1/models')).body.items as { model: string; versions: { inMemory: boolean }[] }[];
+      const items = (await small.request('GET', '/v1/models')).body.items as {
+        model: string;
+        versions: { inMemory: boolean }[];
+      }[];
       return items.filter((i) => models.includes(i.model) && i.versions[0]!.inMemory).map((i) => i.model);
     };
     expect((await inMemory()).length).toBe(1);

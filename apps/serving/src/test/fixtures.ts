@@ -15,7 +15,11 @@ export interface NewVersion {
   also?: Record<string, Uint8Array>;
 }
 
-async function ok<T = unknown>(res: Promise<{ status: number; text: string; body: T }>, what: string, ...expected: number[]): Promise<T> {
+async function ok<T = unknown>(
+  res: Promise<{ status: number; text: string; body: T }>,
+  what: string,
+  ...expected: number[]
+): Promise<T> {
   const r = await res;
   if (!expected.includes(r.status)) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 500)}`);
   return r.body;
@@ -24,9 +28,14 @@ async function ok<T = unknown>(res: Promise<{ status: number; text: string; body
 /** A model (created when new) with a new version carrying `bytes` as its artifact, moved to staging. */
 export async function stagedVersion(registry: TestApp, model: string, v: NewVersion): Promise<string> {
   const exists = await registry.request('GET', `/v1/models/${model}`);
-  if (exists.status === 404) await ok(registry.request('POST', '/v1/models', { body: { name: model } }), 'create model', 201);
+  if (exists.status === 404)
+    await ok(registry.request('POST', '/v1/models', { body: { name: model } }), 'create model', 201);
   const body = v.inputSchema ? { inputSchema: v.inputSchema } : {};
-  const created = await ok<{ version: string }>(registry.request('POST', `/v1/models/${model}/versions`, { body }), 'create version', 201);
+  const created = await ok<{ version: string }>(
+    registry.request('POST', `/v1/models/${model}/versions`, { body }),
+    'create version',
+    201,
+  );
   const files = { [v.artifact ?? 'model.onnx']: v.bytes, ...v.also };
   for (const [path, bytes] of Object.entries(files)) {
     const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -36,16 +45,31 @@ export async function stagedVersion(registry: TestApp, model: string, v: NewVers
     });
     await ok(put, `upload ${path}`, 201, 200);
   }
-  await ok(registry.request('POST', `/v1/models/${model}/versions/${created.version}/transitions`, { body: { to: 'staging' } }), 'stage', 200);
+  await ok(
+    registry.request('POST', `/v1/models/${model}/versions/${created.version}/transitions`, {
+      body: { to: 'staging' },
+    }),
+    'stage',
+    200,
+  );
   return created.version;
 }
 
 export function promote(registry: TestApp, model: string, version: string) {
-  return ok(registry.request('POST', `/v1/models/${model}/versions/${version}/promote`, { body: {} }), `promote ${version}`, 200);
+  return ok(
+    registry.request('POST', `/v1/models/${model}/versions/${version}/promote`, { body: {} }),
+    `promote ${version}`,
+    200,
+  );
 }
 
 export function setAlias(registry: TestApp, model: string, alias: string, version: string) {
-  return ok(registry.request('PUT', `/v1/models/${model}/aliases/${alias}`, { body: { version } }), `alias ${alias}`, 200, 201);
+  return ok(
+    registry.request('PUT', `/v1/models/${model}/aliases/${alias}`, { body: { version } }),
+    `alias ${alias}`,
+    200,
+    201,
+  );
 }
 
 /** A staged version promoted to production. */
@@ -56,7 +80,11 @@ export async function productionVersion(registry: TestApp, model: string, v: New
 }
 
 /** Polls until `check` returns a value (not undefined); returns it, with the time it took. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 25): Promise<{ value: T; ms: number }> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<{ value: T; ms: number }> {
   const start = Date.now();
   for (;;) {
     const value = await check();
@@ -67,7 +95,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** Waits until serving answers the model's production calls with `version` (and each alias with its version). */
-export function untilServing(serving: TestApp, model: string, version: string | null, aliases: Record<string, string> = {}, timeoutMs = 10_000) {
+export function untilServing(
+  serving: TestApp,
+  model: string,
+  version: string | null,
+  aliases: Record<string, string> = {},
+  timeoutMs = 10_000,
+) {
   return eventually(async () => {
     const res = await serving.request('GET', `/v1/models/${model}`);
     if (res.status !== 200 || res.body.production !== version) return undefined;

@@ -9,19 +9,27 @@ const model = uniqueName('inputs');
 let version: string;
 beforeAll(async () => {
   h = await startHarness();
-  version = await productionVersion(h.registry, model, { bytes: treeEnsembleClassifierOnnx(), inputSchema: KIT_SCHEMA });
+  version = await productionVersion(h.registry, model, {
+    bytes: treeEnsembleClassifierOnnx(),
+    inputSchema: KIT_SCHEMA,
+  });
   await untilServing(h.serving, model, version);
 });
 afterAll(() => h.close());
 
 const predict = (body: unknown, as?: RequestOptions['as']) =>
   h.serving.request('POST', `/v1/models/${model}/predict`, { body, ...(as !== undefined ? { as } : {}) });
-const fields = (body: { errors?: { field: string; message: string }[] }) => (body.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+const fields = (body: { errors?: { field: string; message: string }[] }) =>
+  (body.errors ?? []).map((e) => `${e.field}: ${e.message}`);
 
 describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming the instance and field', () => {
   it.each([
     ['a missing feature', [{ x0: 1, x1: 2 }, { x0: 1 }], ['instances.1.x1: missing']],
-    ['a misspelt feature', [{ x0: 1, x1: 2, x2: 3 }], ['instances.0.x2: not a feature of this model (its features: x0, x1)']],
+    [
+      'a misspelt feature',
+      [{ x0: 1, x1: 2, x2: 3 }],
+      ['instances.0.x2: not a feature of this model (its features: x0, x1)'],
+    ],
     ['a string for a number', [{ x0: '1', x1: 2 }], ['instances.0.x0: must be a finite number, not a string']],
     ['null for a number', [{ x0: null, x1: 2 }], ['instances.0.x0: must be a finite number, not null']],
     ['a boolean for a number', [{ x0: true, x1: 2 }], ['instances.0.x0: must be a finite number, not a boolean']],
@@ -45,10 +53,16 @@ describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming 
   });
 
   it('refuses non-finite numbers (1e999 parses to Infinity) and NaN, which JSON cannot carry', async () => {
-    const infinite = await h.serving.request('POST', `/v1/models/${model}/predict`, { raw: '{"instances": [{"x0": 1e999, "x1": 1}]}', headers: { 'content-type': 'application/json' } });
+    const infinite = await h.serving.request('POST', `/v1/models/${model}/predict`, {
+      raw: '{"instances": [{"x0": 1e999, "x1": 1}]}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(infinite.status).toBe(400);
     expect(fields(infinite.body)).toEqual(['instances.0.x0: must be a finite number, not Infinity']);
-    const nan = await h.serving.request('POST', `/v1/models/${model}/predict`, { raw: '{"instances": [[NaN, 1]]}', headers: { 'content-type': 'application/json' } });
+    const nan = await h.serving.request('POST', `/v1/models/${model}/predict`, {
+      raw: '{"instances": [[NaN, 1]]}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(nan.status).toBe(400);
     expect(nan.body.code).toBe('malformed_body');
   });
@@ -68,19 +82,32 @@ describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming 
     expect(fields((await predict({ instances: [[1, 2]], unit: 'u1' })).body)).toEqual(['unit: unknown field']);
     expect((await predict({ instances: [[1, 2]], target: { version: 'latest' } })).status).toBe(400);
     expect((await predict({ instances: [[1, 2]], return: ['logits'] })).status).toBe(400);
-    expect((await predict({ instances: [[1, 2]], target: { version: '9.9.9' } })).body).toMatchObject({ status: 404, code: 'not_served' });
+    expect((await predict({ instances: [[1, 2]], target: { version: '9.9.9' } })).body).toMatchObject({
+      status: 404,
+      code: 'not_served',
+    });
     expect((await predict({ instances: [[1, 2]], target: { alias: 'nobody' } })).body.code).toBe('not_served');
-    expect((await h.serving.request('POST', '/v1/models/not-a-model/predict', { body: { instances: [[1, 2]] } })).status).toBe(404);
-    expect((await h.serving.request('POST', '/v1/models/bad%20name/predict', { body: { instances: [[1, 2]] } })).status).toBe(400);
+    expect(
+      (await h.serving.request('POST', '/v1/models/not-a-model/predict', { body: { instances: [[1, 2]] } })).status,
+    ).toBe(404);
+    expect(
+      (await h.serving.request('POST', '/v1/models/bad%20name/predict', { body: { instances: [[1, 2]] } })).status,
+    ).toBe(400);
   });
 });
 
 describe('auth', () => {
-  it('needs a credential for predictions and model status, any role will do; health and metrics are public', async () => {
+  it('needs a credential (any role) for predictions and status; health and metrics are public', async () => {
     const body = { instances: [[1, 2]] };
     expect((await predict(body, null)).status).toBe(401);
     expect((await predict(body, { bearer: 'not-a-token' })).status).toBe(401);
-    expect((await predict(body, { bearer: signJwt({ sub: 'x', roles: ['viewer'] }, 'a-different-secret-that-is-long-enough-0123456789') })).status).toBe(401);
+    expect(
+      (
+        await predict(body, {
+          bearer: signJwt({ sub: 'x', roles: ['viewer'] }, 'a-different-secret-that-is-long-enough-0123456789'),
+        })
+      ).status,
+    ).toBe(401);
     expect((await predict(body, 'viewer')).status).toBe(200);
     expect((await h.serving.request('GET', '/v1/models', { as: null })).status).toBe(401);
     expect((await h.serving.request('GET', '/v1/models', { as: 'viewer' })).status).toBe(200);
@@ -117,7 +144,22 @@ describe('robustness', () => {
     const result = await fuzzRoutes(h.serving, {
       seed: 13,
       known: { name: model, version },
-      bodyKeys: ['instances', 'target', 'return', 'version', 'alias', 'inputs', 'outputs', 'name', 'shape', 'datatype', 'data', 'id', 'x0', 'x1'],
+      bodyKeys: [
+        'instances',
+        'target',
+        'return',
+        'version',
+        'alias',
+        'inputs',
+        'outputs',
+        'name',
+        'shape',
+        'datatype',
+        'data',
+        'id',
+        'x0',
+        'x1',
+      ],
       queryKeys: ['limit', 'version'],
       perRoute: 30,
     });

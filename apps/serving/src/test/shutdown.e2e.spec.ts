@@ -15,7 +15,10 @@ const model = uniqueName('drain');
 let version: string;
 beforeAll(async () => {
   h = await startHarness();
-  version = await productionVersion(h.registry, model, { bytes: treeEnsembleClassifierOnnx(), inputSchema: KIT_SCHEMA });
+  version = await productionVersion(h.registry, model, {
+    bytes: treeEnsembleClassifierOnnx(),
+    inputSchema: KIT_SCHEMA,
+  });
   await untilServing(h.serving, model, version);
 });
 afterAll(() => h.close());
@@ -27,7 +30,11 @@ function slowPredict(url: string, body: unknown) {
   const payload = Buffer.from(JSON.stringify(body));
   const req = httpRequest(`${url}/v1/models/${model}/predict`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${tokenFor('viewer')}`, 'content-type': 'application/json', 'content-length': payload.length },
+    headers: {
+      authorization: `Bearer ${tokenFor('viewer')}`,
+      'content-type': 'application/json',
+      'content-length': payload.length,
+    },
   });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
@@ -57,7 +64,10 @@ describe('graceful shutdown', () => {
       return res.status === 503 ? res.body : undefined;
     });
     expect(ready.value.error.models.message).toContain('shutting down');
-    expect(await app.request('GET', '/v2/health/ready', { as: null })).toMatchObject({ status: 400, body: { error: 'shutting down' } });
+    expect(await app.request('GET', '/v2/health/ready', { as: null })).toMatchObject({
+      status: 400,
+      body: { error: 'shutting down' },
+    });
     // Not ready, but still answering while load balancers catch up.
     expect((await app.request('POST', `/v1/models/${model}/predict`, { body: BIG })).status).toBe(200);
 
@@ -96,9 +106,21 @@ describe('graceful shutdown', () => {
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => ((await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) ? true : undefined), 30_000, 100);
+    await eventually(
+      async () =>
+        (await fetch(`${url}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+          ? true
+          : undefined,
+      30_000,
+      100,
+    );
 
     const headers = { authorization: `Bearer ${tokenFor('viewer')}`, 'content-type': 'application/json' };
     const calls = Array.from({ length: 6 }, () =>

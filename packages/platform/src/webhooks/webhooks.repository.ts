@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
-import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery, type OutboxEventNotice } from '@modelyard/types';
+import {
+  WEBHOOK_TEST_EVENT,
+  type DeliveryStatus,
+  type ListDeliveriesQuery,
+  type OutboxEventNotice,
+} from '@modelyard/types';
 import { NotFound } from '../errors/domain-errors.js';
 import { decodeCursor, parseUuidCursor } from '../http/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
