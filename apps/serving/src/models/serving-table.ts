@@ -74,9 +74,10 @@ export class ServingTable {
     for (const [target, d] of after) {
       if (before.get(target)?.version !== d.version) this.metrics.swaps.inc({ model, target });
     }
-    const kept = new Set([...after.values()].map((d) => `${d.version}/${d.sha256}`));
+    // By version: a draft's new bytes were loaded under the same key, replacing the old ones.
+    const kept = new Set([...after.values()].map((d) => d.version));
     for (const d of before.values()) {
-      if (!kept.has(`${d.version}/${d.sha256}`)) this.store.remove(keyOf(model, d.version));
+      if (!kept.has(d.version)) this.store.remove(keyOf(model, d.version));
     }
   }
 

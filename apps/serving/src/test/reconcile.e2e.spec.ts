@@ -3,8 +3,10 @@ import { startFaultProxy } from '@modelyard/sdk/testing';
 import {
   eventually,
   KIT_SCHEMA,
+  metric,
   productionVersion,
   promote,
+  setAlias,
   stagedVersion,
   uniqueName,
   untilServing,
@@ -38,6 +40,29 @@ describe('the periodic reconcile', () => {
       20,
     );
     expect(ms).toBeLessThan(2_500);
+  });
+
+  it('follows an alias on a draft whose artifact is uploaded again, loading the new bytes once', async () => {
+    const model = uniqueName('draft');
+    const v1 = await productionVersion(h.registry, model, { bytes: treeEnsembleClassifierOnnx(), inputSchema: KIT_SCHEMA });
+    const created = await h.registry.request('POST', `/v1/models/${model}/versions`, { body: { inputSchema: KIT_SCHEMA } });
+    const draft = created.body.version as string;
+    const upload = (bytes: Uint8Array) =>
+      h.registry.request('PUT', `/v1/models/${model}/versions/${draft}/artifacts/model.onnx`, {
+        raw: Buffer.from(bytes),
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+    expect((await upload(treeEnsembleClassifierOnnx())).status).toBe(201);
+    await setAlias(h.registry, model, 'next', draft);
+    await untilServing(h.serving, model, v1, { next: draft });
+    const ask = () => h.serving.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 1]], target: { alias: 'next' } } });
+    expect((await ask()).body.predictions).toEqual([1]);
+    const loads = await metric(h.serving, 'ml_serving_model_loads_total', { model });
+
+    expect((await upload(mlpClassifierOnnx())).status).toBeLessThan(300);
+    // The MLP answers 0 for [1, 1], the forest 1.
+    await eventually(async () => ((await ask()).body.predictions[0] === 0 ? true : undefined), 10_000, 50);
+    expect(await metric(h.serving, 'ml_serving_model_loads_total', { model })).toBe(loads + 1);
   });
 
   it('with SERVING_MODELS, serves only the models listed', async () => {
