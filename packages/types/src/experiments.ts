@@ -15,8 +15,9 @@ export const UNIT_ID_MAX_LENGTH = 256;
  * and symbols). No whitespace, no control or format characters (NUL, DEL, zero-width, bidi
  * overrides), no lone surrogates, no private-use or unassigned code points: such an id cannot be
  * stored by Postgres (NUL) or is a different id that looks the same in every log and console.
+ * (`*`, not `+`: an empty id is refused once, by the length rule.)
  */
-export const UNIT_ID_PATTERN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]+$/u;
+export const UNIT_ID_PATTERN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/u;
 /** True when `unit` is a valid unit id; what every schema carrying one checks (and the SDK, locally). */
 export function isUnitId(unit: string): boolean {
   return unit.length >= 1 && unit.length <= UNIT_ID_MAX_LENGTH && UNIT_ID_PATTERN.test(unit);
