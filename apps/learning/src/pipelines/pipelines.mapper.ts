@@ -41,6 +41,7 @@ export function toPipelineResponse(row: LearningPipeline): PipelineResponse {
     adaptive: spec.adaptive,
     gate: spec.gate,
     register: spec.register,
+    autoPromoteEnabledBy: row.autoPromoteEnabledBy,
     onDrift: row.onDrift as PipelineResponse['onDrift'],
     currentVersion: row.currentVersion,
     createdBy: row.createdBy,

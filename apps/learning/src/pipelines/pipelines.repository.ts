@@ -31,7 +31,7 @@ export interface UpdateRecord {
 export class PipelinesRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async create(body: CreatePipelineBody, actor: string): Promise<LearningPipeline> {
+  async create(body: CreatePipelineBody, actor: string, autoPromoteEnabledBy: string | null): Promise<LearningPipeline> {
     try {
       return await this.prisma.learningPipeline.create({
         data: {
@@ -49,6 +49,7 @@ export class PipelinesRepository {
           adaptive: body.adaptive ?? Prisma.DbNull,
           gate: body.gate,
           register: body.register,
+          autoPromoteEnabledBy,
           onDrift: body.onDrift,
           createdBy: actor,
         },
@@ -86,7 +87,8 @@ export class PipelinesRepository {
     return this.prisma.learningPipeline.findMany({ select: { id: true, name: true } });
   }
 
-  update(id: string, body: UpdatePipelineBody): Promise<LearningPipeline> {
+  /** `autoPromoteEnabledBy` comes with `body.register` (null: autoPromote off). */
+  update(id: string, body: UpdatePipelineBody, autoPromoteEnabledBy?: string | null): Promise<LearningPipeline> {
     return this.prisma.learningPipeline.update({
       where: { id },
       data: {
@@ -98,7 +100,7 @@ export class PipelinesRepository {
         ...(body.schedule !== undefined ? { scheduleSeconds: body.schedule?.everySeconds ?? null } : {}),
         ...(body.adaptive !== undefined ? { adaptive: body.adaptive ?? Prisma.DbNull } : {}),
         ...(body.gate ? { gate: body.gate } : {}),
-        ...(body.register ? { register: body.register } : {}),
+        ...(body.register ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null } : {}),
         ...(body.onDrift ? { onDrift: body.onDrift } : {}),
       },
     });

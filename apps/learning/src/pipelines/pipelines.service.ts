@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict, toPage, ValidationFailed } from '@modelyard/platform';
+import { Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
 import { pipelineIssues, type CreatePipelineBody, type ListPipelinesQuery, type PageQuery, type PipelineState, type UpdatePipelineBody } from '@modelyard/types';
 import { RegistryClient } from '../clients/registry.client.js';
 import { BufferStore } from '../samples/buffer.store.js';
@@ -18,12 +18,13 @@ export class PipelinesService {
     @Inject(PipelineLock) private readonly lock: PipelineLock,
   ) {}
 
-  async create(body: CreatePipelineBody, actor: string) {
+  async create(body: CreatePipelineBody, who: Principal) {
+    const enabledBy = autoPromoteEnabler(body.register.autoPromote, who);
     // The registry owns models: it is asked, not its tables.
     if (!(await this.registry.modelExists(body.model))) {
       throw new ValidationFailed([{ field: 'model', in: 'body', message: `model '${body.model}' is not in the registry` }]);
     }
-    const row = await this.pipelines.create(body, actor);
+    const row = await this.pipelines.create(body, who.id, enabledBy);
     await this.triggers.syncSchedule(row);
     return toPipelineResponse(row);
   }
@@ -36,7 +37,8 @@ export class PipelinesService {
     return toPipelineResponse(await this.pipelines.get(ref));
   }
 
-  async update(ref: string, body: UpdatePipelineBody) {
+  async update(ref: string, body: UpdatePipelineBody, who: Principal) {
+    const enabledBy = body.register ? autoPromoteEnabler(body.register.autoPromote, who) : undefined;
     const current = await this.pipelines.get(ref);
     const spec = specOf(current);
     // The change must leave a consistent pipeline (e.g. strategy periodic needs a schedule).
@@ -52,7 +54,7 @@ export class PipelinesService {
     };
     const issues = pipelineIssues(merged);
     if (issues.length) throw new ValidationFailed(issues.map((i) => ({ field: i.path.join('.'), in: 'body', message: i.message })));
-    const row = await this.pipelines.update(current.id, body);
+    const row = await this.pipelines.update(current.id, body, enabledBy);
     await this.triggers.syncSchedule(row);
     return toPipelineResponse(row);
   }
@@ -109,4 +111,15 @@ export class PipelinesService {
     const p = await this.pipelines.get(ref);
     return toPage(await this.pipelines.history(p.id, query), query.limit, toUpdateEntry, (row) => row.id);
   }
+}
+
+/**
+ * `register.autoPromote` lets the experiments this pipeline starts promote their winner on their
+ * own, so turning it on needs the scope promotion needs (admin), and whoever does is recorded:
+ * those experiments are created in their name. Returns them (null when off).
+ */
+function autoPromoteEnabler(autoPromote: boolean, who: Principal): string | null {
+  if (!autoPromote) return null;
+  if (!who.scopes.has('admin')) throw new Forbidden('admin');
+  return who.id;
 }
