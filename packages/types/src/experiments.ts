@@ -26,7 +26,10 @@ export const UnitId = z
   .string()
   .min(1)
   .max(UNIT_ID_MAX_LENGTH)
-  .regex(UNIT_ID_PATTERN, 'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters');
+  .regex(
+    UNIT_ID_PATTERN,
+    'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters',
+  );
 
 export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'concluded']);
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;

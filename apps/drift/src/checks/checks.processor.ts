@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { forEachIsolated, JobHandler, MetricsService, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
+import {
+  forEachIsolated,
+  JobHandler,
+  MetricsService,
+  PLATFORM_CONFIG,
+  QueueService,
+  type PlatformConfig,
+} from '@modelyard/platform';
 import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
 import { UnrecoverableError } from 'bullmq';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';

@@ -100,10 +100,14 @@ export class AssignmentService {
   private async sticky(experimentId: string, units: string[]): Promise<(string | null)[]> {
     const stickyKey = stickyAssignmentsKey(experimentId);
     // Sent together: one round trip.
-    const [existing, restored] = await Promise.all([this.redis.client.hmget(stickyKey, ...units), this.redis.client.exists(stickyRestoredKey(experimentId))]);
+    const [existing, restored] = await Promise.all([
+      this.redis.client.hmget(stickyKey, ...units),
+      this.redis.client.exists(stickyRestoredKey(experimentId)),
+    ]);
     const missing = units.filter((_, i) => existing[i] === null);
     if (restored || !missing.length) return existing;
-    const persisted = new Map((await this.experiments.persistedAssignments(experimentId, missing)).map((a) => [a.unit, a.variant]));
+    const rows = await this.experiments.persistedAssignments(experimentId, missing);
+    const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
     if (!persisted.size) return existing;
     const pipeline = this.redis.client.pipeline();
     for (const [unit, variant] of persisted) pipeline.hsetnx(stickyKey, unit, variant);

@@ -8,7 +8,12 @@ import { RegistryClient } from '../registry.client.js';
 import { ResultsService } from '../results/results.service.js';
 
 /** The service itself, concluding on its own (maximum duration, autoPromote). */
-export const SERVICE_PRINCIPAL: Principal = { kind: 'jwt', id: 'service:experiments', roles: ['admin'], scopes: scopesOf(['admin']) };
+export const SERVICE_PRINCIPAL: Principal = {
+  kind: 'jwt',
+  id: 'service:experiments',
+  roles: ['admin'],
+  scopes: scopesOf(['admin']),
+};
 /** The registry's limit on a promotion reason. */
 const REASON_MAX = 1000;
 

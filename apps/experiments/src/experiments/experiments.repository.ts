@@ -83,7 +83,9 @@ export class ExperimentsRepository {
           ...(body.coverage !== undefined ? { coverage: body.coverage } : {}),
           ...(body.guardrails ? { guardrails: body.guardrails } : {}),
           ...(body.description !== undefined ? { description: body.description } : {}),
-          ...(body.autoPromote !== undefined ? { autoPromote: body.autoPromote, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null } : {}),
+          ...(body.autoPromote !== undefined
+            ? { autoPromote: body.autoPromote, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null }
+            : {}),
           ...(body.weights || body.coverage !== undefined ? { revision: { increment: 1 } } : {}),
         },
       });
@@ -92,7 +94,10 @@ export class ExperimentsRepository {
 
   /** The persisted sticky assignments of these units (see ExperimentsTick; read while Redis is not restored). */
   persistedAssignments(experimentId: string, units: string[]): Promise<{ unit: string; variant: string }[]> {
-    return this.prisma.experimentAssignment.findMany({ where: { experimentId, unit: { in: units } }, select: { unit: true, variant: true } });
+    return this.prisma.experimentAssignment.findMany({
+      where: { experimentId, unit: { in: units } },
+      select: { unit: true, variant: true },
+    });
   }
 
   /**

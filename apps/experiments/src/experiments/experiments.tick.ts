@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Experiment } from '@modelyard/db';
-import { forEachIsolated, JobHandler, MetricsService, PrismaService, QueueService, RedisLock, RedisService } from '@modelyard/platform';
+import {
+  forEachIsolated,
+  JobHandler,
+  MetricsService,
+  PrismaService,
+  QueueService,
+  RedisLock,
+  RedisService,
+} from '@modelyard/platform';
 import { isUnitId, JobName, QueueName } from '@modelyard/types';
 import { newAssignmentsKey, stickyAssignmentsKey, stickyRestoredKey } from '../assignment/assignment.service.js';
 import { ConclusionService } from '../conclusion/conclusion.service.js';
@@ -129,7 +137,8 @@ export class ExperimentsTick implements OnApplicationBootstrap {
         const unit = item.slice(tab + 1);
         // Queued before unit ids were validated (e.g. holding NUL): Postgres would refuse the whole chunk.
         if (isUnitId(unit)) return [{ experimentId: e.id, variant: item.slice(0, tab), unit }];
-        this.logger.warn(`experiment ${e.key}: dropped an assignment with an invalid unit id (${JSON.stringify(unit.slice(0, 64))})`);
+        const shown = JSON.stringify(unit.slice(0, 64));
+        this.logger.warn(`experiment ${e.key}: dropped an assignment with an invalid unit id (${shown})`);
         return [];
       });
       if (data.length) await this.prisma.experimentAssignment.createMany({ data, skipDuplicates: true });

@@ -137,7 +137,9 @@ function recommend(input: ResultsInput, primary: Comparison[], guardrails: Resul
   if (winners[0]) {
     const beats = `${winners[0].variant} beats control on ${input.primary.name}`;
     const hold = guardrailHold(winners[0].variant, guardrails);
-    if (hold) return { action: 'keep_running' as const, variant: null, reason: `${beats}, but ${hold}: not shipping yet` };
+    if (hold) {
+      return { action: 'keep_running' as const, variant: null, reason: `${beats}, but ${hold}: not shipping yet` };
+    }
     return { action: 'ship' as const, variant: winners[0].variant, reason: beats };
   }
   if (primary.length && primary.every((c) => c.significant && (c.diff ?? 0) * toward < 0)) {

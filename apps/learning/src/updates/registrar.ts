@@ -139,7 +139,9 @@ export class Registrar {
       // autoPromote promote the challenger on its own once the test finds it better, in the name
       // of the admin who turned it on (nobody on record: a human concludes).
       sequential: true,
-      ...(register.autoPromote && p.autoPromoteEnabledBy ? { autoPromote: true, onBehalfOf: p.autoPromoteEnabledBy } : { autoPromote: false }),
+      ...(register.autoPromote && p.autoPromoteEnabledBy
+        ? { autoPromote: true, onBehalfOf: p.autoPromoteEnabledBy }
+        : { autoPromote: false }),
     });
     return key;
   }

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { LearningPipeline } from '@modelyard/db';
 import { ProgressiveValidator, metricKey, type MetricName } from '@modelyard/learners';
-import { forEachIsolated, MetricsService, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
+import {
+  forEachIsolated,
+  MetricsService,
+  PLATFORM_CONFIG,
+  QueueService,
+  type PlatformConfig,
+} from '@modelyard/platform';
 import { JobName, QueueName, type LearningUpdateJob, type SampleRow, type UpdateReason } from '@modelyard/types';
 import { specOf } from '../pipelines/pipelines.mapper.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
@@ -104,7 +110,12 @@ export class UpdateTrigger implements OnApplicationBootstrap {
         if (!p || (p.strategy !== 'incremental' && p.strategy !== 'mini_batch')) return;
         await this.afterSamples(p, await this.buffer.size(p.id));
       },
-      { loop: 'learning-recovery', logger: this.logger, failures: this.metrics.backgroundFailures, describe: (p) => `pipeline ${p.name}` },
+      {
+        loop: 'learning-recovery',
+        logger: this.logger,
+        failures: this.metrics.backgroundFailures,
+        describe: (p) => `pipeline ${p.name}`,
+      },
     );
   }
 }

@@ -41,7 +41,12 @@ export class ArtifactGc {
           seen.add(sha256);
           if (await this.repository.collect(sha256, () => this.storage.delete(sha256))) deleted++;
         },
-        { loop: 'artifact-gc', logger: this.logger, failures: this.metrics.backgroundFailures, describe: (sha256) => `blob ${sha256}` },
+        {
+          loop: 'artifact-gc',
+          logger: this.logger,
+          failures: this.metrics.backgroundFailures,
+          describe: (sha256) => `blob ${sha256}`,
+        },
       );
     }
     const abandoned = await this.storage.sweepTemp(new Date(Date.now() - TEMP_MAX_AGE_MS));

@@ -58,7 +58,7 @@ export async function forEachIsolated<T>(
         if (++inARow >= limit) outcome.stopped = true;
         options.failures.inc({ loop: options.loop });
         const reason = err instanceof Error ? err.message : String(err);
-        options.logger.error(`${options.loop}: ${describe(item)} failed, the others go on (retried next run): ${reason}`);
+        options.logger.error(`${options.loop}: ${describe(item)} failed, retried next run: ${reason}`);
       }
       if (outcome.stopped) return;
     }
