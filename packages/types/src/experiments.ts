@@ -8,7 +8,28 @@ export const ExperimentKey = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
 export const VariantKey = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
-export const UnitId = z.string().min(1).max(256);
+/** Longest unit id, in UTF-16 code units (JavaScript string length). */
+export const UNIT_ID_MAX_LENGTH = 256;
+/**
+ * The characters a unit id may hold: printable ones (Unicode letters, marks, numbers, punctuation
+ * and symbols). No whitespace, no control or format characters (NUL, DEL, zero-width, bidi
+ * overrides), no lone surrogates, no private-use or unassigned code points: such an id cannot be
+ * stored by Postgres (NUL) or is a different id that looks the same in every log and console.
+ * (`*`, not `+`: an empty id is refused once, by the length rule.)
+ */
+export const UNIT_ID_PATTERN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/u;
+/** True when `unit` is a valid unit id; what every schema carrying one checks (and the SDK, locally). */
+export function isUnitId(unit: string): boolean {
+  return unit.length >= 1 && unit.length <= UNIT_ID_MAX_LENGTH && UNIT_ID_PATTERN.test(unit);
+}
+export const UnitId = z
+  .string()
+  .min(1)
+  .max(UNIT_ID_MAX_LENGTH)
+  .regex(
+    UNIT_ID_PATTERN,
+    'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters',
+  );
 
 export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'concluded']);
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
@@ -50,11 +71,21 @@ export const CreateExperimentBody = z
     minSampleSize: z.number().int().min(1).max(1e9).optional(),
     sequential: z.boolean().default(true),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
+    /** Needs the admin scope (automatic promotion acts with the rights of whoever enabled it). */
     autoPromote: z.boolean().default(false),
+    /**
+     * With autoPromote, set by a service creating the experiment for someone else (the learning
+     * service, for the admin who enabled its pipeline's autoPromote): recorded as
+     * `<onBehalfOf> via <caller>` and named in the registry's audit of the promotion.
+     */
+    onBehalfOf: z.string().min(1).max(256).optional(),
     maxDurationHours: z.number().positive().max(24 * 366).optional(),
   })
   .superRefine((b, ctx) => {
     variantsRule(b.variants, ctx);
+    if (b.onBehalfOf !== undefined && !b.autoPromote) {
+      ctx.addIssue({ code: 'custom', path: ['onBehalfOf'], message: 'only with autoPromote: true' });
+    }
     if (!b.variants.some((v) => v.key === b.control)) {
       ctx.addIssue({ code: 'custom', path: ['control'], message: `'${b.control}' is not one of the variants` });
     }
@@ -68,6 +99,8 @@ export const UpdateExperimentBody = z
     coverage: z.number().min(0).max(1).optional(),
     guardrails: z.array(Guardrail).max(20).optional(),
     description: z.string().max(4000).optional(),
+    /** Turning it on needs the admin scope; turning it off, write. */
+    autoPromote: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateExperimentBody = z.infer<typeof UpdateExperimentBody>;
@@ -107,6 +140,8 @@ export const ExperimentResponse = z.object({
   sequential: z.boolean(),
   alpha: z.number(),
   autoPromote: z.boolean(),
+  /** Who turned autoPromote on (an admin); null while it is off. */
+  autoPromoteEnabledBy: z.string().nullable(),
   maxDurationHours: z.number().nullable(),
   revision: z.number().int(),
   createdBy: z.string(),

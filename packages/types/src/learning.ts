@@ -82,6 +82,7 @@ export const RegisterSpec = z.strictObject({
    * Let that experiment conclude and promote on its own: it is created sequential (always-valid
    * p-values, safe to check continuously) with `autoPromote`, so the experiments service promotes
    * the challenger once the sequential test finds it better. Default false: a human concludes.
+   * Turning it on needs the admin scope: the promotion is made for whoever turned it on.
    */
   autoPromote: z.boolean().default(false),
 });
@@ -193,6 +194,8 @@ export const PipelineResponse = z.object({
   adaptive: AdaptiveSpec.nullable(),
   gate: Gate,
   register: RegisterSpec,
+  /** Who turned `register.autoPromote` on (an admin); null while it is off. */
+  autoPromoteEnabledBy: z.string().nullable(),
   onDrift: OnDrift,
   currentVersion: z.string().nullable(),
   createdBy: z.string(),
