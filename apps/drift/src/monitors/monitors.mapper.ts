@@ -1,4 +1,5 @@
 import type { DriftMonitor } from '@modelyard/db';
+import { redactUrl } from '@modelyard/platform';
 import { AlertRule, ColumnSpec, FeatureSpec, type AlertSeverity, type MonitorResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type ColumnDef } from '../window/window.codec.js';
@@ -45,7 +46,7 @@ export function toMonitorResponse(m: DriftMonitor, recordsIngested: number, webh
     label: labelOf(m),
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
-    alerting: { webhookUrl: webhookSecret ? m.webhookUrl : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
+    alerting: { webhookUrl: webhookSecret && m.webhookUrl ? redactUrl(m.webhookUrl) : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity as AlertSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: rulesOf(m),
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },
