@@ -116,3 +116,5 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
   };
 }
 export * from './fuzz.js';
+export * from '../metrics/metric-conventions.js';
+export * from './openapi-check.js';
