@@ -61,7 +61,7 @@ try {
   console.log(`    SDK local + exposures    ${rate(LOCAL_UNITS, localMs)} units/s over ${LOCAL_UNITS / 1e6}M units (exposures: ${log.sent} sent, ${log.dropped} dropped, drain ${drainMs.toFixed(0)} ms)`);
   console.log(`    SDK local, onFull 'drop'  ${rate(LOCAL_UNITS, droppingMs)} units/s (exposures: ${dropLog.sent} sent, ${dropLog.dropped} dropped and counted)`);
   console.log(`    server assignMany (1000) ${rate(SERVER_UNITS, serverMs)} units/s over ${SERVER_UNITS} units`);
-  console.log(`    ratio ${((LOCAL_UNITS / localMs) / (SERVER_UNITS / serverMs)).toFixed(0)}x`);
+  console.log(`    ratio (local, no exposures : server) ${((LOCAL_UNITS / silentMs) / (SERVER_UNITS / serverMs)).toFixed(0)}x`);
 
   const events = my.experiments.eventIngestor(model, { maxBatchSize: 2_000, maxQueueSize: 20_000 });
   t = performance.now();

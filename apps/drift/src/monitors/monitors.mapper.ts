@@ -46,6 +46,7 @@ export function toMonitorResponse(m: DriftMonitor, recordsIngested: number, webh
     label: labelOf(m),
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
+    // The answer that set the URL shows it whole, but never a password in it.
     alerting: { webhookUrl: webhookSecret && m.webhookUrl ? redactUrl(m.webhookUrl) : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity as AlertSeverity, cooldownSeconds: m.cooldownSeconds },
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity as AlertSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: rulesOf(m),

@@ -16,7 +16,9 @@ export function parseDeployArgs(args: string[]): DeployArgs {
   const rolledBack = values['rolled-back'];
   const applied = values.applied;
   if (rolledBack !== undefined && applied !== undefined) throw new Error('give --rolled-back or --applied, not both');
-  const resolve = rolledBack !== undefined ? { name: rolledBack, as: 'rolled-back' as const } : applied !== undefined ? { name: applied, as: 'applied' as const } : null;
+  let resolve: DeployArgs['resolve'] = null;
+  if (rolledBack !== undefined) resolve = { name: rolledBack, as: 'rolled-back' };
+  else if (applied !== undefined) resolve = { name: applied, as: 'applied' };
   if (resolve && !resolve.name) throw new Error(`--${resolve.as} needs a migration name`);
   return { migrationsDir: values['migrations-dir'], resolve };
 }

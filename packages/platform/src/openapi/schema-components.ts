@@ -16,7 +16,7 @@ const COMPONENT_REF = '#/components/schemas/';
 export class SchemaComponents {
   /** Component name → schema, in insertion order. */
   readonly schemas = new Map<string, JsonSchema>();
-  /** A definition (its local name and every definition it may refer to) → its component name, so equal ones are shared. */
+  /** A definition (its local name and every definition it may refer to) → its component name. */
   private readonly byContent = new Map<string, string>();
 
   /**
@@ -28,7 +28,8 @@ export class SchemaComponents {
   constructor(private readonly anyJson: ReadonlyMap<z.ZodType, string> = new Map()) {}
 
   convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    const converted = z.toJSONSchema(schema, { io, unrepresentable: 'any', override: (ctx) => this.opaque(ctx) }) as JsonSchema;
+    const override = (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) => this.opaque(ctx);
+    const converted = z.toJSONSchema(schema, { io, unrepresentable: 'any', override }) as JsonSchema;
     const { $schema: _ignored, $defs, ...rest } = converted;
     const defs = ($defs ?? {}) as Record<string, JsonSchema>;
     const names = new Map(Object.keys(defs).map((local) => [local, this.componentName(local, defs)]));

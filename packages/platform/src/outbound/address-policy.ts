@@ -6,7 +6,10 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
  * Which non-public addresses an operator lets outbound calls reach (WEBHOOK_ALLOW_PRIVATE_NETWORKS):
  * none (the default), every address (`true`), or the listed CIDR ranges (on-prem receivers).
  */
-export type NetworkAllowance = { kind: 'none' } | { kind: 'all' } | { kind: 'ranges'; ranges: Array<[Address, number]> };
+export type NetworkAllowance =
+  | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'ranges'; ranges: Array<[Address, number]> };
 
 export const NO_ALLOWANCE: NetworkAllowance = { kind: 'none' };
 

@@ -21,7 +21,9 @@ export function checkOutboundUrl(raw: string, allowance: NetworkAllowance): UrlV
   } catch {
     return { ok: false, reason: 'not a valid URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'only http:// and https:// URLs are allowed' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, reason: 'only http:// and https:// URLs are allowed' };
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
   if (!host) return { ok: false, reason: 'the URL names no host' };
   const refusal = isIpLiteral(host)
