@@ -69,7 +69,7 @@ export class Traffic {
       for (let round = 1; ; round++) {
         for (let i = 0; i < options.experimentRound; i++) {
           const request = this.world.next();
-          const version = assigner.assign(request.unit).version;
+          const { version } = await assigner.assign(request.unit);
           if (!version) continue; // the experiment has ended: this request is served outside it
           if (await this.respond(request, version)) await events.add({ unit: request.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
         }

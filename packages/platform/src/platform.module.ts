@@ -13,6 +13,7 @@ import { MaintenanceController, MaintenanceGuard, MaintenanceService } from './m
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { OutboundUrlPolicy } from './outbound/outbound-url.policy.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
 import { AuthFailureLimiter } from './rate-limit/auth-failures.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
@@ -54,6 +55,7 @@ export class PlatformModule {
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,
+        OutboundUrlPolicy,
         JwtStrategy,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -61,7 +63,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential, OutboundUrlPolicy],
     };
   }
 }

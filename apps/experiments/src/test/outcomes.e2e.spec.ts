@@ -130,7 +130,7 @@ describe('experiment metrics', () => {
     const text = (await h.experiments.request('GET', '/metrics', { as: null })).text;
     expect(text).toMatch(/ml_experiment_srm_flag\{[^}]*experiment="exp-srm"[^}]*\} 1/);
     expect(text).toMatch(/ml_experiment_metric\{[^}]*experiment="exp-out"[^}]*variant="control"[^}]*metric="latency_ms"[^}]*\} \d/);
-    expect(text).toMatch(/ml_experiment_traffic\{[^}]*experiment="exp-out"[^}]*\} \d+/);
-    expect(Number(/^ml_experiment_active_total\{[^}]*\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/ml_experiment_traffic_total\{[^}]*experiment="exp-out"[^}]*\} \d+/);
+    expect(Number(/^ml_experiments_active\{[^}]*\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
   });
 });

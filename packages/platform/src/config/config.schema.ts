@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidrList } from '../http/client-ip.js';
+import { parseNetworkAllowance } from '../outbound/address-policy.js';
 
 /** A boolean environment variable: 1/0, true/false, yes/no, on/off. */
 export const envBool = z
@@ -61,6 +62,18 @@ export const BaseEnvObject = z.object({
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
     /** First retry delay; each further retry waits twice as long. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+    /**
+     * Non-public networks webhook deliveries may reach: unset/false (default) refuses loopback,
+     * private, link-local… addresses; `true` allows every address; or a list of CIDRs (on-prem receivers).
+     */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.string().transform((value, ctx) => {
+      try {
+        return parseNetworkAllowance(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }).optional(),
     /** How often the outbox is polled for new events (also the worst-case extra delivery latency). */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
         /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */

@@ -1,3 +1,4 @@
+import { NO_ALLOWANCE, type NetworkAllowance } from '../outbound/address-policy.js';
 import { BaseEnv } from './config.schema.js';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -17,7 +18,14 @@ export interface PlatformConfig {
   serviceApiKey?: string;
   urls: { registry: string; experiments: string; drift: string; learning: string };
   queues: { runWorkers: boolean };
-  webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; outboxPollMs: number };
+  webhooks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    outboxPollMs: number;
+    /** Non-public addresses deliveries may reach (the outbound-URL policy's exception). */
+    allowPrivateNetworks: NetworkAllowance;
+  };
 }
 
 export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
@@ -61,6 +69,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
       outboxPollMs: env.OUTBOX_POLL_MS,
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? NO_ALLOWANCE,
     },
   };
 }

@@ -135,3 +135,5 @@ export async function metricValue(app: TestApp, name: string, labels: Record<str
 }
 
 export * from './fuzz.js';
+export * from '../metrics/metric-conventions.js';
+export * from './openapi-check.js';
