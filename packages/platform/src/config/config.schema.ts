@@ -32,7 +32,13 @@ export const BaseEnvObject = z.object({
     RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     MAINTENANCE_MODE: envBool.default(false),
+    /** Largest JSON body on every route but ingestion (requests past it get a 413). */
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /**
+     * Largest JSON body on ingestion routes (drift records and references, learning samples,
+     * experiment exposures and events): a batch of 10,000 drift records at 20 features is about 4 MB.
+     */
+    INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
     WORKER_ONLY: envBool.default(false),
     /** Set to 0 on API-only replicas when workers run in their own deployment (WORKER_ONLY=1). */

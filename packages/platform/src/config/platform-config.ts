@@ -6,7 +6,7 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export interface PlatformConfig {
   service: string;
   env: BaseEnv['NODE_ENV'];
-  http: { host: string; port: number; bodyLimit: number };
+  http: { host: string; port: number; bodyLimit: number; ingestBodyLimit: number };
   logLevel: BaseEnv['LOG_LEVEL'];
   database: { url: string };
   redis: { url: string; prefix: string };
@@ -24,7 +24,12 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
   return {
     service,
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT ?? defaultPort, bodyLimit: env.BODY_LIMIT_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT ?? defaultPort,
+      bodyLimit: env.BODY_LIMIT_BYTES,
+      ingestBodyLimit: Math.max(env.INGEST_BODY_LIMIT_BYTES, env.BODY_LIMIT_BYTES),
+    },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },

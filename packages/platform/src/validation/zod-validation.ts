@@ -23,9 +23,17 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   ) {}
 
   transform(value: unknown): z.infer<S> {
-    const result = this.schema.safeParse(value ?? (this.where === 'body' ? undefined : {}));
+    const result = this.schema.safeParse(value ?? (this.where === 'body' ? this.absentBody() : {}));
     if (!result.success) throw new ValidationFailed(fieldErrors(result.error, this.where));
     return result.data;
+  }
+
+  /**
+   * No body (or an empty one) means "no options" where every field is optional, e.g. a promote or
+   * conclude action posted bare; where fields are required it stays missing, and says so.
+   */
+  private absentBody(): unknown {
+    return this.schema.safeParse({}).success ? {} : undefined;
   }
 }
 
