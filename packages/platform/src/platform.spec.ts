@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
+import { z } from 'zod';
 import { ErrorCode } from '@modelyard/types';
 import { BaseEnv, ConfigError, parseEnv } from './config/config.schema.js';
 import { Conflict, ValidationFailed } from './errors/domain-errors.js';
 import { toProblem } from './errors/problem.js';
 import { decodeCursor, encodeCursor, parseIntCursor } from './http/pagination.js';
+import { fieldErrors } from './validation/zod-validation.js';
 import { requestContext } from './http/request-context.js';
 import { createRootLogger } from './logging/logger.js';
 
@@ -148,5 +150,25 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor('9223372036854775807'), parseIntCursor)).toBe(2n ** 63n - 1n);
     expect(refused(encodeCursor('9223372036854775808'), parseIntCursor)).not.toBeNull();
     expect(refused(encodeCursor('9999999999999999999'), parseIntCursor)).not.toBeNull();
+  });
+});
+
+describe('field errors of unions', () => {
+  const Body = z.union([
+    z.strictObject({ records: z.array(z.number()) }),
+    z.strictObject({ columns: z.record(z.string(), z.array(z.string().regex(/^[a-z]+$/, 'letters only'))) }),
+  ]);
+  const errorsOf = (value: unknown) => fieldErrors(Body.safeParse(value).error!, 'body');
+
+  it('name the field of the branch the value was meant for', () => {
+    expect(errorsOf({ columns: { plan: ['a', 'b1'] } })).toEqual([{ field: 'columns.plan.1', in: 'body', message: 'letters only' }]);
+    expect(errorsOf({ records: [1, 'x'] })).toEqual([{ field: 'records.1', in: 'body', message: expect.stringContaining('expected number') }]);
+  });
+
+  it('keep the union message when no branch fits the value at all', () => {
+    expect(errorsOf('text')).toEqual([{ field: '(body)', in: 'body', message: 'Invalid input' }]);
+    expect(fieldErrors(z.union([z.number(), z.string().max(1)]).safeParse('ab').error!, 'query')).toEqual([
+      { field: '(query)', in: 'query', message: expect.stringContaining('<=1') },
+    ]);
   });
 });
