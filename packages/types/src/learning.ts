@@ -49,7 +49,10 @@ export type LearnerSpec = z.infer<typeof LearnerSpec>;
 
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
 export type FeatureKind = z.infer<typeof FeatureKind>;
-const FieldName = safeString().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'starts with a letter or _; then letters, digits, _ . -');
+const FieldName = safeString()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][\w.-]*$/, 'starts with a letter or _; then letters, digits, _ . -');
 export const PipelineFeature = z.strictObject({ name: FieldName, kind: FeatureKind });
 export type PipelineFeature = z.infer<typeof PipelineFeature>;
 

@@ -1,6 +1,16 @@
 import type { z } from 'zod';
 import * as contract from './index.js';
-import { CreateModelBody, DriftRecord, JsonValue, PageQuery, SamplesBody, STRING_CHECKS, isSafeString, safeString, safeText } from './index.js';
+import {
+  CreateModelBody,
+  DriftRecord,
+  JsonValue,
+  PageQuery,
+  SamplesBody,
+  STRING_CHECKS,
+  isSafeString,
+  safeString,
+  safeText,
+} from './index.js';
 
 interface Def {
   type: string;
@@ -97,7 +107,8 @@ describe('safe strings', () => {
     ['a lone low surrogate', '\udc00', /lone surrogate/],
   ])('refuse %s, naming the field', (_what, bad, message) => {
     const result = CreateModelBody.safeParse({ name: 'm', owner: bad });
-    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['owner'], message: expect.stringMatching(message) })]);
+    const issue = expect.objectContaining({ path: ['owner'], message: expect.stringMatching(message) });
+    expect(result.error?.issues).toEqual([issue]);
     expect(isSafeString(bad)).toBe(false);
   });
 
@@ -113,10 +124,11 @@ describe('safe strings', () => {
   });
 
   it('reach keys and values of free-form maps, and query strings', () => {
-    expect(DriftRecord.safeParse({ features: { 'a\u0000': 1 } }).error?.issues[0]?.path).toEqual(['features', 'a\u0000']);
-    expect(DriftRecord.safeParse({ features: { a: 'x\u0000' } }).error?.issues[0]?.path).toEqual(['features', 'a']);
-    expect(SamplesBody.safeParse({ samples: [{ y: 1, c: '\ud800' }] }).error?.issues[0]?.path).toEqual(['samples', 0, 'c']);
+    const pathOf = (result: { error?: z.ZodError }) => result.error?.issues[0]?.path;
+    expect(pathOf(DriftRecord.safeParse({ features: { 'a\u0000': 1 } }))).toEqual(['features', 'a\u0000']);
+    expect(pathOf(DriftRecord.safeParse({ features: { a: 'x\u0000' } }))).toEqual(['features', 'a']);
+    expect(pathOf(SamplesBody.safeParse({ samples: [{ y: 1, c: '\ud800' }] }))).toEqual(['samples', 0, 'c']);
     expect(JsonValue.safeParse({ a: [{ b: 'x\u0000' }] }).success).toBe(false);
-    expect(PageQuery.safeParse({ cursor: 'AA\u0000' }).error?.issues[0]?.path).toEqual(['cursor']);
+    expect(pathOf(PageQuery.safeParse({ cursor: 'AA\u0000' }))).toEqual(['cursor']);
   });
 });

@@ -60,7 +60,9 @@ export function recordsToColumns(schema: RecordSchema, records: readonly DriftRe
     if (seen < kinds.size) {
       for (const f of schema.features) {
         // Own keys only: `in` would find a feature called "constructor" on every record.
-        if (!Object.hasOwn(r.features, f.name)) errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message: 'missing: every record carries every feature' });
+        if (Object.hasOwn(r.features, f.name)) continue;
+        const message = 'missing: every record carries every feature';
+        errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message });
       }
     }
     for (const [key, name, spec] of [['prediction', PREDICTION, schema.prediction], ['label', LABEL, schema.label]] as const) {

@@ -10,8 +10,10 @@ afterAll(() => app.close());
 const json = { 'content-type': 'application/json' };
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
+type Answer = { status: number; body: { errors?: { field: string; in?: string }[] } };
+
 /** A 400 whose field errors name `field` (in `where`). */
-function expectNamed(res: { status: number; body: { errors?: { field: string; in?: string }[] } }, field: string, where = 'body') {
+function expectNamed(res: Answer, field: string, where = 'body') {
   expect(res.status).toBe(400);
   expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, in: where })]));
 }
@@ -19,22 +21,27 @@ function expectNamed(res: { status: number; body: { errors?: { field: string; in
 describe('input that answered 500 answers 400, naming the field', () => {
   it('NUL and other control characters in a monitor', async () => {
     expectNamed(await app.request('POST', '/v1/monitors', { body: monitorBody('a\u0000b') }), 'name');
-    expectNamed(await app.request('POST', '/v1/monitors', { body: monitorBody('ok', { model: 'churn\u001b' }) }), 'model');
+    const control = await app.request('POST', '/v1/monitors', { body: monitorBody('ok', { model: 'churn\u001b' }) });
+    expectNamed(control, 'model');
   });
 
   it('NUL and lone surrogates in records, keys and values', async () => {
     const { id } = await createMonitor(app, 'hostile-records');
-    const post = (features: Record<string, unknown>) =>
-      app.request('POST', `/v1/monitors/${id}/records`, { body: { records: [{ features: { age: 1, income: 2, plan: 'basic', ...features } }] } });
+    const post = (features: Record<string, unknown>) => {
+      const record = { features: { age: 1, income: 2, plan: 'basic', ...features } };
+      return app.request('POST', `/v1/monitors/${id}/records`, { body: { records: [record] } });
+    };
     expectNamed(await post({ plan: 'pro\u0000' }), 'records.0.features.plan');
     expectNamed(await post({ plan: '\ud800' }), 'records.0.features.plan');
     expectNamed(await post({ 'x\u0000': 1 }), 'records.0.features.x\u0000');
-    const ref = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { plan: ['a', 'b\udc00'] } } });
+    const columns = { plan: ['a', 'b\udc00'] };
+    const ref = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns } });
     expectNamed(ref, 'columns.plan.1');
   });
 
   it('JSON nested 1,700 levels deep', async () => {
-    const res = await app.request('POST', '/v1/monitors', { raw: `{"name":"deep","x":${deepJson(1700)}}`, headers: json });
+    const raw = `{"name":"deep","x":${deepJson(1700)}}`;
+    const res = await app.request('POST', '/v1/monitors', { raw, headers: json });
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/nested deeper than 64 levels/);
   });
@@ -49,11 +56,18 @@ describe('input that answered 500 answers 400, naming the field', () => {
 
 describe('a feature called after an Object.prototype member', () => {
   it('is still missing from a record that lacks it', async () => {
-    const { id } = await createMonitor(app, 'proto-feature', { features: [{ name: 'constructor', kind: 'numeric' }, { name: 'age', kind: 'numeric' }] });
-    const res = await app.request('POST', `/v1/monitors/${id}/records`, { body: { records: [{ features: { age: 3 } }] } });
+    const features = [
+      { name: 'constructor', kind: 'numeric' },
+      { name: 'age', kind: 'numeric' },
+    ];
+    const { id } = await createMonitor(app, 'proto-feature', { features });
+    const ingest = (record: Record<string, number>) =>
+      app.request('POST', `/v1/monitors/${id}/records`, { body: { records: [{ features: record }] } });
+    const res = await ingest({ age: 3 });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ field: 'records.0.features.constructor', in: 'body', message: 'missing: every record carries every feature' }]);
-    const ok = await app.request('POST', `/v1/monitors/${id}/records`, { body: { records: [{ features: { age: 3, constructor: 4 } }] } });
+    const message = 'missing: every record carries every feature';
+    expect(res.body.errors).toEqual([{ field: 'records.0.features.constructor', in: 'body', message }]);
+    const ok = await ingest({ age: 3, constructor: 4 });
     expect(ok.status).toBe(200);
   });
 });
@@ -64,7 +78,8 @@ describe('an empty JSON body is an absent body', () => {
     const pause = await app.request('POST', `/v1/monitors/${id}/pause`, { raw: '', headers: json });
     expect(pause.status).toBe(200);
     expect(pause.body.status).toBe('paused');
-    expect((await app.request('POST', `/v1/monitors/${id}/resume`, { raw: '', headers: json })).body.status).toBe('active');
+    const resume = await app.request('POST', `/v1/monitors/${id}/resume`, { raw: '', headers: json });
+    expect(resume.body.status).toBe('active');
     expect((await app.request('DELETE', `/v1/monitors/${id}`, { raw: '', headers: json })).status).toBe(204);
     expect((await app.request('GET', `/v1/monitors/${id}`)).status).toBe(404);
   });

@@ -85,7 +85,11 @@ export class OutcomesStore {
         Object.fromEntries(
           metrics.map((m) => [
             m,
-            { n: Number(own(counts, v) ?? 0), sum: Number(own(sums, `${v}|${m}|s`) ?? 0), sumSquares: Number(own(sums, `${v}|${m}|q`) ?? 0) },
+            {
+              n: Number(own(counts, v) ?? 0),
+              sum: Number(own(sums, `${v}|${m}|s`) ?? 0),
+              sumSquares: Number(own(sums, `${v}|${m}|q`) ?? 0),
+            },
           ]),
         ),
       ]),

@@ -11,17 +11,22 @@ afterAll(() => t.close());
 const json = { 'content-type': 'application/json' };
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
-function expectNamed(res: { status: number; body: { errors?: { field: string; in?: string }[] } }, field: string, where = 'body') {
+type Answer = { status: number; body: { errors?: { field: string; in?: string }[] } };
+
+/** A 400 whose field errors name `field` (in `where`). */
+function expectNamed(res: Answer, field: string, where = 'body') {
   expect(res.status).toBe(400);
   expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, in: where })]));
 }
 
 describe('input that answered 500 answers 400, naming the field', () => {
   it('NUL in any string: body, free-form JSON, query and path', async () => {
-    expectNamed(await t.request('POST', '/v1/models', { body: { name: 'nul', description: 'a\u0000b' } }), 'description');
+    const body = { name: 'nul', description: 'a\u0000b' };
+    expectNamed(await t.request('POST', '/v1/models', { body }), 'description');
     const m = await createModel(t);
-    expectNamed(await t.request('POST', `/v1/models/${m}/versions`, { body: { params: { lr: 'a\u0000' } } }), 'params.lr');
-    expectNamed(await t.request('POST', `/v1/models/${m}/versions`, { body: { config: { 'k\u0000': 1 } } }), 'config.k\u0000');
+    const version = (body: unknown) => t.request('POST', `/v1/models/${m}/versions`, { body });
+    expectNamed(await version({ params: { lr: 'a\u0000' } }), 'params.lr');
+    expectNamed(await version({ config: { 'k\u0000': 1 } }), 'config.k\u0000');
     expectNamed(await t.request('GET', '/v1/models?prefix=a%00'), 'prefix', 'query');
     expectNamed(await t.request('GET', '/v1/models/a%00b'), 'name', 'params');
   });
@@ -34,7 +39,8 @@ describe('input that answered 500 answers 400, naming the field', () => {
 
   it('JSON nested 1,700 levels deep', async () => {
     const m = await createModel(t);
-    const res = await t.request('POST', `/v1/models/${m}/versions`, { raw: `{"params":{"x":${deepJson(1700)}}}`, headers: json });
+    const raw = `{"params":{"x":${deepJson(1700)}}}`;
+    const res = await t.request('POST', `/v1/models/${m}/versions`, { raw, headers: json });
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/nested deeper than 64 levels/);
     expect(res.body.errors).toEqual([{ field: '(body)', in: 'body', message: 'nesting depth exceeds 64' }]);
@@ -54,7 +60,8 @@ describe('metric names that are Object.prototype members', () => {
     await createVersion(t, m, { version: '1.0.0', metrics: { auc: 0.7 } });
     const res = await t.request('GET', `/v1/models/${m}/versions/1.0.0/should-promote?metric=constructor`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ promote: false, candidateValue: null, reason: "the candidate has no value for 'constructor'" });
+    const reason = "the candidate has no value for 'constructor'";
+    expect(res.body).toMatchObject({ promote: false, candidateValue: null, reason });
     await createVersion(t, m, { version: '1.1.0', metrics: { auc: 0.8, toString: 1 } });
     const compared = await t.request('GET', `/v1/models/${m}/compare?versions=1.0.0,1.1.0`);
     expect(compared.body.metrics.find((r: { name: string }) => r.name === 'toString')).toEqual({

@@ -93,6 +93,10 @@ function verifyWithStrategy(strategy: JwtStrategy, request: FastifyRequest): Pro
       pass: () => refuse(),
       redirect: () => refuse(),
     });
-    run.authenticate(request, {});
+    try {
+      run.authenticate(request, {});
+    } catch (err) {
+      refuse(err);
+    }
   });
 }

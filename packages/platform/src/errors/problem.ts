@@ -115,11 +115,13 @@ function sqlState(err: unknown): string | undefined {
  * same (P2000 too long, P2020 out of range) are the request's fault, a 400, never a 500.
  */
 function fromDataError(err: unknown, requestId?: string): ProblemResult | null {
-  const prismaCode = (err as { name?: string; code?: string })?.name === 'PrismaClientKnownRequestError' ? (err as { code?: string }).code : undefined;
+  const e = err as { name?: string; code?: string };
+  const prismaCode = e?.name === 'PrismaClientKnownRequestError' ? e.code : undefined;
   const state = sqlState(err);
   if (!state?.startsWith('22') && prismaCode !== 'P2000' && prismaCode !== 'P2020') return null;
   const detail = `a value in the request cannot be stored or compared (database data error${state ? ` ${state}` : ''})`;
-  return { status: 400, body: problem(400, ErrorCode.malformedBody, TITLES[400]!, detail, requestId), headers: {}, unexpected: false };
+  const body = problem(400, ErrorCode.malformedBody, TITLES[400]!, detail, requestId);
+  return { status: 400, body, headers: {}, unexpected: false };
 }
 
 interface HttpLikeError {

@@ -34,7 +34,9 @@ export function flagRoutesOf(controller: object, flag: RouteFlag): void {
 
 /** Whether the route a request matched carries `flag`. */
 export function routeHas(config: unknown, flag: RouteFlag): boolean {
-  return typeof config === 'object' && config !== null && Object.hasOwn(config, flag) && (config as Record<string, unknown>)[flag] === true;
+  if (typeof config !== 'object' || config === null || !Object.hasOwn(config, flag)) return false;
+  return (config as Record<string, unknown>)[flag] === true;
 }
 
-export const requestRouteHas = (request: FastifyRequest, flag: RouteFlag) => routeHas(request.routeOptions.config, flag);
+export const requestRouteHas = (request: FastifyRequest, flag: RouteFlag) =>
+  routeHas(request.routeOptions.config, flag);

@@ -70,7 +70,8 @@ describe('authentication before the body is read', () => {
 
   it('refuses a forged token before the body too', async () => {
     const parses = await bigParsesDuring(async () => {
-      const res = await t.request('POST', '/probe/batches', { as: { bearer: 'not.a.jwt' }, raw: nested(1_000_000), headers: json });
+      const forged = { bearer: 'not.a.jwt' };
+      const res = await t.request('POST', '/probe/batches', { as: forged, raw: nested(1_000_000), headers: json });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('unauthenticated');
     });
@@ -105,7 +106,8 @@ describe('JSON nesting depth', () => {
   });
 
   it('refuses 2,000 and 30 MB deep bodies the same way, quickly, and stays up', async () => {
-    expect((await t.request('POST', '/probe/items', { raw: `{"name":"x","data":${nested(2000)}}`, headers: json })).status).toBe(400);
+    const raw = `{"name":"x","data":${nested(2000)}}`;
+    expect((await t.request('POST', '/probe/items', { raw, headers: json })).status).toBe(400);
     const parses = await bigParsesDuring(async () => {
       const res = await t.request('POST', '/probe/batches', { raw: nested(15 * 1024 * 1024), headers: json });
       expect(res.status).toBe(400);
@@ -117,19 +119,23 @@ describe('JSON nesting depth', () => {
 
   it('accepts 64 levels, and brackets inside strings do not count', async () => {
     const inner = nested(62);
-    expect((await t.request('POST', '/probe/items', { raw: `{"name":"x","data":{"a":${inner}}}`, headers: json })).status).toBe(201);
+    const raw = `{"name":"x","data":{"a":${inner}}}`;
+    expect((await t.request('POST', '/probe/items', { raw, headers: json })).status).toBe(201);
     const text = JSON.stringify('['.repeat(500) + '\\"[[[');
     expect((await t.request('POST', '/probe/items', { raw: `{"name":${text}}`, headers: json })).status).toBe(201);
   });
 
   it('keeps refusing __proto__ keys', async () => {
-    const res = await t.request('POST', '/probe/items', { raw: '{"name":"x","__proto__":{"admin":true}}', headers: json });
+    const raw = '{"name":"x","__proto__":{"admin":true}}';
+    const res = await t.request('POST', '/probe/items', { raw, headers: json });
     expect(res.status).toBe(400);
   });
 });
 
 describe('body limits', () => {
-  const bigItems = (bytes: number) => ({ items: Array.from({ length: Math.ceil(bytes / 1000) }, () => 'x'.repeat(990)) });
+  const bigItems = (bytes: number) => ({
+    items: Array.from({ length: Math.ceil(bytes / 1000) }, () => 'x'.repeat(990)),
+  });
 
   it('keeps the small service-wide limit on ordinary routes', async () => {
     const res = await t.request('POST', '/probe/items', { body: { name: 'x', data: 'y'.repeat(70_000) } });

@@ -30,7 +30,10 @@ export const HOSTILE_CURSORS = [
   'x\ud800',
 ];
 
-const STRINGS = ['', ' ', 'a', '1.0.0', '-1', '../../etc/passwd', '💥', 'x'.repeat(3000), "'; DROP TABLE x; --", '%00', '{}', 'null', '9'.repeat(40), ...HOSTILE_STRINGS];
+const STRINGS = [
+  ...['', ' ', 'a', '1.0.0', '-1', '../../etc/passwd', '💥', 'x'.repeat(3000), "'; DROP TABLE x; --", '%00', '{}'],
+  ...['null', '9'.repeat(40), ...HOSTILE_STRINGS],
+];
 
 /** A random JSON value: odd strings, extreme numbers, nesting, and objects built from `keys`. */
 export function randomValue(rand: () => number, keys: readonly string[], depth = 0): unknown {
@@ -63,7 +66,8 @@ export function encodeValue(s: string): string {
   for (const ch of s) {
     const code = ch.charCodeAt(0);
     if (ch.length === 1 && code >= 0xd800 && code <= 0xdfff) {
-      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      const bytes = [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+      out += bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
     } else out += encodeURIComponent(ch);
   }
   return out;
@@ -104,7 +108,8 @@ interface Probe {
   raw?: string;
 }
 
-type OpenApiDoc = { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> };
+type DocOperation = { parameters?: { name: string; in: string }[]; requestBody?: unknown };
+type OpenApiDoc = { paths: Record<string, Record<string, DocOperation>> };
 
 function operations(doc: OpenApiDoc): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -119,17 +124,20 @@ function operations(doc: OpenApiDoc): Operation[] {
 
 /** The operation's path with `param` set to `value` and every other parameter known (or `x`). */
 function pathWith(op: Operation, o: FuzzOptions, param?: string, value?: string): string {
-  return op.path.replace(/\{(\w+)\}/g, (_, p: string) => (p === param ? encodeValue(value!) : encodeValue(o.known[p] ?? 'x')));
+  return op.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeValue(p === param ? value! : (o.known[p] ?? 'x')));
 }
 
 /** The random probes the fuzzer always sent: random path values, one query parameter, random bodies. */
 function randomProbes(op: Operation, o: FuzzOptions, rand: () => number): Probe[] {
   const knownValues = Object.values(o.known);
-  const segment = () => encodeValue(String(rand() < 0.5 ? randomValue(rand, o.bodyKeys) : knownValues[Math.floor(rand() * knownValues.length)] ?? 'x'));
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+  const segment = () => encodeValue(String(rand() < 0.5 ? randomValue(rand, o.bodyKeys) : (pick(knownValues) ?? 'x')));
   return Array.from({ length: o.perRoute ?? 12 }, () => {
-    const concrete = op.path.replace(/\{(\w+)\}/g, (_, p: string) => (o.known[p] && rand() < 0.6 ? encodeValue(o.known[p]) : segment()));
-    const query = rand() < 0.5 ? `?${o.queryKeys[Math.floor(rand() * o.queryKeys.length)]}=${segment()}` : '';
-    return { method: op.method, url: `${concrete}${query}`, body: op.hasBody ? randomValue(rand, o.bodyKeys) : undefined };
+    const known = (p: string) => (o.known[p] && rand() < 0.6 ? encodeValue(o.known[p]) : segment());
+    const concrete = op.path.replace(/\{(\w+)\}/g, (_, p: string) => known(p));
+    const query = rand() < 0.5 ? `?${pick(o.queryKeys)}=${segment()}` : '';
+    const body = op.hasBody ? randomValue(rand, o.bodyKeys) : undefined;
+    return { method: op.method, url: `${concrete}${query}`, body };
   });
 }
 
@@ -153,7 +161,9 @@ function hostileProbes(op: Operation, o: FuzzOptions): Probe[] {
     for (const cursor of HOSTILE_CURSORS) probes.push({ method, url: `${base}?cursor=${encodeValue(cursor)}` });
   }
   if (!op.hasBody) return probes;
-  for (const value of HOSTILE_STRINGS) probes.push({ method, url: base, body: Object.fromEntries(o.bodyKeys.map((k) => [k, value])) });
+  for (const value of HOSTILE_STRINGS) {
+    probes.push({ method, url: base, body: Object.fromEntries(o.bodyKeys.map((k) => [k, value])) });
+  }
   probes.push({ method, url: base, body: Object.fromEntries(PROTOTYPE_NAMES.map((k) => [k, { [k]: 1 }])) });
   for (const depth of [100, 2000]) probes.push({ method, url: base, raw: deepJson(depth) });
   return probes;

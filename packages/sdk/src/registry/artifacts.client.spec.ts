@@ -12,7 +12,7 @@ describe('artifact upload stream', () => {
     let readError: unknown;
     // Stands in for the HTTP client: the file vanishes between hashing and sending.
     const http = {
-      async json(_method: string, _path: string, _schema: unknown, options: { rawBody: () => ReadableStream<Uint8Array> }) {
+      async json(_method: string, _path: string, _schema: unknown, options: { rawBody: () => ReadableStream }) {
         await rm(file);
         const reader = options.rawBody().getReader();
         try {
