@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeysController } from './auth/api-keys.controller.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
+import { Authenticator } from './auth/authenticator.js';
 import { CredentialGuard } from './auth/credential.guard.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from './config/platform-config.js';
@@ -57,6 +58,7 @@ export class PlatformModule {
         ServiceCredential,
         OutboundUrlPolicy,
         JwtStrategy,
+        Authenticator,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { Direction, ModelName, SemVer } from './registry.js';
-import { PageQuery, pageOf } from './common.js';
+import { PageQuery, pageOf, safeString, safeText } from './common.js';
 
-export const ExperimentKey = z
-  .string()
+export const ExperimentKey = safeString()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
-export const VariantKey = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
+export const VariantKey = safeString().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
 /** Longest unit id, in UTF-16 code units (JavaScript string length). */
 export const UNIT_ID_MAX_LENGTH = 256;
 /**
@@ -22,8 +21,7 @@ export const UNIT_ID_PATTERN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/u;
 export function isUnitId(unit: string): boolean {
   return unit.length >= 1 && unit.length <= UNIT_ID_MAX_LENGTH && UNIT_ID_PATTERN.test(unit);
 }
-export const UnitId = z
-  .string()
+export const UnitId = safeString()
   .min(1)
   .max(UNIT_ID_MAX_LENGTH)
   .regex(
@@ -35,7 +33,7 @@ export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'conclude
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
 
 export const MetricKind = z.enum(['binomial', 'continuous']);
-const MetricName = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+const MetricName = safeString().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
 
 export const Variant = z.strictObject({ key: VariantKey, version: SemVer, weight: z.number().positive().max(1_000_000) });
 export type Variant = z.infer<typeof Variant>;
@@ -61,11 +59,11 @@ export const CreateExperimentBody = z
   .strictObject({
     key: ExperimentKey,
     model: ModelName,
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
     variants: z.array(Variant).min(2).max(20),
     control: VariantKey,
     coverage: z.number().min(0).max(1).default(1),
-    seed: z.string().min(1).max(128).optional(),
+    seed: safeString().min(1).max(128).optional(),
     primaryMetric: PrimaryMetric,
     guardrails: z.array(Guardrail).max(20).default([]),
     minSampleSize: z.number().int().min(1).max(1e9).optional(),
@@ -98,7 +96,7 @@ export const UpdateExperimentBody = z
     weights: z.record(VariantKey, z.number().positive().max(1_000_000)).optional(),
     coverage: z.number().min(0).max(1).optional(),
     guardrails: z.array(Guardrail).max(20).optional(),
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
     /** Turning it on needs the admin scope; turning it off, write. */
     autoPromote: z.boolean().optional(),
   })
@@ -272,7 +270,7 @@ export type ResultsResponse = z.infer<typeof ResultsResponse>;
 export const ConcludeBody = z.strictObject({
   /** Promote the winner's version to production in the registry (default: the experiment's autoPromote). */
   promote: z.boolean().optional(),
-  reason: z.string().max(1000).optional(),
+  reason: safeText().max(1000).optional(),
 });
 export type ConcludeBody = z.infer<typeof ConcludeBody>;
 

@@ -51,7 +51,13 @@ export const BaseEnvObject = z.object({
     /** Longest lifetime (exp − iat) a bearer JWT may have; longer-lived tokens are refused. */
     JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
     MAINTENANCE_MODE: envBool.default(false),
+    /** Largest JSON body on every route but ingestion (requests past it get a 413). */
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /**
+     * Largest JSON body on ingestion routes (drift records and references, learning samples,
+     * experiment exposures and events): a batch of 10,000 drift records at 20 features is about 4 MB.
+     */
+    INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
     WORKER_ONLY: envBool.default(false),
     /** Set to 0 on API-only replicas when workers run in their own deployment (WORKER_ONLY=1). */

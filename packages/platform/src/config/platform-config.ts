@@ -7,7 +7,7 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export interface PlatformConfig {
   service: string;
   env: BaseEnv['NODE_ENV'];
-  http: { host: string; port: number; bodyLimit: number; trustedProxies: string[] };
+  http: { host: string; port: number; bodyLimit: number; ingestBodyLimit: number; trustedProxies: string[] };
   logLevel: BaseEnv['LOG_LEVEL'];
   database: { url: string };
   redis: { url: string; prefix: string };
@@ -37,6 +37,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
       port: env.PORT ?? defaultPort,
       bodyLimit: env.BODY_LIMIT_BYTES,
       trustedProxies: env.TRUSTED_PROXIES,
+      ingestBodyLimit: Math.max(env.INGEST_BODY_LIMIT_BYTES, env.BODY_LIMIT_BYTES),
     },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
