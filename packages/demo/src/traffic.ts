@@ -16,9 +16,10 @@ type Wait = <T>(what: string, probe: () => Promise<T | null | undefined>) => Pro
 export class Traffic {
   private readonly records: BatchIngestor<DriftRecordInput>;
   private readonly samples: BatchIngestor<SampleRow>;
-  private failure: unknown = null;
+  // The first error an ingestor reports, boxed: a thrown value need not be an Error, nor truthy.
+  private failure: { error: unknown } | null = null;
   private readonly onError = (error: unknown) => {
-    this.failure ??= error;
+    this.failure ??= { error };
   };
 
   constructor(
@@ -52,7 +53,7 @@ export class Traffic {
 
   private async flush(): Promise<void> {
     await Promise.all([this.records.flush(), this.samples.flush()]);
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.failure.error;
   }
 
   /**

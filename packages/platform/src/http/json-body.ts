@@ -61,6 +61,7 @@ export function installJsonParser(fastify: FastifyInstance): void {
     const text = body as string;
     if (text.length === 0) return done(null, undefined);
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new TooDeeplyNested(MAX_JSON_DEPTH), undefined);
-    parse(request, text, done);
+    // Fastify's parser answers through `done` (synchronously); nothing is left pending.
+    void parse(request, text, done);
   });
 }

@@ -66,7 +66,7 @@ export type RouteSchemas = Partial<Record<RequestPart, z.ZodType>>;
 
 function remember(target: object, key: string | symbol | undefined, where: RequestPart, schema: z.ZodType) {
   const handler = (target as Record<string | symbol, object>)[key!]!;
-  const existing: RouteSchemas = Reflect.getMetadata(SCHEMA_METADATA, handler) ?? {};
+  const existing = (Reflect.getMetadata(SCHEMA_METADATA, handler) as RouteSchemas | undefined) ?? {};
   Reflect.defineMetadata(SCHEMA_METADATA, { ...existing, [where]: schema }, handler);
 }
 
