@@ -76,7 +76,7 @@ export const CreateExperimentBody = z
      * service, for the admin who enabled its pipeline's autoPromote): recorded as
      * `<onBehalfOf> via <caller>` and named in the registry's audit of the promotion.
      */
-    onBehalfOf: z.string().min(1).max(256).optional(),
+    onBehalfOf: safeString().min(1).max(256).optional(),
     maxDurationHours: z.number().positive().max(24 * 366).optional(),
   })
   .superRefine((b, ctx) => {
