@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@modelyard/db/testing';
@@ -24,11 +25,11 @@ const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const rate = (bytes, s) => `${(bytes / MB / s).toFixed(0)} MB/s`;
 
 async function makeFile(path, size) {
-  const out = createWriteStream(path);
-  for (let left = size; left > 0; left -= 8 << 20) {
-    if (!out.write(randomBytes(Math.min(left, 8 << 20)))) await new Promise((r) => out.once('drain', r));
+  async function* chunks() {
+    for (let left = size; left > 0; left -= 8 << 20) yield randomBytes(Math.min(left, 8 << 20));
   }
-  await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+  // pipeline: a write error (disk full) rejects here instead of crashing on an unhandled 'error'.
+  await pipeline(Readable.from(chunks()), createWriteStream(path));
 }
 
 /** Copies the file and fdatasyncs it: what persisting the bytes costs on this disk, for context. */

@@ -70,6 +70,8 @@ async function keyAccepted(k) {
 step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
 const children = SERVICES.map((s) => {
   const log = createWriteStream(join(VAR, 'log', `${s.name}.log`), { flags: 'a' });
+  // A log file that cannot be written (disk full) must not take the launcher down with it.
+  log.on('error', (err) => console.error(`✗ ${s.name}: cannot write its log: ${err.message}`));
   const childEnv = { ...env, PORT: String(s.port), ...s.env };
   const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: childEnv });
   child.stdout.pipe(log);

@@ -21,7 +21,7 @@ export class LearningMetrics {
     @Inject(BufferStore) buffer: BufferStore,
   ) {
     this.updates = metrics.counter('ml_pipeline_updates_total', 'Update runs by pipeline and outcome (registered, rejected, skipped, failed)', ['pipeline', 'outcome']);
-    this.samplesProcessed = metrics.counter('ml_pipeline_samples_processed', 'Samples learned by committed updates', ['pipeline']);
+    this.samplesProcessed = metrics.counter('ml_pipeline_samples_processed_total', 'Samples learned by committed updates', ['pipeline']);
     this.bufferDropped = metrics.counter('ml_pipeline_buffer_dropped_total', 'Oldest samples dropped because a buffer was full', ['pipeline']);
     this.metric = metrics.gauge('ml_pipeline_metric', 'Progressive metric of the current model', ['pipeline', 'metric']);
     // Read at scrape time from Redis, so every replica reports the shared buffers' real sizes.

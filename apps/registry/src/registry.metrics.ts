@@ -13,10 +13,10 @@ export class RegistryMetrics {
   readonly integrityFailures: Counter<'backend' | 'reason'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(PrismaService) prisma: PrismaService) {
-    metrics.gauge('ml_models_total', 'Registered models', [], async function () {
+    metrics.gauge('ml_models', 'Registered models', [], async function () {
       this.set(await prisma.registeredModel.count());
     });
-    metrics.gauge('ml_model_versions_total', 'Model versions by stage', ['stage'], async function () {
+    metrics.gauge('ml_model_versions', 'Model versions by stage', ['stage'], async function () {
       const counts = await prisma.modelVersion.groupBy({ by: ['stage'], _count: { _all: true } });
       for (const stage of Stage.options) {
         this.set({ stage }, counts.find((c) => c.stage === stage)?._count._all ?? 0);

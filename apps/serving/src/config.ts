@@ -26,17 +26,13 @@ const ModelList = z
   });
 
 /**
- * The serving service's environment: the platform's variables, a larger body limit (a predict call
- * carries up to 10,000 instances, about 4 MB at 20 features), no per-credential rate limit by
+ * The serving service's environment: the platform's variables (predict and infer are ingestion
+ * routes: a call carries up to 10,000 instances, about 4 MB at 20 features, under
+ * INGEST_BODY_LIMIT_BYTES), no per-credential rate limit by
  * default (prediction traffic is machine traffic at high rates: limit it at the ingress, or set
  * RATE_LIMIT_MAX), and the serving settings.
  */
 export const ServingEnvObject = BaseEnvObject.extend({
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(32 * 1024 * 1024),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(0),
   SERVING_MODELS: ModelList,
   /** Downloaded artifacts, one file per SHA-256; a restart loads from here without downloading. */

@@ -2,7 +2,13 @@
 // (WebAssembly schema engine; no native engine download).
 export * from './generated/client.js';
 export { createPrismaClient, type CreatePrismaClientOptions } from './client.js';
-export { applyMigrations, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations/deploy.js';
+export {
+  applyMigrations,
+  MigrationFailedError,
+  type ApplyMigrationsOptions,
+  type ApplyMigrationsResult,
+} from './migrations/deploy.js';
+export { failedMigrations, resolveMigration, type MigrationResolution } from './migrations/resolve.js';
 export {
   createMigration,
   diffSchemaAgainstMigrations,

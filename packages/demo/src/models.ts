@@ -1,4 +1,4 @@
-import { LogisticRegression, modelFromJSON } from '@modelyard/learners';
+import { LogisticRegression, modelFromJSON, type LinearModelState } from '@modelyard/learners';
 import type { Modelyard } from '@modelyard/sdk';
 import type { Row } from './world.js';
 
@@ -17,7 +17,7 @@ export class ModelServer {
   async load(version: string): Promise<void> {
     if (this.loaded.has(version)) return;
     const bytes = await this.my.registry.artifacts.read(this.model, version, 'model.json');
-    const model = modelFromJSON(JSON.parse(bytes.toString('utf8')));
+    const model = modelFromJSON(JSON.parse(bytes.toString('utf8')) as LinearModelState);
     if (!(model instanceof LogisticRegression)) throw new Error(`${this.model}@${version} is not a classifier`);
     this.loaded.set(version, model);
   }

@@ -16,9 +16,10 @@ type Wait = <T>(what: string, probe: () => Promise<T | null | undefined>) => Pro
 export class Traffic {
   private readonly records: BatchIngestor<DriftRecordInput>;
   private readonly samples: BatchIngestor<SampleRow>;
-  private failure: unknown = null;
+  // The first error an ingestor reports, boxed: a thrown value need not be an Error, nor truthy.
+  private failure: { error: unknown } | null = null;
   private readonly onError = (error: unknown) => {
-    this.failure ??= error;
+    this.failure ??= { error };
   };
 
   constructor(
@@ -52,7 +53,7 @@ export class Traffic {
 
   private async flush(): Promise<void> {
     await Promise.all([this.records.flush(), this.samples.flush()]);
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.failure.error;
   }
 
   /**
@@ -69,7 +70,7 @@ export class Traffic {
       for (let round = 1; ; round++) {
         for (let i = 0; i < options.experimentRound; i++) {
           const request = this.world.next();
-          const version = assigner.assign(request.unit).version;
+          const { version } = await assigner.assign(request.unit);
           if (!version) continue; // the experiment has ended: this request is served outside it
           if (await this.respond(request, version)) await events.add({ unit: request.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
         }

@@ -38,6 +38,7 @@ export function decodeNumber(v: EncodedNumber | null): number {
       return -Infinity;
     case '-0':
       return -0;
+    case null:
     default:
       throw new TypeError(`not an encoded number: ${JSON.stringify(v)}`);
   }

@@ -50,6 +50,17 @@ describe('OnlineStandardScaler (Welford)', () => {
     expect(out.unseen).toBe(0); // no statistics: sd 0 → 0
   });
 
+  it('keeps features named after Object.prototype members', () => {
+    const s = new OnlineStandardScaler();
+    // JSON.parse makes "__proto__" an own key, as a record read back from storage would have it.
+    const record = JSON.parse('{"__proto__": 2, "constructor": 3, "a": 1}') as Record<string, number>;
+    s.learnOne(record);
+    const out = s.transformOne(record);
+    expect(Object.keys(out).sort()).toEqual(['__proto__', 'a', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe(0);
+    expect(out.constructor).toBe(0);
+  });
+
   it('transforms a constant feature to 0 and refuses a dense input of another length', () => {
     const s = new OnlineStandardScaler();
     s.learnOne(Float64Array.of(3, 1));

@@ -55,7 +55,8 @@ export class OnlineStandardScaler {
   transformOne(x: FeatureRecord): Record<string, FeatureValue>;
   transformOne(x: Float64Array | FeatureRecord, out?: Float64Array): Float64Array | Record<string, FeatureValue> {
     if (x instanceof F64) return this.transformDense(x, out ?? new F64(x.length));
-    const result: Record<string, FeatureValue> = {};
+    // No prototype: a feature called "__proto__" would otherwise set it rather than be copied.
+    const result = Object.create(null) as Record<string, FeatureValue>;
     for (const name in x) {
       const v = x[name];
       result[name] = typeof v === 'number' && numberIsFinite(v) ? this.scale(name, v) : v;

@@ -4,8 +4,12 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyInstance } from 'fastify';
+import { authenticateBeforeBody } from './auth/authenticate-early.js';
+import { Authenticator } from './auth/authenticator.js';
 import { ConfigError } from './config/config.schema.js';
 import type { PlatformConfig } from './config/platform-config.js';
+import { limitBodiesByRoute } from './http/body-limits.js';
+import { installJsonParser } from './http/json-body.js';
 import { requestContext } from './http/request-context.js';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -66,6 +70,10 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
   }
   instrument(fastify, app.get(MetricsService));
+  // Before app.init(), which registers the routes: the hooks must see them being added.
+  installJsonParser(fastify);
+  limitBodiesByRoute(fastify, config.http);
+  authenticateBeforeBody(fastify, app.get(Authenticator));
   app.enableShutdownHooks();
   await app.init();
   return app;

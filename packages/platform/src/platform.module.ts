@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeysController } from './auth/api-keys.controller.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
+import { Authenticator } from './auth/authenticator.js';
 import { CredentialGuard } from './auth/credential.guard.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from './config/platform-config.js';
@@ -13,6 +14,7 @@ import { MaintenanceController, MaintenanceGuard, MaintenanceService } from './m
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { OutboundUrlPolicy } from './outbound/outbound-url.policy.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
 import { AuthFailureLimiter } from './rate-limit/auth-failures.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
@@ -54,14 +56,16 @@ export class PlatformModule {
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,
+        OutboundUrlPolicy,
         JwtStrategy,
+        Authenticator,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential],
+      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential, OutboundUrlPolicy],
     };
   }
 }

@@ -1,8 +1,11 @@
 import { Writable } from 'node:stream';
+import { z } from 'zod';
 import { ErrorCode } from '@modelyard/types';
 import { BaseEnv, ConfigError, parseEnv } from './config/config.schema.js';
 import { Conflict, ValidationFailed } from './errors/domain-errors.js';
 import { toProblem } from './errors/problem.js';
+import { decodeCursor, encodeCursor, parseIntCursor } from './http/pagination.js';
+import { fieldErrors } from './validation/zod-validation.js';
 import { requestContext } from './http/request-context.js';
 import { createRootLogger } from './logging/logger.js';
 
@@ -97,5 +100,86 @@ describe('problem details', () => {
     expect(toProblem({ statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'too big' }).body.code).toBe('payload_too_large');
     expect(toProblem({ statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'no' }).status).toBe(415);
     expect(toProblem({ name: 'PrismaClientKnownRequestError', code: 'P2002' }).status).toBe(409);
+  });
+});
+
+describe('database data errors', () => {
+  // The shapes Prisma 7's pg adapter throws (recorded from real queries).
+  const wrapped = (code: string, originalCode: string) => ({
+    name: 'PrismaClientKnownRequestError',
+    code,
+    meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode, kind: 'postgres' } } },
+  });
+
+  it.each([
+    ['a NUL byte (22021)', wrapped('P2039', '22021')],
+    ['a bigint out of range (22003)', wrapped('P2020', '22003')],
+    ['malformed input (22P02)', wrapped('P2010', '22P02')],
+    ['a raw pg data error', { name: 'error', code: '22021', severity: 'ERROR' }],
+    ['a value too long (P2000)', { name: 'PrismaClientKnownRequestError', code: 'P2000', meta: {} }],
+  ])('map %s to a 400 that hides the database message', (_what, err) => {
+    const p = toProblem(err, 'r3');
+    expect(p).toMatchObject({ status: 400, unexpected: false });
+    expect(p.body.code).toBe(ErrorCode.malformedBody);
+  });
+
+  it('leave other database errors a 500', () => {
+    expect(toProblem(wrapped('P2010', '42P01')).status).toBe(500);
+    expect(toProblem({ name: 'error', code: '57014' }).status).toBe(500);
+  });
+});
+
+describe('cursors', () => {
+  const asIs = (raw: string) => raw;
+  const refused = (cursor: string, parse: (raw: string) => unknown = asIs) => {
+    try {
+      decodeCursor(cursor, parse);
+    } catch (err) {
+      return (err as ValidationFailed).errors;
+    }
+    return null;
+  };
+
+  it('round-trip what encodeCursor made', () => {
+    expect(decodeCursor(encodeCursor('model-ä-💥'), asIs)).toBe('model-ä-💥');
+    expect(decodeCursor(encodeCursor('42'), parseIntCursor)).toBe(42n);
+  });
+
+  it.each([
+    ['NUL inside', encodeCursor('a\u0000b')],
+    ['a control character inside', encodeCursor('a\u001b')],
+    ['invalid UTF-8 inside', Buffer.from([0x61, 0xff]).toString('base64url')],
+    ['characters outside base64url', 'AA==%%'],
+    ['non-canonical base64', 'YR'],
+  ])('refuse a cursor with %s as a 400 naming the cursor', (_what, cursor) => {
+    expect(refused(cursor)).toEqual([{ field: 'cursor', in: 'query', message: 'not a cursor this endpoint returned' }]);
+  });
+
+  it('range-check id cursors against Postgres bigint', () => {
+    expect(decodeCursor(encodeCursor('9223372036854775807'), parseIntCursor)).toBe(2n ** 63n - 1n);
+    expect(refused(encodeCursor('9223372036854775808'), parseIntCursor)).not.toBeNull();
+    expect(refused(encodeCursor('9999999999999999999'), parseIntCursor)).not.toBeNull();
+  });
+});
+
+describe('field errors of unions', () => {
+  const Body = z.union([
+    z.strictObject({ records: z.array(z.number()) }),
+    z.strictObject({ columns: z.record(z.string(), z.array(z.string().regex(/^[a-z]+$/, 'letters only'))) }),
+  ]);
+  const errorsOf = (value: unknown) => fieldErrors(Body.safeParse(value).error!, 'body');
+
+  it('name the field of the branch the value was meant for', () => {
+    const expectedNumber = expect.stringContaining('expected number');
+    const lettersOnly = { field: 'columns.plan.1', in: 'body', message: 'letters only' };
+    expect(errorsOf({ columns: { plan: ['a', 'b1'] } })).toEqual([lettersOnly]);
+    expect(errorsOf({ records: [1, 'x'] })).toEqual([{ field: 'records.1', in: 'body', message: expectedNumber }]);
+  });
+
+  it('keep the union message when no branch fits the value at all', () => {
+    expect(errorsOf('text')).toEqual([{ field: '(body)', in: 'body', message: 'Invalid input' }]);
+    expect(fieldErrors(z.union([z.number(), z.string().max(1)]).safeParse('ab').error!, 'query')).toEqual([
+      { field: '(query)', in: 'query', message: expect.stringContaining('<=1') },
+    ]);
   });
 });

@@ -6,7 +6,14 @@ export { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from 
 export { paginate, collect } from './http/pagination.js';
 export { path } from './http/path.js';
 export { keyFor, type IdempotencyOption } from './http/idempotency.js';
-export { BatchIngestor, type BatchIngestorOptions, type BatchSender, type IngestorStats } from './ingest/batch-ingestor.js';
+export {
+  BatchIngestor,
+  IngestorFullError,
+  type BatchIngestorOptions,
+  type BatchSender,
+  type IngestorStats,
+  type OnFull,
+} from './ingest/batch-ingestor.js';
 export * from './registry/registry.client.js';
 export * from './registry/artifacts.client.js';
 export * from './registry/admin.client.js';

@@ -6,6 +6,8 @@ import { LearningClient } from './learning/learning.client.js';
 import { RegistryClient } from './registry/registry.client.js';
 import { ServingClient } from './serving/serving.client.js';
 
+type ClientClass = abstract new (http: HttpClient) => unknown;
+
 /**
  * One object for the whole platform: `my.registry`, `my.experiments`, `my.drift`, `my.learning`,
  * `my.serving`. Clients are built on first use, each on its own HttpClient (its service's URL, the
@@ -14,7 +16,7 @@ import { ServingClient } from './serving/serving.client.js';
  */
 export class Modelyard {
   private readonly http = new Map<ServiceName, HttpClient>();
-  private readonly clients = new Map<ServiceName, Map<abstract new (http: HttpClient) => unknown, unknown>>();
+  private readonly clients = new Map<ServiceName, Map<ClientClass, unknown>>();
 
   constructor(readonly options: ModelyardOptions = {}) {}
 
@@ -47,7 +49,7 @@ export class Modelyard {
   /** The one instance of `Client` for this service (built on first use, on the service's HttpClient). */
   client<C>(service: ServiceName, Client: new (http: HttpClient) => C): C {
     let byClass = this.clients.get(service);
-    if (!byClass) this.clients.set(service, (byClass = new Map()));
+    if (!byClass) this.clients.set(service, (byClass = new Map<ClientClass, unknown>()));
     let client = byClass.get(Client) as C | undefined;
     if (!client) {
       client = new Client(this.httpFor(service));

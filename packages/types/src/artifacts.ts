@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { safeString } from './common.js';
 import { ModelName, SemVer } from './registry.js';
 
-export const Sha256Hex = z
-  .string()
+export const Sha256Hex = safeString()
   .regex(/^[0-9a-f]{64}$/i, '64 hexadecimal characters (a SHA-256 digest)')
   .transform((s) => s.toLowerCase());
 
@@ -12,8 +12,7 @@ const SEGMENT = /^[\w.+@=,-]+$/;
  * A file path inside a version: relative, `/`-separated segments of letters, digits and
  * `_ . + @ = , -`. `.` and `..` segments are refused, so a path can never escape its version.
  */
-export const ArtifactPath = z
-  .string()
+export const ArtifactPath = safeString()
   .min(1)
   .max(1024)
   .refine(
@@ -35,8 +34,7 @@ export type ArtifactParams = z.infer<typeof ArtifactParams>;
 /** Upload headers: the body's expected digest and the artifact's own media type. */
 export const UploadHeaders = z.object({
   'x-content-sha256': Sha256Hex.optional(),
-  'x-artifact-content-type': z
-    .string()
+  'x-artifact-content-type': safeString()
     .max(255)
     .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'a media type such as application/onnx')
     .optional(),

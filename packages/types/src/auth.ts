@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Role } from './common.js';
+import { Role, safeString, safeText } from './common.js';
 
 export const CreateApiKeyBody = z.strictObject({
-  name: z.string().min(1).max(128),
+  name: safeString().min(1).max(128),
   roles: z.array(Role).min(1).max(3),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
@@ -27,7 +27,7 @@ export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponse>;
 
 export const MaintenanceBody = z.strictObject({
   enabled: z.boolean(),
-  message: z.string().max(500).optional(),
+  message: safeText().max(500).optional(),
 });
 export const MaintenanceResponse = z.object({
   enabled: z.boolean(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from './common.js';
+import { PageQuery, STRING_CHECKS, pageOf, safeString, safeText } from './common.js';
 
 /** Severity levels, in increasing order (comparisons use {@link SEVERITY_RANK}). */
 export const Severity = z.enum(['none', 'low', 'medium', 'high', 'critical']);
@@ -15,7 +15,7 @@ export type ColumnKind = z.infer<typeof ColumnKind>;
 export const DriftTestName = z.enum(['auto', 'ks', 'psi', 'chi2', 'js', 'wasserstein', 'z']);
 export type DriftTestName = z.infer<typeof DriftTestName>;
 
-export const ColumnName = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
+export const ColumnName = safeString().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
 
 export const FeatureSpec = z.strictObject({
   name: ColumnName,
@@ -40,7 +40,7 @@ export const AlertRule = z.strictObject({
   windowSeconds: z.number().int().min(1).max(30 * 86_400).default(300),
   severity: AlertSeverity.default('medium'),
   /** Placeholders: {monitor} {signal} {value} {condition} {threshold}. */
-  message: z.string().min(1).max(500).default('{monitor}: {signal} is {value} ({condition} {threshold})'),
+  message: safeText().min(1).max(500).default('{monitor}: {signal} is {value} ({condition} {threshold})'),
 });
 export type AlertRule = z.infer<typeof AlertRule>;
 
@@ -50,12 +50,15 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
   { signal: 'latency_p95_ms', condition: '>', threshold: 100, windowSeconds: 300, severity: 'medium', message: '{monitor}: latency p95 {value} ms is above {threshold} ms' },
 ];
 
-const WebhookUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048);
+const WebhookUrl = z
+  .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .check(STRING_CHECKS.wellFormed, STRING_CHECKS.noControl)
+  .max(2048);
 
 export const Alerting = z.strictObject({
   webhookUrl: WebhookUrl.optional(),
   /** Signing secret for `webhookUrl`; generated (and shown once) when omitted. */
-  webhookSecret: z.string().min(24).max(256).optional(),
+  webhookSecret: safeString().min(24).max(256).optional(),
   minSeverity: AlertSeverity.default('medium'),
   cooldownSeconds: z.number().int().min(0).max(30 * 86_400).default(3600),
 });
@@ -68,9 +71,9 @@ export const Retrain = z.strictObject({
 });
 
 const MonitorFields = {
-  name: z.string().min(1).max(128),
-  model: z.string().min(1).max(128),
-  version: z.string().min(1).max(64).optional(),
+  name: safeString().min(1).max(128),
+  model: safeString().min(1).max(128),
+  version: safeString().min(1).max(64).optional(),
   features: z.array(FeatureSpec).min(1).max(500),
   prediction: ColumnSpec.optional(),
   label: ColumnSpec.optional(),
@@ -88,7 +91,7 @@ export type CreateMonitorBody = z.infer<typeof CreateMonitorBody>;
 export const UpdateMonitorBody = z
   .strictObject({
     name: MonitorFields.name,
-    version: z.string().min(1).max(64).nullable(),
+    version: safeString().min(1).max(64).nullable(),
     window: MonitorFields.window,
     schedule: MonitorFields.schedule,
     alerting: Alerting,
@@ -123,14 +126,14 @@ export const MonitorResponse = z.object({
 });
 export type MonitorResponse = z.infer<typeof MonitorResponse>;
 export const MonitorPage = pageOf(MonitorResponse);
-export const ListMonitorsQuery = PageQuery.extend({ model: z.string().min(1).max(128).optional() });
+export const ListMonitorsQuery = PageQuery.extend({ model: safeString().min(1).max(128).optional() });
 export type ListMonitorsQuery = z.infer<typeof ListMonitorsQuery>;
 
-export const FeatureValue = z.union([z.number(), z.string().max(256), z.boolean()]);
+export const FeatureValue = z.union([z.number(), safeString().max(256), z.boolean()]);
 
 /** One production record. Numbers must be finite (JSON's 1e999 parses as Infinity and is refused). */
 export const DriftRecord = z.strictObject({
-  features: z.record(z.string().max(128), FeatureValue),
+  features: z.record(safeString().max(128), FeatureValue),
   prediction: FeatureValue.optional(),
   label: FeatureValue.optional(),
   confidence: z.number().min(0).max(1).optional(),
@@ -150,7 +153,7 @@ export const IngestRecordsResponse = z.object({ accepted: z.number().int(), reco
 export const ReferenceBody = z.union([
   z.strictObject({ records: z.array(DriftRecord).min(1).max(MAX_BATCH_RECORDS), append: z.boolean().default(false) }),
   z.strictObject({
-    columns: z.record(z.string().max(128), z.array(FeatureValue).min(1).max(200_000)),
+    columns: z.record(safeString().max(128), z.array(FeatureValue).min(1).max(200_000)),
     append: z.boolean().default(false),
   }),
 ]);
@@ -228,7 +231,7 @@ export const AlertPage = pageOf(AlertResponse);
 export const ListAlertsQuery = PageQuery.extend({
   status: z.enum(['active', 'acknowledged']).optional(),
   monitorId: z.uuid().optional(),
-  model: z.string().min(1).max(128).optional(),
+  model: safeString().min(1).max(128).optional(),
 });
 export type ListAlertsQuery = z.infer<typeof ListAlertsQuery>;
 

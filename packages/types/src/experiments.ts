@@ -1,20 +1,39 @@
 import { z } from 'zod';
 import { Direction, ModelName, SemVer } from './registry.js';
-import { PageQuery, pageOf } from './common.js';
+import { PageQuery, pageOf, safeString, safeText } from './common.js';
 
-export const ExperimentKey = z
-  .string()
+export const ExperimentKey = safeString()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
-export const VariantKey = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
-export const UnitId = z.string().min(1).max(256);
+export const VariantKey = safeString().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
+/** Longest unit id, in UTF-16 code units (JavaScript string length). */
+export const UNIT_ID_MAX_LENGTH = 256;
+/**
+ * The characters a unit id may hold: printable ones (Unicode letters, marks, numbers, punctuation
+ * and symbols). No whitespace, no control or format characters (NUL, DEL, zero-width, bidi
+ * overrides), no lone surrogates, no private-use or unassigned code points: such an id cannot be
+ * stored by Postgres (NUL) or is a different id that looks the same in every log and console.
+ * (`*`, not `+`: an empty id is refused once, by the length rule.)
+ */
+export const UNIT_ID_PATTERN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/u;
+/** True when `unit` is a valid unit id; what every schema carrying one checks (and the SDK, locally). */
+export function isUnitId(unit: string): boolean {
+  return unit.length >= 1 && unit.length <= UNIT_ID_MAX_LENGTH && UNIT_ID_PATTERN.test(unit);
+}
+export const UnitId = safeString()
+  .min(1)
+  .max(UNIT_ID_MAX_LENGTH)
+  .regex(
+    UNIT_ID_PATTERN,
+    'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters',
+  );
 
 export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'concluded']);
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
 
 export const MetricKind = z.enum(['binomial', 'continuous']);
-const MetricName = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+const MetricName = safeString().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
 
 export const Variant = z.strictObject({ key: VariantKey, version: SemVer, weight: z.number().positive().max(1_000_000) });
 export type Variant = z.infer<typeof Variant>;
@@ -40,21 +59,31 @@ export const CreateExperimentBody = z
   .strictObject({
     key: ExperimentKey,
     model: ModelName,
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
     variants: z.array(Variant).min(2).max(20),
     control: VariantKey,
     coverage: z.number().min(0).max(1).default(1),
-    seed: z.string().min(1).max(128).optional(),
+    seed: safeString().min(1).max(128).optional(),
     primaryMetric: PrimaryMetric,
     guardrails: z.array(Guardrail).max(20).default([]),
     minSampleSize: z.number().int().min(1).max(1e9).optional(),
     sequential: z.boolean().default(true),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
+    /** Needs the admin scope (automatic promotion acts with the rights of whoever enabled it). */
     autoPromote: z.boolean().default(false),
+    /**
+     * With autoPromote, set by a service creating the experiment for someone else (the learning
+     * service, for the admin who enabled its pipeline's autoPromote): recorded as
+     * `<onBehalfOf> via <caller>` and named in the registry's audit of the promotion.
+     */
+    onBehalfOf: safeString().min(1).max(256).optional(),
     maxDurationHours: z.number().positive().max(24 * 366).optional(),
   })
   .superRefine((b, ctx) => {
     variantsRule(b.variants, ctx);
+    if (b.onBehalfOf !== undefined && !b.autoPromote) {
+      ctx.addIssue({ code: 'custom', path: ['onBehalfOf'], message: 'only with autoPromote: true' });
+    }
     if (!b.variants.some((v) => v.key === b.control)) {
       ctx.addIssue({ code: 'custom', path: ['control'], message: `'${b.control}' is not one of the variants` });
     }
@@ -67,7 +96,9 @@ export const UpdateExperimentBody = z
     weights: z.record(VariantKey, z.number().positive().max(1_000_000)).optional(),
     coverage: z.number().min(0).max(1).optional(),
     guardrails: z.array(Guardrail).max(20).optional(),
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
+    /** Turning it on needs the admin scope; turning it off, write. */
+    autoPromote: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateExperimentBody = z.infer<typeof UpdateExperimentBody>;
@@ -107,6 +138,8 @@ export const ExperimentResponse = z.object({
   sequential: z.boolean(),
   alpha: z.number(),
   autoPromote: z.boolean(),
+  /** Who turned autoPromote on (an admin); null while it is off. */
+  autoPromoteEnabledBy: z.string().nullable(),
   maxDurationHours: z.number().nullable(),
   revision: z.number().int(),
   createdBy: z.string(),
@@ -237,7 +270,7 @@ export type ResultsResponse = z.infer<typeof ResultsResponse>;
 export const ConcludeBody = z.strictObject({
   /** Promote the winner's version to production in the registry (default: the experiment's autoPromote). */
   promote: z.boolean().optional(),
-  reason: z.string().max(1000).optional(),
+  reason: safeText().max(1000).optional(),
 });
 export type ConcludeBody = z.infer<typeof ConcludeBody>;
 

@@ -1,18 +1,17 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from './common.js';
+import { PageQuery, pageOf, safeString, safeText } from './common.js';
 import { UpdateReason } from './queues.js';
 import { Direction, ModelName } from './registry.js';
 
 // ---------------------------------------------------------------- pipelines
 
-export const PipelineName = z
-  .string()
+export const PipelineName = safeString()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
 
 /** A pipeline route parameter: its id (UUID) or its name. */
-export const PipelineRef = z.string().min(1).max(128);
+export const PipelineRef = safeString().min(1).max(128);
 
 export const PipelineState = z.enum(['active', 'paused']);
 export type PipelineState = z.infer<typeof PipelineState>;
@@ -50,7 +49,10 @@ export type LearnerSpec = z.infer<typeof LearnerSpec>;
 
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
 export type FeatureKind = z.infer<typeof FeatureKind>;
-const FieldName = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'starts with a letter or _; then letters, digits, _ . -');
+const FieldName = safeString()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][\w.-]*$/, 'starts with a letter or _; then letters, digits, _ . -');
 export const PipelineFeature = z.strictObject({ name: FieldName, kind: FeatureKind });
 export type PipelineFeature = z.infer<typeof PipelineFeature>;
 
@@ -77,11 +79,12 @@ export const RegisterSpec = z.strictObject({
   /** Start an experiment: the new version (challenger) against the production version (control). */
   startExperiment: z.boolean().default(false),
   /** Primary metric of that experiment (binomial, higher is better). */
-  experimentMetric: z.string().min(1).max(128).regex(/^[\w.:-]+$/).default('conversion'),
+  experimentMetric: safeString().min(1).max(128).regex(/^[\w.:-]+$/).default('conversion'),
   /**
    * Let that experiment conclude and promote on its own: it is created sequential (always-valid
    * p-values, safe to check continuously) with `autoPromote`, so the experiments service promotes
    * the challenger once the sequential test finds it better. Default false: a human concludes.
+   * Turning it on needs the admin scope: the promotion is made for whoever turned it on.
    */
   autoPromote: z.boolean().default(false),
 });
@@ -134,7 +137,7 @@ export const CreatePipelineBody = z
   .strictObject({
     name: PipelineName,
     model: ModelName,
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
     learner: LearnerSpec,
     features: z.array(PipelineFeature).min(1).max(1000),
     target: FieldName,
@@ -159,7 +162,7 @@ export type CreatePipelineBody = z.infer<typeof CreatePipelineBody>;
 /** Learner, features and target are fixed: checkpoints and registered versions depend on them. */
 export const UpdatePipelineBody = z
   .strictObject({
-    description: z.string().max(4000).nullable().optional(),
+    description: safeText().max(4000).nullable().optional(),
     strategy: Strategy.optional(),
     batchSize: z.number().int().min(1).max(100_000).optional(),
     minSamples: z.number().int().min(1).max(10_000_000).optional(),
@@ -193,6 +196,8 @@ export const PipelineResponse = z.object({
   adaptive: AdaptiveSpec.nullable(),
   gate: Gate,
   register: RegisterSpec,
+  /** Who turned `register.autoPromote` on (an admin); null while it is off. */
+  autoPromoteEnabledBy: z.string().nullable(),
   onDrift: OnDrift,
   currentVersion: z.string().nullable(),
   createdBy: z.string(),
@@ -204,12 +209,12 @@ export const PipelinePage = pageOf(PipelineResponse);
 
 // ---------------------------------------------------------------- samples
 
-export const SampleValue = z.union([z.number(), z.string().max(1024), z.boolean(), z.null()]);
+export const SampleValue = z.union([z.number(), safeString().max(1024), z.boolean(), z.null()]);
 /**
  * One labelled sample: the pipeline's features by name plus its target field. Checked against the
  * pipeline's schema by the service (a bad row fails the whole batch, naming `samples.<i>.<field>`).
  */
-export const SampleRow = z.record(z.string().max(128), SampleValue);
+export const SampleRow = z.record(safeString().max(128), SampleValue);
 export type SampleRow = z.infer<typeof SampleRow>;
 export const SamplesBody = z.strictObject({ samples: z.array(SampleRow).min(1).max(10_000) });
 export type SamplesBody = z.infer<typeof SamplesBody>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './common.js';
 
 /**
  * BullMQ queue names. NEVER rename one: jobs already in Redis under the old name would be
@@ -54,7 +55,7 @@ export const WebhookDeliverJob = z.strictObject({ deliveryId: z.uuid() });
 export type WebhookDeliverJob = z.infer<typeof WebhookDeliverJob>;
 
 /** Garbage collection looks for every unreferenced blob; `reason` is for the logs. */
-export const ArtifactGcJob = z.strictObject({ reason: z.string().max(200) });
+export const ArtifactGcJob = z.strictObject({ reason: safeText().max(200) });
 export type ArtifactGcJob = z.infer<typeof ArtifactGcJob>;
 
 /** One drift check of one monitor; the worker reads the monitor and its window when it runs. */

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { JsonObject, JsonValue, PageQuery, Tags, pageOf } from './common.js';
+import { JsonObject, JsonValue, PageQuery, Tags, pageOf, safeString, safeText } from './common.js';
 
 // ---------------------------------------------------------------- names, versions, stages
 
-export const ModelName = z
-  .string()
+export const ModelName = safeString()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
@@ -12,7 +11,7 @@ export const ModelName = z
 /** Semantic Versioning 2.0.0 (semver.org's recommended expression), without build metadata. */
 export const SEMVER_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
-export const SemVer = z.string().max(64).regex(SEMVER_PATTERN, 'a semantic version such as 1.4.0 or 2.0.0-rc.1');
+export const SemVer = safeString().max(64).regex(SEMVER_PATTERN, 'a semantic version such as 1.4.0 or 2.0.0-rc.1');
 
 export const Stage = z.enum(['draft', 'testing', 'staging', 'production', 'archived', 'failed']);
 export type Stage = z.infer<typeof Stage>;
@@ -35,31 +34,31 @@ export const Bump = z.enum(['major', 'minor', 'patch']);
 export const Direction = z.enum(['higher', 'lower']);
 export type Direction = z.infer<typeof Direction>;
 
-const MetricName = z.string().min(1).max(128);
+const MetricName = safeString().min(1).max(128);
 export const Metrics = z.record(MetricName, z.number());
 
 // ---------------------------------------------------------------- models
 
 export const CreateModelBody = z.strictObject({
   name: ModelName,
-  description: z.string().max(4000).optional(),
+  description: safeText().max(4000).optional(),
   tags: Tags.optional(),
-  owner: z.string().min(1).max(256).optional(),
+  owner: safeString().min(1).max(256).optional(),
 });
 export type CreateModelBody = z.infer<typeof CreateModelBody>;
 
 export const UpdateModelBody = z
   .strictObject({
-    description: z.string().max(4000).nullable().optional(),
+    description: safeText().max(4000).nullable().optional(),
     tags: Tags.optional(),
-    owner: z.string().min(1).max(256).optional(),
+    owner: safeString().min(1).max(256).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateModelBody = z.infer<typeof UpdateModelBody>;
 
 export const ListModelsQuery = PageQuery.extend({
-  prefix: z.string().max(128).optional(),
-  tag: z.string().max(64).optional(),
+  prefix: safeString().max(128).optional(),
+  tag: safeString().max(64).optional(),
 });
 export type ListModelsQuery = z.infer<typeof ListModelsQuery>;
 
@@ -79,19 +78,19 @@ export const ModelPage = pageOf(ModelResponse);
 
 export const Lineage = z.strictObject({
   parentVersion: SemVer.optional(),
-  pipelineId: z.string().max(128).optional(),
-  experimentKey: z.string().max(128).optional(),
-  dataset: z.string().max(1024).optional(),
+  pipelineId: safeString().max(128).optional(),
+  experimentKey: safeString().max(128).optional(),
+  dataset: safeString().max(1024).optional(),
 });
 
 export const CreateVersionBody = z
   .strictObject({
     version: SemVer.optional(),
     bump: Bump.optional(),
-    description: z.string().max(4000).optional(),
+    description: safeText().max(4000).optional(),
     tags: Tags.optional(),
     metrics: Metrics.optional(),
-    params: z.record(z.string().max(256), JsonValue).optional(),
+    params: z.record(safeString().max(256), JsonValue).optional(),
     config: JsonObject.optional(),
     trainingInfo: JsonObject.optional(),
     inputSchema: JsonObject.optional(),
@@ -103,7 +102,7 @@ export type CreateVersionBody = z.infer<typeof CreateVersionBody>;
 
 export const ListVersionsQuery = PageQuery.extend({
   stage: Stage.optional(),
-  tag: z.string().max(64).optional(),
+  tag: safeString().max(64).optional(),
 });
 export type ListVersionsQuery = z.infer<typeof ListVersionsQuery>;
 
@@ -138,7 +137,7 @@ export const VersionPage = pageOf(VersionResponse);
 
 // ---------------------------------------------------------------- lifecycle
 
-const Reason = z.string().max(1000);
+const Reason = safeText().max(1000);
 
 export const TransitionBody = z.strictObject({ to: Stage, reason: Reason.optional() });
 export type TransitionBody = z.infer<typeof TransitionBody>;
@@ -188,8 +187,7 @@ export type RollbackResponse = z.infer<typeof RollbackResponse>;
 
 // ---------------------------------------------------------------- aliases
 
-export const AliasName = z
-  .string()
+export const AliasName = safeString()
   .min(1)
   .max(64)
   .regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, starting with a letter');
@@ -224,8 +222,7 @@ export const AliasDetailResponse = AliasResponse.extend({ history: z.array(Alias
 // ---------------------------------------------------------------- compare, retention, audit
 
 export const CompareQuery = z.strictObject({
-  versions: z
-    .string()
+  versions: safeString()
     .max(2000)
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
     .pipe(z.array(SemVer).min(2).max(20)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JsonValue, PageQuery, pageOf } from './common.js';
+import { JsonValue, PageQuery, STRING_CHECKS, pageOf, safeString, safeText } from './common.js';
 
 /**
  * Events a webhook can subscribe to. Names are part of the contract (receivers branch on them):
@@ -39,14 +39,15 @@ export const WEBHOOK_HEADERS = {
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+  .check(STRING_CHECKS.wellFormed, STRING_CHECKS.noControl)
   .max(2048);
 
 export const CreateWebhookBody = z.strictObject({
   url: WebhookUrl,
   events: z.array(WebhookEvent).min(1).max(WebhookEvent.options.length),
   /** Signing secret; generated when omitted. At least 24 characters so it cannot be guessed. */
-  secret: z.string().min(24).max(256).optional(),
-  description: z.string().max(500).optional(),
+  secret: safeString().min(24).max(256).optional(),
+  description: safeText().max(500).optional(),
 });
 export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
 

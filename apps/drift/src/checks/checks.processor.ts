@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { JobHandler, PLATFORM_CONFIG, QueueService, UnrecoverableError, type PlatformConfig } from '@modelyard/platform';
+import {
+  forEachIsolated,
+  JobHandler,
+  MetricsService,
+  PLATFORM_CONFIG,
+  QueueService,
+  UnrecoverableError,
+  type PlatformConfig,
+} from '@modelyard/platform';
 import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ChecksService, MONITOR_DELETED } from './checks.service.js';
@@ -19,12 +27,21 @@ export class ChecksProcessor implements OnApplicationBootstrap {
     @Inject(ChecksService) private readonly checks: ChecksService,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
-  /** Re-creates the schedulers of active monitors (idempotent; restores them if Redis lost them). */
+  /**
+   * Re-creates the schedulers of active monitors (idempotent; restores them if Redis lost them).
+   * A monitor whose scheduler cannot be written is logged and counted; the others still get theirs.
+   */
   async onApplicationBootstrap() {
     if (!this.config.queues.runWorkers) return;
-    for (const m of await this.monitors.active()) await this.schedule(m.id, m.everySeconds);
+    await forEachIsolated(await this.monitors.active(), (m) => this.schedule(m.id, m.everySeconds), {
+      loop: 'drift-schedules',
+      logger: this.logger,
+      failures: this.metrics.backgroundFailures,
+      describe: (m) => `monitor ${m.model}/${m.name} (${m.id})`,
+    });
   }
 
   async schedule(monitorId: string, everySeconds: number) {

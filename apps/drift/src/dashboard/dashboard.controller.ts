@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiDoc, ZParams } from '@modelyard/platform';
-import { DashboardResponse } from '@modelyard/types';
+import { DashboardResponse, safeString } from '@modelyard/types';
 import { z } from 'zod';
 import { DashboardService } from './dashboard.service.js';
 
-const ModelParams = z.strictObject({ model: z.string().min(1).max(128) });
+const ModelParams = z.strictObject({ model: safeString().min(1).max(128) });
 
 @Controller('v1/dashboard')
 export class DashboardController {

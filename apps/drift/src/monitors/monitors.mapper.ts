@@ -1,4 +1,5 @@
 import type { DriftMonitor } from '@modelyard/db';
+import { redactUrl } from '@modelyard/platform';
 import { AlertRule, ColumnSpec, FeatureSpec, type MonitorResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type ColumnDef } from '../window/window.codec.js';
@@ -55,7 +56,8 @@ export function toMonitorResponse(m: Monitor, recordsIngested: number, webhookSe
     label: m.label,
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
-    alerting: { webhookUrl: webhookSecret ? m.webhookUrl : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity, cooldownSeconds: m.cooldownSeconds },
+    // The answer that set the URL shows it whole, but never a password in it.
+    alerting: { webhookUrl: webhookSecret && m.webhookUrl ? redactUrl(m.webhookUrl) : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity, cooldownSeconds: m.cooldownSeconds },
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: m.alertRules,
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },

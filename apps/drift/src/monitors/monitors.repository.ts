@@ -51,8 +51,12 @@ export class MonitorsRepository {
   }
 
   /** What the schedulers need of every active monitor (nothing parsed: one bad row cannot stop the others). */
-  active(): Promise<{ id: string; everySeconds: number }[]> {
-    return this.prisma.driftMonitor.findMany({ where: { status: 'active' }, select: { id: true, everySeconds: true } });
+  /** What scheduling needs (and names for its log lines): no JSON to parse. */
+  active(): Promise<{ id: string; model: string; name: string; everySeconds: number }[]> {
+    return this.prisma.driftMonitor.findMany({
+      where: { status: 'active' },
+      select: { id: true, model: true, name: true, everySeconds: true },
+    });
   }
 
   async find(id: string): Promise<Monitor | null> {

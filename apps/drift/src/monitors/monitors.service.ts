@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
+import { OutboundUrlPolicy, toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
 import type { CreateMonitorBody, ListMonitorsQuery, UpdateMonitorBody } from '@modelyard/types';
 import { ChecksProcessor } from '../checks/checks.processor.js';
 import { NUMERIC_ONLY_TESTS } from '../checks/drift-tests.js';
@@ -13,6 +13,7 @@ export class MonitorsService {
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
     @Inject(ChecksProcessor) private readonly scheduler: ChecksProcessor,
+    @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
   ) {}
 
   async create(body: CreateMonitorBody, actor: string) {
@@ -23,6 +24,8 @@ export class MonitorsService {
       names.add(f.name);
       if (f.kind === 'categorical' && NUMERIC_ONLY_TESTS.includes(f.test)) errors.push({ field: `features.${i}.test`, in: 'body', message: `'${f.test}' needs a numeric feature` });
     });
+    const webhookRefusal = body.alerting.webhookUrl && this.outbound.refusal(body.alerting.webhookUrl);
+    if (webhookRefusal) errors.push({ field: 'alerting.webhookUrl', in: 'body', message: webhookRefusal });
     if (errors.length) throw new ValidationFailed(errors);
     const { monitor, secret } = await this.monitors.create(body, actor);
     await this.scheduler.schedule(monitor.id, monitor.everySeconds);
@@ -42,6 +45,7 @@ export class MonitorsService {
   }
 
   async update(id: string, body: UpdateMonitorBody, actor: string) {
+    if (body.alerting?.webhookUrl) this.outbound.assertAllowed(body.alerting.webhookUrl, 'alerting.webhookUrl');
     const { monitor, secret } = await this.monitors.update(id, body, actor);
     if (body.schedule && monitor.status === 'active') await this.scheduler.schedule(monitor.id, monitor.everySeconds);
     return toMonitorResponse(monitor, await this.window.seq(monitor.id), secret);

@@ -45,7 +45,7 @@ export function recordsToColumns(schema: RecordSchema, records: readonly DriftRe
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
     let seen = 0;
-    for (const name in r.features) {
+    for (const name of Object.keys(r.features)) {
       const kind = kinds.get(name);
       const v = r.features[name]!;
       if (!kind) {
@@ -59,7 +59,10 @@ export function recordsToColumns(schema: RecordSchema, records: readonly DriftRe
     }
     if (seen < kinds.size) {
       for (const f of schema.features) {
-        if (!(f.name in r.features)) errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message: 'missing: every record carries every feature' });
+        // Own keys only: `in` would find a feature called "constructor" on every record.
+        if (Object.hasOwn(r.features, f.name)) continue;
+        const message = 'missing: every record carries every feature';
+        errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message });
       }
     }
     for (const [key, name, spec] of [['prediction', PREDICTION, schema.prediction], ['label', LABEL, schema.label]] as const) {

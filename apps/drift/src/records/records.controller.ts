@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams, ZQuery } from '@modelyard/platform';
 import { IngestRecordsBody, IngestRecordsResponse, RecordsQuery, RecordsResponse } from '@modelyard/types';
 import type { z } from 'zod';
 import { MonitorParams } from '../monitors/monitors.controller.js';
@@ -12,6 +12,7 @@ export class RecordsController {
   @Post()
   @HttpCode(200)
   @Idempotent()
+  @IngestionBody()
   @ApiDoc({ summary: 'Ingest up to 10,000 records; the whole batch is validated first and stored atomically', response: IngestRecordsResponse, tags: ['records'] })
   ingest(@ZParams(MonitorParams) p: MonitorParams, @ZBody(IngestRecordsBody) body: IngestRecordsBody) {
     return this.records.ingest(p.id, body);

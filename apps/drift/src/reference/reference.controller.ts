@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
 import { ReferenceBody, ReferenceResponse } from '@modelyard/types';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ReferenceService } from './reference.service.js';
@@ -11,6 +11,7 @@ export class ReferenceController {
   @Post()
   @HttpCode(200)
   @Idempotent()
+  @IngestionBody()
   @ApiDoc({ summary: 'Set (or with append: extend) the reference from records or columns', response: ReferenceResponse, tags: ['reference'] })
   upload(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceBody) body: ReferenceBody) {
     return this.reference.upload(p.id, body);

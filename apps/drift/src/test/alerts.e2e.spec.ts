@@ -20,7 +20,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  app = await startDrift();
+  // The receiver listens on 127.0.0.1, which the outbound-URL policy refuses unless the operator allows it.
+  app = await startDrift({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '127.0.0.1' });
 });
 afterAll(async () => {
   await app.close();

@@ -96,7 +96,7 @@ export class WindowStore {
   /** The newest `limit` records as ingested (stored as JSON by `append`, parsed here). */
   async recent(monitorId: string, limit: number): Promise<RecentRecord[]> {
     const stored = await this.redis.client.lrange(this.keys(monitorId).recent, 0, limit - 1);
-    return RecentRecords.parse(stored.map((s) => JSON.parse(s)));
+    return RecentRecords.parse(stored.map((s): unknown => JSON.parse(s)));
   }
 
   /** Hourly sums of the given hours (epoch hours), in that order. */

@@ -11,6 +11,13 @@ import { ExperimentsRepository } from '../experiments/experiments.repository.js'
 export const stickyAssignmentsKey = (experimentId: string) => `exp:${experimentId}:units`;
 /** Redis list of first assignments not yet persisted to Postgres (`variant\tunit`). */
 export const newAssignmentsKey = (experimentId: string) => `exp:${experimentId}:new`;
+/**
+ * Present once the tick has put the assignments persisted in Postgres back into the sticky hash
+ * (set only after that completes). While it is absent (a new experiment, or Redis lost its keys)
+ * a unit missing from the hash is looked up in Postgres before it is hashed afresh: traffic that
+ * arrives before the tick, and recreates the hash, must not move units already assigned.
+ */
+export const stickyRestoredKey = (experimentId: string) => `exp:${experimentId}:restored`;
 
 /** Config changes reach every replica within this time; sticky units never move meanwhile. */
 const CONFIG_CACHE_MS = 1_000;
@@ -58,7 +65,7 @@ export class AssignmentService {
     if (row.status !== 'running') return units.map(outside);
 
     const stickyKey = stickyAssignmentsKey(row.id);
-    const existing = await this.redis.client.hmget(stickyKey, ...units);
+    const existing = await this.sticky(row.id, units);
     const fresh = units.flatMap((unit, i) => {
       if (existing[i]) return [];
       const a = assign(unit);
@@ -87,6 +94,25 @@ export class AssignmentService {
       if (!variant) return outside(unit);
       return { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky: Boolean(existing[i]) };
     });
+  }
+
+  /** Each unit's sticky variant (null: never assigned), from Redis, or Postgres until restored. */
+  private async sticky(experimentId: string, units: string[]): Promise<(string | null)[]> {
+    const stickyKey = stickyAssignmentsKey(experimentId);
+    // Sent together: one round trip.
+    const [existing, restored] = await Promise.all([
+      this.redis.client.hmget(stickyKey, ...units),
+      this.redis.client.exists(stickyRestoredKey(experimentId)),
+    ]);
+    const missing = units.filter((_, i) => existing[i] === null);
+    if (restored || !missing.length) return existing;
+    const rows = await this.experiments.persistedAssignments(experimentId, missing);
+    const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
+    if (!persisted.size) return existing;
+    const pipeline = this.redis.client.pipeline();
+    for (const [unit, variant] of persisted) pipeline.hsetnx(stickyKey, unit, variant);
+    await pipeline.exec();
+    return existing.map((v, i) => v ?? persisted.get(units[i]!) ?? null);
   }
 
   async config(key: string): Promise<AssignmentConfigResponse> {

@@ -22,6 +22,7 @@ export function toExperimentResponse(row: Experiment): ExperimentResponse {
     sequential: row.sequential,
     alpha: row.alpha,
     autoPromote: row.autoPromote,
+    autoPromoteEnabledBy: row.autoPromoteEnabledBy,
     maxDurationHours: row.maxDurationHours,
     revision: row.revision,
     createdBy: row.createdBy,

@@ -12,11 +12,11 @@ export class ExperimentsMetrics {
   readonly srmFlag: Gauge<'experiment'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(PrismaService) prisma: PrismaService) {
-    metrics.gauge('ml_experiment_active_total', 'Running experiments', [], async function () {
+    metrics.gauge('ml_experiments_active', 'Running experiments', [], async function () {
       this.set(await prisma.experiment.count({ where: { status: 'running' } }));
     });
     this.metric = metrics.gauge('ml_experiment_metric', 'Mean of a metric per variant at the last results', ['experiment', 'variant', 'metric']);
     this.srmFlag = metrics.gauge('ml_experiment_srm_flag', 'Sample ratio mismatch at the last results (1 = flagged)', ['experiment']);
-    this.traffic = metrics.counter('ml_experiment_traffic', 'Units assigned, by experiment and variant', ['experiment', 'variant']);
+    this.traffic = metrics.counter('ml_experiment_traffic_total', 'Units assigned, by experiment and variant', ['experiment', 'variant']);
   }
 }

@@ -18,7 +18,7 @@ export const EXPERIMENT_TRANSITIONS: Record<ExperimentStatus, readonly Experimen
 export class ExperimentsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async create(body: CreateExperimentBody, actor: string): Promise<Experiment> {
+  async create(body: CreateExperimentBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Experiment> {
     try {
       return await this.prisma.experiment.create({
         data: {
@@ -36,6 +36,7 @@ export class ExperimentsRepository {
           sequential: body.sequential,
           alpha: body.alpha,
           autoPromote: body.autoPromote,
+          autoPromoteEnabledBy,
           maxDurationHours: body.maxDurationHours ?? null,
           createdBy: actor,
         },
@@ -62,8 +63,11 @@ export class ExperimentsRepository {
     return row;
   }
 
-  /** Weight, coverage and guardrail changes; allowed while draft or running. Bumps the revision. */
-  update(key: string, body: UpdateExperimentBody): Promise<Experiment> {
+  /**
+   * Weight, coverage, guardrail and autoPromote changes; allowed while draft or running. Weights and
+   * coverage bump the revision. `autoPromoteEnabledBy` comes with `body.autoPromote` (null: off).
+   */
+  update(key: string, body: UpdateExperimentBody, autoPromoteEnabledBy?: string | null): Promise<Experiment> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM experiments_experiments WHERE key = ${key} FOR UPDATE`;
       if (!locked[0]) throw new NotFound('experiment', key);
@@ -79,10 +83,21 @@ export class ExperimentsRepository {
           ...(body.coverage !== undefined ? { coverage: body.coverage } : {}),
           ...(body.guardrails ? { guardrails: body.guardrails } : {}),
           ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.autoPromote !== undefined
+            ? { autoPromote: body.autoPromote, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null }
+            : {}),
           ...(body.weights || body.coverage !== undefined ? { revision: { increment: 1 } } : {}),
         },
       });
     }, TX_OPTIONS);
+  }
+
+  /** The persisted sticky assignments of these units (see ExperimentsTick; read while Redis is not restored). */
+  persistedAssignments(experimentId: string, units: string[]): Promise<{ unit: string; variant: string }[]> {
+    return this.prisma.experimentAssignment.findMany({
+      where: { experimentId, unit: { in: units } },
+      select: { unit: true, variant: true },
+    });
   }
 
   /**

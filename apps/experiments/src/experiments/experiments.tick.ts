@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Experiment } from '@modelyard/db';
-import { JobHandler, PrismaService, QueueService, RedisLock, RedisService, type Principal } from '@modelyard/platform';
-import { JobName, QueueName, scopesOf } from '@modelyard/types';
-import { newAssignmentsKey, stickyAssignmentsKey } from '../assignment/assignment.service.js';
+import {
+  forEachIsolated,
+  JobHandler,
+  MetricsService,
+  PrismaService,
+  QueueService,
+  RedisLock,
+  RedisService,
+} from '@modelyard/platform';
+import { isUnitId, JobName, QueueName } from '@modelyard/types';
+import { newAssignmentsKey, stickyAssignmentsKey, stickyRestoredKey } from '../assignment/assignment.service.js';
 import { ConclusionService } from '../conclusion/conclusion.service.js';
 import { OutcomesStore } from '../outcomes/outcomes.store.js';
 import { ResultsService } from '../results/results.service.js';
@@ -15,8 +23,17 @@ const CHUNK = 5_000;
 const LOCK_SECONDS = 60;
 /** How long after its end an experiment's leftover assignments are still drained. */
 const ENDED_DRAIN_MS = 3_600_000;
+/** A restore not finished in this time (its replica died) is started again by the next tick. */
+const RESTORE_TTL_MS = 600_000;
 
-const SERVICE_PRINCIPAL: Principal = { kind: 'jwt', id: 'service:experiments', roles: ['admin'], scopes: scopesOf(['admin']) };
+// Marks the restore done, unless Redis lost its keys again meanwhile (the token with them).
+// KEYS: restoring token, restored marker.  ARGV: token.
+const RESTORED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], '1')
+redis.call('DEL', KEYS[1])
+return 1
+`;
 
 /**
  * The experiments service's background work, one repeatable BullMQ job for all running
@@ -36,6 +53,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
     @Inject(OutcomesStore) private readonly store: OutcomesStore,
     @Inject(ResultsService) private readonly results: ResultsService,
     @Inject(ConclusionService) private readonly conclusion: ConclusionService,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap() {
@@ -50,21 +68,32 @@ export class ExperimentsTick implements OnApplicationBootstrap {
 
   /**
    * One pass over the running experiments. The scheduled job skips an experiment another replica
-   * is ticking; `waitForLock` (on-demand callers) waits for that tick to finish instead.
+   * is ticking; `waitForLock` (on-demand callers) waits for that tick to finish instead. One
+   * experiment failing (bad data, a registry error) is logged and counted, and retried by the next
+   * tick; the others go on.
    */
   async tick(now = new Date(), waitForLock = false): Promise<void> {
     const running = await this.prisma.experiment.findMany({ where: { status: 'running' } });
-    for (const experiment of running) {
-      await this.locked(experiment.id, waitForLock, async () => {
+    await this.isolated('experiments-tick', running, (experiment) =>
+      this.locked(experiment.id, waitForLock, async () => {
         // Reload under the lock: another replica's tick may have concluded it meanwhile.
         const current = await this.prisma.experiment.findUnique({ where: { id: experiment.id } });
         if (current?.status !== 'running') return;
         await this.persistAssignments(current);
         await this.snapshotStats(current);
         await this.maybeConclude(current, now);
-      });
-    }
+      }),
+    );
     await this.drainEnded(now);
+  }
+
+  private async isolated(loop: string, experiments: Experiment[], work: (e: Experiment) => Promise<void>) {
+    await forEachIsolated(experiments, work, {
+      loop,
+      logger: this.logger,
+      failures: this.metrics.backgroundFailures,
+      describe: (e) => `experiment ${e.key}`,
+    });
   }
 
   /**
@@ -76,14 +105,14 @@ export class ExperimentsTick implements OnApplicationBootstrap {
     const ended = await this.prisma.experiment.findMany({
       where: { status: { in: ['stopped', 'concluded'] }, endedAt: { gte: new Date(now.getTime() - ENDED_DRAIN_MS) } },
     });
-    for (const experiment of ended) {
+    await this.isolated('experiments-drain', ended, async (experiment) => {
       const justEnded = experiment.endedAt!.getTime() > now.getTime() - 2 * TICK_MS;
-      if (!justEnded && (await this.redis.client.llen(newAssignmentsKey(experiment.id))) === 0) continue;
+      if (!justEnded && (await this.redis.client.llen(newAssignmentsKey(experiment.id))) === 0) return;
       await this.locked(experiment.id, false, async () => {
         await this.drainNewAssignments(experiment);
         await this.snapshotStats(experiment);
       });
-    }
+    });
   }
 
   /** One tick per experiment at a time across replicas; skipped (or, with `wait`, waited for) when held. */
@@ -103,19 +132,40 @@ export class ExperimentsTick implements OnApplicationBootstrap {
       // Read, insert, then trim: a crash in between repeats the inserts (skipped as duplicates), never loses them.
       const items = await this.redis.client.lrange(queue, 0, CHUNK - 1);
       if (!items.length) break;
-      const data = items.map((item) => {
+      const data = items.flatMap((item) => {
         const tab = item.indexOf('\t');
-        return { experimentId: e.id, variant: item.slice(0, tab), unit: item.slice(tab + 1) };
+        const unit = item.slice(tab + 1);
+        // Queued before unit ids were validated (e.g. holding NUL): Postgres would refuse the whole chunk.
+        if (isUnitId(unit)) return [{ experimentId: e.id, variant: item.slice(0, tab), unit }];
+        const shown = JSON.stringify(unit.slice(0, 64));
+        this.logger.warn(`experiment ${e.key}: dropped an assignment with an invalid unit id (${shown})`);
+        return [];
       });
-      await this.prisma.experimentAssignment.createMany({ data, skipDuplicates: true });
+      if (data.length) await this.prisma.experimentAssignment.createMany({ data, skipDuplicates: true });
       await this.redis.client.ltrim(queue, items.length, -1);
     }
   }
 
+  /**
+   * Puts the persisted assignments back into the sticky hash unless the restored marker says it
+   * was done since Redis last lost this experiment's keys: the hash itself may exist again already,
+   * recreated by traffic since the loss. HSETNX: a unit assigned meanwhile (looked up in Postgres
+   * first, see AssignmentService) keeps its variant.
+   */
   private async restoreSticky(e: Experiment) {
+    const marker = stickyRestoredKey(e.id);
+    if (await this.redis.client.exists(marker)) return;
+    const token = randomUUID();
+    await this.redis.client.set(`${marker}:token`, token, 'PX', RESTORE_TTL_MS);
+    const restored = await this.copySticky(e);
+    if (restored) this.logger.warn(`experiment ${e.key}: restored ${restored} sticky assignments from Postgres`);
+    await this.redis.client.eval(RESTORED, 2, `${marker}:token`, marker, token);
+  }
+
+  /** Copies every persisted assignment into the sticky hash (HSETNX); returns how many were missing. */
+  private async copySticky(e: Experiment): Promise<number> {
     const sticky = stickyAssignmentsKey(e.id);
-    if (await this.redis.client.exists(sticky)) return;
-    // Redis lost the sticky hash: put the persisted assignments back before units get re-hashed.
+    let copied = 0;
     let cursor: string | undefined;
     for (;;) {
       const rows = await this.prisma.experimentAssignment.findMany({
@@ -127,10 +177,14 @@ export class ExperimentsTick implements OnApplicationBootstrap {
       if (!rows.length) break;
       const pipeline = this.redis.client.pipeline();
       for (const r of rows) pipeline.hsetnx(sticky, r.unit, r.variant);
-      await pipeline.exec();
+      const results = (await pipeline.exec()) ?? [];
+      // A unit not put back must not be reported restored: fail, and the next tick tries again.
+      const failed = results.find(([err]) => err !== null);
+      if (failed) throw failed[0]!;
+      copied += results.filter(([, set]) => set === 1).length;
       cursor = rows.at(-1)!.unit;
-      this.logger.warn(`experiment ${e.key}: restored ${rows.length} sticky assignments from Postgres`);
     }
+    return copied;
   }
 
   private async snapshotStats(e: Experiment) {
@@ -170,13 +224,14 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   private async maybeConclude(e: Experiment, now: Date) {
     const overdue = e.maxDurationHours !== null && e.startedAt !== null && now.getTime() - e.startedAt.getTime() > e.maxDurationHours * 3_600_000;
     if (overdue) {
-      await this.conclusion.conclude(e.key, { promote: e.autoPromote, reason: 'maximum duration reached' }, SERVICE_PRINCIPAL);
+      await this.conclusion.concludeAutomatically(e, 'maximum duration reached');
       return;
     }
-    if (!e.autoPromote) return;
+    // Only an admin may turn autoPromote on; with nobody on record, nothing is promoted on its own.
+    if (!e.autoPromote || !e.autoPromoteEnabledBy) return;
     const { recommendation } = await this.results.of(e);
     if (recommendation.action === 'ship' && recommendation.variant && recommendation.variant !== e.control) {
-      await this.conclusion.conclude(e.key, { promote: true, reason: 'auto-promotion' }, SERVICE_PRINCIPAL);
+      await this.conclusion.concludeAutomatically(e, 'auto-promotion');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
 import { EventsBody, ExposuresBody, IngestResponse } from '@modelyard/types';
 import { KeyParams } from '../experiments/experiments.controller.js';
 import { OutcomesService } from './outcomes.service.js';
@@ -11,6 +11,7 @@ export class OutcomesController {
   @Post('exposures')
   @HttpCode(200)
   @Idempotent()
+  @IngestionBody()
   @ApiDoc({ summary: 'Record units as exposed (up to 10,000 per batch; retried batches count once with Idempotency-Key)', response: IngestResponse, tags: ['outcomes'] })
   exposures(@ZParams(KeyParams) p: KeyParams, @ZBody(ExposuresBody) body: ExposuresBody) {
     return this.outcomes.exposures(p.key, body);
@@ -19,6 +20,7 @@ export class OutcomesController {
   @Post('events')
   @HttpCode(200)
   @Idempotent()
+  @IngestionBody()
   @ApiDoc({ summary: 'Record metric values per unit (up to 10,000 per batch); kept as sufficient statistics', response: IngestResponse, tags: ['outcomes'] })
   events(@ZParams(KeyParams) p: KeyParams, @ZBody(EventsBody) body: EventsBody) {
     return this.outcomes.events(p.key, body);

@@ -14,6 +14,9 @@ export interface Outcome {
   binary: boolean;
 }
 
+/** A hash field's value as ioredis returns it: a plain object, where "constructor" is a variant key too. */
+const own = (hash: Record<string, string>, field: string) => (Object.hasOwn(hash, field) ? hash[field] : undefined);
+
 // Applies a batch atomically. Per variant it keeps n (exposed units), and per variant and metric
 // the sum and the sum of squares of the units' totals; each unit's running total is kept so a new
 // event updates the sum of squares exactly: Q += (t + v)^2 - t^2. An event also exposes its unit.
@@ -82,7 +85,11 @@ export class OutcomesStore {
         Object.fromEntries(
           metrics.map((m) => [
             m,
-            { n: Number(counts[v] ?? 0), sum: Number(sums[`${v}|${m}|s`] ?? 0), sumSquares: Number(sums[`${v}|${m}|q`] ?? 0) },
+            {
+              n: Number(own(counts, v) ?? 0),
+              sum: Number(own(sums, `${v}|${m}|s`) ?? 0),
+              sumSquares: Number(own(sums, `${v}|${m}|q`) ?? 0),
+            },
           ]),
         ),
       ]),

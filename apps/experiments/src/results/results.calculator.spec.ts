@@ -72,6 +72,53 @@ describe('results from sufficient statistics', () => {
     expect(r.recommendation).toMatchObject({ action: 'stop_guardrail', variant: 'treatment' });
   });
 
+  describe('a clear winner ships only when every guardrail of it passes', () => {
+    const latency = (n: number, mean: number, sd: number): MetricSummary => ({ n, sum: n * mean, sumSquares: (n - 1) * sd * sd + n * mean * mean });
+    const guarded = (treatmentLatency: MetricSummary, controlLatency = latency(20000, 100, 20), extra: Partial<ResultsInput> = {}) =>
+      computeResults({
+        ...input(binary(20000, 2000), binary(20000, 2400)),
+        guardrails: [{ name: 'latency_ms', kind: 'continuous', direction: 'lower', maxRelativeDegradation: 0.05 }],
+        summaries: {
+          control: { conv: binary(20000, 2000), latency_ms: controlLatency },
+          treatment: { conv: binary(20000, 2400), latency_ms: treatmentLatency },
+        },
+        ...extra,
+      });
+
+    it('pass: ships', () => {
+      const r = guarded(latency(20000, 100, 20));
+      expect(r.guardrails[0]!.verdict).toBe('pass');
+      expect(r.recommendation).toEqual({ action: 'ship', variant: 'treatment', reason: 'treatment beats control on conv' });
+    });
+
+    it('warn (may degrade beyond the tolerance): keeps running, saying why', () => {
+      // +5 % latency, interval about ±0.4 %: possibly, not confidently, past the 5 % tolerance.
+      const r = guarded(latency(20000, 105, 20));
+      expect(r.comparisons.find((c) => c.metric === 'conv')!.significant).toBe(true);
+      expect(r.guardrails[0]!.verdict).toBe('warn');
+      expect(r.recommendation).toEqual({
+        action: 'keep_running',
+        variant: null,
+        reason: 'treatment beats control on conv, but guardrail latency_ms of treatment is warn: it may degrade beyond 5%: not shipping yet',
+      });
+    });
+
+    it('insufficient_data: keeps running', () => {
+      // No guardrail values reported yet: nothing to compare.
+      const r = guarded(latency(0, 0, 0), latency(0, 0, 0));
+      expect(r.guardrails[0]!.verdict).toBe('insufficient_data');
+      expect(r.recommendation.action).toBe('keep_running');
+      expect(r.recommendation.reason).toContain('guardrail latency_ms of treatment has insufficient data');
+    });
+
+    it('below minSampleSize: keeps running however significant', () => {
+      const r = guarded(latency(20000, 100, 20), undefined, { minSampleSize: 25000 });
+      expect(r.comparisons.find((c) => c.metric === 'conv')!.significant).toBe(true);
+      expect(r.recommendation).toEqual({ action: 'keep_running', variant: null, reason: '20000 of the 25000 units per arm required' });
+      expect(guarded(latency(20000, 100, 20), undefined, { minSampleSize: 20000 }).recommendation.action).toBe('ship');
+    });
+  });
+
   it('ships a clearly better treatment and answers keep_running without data', () => {
     expect(computeResults(input(binary(20000, 2000), binary(20000, 2400))).recommendation).toMatchObject({ action: 'ship', variant: 'treatment' });
     const empty = computeResults(input(binary(0, 0), binary(0, 0)));

@@ -108,6 +108,20 @@ function guardrailVerdict(g: GuardrailDef, cmp: Comparison): ResultsResponse['gu
   return { ...base, relativeChange: cmp.relativeLift, verdict };
 }
 
+/**
+ * Why a winning treatment may not ship yet, or null when it may: only guardrails that `pass` let it
+ * ship. `warn` (it may degrade the guardrail beyond the tolerance) and `insufficient_data` (nothing
+ * to judge it by yet) keep the experiment running until more data settles them.
+ */
+function guardrailHold(variant: string, guardrails: ResultsResponse['guardrails']): string | null {
+  const held = guardrails.find((g) => g.variant === variant && g.verdict !== 'pass');
+  if (!held) return null;
+  const limit = `${held.maxRelativeDegradation * 100}%`;
+  return held.verdict === 'warn'
+    ? `guardrail ${held.metric} of ${variant} is warn: it may degrade beyond ${limit}`
+    : `guardrail ${held.metric} of ${variant} has insufficient data`;
+}
+
 function recommend(input: ResultsInput, primary: Comparison[], guardrails: ResultsResponse['guardrails'], srmFlagged: boolean, needed: number | null) {
   const failed = guardrails.find((g) => g.verdict === 'fail');
   if (failed) {
@@ -120,7 +134,14 @@ function recommend(input: ResultsInput, primary: Comparison[], guardrails: Resul
   }
   const toward = input.primary.direction === 'higher' ? 1 : -1;
   const winners = primary.filter((c) => c.significant && (c.diff ?? 0) * toward > 0).sort((a, b) => (b.diff! - a.diff!) * toward);
-  if (winners[0]) return { action: 'ship' as const, variant: winners[0].variant, reason: `${winners[0].variant} beats control on ${input.primary.name}` };
+  if (winners[0]) {
+    const beats = `${winners[0].variant} beats control on ${input.primary.name}`;
+    const hold = guardrailHold(winners[0].variant, guardrails);
+    if (hold) {
+      return { action: 'keep_running' as const, variant: null, reason: `${beats}, but ${hold}: not shipping yet` };
+    }
+    return { action: 'ship' as const, variant: winners[0].variant, reason: beats };
+  }
   if (primary.length && primary.every((c) => c.significant && (c.diff ?? 0) * toward < 0)) {
     return { action: 'ship' as const, variant: input.control, reason: `every treatment is worse than control on ${input.primary.name}` };
   }

@@ -79,6 +79,31 @@ describe('outcome ingestion', () => {
     expect(after.variants.map((v: { units: number }) => v.units)).toEqual(before.variants.map((v: { units: number }) => v.units));
   });
 
+  it('refuses unit ids with NUL, control or format characters, whitespace or past 256 characters, naming the field', async () => {
+    // A NUL once passed here, then failed every tick at Postgres (which cannot store it).
+    const bad = ['a\u0000b', 'tab\there', 'line\n', 'del\u007f', 'c1\u0085', 'zero\u200bwidth', 'bidi\u202e', ' lead', 'x'.repeat(257), ''];
+    for (const unit of bad) {
+      const res = await h.experiments.request('GET', `/v1/experiments/exp-out/assignment?unit=${encodeURIComponent(unit)}`, { as: 'viewer' });
+      expect([unit, res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([unit, 400, ['unit']]);
+    }
+    const withLoneSurrogate = [...bad, 'half\ud800'];
+    const fields = (res: { body: { errors: { field: string }[] } }) => res.body.errors.map((e) => e.field);
+    const batch = await h.experiments.request('POST', '/v1/experiments/exp-out/assignments', { body: { units: ['ok', ...withLoneSurrogate] }, as: 'viewer' });
+    expect(batch.status).toBe(400);
+    expect(fields(batch)).toEqual(withLoneSurrogate.map((_, i) => `units.${i + 1}`));
+    const exposures = await post('exposures', { exposures: withLoneSurrogate.map((unit) => ({ unit })) });
+    expect(exposures.status).toBe(400);
+    expect(fields(exposures)).toEqual(withLoneSurrogate.map((_, i) => `exposures.${i}.unit`));
+    const events = await post('events', { events: [{ unit: 'ok', metric: 'conversion', value: 1 }, { unit: 'a\u0000b', metric: 'conversion', value: 1 }] });
+    expect([events.status, fields(events)]).toEqual([400, ['events.1.unit']]);
+
+    // Printable ids of every script, punctuation and symbols, up to 256 characters, are fine.
+    const good = ['user-42', 'émile@example.com', '用户_7', 'key:a/b+c=d', '😀', 'y'.repeat(256)];
+    const ok = await h.experiments.request('POST', '/v1/experiments/exp-out/assignments', { body: { units: good }, as: 'viewer' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.items.map((a: { unit: string }) => a.unit)).toEqual(good);
+  });
+
   it('flags a sample ratio mismatch when exposures are deliberately skewed', async () => {
     await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('exp-srm', 'scorer') });
     await h.experiments.request('POST', '/v1/experiments/exp-srm/start');
@@ -105,7 +130,7 @@ describe('experiment metrics', () => {
     const text = (await h.experiments.request('GET', '/metrics', { as: null })).text;
     expect(text).toMatch(/ml_experiment_srm_flag\{[^}]*experiment="exp-srm"[^}]*\} 1/);
     expect(text).toMatch(/ml_experiment_metric\{[^}]*experiment="exp-out"[^}]*variant="control"[^}]*metric="latency_ms"[^}]*\} \d/);
-    expect(text).toMatch(/ml_experiment_traffic\{[^}]*experiment="exp-out"[^}]*\} \d+/);
-    expect(Number(/^ml_experiment_active_total\{[^}]*\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/ml_experiment_traffic_total\{[^}]*experiment="exp-out"[^}]*\} \d+/);
+    expect(Number(/^ml_experiments_active\{[^}]*\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
   });
 });

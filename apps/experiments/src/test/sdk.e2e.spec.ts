@@ -43,7 +43,7 @@ describe('local assignment (SDK) against the service', () => {
     const assigner = await my.experiments.localAssigner(key, { logExposures: false }).start();
     const ids = units(key, 3000);
     const server = await serverAssign(key, ids);
-    const local = ids.map((u) => assigner.assign(u));
+    const local = ids.map((u) => assigner.peek(u));
     const mismatches = local.filter((l, i) => !same(l, server[i]!));
     expect(mismatches).toEqual([]);
     const inside = local.filter((l) => l.inExperiment).length;
@@ -68,14 +68,14 @@ describe('local assignment (SDK) against the service', () => {
 
     const fresh = units('after-change', 3000);
     const server = await serverAssign(key, fresh);
-    expect(fresh.map((u) => assigner.assign(u)).filter((l, i) => !same(l, server[i]!))).toEqual([]);
+    expect(fresh.map((u) => assigner.peek(u)).filter((l, i) => !same(l, server[i]!))).toEqual([]);
 
     // Documented behaviour: the server keeps earlier units where they were; the SDK, holding no
     // per-unit state, answers from the new config, so some of those differ.
     const sticky = await serverAssign(key, old);
     const wereIn = old.flatMap((u, i) => (before[i]!.inExperiment ? [i] : []));
     expect(wereIn.filter((i) => !sticky[i]!.sticky || sticky[i]!.variant !== before[i]!.variant)).toEqual([]);
-    const moved = wereIn.filter((i) => assigner.assign(old[i]!).variant !== before[i]!.variant);
+    const moved = wereIn.filter((i) => assigner.peek(old[i]!).variant !== before[i]!.variant);
     expect(moved.length).toBeGreaterThan(100);
     await assigner.close();
   });
@@ -86,7 +86,7 @@ describe('local assignment (SDK) against the service', () => {
     const assigner = await my.experiments.localAssigner(key, { logExposures: false }).start();
     const ids = units('stopped', 200);
     const server = await serverAssign(key, ids);
-    expect(ids.map((u) => assigner.assign(u)).filter((l, i) => !same(l, server[i]!))).toEqual([]);
+    expect(ids.map((u) => assigner.peek(u)).filter((l, i) => !same(l, server[i]!))).toEqual([]);
     expect(server.every((s) => !s.inExperiment)).toBe(true);
     await assigner.close();
   });
@@ -98,12 +98,46 @@ describe('local assignment (SDK) against the service', () => {
     const assigner = await my.experiments.localAssigner(key, { exposures: { maxBatchSize: 300, flushIntervalMs: 50 } }).start();
     const ids = units('exposed', 2000);
     let inside = 0;
-    for (const u of ids) if (assigner.assign(u).inExperiment) inside++;
-    for (const u of ids.slice(0, 500)) assigner.assign(u); // repeats are not sent again
+    for (const u of ids) if ((await assigner.assign(u)).inExperiment) inside++;
+    for (const u of ids.slice(0, 500)) await assigner.assign(u); // repeats are not sent again
     await assigner.close();
     expect(assigner.exposureLog!.stats).toMatchObject({ sent: inside, dropped: 0 });
     const results = await my.experiments.results(key);
     expect(results.variants.reduce((s, v) => s + v.units, 0)).toBe(inside);
+  });
+
+  const exposedUnits = async (key: string) => (await my.experiments.results(key)).variants.reduce((s, v) => s + v.units, 0);
+
+  it('loses no exposure by default under a burst far larger than the log: assign() waits for room', async () => {
+    const key = 'sdk-burst-block';
+    await my.experiments.create(body(key, { coverage: 0.9 }));
+    await my.experiments.start(key);
+    const assigner = await my.experiments.localAssigner(key, { exposures: { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 } }).start();
+    const ids = units('burst', 3000);
+    // Concurrent callers, as a server handling many requests at once.
+    const assigned = await Promise.all(ids.map((u) => assigner.assign(u)));
+    const inside = assigned.filter((a) => a.inExperiment).length;
+    await assigner.close();
+    expect(inside).toBeGreaterThan(2000);
+    expect(assigner.exposureLog!.stats).toMatchObject({ sent: inside, dropped: 0 });
+    expect(await exposedUnits(key)).toBe(inside);
+  });
+
+  it("with exposures.onFull: 'drop', assign() never waits and the dropped count is exactly what the service missed", async () => {
+    const key = 'sdk-burst-drop';
+    await my.experiments.create(body(key, { coverage: 0.9 }));
+    await my.experiments.start(key);
+    const reports: unknown[] = [];
+    const exposures = { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20, onFull: 'drop' as const, onError: (e: unknown) => reports.push(e) };
+    const assigner = await my.experiments.localAssigner(key, { exposures }).start();
+    let inside = 0;
+    for (const u of units('burst-drop', 3000)) if ((await assigner.assign(u)).inExperiment) inside++;
+    await assigner.close();
+    const received = await exposedUnits(key);
+    expect(assigner.droppedExposures).toBeGreaterThan(0);
+    expect(assigner.droppedExposures).toBe(inside - received);
+    expect(assigner.exposureLog!.stats.sent).toBe(received);
+    expect(reports.length).toBeGreaterThan(0);
   });
 });
 
@@ -121,6 +155,19 @@ describe('batching ingestor against the events endpoint', () => {
   afterAll(() => proxy.close());
 
   const meanRevenue = async (key: string) => (await my.experiments.results(key)).variants.map((v) => ({ units: v.units, mean: v.metrics.revenue?.mean }));
+
+  it('loses no event by default under a burst far larger than its queue', async () => {
+    const key = 'sdk-burst-events';
+    await my.experiments.create(body(key, { primaryMetric: { name: 'revenue', kind: 'continuous', direction: 'higher' } }));
+    await my.experiments.start(key);
+    const events = my.experiments.eventIngestor(key, { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 });
+    const ids = units('burst-events', 3000);
+    await Promise.all(ids.map((unit) => events.add({ unit, metric: 'revenue', value: 1 })));
+    await events.close();
+    expect(events.stats).toMatchObject({ sent: 3000, dropped: 0 });
+    const variants = await meanRevenue(key);
+    expect(variants.reduce((s, v) => s + v.units, 0)).toBe(3000);
+  });
 
   it('counts retried batches once: responses lost after the service applied them are replayed by key', async () => {
     const events = through.experiments.eventIngestor('sdk-revenue', { maxBatchSize: 250, flushIntervalMs: 50 });

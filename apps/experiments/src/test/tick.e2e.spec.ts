@@ -1,8 +1,10 @@
 import { assigner } from '@modelyard/assignment';
 import { createPrismaClient } from '@modelyard/db';
 import { QueueService } from '@modelyard/platform';
+import { metricValue } from '@modelyard/platform/testing';
 import { QueueName } from '@modelyard/types';
 import { Redis } from 'ioredis';
+import { stickyRestoredKey } from '../assignment/assignment.service.js';
 import { ExperimentsTick } from '../experiments/experiments.tick.js';
 import { experimentBody, startHarness, type Harness } from './harness.js';
 
@@ -72,6 +74,66 @@ describe('experiments tick', () => {
     await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
     const after = (await h.experiments.request('POST', '/v1/experiments/exp-persist/assignments', { body: { units } })).body.items;
     expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
+  });
+
+  it('keeps assigned units in their arms when traffic after a Redis loss comes before the tick', async () => {
+    const id = await started('exp-traffic-first');
+    const units = Array.from({ length: 300 }, (_, i) => `t${i}`);
+    const assign = async (list: string[]) => (await h.experiments.request('POST', '/v1/experiments/exp-traffic-first/assignments', { body: { units: list } })).body.items;
+    const before = await assign(units);
+    await tick();
+
+    await h.experiments.request('PATCH', '/v1/experiments/exp-traffic-first', { body: { weights: { control: 0.05, treatment: 0.95 } } });
+    const keys = await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`);
+    await redis.del(...keys);
+    await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
+    // A new unit first: it recreates the sticky hash of the experiment…
+    expect((await assign(['t-new']))[0].inExperiment).toBe(true);
+    // …then the units assigned before the loss, still before any tick: each keeps its arm.
+    const after = await assign(units);
+    expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
+    expect(after.every((a: { sticky: boolean }) => a.sticky)).toBe(true);
+
+    await tick();
+    expect(await redis.exists(`${h.experiments.redisPrefix}:${stickyRestoredKey(id)}`)).toBe(1);
+    const settled = await assign(units);
+    expect(settled.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
+  });
+
+  it('goes on past an experiment that fails: counted, logged, retried by the next tick', async () => {
+    const poisonedId = await started('exp-poisoned');
+    const healthyId = await started('exp-healthy');
+    await h.experiments.request('POST', '/v1/experiments/exp-healthy/assignments', { body: { units: ['h1', 'h2', 'h3'] } });
+    // The poisoned experiment's queue of new assignments is no list any more: its tick fails at once.
+    const queue = `${h.experiments.redisPrefix}:exp:${poisonedId}:new`;
+    await redis.set(queue, 'not a list');
+    const failures = () => metricValue(h.experiments, 'ml_background_failures_total', { loop: 'experiments-tick', service: 'experiments' });
+    const failedBefore = await failures();
+
+    await tick();
+    const prisma = createPrismaClient(h.experiments.databaseUrl);
+    try {
+      expect(await prisma.experimentAssignment.count({ where: { experimentId: healthyId } })).toBe(3);
+    } finally {
+      await prisma.$disconnect();
+    }
+    const failedOnce = await failures();
+    expect(failedOnce).toBeGreaterThanOrEqual(failedBefore + 1);
+    await tick();
+    expect(await failures()).toBeGreaterThanOrEqual(failedOnce + 1);
+
+    // Repaired, it goes through on the next tick like the others.
+    await redis.del(queue);
+    await h.experiments.request('POST', '/v1/experiments/exp-poisoned/assignments', { body: { units: ['p1'] } });
+    const failedAfterRepair = await failures();
+    await tick();
+    expect(await failures()).toBe(failedAfterRepair);
+    const check = createPrismaClient(h.experiments.databaseUrl);
+    try {
+      expect(await check.experimentAssignment.count({ where: { experimentId: poisonedId } })).toBe(1);
+    } finally {
+      await check.$disconnect();
+    }
   });
 
   it('persists the assignments made just before an experiment stopped', async () => {

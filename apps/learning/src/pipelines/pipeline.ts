@@ -35,6 +35,8 @@ export interface Pipeline {
   adaptive: Adaptive | null;
   gate: Gate;
   register: RegisterSpec;
+  /** Who turned register.autoPromote on (it needs the admin scope); null while it is off. */
+  autoPromoteEnabledBy: string | null;
   onDrift: DriftStart;
   /** Absolute number of the first buffered sample not yet consumed by an update (buffer.store.ts). */
   consumedThrough: bigint;

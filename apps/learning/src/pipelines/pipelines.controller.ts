@@ -24,9 +24,9 @@ export class PipelinesController {
 
   @Post()
   @Idempotent()
-  @ApiDoc({ summary: 'Create a pipeline for a registry model (checked in the registry)', response: PipelineResponse, status: 201, tags: ['pipelines'] })
+  @ApiDoc({ summary: 'Create a pipeline for a registry model (checked in the registry); register.autoPromote needs admin', response: PipelineResponse, status: 201, tags: ['pipelines'] })
   create(@ZBody(CreatePipelineBody) body: CreatePipelineBody, @CurrentPrincipal() who: Principal) {
-    return this.pipelines.create(body, who.id);
+    return this.pipelines.create(body, who);
   }
 
   @Get()
@@ -42,9 +42,9 @@ export class PipelinesController {
   }
 
   @Patch(':id')
-  @ApiDoc({ summary: 'Change strategy, sizes, schedule, gate or registration (learner, features and target are fixed)', response: PipelineResponse, tags: ['pipelines'] })
-  update(@ZParams(RefParams) p: RefParams, @ZBody(UpdatePipelineBody) body: UpdatePipelineBody) {
-    return this.pipelines.update(p.id, body);
+  @ApiDoc({ summary: 'Change strategy, sizes, schedule, gate or registration (autoPromote needs admin; learner, features and target are fixed)', response: PipelineResponse, tags: ['pipelines'] })
+  update(@ZParams(RefParams) p: RefParams, @ZBody(UpdatePipelineBody) body: UpdatePipelineBody, @CurrentPrincipal() who: Principal) {
+    return this.pipelines.update(p.id, body, who);
   }
 
   @Delete(':id')

@@ -18,6 +18,7 @@ const row = (change: Partial<LearningPipeline> = {}): LearningPipeline => ({
   adaptive: null,
   gate: { metric: 'rmse', direction: 'lower', tolerance: 0.5, holdout: 20 },
   register: { stage: 'testing', startExperiment: true, experimentMetric: 'ctr', autoPromote: true },
+  autoPromoteEnabledBy: null,
   onDrift: 'reset',
   consumedThrough: 5n,
   samplesSeen: 3n,

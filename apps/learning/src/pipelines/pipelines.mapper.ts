@@ -44,6 +44,7 @@ export function toPipelineResponse(p: Pipeline): PipelineResponse {
     adaptive: p.adaptive,
     gate: p.gate,
     register: p.register,
+    autoPromoteEnabledBy: p.autoPromoteEnabledBy,
     onDrift: p.onDrift,
     currentVersion: p.currentVersion,
     createdBy: p.createdBy,

@@ -10,7 +10,7 @@ import { toPipeline } from './pipelines.mapper.js';
 export class PipelinesRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async create(body: CreatePipelineBody, actor: string): Promise<Pipeline> {
+  async create(body: CreatePipelineBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Pipeline> {
     try {
       const row = await this.prisma.learningPipeline.create({
         data: {
@@ -28,6 +28,7 @@ export class PipelinesRepository {
           adaptive: body.adaptive ?? Prisma.DbNull,
           gate: body.gate,
           register: body.register,
+          autoPromoteEnabledBy,
           onDrift: body.onDrift,
           createdBy: actor,
         },
@@ -72,7 +73,8 @@ export class PipelinesRepository {
     });
   }
 
-  async update(id: string, body: UpdatePipelineBody): Promise<Pipeline> {
+  /** `autoPromoteEnabledBy` comes with `body.register` (null: autoPromote off). */
+  async update(id: string, body: UpdatePipelineBody, autoPromoteEnabledBy?: string | null): Promise<Pipeline> {
     const row = await this.prisma.learningPipeline.update({
       where: { id },
       data: {
@@ -84,7 +86,9 @@ export class PipelinesRepository {
         ...(body.schedule !== undefined ? { scheduleSeconds: body.schedule?.everySeconds ?? null } : {}),
         ...(body.adaptive !== undefined ? { adaptive: body.adaptive ?? Prisma.DbNull } : {}),
         ...(body.gate ? { gate: body.gate } : {}),
-        ...(body.register ? { register: body.register } : {}),
+        ...(body.register
+          ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null }
+          : {}),
         ...(body.onDrift ? { onDrift: body.onDrift } : {}),
       },
     });

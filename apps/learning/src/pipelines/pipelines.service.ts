@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict, toPage, ValidationFailed } from '@modelyard/platform';
+import { Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
 import type {
   CreatePipelineBody,
   ListPipelinesQuery,
@@ -28,12 +28,13 @@ export class PipelinesService {
     @Inject(PipelineLock) private readonly lock: PipelineLock,
   ) {}
 
-  async create(body: CreatePipelineBody, actor: string) {
+  async create(body: CreatePipelineBody, who: Principal) {
+    const enabledBy = autoPromoteEnabler(body.register.autoPromote, who);
     // The registry owns models: it is asked, not its tables.
     if (!(await this.registry.modelExists(body.model))) {
       throw new ValidationFailed([{ field: 'model', in: 'body', message: `model '${body.model}' is not in the registry` }]);
     }
-    const pipeline = await this.pipelines.create(body, actor);
+    const pipeline = await this.pipelines.create(body, who.id, enabledBy);
     await this.triggers.syncSchedule(pipeline);
     return toPipelineResponse(pipeline);
   }
@@ -46,11 +47,12 @@ export class PipelinesService {
     return toPipelineResponse(await this.pipelines.get(ref));
   }
 
-  async update(ref: string, body: UpdatePipelineBody) {
+  async update(ref: string, body: UpdatePipelineBody, who: Principal) {
+    const enabledBy = body.register ? autoPromoteEnabler(body.register.autoPromote, who) : undefined;
     const current = await this.pipelines.get(ref);
     const issues = changeIssues(current, body);
     if (issues.length) throw new ValidationFailed(issues);
-    const pipeline = await this.pipelines.update(current.id, body);
+    const pipeline = await this.pipelines.update(current.id, body, enabledBy);
     await this.triggers.syncSchedule(pipeline);
     return toPipelineResponse(pipeline);
   }
@@ -107,4 +109,15 @@ export class PipelinesService {
     const p = await this.pipelines.get(ref);
     return toPage(await this.updates.history(p.id, query), query.limit, toUpdateEntry, (u) => u.id);
   }
+}
+
+/**
+ * `register.autoPromote` lets the experiments this pipeline starts promote their winner on their
+ * own, so turning it on needs the scope promotion needs (admin), and whoever does is recorded:
+ * those experiments are created in their name. Returns them (null when off).
+ */
+function autoPromoteEnabler(autoPromote: boolean, who: Principal): string | null {
+  if (!autoPromote) return null;
+  if (!who.scopes.has('admin')) throw new Forbidden('admin');
+  return who.id;
 }

@@ -23,6 +23,9 @@ function featureProblem(kind: PipelineFeature['kind'], value: unknown): string |
   }
 }
 
+/** A row's own value: a feature called "constructor" must not find Object's on a row without it. */
+export const valueOf = (row: SampleRow, name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
+
 function targetProblem(type: LearnerType, value: unknown): string | null {
   if (type === 'logistic_regression') return value === 0 || value === 1 ? null : 'the label must be 0 or 1';
   return typeof value === 'number' && Number.isFinite(value) ? null : 'the target must be a finite number';
@@ -39,10 +42,10 @@ export function sampleErrors(rows: readonly SampleRow[], schema: SampleSchema): 
   for (let i = 0; i < rows.length && errors.length < MAX_ERRORS; i++) {
     const row = rows[i]!;
     for (const [name, kind] of kinds) {
-      const problem = featureProblem(kind, row[name]);
+      const problem = featureProblem(kind, valueOf(row, name));
       if (problem) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: problem });
     }
-    const target = targetProblem(schema.learnerType, row[schema.target]);
+    const target = targetProblem(schema.learnerType, valueOf(row, schema.target));
     if (target) errors.push({ field: `samples.${i}.${schema.target}`, in: 'body', message: target });
     for (const name of Object.keys(row)) {
       if (!kinds.has(name) && name !== schema.target) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: 'not a feature of this pipeline' });

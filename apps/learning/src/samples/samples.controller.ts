@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
 import { SamplesBody, SamplesResponse } from '@modelyard/types';
 import { RefParams } from '../pipelines/pipelines.controller.js';
 import { SamplesService } from './samples.service.js';
@@ -11,6 +11,7 @@ export class SamplesController {
   @Post()
   @HttpCode(202)
   @Idempotent()
+  @IngestionBody()
   @ApiDoc({ summary: 'Buffer a batch of labelled samples (all or nothing; Idempotency-Key honoured)', response: SamplesResponse, status: 202, tags: ['samples'] })
   ingest(@ZParams(RefParams) p: RefParams, @ZBody(SamplesBody) body: SamplesBody) {
     return this.samples.ingest(p.id, body);

@@ -126,7 +126,7 @@ describe('a pipeline fed a seeded stream', () => {
     expect(text).toMatch(/ml_pipeline_updates_total\{pipeline="accept",outcome="registered"[^}]*\} 2/);
     expect(text).toMatch(/ml_pipeline_updates_total\{pipeline="accept",outcome="rejected"[^}]*\} 1/);
     // 2 800 + 2 000 (refused) + 1 000 samples went through updates.
-    expect(text).toMatch(/ml_pipeline_samples_processed\{pipeline="accept"[^}]*\} 5800/);
+    expect(text).toMatch(/ml_pipeline_samples_processed_total\{pipeline="accept"[^}]*\} 5800/);
     expect(text).toMatch(/ml_pipeline_buffer_size\{pipeline="accept"[^}]*\} 200/);
     const status = (await h.learning.request('GET', '/v1/pipelines/accept/status')).body;
     const accuracy = text.match(/ml_pipeline_metric\{pipeline="accept",metric="accuracy@1000"[^}]*\} ([\d.e-]+)/);

@@ -1,5 +1,8 @@
-import type { TestApp } from '@modelyard/platform/testing';
+import { signJwt, type TestApp } from '@modelyard/platform/testing';
 import { createModel, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness } from './harness.js';
+
+/** The admin who turns automatic promotion on: the registry's audit must name her. */
+const alice = { bearer: signJwt({ sub: 'alice', roles: ['admin'] }) };
 
 let h: Harness;
 let experiments: TestApp;
@@ -19,7 +22,9 @@ describe('registration as a challenger', () => {
     const body = pipelineBody('challenger', model, {
       gate: { metric: 'accuracy', direction: 'higher', tolerance: 0.05, holdout: 200 },
       register: { stage: 'staging', startExperiment: true, experimentMetric: 'clicked', autoPromote: true } });
-    expect((await h.learning.request('POST', '/v1/pipelines', { body })).status).toBe(201);
+    const created = await h.learning.request('POST', '/v1/pipelines', { body, as: alice });
+    expect(created.status).toBe(201);
+    expect(created.body.autoPromoteEnabledBy).toBe('alice');
     await feed(h.learning, 'challenger', rows(31, 1500));
     await h.learning.request('POST', '/v1/pipelines/challenger/trigger');
     const [first] = await waitForUpdates(h.learning, 'challenger', 1);
@@ -40,10 +45,40 @@ describe('registration as a challenger', () => {
       primaryMetric: { name: 'clicked', kind: 'binomial', direction: 'higher' },
       sequential: true,
       autoPromote: true,
+      // Created by the learning service, for the admin who enabled autoPromote on the pipeline.
+      autoPromoteEnabledBy: 'alice via service:learning',
       variants: [
         { key: 'control', version: first.version, weight: 0.5 },
         { key: 'challenger', version: second.version, weight: 0.5 },
       ],
     });
-  });
+
+    // The challenger clearly wins: the experiments service promotes it on its own (its scheduled
+    // tick), and the registry's audit names the admin who enabled that.
+    await clearWin(second.experimentKey);
+    const deadline = Date.now() + 40_000;
+    let concluded = experiment;
+    while (concluded.status !== 'concluded' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      concluded = (await experiments.request('GET', `/v1/experiments/${second.experimentKey}`)).body;
+    }
+    expect(concluded.conclusion).toMatchObject({ winner: 'challenger', promoted: true });
+    expect((await h.registry.request('GET', `/v1/models/${model}/production`)).body.version).toBe(second.version);
+    const audit = (await h.registry.request('GET', `/v1/audit?model=${model}&limit=1`)).body.items[0];
+    expect(audit).toMatchObject({ action: 'version.promoted', actor: 'service:experiments' });
+    expect(audit.reason).toContain('auto-promotion enabled by alice via service:learning');
+  }, 120_000);
 });
+
+/** 4000 exposed units; the challenger's convert 1 in 4, the control's 1 in 10. */
+async function clearWin(key: string) {
+  const units = Array.from({ length: 4000 }, (_, i) => `${key}-u${i}`);
+  const arms = new Map<string, string>();
+  for (let i = 0; i < units.length; i += 1000) {
+    const res = await experiments.request('POST', `/v1/experiments/${key}/assignments`, { body: { units: units.slice(i, i + 1000) } });
+    for (const a of res.body.items as { unit: string; variant: string }[]) arms.set(a.unit, a.variant);
+  }
+  await experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
+  const events = units.filter((u, i) => i % (arms.get(u) === 'challenger' ? 4 : 10) === 0).map((unit) => ({ unit, metric: 'clicked', value: 1 }));
+  expect((await experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } })).status).toBe(200);
+}

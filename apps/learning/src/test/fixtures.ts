@@ -22,6 +22,7 @@ export function pipelineFixture(change: Partial<Pipeline> = {}): Pipeline {
     adaptive: null,
     gate: { metric: 'accuracy', direction: 'higher', tolerance: 0, holdout: 20 },
     register: { stage: 'staging', startExperiment: false, experimentMetric: 'conversion', autoPromote: false },
+    autoPromoteEnabledBy: null,
     onDrift: 'warm_start',
     consumedThrough: 0n,
     samplesSeen: 0n,

@@ -143,3 +143,30 @@ describe('modelyard pipelines', () => {
     expect(missing.stderr).toMatch(/^error: not_found 404: /);
   });
 });
+
+// Last: the CLI test above lists every pipeline of the model.
+describe('samples ingestor under a burst larger than its queue', () => {
+  it('loses nothing by default: the buffer holds every row', async () => {
+    await my.learning.pipelines.create(body('sdk-burst-block'));
+    const samples = my.learning.sampleIngestor('sdk-burst-block', { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 });
+    const burst = rows(21, 3000);
+    // Producers that do not wait for each other: each add() waits for room.
+    await Promise.all(burst.map((row) => samples.add(row)));
+    await samples.close();
+    expect(samples.stats).toMatchObject({ sent: 3000, dropped: 0 });
+    expect(await my.learning.pipelines.status('sdk-burst-block')).toMatchObject({ bufferSize: 3000, droppedTotal: 0 });
+  });
+
+  it("with onFull: 'drop', counts exactly the rows the service never got", async () => {
+    await my.learning.pipelines.create(body('sdk-burst-drop'));
+    const samples = my.learning.sampleIngestor('sdk-burst-drop', { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20, onFull: 'drop', onError: () => undefined });
+    const burst = rows(22, 3000);
+    for (const row of burst) await samples.add(row);
+    await samples.close();
+    const { bufferSize, droppedTotal } = await my.learning.pipelines.status('sdk-burst-drop');
+    expect(droppedTotal).toBe(0); // the service's own buffer kept everything it got
+    expect(samples.stats.dropped).toBeGreaterThan(0);
+    expect(samples.stats.dropped).toBe(burst.length - bufferSize);
+    expect(samples.stats.sent).toBe(bufferSize);
+  });
+});

@@ -103,9 +103,11 @@ export async function registryProxy(target: string) {
         return;
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.on('error', () => res.destroy());
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
+    req.on('error', () => upstream.destroy());
     req.pipe(upstream);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -75,8 +75,9 @@ export function freshMetrics(type: LearnerSpec['type'], window: number | null = 
  * left out), hashed by packages/learners (numbers by name, strings one-hot as `name=value`).
  */
 export function toRecord(row: SampleRow, features: readonly PipelineFeature[]): FeatureRecord {
-  const record: Record<string, number | string | boolean | null> = {};
-  for (const f of features) record[f.name] = row[f.name] ?? null;
+  // No prototype: a feature may be called "__proto__" or "constructor".
+  const record = Object.create(null) as Record<string, number | string | boolean | null>;
+  for (const f of features) record[f.name] = Object.hasOwn(row, f.name) ? (row[f.name] ?? null) : null;
   return record;
 }
 

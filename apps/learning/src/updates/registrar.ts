@@ -109,9 +109,12 @@ export class Registrar {
       control: 'control',
       primaryMetric: { name: register.experimentMetric, kind: 'binomial', direction: 'higher' },
       // Sequential (always-valid) so the experiments service may decide while it runs, and with
-      // autoPromote promote the challenger on its own once the test finds it better.
+      // autoPromote promote the challenger on its own once the test finds it better, in the name
+      // of the admin who turned it on (nobody on record: a human concludes).
       sequential: true,
-      autoPromote: register.autoPromote,
+      ...(register.autoPromote && p.autoPromoteEnabledBy
+        ? { autoPromote: true, onBehalfOf: p.autoPromoteEnabledBy }
+        : { autoPromote: false }),
     });
     return key;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { metricKey } from '@modelyard/learners';
-import { PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
+import { forEachIsolated, MetricsService, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
 import { JobName, QueueName, type LearningUpdateJob, type SampleRow, type UpdateReason } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
@@ -24,6 +24,7 @@ export class UpdateTrigger implements OnApplicationBootstrap {
     @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
     @Inject(BufferStore) private readonly buffer: BufferStore,
     @Inject(UpdatesRepository) private readonly updates: UpdatesRepository,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
   static jobId(p: Pick<Pipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): string {
@@ -83,14 +84,24 @@ export class UpdateTrigger implements OnApplicationBootstrap {
 
   /**
    * At start-up, runs anything left pending by a crash between acknowledging samples and enqueuing
-   * their update. The deterministic ids make this harmless when the job exists already.
+   * their update. The deterministic ids make this harmless when the job exists already. A pipeline
+   * that fails here is logged and counted, and the others are still recovered.
    */
   async onApplicationBootstrap() {
     if (!this.config.queues.runWorkers) return;
-    for (const { id } of await this.pipelines.listAll()) {
-      const p = await this.pipelines.find(id);
-      if (!p || (p.strategy !== 'incremental' && p.strategy !== 'mini_batch')) continue;
-      await this.afterSamples(p, await this.buffer.size(p.id)).catch((err: Error) => this.logger.warn(`recovery of ${p.name}: ${err.message}`));
-    }
+    await forEachIsolated(
+      await this.pipelines.listAll(),
+      async ({ id }) => {
+        const p = await this.pipelines.find(id);
+        if (!p || (p.strategy !== 'incremental' && p.strategy !== 'mini_batch')) return;
+        await this.afterSamples(p, await this.buffer.size(p.id));
+      },
+      {
+        loop: 'learning-recovery',
+        logger: this.logger,
+        failures: this.metrics.backgroundFailures,
+        describe: (p) => `pipeline ${p.name}`,
+      },
+    );
   }
 }

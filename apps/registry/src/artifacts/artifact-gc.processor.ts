@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { JobHandler, QueueService } from '@modelyard/platform';
+import { forEachIsolated, JobHandler, MetricsService, QueueService } from '@modelyard/platform';
 import { ArtifactGcJob, JobName, QueueName } from '@modelyard/types';
 import { ArtifactsRepository } from './artifacts.repository.js';
 import { ARTIFACT_STORAGE, type ArtifactStorage } from './storage/artifact-storage.js';
@@ -17,6 +17,7 @@ export class ArtifactGc {
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(ArtifactsRepository) private readonly repository: ArtifactsRepository,
     @Inject(ARTIFACT_STORAGE) private readonly storage: ArtifactStorage,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
   /** `key` names the change that freed blobs, so re-scheduling for the same change queues one job. */
@@ -33,10 +34,20 @@ export class ArtifactGc {
       // Blobs referenced again since the listing are skipped by collect(); never retry them in this run.
       const candidates = (await this.repository.unreferencedBlobs(BATCH + seen.size)).filter((s) => !seen.has(s));
       if (candidates.length === 0) break;
-      for (const sha256 of candidates) {
-        seen.add(sha256);
-        if (await this.repository.collect(sha256, () => this.storage.delete(sha256))) deleted++;
-      }
+      // A blob the storage cannot delete is counted and left for the next run; the others go.
+      await forEachIsolated(
+        candidates,
+        async (sha256) => {
+          seen.add(sha256);
+          if (await this.repository.collect(sha256, () => this.storage.delete(sha256))) deleted++;
+        },
+        {
+          loop: 'artifact-gc',
+          logger: this.logger,
+          failures: this.metrics.backgroundFailures,
+          describe: (sha256) => `blob ${sha256}`,
+        },
+      );
     }
     const abandoned = await this.storage.sweepTemp(new Date(Date.now() - TEMP_MAX_AGE_MS));
     this.logger.log(`artifact gc (${reason}): ${deleted} blob(s) and ${abandoned} abandoned upload(s) deleted`);

@@ -38,7 +38,8 @@ export class ArtifactsService {
     assertDraft(await this.repository.version(p.name, p.version));
 
     const meter = new HashMeter(max);
-    body.once('error', (err) => meter.destroy(err));
+    // `on`, not `once`: a second error from the socket must not go unhandled.
+    body.on('error', (err) => meter.destroy(err));
     let temp: string;
     try {
       temp = await this.storage.writeTemp(body.pipe(meter));

@@ -16,9 +16,13 @@ interface Side {
  * (candidate − production) when higher is better, (production − candidate) when lower is.
  * The candidate must improve by at least `minImprovement` (0: it must simply not be worse).
  */
+/** A side's own value for a metric: the name comes from the request ("constructor" is a name too). */
+const metricOf = (side: Side | null, metric: string): number | null =>
+  side && Object.hasOwn(side.metrics, metric) ? (side.metrics[metric] ?? null) : null;
+
 export function decidePromotion(candidate: Side, production: Side | null, policy: PolicyInput): ShouldPromoteResponse {
-  const candidateValue = candidate.metrics[policy.metric] ?? null;
-  const productionValue = production?.metrics[policy.metric] ?? null;
+  const candidateValue = metricOf(candidate, policy.metric);
+  const productionValue = metricOf(production, policy.metric);
   const base = {
     metric: policy.metric,
     candidateVersion: candidate.version,

@@ -184,8 +184,8 @@ describe('metrics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_cpu_seconds_total');
     expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/models"[^}]*\} \d+/);
-    const models = /^ml_models_total\{[^}]*\} (\d+)$/m.exec(res.text);
+    const models = /^ml_models\{[^}]*\} (\d+)$/m.exec(res.text);
     expect(Number(models?.[1])).toBeGreaterThanOrEqual(1);
-    expect(res.text).toMatch(/ml_model_versions_total\{[^}]*stage="production"[^}]*\} \d+/);
+    expect(res.text).toMatch(/ml_model_versions\{[^}]*stage="production"[^}]*\} \d+/);
   });
 });

@@ -6,7 +6,14 @@ import { createModel, createVersion, promote, stagedVersion, uniqueName } from '
 import { startReceiver, type Received } from './webhook-receiver.js';
 
 // Fast retries and polling so "down for a while" fits in a test; production defaults are in config.schema.ts.
-const ENV = { WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_MAX_ATTEMPTS: '12', OUTBOX_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
+// The receivers listen on 127.0.0.1, which the outbound-URL policy refuses unless the operator allows it.
+const ENV = {
+  WEBHOOK_RETRY_BASE_MS: '100',
+  WEBHOOK_MAX_ATTEMPTS: '12',
+  OUTBOX_POLL_MS: '50',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+};
 const SECRET = 'whsec_a-secret-that-is-long-enough';
 
 let t: TestApp;

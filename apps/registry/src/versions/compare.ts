@@ -6,6 +6,10 @@ interface Comparable {
   metrics: Record<string, number>;
 }
 
+// Metric names are the clients' ("constructor" is one): read own values only.
+const own = (metrics: Record<string, number>, name: string) =>
+  Object.hasOwn(metrics, name) ? metrics[name] : undefined;
+
 /** Metrics side by side; each difference is against the first version given (the baseline). */
 export function compareMetrics(versions: Comparable[]): CompareResponse {
   const names = [...new Set(versions.flatMap((v) => Object.keys(v.metrics)))].sort();
@@ -13,11 +17,11 @@ export function compareMetrics(versions: Comparable[]): CompareResponse {
   return {
     versions: versions.map((v) => ({ version: v.version, stage: v.stage })),
     metrics: names.map((name) => {
-      const base = baseline?.metrics[name];
+      const base = baseline ? own(baseline.metrics, name) : undefined;
       const values: Record<string, number | null> = {};
       const diff: Record<string, number | null> = {};
       for (const v of versions) {
-        const value = v.metrics[name];
+        const value = own(v.metrics, name);
         values[v.version] = value ?? null;
         diff[v.version] = value !== undefined && base !== undefined ? value - base : null;
       }

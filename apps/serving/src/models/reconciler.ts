@@ -107,12 +107,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async passes(model: string, state: { again: boolean }): Promise<void> {
-    let failure: unknown = null;
+    let failure: Error | null = null;
     while (state.again && !this.stopped) {
       state.again = false;
       failure = await this.sync(model).then(
         () => null,
-        (err: unknown) => err ?? new Error('sync failed'),
+        (err: unknown) => (err instanceof Error ? err : new Error(`sync failed: ${String(err)}`)),
       );
     }
     if (failure) throw failure;

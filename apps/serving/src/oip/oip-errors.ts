@@ -13,7 +13,8 @@ export function isOipPath(url: string): boolean {
 export function toOipError(problem: string): string {
   try {
     const body = JSON.parse(problem) as { detail?: unknown; title?: unknown };
-    const text = typeof body.detail === 'string' && body.detail ? body.detail : String(body.title ?? 'error');
+    const title = typeof body.title === 'string' && body.title ? body.title : 'error';
+    const text = typeof body.detail === 'string' && body.detail ? body.detail : title;
     return JSON.stringify({ error: text });
   } catch {
     return JSON.stringify({ error: 'error' });

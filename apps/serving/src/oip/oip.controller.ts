@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams } from '@modelyard/platform';
+import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
 import {
   OipInferRequest,
   OipInferResponse,
@@ -78,6 +78,8 @@ export class OipController {
     return this.oip.modelReady(p.name, p.version);
   }
 
+  @IngestionBody()
+
   @Post('models/:name/infer')
   @HttpCode(200)
   @AllowInMaintenance()
@@ -85,6 +87,8 @@ export class OipController {
   infer(@ZParams(ModelParams) p: ModelParams, @ZBody(OipInferRequest) body: OipInferRequest) {
     return this.oip.infer(p.name, undefined, body);
   }
+
+  @IngestionBody()
 
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)

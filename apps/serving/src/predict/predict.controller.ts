@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { AllowInMaintenance, ApiDoc, RequireScope, ZBody, ZParams } from '@modelyard/platform';
+import { AllowInMaintenance, ApiDoc, RequireScope, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
 import { PredictBody, PredictResponse, ServedModelResponse, ServedModelsResponse } from '@modelyard/types';
 import { ServedModels } from '../models/served-models.js';
 import { ModelParams } from '../params.js';
@@ -11,6 +11,8 @@ export class PredictController {
     @Inject(PredictService) private readonly predictions: PredictService,
     @Inject(ServedModels) private readonly served: ServedModels,
   ) {}
+
+  @IngestionBody()
 
   @Post(':name/predict')
   @HttpCode(200)

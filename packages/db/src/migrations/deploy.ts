@@ -3,6 +3,18 @@ import { withSchemaEngine } from '../engine/engine-session.js';
 import { acquireMigrationLock } from './migration-lock.js';
 import { migrationNames, NO_FILTERS, readMigrations } from './migrations-dir.js';
 import { DEFAULT_MIGRATIONS_DIR } from './paths.js';
+import { failedMigrations, recoveryHint } from './resolve.js';
+
+/** A deploy stopped by a failed migration: names it and says how to get out. */
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migration: string,
+    cause: Error,
+  ) {
+    super(`${cause.message}\n\n${recoveryHint(migration)}`, { cause });
+    this.name = 'MigrationFailedError';
+  }
+}
 
 export interface ApplyMigrationsOptions {
   /** Progress lines (created database, waiting for lock, applied migrations). Silent by default. */
@@ -45,7 +57,11 @@ export async function applyMigrations(
   try {
     const { appliedMigrationNames } = await withSchemaEngine(databaseUrl, (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    );
+    ).catch(async (err: Error): Promise<never> => {
+      // The engine's own message names the SQL error; the migrations table names what is stuck.
+      const [failed] = await failedMigrations(databaseUrl).catch(() => []);
+      throw failed ? new MigrationFailedError(failed, err) : err;
+    });
     if (appliedMigrationNames.length === 0) {
       log(`Database "${db}" is up to date (${available.length} migration(s) in the folder); nothing applied.`);
     } else {

@@ -45,7 +45,7 @@ export function valueInfo(
 /** A constant tensor; doubles, floats and int64s go to the packed typed fields. */
 export function initializer(
   name: string,
-  dataType: number,
+  dataType: Onnx.TensorProto.DataType,
   dims: readonly number[],
   values: ArrayLike<number>,
 ): Onnx.ITensorProto {

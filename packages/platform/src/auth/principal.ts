@@ -1,5 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role, Scope } from '@modelyard/types';
+import type { FastifyRequest } from 'fastify';
+import { RouteFlag, flagRoute, flagRoutesOf } from '../http/route-config.js';
 
 /** Who is calling: a JWT subject or an API key. */
 export interface Principal {
@@ -12,11 +14,27 @@ export interface Principal {
   expiresAt?: number | null;
 }
 
+/** A request once authenticated: the onRequest hook (or the guard) puts its caller here. */
+export type AuthedRequest = FastifyRequest & { principal?: Principal };
+
 export const PUBLIC_ROUTE = 'modelyard:public';
 export const REQUIRED_SCOPE = 'modelyard:scope';
 
-/** Routes anyone may call (health, metrics, OpenAPI). Everything else needs a credential. */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Routes anyone may call (health, metrics, OpenAPI). Everything else needs a credential. On a
+ * class or a method; besides Nest's metadata (read by the guard and the OpenAPI builder) it flags
+ * the Fastify route, so the authentication hook lets it through before the body is read.
+ */
+export const Public = (): ClassDecorator & MethodDecorator =>
+  ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      SetMetadata(PUBLIC_ROUTE, true)(target, key!, descriptor);
+      flagRoute(descriptor.value as object, RouteFlag.public);
+      return descriptor;
+    }
+    SetMetadata(PUBLIC_ROUTE, true)(target as never);
+    flagRoutesOf(target, RouteFlag.public);
+  }) as ClassDecorator & MethodDecorator;
 
 /**
  * The scope a route needs. Without it, reads (GET/HEAD) need `read` and everything else `write`,

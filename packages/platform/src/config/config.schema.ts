@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidrList } from '../http/client-ip.js';
+import { parseNetworkAllowance } from '../outbound/address-policy.js';
 
 /** A boolean environment variable: 1/0, true/false, yes/no, on/off. */
 export const envBool = z
@@ -50,7 +51,13 @@ export const BaseEnvObject = z.object({
     /** Longest lifetime (exp − iat) a bearer JWT may have; longer-lived tokens are refused. */
     JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
     MAINTENANCE_MODE: envBool.default(false),
+    /** Largest JSON body on every route but ingestion (requests past it get a 413). */
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /**
+     * Largest JSON body on ingestion routes (drift records and references, learning samples,
+     * experiment exposures and events): a batch of 10,000 drift records at 20 features is about 4 MB.
+     */
+    INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     /** Set to 1 for a worker-only deployment: queue consumers run, no HTTP routes but health/metrics. */
     WORKER_ONLY: envBool.default(false),
     /** Set to 0 on API-only replicas when workers run in their own deployment (WORKER_ONLY=1). */
@@ -61,6 +68,18 @@ export const BaseEnvObject = z.object({
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
     /** First retry delay; each further retry waits twice as long. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+    /**
+     * Non-public networks webhook deliveries may reach: unset/false (default) refuses loopback,
+     * private, link-local… addresses; `true` allows every address; or a list of CIDRs (on-prem receivers).
+     */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.string().transform((value, ctx) => {
+      try {
+        return parseNetworkAllowance(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }).optional(),
     /** How often the outbox is polled for new events (also the worst-case extra delivery latency). */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
         /** Credential this service presents to the others; without it, a JWT signed with JWT_SECRET. */

@@ -1,3 +1,4 @@
+import { NO_ALLOWANCE, type NetworkAllowance } from '../outbound/address-policy.js';
 import { BaseEnv } from './config.schema.js';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -6,7 +7,7 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export interface PlatformConfig {
   service: string;
   env: BaseEnv['NODE_ENV'];
-  http: { host: string; port: number; bodyLimit: number; trustedProxies: string[] };
+  http: { host: string; port: number; bodyLimit: number; ingestBodyLimit: number; trustedProxies: string[] };
   logLevel: BaseEnv['LOG_LEVEL'];
   database: { url: string };
   redis: { url: string; prefix: string };
@@ -17,7 +18,14 @@ export interface PlatformConfig {
   serviceApiKey?: string;
   urls: { registry: string; experiments: string; drift: string; learning: string };
   queues: { runWorkers: boolean };
-  webhooks: { timeoutMs: number; maxAttempts: number; retryBaseMs: number; outboxPollMs: number };
+  webhooks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    outboxPollMs: number;
+    /** Non-public addresses deliveries may reach (the outbound-URL policy's exception). */
+    allowPrivateNetworks: NetworkAllowance;
+  };
 }
 
 export function toPlatformConfig(service: string, defaultPort: number, env: BaseEnv): PlatformConfig {
@@ -29,6 +37,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
       port: env.PORT ?? defaultPort,
       bodyLimit: env.BODY_LIMIT_BYTES,
       trustedProxies: env.TRUSTED_PROXIES,
+      ingestBodyLimit: Math.max(env.INGEST_BODY_LIMIT_BYTES, env.BODY_LIMIT_BYTES),
     },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
@@ -61,6 +70,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
       outboxPollMs: env.OUTBOX_POLL_MS,
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? NO_ALLOWANCE,
     },
   };
 }

@@ -96,6 +96,34 @@ function fromPrisma(err: unknown, requestId?: string): ProblemResult | null {
   return { status, body: problem(status, code, TITLES[status]!, detail, requestId), headers: {}, unexpected: false };
 }
 
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** The Postgres SQLSTATE behind an error: raw from pg, or as Prisma's driver adapter wraps it. */
+function sqlState(err: unknown): string | undefined {
+  const e = err as {
+    code?: unknown;
+    cause?: { originalCode?: unknown };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  const candidates = [e?.meta?.driverAdapterError?.cause?.originalCode, e?.cause?.originalCode, e?.code];
+  return candidates.find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
+}
+
+/**
+ * Last line of defence for values validation let through: Postgres's data exceptions (SQLSTATE
+ * class 22: a NUL byte, a number out of range, a malformed value) and Prisma's own codes for the
+ * same (P2000 too long, P2020 out of range) are the request's fault, a 400, never a 500.
+ */
+function fromDataError(err: unknown, requestId?: string): ProblemResult | null {
+  const e = err as { name?: string; code?: string };
+  const prismaCode = e?.name === 'PrismaClientKnownRequestError' ? e.code : undefined;
+  const state = sqlState(err);
+  if (!state?.startsWith('22') && prismaCode !== 'P2000' && prismaCode !== 'P2020') return null;
+  const detail = `a value in the request cannot be stored or compared (database data error${state ? ` ${state}` : ''})`;
+  const body = problem(400, ErrorCode.malformedBody, TITLES[400]!, detail, requestId);
+  return { status: 400, body, headers: {}, unexpected: false };
+}
+
 interface HttpLikeError {
   getStatus(): number;
   getResponse(): unknown;
@@ -133,7 +161,7 @@ export function toProblem(err: unknown, requestId?: string): ProblemResult {
       };
     }
   }
-  const prismaProblem = fromPrisma(err, requestId);
+  const prismaProblem = fromPrisma(err, requestId) ?? fromDataError(err, requestId);
   if (prismaProblem) return prismaProblem;
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
   const status = fastifyError?.statusCode;

@@ -1,4 +1,4 @@
-import type { Page } from '@modelyard/types';
+import { isSafeString, type Page } from '@modelyard/types';
 import { ValidationFailed } from '../errors/domain-errors.js';
 
 /** Cursors are opaque to clients: the sort key of the last item, base64url-encoded. */
@@ -6,10 +6,23 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
+/**
+ * The text inside a cursor, or null unless the cursor is exactly what encodeCursor makes: strict
+ * base64url (Buffer.from skips characters it does not know) of valid UTF-8 (invalid bytes would
+ * decode to U+FFFD), holding no control character (a NUL reached Postgres and answered 500).
+ */
+function cursorText(cursor: string): string | null {
+  if (!/^[\w-]*$/.test(cursor)) return null;
+  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (Buffer.from(raw, 'utf8').toString('base64url') !== cursor) return null;
+  return isSafeString(raw) ? raw : null;
+}
+
 /** Decodes a cursor and checks it with `parse`; a foreign or tampered cursor is a 400, never a 500. */
 export function decodeCursor<T>(cursor: string | undefined, parse: (raw: string) => T | null): T | undefined {
   if (cursor === undefined) return undefined;
-  const value = parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const raw = cursorText(cursor);
+  const value = raw === null ? null : parse(raw);
   if (value === null) {
     throw new ValidationFailed([{ field: 'cursor', in: 'query', message: 'not a cursor this endpoint returned' }]);
   }
@@ -25,4 +38,7 @@ export function toPage<Row, Item>(rows: Row[], limit: number, map: (row: Row) =>
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const parseUuidCursor = (raw: string) => (UUID_PATTERN.test(raw) ? raw : null);
-export const parseIntCursor = (raw: string) => (/^\d{1,19}$/.test(raw) ? BigInt(raw) : null);
+/** Largest Postgres bigint: an id cursor past it can only be forged, and Postgres refuses it. */
+const MAX_BIGINT = 2n ** 63n - 1n;
+export const parseIntCursor = (raw: string) =>
+  /^\d{1,19}$/.test(raw) && BigInt(raw) <= MAX_BIGINT ? BigInt(raw) : null;

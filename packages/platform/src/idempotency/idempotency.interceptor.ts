@@ -56,7 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.run(key, fingerprint, reply, next));
   }
 
-  private async run(key: string, fingerprint: string, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async run(key: string, fingerprint: string, reply: FastifyReply, next: CallHandler<unknown>): Promise<unknown> {
     const claim: Stored = { state: 'pending', fingerprint };
     const claimed = await this.redis.client.set(key, JSON.stringify(claim), 'EX', PENDING_TTL_SECONDS, 'NX');
     if (!claimed) return this.replay(key, fingerprint, reply);

@@ -1,9 +1,10 @@
-import { Problem } from '@modelyard/types';
+import { JsonValue, Problem } from '@modelyard/types';
 import { z } from 'zod';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from '../auth/principal.js';
 import { IDEMPOTENT } from '../idempotency/idempotency.interceptor.js';
 import { SCHEMA_METADATA, type RouteSchemas } from '../validation/zod-validation.js';
 import { API_DOC_METADATA, type ApiDoc } from './api-doc.decorator.js';
+import { SchemaComponents, type JsonSchema } from './schema-components.js';
 
 // Metadata keys Nest's @Controller/@Get/... decorators write ('path', 'method'). Nest 12 exposes no
 // public import for them, and they have been stable since Nest 5.
@@ -11,12 +12,7 @@ const PATH = 'path';
 const METHOD = 'method';
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search'];
 
-type JsonSchema = Record<string, unknown>;
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-}
+type Convert = (schema: z.ZodType, io: 'input' | 'output') => JsonSchema;
 
 function joinPath(...parts: (string | undefined)[]): string {
   const path = parts
@@ -27,7 +23,7 @@ function joinPath(...parts: (string | undefined)[]): string {
   return `/${path}`;
 }
 
-function parameters(schemas: RouteSchemas, path: string) {
+function parameters(schemas: RouteSchemas, path: string, jsonSchema: Convert) {
   const out: Record<string, unknown>[] = [];
   const location = { params: 'path', query: 'query', headers: 'header' } as const;
   for (const where of ['params', 'query', 'headers'] as const) {
@@ -61,6 +57,9 @@ export interface ControllerInfo {
 export function buildOpenApi(service: string, version: string, controllers: ControllerInfo[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  const components = new SchemaComponents(new Map([[JsonValue, 'JsonValue']]));
+  const jsonSchema: Convert = (schema, io) => components.convert(schema, io);
+  components.schemas.set('Problem', jsonSchema(Problem, 'output'));
 
   for (const { metatype } of controllers) {
     const base = Reflect.getMetadata(PATH, metatype) as string | undefined;
@@ -90,7 +89,7 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
         ...(scope || !isPublic ? { 'x-required-scope': scope ?? (method === 'get' ? 'read' : 'write') } : {}),
         security: isPublic ? [] : [{ bearer: [] }, { apiKey: [] }],
         parameters: [
-          ...parameters(schemas, path),
+          ...parameters(schemas, path, jsonSchema),
           ...(Reflect.getMetadata(IDEMPOTENT, handler)
             ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }]
             : []),
@@ -122,7 +121,7 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
     info: { title: `Modelyard ${service}`, version },
     paths,
     components: {
-      schemas: { Problem: jsonSchema(Problem, 'output') },
+      schemas: components.toObject(),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A JWT, or an API key (myk_…)' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Logger, Param, Res } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/principal.js';
@@ -10,11 +10,12 @@ import { NotFound } from '../errors/domain-errors.js';
 import { buildOpenApi, type ControllerInfo } from './openapi.builder.js';
 
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-// Served from the package, not a CDN, so /docs works in air-gapped clusters.
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-};
+// Served from the package, not a CDN, so /docs works in air-gapped clusters. A Map: the file name
+// comes from the URL, and a plain object would "find" constructor, toString or __proto__.
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+]);
 
 const PAGE = (title: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -33,6 +34,7 @@ const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
 @Controller()
 @Public()
 export class OpenApiController {
+  private readonly logger = new Logger(OpenApiController.name);
   private document?: object;
 
   constructor(
@@ -69,8 +71,12 @@ export class OpenApiController {
 
   @Get('docs/assets/:file')
   asset(@Param('file') file: string, @Res() reply: FastifyReply) {
-    const type = ASSETS[file];
+    const type = ASSETS.get(file);
     if (!type) throw new NotFound('asset', file);
-    return reply.header('content-type', type).header('cache-control', 'public, max-age=86400').send(createReadStream(join(SWAGGER_DIR, file)));
+    const stream = createReadStream(join(SWAGGER_DIR, file));
+    // Fastify answers a stream that fails before its first byte with a 500 and cuts one that fails
+    // later; this listener makes sure a read error is logged and never left unhandled.
+    stream.on('error', (err) => this.logger.error(`cannot serve ${file}: ${err.message}`));
+    return reply.header('content-type', type).header('cache-control', 'public, max-age=86400').send(stream);
   }
 }

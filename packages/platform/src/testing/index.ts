@@ -117,4 +117,23 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
     },
   };
 }
+
+/**
+ * The value of one series of a metric on the app's /metrics (0 when the series does not exist yet),
+ * e.g. `metricValue(app, 'ml_background_failures_total', { loop: 'experiments-tick' })`.
+ */
+export async function metricValue(app: TestApp, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = (await app.request('GET', '/metrics', { as: null })).text;
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([\w:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = new Set((match[2] ?? '').split(/,(?=\w+=")/));
+    if (wanted.every((l) => present.has(l))) return Number(match[3]);
+  }
+  return 0;
+}
+
 export * from './fuzz.js';
+export * from '../metrics/metric-conventions.js';
+export * from './openapi-check.js';

@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Counter } from 'prom-client';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { OutboundRefused, OutboundUrlPolicy } from '../outbound/outbound-url.policy.js';
 import { JobHandler } from '../queues/job-handler.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { signWebhook } from './signature.js';
@@ -27,6 +28,7 @@ export class DeliveryProcessor {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
+    @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
     this.results = metrics.counter('webhook_delivery_attempts_total', 'Webhook delivery attempts by event and result', ['event', 'result']);
@@ -64,7 +66,8 @@ export class DeliveryProcessor {
   private async send(target: { url: string; secret: string }, id: string, event: string, body: string): Promise<SendResult> {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
-      const res = await fetch(target.url, {
+      // The outbound-URL policy checks the URL and every address it resolves to, then connects to those.
+      const res = await this.outbound.fetch(target.url, {
         method: 'POST',
         body,
         // Redirects are not followed: a subscription names the exact receiver.
@@ -84,6 +87,8 @@ export class DeliveryProcessor {
       if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null, retryable: false };
       return { ok: false, statusCode: res.status, error: `receiver answered HTTP ${res.status}`, retryable: retryableStatus(res.status) };
     } catch (err) {
+      // Refused by the policy: the same URL will be refused again, so this is final.
+      if (err instanceof OutboundRefused) return { ok: false, statusCode: null, error: err.message, retryable: false };
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       const message = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : (cause ?? String(err));
       return { ok: false, statusCode: null, error: `network error: ${message}`, retryable: true };

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OUTBOX_EVENTS_CHANNEL, type OutboxEventNotice } from '@modelyard/types';
+import { forEachIsolated } from '../background/for-each-isolated.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -9,6 +11,10 @@ const BATCH = 100;
 /** Overdue deliveries are looked for this often, and count as lost once this late. */
 const SWEEP_EVERY_MS = 30_000;
 const LOST_AFTER_MS = 60_000;
+/** Deliveries queued at once (each is a couple of Redis round trips). */
+const ENQUEUE_CONCURRENCY = 16;
+/** This many deliveries failing in a row means Redis is down, not one delivery damaged: the pass ends. */
+const FAILURES_IN_A_ROW = 5;
 
 /**
  * Moves committed outbox rows into the webhooks queue. Runs where workers run; every replica may
@@ -34,6 +40,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(RedisService) private readonly redis: RedisService,
   ) {}
 
@@ -53,7 +60,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     try {
       for (let rows = BATCH; rows === BATCH && !this.stopped; ) {
         const batch = await this.repository.dispatchBatch(BATCH);
-        await this.queue.enqueue(batch.deliveryIds);
+        await this.enqueue(batch.deliveryIds);
         await this.announce(batch.notices);
         rows = batch.rows;
       }
@@ -62,13 +69,29 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
         const lost = await this.repository.overdueDeliveries(new Date(Date.now() - LOST_AFTER_MS), BATCH);
         if (lost.length) {
           this.logger.warn(`re-queueing ${lost.length} overdue webhook deliveries`);
-          await this.queue.enqueue(lost);
+          await this.enqueue(lost);
         }
       }
     } catch (err) {
       // Postgres or Redis is down: the rows stay in the outbox and the next pass tries again.
       this.logger.warn(`outbox dispatch failed, will retry: ${String(err)}`);
     }
+  }
+
+  /**
+   * One delivery that cannot be queued (e.g. its job key is damaged in Redis) must not hold back
+   * the others: it is counted and left pending, and the sweep queues it again once overdue.
+   */
+  private async enqueue(deliveryIds: string[]): Promise<void> {
+    const outcome = await forEachIsolated(deliveryIds, (id) => this.queue.enqueue([id]), {
+      loop: 'webhook-outbox',
+      logger: this.logger,
+      failures: this.metrics.backgroundFailures,
+      describe: (id) => `delivery ${id}`,
+      concurrency: ENQUEUE_CONCURRENCY,
+      stopAfterFailuresInARow: FAILURES_IN_A_ROW,
+    });
+    if (outcome.stopped) throw new Error(`${FAILURES_IN_A_ROW} deliveries in a row could not be queued`);
   }
 
   private async announce(notices: OutboxEventNotice[]): Promise<void> {

@@ -1,10 +1,12 @@
 import type { WebhookDelivery, WebhookSubscription } from '@modelyard/db';
+import { redactUrl } from '../outbound/outbound-url.js';
 import { WebhookEvent, type WebhookDeliveryResponse, type WebhookResponse } from '@modelyard/types';
 
 export function toWebhookResponse(row: WebhookSubscription): WebhookResponse {
   return {
     id: row.id,
-    url: row.url,
+    // A receiver's password stays with the subscription: it is sent, never shown.
+    url: redactUrl(row.url),
     events: row.events.flatMap((e) => (WebhookEvent.safeParse(e).success ? [e as WebhookEvent] : [])),
     description: row.description,
     createdBy: row.createdBy,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateWebhookBody, CreatedWebhookResponse, ListDeliveriesQuery } from '@modelyard/types';
 import { toPage } from '../http/pagination.js';
+import { OutboundUrlPolicy } from '../outbound/outbound-url.policy.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { toDeliveryResponse, toWebhookResponse } from './webhooks.mapper.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -11,9 +12,11 @@ export class WebhooksService {
   constructor(
     @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
+    @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
   ) {}
 
   async create(body: CreateWebhookBody, actor: string): Promise<CreatedWebhookResponse> {
+    this.outbound.assertAllowed(body.url, 'url');
     // 256 random bits, prefixed like Standard Webhooks secrets so scanners can spot a leaked one.
     const secret = body.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
     const row = await this.repository.createSubscription({

@@ -8,7 +8,7 @@ function cell(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.map(cell).join(',') : '-';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return String(value as string | boolean | bigint | symbol);
 }
 
 /** Aligned columns for people; `--json` prints the API's own JSON instead. */

@@ -8,7 +8,10 @@ export interface LocalAssignerOptions {
   refreshIntervalMs?: number;
   /** Log an exposure for each unit assigned into the experiment (default true). */
   logExposures?: boolean;
-  /** Batching of the exposure log. */
+  /**
+   * Batching of the exposure log. By default `assign()` waits while the log is full (no exposure is
+   * lost); `{ onFull: 'drop' }` never waits and counts what it drops (`exposureLog.stats.dropped`).
+   */
   exposures?: Omit<BatchIngestorOptions<Exposure>, 'send'>;
   /** A background refresh failed; the last config keeps serving meanwhile. */
   onRefreshError?: (error: unknown) => void;
@@ -29,7 +32,8 @@ const EXPOSED_MEMORY = 100_000;
 /**
  * Assigns units to an experiment's variants in-process, with the same hash and ranges as the
  * experiments service (packages/assignment), from a config fetched once and re-checked in the
- * background with its ETag. Exposures are queued to a batching ingestor and sent asynchronously.
+ * background with its ETag. Exposures are queued to a batching ingestor and sent asynchronously;
+ * `assign()` resolves at once while the log has room and waits for room when it is full.
  *
  * Stickiness: the service remembers each unit's first variant, so a unit assigned before a weight
  * or coverage change keeps it. The SDK holds no per-unit state: it answers from the current
@@ -45,8 +49,6 @@ export class LocalAssigner {
   private assignFn: ((unit: string) => Assignment) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly exposed = new Set<string>();
-  /** Exposures not queued because the log was full (the service was slower than the traffic). */
-  droppedExposures = 0;
   readonly exposureLog: BatchIngestor<Exposure> | null;
 
   constructor(
@@ -82,8 +84,19 @@ export class LocalAssigner {
     return this.current;
   }
 
-  /** The unit's variant, computed locally (no I/O); queues an exposure unless told not to. */
-  assign(unit: string, options: { expose?: boolean } = {}): LocalAssignment {
+  /**
+   * The unit's variant, computed locally, with its exposure queued (unless `expose: false`). Resolves
+   * at once while the exposure log has room; when it is full it waits for room (back-pressure), or
+   * with `exposures.onFull: 'drop'` drops the exposure and counts it.
+   */
+  async assign(unit: string, options: { expose?: boolean } = {}): Promise<LocalAssignment> {
+    const assignment = this.peek(unit);
+    if (assignment.inExperiment && options.expose !== false) await this.expose(unit);
+    return assignment;
+  }
+
+  /** The unit's variant, computed locally; no I/O and no exposure (for analysis or comparisons). */
+  peek(unit: string): LocalAssignment {
     const config = this.config;
     const outside: LocalAssignment = { unit, variant: null, version: null, inExperiment: false, revision: config.revision };
     // Like the service: nobody is in an experiment that is not running.
@@ -91,20 +104,21 @@ export class LocalAssigner {
     const a = this.assignFn!(unit);
     const variant = a.inExperiment ? config.variants[a.variant] : undefined;
     if (!variant) return outside;
-    if (options.expose !== false) this.expose(unit);
     return { unit, variant: variant.key, version: variant.version, inExperiment: true, revision: config.revision };
   }
 
-  private expose(unit: string) {
+  /** Exposures dropped because the log was full (only with `exposures.onFull: 'drop'`) or refused. */
+  get droppedExposures(): number {
+    return this.exposureLog?.stats.dropped ?? 0;
+  }
+
+  private async expose(unit: string): Promise<void> {
     if (!this.exposureLog || this.exposed.has(unit)) return;
     if (this.exposed.size >= EXPOSED_MEMORY) this.exposed.clear();
     this.exposed.add(unit);
-    // Serving never waits on the log: when the queue is full the exposure is counted as dropped.
     // No timestamp: the service does not use it, and formatting one per call costs more than the hash.
-    if (!this.exposureLog.tryAdd({ unit })) {
-      this.exposed.delete(unit);
-      this.droppedExposures++;
-    }
+    // A dropped exposure is forgotten, so the unit's next assignment tries again.
+    if (!(await this.exposureLog.add({ unit }))) this.exposed.delete(unit);
   }
 
   /** Stops refreshing and sends the exposures still queued. */

@@ -1,5 +1,5 @@
 import { NetworkError, ValidationError } from '../http/errors.js';
-import { BatchIngestor } from './batch-ingestor.js';
+import { BatchIngestor, IngestorFullError } from './batch-ingestor.js';
 
 /** A sender whose calls can be held open, to observe the queue while a batch is in flight. */
 function recorder() {
@@ -70,6 +70,75 @@ describe('BatchIngestor', () => {
     await ingest.close();
     expect(maxQueued).toBeLessThanOrEqual(4);
     expect(r.batches.flatMap((b) => b.items)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it("with onFull: 'drop', add() never waits: drops are counted and reported, rate-limited", async () => {
+    const r = recorder();
+    r.hold();
+    const reports: Array<{ error: unknown; batch: number[] }> = [];
+    const ingest = new BatchIngestor<number>({
+      send: r.send,
+      maxBatchSize: 2,
+      maxQueueSize: 4,
+      flushIntervalMs: 60_000,
+      onFull: 'drop',
+      dropReportIntervalMs: 100,
+      onError: (error, batch) => reports.push({ error, batch }),
+    });
+    const accepted: boolean[] = [];
+    for (let i = 0; i < 20; i++) accepted.push(await ingest.add(i));
+    // 2 in flight (held) + 4 queued; the other 14 were dropped, reported once within the interval.
+    expect(accepted.filter(Boolean)).toHaveLength(6);
+    expect(ingest.stats).toMatchObject({ queued: 4, dropped: 14, droppedFull: 14 });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.error).toBeInstanceOf(IngestorFullError);
+    expect(reports[0]!.error).toMatchObject({ dropped: 1, droppedTotal: 1 });
+    await new Promise((res) => setTimeout(res, 120));
+    expect(await ingest.add(99)).toBe(false);
+    expect(reports).toHaveLength(2);
+    expect(reports[1]!.error).toMatchObject({ dropped: 14, droppedTotal: 15 });
+    r.release();
+    await ingest.close();
+    const sent = r.batches.flatMap((b) => b.items);
+    expect(sent).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(ingest.stats.dropped).toBe(21 - sent.length);
+  });
+
+  it('warns on the console about lost data when no onError is given, at most once per interval', async () => {
+    const original = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args[0]);
+    try {
+      const r = recorder();
+      r.hold();
+      const ingest = new BatchIngestor<number>({ send: r.send, maxBatchSize: 1, maxQueueSize: 1, onFull: 'drop' });
+      for (let i = 0; i < 10; i++) await ingest.add(i);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0])).toMatch(/ingestion lost data: ingestion queue full/);
+      r.release();
+      await ingest.close();
+      expect(ingest.stats).toMatchObject({ sent: 2, dropped: 8 });
+    } finally {
+      console.warn = original;
+    }
+  });
+
+  it('by default, a burst far larger than the queue loses nothing', async () => {
+    const sent: number[] = [];
+    const ingest = new BatchIngestor<number>({
+      send: async (items) => {
+        await new Promise((res) => setTimeout(res, 1));
+        sent.push(...items);
+      },
+      maxBatchSize: 10,
+      maxQueueSize: 20,
+    });
+    // Producers that do not await each other: each add() waits for room in turn.
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => ingest.add(i)));
+    await ingest.close();
+    expect(sent).toHaveLength(1000);
+    expect(new Set(sent).size).toBe(1000);
+    expect(ingest.stats).toMatchObject({ sent: 1000, dropped: 0, droppedFull: 0 });
   });
 
   it('tryAdd refuses instead of waiting when full', async () => {

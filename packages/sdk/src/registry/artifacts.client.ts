@@ -94,6 +94,9 @@ export class ArtifactsClient {
       rawBody: () => {
         const meter = new Meter(size, options.onProgress);
         const input = isFile ? createReadStream(source) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
+        // pipe() does not forward errors: a file that fails to read would crash the caller's
+        // process and leave the request waiting. Failing the meter fails the request instead.
+        input.on('error', (err: Error) => meter.destroy(err));
         return Readable.toWeb(input.pipe(meter)) as unknown as ReadableStream<Uint8Array>;
       },
       stream: true,

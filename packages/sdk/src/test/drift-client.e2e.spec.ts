@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDrift } from '@modelyard/drift/testing';
 import { prng, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
-import { ConflictError, Modelyard, NetworkError, NotFoundError, ValidationError, collect, type DriftRecordInput, type ModelyardError } from '../index.js';
+import { ConflictError, IngestorFullError, Modelyard, NetworkError, NotFoundError, ValidationError, collect, type DriftRecordInput, type ModelyardError } from '../index.js';
 import { runCli, startFaultProxy, type FaultProxy } from '../testing/index.js';
 
 let drift: TestApp;
@@ -133,6 +133,39 @@ describe('drift client: ingestion through the batching ingestor', () => {
     const recent = await my.drift.recentRecords(m.id, { limit: 3 });
     expect(recent.map((r) => r.latencyMs)).toEqual([999, 998, 997]);
     expect(recent[0]!.features).toEqual(sent[999]!.features);
+  });
+
+  it('loses nothing by default under a burst far larger than its queue: the service holds every record', async () => {
+    const m = await monitor('burst-block');
+    const ingestor = my.drift.recordIngestor(m.id, { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 });
+    const burst = records(11, 3000);
+    // Producers that do not wait for each other, as concurrent request handlers would: each add() waits for room.
+    const accepted = await Promise.all(burst.map((r) => ingestor.add(r)));
+    await ingestor.close();
+    expect(accepted.every(Boolean)).toBe(true);
+    expect(ingestor.stats).toMatchObject({ sent: 3000, dropped: 0, droppedFull: 0 });
+    expect((await my.drift.monitors.get(m.id)).recordsIngested).toBe(3000);
+  });
+
+  it("with onFull: 'drop', drops what finds the queue full, and counts exactly what the service never got", async () => {
+    const m = await monitor('burst-drop');
+    const reports: unknown[] = [];
+    const ingestor = my.drift.recordIngestor(m.id, {
+      maxBatchSize: 100,
+      maxQueueSize: 200,
+      flushIntervalMs: 20,
+      onFull: 'drop',
+      onError: (err) => reports.push(err),
+    });
+    const burst = records(12, 3000);
+    for (const r of burst) await ingestor.add(r);
+    await ingestor.close();
+    const received = (await my.drift.monitors.get(m.id)).recordsIngested;
+    expect(ingestor.stats.dropped).toBeGreaterThan(0);
+    expect(ingestor.stats.dropped).toBe(burst.length - received);
+    expect(ingestor.stats.droppedFull).toBe(ingestor.stats.dropped);
+    expect(ingestor.stats.sent).toBe(received);
+    expect(reports[0]).toBeInstanceOf(IngestorFullError);
   });
 
   it('(control) the same lost answer without an Idempotency-Key: the resent batch counts twice', async () => {

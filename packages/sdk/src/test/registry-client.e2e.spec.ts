@@ -107,7 +107,7 @@ describe('registry client', () => {
   });
 
   it('manages webhook subscriptions', async () => {
-    const hook = await my.registry.webhooks.create({ url: 'http://127.0.0.1:9/hook', events: ['version.promoted'] });
+    const hook = await my.registry.webhooks.create({ url: 'https://hooks.example.com/hook', events: ['version.promoted'] });
     expect(hook.secret.length).toBeGreaterThanOrEqual(24);
     expect((await my.registry.webhooks.list()).items.map((w) => w.id)).toContain(hook.id);
     await my.registry.webhooks.delete(hook.id);
