@@ -64,7 +64,11 @@ export class AssignmentService {
     if (hit && Date.now() - hit.at < CONFIG_CACHE_MS) return hit;
     const experiment = await this.experiments.get(key);
     const { seed, variants, coverage } = experiment;
-    const loaded = { experiment, assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }), at: Date.now() };
+    const loaded = {
+      experiment,
+      assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }),
+      at: Date.now(),
+    };
     this.cache.set(key, loaded);
     return loaded;
   }

@@ -26,7 +26,10 @@ export class ExperimentsRepository {
 
   async create(body: CreateExperimentBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Experiment> {
     try {
-      const row = await this.prisma.experiment.create({ data: creation(body, actor, autoPromoteEnabledBy), include: PARTS });
+      const row = await this.prisma.experiment.create({
+        data: creation(body, actor, autoPromoteEnabledBy),
+        include: PARTS,
+      });
       return toExperiment(row);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toPage, ValidationFailed, type Principal } from '@modelyard/platform';
+import { toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
 import type {
   CreateExperimentBody,
   ExperimentStatus,
@@ -45,11 +45,11 @@ export class ExperimentsService {
   /** Every variant must serve a version that exists in the registry; the registry is asked, not its tables. */
   private async checkVersions(body: CreateExperimentBody): Promise<void> {
     const found = await Promise.all(body.variants.map((v) => this.registry.version(body.model, v.version)));
-    const missing = body.variants.flatMap((v, i) =>
-      found[i]
-        ? []
-        : [{ field: `variants.${i}.version`, in: 'body', message: `${body.model}@${v.version} is not in the registry` }],
-    );
+    const missing = body.variants.flatMap((v, i): FieldError[] => {
+      if (found[i]) return [];
+      const message = `${body.model}@${v.version} is not in the registry`;
+      return [{ field: `variants.${i}.version`, in: 'body', message }];
+    });
     if (missing.length) throw new ValidationFailed(missing);
   }
 }

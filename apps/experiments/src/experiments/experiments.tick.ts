@@ -99,7 +99,10 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   /** One tick per experiment at a time across replicas; skipped (or, with `wait`, waited for) when held. */
   private async locked(experimentId: string, wait: boolean, work: () => Promise<void>): Promise<void> {
     const lockMs = LOCK_SECONDS * 1000;
-    await this.lock.run(`exp:${experimentId}:tick-lock`, randomUUID(), work, { ttlMs: lockMs, waitMs: wait ? lockMs : 0 });
+    await this.lock.run(`exp:${experimentId}:tick-lock`, randomUUID(), work, {
+      ttlMs: lockMs,
+      waitMs: wait ? lockMs : 0,
+    });
   }
 
   private async maybeConclude(e: Experiment, now: Date) {

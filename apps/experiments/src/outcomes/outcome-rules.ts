@@ -15,15 +15,20 @@ export interface OutcomeRow {
 export type BatchField = 'exposures' | 'events';
 
 /** Rows naming a metric the experiment does not measure, or a binomial value other than 0 or 1. */
-export function metricIssues(field: BatchField, rows: OutcomeRow[], kinds: ReadonlyMap<string, MetricKind>): FieldError[] {
+export function metricIssues(
+  field: BatchField,
+  rows: OutcomeRow[],
+  kinds: ReadonlyMap<string, MetricKind>,
+): FieldError[] {
+  const issue = (i: number, column: string, message: string): FieldError[] => [
+    { field: `${field}.${i}.${column}`, in: 'body', message },
+  ];
   return rows.flatMap((r, i): FieldError[] => {
     if (r.metric === undefined) return [];
     const kind = kinds.get(r.metric);
-    if (!kind) return [{ field: `${field}.${i}.metric`, in: 'body', message: `'${r.metric}' is not a metric of this experiment` }];
-    if (kind === 'binomial' && r.value !== 0 && r.value !== 1) {
-      return [{ field: `${field}.${i}.value`, in: 'body', message: 'a binomial metric takes 0 or 1' }];
-    }
-    return [];
+    if (!kind) return issue(i, 'metric', `'${r.metric}' is not a metric of this experiment`);
+    const binary = r.value === 0 || r.value === 1;
+    return kind === 'binomial' && !binary ? issue(i, 'value', 'a binomial metric takes 0 or 1') : [];
   });
 }
 
@@ -48,10 +53,20 @@ export function assignOutcomes(
     if (!variant) {
       batch.ignored++;
     } else if (r.variant && r.variant !== variant) {
-      batch.errors.push({ field: `${field}.${i}.variant`, in: 'body', message: `unit '${r.unit}' is assigned to '${variant}'` });
+      batch.errors.push({
+        field: `${field}.${i}.variant`,
+        in: 'body',
+        message: `unit '${r.unit}' is assigned to '${variant}'`,
+      });
     } else {
       const metric = r.metric ?? '';
-      batch.outcomes.push({ unit: r.unit, variant, metric, value: r.value ?? 0, binary: kinds.get(metric) === 'binomial' });
+      batch.outcomes.push({
+        unit: r.unit,
+        variant,
+        metric,
+        value: r.value ?? 0,
+        binary: kinds.get(metric) === 'binomial',
+      });
     }
   });
   return batch;

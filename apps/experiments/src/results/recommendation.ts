@@ -13,7 +13,8 @@ export type Recommendation = ResultsResponse['recommendation'];
  */
 export function guardrailVerdict(g: GuardrailDef, cmp: Comparison): GuardrailVerdict {
   const base = { variant: cmp.variant, metric: g.name, maxRelativeDegradation: g.maxRelativeDegradation };
-  if (cmp.relativeLift === null || !cmp.relativeLiftCi) return { ...base, relativeChange: null, verdict: 'insufficient_data' };
+  if (cmp.relativeLift === null || !cmp.relativeLiftCi)
+    return { ...base, relativeChange: null, verdict: 'insufficient_data' };
   const sign = g.direction === 'higher' ? -1 : 1;
   const [x, y] = cmp.relativeLiftCi;
   const lo = Math.min(sign * x, sign * y);
@@ -79,7 +80,11 @@ export function recommend(r: RecommendationInput): Recommendation {
     return { action: 'ship', variant: r.control, reason: `every treatment is worse than control on ${r.primary.name}` };
   }
   if (r.needed !== null && r.units >= r.needed) {
-    return { action: 'no_difference', variant: null, reason: 'enough units for 80% power and no significant difference' };
+    return {
+      action: 'no_difference',
+      variant: null,
+      reason: 'enough units for 80% power and no significant difference',
+    };
   }
   return keepRunning('no significant difference yet');
 }

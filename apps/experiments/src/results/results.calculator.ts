@@ -100,7 +100,11 @@ function compare(input: ResultsInput, metric: MetricDef, variant: string): Compa
     sequentialPValue: seq?.pValue ?? null,
     sequentialCi: seq ? [seq.lower, seq.upper] : null,
     // Chance that the treatment is better in the metric's own direction.
-    chanceToBeatControl: chance ? (metric.direction === 'higher' ? chance.chanceToBeat : 1 - chance.chanceToBeat) : null,
+    chanceToBeatControl: chance
+      ? metric.direction === 'higher'
+        ? chance.chanceToBeat
+        : 1 - chance.chanceToBeat
+      : null,
     significant: deciding !== undefined && deciding !== null && deciding < alpha,
   };
 }
@@ -126,7 +130,15 @@ function variantResults(input: ResultsInput, metrics: MetricDef[]): ResultsRespo
 function srmOf(input: ResultsInput): ResultsResponse['srm'] {
   const observed = input.variants.map((v) => summaryOf(input, v.key, input.primary.name).n);
   const total = observed.reduce((a, b) => a + b, 0);
-  const result = total > 0 ? safe(() => srm(observed, input.variants.map((v) => v.weight))) : null;
+  const result =
+    total > 0
+      ? safe(() =>
+          srm(
+            observed,
+            input.variants.map((v) => v.weight),
+          ),
+        )
+      : null;
   const flagged = result !== null && result.pValue < SRM_ALPHA;
   return { statistic: result?.statistic ?? null, pValue: result?.pValue ?? null, flagged };
 }
