@@ -3,6 +3,10 @@ import { PlatformModule, QueuesModule, type PlatformConfig } from '@modelyard/pl
 import { QueueName } from '@modelyard/types';
 import { AssignmentController } from './assignment/assignment.controller.js';
 import { AssignmentService } from './assignment/assignment.service.js';
+import { AssignmentsRepository } from './assignment/assignments.repository.js';
+import { StickyPersistenceService } from './assignment/sticky-persistence.service.js';
+import { ConclusionController } from './conclusion/conclusion.controller.js';
+import { ConclusionService } from './conclusion/conclusion.service.js';
 import { ExperimentsController } from './experiments/experiments.controller.js';
 import { ExperimentsMetrics } from './experiments/experiments.metrics.js';
 import { ExperimentsRepository } from './experiments/experiments.repository.js';
@@ -11,11 +15,19 @@ import { ExperimentsTick } from './experiments/experiments.tick.js';
 import { OutcomesController } from './outcomes/outcomes.controller.js';
 import { OutcomesService } from './outcomes/outcomes.service.js';
 import { OutcomesStore } from './outcomes/outcomes.store.js';
-import { ConclusionController } from './conclusion/conclusion.controller.js';
-import { ConclusionService } from './conclusion/conclusion.service.js';
+import { StatsSnapshotService } from './outcomes/stats-snapshot.service.js';
+import { StatsRepository } from './outcomes/stats.repository.js';
 import { RegistryClient } from './registry.client.js';
-import { ResultsService } from './results/results.service.js';
 import { ResultsController } from './results/results.controller.js';
+import { ResultsService } from './results/results.service.js';
+
+const CONTROLLERS = [
+  ExperimentsController,
+  AssignmentController,
+  OutcomesController,
+  ResultsController,
+  ConclusionController,
+];
 
 @Module({})
 export class AppModule {
@@ -23,8 +35,23 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config), QueuesModule.forRoot([QueueName.experimentsTick])],
-      controllers: config.workerOnly ? [] : [ExperimentsController, AssignmentController, OutcomesController, ResultsController, ConclusionController],
-      providers: [RegistryClient, ExperimentsMetrics, ExperimentsRepository, ExperimentsService, AssignmentService, OutcomesStore, OutcomesService, ResultsService, ConclusionService, ExperimentsTick],
+      controllers: config.workerOnly ? [] : CONTROLLERS,
+      providers: [
+        RegistryClient,
+        ExperimentsRepository,
+        AssignmentsRepository,
+        StatsRepository,
+        ExperimentsMetrics,
+        ExperimentsService,
+        AssignmentService,
+        StickyPersistenceService,
+        OutcomesStore,
+        OutcomesService,
+        StatsSnapshotService,
+        ResultsService,
+        ConclusionService,
+        ExperimentsTick,
+      ],
     };
   }
 }

@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { assigner, type Assignment } from '@modelyard/assignment';
-import type { Experiment } from '@modelyard/db';
 import { RedisService } from '@modelyard/platform';
-import type { AssignmentConfigResponse, AssignmentResponse, Variant } from '@modelyard/types';
+import type { AssignmentConfigResponse, AssignmentResponse } from '@modelyard/types';
+import type { Experiment } from '../experiments/experiment.js';
 import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
-import { variantsOf } from '../experiments/experiments.mapper.js';
+import { toAssignmentConfig } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
+import { queuedAssignment } from './assignment-queue.js';
+import { AssignmentsRepository } from './assignments.repository.js';
 
 /** Redis hash unit → variant: the sticky assignments of one experiment. */
 export const stickyAssignmentsKey = (experimentId: string) => `exp:${experimentId}:units`;
-/** Redis list of first assignments not yet persisted to Postgres (`variant\tunit`). */
+/** Redis list of first assignments not yet persisted to Postgres (see assignment-queue.ts). */
 export const newAssignmentsKey = (experimentId: string) => `exp:${experimentId}:new`;
 /**
  * Present once the tick has put the assignments persisted in Postgres back into the sticky hash
@@ -23,11 +25,23 @@ export const stickyRestoredKey = (experimentId: string) => `exp:${experimentId}:
 const CONFIG_CACHE_MS = 1_000;
 
 interface Loaded {
-  row: Experiment;
-  variants: Variant[];
+  experiment: Experiment;
   assign: (unit: string) => Assignment;
   at: number;
 }
+
+interface Fresh {
+  unit: string;
+  variant: string;
+}
+
+const outside = (unit: string): AssignmentResponse => ({
+  unit,
+  variant: null,
+  version: null,
+  inExperiment: false,
+  sticky: false,
+});
 
 /**
  * Deterministic, sticky assignment. A unit's first variant is kept in a Redis hash per experiment
@@ -40,6 +54,7 @@ export class AssignmentService {
 
   constructor(
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
+    @Inject(AssignmentsRepository) private readonly assignments: AssignmentsRepository,
     @Inject(RedisService) private readonly redis: RedisService,
     @Inject(ExperimentsMetrics) private readonly metrics: ExperimentsMetrics,
   ) {}
@@ -47,12 +62,11 @@ export class AssignmentService {
   private async load(key: string): Promise<Loaded> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < CONFIG_CACHE_MS) return hit;
-    const row = await this.experiments.get(key);
-    const variants = variantsOf(row);
+    const experiment = await this.experiments.get(key);
+    const { seed, variants, coverage } = experiment;
     const loaded = {
-      row,
-      variants,
-      assign: assigner({ seed: row.seed, weights: variants.map((v) => v.weight), coverage: row.coverage }),
+      experiment,
+      assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }),
       at: Date.now(),
     };
     this.cache.set(key, loaded);
@@ -60,40 +74,47 @@ export class AssignmentService {
   }
 
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
-    const { row, variants, assign } = await this.load(key);
-    const outside = (unit: string): AssignmentResponse => ({ unit, variant: null, version: null, inExperiment: false, sticky: false });
-    if (row.status !== 'running') return units.map(outside);
-
-    const stickyKey = stickyAssignmentsKey(row.id);
-    const existing = await this.sticky(row.id, units);
-    const fresh = units.flatMap((unit, i) => {
+    const { experiment: e, assign } = await this.load(key);
+    if (e.status !== 'running') return units.map(outside);
+    const existing = await this.sticky(e.id, units);
+    const fresh = units.flatMap((unit, i): Fresh[] => {
       if (existing[i]) return [];
       const a = assign(unit);
-      return a.inExperiment ? [{ unit, variant: variants[a.variant]!.key }] : [];
+      return a.inExperiment ? [{ unit, variant: e.variants[a.variant]!.key }] : [];
     });
-    const won = new Map<string, string>();
-    if (fresh.length) {
-      const pipeline = this.redis.client.pipeline();
-      for (const f of fresh) pipeline.hsetnx(stickyKey, f.unit, f.variant);
-      const results = await pipeline.exec();
-      const lost = fresh.filter((_, i) => results?.[i]?.[1] !== 1);
-      // A concurrent request assigned some units first: theirs stands.
-      const theirs = lost.length ? await this.redis.client.hmget(stickyKey, ...lost.map((l) => l.unit)) : [];
-      lost.forEach((l, i) => won.set(l.unit, theirs[i] ?? l.variant));
-      const first = fresh.filter((_, i) => results?.[i]?.[1] === 1);
-      first.forEach((f) => {
-        won.set(f.unit, f.variant);
-        this.metrics.traffic.inc({ experiment: row.key, variant: f.variant });
-      });
-      // Queued for the tick, which persists them to Postgres (see ExperimentsTick).
-      if (first.length) await this.redis.client.rpush(newAssignmentsKey(row.id), ...first.map((f) => `${f.variant}\t${f.unit}`));
-    }
+    const won = fresh.length ? await this.claim(e, fresh) : new Map<string, string>();
     return units.map((unit, i) => {
       const variantKey = existing[i] ?? won.get(unit);
-      const variant = variantKey ? variants.find((v) => v.key === variantKey) : undefined;
+      const variant = variantKey ? e.variants.find((v) => v.key === variantKey) : undefined;
       if (!variant) return outside(unit);
       return { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky: Boolean(existing[i]) };
     });
+  }
+
+  /**
+   * Records first assignments (HSETNX); returns each unit's variant, which is theirs when a
+   * concurrent request assigned the unit first. New ones are counted and queued for the tick,
+   * which persists them to Postgres (see StickyPersistence).
+   */
+  private async claim(e: Experiment, fresh: Fresh[]): Promise<Map<string, string>> {
+    const stickyKey = stickyAssignmentsKey(e.id);
+    const pipeline = this.redis.client.pipeline();
+    for (const f of fresh) pipeline.hsetnx(stickyKey, f.unit, f.variant);
+    const results = await pipeline.exec();
+    const lost = fresh.filter((_, i) => results?.[i]?.[1] !== 1);
+    const first = fresh.filter((_, i) => results?.[i]?.[1] === 1);
+    const won = new Map<string, string>();
+    // A concurrent request assigned some units first: theirs stands.
+    const theirs = lost.length ? await this.redis.client.hmget(stickyKey, ...lost.map((l) => l.unit)) : [];
+    lost.forEach((l, i) => won.set(l.unit, theirs[i] ?? l.variant));
+    for (const f of first) {
+      won.set(f.unit, f.variant);
+      this.metrics.traffic.inc({ experiment: e.key, variant: f.variant });
+    }
+    if (first.length) {
+      await this.redis.client.rpush(newAssignmentsKey(e.id), ...first.map((f) => queuedAssignment(f.variant, f.unit)));
+    }
+    return won;
   }
 
   /** Each unit's sticky variant (null: never assigned), from Redis, or Postgres until restored. */
@@ -106,7 +127,7 @@ export class AssignmentService {
     ]);
     const missing = units.filter((_, i) => existing[i] === null);
     if (restored || !missing.length) return existing;
-    const rows = await this.experiments.persistedAssignments(experimentId, missing);
+    const rows = await this.assignments.persisted(experimentId, missing);
     const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
     if (!persisted.size) return existing;
     const pipeline = this.redis.client.pipeline();
@@ -116,15 +137,6 @@ export class AssignmentService {
   }
 
   async config(key: string): Promise<AssignmentConfigResponse> {
-    const row = await this.experiments.get(key);
-    return {
-      key: row.key,
-      status: row.status,
-      seed: row.seed,
-      coverage: row.coverage,
-      hashVersion: 2,
-      variants: variantsOf(row),
-      revision: row.revision,
-    };
+    return toAssignmentConfig(await this.experiments.get(key));
   }
 }

@@ -1,11 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Experiment } from '@modelyard/db';
-import { Forbidden, type Principal } from '@modelyard/platform';
-import { scopesOf, type ConcludeBody, type Conclusion } from '@modelyard/types';
-import { toExperimentResponse, variantsOf } from '../experiments/experiments.mapper.js';
+import type { Principal } from '@modelyard/platform';
+import { scopesOf, type ConcludeBody } from '@modelyard/types';
+import type { Experiment } from '../experiments/experiment.js';
+import { toExperimentResponse } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { RegistryClient } from '../registry.client.js';
+import type { Recommendation } from '../results/recommendation.js';
 import { ResultsService } from '../results/results.service.js';
+import {
+  automaticConclusion,
+  finalConclusion,
+  pendingConclusion,
+  promotionReason,
+  promotionWanted,
+  winnerOf,
+  type AutomaticReason,
+} from './conclusion-policy.js';
 
 /** The service itself, concluding on its own (maximum duration, autoPromote). */
 export const SERVICE_PRINCIPAL: Principal = {
@@ -14,8 +24,6 @@ export const SERVICE_PRINCIPAL: Principal = {
   roles: ['admin'],
   scopes: scopesOf(['admin']),
 };
-/** The registry's limit on a promotion reason. */
-const REASON_MAX = 1000;
 
 /**
  * Ends an experiment with a recorded decision. A winner is declared only when the results
@@ -39,43 +47,37 @@ export class ConclusionService {
     return this.finish(key, body, who, `concluded by ${who.id}`);
   }
 
-  /**
-   * The tick's conclusion, as the service itself. It promotes only what an admin enabled (an
-   * experiment with no one on record promotes nothing), and names them in the registry's audit.
-   */
-  concludeAutomatically(e: Experiment, reason: string) {
-    const enabledBy = e.autoPromote ? e.autoPromoteEnabledBy : null;
-    const onBehalf = enabledBy ? `auto-promotion enabled by ${enabledBy}` : 'concluded automatically';
-    return this.finish(e.key, { promote: enabledBy !== null, reason }, SERVICE_PRINCIPAL, onBehalf);
+  /** The tick's conclusion (see `automaticConclusion`). */
+  concludeAutomatically(e: Experiment, reason: AutomaticReason) {
+    const { body, onBehalf } = automaticConclusion(e, reason);
+    return this.finish(e.key, body, SERVICE_PRINCIPAL, onBehalf);
   }
 
   private async finish(key: string, body: ConcludeBody, who: Principal, onBehalf: string) {
     const before = await this.experiments.get(key);
-    const promote = body.promote ?? before.autoPromote;
-    if (promote && !who.scopes.has('admin')) throw new Forbidden('admin');
-    const results = await this.results.of(before);
-    const rec = results.recommendation;
-    const winner = rec.action === 'ship' && rec.variant && rec.variant !== before.control ? rec.variant : null;
-    const base: Omit<Conclusion, 'promoted' | 'promotionError'> = {
-      winner,
-      recommendation: rec,
+    const promote = promotionWanted(body, before, who);
+    const recommendation = (await this.results.of(before)).recommendation;
+    const base = {
+      winner: winnerOf(recommendation, before.control),
+      recommendation,
       concludedBy: who.id,
       concludedAt: new Date().toISOString(),
       reason: body.reason ?? null,
     };
-    await this.experiments.claimConclusion(key, { ...base, promoted: false, promotionError: 'promotion pending' });
+    await this.experiments.claimConclusion(key, pendingConclusion(base));
+    const promotionError =
+      promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
+    const conclusion = finalConclusion(base, promote, promotionError);
+    const concluded = await this.experiments.recordConclusion(key, conclusion);
+    return { experiment: toExperimentResponse(concluded), conclusion };
+  }
 
-    let promotionError: string | null = null;
-    if (promote && winner) {
-      const version = variantsOf(before).find((v) => v.key === winner)!.version;
-      const reason = `experiment ${key}: ${rec.reason}; ${onBehalf}`.slice(0, REASON_MAX);
-      promotionError = await this.registry.promote(before.model, version, reason);
-      if (promotionError) this.logger.warn(`experiment ${key}: winner ${winner} not promoted: ${promotionError}`);
-    } else if (promote) {
-      promotionError = 'no winner to promote';
-    }
-    const conclusion: Conclusion = { ...base, promoted: promote && winner !== null && promotionError === null, promotionError };
-    const row = await this.experiments.recordConclusion(key, conclusion);
-    return { experiment: toExperimentResponse(row), conclusion };
+  /** Promotes the winner's version in the registry; null, or the registry's explanation of a refusal. */
+  private async promote(e: Experiment, winner: string, rec: Recommendation, onBehalf: string): Promise<string | null> {
+    const version = e.variants.find((v) => v.key === winner)?.version;
+    if (!version) return `variant ${winner} is not a variant of the experiment`;
+    const error = await this.registry.promote(e.model, version, promotionReason(e.key, rec.reason, onBehalf));
+    if (error) this.logger.warn(`experiment ${e.key}: winner ${winner} not promoted: ${error}`);
+    return error;
   }
 }

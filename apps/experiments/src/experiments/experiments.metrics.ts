@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MetricsService, PrismaService } from '@modelyard/platform';
+import { MetricsService } from '@modelyard/platform';
 import type { Counter, Gauge } from 'prom-client';
+import { ExperimentsRepository } from './experiments.repository.js';
 
 @Injectable()
 export class ExperimentsMetrics {
@@ -11,9 +12,12 @@ export class ExperimentsMetrics {
   /** 1 while the last results showed a sample ratio mismatch. */
   readonly srmFlag: Gauge<'experiment'>;
 
-  constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(PrismaService) prisma: PrismaService) {
+  constructor(
+    @Inject(MetricsService) metrics: MetricsService,
+    @Inject(ExperimentsRepository) experiments: ExperimentsRepository,
+  ) {
     metrics.gauge('ml_experiments_active', 'Running experiments', [], async function () {
-      this.set(await prisma.experiment.count({ where: { status: 'running' } }));
+      this.set(await experiments.countRunning());
     });
     this.metric = metrics.gauge('ml_experiment_metric', 'Mean of a metric per variant at the last results', ['experiment', 'variant', 'metric']);
     this.srmFlag = metrics.gauge('ml_experiment_srm_flag', 'Sample ratio mismatch at the last results (1 = flagged)', ['experiment']);

@@ -1,137 +1,172 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type Experiment } from '@modelyard/db';
-import { AlreadyExists, Conflict, decodeCursor, InvalidTransition, NotFound, PrismaService } from '@modelyard/platform';
-import type { CreateExperimentBody, ExperimentStatus, ListExperimentsQuery, UpdateExperimentBody } from '@modelyard/types';
-import { variantsOf } from './experiments.mapper.js';
+import { Prisma } from '@modelyard/db';
+import { AlreadyExists, decodeCursor, InvalidTransition, NotFound, PrismaService } from '@modelyard/platform';
+import type { Conclusion, CreateExperimentBody, ExperimentStatus, ListExperimentsQuery } from '@modelyard/types';
+import type { Experiment } from './experiment.js';
+import { allowedFrom, transitionSources, transitionStamps, type ExperimentChange } from './experiment-rules.js';
+import { toExperiment, toGuardrailRows, toVariantRows } from './experiments.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
-/** Where each status may go; `start`, `stop` and `conclude` are the only ways to move. */
-export const EXPERIMENT_TRANSITIONS: Record<ExperimentStatus, readonly ExperimentStatus[]> = {
-  draft: ['running'],
-  running: ['stopped', 'concluded'],
-  stopped: ['running', 'concluded'],
-  concluded: [],
-};
+/** What every read loads with an experiment, in the experiment's own order. */
+const PARTS = {
+  variants: { orderBy: { position: 'asc' } },
+  guardrails: { orderBy: { position: 'asc' } },
+} satisfies Prisma.ExperimentInclude;
 
+type Tx = Prisma.TransactionClient;
+
+/**
+ * The experiments_experiments table with its variants and guardrails (their own tables, deleted
+ * with the experiment by the database); every read returns the parsed domain type.
+ */
 @Injectable()
 export class ExperimentsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async create(body: CreateExperimentBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Experiment> {
     try {
-      return await this.prisma.experiment.create({
-        data: {
-          key: body.key,
-          model: body.model,
-          description: body.description ?? null,
-          variants: body.variants,
-          control: body.control,
-          coverage: body.coverage,
-          // GrowthBook's default seed is the experiment key; the same default keeps SDKs interchangeable.
-          seed: body.seed ?? body.key,
-          primaryMetric: body.primaryMetric,
-          guardrails: body.guardrails,
-          minSampleSize: body.minSampleSize ?? null,
-          sequential: body.sequential,
-          alpha: body.alpha,
-          autoPromote: body.autoPromote,
-          autoPromoteEnabledBy,
-          maxDurationHours: body.maxDurationHours ?? null,
-          createdBy: actor,
-        },
+      const row = await this.prisma.experiment.create({
+        data: creation(body, actor, autoPromoteEnabledBy),
+        include: PARTS,
       });
+      return toExperiment(row);
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('experiment', body.key);
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw new AlreadyExists('experiment', body.key);
+      }
       throw err;
     }
   }
 
-  list(query: ListExperimentsQuery) {
+  async list(query: ListExperimentsQuery): Promise<Experiment[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
-    return this.prisma.experiment.findMany({
+    const rows = await this.prisma.experiment.findMany({
       where: { ...(query.status ? { status: query.status } : {}), ...(query.model ? { model: query.model } : {}) },
       orderBy: { key: 'asc' },
       take: query.limit + 1,
       ...(cursor ? { cursor: { key: cursor }, skip: 1 } : {}),
+      include: PARTS,
     });
+    return rows.map(toExperiment);
   }
 
   async get(key: string): Promise<Experiment> {
-    const row = await this.prisma.experiment.findUnique({ where: { key } });
+    const row = await this.prisma.experiment.findUnique({ where: { key }, include: PARTS });
     if (!row) throw new NotFound('experiment', key);
-    return row;
+    return toExperiment(row);
+  }
+
+  async find(id: string): Promise<Experiment | null> {
+    const row = await this.prisma.experiment.findUnique({ where: { id }, include: PARTS });
+    return row && toExperiment(row);
+  }
+
+  async running(): Promise<Experiment[]> {
+    return (await this.prisma.experiment.findMany({ where: { status: 'running' }, include: PARTS })).map(toExperiment);
+  }
+
+  /** Stopped or concluded experiments that ended at `since` or later. */
+  async endedSince(since: Date): Promise<Experiment[]> {
+    const rows = await this.prisma.experiment.findMany({
+      where: { status: { in: ['stopped', 'concluded'] }, endedAt: { gte: since } },
+      include: PARTS,
+    });
+    return rows.map(toExperiment);
+  }
+
+  countRunning(): Promise<number> {
+    return this.prisma.experiment.count({ where: { status: 'running' } });
   }
 
   /**
-   * Weight, coverage, guardrail and autoPromote changes; allowed while draft or running. Weights and
-   * coverage bump the revision. `autoPromoteEnabledBy` comes with `body.autoPromote` (null: off).
+   * Applies what `decide` makes of the experiment as it stands, under its row lock: concurrent
+   * changes apply one after the other, each deciding on the result of the one before.
    */
-  update(key: string, body: UpdateExperimentBody, autoPromoteEnabledBy?: string | null): Promise<Experiment> {
+  update(key: string, decide: (current: Experiment) => ExperimentChange): Promise<Experiment> {
     return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM experiments_experiments WHERE key = ${key} FOR UPDATE`;
-      if (!locked[0]) throw new NotFound('experiment', key);
-      const row = await tx.experiment.findUniqueOrThrow({ where: { key } });
-      if (row.status === 'stopped' || row.status === 'concluded') throw new Conflict(`experiment '${key}' is ${row.status}; it can no longer change`);
-      const variants = variantsOf(row);
-      const unknown = Object.keys(body.weights ?? {}).filter((k) => !variants.some((v) => v.key === k));
-      if (unknown.length) throw new Conflict(`unknown variant(s): ${unknown.join(', ')}`, { unknownVariants: unknown });
-      return tx.experiment.update({
-        where: { key },
-        data: {
-          ...(body.weights ? { variants: variants.map((v) => ({ ...v, weight: body.weights?.[v.key] ?? v.weight })) } : {}),
-          ...(body.coverage !== undefined ? { coverage: body.coverage } : {}),
-          ...(body.guardrails ? { guardrails: body.guardrails } : {}),
-          ...(body.description !== undefined ? { description: body.description } : {}),
-          ...(body.autoPromote !== undefined
-            ? { autoPromote: body.autoPromote, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null }
-            : {}),
-          ...(body.weights || body.coverage !== undefined ? { revision: { increment: 1 } } : {}),
-        },
-      });
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM experiments_experiments WHERE key = ${key} FOR UPDATE`;
+      const id = locked[0]?.id;
+      if (!id) throw new NotFound('experiment', key);
+      const change = decide(toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS })));
+      await applyChange(tx, id, change);
+      return toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS }));
     }, TX_OPTIONS);
-  }
-
-  /** The persisted sticky assignments of these units (see ExperimentsTick; read while Redis is not restored). */
-  persistedAssignments(experimentId: string, units: string[]): Promise<{ unit: string; variant: string }[]> {
-    return this.prisma.experimentAssignment.findMany({
-      where: { experimentId, unit: { in: units } },
-      select: { unit: true, variant: true },
-    });
   }
 
   /**
    * Claims the conclusion: running/stopped → concluded, atomically, so of two concurrent calls
-   * exactly one goes on to promote. Returns the concluded row.
+   * exactly one goes on to promote. Returns the concluded experiment.
    */
-  async claimConclusion(key: string, placeholder: object): Promise<Experiment> {
+  async claimConclusion(key: string, placeholder: Conclusion): Promise<Experiment> {
     const { count } = await this.prisma.experiment.updateMany({
-      where: { key, status: { in: ['running', 'stopped'] } },
+      where: { key, status: { in: transitionSources('concluded') } },
       data: { status: 'concluded', endedAt: new Date(), revision: { increment: 1 }, conclusion: placeholder },
     });
-    const row = await this.get(key);
-    if (count === 0) throw new InvalidTransition(row.status, 'concluded', EXPERIMENT_TRANSITIONS[row.status]);
-    return row;
+    const e = await this.get(key);
+    if (count === 0) throw new InvalidTransition(e.status, 'concluded', allowedFrom(e.status));
+    return e;
   }
 
-  recordConclusion(key: string, conclusion: object): Promise<Experiment> {
-    return this.prisma.experiment.update({ where: { key }, data: { conclusion } });
+  async recordConclusion(key: string, conclusion: Conclusion): Promise<Experiment> {
+    return toExperiment(await this.prisma.experiment.update({ where: { key }, data: { conclusion }, include: PARTS }));
   }
 
   /** Moves to `to` only from a status that allows it, atomically (two concurrent starts: one wins). */
   async transition(key: string, to: ExperimentStatus): Promise<Experiment> {
-    const from = (Object.keys(EXPERIMENT_TRANSITIONS) as ExperimentStatus[]).filter((s) => EXPERIMENT_TRANSITIONS[s].includes(to));
-    const now = new Date();
     const { count } = await this.prisma.experiment.updateMany({
-      where: { key, status: { in: from } },
-      data: {
-        status: to,
-        revision: { increment: 1 },
-        ...(to === 'running' ? { startedAt: now, endedAt: null } : { endedAt: now }),
-      },
+      where: { key, status: { in: transitionSources(to) } },
+      data: { status: to, revision: { increment: 1 }, ...transitionStamps(to, new Date()) },
     });
-    const row = await this.get(key);
-    if (count === 0) throw new InvalidTransition(row.status, to, EXPERIMENT_TRANSITIONS[row.status]);
-    return row;
+    const e = await this.get(key);
+    if (count === 0) throw new InvalidTransition(e.status, to, allowedFrom(e.status));
+    return e;
   }
+}
+
+function creation(body: CreateExperimentBody, actor: string, autoPromoteEnabledBy: string | null) {
+  return {
+    key: body.key,
+    model: body.model,
+    description: body.description ?? null,
+    control: body.control,
+    coverage: body.coverage,
+    // GrowthBook's default seed is the experiment key; the same default keeps SDKs interchangeable.
+    seed: body.seed ?? body.key,
+    primaryMetricName: body.primaryMetric.name,
+    primaryMetricKind: body.primaryMetric.kind,
+    primaryMetricDirection: body.primaryMetric.direction,
+    minSampleSize: body.minSampleSize ?? null,
+    sequential: body.sequential,
+    alpha: body.alpha,
+    autoPromote: body.autoPromote,
+    autoPromoteEnabledBy,
+    maxDurationHours: body.maxDurationHours ?? null,
+    createdBy: actor,
+    variants: { create: toVariantRows(body.variants) },
+    guardrails: { create: toGuardrailRows(body.guardrails) },
+  } satisfies Prisma.ExperimentCreateInput;
+}
+
+async function applyChange(tx: Tx, experimentId: string, c: ExperimentChange): Promise<void> {
+  for (const v of c.variants ?? []) {
+    const where = { experimentId_key: { experimentId, key: v.key } };
+    await tx.experimentVariant.update({ where, data: { weight: v.weight } });
+  }
+  if (c.guardrails) {
+    // The list is replaced as a whole, as it was given.
+    await tx.experimentGuardrail.deleteMany({ where: { experimentId } });
+    const rows = toGuardrailRows(c.guardrails).map((g) => ({ experimentId, ...g }));
+    await tx.experimentGuardrail.createMany({ data: rows });
+  }
+  await tx.experiment.update({
+    where: { id: experimentId },
+    data: {
+      ...(c.coverage !== undefined ? { coverage: c.coverage } : {}),
+      ...(c.description !== undefined ? { description: c.description } : {}),
+      ...(c.autoPromote ? { autoPromote: c.autoPromote.on, autoPromoteEnabledBy: c.autoPromote.enabledBy } : {}),
+      ...(c.bumpRevision ? { revision: { increment: 1 } } : {}),
+    },
+  });
 }

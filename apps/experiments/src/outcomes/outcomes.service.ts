@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict, ValidationFailed, type FieldError } from '@modelyard/platform';
+import { Conflict, ValidationFailed } from '@modelyard/platform';
 import type { EventsBody, ExposuresBody, IngestResponse } from '@modelyard/types';
 import { AssignmentService } from '../assignment/assignment.service.js';
-import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { metricKinds } from '../experiments/experiments.mapper.js';
-import { OutcomesStore, type Outcome } from './outcomes.store.js';
-
-interface Row {
-  unit: string;
-  variant?: string;
-  metric?: string;
-  value?: number;
-}
+import { ExperimentsRepository } from '../experiments/experiments.repository.js';
+import { assignOutcomes, metricIssues, type BatchField, type OutcomeRow } from './outcome-rules.js';
+import { OutcomesStore } from './outcomes.store.js';
 
 /**
  * Exposures and outcome events. Units not seen before are assigned first (the same sticky
@@ -34,38 +28,18 @@ export class OutcomesService {
     return this.ingest(key, 'events', body.events);
   }
 
-  private async ingest(key: string, field: 'exposures' | 'events', rows: Row[]): Promise<IngestResponse> {
-    const experiment = await this.experiments.get(key);
-    if (experiment.status !== 'running') throw new Conflict(`experiment '${key}' is ${experiment.status}; outcomes are accepted while it runs`);
-    const kinds = metricKinds(experiment);
-    const errors: FieldError[] = [];
-    rows.forEach((r, i) => {
-      if (r.metric === undefined) return;
-      const kind = kinds.get(r.metric);
-      if (!kind) errors.push({ field: `${field}.${i}.metric`, in: 'body', message: `'${r.metric}' is not a metric of this experiment` });
-      else if (kind === 'binomial' && r.value !== 0 && r.value !== 1) {
-        errors.push({ field: `${field}.${i}.value`, in: 'body', message: 'a binomial metric takes 0 or 1' });
-      }
-    });
-    if (errors.length) throw new ValidationFailed(errors);
+  private async ingest(key: string, field: BatchField, rows: OutcomeRow[]): Promise<IngestResponse> {
+    const e = await this.experiments.get(key);
+    if (e.status !== 'running')
+      throw new Conflict(`experiment '${key}' is ${e.status}; outcomes are accepted while it runs`);
+    const kinds = metricKinds(e);
+    const issues = metricIssues(field, rows, kinds);
+    if (issues.length) throw new ValidationFailed(issues);
 
     const units = [...new Set(rows.map((r) => r.unit))];
     const assigned = new Map((await this.assignment.assignMany(key, units)).map((a) => [a.unit, a]));
-    const outcomes: Outcome[] = [];
-    let ignored = 0;
-    rows.forEach((r, i) => {
-      const a = assigned.get(r.unit)!;
-      if (!a.inExperiment || !a.variant) {
-        ignored++;
-        return;
-      }
-      if (r.variant && r.variant !== a.variant) {
-        errors.push({ field: `${field}.${i}.variant`, in: 'body', message: `unit '${r.unit}' is assigned to '${a.variant}'` });
-        return;
-      }
-      outcomes.push({ unit: r.unit, variant: a.variant, metric: r.metric ?? '', value: r.value ?? 0, binary: kinds.get(r.metric ?? '') === 'binomial' });
-    });
+    const { outcomes, ignored, errors } = assignOutcomes(field, rows, assigned, kinds);
     if (errors.length) throw new ValidationFailed(errors);
-    return { accepted: await this.store.apply(experiment.id, outcomes), ignored };
+    return { accepted: await this.store.apply(e.id, outcomes), ignored };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import type { MetricSummary } from '@modelyard/types';
+import type { StoredAggregates } from './stats-snapshot.js';
 
 /**
  * One exposure or event, already assigned: `metric` empty for exposures. `binary` caps the unit's
@@ -13,9 +14,6 @@ export interface Outcome {
   value: number;
   binary: boolean;
 }
-
-/** A hash field's value as ioredis returns it: a plain object, where "constructor" is a variant key too. */
-const own = (hash: Record<string, string>, field: string) => (Object.hasOwn(hash, field) ? hash[field] : undefined);
 
 // Applies a batch atomically. Per variant it keeps n (exposed units), and per variant and metric
 // the sum and the sum of squares of the units' totals; each unit's running total is kept so a new
@@ -67,11 +65,11 @@ export class OutcomesStore {
   }
 
   /** Puts snapshotted aggregates back after Redis lost them (the per-unit detail is not restored). */
-  async restore(experimentId: string, n: Record<string, number>, sums: Record<string, number>): Promise<void> {
+  async restore(experimentId: string, aggregates: StoredAggregates): Promise<void> {
     const [, nKey, , sumsKey] = this.keys(experimentId);
     const pipeline = this.redis.client.pipeline();
-    if (Object.keys(n).length) pipeline.hset(nKey!, n);
-    if (Object.keys(sums).length) pipeline.hset(sumsKey!, sums);
+    if (aggregates.n.size) pipeline.hset(nKey!, aggregates.n);
+    if (aggregates.sums.size) pipeline.hset(sumsKey!, aggregates.sums);
     await pipeline.exec();
   }
 
@@ -79,20 +77,13 @@ export class OutcomesStore {
   async summaries(experimentId: string, variants: string[], metrics: string[]): Promise<Record<string, Record<string, MetricSummary>>> {
     const [, nKey, , sumsKey] = this.keys(experimentId);
     const [counts, sums] = await Promise.all([this.redis.client.hgetall(nKey!), this.redis.client.hgetall(sumsKey!)]);
-    return Object.fromEntries(
-      variants.map((v) => [
-        v,
-        Object.fromEntries(
-          metrics.map((m) => [
-            m,
-            {
-              n: Number(own(counts, v) ?? 0),
-              sum: Number(own(sums, `${v}|${m}|s`) ?? 0),
-              sumSquares: Number(own(sums, `${v}|${m}|q`) ?? 0),
-            },
-          ]),
-        ),
-      ]),
-    );
+    // Own fields only: a variant or metric named `constructor` must not read Object.prototype's.
+    const field = (hash: Record<string, string>, name: string) => Number(Object.hasOwn(hash, name) ? hash[name] : 0);
+    const summary = (v: string, m: string): MetricSummary => ({
+      n: field(counts, v),
+      sum: field(sums, `${v}|${m}|s`),
+      sumSquares: field(sums, `${v}|${m}|q`),
+    });
+    return Object.fromEntries(variants.map((v) => [v, Object.fromEntries(metrics.map((m) => [m, summary(v, m)]))]));
   }
 }

@@ -2,19 +2,19 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiDoc, ZParams } from '@modelyard/platform';
 import { ResultsResponse } from '@modelyard/types';
 import { KeyParams } from '../experiments/experiments.controller.js';
-import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { ResultsService } from './results.service.js';
 
 @Controller('v1/experiments/:key/results')
 export class ResultsController {
-  constructor(
-    @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
-    @Inject(ResultsService) private readonly results: ResultsService,
-  ) {}
+  constructor(@Inject(ResultsService) private readonly results: ResultsService) {}
 
   @Get()
-  @ApiDoc({ summary: 'Per-variant results, lifts, p-values (sequential when on), SRM, guardrails and a recommendation', response: ResultsResponse, tags: ['results'] })
-  async get(@ZParams(KeyParams) p: KeyParams) {
-    return this.results.of(await this.experiments.get(p.key));
+  @ApiDoc({
+    summary: 'Per-variant results, lifts, p-values (sequential when on), SRM, guardrails and a recommendation',
+    response: ResultsResponse,
+    tags: ['results'],
+  })
+  get(@ZParams(KeyParams) p: KeyParams) {
+    return this.results.get(p.key);
   }
 }

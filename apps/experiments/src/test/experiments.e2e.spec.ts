@@ -57,6 +57,25 @@ describe('experiments', () => {
     expect(list.body.items.map((e: { key: string }) => e.key)).toContain('exp-life');
   });
 
+  it('keeps variants named like Object.prototype members apart from it: weights and results', async () => {
+    const variants = [
+      { key: 'constructor', version: '1.0.0', weight: 0.5 },
+      { key: 'toString', version: '1.0.1', weight: 0.5 },
+    ];
+    const body = experimentBody('exp-proto', 'ranker', { variants, control: 'constructor' });
+    expect((await api().request('POST', '/v1/experiments', { body })).status).toBe(201);
+    const patched = await api().request('PATCH', '/v1/experiments/exp-proto', { body: { weights: { toString: 0.25 } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.variants).toEqual([variants[0], { ...variants[1], weight: 0.25 }]);
+    await api().request('POST', '/v1/experiments/exp-proto/start');
+    const results = await api().request('GET', '/v1/experiments/exp-proto/results');
+    expect(results.status).toBe(200);
+    expect(results.body.variants.map((v: { key: string; units: number }) => [v.key, v.units])).toEqual([
+      ['constructor', 0],
+      ['toString', 0],
+    ]);
+  });
+
   it('needs a credential on every route', async () => {
     const doc = (await api().request('GET', '/openapi.json', { as: null })).body;
     let checked = 0;

@@ -58,7 +58,10 @@ describe('registration as a challenger', () => {
     await clearWin(second.experimentKey);
     const deadline = Date.now() + 40_000;
     let concluded = experiment;
-    while (concluded.status !== 'concluded' && Date.now() < deadline) {
+    // Concluded is claimed before the registry is asked: the promotion is pending until recorded.
+    const settled = (e: typeof experiment) =>
+      e.status === 'concluded' && e.conclusion?.promotionError !== 'promotion pending';
+    while (!settled(concluded) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       concluded = (await experiments.request('GET', `/v1/experiments/${second.experimentKey}`)).body;
     }

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '@modelyard/platform';
+
+/** A sticky assignment as persisted: the unit's variant (by key) in one experiment. */
+export interface PersistedAssignment {
+  unit: string;
+  variant: string;
+}
+
+/** The experiments_assignments table: sticky assignments persisted from Redis (see StickyPersistence). */
+@Injectable()
+export class AssignmentsRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** The persisted assignments of these units (read while Redis is not restored). */
+  persisted(experimentId: string, units: string[]): Promise<PersistedAssignment[]> {
+    return this.prisma.experimentAssignment.findMany({
+      where: { experimentId, unit: { in: units } },
+      select: { unit: true, variant: true },
+    });
+  }
+
+  /** Inserts them; units persisted already keep their row (a repeated drain inserts nothing twice). */
+  async save(experimentId: string, assignments: PersistedAssignment[]): Promise<void> {
+    if (!assignments.length) return;
+    await this.prisma.experimentAssignment.createMany({
+      data: assignments.map((a) => ({ experimentId, ...a })),
+      skipDuplicates: true,
+    });
+  }
+
+  /** Up to `take` assignments in unit order, after the unit `after` (from the first without it). */
+  page(experimentId: string, after: string | undefined, take: number): Promise<PersistedAssignment[]> {
+    return this.prisma.experimentAssignment.findMany({
+      where: { experimentId },
+      select: { unit: true, variant: true },
+      orderBy: { unit: 'asc' },
+      take,
+      ...(after !== undefined ? { cursor: { experimentId_unit: { experimentId, unit: after } }, skip: 1 } : {}),
+    });
+  }
+}
