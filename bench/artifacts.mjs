@@ -122,7 +122,10 @@ async function main() {
   const auth = { authorization: `Bearer ${signJwt({ sub: 'bench', roles: ['admin'] })}` };
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 150 || server.exitCode !== null) throw new Error('the registry did not become ready');
       await new Promise((r) => setTimeout(r, 200));
@@ -143,7 +146,8 @@ async function main() {
     );
     const uploaded = await readJson(put);
     const uploadS = seconds(start);
-    if (put.statusCode !== 201 || uploaded.sha256 !== expected) throw new Error(`upload failed: ${put.statusCode} ${JSON.stringify(uploaded)}`);
+    if (put.statusCode !== 201 || uploaded.sha256 !== expected)
+      throw new Error(`upload failed: ${put.statusCode} ${JSON.stringify(uploaded)}`);
     const afterUpload = await memory(server.pid);
 
     await resetPeak(server.pid);

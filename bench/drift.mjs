@@ -22,7 +22,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FEATURES = 100;
 const ROWS = 10_000;
 
-
 await applyMigrations(DATABASE_URL);
 const PREFIX = `bench-drift-${Date.now()}`;
 const MODEL = `bench-${Date.now()}`;
@@ -30,19 +29,31 @@ const service = await start(join(ROOT, 'apps/drift'), ['dist/main.js'], 3923, { 
 const token = adminToken();
 const call = async (method, path, body) => {
   const headers = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) };
-  const res = await fetch(`${service.url}${path}`, { method, headers, body: typeof body === 'string' ? body : body && JSON.stringify(body) });
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers,
+    body: typeof body === 'string' ? body : body && JSON.stringify(body),
+  });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 };
 const monitor = (name, features, test) =>
   call('POST', '/v1/monitors', {
-    name, model: MODEL, features: Array.from({ length: features }, (_, f) => ({ name: `f${f}`, kind: 'numeric', test })),
-    window: { size: ROWS }, schedule: { everySeconds: 86_400 }, alertRules: [],
+    name,
+    model: MODEL,
+    features: Array.from({ length: features }, (_, f) => ({ name: `f${f}`, kind: 'numeric', test })),
+    window: { size: ROWS },
+    schedule: { everySeconds: 86_400 },
+    alertRules: [],
   });
 /** Records of `features` numeric features from column-major data. */
 const batchBody = (columns, features, from, n) =>
-  JSON.stringify({ records: Array.from({ length: n }, (_, i) => ({ features: Object.fromEntries(Array.from({ length: features }, (_, f) => [`f${f}`, columns[f][from + i]])) })) });
+  JSON.stringify({
+    records: Array.from({ length: n }, (_, i) => ({
+      features: Object.fromEntries(Array.from({ length: features }, (_, f) => [`f${f}`, columns[f][from + i]])),
+    })),
+  });
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-drift-'));
 try {
@@ -65,7 +76,9 @@ try {
   const secs = (performance.now() - t0) / 1000;
   const counted = (await call('GET', `/v1/monitors/${ingest.id}`)).recordsIngested;
   console.log(`(1) ingestion, batches of 1,000 records × 20 features, ${CLIENTS} clients, ${secs.toFixed(1)} s (node ${process.version})`);
-  console.log(`    ${((sent * 20_000) / secs).toFixed(0)} values/s   ${((sent * 1000) / secs).toFixed(0)} records/s   (target >= 200,000 values/s)`);
+  console.log(
+    `    ${((sent * 20_000) / secs).toFixed(0)} values/s   ${((sent * 1000) / secs).toFixed(0)} records/s   (target >= 200,000 values/s)`,
+  );
   console.log(`    records counted by the service: ${counted} (sent ${(sent + 1) * 1000})`);
   if (counted !== (sent + 1) * 1000) throw new Error('the service counted a different number of records');
 
@@ -75,12 +88,20 @@ try {
   const cur = Array.from({ length: FEATURES }, (_, f) => normals(ROWS, 5000 + f, f % 3 === 0 ? 0.05 * (f % 7) : 0, f % 5 === 0 ? 1.2 : 1));
   const refFile = join(dir, 'ref.f64');
   const curFile = join(dir, 'cur.f64');
-  const flat = (cols) => { const out = new Float64Array(FEATURES * ROWS); cols.forEach((c, f) => out.set(c, f * ROWS)); return out; };
+  const flat = (cols) => {
+    const out = new Float64Array(FEATURES * ROWS);
+    cols.forEach((c, f) => out.set(c, f * ROWS));
+    return out;
+  };
   writeFileSync(refFile, flat(ref));
   writeFileSync(curFile, flat(cur));
   const scipyRun = new Promise((resolve, reject) => {
     // Started after ingestion, run while nothing else is measured on our side.
-    const child = spawn('python3', [join(ROOT, 'bench/drift_scipy.py'), JSON.stringify({ ref: refFile, cur: curFile, features: FEATURES, rows: ROWS, runs: RUNS })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      'python3',
+      [join(ROOT, 'bench/drift_scipy.py'), JSON.stringify({ ref: refFile, cur: curFile, features: FEATURES, rows: ROWS, runs: RUNS })],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`drift_scipy.py exited with ${code}`))));
@@ -114,11 +135,21 @@ try {
     if (f.test !== 'wasserstein') throw new Error(`auto picked ${f.test} for ${f.name}`);
     worst.w = Math.max(worst.w, relErr(f.statistic, scipy.wasserstein[i]));
   });
-  console.log(`\n(2) check of ${FEATURES} numeric features, ${ROWS / 1000}k window vs ${ROWS / 1000}k reference, best of ${RUNS} (scipy ${scipy.scipy})`);
-  console.log(`    ks (method auto)         drift service ${ours.ks.ms.toFixed(0)} ms in the worker   scipy ks_2samp ${scipy.ksMs.toFixed(0)} ms   ratio ${(scipy.ksMs / ours.ks.ms).toFixed(1)}x`);
-  console.log(`    auto (normed Wasserstein) drift service ${ours.auto.ms.toFixed(0)} ms in the worker   scipy wasserstein_distance/std ${scipy.wassersteinMs.toFixed(0)} ms   ratio ${(scipy.wassersteinMs / ours.auto.ms).toFixed(1)}x`);
-  console.log(`    drifted features: ks ${ours.ks.report.features.filter((f) => f.drifted).length}/${FEATURES}, auto ${ours.auto.report.features.filter((f) => f.drifted).length}/${FEATURES}; severity ks ${ours.ks.report.severity}, auto ${ours.auto.report.severity}`);
-  console.log(`    agreement with scipy: KS statistic ${worst.ksStat.toExponential(1)}, KS p-value ${worst.ksP.toExponential(1)}, normed Wasserstein ${worst.w.toExponential(1)} (max relative error)`);
+  console.log(
+    `\n(2) check of ${FEATURES} numeric features, ${ROWS / 1000}k window vs ${ROWS / 1000}k reference, best of ${RUNS} (scipy ${scipy.scipy})`,
+  );
+  console.log(
+    `    ks (method auto)         drift service ${ours.ks.ms.toFixed(0)} ms in the worker   scipy ks_2samp ${scipy.ksMs.toFixed(0)} ms   ratio ${(scipy.ksMs / ours.ks.ms).toFixed(1)}x`,
+  );
+  console.log(
+    `    auto (normed Wasserstein) drift service ${ours.auto.ms.toFixed(0)} ms in the worker   scipy wasserstein_distance/std ${scipy.wassersteinMs.toFixed(0)} ms   ratio ${(scipy.wassersteinMs / ours.auto.ms).toFixed(1)}x`,
+  );
+  console.log(
+    `    drifted features: ks ${ours.ks.report.features.filter((f) => f.drifted).length}/${FEATURES}, auto ${ours.auto.report.features.filter((f) => f.drifted).length}/${FEATURES}; severity ks ${ours.ks.report.severity}, auto ${ours.auto.report.severity}`,
+  );
+  console.log(
+    `    agreement with scipy: KS statistic ${worst.ksStat.toExponential(1)}, KS p-value ${worst.ksP.toExponential(1)}, normed Wasserstein ${worst.w.toExponential(1)} (max relative error)`,
+  );
   if (worst.ksStat > 0 || worst.ksP > 1e-9 || worst.w > 1e-9) throw new Error('results differ from scipy');
 } finally {
   rmSync(dir, { recursive: true, force: true });

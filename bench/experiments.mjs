@@ -44,7 +44,9 @@ async function load(url, requestPath, token) {
 const local = localAssignment();
 console.log(`(1) local assignment, ${IDS / 1e6}M ids (node ${process.version})`);
 console.log(`    @modelyard/assignment   ${(local.oursRate / 1e6).toFixed(2)} M/s`);
-console.log(`    growthbook runInline    ${(local.theirsRate / 1e6).toFixed(2)} M/s   ratio ${(local.oursRate / local.theirsRate).toFixed(1)}x (target >= 2x)`);
+console.log(
+  `    growthbook runInline    ${(local.theirsRate / 1e6).toFixed(2)} M/s   ratio ${(local.oursRate / local.theirsRate).toFixed(1)}x (target >= 2x)`,
+);
 console.log(`    identical buckets       ${local.same} / ${IDS}`);
 
 await applyMigrations(DATABASE_URL);
@@ -54,15 +56,25 @@ const experiments = await start(join(ROOT, 'apps/experiments'), ['dist/main.js']
 const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], 3913);
 const token = adminToken();
 const call = (base, method, path, body) =>
-  fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
+  fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  }).then((r) => r.json());
 try {
   const model = `bench-${Date.now()}`;
   await call(registry.url, 'POST', '/v1/models', { name: model });
   await call(registry.url, 'POST', `/v1/models/${model}/versions`, {});
   await call(registry.url, 'POST', `/v1/models/${model}/versions`, {});
   await call(experiments.url, 'POST', '/v1/experiments', {
-    key: model, model, control: 'a', primaryMetric: { name: 'conv', kind: 'binomial' },
-    variants: [{ key: 'a', version: '1.0.0', weight: 0.5 }, { key: 'b', version: '1.0.1', weight: 0.5 }],
+    key: model,
+    model,
+    control: 'a',
+    primaryMetric: { name: 'conv', kind: 'binomial' },
+    variants: [
+      { key: 'a', version: '1.0.0', weight: 0.5 },
+      { key: 'b', version: '1.0.1', weight: 0.5 },
+    ],
   });
   await call(experiments.url, 'POST', `/v1/experiments/${model}/start`);
 

@@ -69,10 +69,16 @@ for (const [name, options] of cases) {
   const rate = median(runs.map((r) => r.perSecond));
   if (ftrl === 0) ftrl = rate;
   const gcs = runs.reduce((n, r) => n + r.collections, 0);
-  console.log(`${name.padEnd(42)} ${fmt(rate).padStart(12)}  ${(1e9 / rate).toFixed(0).padStart(9)}  ${String(gcs).padStart(9)}  ${runs[0].accuracy.toFixed(3)}`);
+  console.log(
+    `${name.padEnd(42)} ${fmt(rate).padStart(12)}  ${(1e9 / rate).toFixed(0).padStart(9)}  ${String(gcs).padStart(9)}  ${runs[0].accuracy.toFixed(3)}`,
+  );
 }
-console.log(`${'peer: River LogisticRegression (published)'.padEnd(42)} ${('~' + fmt(RIVER_PUBLISHED)).padStart(12)}  ${(1e9 / RIVER_PUBLISHED).toFixed(0).padStart(9)}  ${'–'.padStart(9)}  published reference, not run here`);
-console.log(`\nFTRL target ≥ 1,000,000 updates/s: ${ftrl >= 1e6 ? 'met' : 'NOT met'} (${(ftrl / RIVER_PUBLISHED).toFixed(0)}× River's published figure)`);
+console.log(
+  `${'peer: River LogisticRegression (published)'.padEnd(42)} ${('~' + fmt(RIVER_PUBLISHED)).padStart(12)}  ${(1e9 / RIVER_PUBLISHED).toFixed(0).padStart(9)}  ${'–'.padStart(9)}  published reference, not run here`,
+);
+console.log(
+  `\nFTRL target ≥ 1,000,000 updates/s: ${ftrl >= 1e6 ? 'met' : 'NOT met'} (${(ftrl / RIVER_PUBLISHED).toFixed(0)}× River's published figure)`,
+);
 console.log(`GCs timed: collections starting inside the ${RUNS} timed loops. Allocating even one heap number per`);
 console.log(`update would mean hundreds here; a few come from V8 re-optimising learnOne once a new optimizer type appears.`);
 
@@ -90,7 +96,11 @@ const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], 3921
 const learning = await start(join(ROOT, 'apps/learning'), ['dist/main.js'], 3924, { ...env, REGISTRY_URL: registry.url });
 const token = adminToken();
 const call = async (base, method, path, body) => {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 };
@@ -135,10 +145,14 @@ try {
   const applied = performance.now() - t0;
   const history = await call(learning.url, 'GET', `/v1/pipelines/${name}/history?limit=200`);
   const registered = history.items.filter((u) => u.outcome === 'registered').length;
-  console.log(`\n(2) end to end, one pipeline (incremental, up to ${fmt(UPDATE_SIZE)} samples per update, ${FEATURES} numeric features, FTRL)`);
+  console.log(
+    `\n(2) end to end, one pipeline (incremental, up to ${fmt(UPDATE_SIZE)} samples per update, ${FEATURES} numeric features, FTRL)`,
+  );
   console.log(`    ${fmt(E2E_SAMPLES)} samples in POSTs of ${fmt(E2E_BATCH)}, ${E2E_SENDERS} concurrent senders`);
   console.log(`    ingestion (202 for every batch)        ${fmt(E2E_SAMPLES / (ingested / 1000))} samples/s`);
-  console.log(`    POST → applied update (all but holdout) ${fmt((E2E_SAMPLES - HOLDOUT) / (applied / 1000))} samples/s   (${(applied / 1000).toFixed(2)} s)`);
+  console.log(
+    `    POST → applied update (all but holdout) ${fmt((E2E_SAMPLES - HOLDOUT) / (applied / 1000))} samples/s   (${(applied / 1000).toFixed(2)} s)`,
+  );
   console.log(`    updates registered in the registry     ${registered} (each: learn, gate, version + artifact + stage, checkpoint)`);
 } finally {
   await learning.stop();

@@ -4,5 +4,11 @@ import Fastify from 'fastify';
 const app = Fastify();
 app.get('/health/ready', async () => ({ status: 'ok' }));
 // Same shape as an assignment answer, constant: the ceiling for any JSON route on this machine.
-app.get('/assign', async (request) => ({ unit: request.query.unit, variant: 'control', version: '1.0.0', inExperiment: true, sticky: true }));
+app.get('/assign', async (request) => ({
+  unit: request.query.unit,
+  variant: 'control',
+  version: '1.0.0',
+  inExperiment: true,
+  sticky: true,
+}));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

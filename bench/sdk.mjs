@@ -24,8 +24,15 @@ try {
   await my.registry.versions.create(model);
   await my.registry.versions.create(model);
   await my.experiments.create({
-    key: model, model, control: 'a', coverage: 0.9, primaryMetric: { name: 'revenue', kind: 'continuous' },
-    variants: [{ key: 'a', version: '1.0.0', weight: 0.5 }, { key: 'b', version: '1.0.1', weight: 0.5 }],
+    key: model,
+    model,
+    control: 'a',
+    coverage: 0.9,
+    primaryMetric: { name: 'revenue', kind: 'continuous' },
+    variants: [
+      { key: 'a', version: '1.0.0', weight: 0.5 },
+      { key: 'b', version: '1.0.1', weight: 0.5 },
+    ],
   });
   await my.experiments.start(model);
 
@@ -46,7 +53,9 @@ try {
   const log = assigner.exposureLog.stats;
 
   // Opt-in drop policy: assign() never waits; what finds the log full is dropped and counted.
-  const dropping = await my.experiments.localAssigner(model, { exposures: { maxBatchSize: 5_000, maxQueueSize: 50_000, onFull: 'drop', onError: () => {} } }).start();
+  const dropping = await my.experiments
+    .localAssigner(model, { exposures: { maxBatchSize: 5_000, maxQueueSize: 50_000, onFull: 'drop', onError: () => {} } })
+    .start();
   t = performance.now();
   for (let i = 0; i < LOCAL_UNITS; i++) await dropping.assign(`drop-${i}`);
   const droppingMs = performance.now() - t;
@@ -54,14 +63,22 @@ try {
   const dropLog = dropping.exposureLog.stats;
 
   t = performance.now();
-  for (let i = 0; i < SERVER_UNITS; i += 1000) await my.experiments.assignMany(model, Array.from({ length: 1000 }, (_, j) => `srv-${i + j}`));
+  for (let i = 0; i < SERVER_UNITS; i += 1000)
+    await my.experiments.assignMany(
+      model,
+      Array.from({ length: 1000 }, (_, j) => `srv-${i + j}`),
+    );
   const serverMs = performance.now() - t;
   console.log(`(1) assignment (node ${process.version})`);
   console.log(`    SDK local, no exposures  ${rate(LOCAL_UNITS, silentMs)} units/s`);
-  console.log(`    SDK local + exposures    ${rate(LOCAL_UNITS, localMs)} units/s over ${LOCAL_UNITS / 1e6}M units (exposures: ${log.sent} sent, ${log.dropped} dropped, drain ${drainMs.toFixed(0)} ms)`);
-  console.log(`    SDK local, onFull 'drop'  ${rate(LOCAL_UNITS, droppingMs)} units/s (exposures: ${dropLog.sent} sent, ${dropLog.dropped} dropped and counted)`);
+  console.log(
+    `    SDK local + exposures    ${rate(LOCAL_UNITS, localMs)} units/s over ${LOCAL_UNITS / 1e6}M units (exposures: ${log.sent} sent, ${log.dropped} dropped, drain ${drainMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `    SDK local, onFull 'drop'  ${rate(LOCAL_UNITS, droppingMs)} units/s (exposures: ${dropLog.sent} sent, ${dropLog.dropped} dropped and counted)`,
+  );
   console.log(`    server assignMany (1000) ${rate(SERVER_UNITS, serverMs)} units/s over ${SERVER_UNITS} units`);
-  console.log(`    ratio (local, no exposures : server) ${((LOCAL_UNITS / silentMs) / (SERVER_UNITS / serverMs)).toFixed(0)}x`);
+  console.log(`    ratio (local, no exposures : server) ${(LOCAL_UNITS / silentMs / (SERVER_UNITS / serverMs)).toFixed(0)}x`);
 
   const events = my.experiments.eventIngestor(model, { maxBatchSize: 2_000, maxQueueSize: 20_000 });
   t = performance.now();
@@ -72,9 +89,11 @@ try {
   for (let i = 0; i < SINGLE_EVENTS; i++) await my.experiments.events(model, [{ unit: `one-${i}`, metric: 'revenue', value: 1 }]);
   const singleMs = performance.now() - t;
   console.log(`\n(2) event ingestion`);
-  console.log(`    BatchIngestor (2000/batch) ${rate(EVENTS, batchedMs)} events/s over ${EVENTS} events (${events.stats.batches} batches, ${events.stats.dropped} dropped)`);
+  console.log(
+    `    BatchIngestor (2000/batch) ${rate(EVENTS, batchedMs)} events/s over ${EVENTS} events (${events.stats.batches} batches, ${events.stats.dropped} dropped)`,
+  );
   console.log(`    one request per event      ${rate(SINGLE_EVENTS, singleMs)} events/s over ${SINGLE_EVENTS} events`);
-  console.log(`    ratio ${((EVENTS / batchedMs) / (SINGLE_EVENTS / singleMs)).toFixed(0)}x`);
+  console.log(`    ratio ${(EVENTS / batchedMs / (SINGLE_EVENTS / singleMs)).toFixed(0)}x`);
 } finally {
   await Promise.all([registry.stop(), experiments.stop()]);
 }

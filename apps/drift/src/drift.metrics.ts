@@ -11,7 +11,11 @@ export class DriftMetrics {
   readonly checkDuration: Histogram;
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
-    this.score = metrics.gauge('ml_drift_score', 'Drift statistic of the last check (p-value for KS/chi-square/Z, distance otherwise)', ['monitor', 'feature', 'test']);
+    this.score = metrics.gauge('ml_drift_score', 'Drift statistic of the last check (p-value for KS/chi-square/Z, distance otherwise)', [
+      'monitor',
+      'feature',
+      'test',
+    ]);
     this.alerts = metrics.counter('ml_drift_alerts_total', 'Drift alerts raised, by severity', ['severity']);
     this.recordsIngested = metrics.counter('ml_drift_records_ingested_total', 'Records ingested into drift windows');
     // The platform's MetricsService has no histogram helper; this one registers on its registry.

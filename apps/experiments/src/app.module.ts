@@ -21,13 +21,7 @@ import { RegistryClient } from './registry.client.js';
 import { ResultsController } from './results/results.controller.js';
 import { ResultsService } from './results/results.service.js';
 
-const CONTROLLERS = [
-  ExperimentsController,
-  AssignmentController,
-  OutcomesController,
-  ResultsController,
-  ConclusionController,
-];
+const CONTROLLERS = [ExperimentsController, AssignmentController, OutcomesController, ResultsController, ConclusionController];
 
 @Module({})
 export class AppModule {

@@ -19,10 +19,7 @@ export class RegistryClient {
   private readonly logger = new Logger(RegistryClient.name);
   private readonly registry: SdkRegistryClient;
 
-  constructor(
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-    @Inject(ServiceCredential) credential: ServiceCredential,
-  ) {
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
     const http = new HttpClient({
       ...credential.clientOptions(),
       baseUrl: config.urls.registry,

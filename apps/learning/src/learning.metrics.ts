@@ -20,9 +20,15 @@ export class LearningMetrics {
     @Inject(PipelinesRepository) pipelines: PipelinesRepository,
     @Inject(BufferStore) buffer: BufferStore,
   ) {
-    this.updates = metrics.counter('ml_pipeline_updates_total', 'Update runs by pipeline and outcome (registered, rejected, skipped, failed)', ['pipeline', 'outcome']);
+    this.updates = metrics.counter(
+      'ml_pipeline_updates_total',
+      'Update runs by pipeline and outcome (registered, rejected, skipped, failed)',
+      ['pipeline', 'outcome'],
+    );
     this.samplesProcessed = metrics.counter('ml_pipeline_samples_processed_total', 'Samples learned by committed updates', ['pipeline']);
-    this.bufferDropped = metrics.counter('ml_pipeline_buffer_dropped_total', 'Oldest samples dropped because a buffer was full', ['pipeline']);
+    this.bufferDropped = metrics.counter('ml_pipeline_buffer_dropped_total', 'Oldest samples dropped because a buffer was full', [
+      'pipeline',
+    ]);
     this.metric = metrics.gauge('ml_pipeline_metric', 'Progressive metric of the current model', ['pipeline', 'metric']);
     // Read at scrape time from Redis, so every replica reports the shared buffers' real sizes.
     metrics.gauge('ml_pipeline_buffer_size', 'Samples waiting in each pipeline buffer', ['pipeline'], async function () {

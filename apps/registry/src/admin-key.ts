@@ -20,7 +20,10 @@ export async function createAdminKey(args: string[], env: Record<string, string 
       json: { type: 'boolean', default: false },
     },
   });
-  const roles = z.array(Role).min(1).parse(values.roles.split(',').map((r) => r.trim()));
+  const roles = z
+    .array(Role)
+    .min(1)
+    .parse(values.roles.split(',').map((r) => r.trim()));
   const days = values['expires-in-days'] ? z.coerce.number().int().positive().parse(values['expires-in-days']) : undefined;
   const { DATABASE_URL } = parseEnv(CliEnv, env);
   const prisma = createPrismaClient(DATABASE_URL);

@@ -23,7 +23,9 @@ export const RegistryEnvObject = BaseEnvObject.extend({
    * Files up to this size are read and verified before the first byte is sent, so a corrupted
    * one gets a clean error status. Larger ones are verified while streaming (see artifacts/integrity.ts).
    */
-  ARTIFACT_VERIFY_BEFORE_SEND_BYTES: bytes(0).max(256 * MiB).default(8 * MiB),
+  ARTIFACT_VERIFY_BEFORE_SEND_BYTES: bytes(0)
+    .max(256 * MiB)
+    .default(8 * MiB),
   S3_ENDPOINT: envUrl(['http:', 'https:']).optional(),
   S3_BUCKET: z.string().min(3).max(63).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -33,9 +35,15 @@ export const RegistryEnvObject = BaseEnvObject.extend({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Key prefix inside the bucket, e.g. `modelyard/`. */
-  S3_PREFIX: z.string().max(200).regex(/^([\w.-]+\/)*$/, 'empty, or segments each ending with /').default(''),
+  S3_PREFIX: z
+    .string()
+    .max(200)
+    .regex(/^([\w.-]+\/)*$/, 'empty, or segments each ending with /')
+    .default(''),
   /** Multipart part size; S3 needs at least 5 MiB and allows 10,000 parts per object. */
-  S3_PART_SIZE_BYTES: bytes(5 * MiB).max(5 * GiB).default(16 * MiB),
+  S3_PART_SIZE_BYTES: bytes(5 * MiB)
+    .max(5 * GiB)
+    .default(16 * MiB),
 });
 
 export const RegistryEnv = withEnvRules(RegistryEnvObject)

@@ -22,10 +22,7 @@ export class RegistryMetrics {
         this.set({ stage }, counts.find((c) => c.stage === stage)?._count._all ?? 0);
       }
     });
-    this.promotions = metrics.counter('ml_model_promotion_total', 'Stage changes into or out of production', [
-      'from_stage',
-      'to_stage',
-    ]);
+    this.promotions = metrics.counter('ml_model_promotion_total', 'Stage changes into or out of production', ['from_stage', 'to_stage']);
     this.integrityFailures = metrics.counter(
       'ml_artifact_integrity_failures_total',
       'Stored artifacts found corrupted or missing (on download or verify)',

@@ -28,13 +28,7 @@ function readinessProviders(checks: ReadinessCheck[]): Provider {
   return {
     provide: 'SERVING_READINESS',
     inject: [Drain, Reconciler, ServingTable, ModelStore, LoadFailures],
-    useFactory: (
-      drain: Drain,
-      reconciler: Reconciler,
-      table: ServingTable,
-      store: ModelStore,
-      failures: LoadFailures,
-    ) => {
+    useFactory: (drain: Drain, reconciler: Reconciler, table: ServingTable, store: ModelStore, failures: LoadFailures) => {
       checks.push(servingReadiness({ drain, reconciler, table, store, failures }));
       return checks;
     },

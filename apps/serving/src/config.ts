@@ -19,8 +19,7 @@ const ModelList = z
       .map((s) => s.trim())
       .filter(Boolean);
     for (const name of names) {
-      if (!ModelName.safeParse(name).success)
-        ctx.addIssue({ code: 'custom', message: `'${name}' is not a model name` });
+      if (!ModelName.safeParse(name).success) ctx.addIssue({ code: 'custom', message: `'${name}' is not a model name` });
     }
     return names;
   });

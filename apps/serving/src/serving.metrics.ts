@@ -3,9 +3,7 @@ import { MetricsService } from '@modelyard/platform';
 import { Histogram, type Counter, type Gauge } from 'prom-client';
 
 /** Inference time of one call (a batch), from 50 µs to 10 s. */
-const INFERENCE_BUCKETS = [
-  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
-];
+const INFERENCE_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
 /**
  * Serving's domain metrics (Prometheus conventions: counters end in _total, durations in _seconds).
@@ -29,11 +27,11 @@ export class ServingMetrics {
   readonly loadedBytes: Gauge;
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
-    this.predictions = metrics.counter(
-      'ml_serving_predictions_total',
-      'Instances predicted, by model, version and API',
-      ['model', 'version', 'api'],
-    );
+    this.predictions = metrics.counter('ml_serving_predictions_total', 'Instances predicted, by model, version and API', [
+      'model',
+      'version',
+      'api',
+    ]);
     this.inference = new Histogram({
       name: 'ml_serving_inference_duration_seconds',
       help: 'Time the model took for one call (all its instances), by model and version',
@@ -46,20 +44,14 @@ export class ServingMetrics {
       'Versions that could not be loaded, by reason (download, integrity, load, schema, warmup)',
       ['model', 'reason'],
     );
-    this.loads = metrics.counter(
-      'ml_serving_model_loads_total',
-      'Versions loaded into memory (first loads and reloads after eviction)',
-      ['model'],
-    );
-    this.swaps = metrics.counter(
-      'ml_serving_swaps_total',
-      'Targets (production, alias:<name>) moved to another version',
-      ['model', 'target'],
-    );
-    this.evictions = metrics.counter(
-      'ml_serving_model_evictions_total',
-      'Loaded versions evicted to stay within SERVING_MAX_MODELS_MB',
-    );
+    this.loads = metrics.counter('ml_serving_model_loads_total', 'Versions loaded into memory (first loads and reloads after eviction)', [
+      'model',
+    ]);
+    this.swaps = metrics.counter('ml_serving_swaps_total', 'Targets (production, alias:<name>) moved to another version', [
+      'model',
+      'target',
+    ]);
+    this.evictions = metrics.counter('ml_serving_model_evictions_total', 'Loaded versions evicted to stay within SERVING_MAX_MODELS_MB');
     this.downloads = metrics.counter('ml_serving_artifact_downloads_total', 'Artifacts downloaded from the registry');
     this.cacheHits = metrics.counter(
       'ml_serving_artifact_cache_hits_total',
@@ -70,9 +62,6 @@ export class ServingMetrics {
       'Cached artifacts whose bytes no longer matched their SHA-256',
     );
     this.loaded = metrics.gauge('ml_serving_models_loaded', 'Versions loaded in memory');
-    this.loadedBytes = metrics.gauge(
-      'ml_serving_models_loaded_bytes',
-      'Memory budget used by loaded versions (artifact sizes)',
-    );
+    this.loadedBytes = metrics.gauge('ml_serving_models_loaded_bytes', 'Memory budget used by loaded versions (artifact sizes)');
   }
 }

@@ -2,12 +2,7 @@
 // (WebAssembly schema engine; no native engine download).
 export * from './generated/client.js';
 export { createPrismaClient, type CreatePrismaClientOptions } from './client.js';
-export {
-  applyMigrations,
-  MigrationFailedError,
-  type ApplyMigrationsOptions,
-  type ApplyMigrationsResult,
-} from './migrations/deploy.js';
+export { applyMigrations, MigrationFailedError, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations/deploy.js';
 export { failedMigrations, resolveMigration, type MigrationResolution } from './migrations/resolve.js';
 export {
   createMigration,

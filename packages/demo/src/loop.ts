@@ -73,7 +73,11 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
   const pipeline = await my.learning.pipelines.create({
     name: `${model}-online`,
     model,
-    learner: { type: 'logistic_regression', optimizer: 'ftrl', hyperparameters: { alpha: 0.2, beta: 1, l1: 0.0005, l2: 0.0001, dim: 1024 } },
+    learner: {
+      type: 'logistic_regression',
+      optimizer: 'ftrl',
+      hyperparameters: { alpha: 0.2, beta: 1, l1: 0.0005, l2: 0.0001, dim: 1024 },
+    },
     features: FEATURES.map((name) => ({ name, kind: 'numeric' as const })),
     target: 'y',
     // Updates run when asked, on drift, and otherwise once a day.
@@ -85,17 +89,23 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
     register: { stage: 'staging', startExperiment: true, experimentMetric: 'correct', autoPromote: true },
     onDrift: 'reset',
   });
-  timeline.info(`pipeline ${pipeline.name}: strategy periodic, gate accuracy ≥ production − 0.01 on the last ${HOLDOUT} samples, onDrift reset`);
+  timeline.info(
+    `pipeline ${pipeline.name}: strategy periodic, gate accuracy ≥ production − 0.01 on the last ${HOLDOUT} samples, onDrift reset`,
+  );
 
   const samples = my.learning.sampleIngestor(pipeline.id, { maxBatchSize: 1_000 });
   await samples.addMany(world.batch(options.trainSamples).map((s) => ({ ...s.x, y: s.y })));
   await samples.flush();
   timeline.info(`${options.trainSamples} labelled samples sent`);
   await my.learning.pipelines.trigger(pipeline.id);
-  const first = await wait('the first update', async () => (await collect(my.learning.pipelines.historyAll(pipeline.id))).find((u) => u.outcome === 'registered' || u.outcome === 'rejected'));
+  const first = await wait('the first update', async () =>
+    (await collect(my.learning.pipelines.historyAll(pipeline.id))).find((u) => u.outcome === 'registered' || u.outcome === 'rejected'),
+  );
   if (first.outcome !== 'registered' || !first.version) throw new Error(`the first update was ${first.outcome}: ${first.detail ?? ''}`);
   const v1 = first.version;
-  timeline.info(`v${v1} registered in staging: learned ${first.samples} samples, progressive accuracy ${fmt(first.metricsAfter.accuracy)}, log loss ${fmt(first.metricsAfter.log_loss)}`);
+  timeline.info(
+    `v${v1} registered in staging: learned ${first.samples} samples, progressive accuracy ${fmt(first.metricsAfter.accuracy)}, log loss ${fmt(first.metricsAfter.log_loss)}`,
+  );
 
   timeline.step(`Registry: v${v1} promoted to production`);
   await my.registry.lifecycle.promote(model, v1, { reason: 'first model of the pipeline' });
@@ -112,7 +122,9 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
     alerting: { minSeverity: 'medium', cooldownSeconds: 3_600 },
     retrain: { pipelineId: pipeline.id, minSeverity: 'high' },
   });
-  timeline.info(`monitor checks its last ${options.beforeDrift} records every ${options.checkEverySeconds} s; severity ≥ high retrains ${pipeline.name}`);
+  timeline.info(
+    `monitor checks its last ${options.beforeDrift} records every ${options.checkEverySeconds} s; severity ≥ high retrains ${pipeline.name}`,
+  );
 
   const server = new ModelServer(my, model);
   const traffic = new Traffic(my, world, server, { monitorId: monitor.id, pipelineId: pipeline.id });
@@ -130,19 +142,28 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
     timeline.info(`${options.afterDrift} requests; accuracy of v${v1} is now ${fmt(after.accuracy)}`);
 
     timeline.step('Drift: a scheduled check finds the drift and triggers retraining');
-    const report = await wait('a drift report that triggers retraining', async () => (await my.drift.reports.list(monitor.id, { limit: 20 })).items.find((r) => r.retrainTriggered));
+    const report = await wait('a drift report that triggers retraining', async () =>
+      (await my.drift.reports.list(monitor.id, { limit: 20 })).items.find((r) => r.retrainTriggered),
+    );
     timeline.lines(reportLines(report));
 
     timeline.step('Learning: the retrain job resets the learner on the buffered samples; the gate compares it with production');
     const retrain = await wait('the drift-triggered update', async () =>
-      (await collect(my.learning.pipelines.historyAll(pipeline.id))).find((u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected')),
+      (await collect(my.learning.pipelines.historyAll(pipeline.id))).find(
+        (u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected'),
+      ),
     );
     const gate = retrain.gate;
-    timeline.info(`learned ${retrain.samples} samples; holdout accuracy: candidate ${fmt(gate?.candidate)} vs production v${v1} ${fmt(gate?.production)} → ${gate?.passed ? 'passed' : 'refused'}`);
-    if (retrain.outcome !== 'registered' || !retrain.version || !retrain.experimentKey) throw new Error(`the retraining was ${retrain.outcome}: ${retrain.detail ?? gate?.reason ?? ''}`);
+    timeline.info(
+      `learned ${retrain.samples} samples; holdout accuracy: candidate ${fmt(gate?.candidate)} vs production v${v1} ${fmt(gate?.production)} → ${gate?.passed ? 'passed' : 'refused'}`,
+    );
+    if (retrain.outcome !== 'registered' || !retrain.version || !retrain.experimentKey)
+      throw new Error(`the retraining was ${retrain.outcome}: ${retrain.detail ?? gate?.reason ?? ''}`);
     const v2 = retrain.version;
     const experiment = retrain.experimentKey;
-    timeline.info(`v${v2} registered in staging; experiment "${experiment}" started: v${v1} (control) vs v${v2} (challenger), 50/50, sequential, auto-promote`);
+    timeline.info(
+      `v${v2} registered in staging; experiment "${experiment}" started: v${v1} (control) vs v${v2} (challenger), 50/50, sequential, auto-promote`,
+    );
 
     timeline.step('Experiments: traffic assigned in-process by the SDK, correct predictions recorded as outcomes');
     await server.load(v2);
@@ -155,7 +176,11 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
 
     timeline.step('Registry audit log of the model');
     const audit = (await collect(my.registry.auditAll({ model }))).reverse();
-    timeline.lines(audit.map((e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`));
+    timeline.lines(
+      audit.map(
+        (e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`,
+      ),
+    );
     return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };
   } finally {
     await traffic.close();
@@ -168,8 +193,13 @@ function reportLines(r: ReportResponse): string[] {
     `${r.trigger === 'schedule' ? 'scheduled' : 'on-demand'} check at ${r.createdAt.slice(11, 19)} of the window ending at record #${r.windowSeq} (${r.windowRecords} records vs ${r.referenceRows} reference)`,
     `severity ${r.severity}, ${fmt(r.driftedShare * 100, 0)}% of features drifted, retraining triggered: ${r.retrainTriggered ? 'yes' : 'no'}`,
     `${'feature'.padEnd(20)}${'test'.padEnd(13)}${'statistic'.padEnd(11)}${'p-value'.padEnd(11)}severity`,
-    ...rows.map((f) => `${f.name.padEnd(20)}${f.test.padEnd(13)}${fmt(f.statistic).padEnd(11)}${fmt(f.pValue).padEnd(11)}${f.drifted ? f.severity : '—'}`),
-    ...(r.performance?.accuracy !== null && r.performance?.accuracy !== undefined ? [`accuracy on the labelled window: ${fmt(r.performance.accuracy)}`] : []),
+    ...rows.map(
+      (f) =>
+        `${f.name.padEnd(20)}${f.test.padEnd(13)}${fmt(f.statistic).padEnd(11)}${fmt(f.pValue).padEnd(11)}${f.drifted ? f.severity : '—'}`,
+    ),
+    ...(r.performance?.accuracy !== null && r.performance?.accuracy !== undefined
+      ? [`accuracy on the labelled window: ${fmt(r.performance.accuracy)}`]
+      : []),
     ...r.recommendations.slice(0, 2).map((text) => `→ ${text}`),
   ];
 }

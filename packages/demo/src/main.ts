@@ -25,7 +25,12 @@ try {
   const result = await runLoop(my, options, new Timeline());
   console.log(`\n✓ v${result.v2} replaced v${result.v1} in production, decided by experiment "${result.experiment}".`);
 } catch (err) {
-  const detail = err instanceof ModelyardError ? `${err.code} ${err.status}: ${err.detail ?? err.title}` : err instanceof Error ? err.message : String(err);
+  const detail =
+    err instanceof ModelyardError
+      ? `${err.code} ${err.status}: ${err.detail ?? err.title}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   console.error(`\n✗ ${detail}`);
   if (err instanceof NetworkError) console.error('  Is the platform running? Start it with `npm run up`.');
   process.exit(1);

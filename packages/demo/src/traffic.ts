@@ -39,7 +39,14 @@ export class Traffic {
     const predicted = p >= 0.5 ? 1 : 0;
     const latencyMs = performance.now() - started;
     await this.samples.add({ ...request.x, y: request.y });
-    await this.records.add({ features: request.x, prediction: predicted, label: request.y, confidence: Math.max(p, 1 - p), latencyMs, success: true });
+    await this.records.add({
+      features: request.x,
+      prediction: predicted,
+      label: request.y,
+      confidence: Math.max(p, 1 - p),
+      latencyMs,
+      success: true,
+    });
     return predicted === request.y;
   }
 
@@ -72,16 +79,21 @@ export class Traffic {
           const request = this.world.next();
           const { version } = await assigner.assign(request.unit);
           if (!version) continue; // the experiment has ended: this request is served outside it
-          if (await this.respond(request, version)) await events.add({ unit: request.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
+          if (await this.respond(request, version))
+            await events.add({ unit: request.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
         }
         // Exposures first: an outcome counts for a unit the service has seen exposed.
         await assigner.exposureLog?.flush();
         await events.flush();
         await this.flush();
         const results = await this.my.experiments.results(key);
-        const arms = results.variants.map((v) => `${v.key} (v${v.version}) ${v.units} units, ${fmt(v.metrics.correct?.mean ?? null)} correct`);
+        const arms = results.variants.map(
+          (v) => `${v.key} (v${v.version}) ${v.units} units, ${fmt(v.metrics.correct?.mean ?? null)} correct`,
+        );
         const cmp = results.comparisons.find((c) => c.metric === 'correct');
-        timeline.info(`round ${round}: ${arms.join(' | ')}; lift ${fmt(cmp?.relativeLift ?? null)}, always-valid p ${fmt(cmp?.sequentialPValue ?? null)}`);
+        timeline.info(
+          `round ${round}: ${arms.join(' | ')}; lift ${fmt(cmp?.relativeLift ?? null)}, always-valid p ${fmt(cmp?.sequentialPValue ?? null)}`,
+        );
         if (results.status === 'concluded' || results.recommendation.action === 'ship') break;
         if (Date.now() > deadline) throw new Error(`experiment ${key} did not reach a decision within ${options.stepTimeoutMs / 1000} s`);
       }

@@ -148,7 +148,7 @@ describe('inputs', () => {
     const rng = new Rng(9);
     for (let t = 0; t < 500; t++) {
       const x = Float64Array.of(1e6 + 10 * rng.normal(), 0.01 * rng.normal());
-      const y = 3 * (x[0]! - 1e6) / 10 - 2 * x[1]! / 0.01 + rng.normal();
+      const y = (3 * (x[0]! - 1e6)) / 10 - (2 * x[1]!) / 0.01 + rng.normal();
       piped.learnOne(x, y);
       scaler.learnOne(x);
       plain.learnOne(scaler.transformOne(x), y);

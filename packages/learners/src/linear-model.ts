@@ -14,7 +14,14 @@
 import { abs, exp, F64, max, numberIsFinite } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import { FeatureHasher, type FeatureRecord } from './hash.js';
-import { createOptimizer, optimizerFromJSON, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from './optimizers.js';
+import {
+  createOptimizer,
+  optimizerFromJSON,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+} from './optimizers.js';
 import { OnlineStandardScaler, type ScalerState } from './scaler.js';
 
 export type Features = Float64Array | FeatureRecord;
@@ -75,7 +82,15 @@ function resolve(o: LinearModelOptions): ResolvedLinearOptions {
   const l1 = o.l1 ?? 0;
   const l2 = o.l2 ?? 0;
   if (!(l1 >= 0) || !(l2 >= 0)) throw new RangeError('l1 and l2 must be ≥ 0');
-  return { dim, optimizer: o.optimizer ?? 'sgd', l1, l2, intercept: o.intercept ?? true, standardize: o.standardize ?? false, hashSeed: o.hashSeed ?? 0 };
+  return {
+    dim,
+    optimizer: o.optimizer ?? 'sgd',
+    l1,
+    l2,
+    intercept: o.intercept ?? true,
+    standardize: o.standardize ?? false,
+    hashSeed: o.hashSeed ?? 0,
+  };
 }
 
 /** σ(s) = 1 / (1 + e^−s), written with e^−|s| so that the exponential never overflows. */
@@ -212,7 +227,8 @@ export abstract class LinearModel {
 
   /** Overwrites this fresh model's learned state with `state` (used by the subclasses' fromJSON). */
   protected restore(state: LinearModelState): this {
-    if (state.format !== 'modelyard.linear-model' || state.version !== 1) throw new TypeError('not a modelyard linear model state (version 1)');
+    if (state.format !== 'modelyard.linear-model' || state.version !== 1)
+      throw new TypeError('not a modelyard linear model state (version 1)');
     if (state.kind !== this.kind) throw new TypeError(`state is a ${state.kind}, not a ${this.kind}`);
     this.weights.set(decodeFloats(state.weights, this.dim + 1));
     this.optimizer = optimizerFromJSON(state.optimizer, this.dim + 1, this.options);

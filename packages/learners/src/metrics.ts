@@ -222,7 +222,7 @@ export class RocAuc extends RingMetric {
     // Sum of the positives' ranks, tied scores sharing their mean rank (1-based).
     let rankSum = 0;
     let positives = 0;
-    for (let start = 0; start < n; ) {
+    for (let start = 0; start < n;) {
       let end = start + 1;
       while (end < n && scores[order[end]!] === scores[order[start]!]) end++;
       const midRank = (start + 1 + end) / 2;

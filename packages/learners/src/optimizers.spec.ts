@@ -83,6 +83,12 @@ describe('optimizers, one coordinate at a time', () => {
     const sgd = new Sgd(0.1, 'invscaling', 0.25);
     sgd.beginStep();
     sgd.beginStep();
-    expect(optimizerFromJSON(sgd.toJSON(), 3).toJSON()).toEqual({ name: 'sgd', learningRate: 0.1, schedule: 'invscaling', powerT: 0.25, steps: 2 });
+    expect(optimizerFromJSON(sgd.toJSON(), 3).toJSON()).toEqual({
+      name: 'sgd',
+      learningRate: 0.1,
+      schedule: 'invscaling',
+      powerT: 0.25,
+      steps: 2,
+    });
   });
 });

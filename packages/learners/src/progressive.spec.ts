@@ -63,7 +63,12 @@ describe('progressive accuracy within 1 point of the Bayes-optimal accuracy afte
     const bayes = logisticBayesAccuracy(weights, -0.5);
     expect(bayes).toBeCloseTo(0.8311358456590211, 9);
     for (const delay of [0, 1000]) {
-      const r = run(logisticStream({ weights, intercept: -0.5, seed: 7, count: 100_000 }), { dim: 8, optimizer: 'ftrl', alpha: 0.5 }, null, delay);
+      const r = run(
+        logisticStream({ weights, intercept: -0.5, seed: 7, count: 100_000 }),
+        { dim: 8, optimizer: 'ftrl', alpha: 0.5 },
+        null,
+        delay,
+      );
       expect(r.samples).toBe(100_000);
       expect(Math.abs(r.accuracy - bayes)).toBeLessThanOrEqual(0.01);
       expect(Math.abs(r.accuracy - r.oracle)).toBeLessThanOrEqual(0.01);

@@ -23,9 +23,19 @@ describe('float codec', () => {
     const a = Float64Array.from([...specials, ...random]);
     const back = decodeFloats(roundTrip(encodeFloats(a)));
     expect(bits(back)).toBe(bits(a));
-    expect(specials.map((x) => JSON.stringify(encodeNumber(x)))).toEqual(
-      ['0', '"-0"', '"NaN"', '"Infinity"', '"-Infinity"', '5e-324', '-5e-324', '1.7976931348623157e+308', '0.30000000000000004', '0.3333333333333333', '1.5e-323'],
-    );
+    expect(specials.map((x) => JSON.stringify(encodeNumber(x)))).toEqual([
+      '0',
+      '"-0"',
+      '"NaN"',
+      '"Infinity"',
+      '"-Infinity"',
+      '5e-324',
+      '-5e-324',
+      '1.7976931348623157e+308',
+      '0.30000000000000004',
+      '0.3333333333333333',
+      '1.5e-323',
+    ]);
     expect(Object.is(decodeNumber('-0'), -0)).toBe(true);
     expect(() => decodeNumber('nope' as 'NaN')).toThrow(/not an encoded number/);
   });
@@ -80,14 +90,27 @@ describe('save → load → continue equals never stopping', () => {
       stopped.learnOne(s.x, s.y);
     });
     const restored = LogisticRegression.fromJSON(roundTrip(stopped.toJSON()));
-    expectSameModel(stopped, restored, data.slice(0, 5).map((s) => s.x));
+    expectSameModel(
+      stopped,
+      restored,
+      data.slice(0, 5).map((s) => s.x),
+    );
     data.slice(1700).forEach((s) => {
       never.learnOne(s.x, s.y);
       restored.learnOne(s.x, s.y);
     });
     // Mean-gradient steps after the restore as well.
-    for (const m of [never, restored]) m.learnMany(data.slice(0, 64).map((s) => s.x), data.slice(0, 64).map((s) => s.y), { mode: 'mean' });
-    expectSameModel(never, restored, data.slice(0, 50).map((s) => s.x));
+    for (const m of [never, restored])
+      m.learnMany(
+        data.slice(0, 64).map((s) => s.x),
+        data.slice(0, 64).map((s) => s.y),
+        { mode: 'mean' },
+      );
+    expectSameModel(
+      never,
+      restored,
+      data.slice(0, 50).map((s) => s.x),
+    );
     expect(restored.samplesSeen).toBe(3064);
   });
 
@@ -103,7 +126,11 @@ describe('save → load → continue equals never stopping', () => {
     const restored = modelFromJSON(roundTrip(stopped.toJSON()));
     expect(restored).toBeInstanceOf(LinearRegression);
     data.slice(900).forEach(({ x, y }) => [never, restored].forEach((m) => m.learnOne(x, y)));
-    expectSameModel(never, restored, data.slice(0, 20).map((s) => s.x));
+    expectSameModel(
+      never,
+      restored,
+      data.slice(0, 20).map((s) => s.x),
+    );
   });
 
   it('refuses a state of the wrong kind or format', () => {

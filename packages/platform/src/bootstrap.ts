@@ -26,10 +26,7 @@ function instrument(fastify: FastifyInstance, metrics: MetricsService) {
   fastify.addHook('onResponse', (request, reply, done) => {
     // Label by route pattern, never by raw URL, to keep the metric's cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     request.log.info(
       { method: request.method, route, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',

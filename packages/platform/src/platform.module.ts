@@ -65,7 +65,18 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(options.providers ?? []),
       ],
-      exports: [PLATFORM_CONFIG, PrismaService, RedisService, RedisLock, MetricsService, ApiKeysService, MaintenanceService, IdempotencyInterceptor, ServiceCredential, OutboundUrlPolicy],
+      exports: [
+        PLATFORM_CONFIG,
+        PrismaService,
+        RedisService,
+        RedisLock,
+        MetricsService,
+        ApiKeysService,
+        MaintenanceService,
+        IdempotencyInterceptor,
+        ServiceCredential,
+        OutboundUrlPolicy,
+      ],
     };
   }
 }

@@ -12,7 +12,13 @@ describe('configuration from the environment', () => {
       MODELYARD_TIMEOUT_MS: '2500',
       NODE_ENV: 'production',
     });
-    expect(options).toMatchObject({ apiKey: 'k', urls: { registry: 'http://r:1' }, baseUrl: 'http://gateway', timeoutMs: 2500, validateResponses: false });
+    expect(options).toMatchObject({
+      apiKey: 'k',
+      urls: { registry: 'http://r:1' },
+      baseUrl: 'http://gateway',
+      timeoutMs: 2500,
+      validateResponses: false,
+    });
     expect(urlOf(options, 'registry')).toBe('http://r:1');
     expect(urlOf(options, 'drift')).toBe('http://gateway');
     expect(urlOf({}, 'learning')).toBe('http://127.0.0.1:3004');

@@ -35,7 +35,8 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     if (url) urls[service] = url;
   }
   const timeout = env.MODELYARD_TIMEOUT_MS ? Number(env.MODELYARD_TIMEOUT_MS) : undefined;
-  if (timeout !== undefined && !(timeout > 0)) throw new RangeError(`MODELYARD_TIMEOUT_MS must be a positive number of milliseconds, not '${env.MODELYARD_TIMEOUT_MS}'`);
+  if (timeout !== undefined && !(timeout > 0))
+    throw new RangeError(`MODELYARD_TIMEOUT_MS must be a positive number of milliseconds, not '${env.MODELYARD_TIMEOUT_MS}'`);
   return {
     urls,
     ...(env.MODELYARD_URL ? { baseUrl: env.MODELYARD_URL } : {}),

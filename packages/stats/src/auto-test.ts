@@ -50,12 +50,24 @@ export function autoTest(
   if (reference.length <= AUTO_TEST_SMALL_REFERENCE) {
     if (numericManyValues) {
       const r = ks2samp(reference as Sample, current as Sample);
-      return { test: 'ks', statistic: r.statistic, pValue: r.pValue, threshold: DRIFT_THRESHOLDS.pValue, drift: r.pValue < DRIFT_THRESHOLDS.pValue };
+      return {
+        test: 'ks',
+        statistic: r.statistic,
+        pValue: r.pValue,
+        threshold: DRIFT_THRESHOLDS.pValue,
+        drift: r.pValue < DRIFT_THRESHOLDS.pValue,
+      };
     }
     const counts = categoryCounts(reference, current);
     if (distinct > 2) {
       const r = chiSquare(counts.ref, counts.cur);
-      return { test: 'chi-square', statistic: r.statistic, pValue: r.pValue, threshold: DRIFT_THRESHOLDS.pValue, drift: r.pValue < DRIFT_THRESHOLDS.pValue };
+      return {
+        test: 'chi-square',
+        statistic: r.statistic,
+        pValue: r.pValue,
+        threshold: DRIFT_THRESHOLDS.pValue,
+        drift: r.pValue < DRIFT_THRESHOLDS.pValue,
+      };
     }
     // Z test on the share of the first category (reference order); two-sided, so which of the
     // two categories is "success" does not change the p-value.
@@ -64,7 +76,12 @@ export function autoTest(
   }
   if (numericManyValues) {
     const d = wassersteinNormed(reference as Sample, current as Sample);
-    return { test: 'wasserstein-normed', statistic: d, threshold: DRIFT_THRESHOLDS.wassersteinNormed, drift: d >= DRIFT_THRESHOLDS.wassersteinNormed };
+    return {
+      test: 'wasserstein-normed',
+      statistic: d,
+      threshold: DRIFT_THRESHOLDS.wassersteinNormed,
+      drift: d >= DRIFT_THRESHOLDS.wassersteinNormed,
+    };
   }
   const { p, q } = distributionsFromSamples(reference, current, kind);
   const d = jensenShannon(p, q);

@@ -34,11 +34,7 @@ export interface NumericDriftOptions {
 }
 
 /** KS + Wasserstein (raw and normed) + PSI of `current` against `reference`, one sort each. */
-export function driftNumeric(
-  reference: Sample,
-  current: Sample,
-  options: NumericDriftOptions = {},
-): NumericDriftResult {
+export function driftNumeric(reference: Sample, current: Sample, options: NumericDriftOptions = {}): NumericDriftResult {
   const ref = sortSample(reference, 'reference');
   const cur = sortSample(current, 'current');
   const { d, w1: wasserstein } = mergeStats(ref, cur);

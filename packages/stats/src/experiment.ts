@@ -39,13 +39,7 @@ function checkAlpha(alpha: number): void {
  * interval for p1 - p2 uses the unpooled (Wald) standard error, which does not assume H0.
  * Pass (treatment, control) to read diff as treatment − control.
  */
-export function zTestProportions(
-  x1: number,
-  n1: number,
-  x2: number,
-  n2: number,
-  options: TestOptions = {},
-): ZTestResult {
+export function zTestProportions(x1: number, n1: number, x2: number, n2: number, options: TestOptions = {}): ZTestResult {
   const alpha = options.alpha ?? 0.05;
   checkAlpha(alpha);
   if (!(n1 > 0 && n2 > 0 && x1 >= 0 && x2 >= 0 && x1 <= n1 && x2 <= n2)) {

@@ -21,13 +21,7 @@ export {
   JS_DEFAULT_BINS,
 } from './jensen-shannon.js';
 export type { BinnedDistributions } from './jensen-shannon.js';
-export {
-  wasserstein,
-  wassersteinSorted,
-  wassersteinNormed,
-  wassersteinNormedSorted,
-  WASSERSTEIN_STD_FLOOR,
-} from './wasserstein.js';
+export { wasserstein, wassersteinSorted, wassersteinNormed, wassersteinNormedSorted, WASSERSTEIN_STD_FLOOR } from './wasserstein.js';
 export { driftNumeric, DRIFT_THRESHOLDS } from './drift.js';
 export type { NumericDriftOptions, NumericDriftResult } from './drift.js';
 export { autoTest, AUTO_TEST_SMALL_REFERENCE } from './auto-test.js';
@@ -38,13 +32,7 @@ export { zTestProportions, welchTTest } from './experiment.js';
 export type { ArmSummary, TestOptions, WelchResult, ZTestResult } from './experiment.js';
 export { relativeLift, liftMoments, chanceToBeatControl, expectedLoss } from './lift.js';
 export type { ChanceToBeatResult, LiftResult } from './lift.js';
-export {
-  sequentialInterval,
-  sequentialPValue,
-  sequentialRho,
-  sequentialTest,
-  DEFAULT_TUNING_SAMPLE_SIZE,
-} from './sequential.js';
+export { sequentialInterval, sequentialPValue, sequentialRho, sequentialTest, DEFAULT_TUNING_SAMPLE_SIZE } from './sequential.js';
 export type { SequentialOptions, SequentialResult } from './sequential.js';
 export { sampleSize, minimumDetectableEffect, type PowerOptions } from './power.js';
 

@@ -36,12 +36,7 @@ export function ksStatisticSorted(a: SortedSample, b: SortedSample): number {
 }
 
 /** Two-sided p-value for a statistic d of samples of sizes n1 and n2 (scipy's rules). */
-export function ksPValue(
-  d: number,
-  n1: number,
-  n2: number,
-  method: KsMethod = 'auto',
-): KsResult {
+export function ksPValue(d: number, n1: number, n2: number, method: KsMethod = 'auto'): KsResult {
   const g = gcd(n1, n2);
   const n1g = n1 / g;
   const n2g = n2 / g;

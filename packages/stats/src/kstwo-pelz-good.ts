@@ -54,10 +54,10 @@ export function kolmogornPelzGood(n: number, x: number, cdf: boolean): number {
     K2 = K2 * qpower + (k2a + k2b * m2 + k2c * m4);
     K3 = K3 * qpower + (k3a + k3b * m2 + k3c * m4 + k3d * m6);
   }
-  K0 = ((K0 * q) * SQRT2PI) / z;
-  K1 = ((K1 * q) * SQRT2PI) / (6 * z4);
-  K2 = ((K2 * q) * SQRT2PI) / (72 * z ** 7);
-  K3 = ((K3 * q) * SQRT2PI) / (6480 * z ** 10);
+  K0 = (K0 * q * SQRT2PI) / z;
+  K1 = (K1 * q * SQRT2PI) / (6 * z4);
+  K2 = (K2 * q * SQRT2PI) / (72 * z ** 7);
+  K3 = (K3 * q * SQRT2PI) / (6480 * z ** 10);
 
   // The remaining sums over all integers k for K2 and K3 (no cancellation to fear).
   q = Math.exp(-PI2 / 2 / z2);

@@ -10,13 +10,7 @@ const E128 = 128;
 const EP128 = 2 ** 128;
 const EM128 = 2 ** -128;
 
-function bandLimits(
-  i: number,
-  n: number,
-  ll: number,
-  ceilf: number,
-  roundf: number,
-): [number, number] {
+function bandLimits(i: number, n: number, ll: number, ceilf: number, roundf: number): [number, number] {
   let j1: number;
   let j2: number;
   if (i === 0) {

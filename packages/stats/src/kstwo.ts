@@ -19,9 +19,7 @@ import { smirnovSf } from './smirnov.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 // Bernoulli-number Stirling series coefficients B_2j/(2j(2j-1)), j = 8..1 (scipy's _loggamma).
-const STIRLING = [
-  -3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12,
-];
+const STIRLING = [-3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12];
 
 /** log(n!/n^n) by Stirling's series with n·log(n) removed up front (no cancellation). */
 function logNFactorialOverNPowN(n: number): number {

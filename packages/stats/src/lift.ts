@@ -24,8 +24,7 @@ export function liftMoments(control: ArmSummary, treatment: ArmSummary): { lift:
   if (!(control.n > 0 && treatment.n > 0)) throw new RangeError('arms need n > 0');
   const mc = control.mean;
   const mt = treatment.mean;
-  const variance =
-    treatment.variance / (treatment.n * mc * mc) + (control.variance * mt * mt) / (control.n * mc ** 4);
+  const variance = treatment.variance / (treatment.n * mc * mc) + (control.variance * mt * mt) / (control.n * mc ** 4);
   return { lift: mt / mc - 1, se: Math.sqrt(variance) };
 }
 

@@ -83,11 +83,7 @@ export function countInBins(x: SortedSample, interior: readonly number[]): numbe
  * one empty bin makes PSI infinite; with it an empty bin contributes (s - eps)·ln(s/eps), large
  * but finite, so one new category of values still dominates the score.
  */
-export function psiSorted(
-  reference: SortedSample,
-  current: SortedSample,
-  options: PsiOptions = {},
-): PsiResult {
+export function psiSorted(reference: SortedSample, current: SortedSample, options: PsiOptions = {}): PsiResult {
   const bins = options.bins ?? PSI_DEFAULT_BINS;
   const eps = options.eps ?? PSI_DEFAULT_EPS;
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError('bins must be a positive integer');

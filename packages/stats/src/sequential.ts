@@ -50,12 +50,7 @@ export function sequentialRho(alpha: number, tuningSampleSize: number): number {
  * Confidence sequence and always-valid p-value for an estimate with standard error `se`
  * computed from `n` units in total (both arms together for a two-arm comparison).
  */
-export function sequentialInterval(
-  estimate: number,
-  se: number,
-  n: number,
-  options: SequentialOptions = {},
-): SequentialResult {
+export function sequentialInterval(estimate: number, se: number, n: number, options: SequentialOptions = {}): SequentialResult {
   const alpha = options.alpha ?? 0.05;
   const rho = sequentialRho(alpha, options.tuningSampleSize ?? DEFAULT_TUNING_SAMPLE_SIZE);
   if (!(n > 0) || !(se >= 0)) throw new RangeError('need n > 0 and se >= 0');

@@ -13,15 +13,7 @@ import {
 } from '../src/index.js';
 import { expectRelClose, shuffled } from './helpers.js';
 import { generate, materialize } from './prng.js';
-import {
-  AUTO_CASES,
-  CHI2_CASES,
-  JS_CASES,
-  JS_SAMPLE_CASES,
-  PSI_CASES,
-  SRM_CASES,
-  WASSERSTEIN_CASES,
-} from './reference/drift.ref.js';
+import { AUTO_CASES, CHI2_CASES, JS_CASES, JS_SAMPLE_CASES, PSI_CASES, SRM_CASES, WASSERSTEIN_CASES } from './reference/drift.ref.js';
 
 const RTOL = 1e-9;
 const label = (c: { note: string; call: string }): string => `${c.note} [${c.call}]`;

@@ -13,15 +13,7 @@ import {
   zTestProportions,
 } from '../src/index.js';
 import { expectRelClose } from './helpers.js';
-import {
-  DIST_CASES,
-  LIFT_CASES,
-  MDE_CASES,
-  POWER_CASES,
-  SEQ_CASES,
-  WELCH_CASES,
-  ZPROP_CASES,
-} from './reference/experiment.ref.js';
+import { DIST_CASES, LIFT_CASES, MDE_CASES, POWER_CASES, SEQ_CASES, WELCH_CASES, ZPROP_CASES } from './reference/experiment.ref.js';
 
 const RTOL = 1e-9;
 const label = (c: { note: string; call: string }): string => `${c.note} [${c.call}]`;
@@ -78,7 +70,11 @@ describe('relativeLift and chanceToBeatControl against the delta-method formulas
   });
 
   it('expected losses differ by the lift (E[max(0,L)] - E[max(0,-L)] = E[L])', () => {
-    for (const [m, s] of [[0.03, 0.02], [-0.1, 0.05], [0, 1]] as const) {
+    for (const [m, s] of [
+      [0.03, 0.02],
+      [-0.1, 0.05],
+      [0, 1],
+    ] as const) {
       expectRelClose(expectedLoss(-m, s) - expectedLoss(m, s), m === 0 ? 0 : m, 1e-12);
     }
     expect(expectedLoss(0.2, 0)).toBe(0);

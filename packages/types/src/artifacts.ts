@@ -90,4 +90,3 @@ export const VerifyResponse = z.object({
   ),
 });
 export type VerifyResponse = z.infer<typeof VerifyResponse>;
-

@@ -60,7 +60,10 @@ export const safeString = () => z.string().check(STRING_CHECKS.wellFormed, STRIN
 /** Free text (descriptions, reasons, messages): as safeString, but tabs and line breaks are allowed. */
 export const safeText = () => z.string().check(STRING_CHECKS.wellFormed, STRING_CHECKS.noControlButWhitespace);
 
-export const Tag = safeString().min(1).max(64).regex(/^[\w.:/-]+$/, 'letters, digits and _ . : / - only');
+export const Tag = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:/-]+$/, 'letters, digits and _ . : / - only');
 export const Tags = z.array(Tag).max(64);
 
 /** Cursor pagination: `?limit=&cursor=`; the cursor is opaque to clients. */

@@ -15,7 +15,10 @@ export type ColumnKind = z.infer<typeof ColumnKind>;
 export const DriftTestName = z.enum(['auto', 'ks', 'psi', 'chi2', 'js', 'wasserstein', 'z']);
 export type DriftTestName = z.infer<typeof DriftTestName>;
 
-export const ColumnName = safeString().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
+export const ColumnName = safeString()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:-]+$/, 'letters, digits and _ . : - only');
 
 export const FeatureSpec = z.strictObject({
   name: ColumnName,
@@ -37,7 +40,12 @@ export const AlertRule = z.strictObject({
   condition: z.enum(['<', '>']),
   threshold: z.number().finite(),
   /** Only records whose `ts` falls in the last `windowSeconds` count (they must also be in the hot window). */
-  windowSeconds: z.number().int().min(1).max(30 * 86_400).default(300),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(300),
   severity: AlertSeverity.default('medium'),
   /** Placeholders: {monitor} {signal} {value} {condition} {threshold}. */
   message: safeText().min(1).max(500).default('{monitor}: {signal} is {value} ({condition} {threshold})'),
@@ -46,8 +54,22 @@ export type AlertRule = z.infer<typeof AlertRule>;
 
 /** Applied when a monitor names no rules (success rate is a share: 0.95 = 95 %). */
 export const DEFAULT_ALERT_RULES: AlertRule[] = [
-  { signal: 'success_rate', condition: '<', threshold: 0.95, windowSeconds: 300, severity: 'high', message: '{monitor}: success rate {value} is below {threshold}' },
-  { signal: 'latency_p95_ms', condition: '>', threshold: 100, windowSeconds: 300, severity: 'medium', message: '{monitor}: latency p95 {value} ms is above {threshold} ms' },
+  {
+    signal: 'success_rate',
+    condition: '<',
+    threshold: 0.95,
+    windowSeconds: 300,
+    severity: 'high',
+    message: '{monitor}: success rate {value} is below {threshold}',
+  },
+  {
+    signal: 'latency_p95_ms',
+    condition: '>',
+    threshold: 100,
+    windowSeconds: 300,
+    severity: 'medium',
+    message: '{monitor}: latency p95 {value} ms is above {threshold} ms',
+  },
 ];
 
 const WebhookUrl = z
@@ -60,14 +82,24 @@ export const Alerting = z.strictObject({
   /** Signing secret for `webhookUrl`; generated (and shown once) when omitted. */
   webhookSecret: safeString().min(24).max(256).optional(),
   minSeverity: AlertSeverity.default('medium'),
-  cooldownSeconds: z.number().int().min(0).max(30 * 86_400).default(3600),
+  cooldownSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(3600),
 });
 
 export const Retrain = z.strictObject({
   pipelineId: z.uuid().optional(),
   minSeverity: AlertSeverity.default('high'),
   /** At most one retrain job per cool-down; defaults to the alerting cool-down. */
-  cooldownSeconds: z.number().int().min(0).max(30 * 86_400).optional(),
+  cooldownSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
 });
 
 const MonitorFields = {
@@ -78,7 +110,13 @@ const MonitorFields = {
   prediction: ColumnSpec.optional(),
   label: ColumnSpec.optional(),
   window: z.strictObject({ size: z.number().int().min(10).max(200_000) }),
-  schedule: z.strictObject({ everySeconds: z.number().int().min(5).max(7 * 86_400) }),
+  schedule: z.strictObject({
+    everySeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 86_400),
+  }),
   alerting: Alerting.default({ minSeverity: 'medium', cooldownSeconds: 3600 }),
   retrain: Retrain.default({ minSeverity: 'high' }),
   alertRules: z.array(AlertRule).max(50).optional(),
@@ -181,7 +219,14 @@ export const OperationalSignals = z.object({
   latencyP95Ms: z.number().nullable(),
 });
 
-export const RuleResult = z.object({ signal: AlertSignal, condition: z.string(), threshold: z.number(), value: z.number(), severity: AlertSeverity, message: z.string() });
+export const RuleResult = z.object({
+  signal: AlertSignal,
+  condition: z.string(),
+  threshold: z.number(),
+  value: z.number(),
+  severity: AlertSeverity,
+  message: z.string(),
+});
 
 export const DriftReportBody = z.object({
   features: z.array(FeatureDrift),
@@ -249,11 +294,22 @@ export const DashboardResponse = z.object({
     recentAccuracy: z.number().nullable(),
   }),
   hourly: z.array(
-    z.object({ hour: z.string(), records: z.number().int(), successRate: z.number().nullable(), meanLatencyMs: z.number().nullable(), accuracy: z.number().nullable() }),
+    z.object({
+      hour: z.string(),
+      records: z.number().int(),
+      successRate: z.number().nullable(),
+      meanLatencyMs: z.number().nullable(),
+      accuracy: z.number().nullable(),
+    }),
   ),
   activeAlerts: z.array(AlertResponse),
   monitors: z.array(
-    z.object({ id: z.uuid(), name: z.string(), status: MonitorStatus, latest: z.object({ reportId: z.uuid(), severity: Severity, driftedShare: z.number(), createdAt: z.string() }).nullable() }),
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      status: MonitorStatus,
+      latest: z.object({ reportId: z.uuid(), severity: Severity, driftedShare: z.number(), createdAt: z.string() }).nullable(),
+    }),
   ),
 });
 export type DashboardResponse = z.infer<typeof DashboardResponse>;

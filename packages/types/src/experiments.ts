@@ -6,7 +6,10 @@ export const ExperimentKey = safeString()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'starts with a letter or digit; then letters, digits, . _ -');
-export const VariantKey = safeString().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
+export const VariantKey = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, _ and -');
 /** Longest unit id, in UTF-16 code units (JavaScript string length). */
 export const UNIT_ID_MAX_LENGTH = 256;
 /**
@@ -24,16 +27,16 @@ export function isUnitId(unit: string): boolean {
 export const UnitId = safeString()
   .min(1)
   .max(UNIT_ID_MAX_LENGTH)
-  .regex(
-    UNIT_ID_PATTERN,
-    'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters',
-  );
+  .regex(UNIT_ID_PATTERN, 'printable characters only: letters, digits, punctuation and symbols; no whitespace or control characters');
 
 export const ExperimentStatus = z.enum(['draft', 'running', 'stopped', 'concluded']);
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
 
 export const MetricKind = z.enum(['binomial', 'continuous']);
-const MetricName = safeString().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+const MetricName = safeString()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
 
 export const Variant = z.strictObject({ key: VariantKey, version: SemVer, weight: z.number().positive().max(1_000_000) });
 export type Variant = z.infer<typeof Variant>;
@@ -77,7 +80,11 @@ export const CreateExperimentBody = z
      * `<onBehalfOf> via <caller>` and named in the registry's audit of the promotion.
      */
     onBehalfOf: safeString().min(1).max(256).optional(),
-    maxDurationHours: z.number().positive().max(24 * 366).optional(),
+    maxDurationHours: z
+      .number()
+      .positive()
+      .max(24 * 366)
+      .optional(),
   })
   .superRefine((b, ctx) => {
     variantsRule(b.variants, ctx);
@@ -190,7 +197,9 @@ export type ExposuresBody = z.infer<typeof ExposuresBody>;
 
 export const EventsBody = z.strictObject({
   events: z
-    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), metric: MetricName, value: z.number(), ts: Timestamp.optional() }))
+    .array(
+      z.strictObject({ unit: UnitId, variant: VariantKey.optional(), metric: MetricName, value: z.number(), ts: Timestamp.optional() }),
+    )
     .min(1)
     .max(10_000),
 });
@@ -273,6 +282,5 @@ export const ConcludeBody = z.strictObject({
   reason: safeText().max(1000).optional(),
 });
 export type ConcludeBody = z.infer<typeof ConcludeBody>;
-
 
 export const ConcludeResponse = z.object({ experiment: ExperimentResponse, conclusion: Conclusion });

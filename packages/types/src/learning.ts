@@ -35,8 +35,18 @@ export const LearnerHyperparameters = z.strictObject({
   intercept: z.boolean().optional(),
   standardize: z.boolean().optional(),
   /** Hash space the feature records are hashed into. Default 4096 (2^12). */
-  dim: z.number().int().min(1).max(1 << 20).optional(),
-  hashSeed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  dim: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 20)
+    .optional(),
+  hashSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
 });
 export type LearnerHyperparameters = z.infer<typeof LearnerHyperparameters>;
 
@@ -79,7 +89,11 @@ export const RegisterSpec = z.strictObject({
   /** Start an experiment: the new version (challenger) against the production version (control). */
   startExperiment: z.boolean().default(false),
   /** Primary metric of that experiment (binomial, higher is better). */
-  experimentMetric: safeString().min(1).max(128).regex(/^[\w.:-]+$/).default('conversion'),
+  experimentMetric: safeString()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:-]+$/)
+    .default('conversion'),
   /**
    * Let that experiment conclude and promote on its own: it is created sequential (always-valid
    * p-values, safe to check continuously) with `autoPromote`, so the experiments service promotes
@@ -90,7 +104,13 @@ export const RegisterSpec = z.strictObject({
 });
 export type RegisterSpec = z.infer<typeof RegisterSpec>;
 
-export const Schedule = z.strictObject({ everySeconds: z.number().int().min(1).max(30 * 24 * 3600) });
+export const Schedule = z.strictObject({
+  everySeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600),
+});
 export const AdaptiveSpec = z.strictObject({
   metric: LearningMetric,
   /** Update when the current model's metric on a new batch is worse than its progressive value by this much. */
@@ -129,7 +149,8 @@ export function pipelineIssues(b: {
   const expected = classifier ? 'a classifier uses accuracy, log_loss or roc_auc' : 'a regression uses mae or rmse';
   if (!fits(b.gate.metric)) issues.push({ path: ['gate', 'metric'], message: expected });
   if (b.adaptive && !fits(b.adaptive.metric)) issues.push({ path: ['adaptive', 'metric'], message: expected });
-  if (b.maxBuffer <= b.gate.holdout) issues.push({ path: ['maxBuffer'], message: 'must exceed gate.holdout (the held-out samples stay buffered)' });
+  if (b.maxBuffer <= b.gate.holdout)
+    issues.push({ path: ['maxBuffer'], message: 'must exceed gate.holdout (the held-out samples stay buffered)' });
   return issues;
 }
 

@@ -224,7 +224,12 @@ export const AliasDetailResponse = AliasResponse.extend({ history: z.array(Alias
 export const CompareQuery = z.strictObject({
   versions: safeString()
     .max(2000)
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(SemVer).min(2).max(20)),
 });
 

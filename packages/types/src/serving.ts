@@ -32,12 +32,7 @@ export const PredictBody = z.strictObject({
 export type PredictBody = z.infer<typeof PredictBody>;
 
 /** A class label, a regression value, or a row of values when the model answers several per instance. */
-export const PredictionValue = z.union([
-  z.number(),
-  z.string(),
-  z.boolean(),
-  z.array(z.union([z.number(), z.string(), z.boolean()])),
-]);
+export const PredictionValue = z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
 
 export const PredictResponse = z.object({
   model: z.string(),

@@ -28,7 +28,10 @@ export class AlertsRepository {
 
   /** Acknowledging twice keeps the first acknowledgement. */
   async acknowledge(id: string, actor: string): Promise<DriftAlert> {
-    await this.prisma.driftAlert.updateMany({ where: { id, status: 'active' }, data: { status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: new Date() } });
+    await this.prisma.driftAlert.updateMany({
+      where: { id, status: 'active' },
+      data: { status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: new Date() },
+    });
     const row = await this.prisma.driftAlert.findUnique({ where: { id } });
     if (!row) throw new NotFound('alert', id);
     return row;

@@ -3,11 +3,14 @@ import { alertCandidates, alertsToRaise, shouldRaise, type AlertCandidate, type 
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
-const past = (key: string, severity: AlertSeverity, secondsAgo: number): PastAlert =>
-  ({ key, severity, createdAt: ago(secondsAgo) });
+const past = (key: string, severity: AlertSeverity, secondsAgo: number): PastAlert => ({ key, severity, createdAt: ago(secondsAgo) });
 /** A candidate whose message names its key and severity (what the tables below compare). */
-const cand = (key: string, severity: AlertSeverity): AlertCandidate =>
-  ({ kind: key === 'drift' ? 'drift' : 'rule', key, severity, message: `${key} ${severity}` });
+const cand = (key: string, severity: AlertSeverity): AlertCandidate => ({
+  kind: key === 'drift' ? 'drift' : 'rule',
+  key,
+  severity,
+  message: `${key} ${severity}`,
+});
 
 describe('shouldRaise (de-duplication and escalation within the cool-down)', () => {
   const COOLDOWN = 3600;
@@ -76,7 +79,10 @@ describe('alertCandidates (what a report calls for, at least minSeverity)', () =
     [
       'broken rules at or above the minimum only',
       'medium',
-      body('none', [{ severity: 'low', threshold: 0.99 }, { severity: 'high', threshold: 0.95 }]),
+      body('none', [
+        { severity: 'low', threshold: 0.99 },
+        { severity: 'high', threshold: 0.95 },
+      ]),
       ['rule:success_rate<0.95:high'],
     ],
     ['drift and a rule', 'low', body('critical', [{ severity: 'low', threshold: 0.95 }]), ['drift:critical', 'rule:success_rate<0.95:low']],

@@ -49,8 +49,7 @@ function driftMessage(monitor: AlertingPolicy, body: DriftReportBody): string {
 }
 
 /** The start of the cool-down ending at `now`: alerts raised after it count for de-duplication. */
-export const cooldownStart = (now: Date, cooldownSeconds: number): Date =>
-  new Date(now.getTime() - cooldownSeconds * 1000);
+export const cooldownStart = (now: Date, cooldownSeconds: number): Date => new Date(now.getTime() - cooldownSeconds * 1000);
 
 /**
  * De-duplication and escalation: a candidate is raised unless an alert with the same key and at

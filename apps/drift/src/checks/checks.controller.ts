@@ -17,7 +17,11 @@ export class ChecksController {
 
   @Post('check')
   @HttpCode(200)
-  @ApiDoc({ summary: 'Check the current window now (as a queued job) and answer with its report', response: ReportResponse, tags: ['checks'] })
+  @ApiDoc({
+    summary: 'Check the current window now (as a queued job) and answer with its report',
+    response: ReportResponse,
+    tags: ['checks'],
+  })
   check(@ZParams(MonitorParams) p: MonitorParams) {
     return this.checks.onDemand(p.id);
   }

@@ -39,7 +39,8 @@ export function checkStep(monitor: Monitor, body: DriftReportBody): CheckStep {
 }
 
 /** The job id of a check of one window: one job, and one report, per window and reference version. */
-export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number) => `drift-check:${monitorId}:${windowSeq}:${referenceVersion}`;
+export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number) =>
+  `drift-check:${monitorId}:${windowSeq}:${referenceVersion}`;
 
 @Injectable()
 export class ChecksService {
@@ -100,7 +101,8 @@ export class ChecksService {
   private observe(monitor: Monitor, body: DriftReportBody, alerts: AlertCandidate[], started: number) {
     for (const a of alerts) this.metrics.alerts.inc({ severity: a.severity });
     // `model/name`: monitor names are unique per model only.
-    for (const f of body.features) this.metrics.score.set({ monitor: `${monitor.model}/${monitor.name}`, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
+    for (const f of body.features)
+      this.metrics.score.set({ monitor: `${monitor.model}/${monitor.name}`, feature: f.name, test: f.test }, f.pValue ?? f.statistic);
     this.metrics.checkDuration.observe((performance.now() - started) / 1000);
   }
 

@@ -13,7 +13,11 @@ describe('drift tests on seeded streams', () => {
     let alarms = 0;
     const seeds = 400;
     for (let s = 0; s < seeds; s++) {
-      const r = runDriftTest({ name: 'x', kind: 'numeric', test: 'auto' }, { kind: 'numeric', values: sample(2 * s + 1, 500) }, sample(2 * s + 2, 500));
+      const r = runDriftTest(
+        { name: 'x', kind: 'numeric', test: 'auto' },
+        { kind: 'numeric', values: sample(2 * s + 1, 500) },
+        sample(2 * s + 2, 500),
+      );
       expect(r!.test).toBe('ks');
       if (r!.drifted) alarms++;
     }
@@ -50,8 +54,15 @@ describe('drift tests on seeded streams', () => {
   it('runs the forced tests with their own thresholds', () => {
     const ref = { kind: 'numeric' as const, values: sample(1, 2000) };
     const cur = sample(2, 2000, 0.3);
-    expect(runDriftTest({ name: 'x', kind: 'numeric', test: 'psi' }, ref, cur)).toMatchObject({ test: 'psi', drifted: true, threshold: 0.1 });
-    expect(runDriftTest({ name: 'x', kind: 'numeric', test: 'ks', threshold: 1e-30 }, ref, cur)).toMatchObject({ test: 'ks', drifted: false });
+    expect(runDriftTest({ name: 'x', kind: 'numeric', test: 'psi' }, ref, cur)).toMatchObject({
+      test: 'psi',
+      drifted: true,
+      threshold: 0.1,
+    });
+    expect(runDriftTest({ name: 'x', kind: 'numeric', test: 'ks', threshold: 1e-30 }, ref, cur)).toMatchObject({
+      test: 'ks',
+      drifted: false,
+    });
     expect(runDriftTest({ name: 'x', kind: 'numeric', test: 'js' }, ref, cur)!.test).toBe('js');
   });
 });
@@ -64,7 +75,11 @@ describe('categorical PSI', () => {
     const r = runDriftTest({ name: 'plan', kind: 'categorical', test: 'psi' }, ref, cur)!;
     expect(r).toMatchObject({ test: 'psi', pValue: null, threshold: 0.1, drifted: true, severity: 'medium' }); // 0.24 ≥ 2 × threshold
     expect(r.statistic).toBeCloseTo(0.2407945608651872, 12);
-    const same = runDriftTest({ name: 'plan', kind: 'categorical', test: 'psi' }, ref, [...Array<string>(5).fill('a'), ...Array<string>(3).fill('b'), ...Array<string>(2).fill('c')])!;
+    const same = runDriftTest({ name: 'plan', kind: 'categorical', test: 'psi' }, ref, [
+      ...Array<string>(5).fill('a'),
+      ...Array<string>(3).fill('b'),
+      ...Array<string>(2).fill('c'),
+    ])!;
     expect(same).toMatchObject({ drifted: false, severity: 'none' });
     expect(same.statistic).toBeCloseTo(0, 12);
   });
@@ -151,8 +166,28 @@ describe('report body', () => {
     // numpy.percentile(range(1, 101), 95) = 95.05 (linear interpolation).
     expect(body.signals.latencyP95Ms).toBeCloseTo(95.05, 12);
     expect(body.signals.successRate).toBeNull();
-    expect(body.rules).toEqual([{ signal: 'latency_p95_ms', condition: '>', threshold: 50, value: body.signals.latencyP95Ms, severity: 'low', message: 'latency_p95_ms=95.05' }]);
+    expect(body.rules).toEqual([
+      {
+        signal: 'latency_p95_ms',
+        condition: '>',
+        threshold: 50,
+        value: body.signals.latencyP95Ms,
+        severity: 'low',
+        message: 'latency_p95_ms=95.05',
+      },
+    ]);
     // Records older than the rule's window do not count.
-    expect(analyse({ monitorName: 'm', features: [], prediction: null, label: null, reference: new Map(), window, rules: [{ signal: 'latency_p95_ms', condition: '>', threshold: 50, windowSeconds: 10, severity: 'low', message: 'x' }], now: 1_030_000 }).rules).toEqual([]);
+    expect(
+      analyse({
+        monitorName: 'm',
+        features: [],
+        prediction: null,
+        label: null,
+        reference: new Map(),
+        window,
+        rules: [{ signal: 'latency_p95_ms', condition: '>', threshold: 50, windowSeconds: 10, severity: 'low', message: 'x' }],
+        now: 1_030_000,
+      }).rules,
+    ).toEqual([]);
   });
 });

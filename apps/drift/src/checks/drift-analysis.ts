@@ -1,5 +1,12 @@
 import { quantileSorted, sortSample } from '@modelyard/stats';
-import { SEVERITY_RANK, type AlertRule, type ColumnSpec, type DriftReportBody, type FeatureDrift, type FeatureSpec } from '@modelyard/types';
+import {
+  SEVERITY_RANK,
+  type AlertRule,
+  type ColumnSpec,
+  type DriftReportBody,
+  type FeatureDrift,
+  type FeatureSpec,
+} from '@modelyard/types';
 import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type Columns } from '../window/window.codec.js';
 import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
 import { overallSeverity } from './severity.js';
@@ -28,7 +35,10 @@ export function analyse(input: AnalysisInput): DriftReportBody {
   }
   const predRef = reference.get(PREDICTION);
   const predCur = window.values.get(PREDICTION);
-  const prediction = input.prediction && predRef && predCur ? runDriftTest({ name: input.prediction.name, kind: input.prediction.kind, test: 'auto' }, predRef, predCur) : null;
+  const prediction =
+    input.prediction && predRef && predCur
+      ? runDriftTest({ name: input.prediction.name, kind: input.prediction.kind, test: 'auto' }, predRef, predCur)
+      : null;
 
   const drifted = features.filter((f) => f.drifted);
   const driftedShare = features.length ? drifted.length / features.length : 0;
@@ -46,7 +56,13 @@ export function analyse(input: AnalysisInput): DriftReportBody {
     rules,
     severity,
     driftedShare,
-    recommendations: recommend(severity, drifted, prediction, window.n, rules.map((r) => r.message)),
+    recommendations: recommend(
+      severity,
+      drifted,
+      prediction,
+      window.n,
+      rules.map((r) => r.message),
+    ),
   };
 }
 
@@ -139,16 +155,29 @@ function evaluateRules(input: AnalysisInput, window: Columns) {
   });
 }
 
-function recommend(severity: DriftReportBody['severity'], drifted: FeatureDrift[], prediction: FeatureDrift | null, records: number, ruleMessages: string[]): string[] {
+function recommend(
+  severity: DriftReportBody['severity'],
+  drifted: FeatureDrift[],
+  prediction: FeatureDrift | null,
+  records: number,
+  ruleMessages: string[],
+): string[] {
   const out: string[] = [];
-  if (records < 100) out.push(`The window holds only ${records} records: results are noisy; wait for more data or lower the schedule frequency.`);
+  if (records < 100)
+    out.push(`The window holds only ${records} records: results are noisy; wait for more data or lower the schedule frequency.`);
   if (drifted.length) {
-    const top = [...drifted].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, 5).map((f) => `${f.name} (${f.test})`);
+    const top = [...drifted]
+      .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
+      .slice(0, 5)
+      .map((f) => `${f.name} (${f.test})`);
     out.push(`Investigate the upstream data of the drifted feature(s): ${top.join(', ')}.`);
   }
-  if (prediction?.drifted) out.push('The prediction distribution shifted: compare recent outcomes with the reference period before trusting the model.');
-  if (SEVERITY_RANK[severity] >= SEVERITY_RANK.high) out.push('Retrain the model on recent data (or trigger the linked learning pipeline) and validate it before promotion.');
-  else if (SEVERITY_RANK[severity] >= SEVERITY_RANK.medium) out.push('Watch the next checks; consider refreshing the reference if the shift is expected.');
+  if (prediction?.drifted)
+    out.push('The prediction distribution shifted: compare recent outcomes with the reference period before trusting the model.');
+  if (SEVERITY_RANK[severity] >= SEVERITY_RANK.high)
+    out.push('Retrain the model on recent data (or trigger the linked learning pipeline) and validate it before promotion.');
+  else if (SEVERITY_RANK[severity] >= SEVERITY_RANK.medium)
+    out.push('Watch the next checks; consider refreshing the reference if the shift is expected.');
   for (const m of ruleMessages) out.push(`Operational: ${m}.`);
   if (!out.length) out.push('No drift detected: no action needed.');
   return out;

@@ -35,7 +35,13 @@ const AUTO_NAMES: Record<AutoTestName, Exclude<DriftTestName, 'auto'>> = {
 
 const isPValueTest = (t: DriftTestName) => t === 'ks' || t === 'chi2' || t === 'z';
 const defaultThreshold = (t: DriftTestName) =>
-  isPValueTest(t) ? DRIFT_THRESHOLDS.pValue : t === 'psi' ? DRIFT_THRESHOLDS.psi : t === 'js' ? DRIFT_THRESHOLDS.jensenShannon : DRIFT_THRESHOLDS.wassersteinNormed;
+  isPValueTest(t)
+    ? DRIFT_THRESHOLDS.pValue
+    : t === 'psi'
+      ? DRIFT_THRESHOLDS.psi
+      : t === 'js'
+        ? DRIFT_THRESHOLDS.jensenShannon
+        : DRIFT_THRESHOLDS.wassersteinNormed;
 
 /** Tests that need numbers; refused for categorical columns at monitor creation (PSI bins categories by themselves). */
 export const NUMERIC_ONLY_TESTS: readonly DriftTestName[] = ['ks', 'wasserstein'];
@@ -79,9 +85,15 @@ const finite = (x: Float64Array): Float64Array => {
  * Runs the column's test of the window against the reference; null when either side is empty.
  * Every statistic comes from @modelyard/stats; `auto` is its Evidently-style choice.
  */
-export function runDriftTest(spec: TestSpec, reference: ReferenceColumn, current: Float64Array | readonly (string | null)[]): FeatureDrift | null {
+export function runDriftTest(
+  spec: TestSpec,
+  reference: ReferenceColumn,
+  current: Float64Array | readonly (string | null)[],
+): FeatureDrift | null {
   const { ref, cur } =
-    reference.kind === 'numeric' ? { ref: reference.values, cur: finite(current as Float64Array) } : categoricalSamples(reference.counts, current as (string | null)[]);
+    reference.kind === 'numeric'
+      ? { ref: reference.values, cur: finite(current as Float64Array) }
+      : categoricalSamples(reference.counts, current as (string | null)[]);
   if (ref.length === 0 || cur.length === 0) return null;
 
   let test: Exclude<DriftTestName, 'auto'>;

@@ -9,10 +9,7 @@ export interface RetrainPolicy {
 }
 
 /** A check asks for retraining when the monitor names a pipeline and its verdict reaches `retrainMinSeverity`. */
-export function wantsRetrain(
-  monitor: Pick<RetrainPolicy, 'retrainPipelineId' | 'retrainMinSeverity'>,
-  severity: Severity,
-): boolean {
+export function wantsRetrain(monitor: Pick<RetrainPolicy, 'retrainPipelineId' | 'retrainMinSeverity'>, severity: Severity): boolean {
   return monitor.retrainPipelineId !== null && severity !== 'none' && atLeast(severity, monitor.retrainMinSeverity);
 }
 

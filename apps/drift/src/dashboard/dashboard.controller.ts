@@ -11,7 +11,11 @@ export class DashboardController {
   constructor(@Inject(DashboardService) private readonly dashboard: DashboardService) {}
 
   @Get(':model')
-  @ApiDoc({ summary: "A model's health, totals, hourly trend, active alerts and latest drift verdicts", response: DashboardResponse, tags: ['dashboard'] })
+  @ApiDoc({
+    summary: "A model's health, totals, hourly trend, active alerts and latest drift verdicts",
+    response: DashboardResponse,
+    tags: ['dashboard'],
+  })
   get(@ZParams(ModelParams) p: z.infer<typeof ModelParams>) {
     return this.dashboard.of(p.model);
   }

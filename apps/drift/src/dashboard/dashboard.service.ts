@@ -62,8 +62,7 @@ export class DashboardService {
   }
 }
 
-const emptyDelta = (): HourlyDelta =>
-  ({ n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
+const emptyDelta = (): HourlyDelta => ({ n: 0, successN: 0, success: 0, latencyN: 0, latencySum: 0, labelled: 0, correct: 0 });
 
 /** Adds `d` into `sum` (and returns it). */
 function add(sum: HourlyDelta, d: HourlyDelta): HourlyDelta {

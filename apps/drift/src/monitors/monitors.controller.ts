@@ -33,7 +33,11 @@ export class MonitorsController {
 
   @Patch(':id')
   @RequireScope('write')
-  @ApiDoc({ summary: 'Change window, schedule, alerting, retraining or rules (features are fixed)', response: MonitorResponse, tags: ['monitors'] })
+  @ApiDoc({
+    summary: 'Change window, schedule, alerting, retraining or rules (features are fixed)',
+    response: MonitorResponse,
+    tags: ['monitors'],
+  })
   update(@ZParams(MonitorParams) p: MonitorParams, @ZBody(UpdateMonitorBody) body: UpdateMonitorBody, @CurrentPrincipal() who: Principal) {
     return this.monitors.update(p.id, body, who.id);
   }

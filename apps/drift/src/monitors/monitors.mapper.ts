@@ -57,7 +57,11 @@ export function toMonitorResponse(m: Monitor, recordsIngested: number, webhookSe
     window: { size: m.windowSize },
     schedule: { everySeconds: m.everySeconds },
     // The answer that set the URL shows it whole, but never a password in it.
-    alerting: { webhookUrl: webhookSecret && m.webhookUrl ? redactUrl(m.webhookUrl) : maskWebhookUrl(m.webhookUrl), minSeverity: m.minSeverity, cooldownSeconds: m.cooldownSeconds },
+    alerting: {
+      webhookUrl: webhookSecret && m.webhookUrl ? redactUrl(m.webhookUrl) : maskWebhookUrl(m.webhookUrl),
+      minSeverity: m.minSeverity,
+      cooldownSeconds: m.cooldownSeconds,
+    },
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: m.alertRules,
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type DriftMonitor, type DriftMonitorStatus } from '@modelyard/db';
-import { AlreadyExists, createWebhookTarget, decodeCursor, deleteWebhookTarget, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
+import {
+  AlreadyExists,
+  createWebhookTarget,
+  decodeCursor,
+  deleteWebhookTarget,
+  NotFound,
+  parseUuidCursor,
+  PrismaService,
+} from '@modelyard/platform';
 import { DEFAULT_ALERT_RULES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
 import { toMonitor, type Monitor } from './monitors.mapper.js';
 
@@ -30,7 +38,8 @@ export class MonitorsRepository {
         return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('monitor', `${body.model}/${body.name}`);
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')
+        throw new AlreadyExists('monitor', `${body.model}/${body.name}`);
       throw err;
     }
   }

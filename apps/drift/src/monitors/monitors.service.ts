@@ -22,7 +22,8 @@ export class MonitorsService {
     body.features.forEach((f, i) => {
       if (names.has(f.name)) errors.push({ field: `features.${i}.name`, in: 'body', message: `duplicate feature '${f.name}'` });
       names.add(f.name);
-      if (f.kind === 'categorical' && NUMERIC_ONLY_TESTS.includes(f.test)) errors.push({ field: `features.${i}.test`, in: 'body', message: `'${f.test}' needs a numeric feature` });
+      if (f.kind === 'categorical' && NUMERIC_ONLY_TESTS.includes(f.test))
+        errors.push({ field: `features.${i}.test`, in: 'body', message: `'${f.test}' needs a numeric feature` });
     });
     const webhookRefusal = body.alerting.webhookUrl && this.outbound.refusal(body.alerting.webhookUrl);
     if (webhookRefusal) errors.push({ field: 'alerting.webhookUrl', in: 'body', message: webhookRefusal });
@@ -36,7 +37,12 @@ export class MonitorsService {
     const rows = await this.monitors.list(query);
     const seqs = await this.window.seqs(rows.map((r) => r.id));
     const counts = new Map(rows.map((r, i) => [r.id, seqs[i]!]));
-    return toPage(rows, query.limit, (r) => toMonitorResponse(r, counts.get(r.id) ?? 0), (r) => r.id);
+    return toPage(
+      rows,
+      query.limit,
+      (r) => toMonitorResponse(r, counts.get(r.id) ?? 0),
+      (r) => r.id,
+    );
   }
 
   async get(id: string) {

@@ -22,7 +22,12 @@ function checkKind(kind: 'numeric' | 'categorical', v: Value): string | null {
  * missing features, values of the wrong kind, prediction/label the monitor does not have — and
  * returns every problem with the record index and field, or the batch as columns.
  */
-export function recordsToColumns(schema: RecordSchema, records: readonly DriftRecord[], now: number, field = 'records'): { columns: Columns; errors: FieldError[] } {
+export function recordsToColumns(
+  schema: RecordSchema,
+  records: readonly DriftRecord[],
+  now: number,
+  field = 'records',
+): { columns: Columns; errors: FieldError[] } {
   const n = records.length;
   const errors: FieldError[] = [];
   const kinds = new Map(schema.features.map((f) => [f.name, f.kind]));
@@ -65,7 +70,10 @@ export function recordsToColumns(schema: RecordSchema, records: readonly DriftRe
         errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message });
       }
     }
-    for (const [key, name, spec] of [['prediction', PREDICTION, schema.prediction], ['label', LABEL, schema.label]] as const) {
+    for (const [key, name, spec] of [
+      ['prediction', PREDICTION, schema.prediction],
+      ['label', LABEL, schema.label],
+    ] as const) {
       const v = r[key];
       if (v === undefined) continue;
       if (!spec) errors.push({ field: `${field}.${i}.${key}`, in: 'body', message: `this monitor has no ${key} column` });

@@ -13,7 +13,11 @@ export class RecordsController {
   @HttpCode(200)
   @Idempotent()
   @IngestionBody()
-  @ApiDoc({ summary: 'Ingest up to 10,000 records; the whole batch is validated first and stored atomically', response: IngestRecordsResponse, tags: ['records'] })
+  @ApiDoc({
+    summary: 'Ingest up to 10,000 records; the whole batch is validated first and stored atomically',
+    response: IngestRecordsResponse,
+    tags: ['records'],
+  })
   ingest(@ZParams(MonitorParams) p: MonitorParams, @ZBody(IngestRecordsBody) body: IngestRecordsBody) {
     return this.records.ingest(p.id, body);
   }

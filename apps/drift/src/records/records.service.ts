@@ -32,7 +32,14 @@ export class RecordsService {
       return JSON.stringify({ ...r, ts: new Date(ts[i]!).toISOString() });
     });
     const hourly = this.hourly(columns.n, columns.values, ts);
-    const recordsIngested = await this.window.append(monitor.id, monitor.windowSize, encodeChunk(layoutOf(monitor), columns), columns.n, recent, hourly);
+    const recordsIngested = await this.window.append(
+      monitor.id,
+      monitor.windowSize,
+      encodeChunk(layoutOf(monitor), columns),
+      columns.n,
+      recent,
+      hourly,
+    );
     this.metrics.recordsIngested.inc(columns.n);
     return { accepted: columns.n, recordsIngested };
   }

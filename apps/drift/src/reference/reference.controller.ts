@@ -12,7 +12,11 @@ export class ReferenceController {
   @HttpCode(200)
   @Idempotent()
   @IngestionBody()
-  @ApiDoc({ summary: 'Set (or with append: extend) the reference from records or columns', response: ReferenceResponse, tags: ['reference'] })
+  @ApiDoc({
+    summary: 'Set (or with append: extend) the reference from records or columns',
+    response: ReferenceResponse,
+    tags: ['reference'],
+  })
   upload(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceBody) body: ReferenceBody) {
     return this.reference.upload(p.id, body);
   }

@@ -29,8 +29,15 @@ export class ReferenceRepository {
       for (const [column, ref] of columns) {
         const before = existing.find((r) => r.column === column);
         const data = toReferenceData(merge(ref, before && toReferenceColumn(before)));
-        if (data.rows > MAX_REFERENCE_ROWS) throw new ValidationFailed([{ field: 'append', in: 'body', message: `column '${column}' would exceed ${MAX_REFERENCE_ROWS} rows` }]);
-        await tx.driftReference.upsert({ where: { monitorId_column: { monitorId, column } }, create: { monitorId, column, ...data }, update: data });
+        if (data.rows > MAX_REFERENCE_ROWS)
+          throw new ValidationFailed([
+            { field: 'append', in: 'body', message: `column '${column}' would exceed ${MAX_REFERENCE_ROWS} rows` },
+          ]);
+        await tx.driftReference.upsert({
+          where: { monitorId_column: { monitorId, column } },
+          create: { monitorId, column, ...data },
+          update: data,
+        });
       }
       const all = await tx.driftReference.findMany({ where: { monitorId }, select: { rows: true } });
       const rows = Math.max(0, ...all.map((r) => r.rows));

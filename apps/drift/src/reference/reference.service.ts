@@ -13,7 +13,6 @@ import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.
 /** Reference columns kept: features, prediction, label and confidence (for its z-score). */
 const KEPT = (name: string) => !name.startsWith('$') || name === PREDICTION || name === LABEL || name === CONFIDENCE;
 
-
 @Injectable()
 export class ReferenceService {
   constructor(
@@ -45,7 +44,9 @@ export class ReferenceService {
 
   /** `{columns: {name: values}}`: feature names, plus the prediction's and label's names. */
   private fromColumns(monitor: Monitor, input: Record<string, (number | string | boolean)[]>): Columns {
-    const kinds = new Map<string, { column: string; kind: 'numeric' | 'categorical' }>(monitor.features.map((f) => [f.name, { column: f.name, kind: f.kind }]));
+    const kinds = new Map<string, { column: string; kind: 'numeric' | 'categorical' }>(
+      monitor.features.map((f) => [f.name, { column: f.name, kind: f.kind }]),
+    );
     const { prediction, label } = monitor;
     if (prediction && !kinds.has(prediction.name)) kinds.set(prediction.name, { column: PREDICTION, kind: prediction.kind });
     if (label && !kinds.has(label.name)) kinds.set(label.name, { column: LABEL, kind: label.kind });
@@ -57,9 +58,15 @@ export class ReferenceService {
         errors.push({ field: `columns.${name}`, in: 'body', message: `'${name}' is not a feature, prediction or label of this monitor` });
         continue;
       }
-      const bad = list.findIndex((v) => (target.kind === 'numeric' ? typeof v !== 'number' : typeof v === 'number' && !Number.isInteger(v)));
+      const bad = list.findIndex((v) =>
+        target.kind === 'numeric' ? typeof v !== 'number' : typeof v === 'number' && !Number.isInteger(v),
+      );
       if (bad >= 0) {
-        errors.push({ field: `columns.${name}.${bad}`, in: 'body', message: target.kind === 'numeric' ? 'expected a number' : 'expected a category' });
+        errors.push({
+          field: `columns.${name}.${bad}`,
+          in: 'body',
+          message: target.kind === 'numeric' ? 'expected a number' : 'expected a category',
+        });
         continue;
       }
       values.set(target.column, target.kind === 'numeric' ? Float64Array.from(list as number[]) : list.map(String));
@@ -81,7 +88,8 @@ export class ReferenceService {
       for (const v of column) if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
       if (Object.keys(counts).length) refs.set(name, { kind: 'categorical', counts });
     }
-    if (columns.n > MAX_REFERENCE_ROWS) throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
+    if (columns.n > MAX_REFERENCE_ROWS)
+      throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
     const saved = await this.references.save(monitor.id, refs, append);
     return { ...saved, columns: [...refs.keys()] };
   }

@@ -42,7 +42,10 @@ async function driftingMonitor(name: string, extra: Record<string, unknown>) {
 describe('alerts', () => {
   it('raises a drift alert once per cool-down, delivers it signed to the monitor webhook, lists and acknowledges it', async () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const { id, webhookSecret } = await driftingMonitor('alerting', { alerting: { webhookUrl: url, minSeverity: 'medium', cooldownSeconds: 3600 }, alertRules: [] });
+    const { id, webhookSecret } = await driftingMonitor('alerting', {
+      alerting: { webhookUrl: url, minSeverity: 'medium', cooldownSeconds: 3600 },
+      alertRules: [],
+    });
     expect(webhookSecret).toMatch(/^whsec_/);
     // Readers see only the receiver's origin: Slack-style URLs carry a token in their path.
     const read = await app.request('GET', `/v1/monitors/${id}`, { as: 'viewer' });
@@ -50,7 +53,9 @@ describe('alerts', () => {
     // An installation-wide subscriber to drift.alert (created through the registry's webhook routes in production).
     const prisma = createPrismaClient(app.databaseUrl);
     const subscriberSecret = 'whsec_subscriber-secret-0123456789';
-    await prisma.webhookSubscription.create({ data: { url: `${url}?subscriber`, events: ['drift.alert'], secret: subscriberSecret, createdBy: 'test' } });
+    await prisma.webhookSubscription.create({
+      data: { url: `${url}?subscriber`, events: ['drift.alert'], secret: subscriberSecret, createdBy: 'test' },
+    });
     await prisma.$disconnect();
     const first = await check(id);
     expect(first.body.severity).toBe('critical');
@@ -60,7 +65,14 @@ describe('alerts', () => {
     }
     const alerts = (await app.request('GET', `/v1/alerts?monitorId=${id}`, { as: 'viewer' })).body.items;
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ kind: 'drift', key: 'drift', severity: 'critical', status: 'active', reportId: first.body.id, model: 'churn' });
+    expect(alerts[0]).toMatchObject({
+      kind: 'drift',
+      key: 'drift',
+      severity: 'critical',
+      status: 'active',
+      reportId: first.body.id,
+      model: 'churn',
+    });
     expect(alerts[0].message).toContain('age');
 
     for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
@@ -68,11 +80,34 @@ describe('alerts', () => {
     const delivery = received.find((d) => !d.url.includes('subscriber'))!;
     const broadcast = received.find((d) => d.url.includes('subscriber'))!;
     expect(broadcast.headers['webhook-event']).toBe('drift.alert');
-    expect(verifyWebhook(subscriberSecret, { id: broadcast.headers['webhook-id']!, timestamp: broadcast.headers['webhook-timestamp']!, signature: broadcast.headers['webhook-signature']! }, broadcast.body)).toBe(true);
+    expect(
+      verifyWebhook(
+        subscriberSecret,
+        {
+          id: broadcast.headers['webhook-id']!,
+          timestamp: broadcast.headers['webhook-timestamp']!,
+          signature: broadcast.headers['webhook-signature']!,
+        },
+        broadcast.body,
+      ),
+    ).toBe(true);
     expect(JSON.parse(broadcast.body).data.alertId).toBe(alerts[0].id);
     expect(delivery.headers['webhook-event']).toBe('drift.alert');
-    expect(verifyWebhook(webhookSecret!, { id: delivery.headers['webhook-id']!, timestamp: delivery.headers['webhook-timestamp']!, signature: delivery.headers['webhook-signature']! }, delivery.body)).toBe(true);
-    expect(JSON.parse(delivery.body)).toMatchObject({ type: 'drift.alert', data: { alertId: alerts[0].id, monitorId: id, severity: 'critical' } });
+    expect(
+      verifyWebhook(
+        webhookSecret!,
+        {
+          id: delivery.headers['webhook-id']!,
+          timestamp: delivery.headers['webhook-timestamp']!,
+          signature: delivery.headers['webhook-signature']!,
+        },
+        delivery.body,
+      ),
+    ).toBe(true);
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      type: 'drift.alert',
+      data: { alertId: alerts[0].id, monitorId: id, severity: 'critical' },
+    });
 
     const acked = await app.request('POST', `/v1/alerts/${alerts[0].id}/acknowledge`, { as: 'editor' });
     expect(acked.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'test-editor' });
@@ -90,11 +125,15 @@ describe('alerts', () => {
     await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: records(1, 300) } });
     await ingest(id, { records: records(1, 300).map((r, i) => ({ ...r, success: i % 2 === 0 })) });
     const report = (await check(id)).body;
-    expect(report.rules).toEqual([{ signal: 'error_rate', condition: '>', threshold: 0.2, value: 0.5, severity: 'high', message: 'ops-rules: error_rate 0.5' }]);
+    expect(report.rules).toEqual([
+      { signal: 'error_rate', condition: '>', threshold: 0.2, value: 0.5, severity: 'high', message: 'ops-rules: error_rate 0.5' },
+    ]);
     await ingest(id, { records: records(1, 10).map((r) => ({ ...r, success: false })) });
     await check(id);
     const alerts = (await app.request('GET', `/v1/alerts?monitorId=${id}`)).body.items;
-    expect(alerts.map((a: { kind: string; key: string; severity: string }) => [a.kind, a.key, a.severity])).toEqual([['rule', 'rule:error_rate>0.2', 'high']]);
+    expect(alerts.map((a: { kind: string; key: string; severity: string }) => [a.kind, a.key, a.severity])).toEqual([
+      ['rule', 'rule:error_rate>0.2', 'high'],
+    ]);
   });
 
   it('a dashboard call shows health, totals, the hourly trend, active alerts and the latest verdicts', async () => {

@@ -77,7 +77,10 @@ describe('drift checks', () => {
   });
 
   it('reports prediction drift, accuracy and the operational signals, and fires the default rules', async () => {
-    const id = await monitorWithReference('ops', { prediction: { name: 'churned', kind: 'categorical' }, label: { name: 'churned', kind: 'categorical' } });
+    const id = await monitorWithReference('ops', {
+      prediction: { name: 'churned', kind: 'categorical' },
+      label: { name: 'churned', kind: 'categorical' },
+    });
     const ref = records(1, 400).map((r, i) => ({ ...r, prediction: i % 4 === 0 ? 'yes' : 'no', confidence: 0.8 + (i % 10) / 100 }));
     await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: ref } });
     // Now the model says "yes" half the time, is right 3 times in 4, with lower confidence, slower and failing more.

@@ -16,7 +16,10 @@ afterAll(() => app.close());
 
 describe('monitors', () => {
   it('creates, reads, lists, updates, pauses, resumes and deletes a monitor', async () => {
-    const created = await app.request('POST', '/v1/monitors', { body: monitorBody('crud', { retrain: { pipelineId: '0b8f8a2e-4c1d-4a5e-9a77-1a2b3c4d5e6f', minSeverity: 'high' } }), as: 'editor' });
+    const created = await app.request('POST', '/v1/monitors', {
+      body: monitorBody('crud', { retrain: { pipelineId: '0b8f8a2e-4c1d-4a5e-9a77-1a2b3c4d5e6f', minSeverity: 'high' } }),
+      as: 'editor',
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(created.body).toMatchObject({
@@ -31,10 +34,11 @@ describe('monitors', () => {
     });
     expect(created.body.features[0]).toEqual({ name: 'age', kind: 'numeric', test: 'auto' });
     // Defaults when no rules are given: success rate < 95 %, latency p95 > 100 ms.
-    expect(created.body.alertRules.map((r: { signal: string; condition: string; threshold: number }) => `${r.signal}${r.condition}${r.threshold}`)).toEqual([
-      'success_rate<0.95',
-      'latency_p95_ms>100',
-    ]);
+    expect(
+      created.body.alertRules.map(
+        (r: { signal: string; condition: string; threshold: number }) => `${r.signal}${r.condition}${r.threshold}`,
+      ),
+    ).toEqual(['success_rate<0.95', 'latency_p95_ms>100']);
     expect((await app.request('POST', '/v1/monitors', { body: monitorBody('crud') })).status).toBe(409);
 
     expect((await app.request('GET', `/v1/monitors/${id}`, { as: 'viewer' })).body.name).toBe('crud');
@@ -74,7 +78,8 @@ describe('monitors', () => {
     const prisma = createPrismaClient(app.databaseUrl);
     try {
       const where = { monitorId: id };
-      const owned = () => Promise.all([prisma.driftReference.count({ where }), prisma.driftReport.count({ where }), prisma.driftAlert.count({ where })]);
+      const owned = () =>
+        Promise.all([prisma.driftReference.count({ where }), prisma.driftReport.count({ where }), prisma.driftAlert.count({ where })]);
       expect(await owned()).toEqual([3, 1, 1]);
       expect((await app.request('DELETE', `/v1/monitors/${id}`)).status).toBe(204);
       expect(await owned()).toEqual([0, 0, 0]);
@@ -103,7 +108,12 @@ describe('monitors', () => {
 
   it('refuses bad monitor definitions, naming the field', async () => {
     const res = await app.request('POST', '/v1/monitors', {
-      body: monitorBody('bad', { features: [{ name: 'plan', kind: 'categorical', test: 'ks' }, { name: 'plan', kind: 'categorical' }] }),
+      body: monitorBody('bad', {
+        features: [
+          { name: 'plan', kind: 'categorical', test: 'ks' },
+          { name: 'plan', kind: 'categorical' },
+        ],
+      }),
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['features.0.test', 'features.1.name']);
@@ -111,7 +121,9 @@ describe('monitors', () => {
     expect(noWindow.status).toBe(400);
     expect(noWindow.body.errors[0].field).toBe('window.size');
     // PSI needs no numbers: a categorical column's categories are its bins.
-    const psi = await app.request('POST', '/v1/monitors', { body: monitorBody('cat-psi', { features: [{ name: 'plan', kind: 'categorical', test: 'psi' }] }) });
+    const psi = await app.request('POST', '/v1/monitors', {
+      body: monitorBody('cat-psi', { features: [{ name: 'plan', kind: 'categorical', test: 'psi' }] }),
+    });
     expect(psi.status).toBe(201);
     expect(psi.body.features[0]).toMatchObject({ name: 'plan', kind: 'categorical', test: 'psi' });
   });
@@ -130,7 +142,11 @@ describe('monitors', () => {
       ['GET', '/v1/alerts'],
       ['GET', '/v1/dashboard/churn'],
     ] as const) {
-      expect([method, path, (await app.request(method, path, { as: null, body: method === 'POST' ? {} : undefined })).status]).toEqual([method, path, 401]);
+      expect([method, path, (await app.request(method, path, { as: null, body: method === 'POST' ? {} : undefined })).status]).toEqual([
+        method,
+        path,
+        401,
+      ]);
     }
     expect((await app.request('GET', '/health/live', { as: null })).status).toBe(200);
     expect((await app.request('GET', '/metrics', { as: null })).status).toBe(200);
@@ -145,7 +161,21 @@ describe('no request produces a 5xx', () => {
     const { sent, failures } = await fuzzRoutes(app, {
       seed: 20261123,
       known: { id, model: 'churn' },
-      bodyKeys: ['name', 'model', 'features', 'records', 'columns', 'window', 'schedule', 'alerting', 'retrain', 'alertRules', 'append', 'age', 'x'],
+      bodyKeys: [
+        'name',
+        'model',
+        'features',
+        'records',
+        'columns',
+        'window',
+        'schedule',
+        'alerting',
+        'retrain',
+        'alertRules',
+        'append',
+        'age',
+        'x',
+      ],
       queryKeys: ['limit', 'cursor', 'status', 'model', 'monitorId'],
     });
     expect(sent).toBeGreaterThan(100);

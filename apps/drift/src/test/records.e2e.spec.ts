@@ -6,11 +6,15 @@ let app: TestApp;
 let id: string;
 beforeAll(async () => {
   app = await startDrift();
-  ({ id } = await createMonitor(app, 'ingest', { prediction: { name: 'churned', kind: 'categorical' }, label: { name: 'churned', kind: 'categorical' } }));
+  ({ id } = await createMonitor(app, 'ingest', {
+    prediction: { name: 'churned', kind: 'categorical' },
+    label: { name: 'churned', kind: 'categorical' },
+  }));
 });
 afterAll(() => app.close());
 
-const ingest = (body: unknown, headers: Record<string, string> = {}) => app.request('POST', `/v1/monitors/${id}/records`, { body, headers, as: 'editor' });
+const ingest = (body: unknown, headers: Record<string, string> = {}) =>
+  app.request('POST', `/v1/monitors/${id}/records`, { body, headers, as: 'editor' });
 const count = async () => (await app.request('GET', `/v1/monitors/${id}`)).body.recordsIngested as number;
 
 describe('ingestion', () => {
@@ -59,7 +63,14 @@ describe('ingestion', () => {
   });
 
   it('keeps the recent records, newest first, with their operational fields', async () => {
-    const batch = records(3, 30).map((r, i) => ({ ...r, prediction: 'yes', label: i % 2 ? 'yes' : 'no', confidence: 0.9, latencyMs: i, success: true }));
+    const batch = records(3, 30).map((r, i) => ({
+      ...r,
+      prediction: 'yes',
+      label: i % 2 ? 'yes' : 'no',
+      confidence: 0.9,
+      latencyMs: i,
+      success: true,
+    }));
     await ingest({ records: batch });
     const res = await app.request('GET', `/v1/monitors/${id}/records?limit=5`, { as: 'viewer' });
     expect(res.status).toBe(200);
@@ -103,7 +114,9 @@ describe('hot window', () => {
 
 describe('reference', () => {
   it('takes columns, extends them with append, and freezes the window', async () => {
-    const res = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { age: [30, 40, 50], plan: ['pro', 'pro', 'basic'], churned: ['no', 'yes', 'no'] } } });
+    const res = await app.request('POST', `/v1/monitors/${id}/reference`, {
+      body: { columns: { age: [30, 40, 50], plan: ['pro', 'pro', 'basic'], churned: ['no', 'yes', 'no'] } },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ rows: 3, version: 1 });
     expect(res.body.columns.sort()).toEqual(['$prediction', 'age', 'plan']);
@@ -125,7 +138,9 @@ describe('reference', () => {
     const res = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { age: [1, 2, 3, 4], plan } } });
     expect(res.status).toBe(200);
     expect(res.body.rows).toBe(4);
-    const appended = await app.request('POST', `/v1/monitors/${id}/reference`, { body: { columns: { plan: ['__proto__', 'valueOf'] }, append: true } });
+    const appended = await app.request('POST', `/v1/monitors/${id}/reference`, {
+      body: { columns: { plan: ['__proto__', 'valueOf'] }, append: true },
+    });
     expect(appended.status).toBe(200);
     expect(appended.body.rows).toBe(6);
   });

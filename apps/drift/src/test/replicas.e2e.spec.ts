@@ -14,7 +14,8 @@ afterAll(async () => {
   await b.close();
 });
 
-const reports = async (id: string) => (await a.request('GET', `/v1/monitors/${id}/reports?limit=200`)).body.items as { id: string; windowSeq: number; trigger: string }[];
+const reports = async (id: string) =>
+  (await a.request('GET', `/v1/monitors/${id}/reports?limit=200`)).body.items as { id: string; windowSeq: number; trigger: string }[];
 
 describe('two replicas', () => {
   it('check each window once: concurrent on-demand checks on both replicas share one report', async () => {

@@ -30,7 +30,9 @@ describe('stalled-job recovery', () => {
     const bullId = await app.app.get(QueueService).enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId);
 
     const prefix = `${app.config.redis.prefix}:bull`;
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./stall-worker.mjs', import.meta.url)), app.config.redis.url, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./stall-worker.mjs', import.meta.url)), app.config.redis.url, prefix], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const taken = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
       child.on('exit', (code) => reject(new Error(`stall worker exited with ${code}`)));

@@ -30,7 +30,9 @@ describe('a monitor alert webhook URL passes the outbound-URL policy', () => {
   it.each(refused)('refuses %s on create with a 400 naming alerting.webhookUrl', async (url) => {
     const res = await app.request('POST', '/v1/monitors', { body: monitorBody(`ssrf-${Math.random()}`, alerting(url)), as: 'editor' });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'alerting.webhookUrl', message: expect.stringMatching(/address|loopback name/) })]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'alerting.webhookUrl', message: expect.stringMatching(/address|loopback name/) }),
+    ]);
   });
 
   it('refuses the same on update, and keeps a public receiver with its credentials hidden', async () => {

@@ -79,7 +79,8 @@ export function decodeChunks(layout: readonly ColumnDef[], chunks: readonly Buff
   const n = Math.min(total, keep);
   const skip = total - n;
   const values = new Map<string, Column>();
-  for (const def of layout) values.set(def.name, def.kind === 'numeric' ? new Float64Array(n).fill(NaN) : new Array<string | null>(n).fill(null));
+  for (const def of layout)
+    values.set(def.name, def.kind === 'numeric' ? new Float64Array(n).fill(NaN) : new Array<string | null>(n).fill(null));
 
   let seen = 0;
   for (const chunk of chunks) {

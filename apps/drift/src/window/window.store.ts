@@ -50,11 +50,25 @@ export class WindowStore {
 
   private keys(monitorId: string) {
     const base = `drift:{${monitorId}}`;
-    return { chunks: `${base}:chunks`, counts: `${base}:counts`, inWindow: `${base}:in-window`, seq: `${base}:seq`, recent: `${base}:recent`, hour: (h: number) => `${base}:h:${h}` };
+    return {
+      chunks: `${base}:chunks`,
+      counts: `${base}:counts`,
+      inWindow: `${base}:in-window`,
+      seq: `${base}:seq`,
+      recent: `${base}:recent`,
+      hour: (h: number) => `${base}:h:${h}`,
+    };
   }
 
   /** Appends one validated batch atomically (MULTI): window chunk, counter, recent records, hourly sums. */
-  async append(monitorId: string, windowSize: number, chunk: Buffer, n: number, recent: string[], hourly: Map<number, HourlyDelta>): Promise<number> {
+  async append(
+    monitorId: string,
+    windowSize: number,
+    chunk: Buffer,
+    n: number,
+    recent: string[],
+    hourly: Map<number, HourlyDelta>,
+  ): Promise<number> {
     const k = this.keys(monitorId);
     const multi = this.redis.client
       .multi()

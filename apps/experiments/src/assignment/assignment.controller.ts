@@ -11,7 +11,11 @@ export class AssignmentController {
   constructor(@Inject(AssignmentService) private readonly assignment: AssignmentService) {}
 
   @Get('assignment')
-  @ApiDoc({ summary: 'The variant (and model version) that serves a unit; sticky once assigned', response: AssignmentResponse, tags: ['assignment'] })
+  @ApiDoc({
+    summary: 'The variant (and model version) that serves a unit; sticky once assigned',
+    response: AssignmentResponse,
+    tags: ['assignment'],
+  })
   async one(@ZParams(KeyParams) p: KeyParams, @ZQuery(AssignmentQuery) q: z.infer<typeof AssignmentQuery>) {
     return (await this.assignment.assignMany(p.key, [q.unit]))[0];
   }
@@ -19,14 +23,27 @@ export class AssignmentController {
   @Post('assignments')
   // A lookup that happens to record first assignments: serving code with read-only keys may call it.
   @RequireScope('read')
-  @ApiDoc({ summary: 'Assign up to 1000 units at once', response: z.object({ items: z.array(AssignmentResponse) }), status: 200, tags: ['assignment'] })
-  async many(@ZParams(KeyParams) p: KeyParams, @ZBody(BatchAssignmentBody) body: z.infer<typeof BatchAssignmentBody>, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiDoc({
+    summary: 'Assign up to 1000 units at once',
+    response: z.object({ items: z.array(AssignmentResponse) }),
+    status: 200,
+    tags: ['assignment'],
+  })
+  async many(
+    @ZParams(KeyParams) p: KeyParams,
+    @ZBody(BatchAssignmentBody) body: z.infer<typeof BatchAssignmentBody>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     void reply.status(200);
     return { items: await this.assignment.assignMany(p.key, body.units) };
   }
 
   @Get('config')
-  @ApiDoc({ summary: 'Everything an SDK needs to assign locally (ETag / If-None-Match)', response: AssignmentConfigResponse, tags: ['assignment'] })
+  @ApiDoc({
+    summary: 'Everything an SDK needs to assign locally (ETag / If-None-Match)',
+    response: AssignmentConfigResponse,
+    tags: ['assignment'],
+  })
   async config(@ZParams(KeyParams) p: KeyParams, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const config = await this.assignment.config(p.key);
     const etag = `"${config.key}-${config.revision}"`;

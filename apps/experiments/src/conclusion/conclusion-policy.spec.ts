@@ -46,13 +46,7 @@ describe('when the tick concludes a running experiment', () => {
   it.each<[string, Partial<Experiment>, Date, Recommendation, AutomaticReason | null]>([
     ['no limit, no autoPromote: never', {}, hours(10_000), ship('treatment'), null],
     ['within its maximum duration', { maxDurationHours: 2 }, hours(2), KEEP, null],
-    [
-      'past its maximum duration, winner or not',
-      { maxDurationHours: 2 },
-      hours(2.01),
-      KEEP,
-      'maximum duration reached',
-    ],
+    ['past its maximum duration, winner or not', { maxDurationHours: 2 }, hours(2.01), KEEP, 'maximum duration reached'],
     [
       'past its maximum duration, before any autoPromote check',
       { ...admin, maxDurationHours: 1 },
@@ -65,13 +59,7 @@ describe('when the tick concludes a running experiment', () => {
     ['autoPromote by an admin, held by a guardrail', admin, hours(1), KEEP, null],
     ['autoPromote by an admin, a failed guardrail', admin, hours(1), STOP, null],
     ['autoPromote by an admin, control better', admin, hours(1), ship('control'), null],
-    [
-      'autoPromote with nobody on record (set before the rule)',
-      { autoPromote: true },
-      hours(1),
-      ship('treatment'),
-      null,
-    ],
+    ['autoPromote with nobody on record (set before the rule)', { autoPromote: true }, hours(1), ship('treatment'), null],
     ['an enabler on record but autoPromote off', { autoPromoteEnabledBy: 'alice' }, hours(1), ship('treatment'), null],
   ])('%s', async (_, change, now, rec, reason) => {
     const e = experimentFixture({ startedAt: started, ...change });

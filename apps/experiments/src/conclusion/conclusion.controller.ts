@@ -10,7 +10,11 @@ export class ConclusionController {
 
   @Post()
   @HttpCode(200)
-  @ApiDoc({ summary: 'Conclude with a recorded decision; optionally promote the winner in the registry (admin)', response: ConcludeResponse, tags: ['experiments'] })
+  @ApiDoc({
+    summary: 'Conclude with a recorded decision; optionally promote the winner in the registry (admin)',
+    response: ConcludeResponse,
+    tags: ['experiments'],
+  })
   conclude(@ZParams(KeyParams) p: KeyParams, @ZBody(ConcludeBody) body: ConcludeBody, @CurrentPrincipal() who: Principal) {
     return this.conclusion.conclude(p.key, body, who);
   }

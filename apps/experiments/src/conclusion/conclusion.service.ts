@@ -65,8 +65,7 @@ export class ConclusionService {
       reason: body.reason ?? null,
     };
     await this.experiments.claimConclusion(key, pendingConclusion(base));
-    const promotionError =
-      promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
+    const promotionError = promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
     const conclusion = finalConclusion(base, promote, promotionError);
     const concluded = await this.experiments.recordConclusion(key, conclusion);
     return { experiment: toExperimentResponse(concluded), conclusion };

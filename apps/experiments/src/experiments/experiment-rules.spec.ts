@@ -137,13 +137,7 @@ describe('who may turn autoPromote on', () => {
   it.each<[string, boolean, Principal, string | undefined, string | null]>([
     ['off needs nothing', false, who('bob', 'editor'), undefined, null],
     ['an admin is recorded', true, who('alice', 'admin'), undefined, 'alice'],
-    [
-      'a service creating it for an admin records both',
-      true,
-      who('service:learning', 'admin'),
-      'carol',
-      'carol via service:learning',
-    ],
+    ['a service creating it for an admin records both', true, who('service:learning', 'admin'), 'carol', 'carol via service:learning'],
   ])('%s', (_, on, principal, onBehalfOf, recorded) => {
     expect(autoPromoteEnabler(on, principal, onBehalfOf)).toBe(recorded);
   });

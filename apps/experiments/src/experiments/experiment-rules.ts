@@ -42,11 +42,7 @@ export interface ExperimentChange {
  * changes are allowed while draft or running (a stopped or concluded experiment is a record), and
  * weights only for variants it has. `enabledBy` comes with `body.autoPromote` (null: off).
  */
-export function planChange(
-  current: Experiment,
-  body: UpdateExperimentBody,
-  enabledBy?: string | null,
-): ExperimentChange {
+export function planChange(current: Experiment, body: UpdateExperimentBody, enabledBy?: string | null): ExperimentChange {
   if (current.status === 'stopped' || current.status === 'concluded') {
     throw new Conflict(`experiment '${current.key}' is ${current.status}; it can no longer change`);
   }
@@ -55,9 +51,7 @@ export function planChange(
   const unknown = [...weights.keys()].filter((k) => !current.variants.some((v) => v.key === k));
   if (unknown.length) throw new Conflict(`unknown variant(s): ${unknown.join(', ')}`, { unknownVariants: unknown });
   return {
-    ...(body.weights
-      ? { variants: current.variants.map((v) => ({ ...v, weight: weights.get(v.key) ?? v.weight })) }
-      : {}),
+    ...(body.weights ? { variants: current.variants.map((v) => ({ ...v, weight: weights.get(v.key) ?? v.weight })) } : {}),
     ...(body.coverage !== undefined ? { coverage: body.coverage } : {}),
     ...(body.guardrails ? { guardrails: body.guardrails } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),

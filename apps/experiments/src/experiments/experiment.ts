@@ -1,10 +1,4 @@
-import type {
-  Conclusion,
-  Direction,
-  ExperimentStatus,
-  MetricKind as MetricKindSchema,
-  Variant,
-} from '@modelyard/types';
+import type { Conclusion, Direction, ExperimentStatus, MetricKind as MetricKindSchema, Variant } from '@modelyard/types';
 import type { z } from 'zod';
 
 export type MetricKind = z.infer<typeof MetricKindSchema>;

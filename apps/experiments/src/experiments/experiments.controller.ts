@@ -20,7 +20,12 @@ export class ExperimentsController {
 
   @Post()
   @Idempotent()
-  @ApiDoc({ summary: "Create an experiment over a model's versions (checked in the registry); autoPromote needs admin", response: ExperimentResponse, status: 201, tags: ['experiments'] })
+  @ApiDoc({
+    summary: "Create an experiment over a model's versions (checked in the registry); autoPromote needs admin",
+    response: ExperimentResponse,
+    status: 201,
+    tags: ['experiments'],
+  })
   create(@ZBody(CreateExperimentBody) body: CreateExperimentBody, @CurrentPrincipal() who: Principal) {
     return this.experiments.create(body, who);
   }
@@ -38,7 +43,11 @@ export class ExperimentsController {
   }
 
   @Patch(':key')
-  @ApiDoc({ summary: 'Change weights, coverage, guardrails or autoPromote (admin to turn on); also while running, assigned units stay put', response: ExperimentResponse, tags: ['experiments'] })
+  @ApiDoc({
+    summary: 'Change weights, coverage, guardrails or autoPromote (admin to turn on); also while running, assigned units stay put',
+    response: ExperimentResponse,
+    tags: ['experiments'],
+  })
   update(@ZParams(KeyParams) p: KeyParams, @ZBody(UpdateExperimentBody) body: UpdateExperimentBody, @CurrentPrincipal() who: Principal) {
     return this.experiments.update(p.key, body, who);
   }

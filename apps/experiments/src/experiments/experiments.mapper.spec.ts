@@ -1,11 +1,5 @@
 import type { ExperimentGuardrail, ExperimentVariant } from '@modelyard/db';
-import {
-  toExperiment,
-  toExperimentResponse,
-  toGuardrailRows,
-  toVariantRows,
-  type ExperimentRow,
-} from './experiments.mapper.js';
+import { toExperiment, toExperimentResponse, toGuardrailRows, toVariantRows, type ExperimentRow } from './experiments.mapper.js';
 
 const ID = '00000000-0000-4000-8000-000000000003';
 const variant = (key: string, position: number, weight: number): ExperimentVariant => ({
@@ -91,8 +85,6 @@ describe('experiment mapper', () => {
   });
 
   it('names the row and column of a damaged conclusion', () => {
-    expect(() => toExperiment(row({ conclusion: { winner: 'b' } }))).toThrow(
-      `experiments_experiments.conclusion.recommendation of ${ID}`,
-    );
+    expect(() => toExperiment(row({ conclusion: { winner: 'b' } }))).toThrow(`experiments_experiments.conclusion.recommendation of ${ID}`);
   });
 });

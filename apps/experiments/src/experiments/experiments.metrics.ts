@@ -12,14 +12,15 @@ export class ExperimentsMetrics {
   /** 1 while the last results showed a sample ratio mismatch. */
   readonly srmFlag: Gauge<'experiment'>;
 
-  constructor(
-    @Inject(MetricsService) metrics: MetricsService,
-    @Inject(ExperimentsRepository) experiments: ExperimentsRepository,
-  ) {
+  constructor(@Inject(MetricsService) metrics: MetricsService, @Inject(ExperimentsRepository) experiments: ExperimentsRepository) {
     metrics.gauge('ml_experiments_active', 'Running experiments', [], async function () {
       this.set(await experiments.countRunning());
     });
-    this.metric = metrics.gauge('ml_experiment_metric', 'Mean of a metric per variant at the last results', ['experiment', 'variant', 'metric']);
+    this.metric = metrics.gauge('ml_experiment_metric', 'Mean of a metric per variant at the last results', [
+      'experiment',
+      'variant',
+      'metric',
+    ]);
     this.srmFlag = metrics.gauge('ml_experiment_srm_flag', 'Sample ratio mismatch at the last results (1 = flagged)', ['experiment']);
     this.traffic = metrics.counter('ml_experiment_traffic_total', 'Units assigned, by experiment and variant', ['experiment', 'variant']);
   }

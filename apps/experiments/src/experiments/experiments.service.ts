@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
-import type {
-  CreateExperimentBody,
-  ExperimentStatus,
-  ListExperimentsQuery,
-  UpdateExperimentBody,
-} from '@modelyard/types';
+import type { CreateExperimentBody, ExperimentStatus, ListExperimentsQuery, UpdateExperimentBody } from '@modelyard/types';
 import { RegistryClient } from '../registry.client.js';
 import { autoPromoteEnabler, planChange } from './experiment-rules.js';
 import { toExperimentResponse } from './experiments.mapper.js';

@@ -22,11 +22,7 @@ describe('the metrics of a batch', () => {
       [],
     ],
     ['any continuous value', [{ unit: 'u', metric: 'revenue', value: -3.5 }], []],
-    [
-      'a conversion of 2',
-      [{ unit: 'u', metric: 'conversion', value: 2 }],
-      [issue('events.0.value', 'a binomial metric takes 0 or 1')],
-    ],
+    ['a conversion of 2', [{ unit: 'u', metric: 'conversion', value: 2 }], [issue('events.0.value', 'a binomial metric takes 0 or 1')]],
     [
       'a metric the experiment does not measure, by row',
       [

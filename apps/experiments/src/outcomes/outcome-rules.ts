@@ -15,14 +15,8 @@ export interface OutcomeRow {
 export type BatchField = 'exposures' | 'events';
 
 /** Rows naming a metric the experiment does not measure, or a binomial value other than 0 or 1. */
-export function metricIssues(
-  field: BatchField,
-  rows: OutcomeRow[],
-  kinds: ReadonlyMap<string, MetricKind>,
-): FieldError[] {
-  const issue = (i: number, column: string, message: string): FieldError[] => [
-    { field: `${field}.${i}.${column}`, in: 'body', message },
-  ];
+export function metricIssues(field: BatchField, rows: OutcomeRow[], kinds: ReadonlyMap<string, MetricKind>): FieldError[] {
+  const issue = (i: number, column: string, message: string): FieldError[] => [{ field: `${field}.${i}.${column}`, in: 'body', message }];
   return rows.flatMap((r, i): FieldError[] => {
     if (r.metric === undefined) return [];
     const kind = kinds.get(r.metric);

@@ -12,7 +12,11 @@ export class OutcomesController {
   @HttpCode(200)
   @Idempotent()
   @IngestionBody()
-  @ApiDoc({ summary: 'Record units as exposed (up to 10,000 per batch; retried batches count once with Idempotency-Key)', response: IngestResponse, tags: ['outcomes'] })
+  @ApiDoc({
+    summary: 'Record units as exposed (up to 10,000 per batch; retried batches count once with Idempotency-Key)',
+    response: IngestResponse,
+    tags: ['outcomes'],
+  })
   exposures(@ZParams(KeyParams) p: KeyParams, @ZBody(ExposuresBody) body: ExposuresBody) {
     return this.outcomes.exposures(p.key, body);
   }
@@ -21,7 +25,11 @@ export class OutcomesController {
   @HttpCode(200)
   @Idempotent()
   @IngestionBody()
-  @ApiDoc({ summary: 'Record metric values per unit (up to 10,000 per batch); kept as sufficient statistics', response: IngestResponse, tags: ['outcomes'] })
+  @ApiDoc({
+    summary: 'Record metric values per unit (up to 10,000 per batch); kept as sufficient statistics',
+    response: IngestResponse,
+    tags: ['outcomes'],
+  })
   events(@ZParams(KeyParams) p: KeyParams, @ZBody(EventsBody) body: EventsBody) {
     return this.outcomes.events(p.key, body);
   }

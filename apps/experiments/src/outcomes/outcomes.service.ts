@@ -30,8 +30,7 @@ export class OutcomesService {
 
   private async ingest(key: string, field: BatchField, rows: OutcomeRow[]): Promise<IngestResponse> {
     const e = await this.experiments.get(key);
-    if (e.status !== 'running')
-      throw new Conflict(`experiment '${key}' is ${e.status}; outcomes are accepted while it runs`);
+    if (e.status !== 'running') throw new Conflict(`experiment '${key}' is ${e.status}; outcomes are accepted while it runs`);
     const kinds = metricKinds(e);
     const issues = metricIssues(field, rows, kinds);
     if (issues.length) throw new ValidationFailed(issues);

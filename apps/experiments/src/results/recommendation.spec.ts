@@ -41,11 +41,7 @@ const BEATS = 'b beats control on conversion';
 describe('the recommendation', () => {
   it.each<[string, Partial<RecommendationInput>, Recommendation]>([
     ['a significant improvement ships', {}, { action: 'ship', variant: 'b', reason: BEATS }],
-    [
-      'with its guardrail passing',
-      { guardrails: [verdict('b', 'pass')] },
-      { action: 'ship', variant: 'b', reason: BEATS },
-    ],
+    ['with its guardrail passing', { guardrails: [verdict('b', 'pass')] }, { action: 'ship', variant: 'b', reason: BEATS }],
     [
       'a guardrail that warns holds it',
       { guardrails: [verdict('b', 'warn')] },
@@ -93,11 +89,7 @@ describe('the recommendation', () => {
       { comparisons: [unclear], needed: 900 },
       { action: 'no_difference', variant: null, reason: 'enough units for 80% power and no significant difference' },
     ],
-    [
-      'too few units for the power: keeps running',
-      { comparisons: [unclear], needed: 5000 },
-      keep('no significant difference yet'),
-    ],
+    ['too few units for the power: keeps running', { comparisons: [unclear], needed: 5000 }, keep('no significant difference yet')],
     ['no data: keeps running', { comparisons: [], units: 0 }, keep('no significant difference yet')],
   ])('%s', (_, change, expected) => {
     expect(recommend(input(change))).toEqual(expected);

@@ -13,8 +13,7 @@ export type Recommendation = ResultsResponse['recommendation'];
  */
 export function guardrailVerdict(g: GuardrailDef, cmp: Comparison): GuardrailVerdict {
   const base = { variant: cmp.variant, metric: g.name, maxRelativeDegradation: g.maxRelativeDegradation };
-  if (cmp.relativeLift === null || !cmp.relativeLiftCi)
-    return { ...base, relativeChange: null, verdict: 'insufficient_data' };
+  if (cmp.relativeLift === null || !cmp.relativeLiftCi) return { ...base, relativeChange: null, verdict: 'insufficient_data' };
   const sign = g.direction === 'higher' ? -1 : 1;
   const [x, y] = cmp.relativeLiftCi;
   const lo = Math.min(sign * x, sign * y);

@@ -58,7 +58,11 @@ describe('results from sufficient statistics', () => {
   });
 
   it('stops on a guardrail that is confidently worse than allowed', () => {
-    const latency = (n: number, mean: number, sd: number): MetricSummary => ({ n, sum: n * mean, sumSquares: (n - 1) * sd * sd + n * mean * mean });
+    const latency = (n: number, mean: number, sd: number): MetricSummary => ({
+      n,
+      sum: n * mean,
+      sumSquares: (n - 1) * sd * sd + n * mean * mean,
+    });
     const r = computeResults({
       ...input(binary(5000, 500), binary(5000, 600)),
       guardrails: [{ name: 'latency_ms', kind: 'continuous', direction: 'lower', maxRelativeDegradation: 0.05 }],
@@ -73,7 +77,11 @@ describe('results from sufficient statistics', () => {
   });
 
   describe('a clear winner ships only when every guardrail of it passes', () => {
-    const latency = (n: number, mean: number, sd: number): MetricSummary => ({ n, sum: n * mean, sumSquares: (n - 1) * sd * sd + n * mean * mean });
+    const latency = (n: number, mean: number, sd: number): MetricSummary => ({
+      n,
+      sum: n * mean,
+      sumSquares: (n - 1) * sd * sd + n * mean * mean,
+    });
     const guarded = (treatmentLatency: MetricSummary, controlLatency = latency(20000, 100, 20), extra: Partial<ResultsInput> = {}) =>
       computeResults({
         ...input(binary(20000, 2000), binary(20000, 2400)),
@@ -99,7 +107,8 @@ describe('results from sufficient statistics', () => {
       expect(r.recommendation).toEqual({
         action: 'keep_running',
         variant: null,
-        reason: 'treatment beats control on conv, but guardrail latency_ms of treatment is warn: it may degrade beyond 5%: not shipping yet',
+        reason:
+          'treatment beats control on conv, but guardrail latency_ms of treatment is warn: it may degrade beyond 5%: not shipping yet',
       });
     });
 
@@ -120,7 +129,10 @@ describe('results from sufficient statistics', () => {
   });
 
   it('ships a clearly better treatment and answers keep_running without data', () => {
-    expect(computeResults(input(binary(20000, 2000), binary(20000, 2400))).recommendation).toMatchObject({ action: 'ship', variant: 'treatment' });
+    expect(computeResults(input(binary(20000, 2000), binary(20000, 2400))).recommendation).toMatchObject({
+      action: 'ship',
+      variant: 'treatment',
+    });
     const empty = computeResults(input(binary(0, 0), binary(0, 0)));
     expect(empty.recommendation.action).toBe('keep_running');
     expect(empty.comparisons[0]!.pValue).toBeNull();

@@ -100,11 +100,7 @@ function compare(input: ResultsInput, metric: MetricDef, variant: string): Compa
     sequentialPValue: seq?.pValue ?? null,
     sequentialCi: seq ? [seq.lower, seq.upper] : null,
     // Chance that the treatment is better in the metric's own direction.
-    chanceToBeatControl: chance
-      ? metric.direction === 'higher'
-        ? chance.chanceToBeat
-        : 1 - chance.chanceToBeat
-      : null,
+    chanceToBeatControl: chance ? (metric.direction === 'higher' ? chance.chanceToBeat : 1 - chance.chanceToBeat) : null,
     significant: deciding !== undefined && deciding !== null && deciding < alpha,
   };
 }
@@ -166,9 +162,7 @@ export function computeResults(input: ResultsInput, now = new Date()): ResultsRe
   const metrics: MetricDef[] = [input.primary, ...input.guardrails];
   const treatments = input.variants.filter((v) => v.key !== input.control);
   const comparisons = treatments.flatMap((t) => metrics.map((m) => compare(input, m, t.key)));
-  const guardrails = input.guardrails.flatMap((g) =>
-    comparisons.filter((c) => c.metric === g.name).map((c) => guardrailVerdict(g, c)),
-  );
+  const guardrails = input.guardrails.flatMap((g) => comparisons.filter((c) => c.metric === g.name).map((c) => guardrailVerdict(g, c)));
   const srmResult = srmOf(input);
   const primary = comparisons.filter((c) => c.metric === input.primary.name);
   const power = powerOf(input, primary);

@@ -26,7 +26,9 @@ async function clearWinner(key: string) {
   const assign = assigner({ seed: key, weights: [0.5, 0.5], coverage: 1 });
   const units = Array.from({ length: 4000 }, (_, i) => `${key}-${i}`);
   await h.experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
-  const events = units.filter((u, i) => i % (assign(u).variant === 0 ? 10 : 4) === 0).map((unit) => ({ unit, metric: 'conversion', value: 1 }));
+  const events = units
+    .filter((u, i) => i % (assign(u).variant === 0 ? 10 : 4) === 0)
+    .map((unit) => ({ unit, metric: 'conversion', value: 1 }));
   await h.experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } });
 }
 
@@ -39,14 +41,20 @@ afterAll(() => h.close());
 
 describe('autoPromote needs the admin scope', () => {
   it('an editor turning it on is refused with a 403 naming admin, on create and on PATCH; turning it off is fine', async () => {
-    const created = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('by-editor', 'auto-a', { autoPromote: true }), as: bob });
+    const created = await h.experiments.request('POST', '/v1/experiments', {
+      body: experimentBody('by-editor', 'auto-a', { autoPromote: true }),
+      as: bob,
+    });
     expect(created.status).toBe(403);
     expect(created.headers.get('content-type')).toContain('application/problem+json');
     expect(created.body).toMatchObject({ status: 403, neededScope: 'admin' });
     expect(created.body.detail).toContain("'admin'");
     expect((await h.experiments.request('GET', '/v1/experiments/by-editor')).status).toBe(404);
     // Not even for someone else.
-    const onBehalf = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('by-editor', 'auto-a', { autoPromote: true, onBehalfOf: 'alice' }), as: bob });
+    const onBehalf = await h.experiments.request('POST', '/v1/experiments', {
+      body: experimentBody('by-editor', 'auto-a', { autoPromote: true, onBehalfOf: 'alice' }),
+      as: bob,
+    });
     expect(onBehalf.status).toBe(403);
 
     const plain = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('by-editor', 'auto-a'), as: bob });
@@ -56,19 +64,31 @@ describe('autoPromote needs the admin scope', () => {
     expect(patched.status).toBe(403);
     expect(patched.body.neededScope).toBe('admin');
     expect((await h.experiments.request('GET', '/v1/experiments/by-editor')).body.autoPromote).toBe(false);
-    const off = await h.experiments.request('PATCH', '/v1/experiments/by-editor', { body: { autoPromote: false, description: 'still manual' }, as: bob });
+    const off = await h.experiments.request('PATCH', '/v1/experiments/by-editor', {
+      body: { autoPromote: false, description: 'still manual' },
+      as: bob,
+    });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ autoPromote: false, autoPromoteEnabledBy: null, description: 'still manual' });
   });
 
   it('an admin turns it on (create or PATCH) and is on record; off again clears the record', async () => {
-    const created = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('by-admin', 'auto-a', { autoPromote: true }), as: alice });
+    const created = await h.experiments.request('POST', '/v1/experiments', {
+      body: experimentBody('by-admin', 'auto-a', { autoPromote: true }),
+      as: alice,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ autoPromote: true, autoPromoteEnabledBy: 'alice' });
     // A service creating it for the admin who asked (the learning service does) names both.
-    const relayed = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('relayed', 'auto-a', { autoPromote: true, onBehalfOf: 'carol' }), as: alice });
+    const relayed = await h.experiments.request('POST', '/v1/experiments', {
+      body: experimentBody('relayed', 'auto-a', { autoPromote: true, onBehalfOf: 'carol' }),
+      as: alice,
+    });
     expect(relayed.body.autoPromoteEnabledBy).toBe('carol via alice');
-    const stray = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('stray', 'auto-a', { onBehalfOf: 'carol' }), as: alice });
+    const stray = await h.experiments.request('POST', '/v1/experiments', {
+      body: experimentBody('stray', 'auto-a', { onBehalfOf: 'carol' }),
+      as: alice,
+    });
     expect([stray.status, stray.body.errors?.[0]?.field]).toEqual([400, 'onBehalfOf']);
 
     await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('later', 'auto-a'), as: bob });
@@ -79,17 +99,24 @@ describe('autoPromote needs the admin scope', () => {
     expect(off.body).toMatchObject({ autoPromote: false, autoPromoteEnabledBy: null });
   });
 
-  it("the automatic promotion is audited in the registry in the name of the admin who enabled it", async () => {
+  it('the automatic promotion is audited in the registry in the name of the admin who enabled it', async () => {
     // An editor sets the experiment up; an admin turns automatic promotion on.
     await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('exp-audited', 'auto-b'), as: bob });
     await h.experiments.request('POST', '/v1/experiments/exp-audited/start', { as: bob });
-    expect((await h.experiments.request('PATCH', '/v1/experiments/exp-audited', { body: { autoPromote: true }, as: alice })).status).toBe(200);
+    expect((await h.experiments.request('PATCH', '/v1/experiments/exp-audited', { body: { autoPromote: true }, as: alice })).status).toBe(
+      200,
+    );
     await clearWinner('exp-audited');
     await tick();
 
     const e = (await h.experiments.request('GET', '/v1/experiments/exp-audited')).body;
     expect(e).toMatchObject({ status: 'concluded', autoPromoteEnabledBy: 'alice' });
-    expect(e.conclusion).toMatchObject({ winner: 'treatment', promoted: true, concludedBy: 'service:experiments', reason: 'auto-promotion' });
+    expect(e.conclusion).toMatchObject({
+      winner: 'treatment',
+      promoted: true,
+      concludedBy: 'service:experiments',
+      reason: 'auto-promotion',
+    });
     expect((await h.registry.request('GET', '/v1/models/auto-b/production')).body.version).toBe('1.0.1');
     const audit = (await h.registry.request('GET', '/v1/audit?model=auto-b&limit=1')).body.items[0];
     expect(audit).toMatchObject({ action: 'version.promoted', actor: 'service:experiments' });
@@ -101,7 +128,9 @@ describe('autoPromote needs the admin scope', () => {
     await h.experiments.request('POST', '/v1/experiments', { body: experimentBody('exp-legacy', 'auto-c', { autoPromote: true }) });
     await h.experiments.request('POST', '/v1/experiments/exp-legacy/start');
     const prisma = createPrismaClient(h.experiments.databaseUrl);
-    await prisma.experiment.update({ where: { key: 'exp-legacy' }, data: { autoPromoteEnabledBy: null } }).finally(() => prisma.$disconnect());
+    await prisma.experiment
+      .update({ where: { key: 'exp-legacy' }, data: { autoPromoteEnabledBy: null } })
+      .finally(() => prisma.$disconnect());
     await clearWinner('exp-legacy');
     await tick();
     expect((await h.experiments.request('GET', '/v1/experiments/exp-legacy')).body.status).toBe('running');

@@ -32,8 +32,12 @@ async function runExperiment(key: string, controlEvery: number, treatmentEvery: 
 describe('conclusion closes the loop', () => {
   it('declares a significant winner and promotes its version in the registry', async () => {
     await runExperiment('exp-win', 10, 4);
-    expect((await h.experiments.request('POST', '/v1/experiments/exp-win/conclude', { body: { promote: true }, as: 'editor' })).status).toBe(403);
-    const res = await h.experiments.request('POST', '/v1/experiments/exp-win/conclude', { body: { promote: true, reason: 'quarterly review' } });
+    expect(
+      (await h.experiments.request('POST', '/v1/experiments/exp-win/conclude', { body: { promote: true }, as: 'editor' })).status,
+    ).toBe(403);
+    const res = await h.experiments.request('POST', '/v1/experiments/exp-win/conclude', {
+      body: { promote: true, reason: 'quarterly review' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.conclusion).toMatchObject({ winner: 'treatment', promoted: true, promotionError: null, reason: 'quarterly review' });
     expect(res.body.conclusion.recommendation.action).toBe('ship');
@@ -71,7 +75,9 @@ describe('conclusion closes the loop', () => {
     const assign = assigner({ seed: 'exp-refused', weights: [0.5, 0.5], coverage: 1 });
     const ids = Array.from({ length: 4000 }, (_, i) => `r-u${i}`);
     await h.experiments.request('POST', '/v1/experiments/exp-refused/exposures', { body: { exposures: ids.map((unit) => ({ unit })) } });
-    const events = ids.filter((u, i) => i % (assign(u).variant === 0 ? 10 : 4) === 0).map((unit) => ({ unit, metric: 'conversion', value: 1 }));
+    const events = ids
+      .filter((u, i) => i % (assign(u).variant === 0 ? 10 : 4) === 0)
+      .map((unit) => ({ unit, metric: 'conversion', value: 1 }));
     await h.experiments.request('POST', '/v1/experiments/exp-refused/events', { body: { events } });
     const res = await h.experiments.request('POST', '/v1/experiments/exp-refused/conclude', { body: { promote: true } });
     expect(res.body.conclusion.winner).toBe('treatment');

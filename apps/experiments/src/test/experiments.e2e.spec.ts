@@ -15,7 +15,15 @@ describe('experiments', () => {
   it('creates an experiment whose variants are checked against the registry', async () => {
     const res = await api().request('POST', '/v1/experiments', { body: experimentBody('exp-create', 'ranker'), as: 'editor' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ key: 'exp-create', status: 'draft', seed: 'exp-create', coverage: 1, sequential: true, alpha: 0.05, revision: 1 });
+    expect(res.body).toMatchObject({
+      key: 'exp-create',
+      status: 'draft',
+      seed: 'exp-create',
+      coverage: 1,
+      sequential: true,
+      alpha: 0.05,
+      revision: 1,
+    });
     const missing = await api().request('POST', '/v1/experiments', {
       body: experimentBody('exp-missing', 'ranker', {
         variants: [
@@ -82,10 +90,14 @@ describe('experiments', () => {
     for (const [path, ops] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (!path.startsWith('/v1/')) continue;
       for (const method of Object.keys(ops)) {
-        const res = await api().request(method.toUpperCase(), path.replace('{key}', 'exp-life').replace('{id}', '00000000-0000-4000-8000-000000000000'), {
-          as: null,
-          body: method === 'get' ? undefined : {},
-        });
+        const res = await api().request(
+          method.toUpperCase(),
+          path.replace('{key}', 'exp-life').replace('{id}', '00000000-0000-4000-8000-000000000000'),
+          {
+            as: null,
+            body: method === 'get' ? undefined : {},
+          },
+        );
         expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 401`);
         checked++;
       }
@@ -125,8 +137,11 @@ describe('assignment', () => {
     const moved = before.filter((b: { variant: string | null }, i: number) => b.variant !== null && after[i].variant !== b.variant);
     expect(moved).toEqual([]);
     // New units follow the new weights.
-    const fresh = (await api().request('POST', '/v1/experiments/exp-assign/assignments', { body: { units: Array.from({ length: 1000 }, (_, i) => `new-${i}`) } }))
-      .body.items.filter((i: { inExperiment: boolean }) => i.inExperiment);
+    const fresh = (
+      await api().request('POST', '/v1/experiments/exp-assign/assignments', {
+        body: { units: Array.from({ length: 1000 }, (_, i) => `new-${i}`) },
+      })
+    ).body.items.filter((i: { inExperiment: boolean }) => i.inExperiment);
     const treated = fresh.filter((i: { variant: string }) => i.variant === 'treatment').length / fresh.length;
     expect(treated).toBeGreaterThan(0.8);
   });
@@ -170,7 +185,22 @@ describe('no request produces a 5xx', () => {
     const { sent, failures } = await fuzzRoutes(api(), {
       seed: 20261124,
       known: { key: 'exp-assign' },
-      bodyKeys: ['key', 'model', 'variants', 'control', 'weights', 'coverage', 'units', 'exposures', 'events', 'unit', 'metric', 'value', 'promote', 'x'],
+      bodyKeys: [
+        'key',
+        'model',
+        'variants',
+        'control',
+        'weights',
+        'coverage',
+        'units',
+        'exposures',
+        'events',
+        'unit',
+        'metric',
+        'value',
+        'promote',
+        'x',
+      ],
       queryKeys: ['unit', 'limit', 'cursor', 'status', 'model'],
     });
     expect(sent).toBeGreaterThan(100);

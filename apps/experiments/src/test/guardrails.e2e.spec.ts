@@ -23,7 +23,9 @@ const ERRORS = { name: 'errors', kind: 'binomial', direction: 'lower' } as const
  */
 async function winnerWithGuardrail(key: string, extra: Record<string, unknown>, errorsEvery: [number, number]) {
   await challengedModel(key);
-  const created = await h.experiments.request('POST', '/v1/experiments', { body: experimentBody(key, key, { autoPromote: true, ...extra }) });
+  const created = await h.experiments.request('POST', '/v1/experiments', {
+    body: experimentBody(key, key, { autoPromote: true, ...extra }),
+  });
   expect(created.status).toBe(201);
   await h.experiments.request('POST', `/v1/experiments/${key}/start`);
   const assign = assigner({ seed: key, weights: [0.5, 0.5], coverage: 1 });
@@ -61,7 +63,8 @@ describe('a winner ships only when its guardrails pass', () => {
     expect(concluded.body.conclusion.recommendation).toEqual({
       action: 'keep_running',
       variant: null,
-      reason: 'treatment beats control on conversion, but guardrail errors of treatment is warn: it may degrade beyond 5%: not shipping yet',
+      reason:
+        'treatment beats control on conversion, but guardrail errors of treatment is warn: it may degrade beyond 5%: not shipping yet',
     });
     expect(await production('g-warn')).toBe('1.0.0');
   });
@@ -80,7 +83,9 @@ describe('a winner ships only when its guardrails pass', () => {
   it('pass: the winner ships on its own', async () => {
     // Same error rate in both arms, tolerance 50 %: the interval stays well inside it.
     await winnerWithGuardrail('g-pass', { guardrails: [{ ...ERRORS, maxRelativeDegradation: 0.5 }] }, [10, 10]);
-    expect((await h.experiments.request('GET', '/v1/experiments/g-pass/results')).body.guardrails.map((g: { verdict: string }) => g.verdict)).toEqual(['pass']);
+    expect(
+      (await h.experiments.request('GET', '/v1/experiments/g-pass/results')).body.guardrails.map((g: { verdict: string }) => g.verdict),
+    ).toEqual(['pass']);
     await tick();
     expect((await get('g-pass')).conclusion).toMatchObject({ winner: 'treatment', promoted: true });
     expect(await production('g-pass')).toBe('1.0.1');
@@ -90,7 +95,10 @@ describe('a winner ships only when its guardrails pass', () => {
     await winnerWithGuardrail('g-small', { minSampleSize: 5000 }, [0, 0]);
     const results = (await h.experiments.request('GET', '/v1/experiments/g-small/results')).body;
     expect(results.comparisons.find((c: { metric: string }) => c.metric === 'conversion').significant).toBe(true);
-    expect(results.recommendation).toMatchObject({ action: 'keep_running', reason: expect.stringMatching(/^\d+ of the 5000 units per arm required$/) });
+    expect(results.recommendation).toMatchObject({
+      action: 'keep_running',
+      reason: expect.stringMatching(/^\d+ of the 5000 units per arm required$/),
+    });
     await tick();
     expect((await get('g-small')).status).toBe('running');
     expect(await production('g-small')).toBe('1.0.0');

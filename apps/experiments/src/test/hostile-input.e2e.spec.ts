@@ -28,8 +28,7 @@ describe('input that answered 500 answers 400, naming the field', () => {
       api().request('POST', '/v1/experiments', { body: experimentBody('exp-bad', 'hostile', extra) });
     expectNamed(await create({ description: 'a\u0000b' }), 'description');
     expectNamed(await create({ seed: 's\ud800' }), 'seed');
-    const post = (path: string, body: unknown) =>
-      api().request('POST', `/v1/experiments/exp-hostile/${path}`, { body });
+    const post = (path: string, body: unknown) => api().request('POST', `/v1/experiments/exp-hostile/${path}`, { body });
     expectNamed(await post('exposures', { exposures: [{ unit: 'u\u0000' }] }), 'exposures.0.unit');
     const events = [{ unit: '\udc00', metric: 'conversion', value: 1 }];
     expectNamed(await post('events', { events }), 'events.0.unit');
@@ -71,8 +70,7 @@ describe('an empty JSON body is an absent body', () => {
   it('starts, stops and concludes with content-type: application/json and nothing else', async () => {
     const body = experimentBody('exp-empty', 'hostile');
     expect((await api().request('POST', '/v1/experiments', { body })).status).toBe(201);
-    const bare = (action: string) =>
-      api().request('POST', `/v1/experiments/exp-empty/${action}`, { raw: '', headers: json });
+    const bare = (action: string) => api().request('POST', `/v1/experiments/exp-empty/${action}`, { raw: '', headers: json });
     expect((await bare('start')).body.status).toBe('running');
     expect((await bare('stop')).body.status).toBe('stopped');
     const concluded = await bare('conclude');

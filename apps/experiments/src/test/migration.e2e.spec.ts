@@ -107,9 +107,7 @@ describe('experiments enums and relations migration', () => {
         guardrails: { orderBy: { position: 'asc' } },
       } as const;
       const read = async (key: string) =>
-        toExperimentResponse(
-          toExperiment(await prisma.experiment.findUniqueOrThrow({ where: { key }, include: parts })),
-        );
+        toExperimentResponse(toExperiment(await prisma.experiment.findUniqueOrThrow({ where: { key }, include: parts })));
       expect(await read('ranked')).toMatchObject({
         variants: VARIANTS,
         primaryMetric: PRIMARY,

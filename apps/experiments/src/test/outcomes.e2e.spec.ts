@@ -71,7 +71,9 @@ describe('outcome ingestion', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['events.1.metric', 'events.2.value']);
-    const wrongVariant = await post('exposures', { exposures: [{ unit: 'u0', variant: variantOf('u0') === 'control' ? 'treatment' : 'control' }] });
+    const wrongVariant = await post('exposures', {
+      exposures: [{ unit: 'u0', variant: variantOf('u0') === 'control' ? 'treatment' : 'control' }],
+    });
     expect(wrongVariant.status).toBe(400);
     expect(wrongVariant.body.errors[0].field).toBe('exposures.0.variant');
     expect((await post('events', { events: [{ unit: 'x', metric: 'conversion', value: Number.MAX_VALUE * 10 }] })).status).toBe(400);
@@ -83,18 +85,28 @@ describe('outcome ingestion', () => {
     // A NUL once passed here, then failed every tick at Postgres (which cannot store it).
     const bad = ['a\u0000b', 'tab\there', 'line\n', 'del\u007f', 'c1\u0085', 'zero\u200bwidth', 'bidi\u202e', ' lead', 'x'.repeat(257), ''];
     for (const unit of bad) {
-      const res = await h.experiments.request('GET', `/v1/experiments/exp-out/assignment?unit=${encodeURIComponent(unit)}`, { as: 'viewer' });
+      const res = await h.experiments.request('GET', `/v1/experiments/exp-out/assignment?unit=${encodeURIComponent(unit)}`, {
+        as: 'viewer',
+      });
       expect([unit, res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([unit, 400, ['unit']]);
     }
     const withLoneSurrogate = [...bad, 'half\ud800'];
     const fields = (res: { body: { errors: { field: string }[] } }) => res.body.errors.map((e) => e.field);
-    const batch = await h.experiments.request('POST', '/v1/experiments/exp-out/assignments', { body: { units: ['ok', ...withLoneSurrogate] }, as: 'viewer' });
+    const batch = await h.experiments.request('POST', '/v1/experiments/exp-out/assignments', {
+      body: { units: ['ok', ...withLoneSurrogate] },
+      as: 'viewer',
+    });
     expect(batch.status).toBe(400);
     expect(fields(batch)).toEqual(withLoneSurrogate.map((_, i) => `units.${i + 1}`));
     const exposures = await post('exposures', { exposures: withLoneSurrogate.map((unit) => ({ unit })) });
     expect(exposures.status).toBe(400);
     expect(fields(exposures)).toEqual(withLoneSurrogate.map((_, i) => `exposures.${i}.unit`));
-    const events = await post('events', { events: [{ unit: 'ok', metric: 'conversion', value: 1 }, { unit: 'a\u0000b', metric: 'conversion', value: 1 }] });
+    const events = await post('events', {
+      events: [
+        { unit: 'ok', metric: 'conversion', value: 1 },
+        { unit: 'a\u0000b', metric: 'conversion', value: 1 },
+      ],
+    });
     expect([events.status, fields(events)]).toEqual([400, ['events.1.unit']]);
 
     // Printable ids of every script, punctuation and symbols, up to 256 characters, are fine.

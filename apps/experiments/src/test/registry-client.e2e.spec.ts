@@ -26,7 +26,10 @@ const versionChecks = () => proxy.log.filter((r) => r.method === 'GET' && r.path
 
 describe('experiments → registry through the SDK', () => {
   it('rides out a registry 503 and a dropped connection (version checks are retried)', async () => {
-    proxy.inject([{ status: 503, headers: { 'retry-after': '0' } }, 'drop-before'], (m, p) => m === 'GET' && p.startsWith('/v1/models/svc-model/versions/'));
+    proxy.inject(
+      [{ status: 503, headers: { 'retry-after': '0' } }, 'drop-before'],
+      (m, p) => m === 'GET' && p.startsWith('/v1/models/svc-model/versions/'),
+    );
     const res = await experiments.request('POST', '/v1/experiments', { body: experimentBody('svc-retried', 'svc-model') });
     expect(res.status).toBe(201);
     // Two variants checked, two of those checks needed a second attempt.
@@ -48,7 +51,10 @@ describe('experiments → registry through the SDK', () => {
 
   it('answers 503 upstream_unavailable with Retry-After when the registry keeps failing', async () => {
     const before = versionChecks().length;
-    proxy.inject(Array.from({ length: 4 }, () => ({ status: 503, headers: { 'retry-after': '0' } })), (m) => m === 'GET');
+    proxy.inject(
+      Array.from({ length: 4 }, () => ({ status: 503, headers: { 'retry-after': '0' } })),
+      (m) => m === 'GET',
+    );
     const res = await experiments.request('POST', '/v1/experiments', { body: experimentBody('svc-down', 'svc-model') });
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('upstream_unavailable');

@@ -9,7 +9,10 @@ let my: Modelyard;
 
 /** Ids of many shapes, as real traffic has: numeric, emails, uuids-like, non-ASCII. */
 function units(prefix: string, n: number): string[] {
-  return Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `${prefix}-${i}@example.com`, `ключ-${prefix}-${i}`, `${prefix}😀${(i * 2654435761) >>> 0}`][i % 4]!);
+  return Array.from(
+    { length: n },
+    (_, i) => [`${prefix}${i}`, `${prefix}-${i}@example.com`, `ключ-${prefix}-${i}`, `${prefix}😀${(i * 2654435761) >>> 0}`][i % 4]!,
+  );
 }
 
 async function serverAssign(key: string, ids: string[]): Promise<AssignmentResponse[]> {
@@ -19,10 +22,14 @@ async function serverAssign(key: string, ids: string[]): Promise<AssignmentRespo
 }
 
 /** The harness's body, typed for the SDK (its helper returns plain strings for enums). */
-const body = (key: string, extra: Record<string, unknown> = {}) => experimentBody(key, 'sdk-model', extra) as Parameters<ExperimentsClient['create']>[0];
+const body = (key: string, extra: Record<string, unknown> = {}) =>
+  experimentBody(key, 'sdk-model', extra) as Parameters<ExperimentsClient['create']>[0];
 
 const same = (local: LocalAssignment, server: AssignmentResponse) =>
-  local.unit === server.unit && local.variant === server.variant && local.version === server.version && local.inExperiment === server.inExperiment;
+  local.unit === server.unit &&
+  local.variant === server.variant &&
+  local.version === server.version &&
+  local.inExperiment === server.inExperiment;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -36,22 +43,25 @@ describe('local assignment (SDK) against the service', () => {
     { key: 'sdk-three-arms', coverage: 0.7, weights: [0.2, 0.3, 0.5], seed: 'seed-ünï' },
     { key: 'sdk-uneven', coverage: 1, weights: [1, 3, 6], seed: undefined },
     { key: 'sdk-sliver', coverage: 0.05, weights: [0.5, 0.25, 0.25], seed: 'thin' },
-  ])('equals the server on every one of 3000 units ($key: coverage $coverage, weights $weights)', async ({ key, coverage, weights, seed }) => {
-    const variants = weights.map((weight, i) => ({ key: `v${i}`, version: `1.0.${i}`, weight }));
-    await my.experiments.create(body(key, { variants, control: 'v0', coverage, ...(seed ? { seed } : {}) }));
-    await my.experiments.start(key);
-    const assigner = await my.experiments.localAssigner(key, { logExposures: false }).start();
-    const ids = units(key, 3000);
-    const server = await serverAssign(key, ids);
-    const local = ids.map((u) => assigner.peek(u));
-    const mismatches = local.filter((l, i) => !same(l, server[i]!));
-    expect(mismatches).toEqual([]);
-    const inside = local.filter((l) => l.inExperiment).length;
-    expect(inside / ids.length).toBeCloseTo(coverage, 1);
-    // Every arm is reached (the comparison is not vacuous).
-    if (coverage > 0.5) expect(new Set(local.map((l) => l.variant).filter(Boolean)).size).toBe(3);
-    await assigner.close();
-  });
+  ])(
+    'equals the server on every one of 3000 units ($key: coverage $coverage, weights $weights)',
+    async ({ key, coverage, weights, seed }) => {
+      const variants = weights.map((weight, i) => ({ key: `v${i}`, version: `1.0.${i}`, weight }));
+      await my.experiments.create(body(key, { variants, control: 'v0', coverage, ...(seed ? { seed } : {}) }));
+      await my.experiments.start(key);
+      const assigner = await my.experiments.localAssigner(key, { logExposures: false }).start();
+      const ids = units(key, 3000);
+      const server = await serverAssign(key, ids);
+      const local = ids.map((u) => assigner.peek(u));
+      const mismatches = local.filter((l, i) => !same(l, server[i]!));
+      expect(mismatches).toEqual([]);
+      const inside = local.filter((l) => l.inExperiment).length;
+      expect(inside / ids.length).toBeCloseTo(coverage, 1);
+      // Every arm is reached (the comparison is not vacuous).
+      if (coverage > 0.5) expect(new Set(local.map((l) => l.variant).filter(Boolean)).size).toBe(3);
+      await assigner.close();
+    },
+  );
 
   it('refreshes with the ETag (304 while unchanged); after a weight change it equals the server for new units, while units assigned before stay sticky on the server only', async () => {
     const key = 'sdk-three-arms';
@@ -112,7 +122,9 @@ describe('local assignment (SDK) against the service', () => {
     const key = 'sdk-burst-block';
     await my.experiments.create(body(key, { coverage: 0.9 }));
     await my.experiments.start(key);
-    const assigner = await my.experiments.localAssigner(key, { exposures: { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 } }).start();
+    const assigner = await my.experiments
+      .localAssigner(key, { exposures: { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20 } })
+      .start();
     const ids = units('burst', 3000);
     // Concurrent callers, as a server handling many requests at once.
     const assigned = await Promise.all(ids.map((u) => assigner.assign(u)));
@@ -128,7 +140,13 @@ describe('local assignment (SDK) against the service', () => {
     await my.experiments.create(body(key, { coverage: 0.9 }));
     await my.experiments.start(key);
     const reports: unknown[] = [];
-    const exposures = { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20, onFull: 'drop' as const, onError: (e: unknown) => reports.push(e) };
+    const exposures = {
+      maxBatchSize: 100,
+      maxQueueSize: 200,
+      flushIntervalMs: 20,
+      onFull: 'drop' as const,
+      onError: (e: unknown) => reports.push(e),
+    };
     const assigner = await my.experiments.localAssigner(key, { exposures }).start();
     let inside = 0;
     for (const u of units('burst-drop', 3000)) if ((await assigner.assign(u)).inExperiment) inside++;
@@ -154,7 +172,8 @@ describe('batching ingestor against the events endpoint', () => {
   });
   afterAll(() => proxy.close());
 
-  const meanRevenue = async (key: string) => (await my.experiments.results(key)).variants.map((v) => ({ units: v.units, mean: v.metrics.revenue?.mean }));
+  const meanRevenue = async (key: string) =>
+    (await my.experiments.results(key)).variants.map((v) => ({ units: v.units, mean: v.metrics.revenue?.mean }));
 
   it('loses no event by default under a burst far larger than its queue', async () => {
     const key = 'sdk-burst-events';
@@ -172,7 +191,10 @@ describe('batching ingestor against the events endpoint', () => {
   it('counts retried batches once: responses lost after the service applied them are replayed by key', async () => {
     const events = through.experiments.eventIngestor('sdk-revenue', { maxBatchSize: 250, flushIntervalMs: 50 });
     // Two batches reach the service and are applied, but their answers never reach the client.
-    proxy.inject(['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }], (m, p) => m === 'POST' && p.endsWith('/sdk-revenue/events'));
+    proxy.inject(
+      ['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }],
+      (m, p) => m === 'POST' && p.endsWith('/sdk-revenue/events'),
+    );
     const ids = units('revenue', 1000);
     for (const unit of ids) await events.add({ unit, metric: 'revenue', value: 2.5 });
     await events.close();

@@ -36,7 +36,9 @@ async function started(key: string, extra: Record<string, unknown> = {}) {
 async function feed(key: string, units: string[], controlEvery: number, treatmentEvery: number) {
   const assign = assigner({ seed: key, weights: [0.5, 0.5], coverage: 1 });
   await h.experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
-  const events = units.filter((u, i) => i % (assign(u).variant === 0 ? controlEvery : treatmentEvery) === 0).map((unit) => ({ unit, metric: 'conversion', value: 1 }));
+  const events = units
+    .filter((u, i) => i % (assign(u).variant === 0 ? controlEvery : treatmentEvery) === 0)
+    .map((unit) => ({ unit, metric: 'conversion', value: 1 }));
   await h.experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } });
 }
 
@@ -79,7 +81,8 @@ describe('experiments tick', () => {
   it('keeps assigned units in their arms when traffic after a Redis loss comes before the tick', async () => {
     const id = await started('exp-traffic-first');
     const units = Array.from({ length: 300 }, (_, i) => `t${i}`);
-    const assign = async (list: string[]) => (await h.experiments.request('POST', '/v1/experiments/exp-traffic-first/assignments', { body: { units: list } })).body.items;
+    const assign = async (list: string[]) =>
+      (await h.experiments.request('POST', '/v1/experiments/exp-traffic-first/assignments', { body: { units: list } })).body.items;
     const before = await assign(units);
     await tick();
 
@@ -155,11 +158,21 @@ describe('experiments tick', () => {
     await started('exp-auto', { autoPromote: true });
     await tick();
     expect((await h.experiments.request('GET', '/v1/experiments/exp-auto')).body.status).toBe('running');
-    await feed('exp-auto', Array.from({ length: 4000 }, (_, i) => `a${i}`), 10, 4);
+    await feed(
+      'exp-auto',
+      Array.from({ length: 4000 }, (_, i) => `a${i}`),
+      10,
+      4,
+    );
     await tick();
     const e = (await h.experiments.request('GET', '/v1/experiments/exp-auto')).body;
     expect(e.status).toBe('concluded');
-    expect(e.conclusion).toMatchObject({ winner: 'treatment', promoted: true, concludedBy: 'service:experiments', reason: 'auto-promotion' });
+    expect(e.conclusion).toMatchObject({
+      winner: 'treatment',
+      promoted: true,
+      concludedBy: 'service:experiments',
+      reason: 'auto-promotion',
+    });
     expect((await h.registry.request('GET', '/v1/models/ranker/production')).body.version).toBe('1.0.1');
   });
 

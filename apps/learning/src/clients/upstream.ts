@@ -34,7 +34,11 @@ export class UpstreamRefused extends Error {
 export function upstreamError(service: string, call: string, err: unknown): Error {
   if (!(err instanceof ModelyardError)) return err instanceof Error ? err : new Error(String(err));
   const transient =
-    err.status >= 500 || err.status === 429 || err.code === ClientErrorCode.network || err.code === ClientErrorCode.timeout || err.code === ClientErrorCode.integrity;
+    err.status >= 500 ||
+    err.status === 429 ||
+    err.code === ClientErrorCode.network ||
+    err.code === ClientErrorCode.timeout ||
+    err.code === ClientErrorCode.integrity;
   if (transient) return new UpstreamUnavailable(service, `${service} unavailable: ${call}: ${err.describe()}`);
   return new UpstreamRefused(err.status, `${call} answered ${err.describe()}`);
 }

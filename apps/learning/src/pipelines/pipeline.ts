@@ -1,13 +1,4 @@
-import type {
-  AdaptiveSpec,
-  Gate,
-  LearnerSpec,
-  OnDrift,
-  PipelineFeature,
-  PipelineState,
-  RegisterSpec,
-  Strategy,
-} from '@modelyard/types';
+import type { AdaptiveSpec, Gate, LearnerSpec, OnDrift, PipelineFeature, PipelineState, RegisterSpec, Strategy } from '@modelyard/types';
 import type { z } from 'zod';
 
 export type Adaptive = z.infer<typeof AdaptiveSpec>;

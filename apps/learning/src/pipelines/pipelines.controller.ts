@@ -24,7 +24,12 @@ export class PipelinesController {
 
   @Post()
   @Idempotent()
-  @ApiDoc({ summary: 'Create a pipeline for a registry model (checked in the registry); register.autoPromote needs admin', response: PipelineResponse, status: 201, tags: ['pipelines'] })
+  @ApiDoc({
+    summary: 'Create a pipeline for a registry model (checked in the registry); register.autoPromote needs admin',
+    response: PipelineResponse,
+    status: 201,
+    tags: ['pipelines'],
+  })
   create(@ZBody(CreatePipelineBody) body: CreatePipelineBody, @CurrentPrincipal() who: Principal) {
     return this.pipelines.create(body, who);
   }
@@ -42,7 +47,11 @@ export class PipelinesController {
   }
 
   @Patch(':id')
-  @ApiDoc({ summary: 'Change strategy, sizes, schedule, gate or registration (autoPromote needs admin; learner, features and target are fixed)', response: PipelineResponse, tags: ['pipelines'] })
+  @ApiDoc({
+    summary: 'Change strategy, sizes, schedule, gate or registration (autoPromote needs admin; learner, features and target are fixed)',
+    response: PipelineResponse,
+    tags: ['pipelines'],
+  })
   update(@ZParams(RefParams) p: RefParams, @ZBody(UpdatePipelineBody) body: UpdatePipelineBody, @CurrentPrincipal() who: Principal) {
     return this.pipelines.update(p.id, body, who);
   }
@@ -71,7 +80,12 @@ export class PipelinesController {
 
   @Post(':id/trigger')
   @HttpCode(202)
-  @ApiDoc({ summary: 'Run an update now (one at a time per pipeline; repeated triggers join the pending one)', response: TriggerResponse, status: 202, tags: ['pipelines'] })
+  @ApiDoc({
+    summary: 'Run an update now (one at a time per pipeline; repeated triggers join the pending one)',
+    response: TriggerResponse,
+    status: 202,
+    tags: ['pipelines'],
+  })
   trigger(@ZParams(RefParams) p: RefParams) {
     return this.pipelines.trigger(p.id);
   }
@@ -83,7 +97,11 @@ export class PipelinesController {
   }
 
   @Get(':id/history')
-  @ApiDoc({ summary: 'Every update, newest first: samples, metrics before/after, gate, outcome, version', response: UpdatePage, tags: ['pipelines'] })
+  @ApiDoc({
+    summary: 'Every update, newest first: samples, metrics before/after, gate, outcome, version',
+    response: UpdatePage,
+    tags: ['pipelines'],
+  })
   history(@ZParams(RefParams) p: RefParams, @ZQuery(PageQuery) query: PageQuery) {
     return this.pipelines.history(p.id, query);
   }

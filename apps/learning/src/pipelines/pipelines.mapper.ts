@@ -1,12 +1,5 @@
 import type { LearningPipeline } from '@modelyard/db';
-import {
-  AdaptiveSpec,
-  Gate,
-  LearnerSpec,
-  PipelineFeature,
-  RegisterSpec,
-  type PipelineResponse,
-} from '@modelyard/types';
+import { AdaptiveSpec, Gate, LearnerSpec, PipelineFeature, RegisterSpec, type PipelineResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { parseColumn } from '../json-column.js';
 import type { Pipeline } from './pipeline.js';

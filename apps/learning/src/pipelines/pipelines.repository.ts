@@ -86,9 +86,7 @@ export class PipelinesRepository {
         ...(body.schedule !== undefined ? { scheduleSeconds: body.schedule?.everySeconds ?? null } : {}),
         ...(body.adaptive !== undefined ? { adaptive: body.adaptive ?? Prisma.DbNull } : {}),
         ...(body.gate ? { gate: body.gate } : {}),
-        ...(body.register
-          ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null }
-          : {}),
+        ...(body.register ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null } : {}),
         ...(body.onDrift ? { onDrift: body.onDrift } : {}),
       },
     });

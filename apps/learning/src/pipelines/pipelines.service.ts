@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
-import type {
-  CreatePipelineBody,
-  ListPipelinesQuery,
-  PageQuery,
-  PipelineState,
-  UpdatePipelineBody,
-} from '@modelyard/types';
+import type { CreatePipelineBody, ListPipelinesQuery, PageQuery, PipelineState, UpdatePipelineBody } from '@modelyard/types';
 import { RegistryClient } from '../clients/registry.client.js';
 import { BufferStore } from '../samples/buffer.store.js';
 import { PipelineLock } from '../updates/pipeline-lock.js';

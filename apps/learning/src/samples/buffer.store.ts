@@ -62,7 +62,12 @@ export class BufferStore {
   }
 
   /** Appends the rows (atomically); returns the buffer size and how many old rows were dropped. */
-  async push(pipelineId: string, rows: readonly SampleRow[], maxBuffer: number, consumedThrough: bigint): Promise<{ size: number; dropped: number }> {
+  async push(
+    pipelineId: string,
+    rows: readonly SampleRow[],
+    maxBuffer: number,
+    consumedThrough: bigint,
+  ): Promise<{ size: number; dropped: number }> {
     const [size, dropped] = (await this.redis.client.eval(
       PUSH,
       3,
@@ -76,7 +81,10 @@ export class BufferStore {
 
   /** The first `limit` rows and the absolute number of the first, as one consistent snapshot. */
   async read(pipelineId: string, limit: number, consumedThrough: bigint): Promise<BufferedBatch> {
-    const [head, raw] = (await this.redis.client.eval(READ, 3, ...this.keys(pipelineId), limit, consumedThrough.toString())) as [string, string[]];
+    const [head, raw] = (await this.redis.client.eval(READ, 3, ...this.keys(pipelineId), limit, consumedThrough.toString())) as [
+      string,
+      string[],
+    ];
     return { head: Number(head), rows: raw.map((r) => JSON.parse(r) as SampleRow) };
   }
 

@@ -12,7 +12,15 @@ const schema: SampleSchema = {
 
 describe('sample validation', () => {
   it('accepts typed values and missing ones', () => {
-    expect(sampleErrors([{ n: 1.5, c: 'x', b: true, y: 1 }, { n: null, y: 0 }], schema)).toEqual([]);
+    expect(
+      sampleErrors(
+        [
+          { n: 1.5, c: 'x', b: true, y: 1 },
+          { n: null, y: 0 },
+        ],
+        schema,
+      ),
+    ).toEqual([]);
   });
 
   it('names every bad row and field', () => {
@@ -22,6 +30,11 @@ describe('sample validation', () => {
 
   it('takes any finite target for a regression, and caps the list of problems', () => {
     expect(sampleErrors([{ n: 1, y: -3.25 }], { ...schema, learnerType: 'linear_regression' })).toEqual([]);
-    expect(sampleErrors(Array.from({ length: 100 }, () => ({ n: 'x', y: 1 })), schema)).toHaveLength(50);
+    expect(
+      sampleErrors(
+        Array.from({ length: 100 }, () => ({ n: 'x', y: 1 })),
+        schema,
+      ),
+    ).toHaveLength(50);
   });
 });

@@ -48,7 +48,8 @@ export function sampleErrors(rows: readonly SampleRow[], schema: SampleSchema): 
     const target = targetProblem(schema.learnerType, valueOf(row, schema.target));
     if (target) errors.push({ field: `samples.${i}.${schema.target}`, in: 'body', message: target });
     for (const name of Object.keys(row)) {
-      if (!kinds.has(name) && name !== schema.target) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: 'not a feature of this pipeline' });
+      if (!kinds.has(name) && name !== schema.target)
+        errors.push({ field: `samples.${i}.${name}`, in: 'body', message: 'not a feature of this pipeline' });
     }
   }
   return errors.slice(0, MAX_ERRORS);

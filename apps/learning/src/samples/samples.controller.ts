@@ -12,7 +12,12 @@ export class SamplesController {
   @HttpCode(202)
   @Idempotent()
   @IngestionBody()
-  @ApiDoc({ summary: 'Buffer a batch of labelled samples (all or nothing; Idempotency-Key honoured)', response: SamplesResponse, status: 202, tags: ['samples'] })
+  @ApiDoc({
+    summary: 'Buffer a batch of labelled samples (all or nothing; Idempotency-Key honoured)',
+    response: SamplesResponse,
+    status: 202,
+    tags: ['samples'],
+  })
   ingest(@ZParams(RefParams) p: RefParams, @ZBody(SamplesBody) body: SamplesBody) {
     return this.samples.ingest(p.id, body);
   }

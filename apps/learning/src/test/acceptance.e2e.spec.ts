@@ -61,7 +61,10 @@ describe('a pipeline fed a seeded stream', () => {
     expect(result.metrics.accuracy).toBeGreaterThan(0.75);
     const holdoutAccuracy = data.slice(2800).filter((r) => offline.predictOne(record(r)) === r.label).length / 200;
     expect(version.metrics.holdout_accuracy).toBe(holdoutAccuracy);
-    expect(version.lineage).toMatchObject({ pipelineId: update && (await h.learning.request('GET', '/v1/pipelines/accept')).body.id, parentVersion: null });
+    expect(version.lineage).toMatchObject({
+      pipelineId: update && (await h.learning.request('GET', '/v1/pipelines/accept')).body.id,
+      parentVersion: null,
+    });
     expect(version.trainingInfo).toMatchObject({ samples: 2800, fromSample: 0, toSample: 2800, reason: 'manual' });
 
     // The artifact is the serialised model, identical to the offline one.

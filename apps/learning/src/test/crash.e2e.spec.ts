@@ -45,7 +45,9 @@ async function start(registryUrl: string) {
 async function waitForHistory(p: ServiceProcess, count: number, timeoutMs: number): Promise<any[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const items = (await p.request('GET', '/v1/pipelines/crashy/history?limit=100')).body.items.filter((u: { outcome: string }) => u.outcome === 'registered');
+    const items = (await p.request('GET', '/v1/pipelines/crashy/history?limit=100')).body.items.filter(
+      (u: { outcome: string }) => u.outcome === 'registered',
+    );
     if (items.length >= count) return items.reverse();
     if (Date.now() > deadline) throw new Error(`no update ${count} after ${timeoutMs} ms; service output:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -98,6 +100,10 @@ describe('killing the service mid-update', () => {
     for (const r of [...before, ...after].slice(0, 4800)) offline.learnOne(record(r), r.label!);
     const artifact = await registry.request('GET', `/v1/models/${model}/versions/${resumed.version}/artifacts/model.json`);
     expect(JSON.parse(artifact.text)).toEqual(JSON.parse(JSON.stringify(offline.toJSON())));
-    expect((await second.request('GET', '/v1/pipelines/crashy/status')).body).toMatchObject({ bufferSize: 200, samplesSeen: 4800, currentVersion: resumed.version });
+    expect((await second.request('GET', '/v1/pipelines/crashy/status')).body).toMatchObject({
+      bufferSize: 200,
+      samplesSeen: 4800,
+      currentVersion: resumed.version,
+    });
   });
 });

@@ -40,17 +40,28 @@ describe('a registry outage during an update', () => {
     const deadline = Date.now() + 20_000;
     let failed: { outcome: string; detail: string }[] = [];
     while (!failed.length && Date.now() < deadline) {
-      failed = (await learning.request('GET', '/v1/pipelines/flaky/history')).body.items.filter((u: { outcome: string }) => u.outcome === 'failed');
+      failed = (await learning.request('GET', '/v1/pipelines/flaky/history')).body.items.filter(
+        (u: { outcome: string }) => u.outcome === 'failed',
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(failed[0]!.detail).toMatch(/registry/i);
     const during = (await learning.request('GET', '/v1/pipelines/flaky/status')).body;
-    expect(during).toMatchObject({ currentVersion: good.version, samplesSeen: before.samplesSeen, bufferSize: 1000, metrics: before.metrics });
+    expect(during).toMatchObject({
+      currentVersion: good.version,
+      samplesSeen: before.samplesSeen,
+      bufferSize: 1000,
+      metrics: before.metrics,
+    });
 
     proxy.setOutage(false);
     const [, retried] = await waitForUpdates(learning, 'flaky', 2, 30_000);
     expect(retried).toMatchObject({ outcome: 'registered', samples: 800, reason: 'manual' });
-    expect((await learning.request('GET', '/v1/pipelines/flaky/status')).body).toMatchObject({ samplesSeen: 1800, bufferSize: 200, currentVersion: retried.version });
+    expect((await learning.request('GET', '/v1/pipelines/flaky/status')).body).toMatchObject({
+      samplesSeen: 1800,
+      bufferSize: 200,
+      currentVersion: retried.version,
+    });
     expect((await registry.request('GET', '/v1/models/flaky-model/versions')).body.items.length).toBe(2);
   });
 });

@@ -18,10 +18,11 @@ afterAll(async () => {
 });
 
 describe('registration as a challenger', () => {
-  it('starts an experiment: the new version against production, sequential and with the pipeline\'s autoPromote', async () => {
+  it("starts an experiment: the new version against production, sequential and with the pipeline's autoPromote", async () => {
     const body = pipelineBody('challenger', model, {
       gate: { metric: 'accuracy', direction: 'higher', tolerance: 0.05, holdout: 200 },
-      register: { stage: 'staging', startExperiment: true, experimentMetric: 'clicked', autoPromote: true } });
+      register: { stage: 'staging', startExperiment: true, experimentMetric: 'clicked', autoPromote: true },
+    });
     const created = await h.learning.request('POST', '/v1/pipelines', { body, as: alice });
     expect(created.status).toBe(201);
     expect(created.body.autoPromoteEnabledBy).toBe('alice');
@@ -59,8 +60,7 @@ describe('registration as a challenger', () => {
     const deadline = Date.now() + 40_000;
     let concluded = experiment;
     // Concluded is claimed before the registry is asked: the promotion is pending until recorded.
-    const settled = (e: typeof experiment) =>
-      e.status === 'concluded' && e.conclusion?.promotionError !== 'promotion pending';
+    const settled = (e: typeof experiment) => e.status === 'concluded' && e.conclusion?.promotionError !== 'promotion pending';
     while (!settled(concluded) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       concluded = (await experiments.request('GET', `/v1/experiments/${second.experimentKey}`)).body;
@@ -82,6 +82,8 @@ async function clearWin(key: string) {
     for (const a of res.body.items as { unit: string; variant: string }[]) arms.set(a.unit, a.variant);
   }
   await experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
-  const events = units.filter((u, i) => i % (arms.get(u) === 'challenger' ? 4 : 10) === 0).map((unit) => ({ unit, metric: 'clicked', value: 1 }));
+  const events = units
+    .filter((u, i) => i % (arms.get(u) === 'challenger' ? 4 : 10) === 0)
+    .map((unit) => ({ unit, metric: 'clicked', value: 1 }));
   expect((await experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } })).status).toBe(200);
 }

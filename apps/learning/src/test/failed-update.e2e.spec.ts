@@ -22,7 +22,10 @@ async function historyUntil(pipeline: string, done: (items: any[]) => boolean, t
   for (;;) {
     const items = await history(pipeline);
     if (done(items)) return items;
-    if (Date.now() > deadline) throw new Error(`${pipeline}: condition not met after ${timeoutMs} ms; history: ${JSON.stringify(items.map((u) => [u.seq, u.outcome, u.detail]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${pipeline}: condition not met after ${timeoutMs} ms; history: ${JSON.stringify(items.map((u) => [u.seq, u.outcome, u.detail]))}`,
+      );
     await sleep(100);
   }
 }
@@ -63,7 +66,10 @@ describe('after an update failed for good', () => {
     ]);
     const version = (await h.registry.request('GET', `/v1/models/${model}/versions/${items[1].version}`)).body;
     expect(version).toMatchObject({ model, stage: 'staging' });
-    expect((await h.learning.request('GET', '/v1/pipelines/fail-manual/status')).body).toMatchObject({ samplesSeen: 1300, currentVersion: items[1].version });
+    expect((await h.learning.request('GET', '/v1/pipelines/fail-manual/status')).body).toMatchObject({
+      samplesSeen: 1300,
+      currentVersion: items[1].version,
+    });
   });
 
   it('new samples run the next update once the cause is fixed', async () => {
@@ -88,6 +94,9 @@ describe('after an update failed for good', () => {
       [2, 'samples', 'registered', 100],
     ]);
     await sleep(300); // the buffer is trimmed just after the commit
-    expect((await h.learning.request('GET', '/v1/pipelines/fail-samples/status')).body).toMatchObject({ samplesSeen: 600, bufferSize: 200 });
+    expect((await h.learning.request('GET', '/v1/pipelines/fail-samples/status')).body).toMatchObject({
+      samplesSeen: 600,
+      bufferSize: 200,
+    });
   });
 });

@@ -26,10 +26,14 @@ export interface Harness {
 export async function startHarness(o: { withExperiments?: boolean; experimentsProxy?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'learning-artifacts-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: dir });
-  const experiments = o.withExperiments || o.experimentsProxy ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
+  const experiments =
+    o.withExperiments || o.experimentsProxy ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
   const experimentsProxy = experiments && o.experimentsProxy ? await startFaultProxy(experiments.url) : undefined;
   const experimentsUrl = experimentsProxy?.url ?? experiments?.url;
-  const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, ...(experimentsUrl ? { EXPERIMENTS_URL: experimentsUrl } : {}) });
+  const learning = await startTestApp(buildLearning, {
+    REGISTRY_URL: registry.url,
+    ...(experimentsUrl ? { EXPERIMENTS_URL: experimentsUrl } : {}),
+  });
   return {
     registry,
     learning,
@@ -99,13 +103,20 @@ type HistoryEntry = any;
  * Polls the pipeline's history until it holds `count` finished entries (of `outcome` when given);
  * returns them oldest first.
  */
-export async function waitForUpdates(learning: TestApp, pipeline: string, count: number, timeoutMs = 60_000, outcome?: string): Promise<HistoryEntry[]> {
+export async function waitForUpdates(
+  learning: TestApp,
+  pipeline: string,
+  count: number,
+  timeoutMs = 60_000,
+  outcome?: string,
+): Promise<HistoryEntry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await learning.request('GET', `/v1/pipelines/${pipeline}/history?limit=200`);
     const done = res.body.items.filter((u: { outcome: string }) => (outcome ? u.outcome === outcome : u.outcome !== 'failed'));
     if (done.length >= count) return done.reverse();
-    if (Date.now() > deadline) throw new Error(`pipeline ${pipeline}: ${done.length}/${count} updates after ${timeoutMs} ms: ${res.text.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`pipeline ${pipeline}: ${done.length}/${count} updates after ${timeoutMs} ms: ${res.text.slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

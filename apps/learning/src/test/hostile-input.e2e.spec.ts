@@ -26,8 +26,7 @@ describe('input that answered 500 answers 400, naming the field', () => {
   it('NUL and lone surrogates in a pipeline and its samples', async () => {
     const body = pipelineBody('nul', 'hostile', { description: 'a\u0000b' });
     expectNamed(await api().request('POST', '/v1/pipelines', { body }), 'description');
-    const samples = (row: Record<string, unknown>) =>
-      api().request('POST', '/v1/pipelines/hostile/samples', { body: { samples: [row] } });
+    const samples = (row: Record<string, unknown>) => api().request('POST', '/v1/pipelines/hostile/samples', { body: { samples: [row] } });
     expectNamed(await samples({ f0: 1, label: 1, f1: 'x\u0000' }), 'samples.0.f1');
     expectNamed(await samples({ f0: 1, label: 1, f1: '\ud800' }), 'samples.0.f1');
     expectNamed(await samples({ f0: 1, label: 1, 'f\u0000': 2 }), 'samples.0.f\u0000');
@@ -69,8 +68,7 @@ describe('an empty JSON body is an absent body', () => {
   it('pauses, resumes and deletes a pipeline sent content-type: application/json and nothing else', async () => {
     const body = pipelineBody('empty-body', 'hostile');
     expect((await api().request('POST', '/v1/pipelines', { body })).status).toBe(201);
-    const bare = (action: string) =>
-      api().request('POST', `/v1/pipelines/empty-body/${action}`, { raw: '', headers: json });
+    const bare = (action: string) => api().request('POST', `/v1/pipelines/empty-body/${action}`, { raw: '', headers: json });
     expect((await bare('pause')).body.state).toBe('paused');
     expect((await bare('resume')).body.state).toBe('active');
     expect((await api().request('DELETE', '/v1/pipelines/empty-body', { raw: '', headers: json })).status).toBe(204);

@@ -2,13 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  applyMigrations,
-  createPrismaClient,
-  DEFAULT_MIGRATIONS_DIR,
-  withDatabase,
-  type PrismaClient,
-} from '@modelyard/db';
+import { applyMigrations, createPrismaClient, DEFAULT_MIGRATIONS_DIR, withDatabase, type PrismaClient } from '@modelyard/db';
 import { DEFAULT_TEST_SERVER_URL } from '@modelyard/db/testing';
 
 // The learning migration that makes enums of text columns and cascades of hand-written deletes,

@@ -26,7 +26,10 @@ async function firstRegistered(pipeline: string, timeoutMs = 20_000) {
     const items = await history(pipeline);
     const registered = items.find((u) => u.outcome === 'registered');
     if (registered) return registered;
-    if (Date.now() > deadline) throw new Error(`${pipeline}: nothing registered after ${timeoutMs} ms; ${items.length} history rows, first: ${JSON.stringify(items.slice(0, 2))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${pipeline}: nothing registered after ${timeoutMs} ms; ${items.length} history rows, first: ${JSON.stringify(items.slice(0, 2))}`,
+      );
     await sleep(100);
   }
 }
@@ -36,7 +39,9 @@ describe('minSamples above batchSize', () => {
     ['incremental', 'min-incr'],
     ['mini_batch', 'min-mini'],
   ])('%s: the first run learns up to minSamples (no skip loop), then batchSize at a time', async (strategy, name) => {
-    const created = await h.learning.request('POST', '/v1/pipelines', { body: pipelineBody(name, model, { strategy, batchSize: 100, minSamples: 1000, gate }) });
+    const created = await h.learning.request('POST', '/v1/pipelines', {
+      body: pipelineBody(name, model, { strategy, batchSize: 100, minSamples: 1000, gate }),
+    });
     expect(created.status).toBe(201);
     await feed(h.learning, name, rows(41, 1300));
 

@@ -30,16 +30,24 @@ describe('pipelines', () => {
     expect((await h.learning.request('GET', '/v1/pipelines/crud')).body.id).toBe(created.body.id);
     expect((await h.learning.request('POST', '/v1/pipelines', { body: pipelineBody('crud', model) })).status).toBe(409);
 
-    const patched = await h.learning.request('PATCH', '/v1/pipelines/crud', { body: { batchSize: 50, onDrift: 'reset', gate: { metric: 'log_loss', direction: 'lower', tolerance: 0.01 } } });
+    const patched = await h.learning.request('PATCH', '/v1/pipelines/crud', {
+      body: { batchSize: 50, onDrift: 'reset', gate: { metric: 'log_loss', direction: 'lower', tolerance: 0.01 } },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ batchSize: 50, onDrift: 'reset', gate: { metric: 'log_loss', direction: 'lower', tolerance: 0.01, holdout: 200 } });
+    expect(patched.body).toMatchObject({
+      batchSize: 50,
+      onDrift: 'reset',
+      gate: { metric: 'log_loss', direction: 'lower', tolerance: 0.01, holdout: 200 },
+    });
 
     expect((await h.learning.request('POST', '/v1/pipelines/crud/pause')).body.state).toBe('paused');
     // Idempotent: pausing a paused pipeline (a retry after a lost answer) answers it, unchanged.
     const again = await h.learning.request('POST', '/v1/pipelines/crud/pause');
     expect([again.status, again.body.state]).toEqual([200, 'paused']);
     expect((await h.learning.request('POST', '/v1/pipelines/crud/trigger')).status).toBe(409);
-    expect((await h.learning.request('GET', '/v1/pipelines?state=paused')).body.items.map((p: { name: string }) => p.name)).toEqual(['crud']);
+    expect((await h.learning.request('GET', '/v1/pipelines?state=paused')).body.items.map((p: { name: string }) => p.name)).toEqual([
+      'crud',
+    ]);
     expect((await h.learning.request('POST', '/v1/pipelines/crud/resume')).body.state).toBe('active');
     const resumedAgain = await h.learning.request('POST', '/v1/pipelines/crud/resume');
     expect([resumedAgain.status, resumedAgain.body.state]).toEqual([200, 'active']);
@@ -55,7 +63,15 @@ describe('pipelines', () => {
       [{ strategy: 'periodic' }, 'schedule'],
       [{ strategy: 'adaptive' }, 'adaptive'],
       [{ gate: { metric: 'rmse', direction: 'lower' } }, 'gate.metric'],
-      [{ features: [{ name: 'a', kind: 'numeric' }, { name: 'a', kind: 'numeric' }] }, 'features.1.name'],
+      [
+        {
+          features: [
+            { name: 'a', kind: 'numeric' },
+            { name: 'a', kind: 'numeric' },
+          ],
+        },
+        'features.1.name',
+      ],
       [{ features: [{ name: 'label', kind: 'numeric' }] }, 'features.0.name'],
       [{ maxBuffer: 100 }, 'maxBuffer'],
       [{ learner: { type: 'svm' } }, 'learner.type'],
@@ -79,12 +95,20 @@ describe('pipelines', () => {
   });
 
   it('needs a credential on every route but health and metrics, and the right scope', async () => {
-    for (const [method, path] of [['GET', '/v1/pipelines'], ['POST', '/v1/pipelines'], ['GET', '/v1/pipelines/crud/status'], ['POST', '/v1/pipelines/crud/samples'], ['GET', '/v1/pipelines/crud/history']]) {
+    for (const [method, path] of [
+      ['GET', '/v1/pipelines'],
+      ['POST', '/v1/pipelines'],
+      ['GET', '/v1/pipelines/crud/status'],
+      ['POST', '/v1/pipelines/crud/samples'],
+      ['GET', '/v1/pipelines/crud/history'],
+    ]) {
       expect((await h.learning.request(method!, path!, { as: null, body: method === 'POST' ? {} : undefined })).status).toBe(401);
     }
     expect((await h.learning.request('GET', '/health/live', { as: null })).status).toBe(200);
     expect((await h.learning.request('GET', '/metrics', { as: null })).status).toBe(200);
-    expect((await h.learning.request('POST', '/v1/pipelines/crud/samples', { as: 'viewer', body: { samples: rows(1, 1) } })).status).toBe(403);
+    expect((await h.learning.request('POST', '/v1/pipelines/crud/samples', { as: 'viewer', body: { samples: rows(1, 1) } })).status).toBe(
+      403,
+    );
     expect((await h.learning.request('DELETE', '/v1/pipelines/crud-2', { as: 'editor' })).status).toBe(403);
     expect((await h.learning.request('DELETE', '/v1/pipelines/crud-2')).status).toBe(204);
     expect((await h.learning.request('GET', '/v1/pipelines/crud-2')).status).toBe(404);
@@ -108,12 +132,30 @@ describe('samples', () => {
   const good = (i: number) => ({ f0: i, country: i % 2 ? 'fr' : 'de', mobile: i % 3 === 0, label: i % 2 });
 
   it('rejects a batch with bad rows as a whole, naming each row and field', async () => {
-    const samples = [good(0), { ...good(1), f0: 'x' }, good(2), { ...good(3), label: 2 }, { ...good(4), colour: 'red' }, { ...good(5), mobile: 1 }];
+    const samples = [
+      good(0),
+      { ...good(1), f0: 'x' },
+      good(2),
+      { ...good(3), label: 2 },
+      { ...good(4), colour: 'red' },
+      { ...good(5), mobile: 1 },
+    ];
     const res = await h.learning.request('POST', '/v1/pipelines/ingest/samples', { body: { samples } });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['samples.1.f0', 'samples.3.label', 'samples.4.colour', 'samples.5.mobile']);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'samples.1.f0',
+      'samples.3.label',
+      'samples.4.colour',
+      'samples.5.mobile',
+    ]);
     expect((await h.learning.request('GET', '/v1/pipelines/ingest/status')).body.bufferSize).toBe(0);
-    for (const body of [{ samples: [] }, { samples: [1] }, {}, { samples: [good(0)], extra: 1 }, { samples: Array.from({ length: 10_001 }, (_, i) => good(i)) }]) {
+    for (const body of [
+      { samples: [] },
+      { samples: [1] },
+      {},
+      { samples: [good(0)], extra: 1 },
+      { samples: Array.from({ length: 10_001 }, (_, i) => good(i)) },
+    ]) {
       expect((await h.learning.request('POST', '/v1/pipelines/ingest/samples', { body })).status).toBe(400);
     }
     expect((await h.learning.request('POST', '/v1/pipelines/nope/samples', { body: { samples: [good(0)] } })).status).toBe(404);
@@ -132,7 +174,9 @@ describe('samples', () => {
   });
 
   it('keeps at most maxBuffer samples, dropping the oldest and counting them', async () => {
-    const res = await h.learning.request('POST', '/v1/pipelines/ingest/samples', { body: { samples: Array.from({ length: 1200 }, (_, i) => good(i)) } });
+    const res = await h.learning.request('POST', '/v1/pipelines/ingest/samples', {
+      body: { samples: Array.from({ length: 1200 }, (_, i) => good(i)) },
+    });
     expect(res.body).toMatchObject({ accepted: 1200, bufferSize: 1000, dropped: 203 });
     const status = (await h.learning.request('GET', '/v1/pipelines/ingest/status')).body;
     expect(status).toMatchObject({ bufferSize: 1000, droppedTotal: 203 });
@@ -145,7 +189,21 @@ describe('samples', () => {
     const { sent, failures } = await fuzzRoutes(h.learning, {
       seed: 7,
       known: { id: 'ingest' },
-      bodyKeys: ['samples', 'f0', 'label', 'name', 'model', 'strategy', 'gate', 'learner', 'features', 'batchSize', 'schedule', 'adaptive', 'metric'],
+      bodyKeys: [
+        'samples',
+        'f0',
+        'label',
+        'name',
+        'model',
+        'strategy',
+        'gate',
+        'learner',
+        'features',
+        'batchSize',
+        'schedule',
+        'adaptive',
+        'metric',
+      ],
       queryKeys: ['limit', 'cursor', 'model', 'state'],
     });
     expect(sent).toBeGreaterThan(100);

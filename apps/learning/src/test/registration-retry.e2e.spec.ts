@@ -65,7 +65,10 @@ describe('an update retried after it registered', () => {
         { key: 'challenger', version: '1.0.1', weight: 0.5 },
       ],
     });
-    expect((await h.learning.request('GET', '/v1/pipelines/retried/status')).body).toMatchObject({ currentVersion: '1.0.1', samplesSeen: 2300 });
+    expect((await h.learning.request('GET', '/v1/pipelines/retried/status')).body).toMatchObject({
+      currentVersion: '1.0.1',
+      samplesSeen: 2300,
+    });
 
     // Every injected fault was met, and the creates all carried the same key (one experiment).
     const faults = proxy.log.filter((r) => r.fault).map((r) => r.fault);

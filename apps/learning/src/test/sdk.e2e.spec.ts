@@ -12,7 +12,8 @@ let my: Modelyard;
 const model = 'sdk-learning-model';
 
 /** The harness's body, typed for the SDK (its helper returns plain strings for enums). */
-const body = (name: string, extra: Record<string, unknown> = {}) => pipelineBody(name, model, extra) as Parameters<PipelinesClient['create']>[0];
+const body = (name: string, extra: Record<string, unknown> = {}) =>
+  pipelineBody(name, model, extra) as Parameters<PipelinesClient['create']>[0];
 
 /** Polls the history through the SDK until `count` finished runs exist; newest first. */
 async function finishedRuns(ref: string, count: number, timeoutMs = 60_000): Promise<UpdateEntry[]> {
@@ -34,16 +35,29 @@ afterAll(() => h.close());
 
 describe('my.learning.pipelines', () => {
   it('creates (keyed: a repeat with the same key is the same pipeline), gets by name or id, lists, updates, pauses and resumes, deletes', async () => {
-    const created = await my.learning.pipelines.create(body('sdk-crud', { description: 'through the SDK' }), { idempotencyKey: 'sdk-crud-1' });
-    expect(created).toMatchObject({ name: 'sdk-crud', model, state: 'active', description: 'through the SDK', register: { stage: 'staging', autoPromote: false } });
-    expect((await my.learning.pipelines.create(body('sdk-crud', { description: 'through the SDK' }), { idempotencyKey: 'sdk-crud-1' })).id).toBe(created.id);
+    const created = await my.learning.pipelines.create(body('sdk-crud', { description: 'through the SDK' }), {
+      idempotencyKey: 'sdk-crud-1',
+    });
+    expect(created).toMatchObject({
+      name: 'sdk-crud',
+      model,
+      state: 'active',
+      description: 'through the SDK',
+      register: { stage: 'staging', autoPromote: false },
+    });
+    expect(
+      (await my.learning.pipelines.create(body('sdk-crud', { description: 'through the SDK' }), { idempotencyKey: 'sdk-crud-1' })).id,
+    ).toBe(created.id);
     await expect(my.learning.pipelines.create(body('sdk-crud'))).rejects.toBeInstanceOf(ConflictError);
 
     expect((await my.learning.pipelines.get('sdk-crud')).id).toBe(created.id);
     expect((await my.learning.pipelines.get(created.id)).name).toBe('sdk-crud');
     expect((await my.learning.pipelines.list({ model })).items.map((p) => p.name)).toContain('sdk-crud');
 
-    const updated = await my.learning.pipelines.update('sdk-crud', { batchSize: 50, register: { startExperiment: true, autoPromote: true } });
+    const updated = await my.learning.pipelines.update('sdk-crud', {
+      batchSize: 50,
+      register: { startExperiment: true, autoPromote: true },
+    });
     expect(updated).toMatchObject({ batchSize: 50, register: { stage: 'staging', startExperiment: true, autoPromote: true } });
     expect((await my.learning.pipelines.pause('sdk-crud')).state).toBe('paused');
     expect((await my.learning.pipelines.list({ state: 'paused' })).items.map((p) => p.name)).toEqual(['sdk-crud']);
@@ -82,17 +96,31 @@ describe('samples through the ingestor, then an update', () => {
     const pipeline = await my.learning.pipelines.create(body('sdk-ingest'));
     const samples = through.learning.sampleIngestor('sdk-ingest', { maxBatchSize: 500, flushIntervalMs: 50 });
     // Two batches reach the service and are buffered, but their answers never reach the client.
-    proxy.inject(['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }], (m, p) => m === 'POST' && p.endsWith('/sdk-ingest/samples'));
+    proxy.inject(
+      ['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }],
+      (m, p) => m === 'POST' && p.endsWith('/sdk-ingest/samples'),
+    );
     for (const row of rows(7, 2500)) await samples.add(row);
     await samples.close();
     expect(samples.stats).toMatchObject({ sent: 2500, dropped: 0, batches: 5 });
     const posts = proxy.log.filter((r) => r.path.endsWith('/sdk-ingest/samples'));
     expect(posts.length).toBe(8);
     expect(new Set(posts.map((p) => p.idempotencyKey)).size).toBe(5);
-    expect(await my.learning.pipelines.status('sdk-ingest')).toMatchObject({ bufferSize: 2500, samplesSeen: 0, droppedTotal: 0, currentVersion: null, lastUpdate: null });
+    expect(await my.learning.pipelines.status('sdk-ingest')).toMatchObject({
+      bufferSize: 2500,
+      samplesSeen: 0,
+      droppedTotal: 0,
+      currentVersion: null,
+      lastUpdate: null,
+    });
 
     // One direct batch: the 202 body.
-    expect(await my.learning.samples('sdk-ingest', rows(8, 100))).toEqual({ accepted: 100, bufferSize: 2600, dropped: 0, updateJobId: null });
+    expect(await my.learning.samples('sdk-ingest', rows(8, 100))).toEqual({
+      accepted: 100,
+      bufferSize: 2600,
+      dropped: 0,
+      updateJobId: null,
+    });
 
     const job = await my.learning.pipelines.trigger('sdk-ingest');
     expect(job).toMatchObject({ jobId: expect.any(String), reason: 'manual' });
@@ -100,9 +128,17 @@ describe('samples through the ingestor, then an update', () => {
     // Everything but the gate's 200 held-out samples is learned.
     expect(run).toMatchObject({ seq: 1, reason: 'manual', outcome: 'registered', samples: 2400, version: expect.any(String) });
     const status = await my.learning.pipelines.status('sdk-ingest');
-    expect(status).toMatchObject({ currentVersion: run!.version, samplesSeen: 2400, bufferSize: 200, lastUpdate: { id: run!.id, version: run!.version } });
+    expect(status).toMatchObject({
+      currentVersion: run!.version,
+      samplesSeen: 2400,
+      bufferSize: 200,
+      lastUpdate: { id: run!.id, version: run!.version },
+    });
     expect((await my.learning.pipelines.history('sdk-ingest', { limit: 1 })).items.map((u) => u.version)).toEqual([run!.version]);
-    expect(await my.registry.versions.get(model, run!.version!)).toMatchObject({ stage: 'staging', lineage: expect.objectContaining({ pipelineId: pipeline.id }) });
+    expect(await my.registry.versions.get(model, run!.version!)).toMatchObject({
+      stage: 'staging',
+      lineage: expect.objectContaining({ pipelineId: pipeline.id }),
+    });
   });
 });
 
@@ -115,7 +151,9 @@ describe('modelyard pipelines', () => {
     expect(list.json.map((p: { name: string }) => p.name)).toEqual(['sdk-errors', 'sdk-ingest']);
     const table = await runCli(['pipelines', 'list', '--model', model], env());
     expect(table.stdout).toMatch(/^NAME\s+MODEL\s+STATE\s+LEARNER\s+STRATEGY\s+GATE\s+VERSION\s+ID/);
-    expect(table.stdout).toMatch(/^sdk-ingest\s+sdk-learning-model\s+active\s+logistic_regression\/ftrl\s+mini_batch\s+accuracy \(higher\)\s+\d+\.\d+\.\d+/m);
+    expect(table.stdout).toMatch(
+      /^sdk-ingest\s+sdk-learning-model\s+active\s+logistic_regression\/ftrl\s+mini_batch\s+accuracy \(higher\)\s+\d+\.\d+\.\d+/m,
+    );
 
     const version = (await my.learning.pipelines.get('sdk-ingest')).currentVersion!;
     const status = await runCli(['pipelines', 'status', 'sdk-ingest'], env());
@@ -159,7 +197,13 @@ describe('samples ingestor under a burst larger than its queue', () => {
 
   it("with onFull: 'drop', counts exactly the rows the service never got", async () => {
     await my.learning.pipelines.create(body('sdk-burst-drop'));
-    const samples = my.learning.sampleIngestor('sdk-burst-drop', { maxBatchSize: 100, maxQueueSize: 200, flushIntervalMs: 20, onFull: 'drop', onError: () => undefined });
+    const samples = my.learning.sampleIngestor('sdk-burst-drop', {
+      maxBatchSize: 100,
+      maxQueueSize: 200,
+      flushIntervalMs: 20,
+      onFull: 'drop',
+      onError: () => undefined,
+    });
     const burst = rows(22, 3000);
     for (const row of burst) await samples.add(row);
     await samples.close();

@@ -49,7 +49,13 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`learning exited with ${child.exitCode}: ${output}`);
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`learning did not get ready: ${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }

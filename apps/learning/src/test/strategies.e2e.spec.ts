@@ -111,7 +111,9 @@ describe('retrain jobs from drift', () => {
     await h.learning.request('POST', '/v1/pipelines/warm/trigger');
     const [first] = await waitForUpdates(h.learning, 'warm', 1);
     await feed(h.learning, 'warm', rows(12, 500));
-    await retrain.add(JobName.retrain, { pipelineId: p.id, monitorId: randomUUID(), reportId: randomUUID() } satisfies RetrainJob, { jobId: 'warm-retrain' });
+    await retrain.add(JobName.retrain, { pipelineId: p.id, monitorId: randomUUID(), reportId: randomUUID() } satisfies RetrainJob, {
+      jobId: 'warm-retrain',
+    });
     const [, drift] = await waitForUpdates(h.learning, 'warm', 2);
     const version = (await h.registry.request('GET', `/v1/models/${model}/versions/${drift.version}`)).body;
     expect(version.metrics.samples_seen).toBe(800 + 500);
@@ -127,7 +129,9 @@ describe('one update at a time per pipeline', () => {
     expect(new Set(triggers.map((t) => t.status))).toEqual(new Set([202]));
     expect(new Set(triggers.map((t) => t.body.jobId)).size).toBe(1);
     // A drift job for the same pipeline at the same moment: a different job, so the lock must serialise them.
-    await retrain.add(JobName.retrain, { pipelineId: p.id, monitorId: randomUUID(), reportId: randomUUID() } satisfies RetrainJob, { jobId: 'busy-retrain' });
+    await retrain.add(JobName.retrain, { pipelineId: p.id, monitorId: randomUUID(), reportId: randomUUID() } satisfies RetrainJob, {
+      jobId: 'busy-retrain',
+    });
     const updates = await waitForUpdates(h.learning, 'busy', 2);
     await sleep(1000);
     const all = (await waitForUpdates(h.learning, 'busy', 2)).filter((u) => u.outcome !== 'skipped');

@@ -13,12 +13,22 @@ const gate: Gate = { metric: 'accuracy', direction: 'higher', tolerance: 0, hold
 
 describe('validation gate', () => {
   it('passes with nothing in production', () => {
-    expect(runGate(gate, constant(1), holdout, null)).toMatchObject({ passed: true, candidate: 0.7, production: null, reason: 'no production version to compare with' });
+    expect(runGate(gate, constant(1), holdout, null)).toMatchObject({
+      passed: true,
+      candidate: 0.7,
+      production: null,
+      reason: 'no production version to compare with',
+    });
   });
 
   it('refuses a candidate worse than production by more than the tolerance, in the metric direction', () => {
     const production = { version: '1.0.0', model: constant(1) };
-    expect(runGate(gate, constant(-1), holdout, production)).toMatchObject({ passed: false, candidate: 0.3, production: 0.7, productionVersion: '1.0.0' });
+    expect(runGate(gate, constant(-1), holdout, production)).toMatchObject({
+      passed: false,
+      candidate: 0.3,
+      production: 0.7,
+      productionVersion: '1.0.0',
+    });
     expect(runGate({ ...gate, tolerance: 0.4 }, constant(-1), holdout, production).passed).toBe(true);
     expect(runGate({ ...gate, tolerance: 0.39 }, constant(-1), holdout, production).passed).toBe(false);
     const logLoss: Gate = { ...gate, metric: 'log_loss', direction: 'lower' };
@@ -27,7 +37,10 @@ describe('validation gate', () => {
   });
 
   it('refuses when production cannot be loaded or the metric is undefined', () => {
-    expect(runGate(gate, constant(1), holdout, { version: '2.0.0', model: null })).toMatchObject({ passed: false, reason: 'production version 2.0.0 has no loadable model.json to compare with' });
+    expect(runGate(gate, constant(1), holdout, { version: '2.0.0', model: null })).toMatchObject({
+      passed: false,
+      reason: 'production version 2.0.0 has no loadable model.json to compare with',
+    });
     const oneClass = holdout.map((s) => ({ ...s, y: 1 }));
     expect(runGate({ ...gate, metric: 'roc_auc' }, constant(1), oneClass, null)).toMatchObject({ passed: false, candidate: null });
   });

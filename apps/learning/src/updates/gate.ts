@@ -23,12 +23,7 @@ export interface ProductionScore {
  * A candidate whose metric is undefined (e.g. roc_auc over one class) is refused; an undefined
  * production metric gives nothing to be worse than.
  */
-export function gateVerdict(
-  gate: Gate,
-  holdout: number,
-  candidate: number,
-  production: ProductionScore | null,
-): GateResult {
+export function gateVerdict(gate: Gate, holdout: number, candidate: number, production: ProductionScore | null): GateResult {
   const { metric, direction, tolerance } = gate;
   const result = (passed: boolean, productionValue: number | null, reason: string): GateResult => ({
     metric,

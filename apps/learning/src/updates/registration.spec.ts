@@ -77,7 +77,12 @@ describe('ONNX artifact', () => {
   };
 
   it("exports the model with the pipeline's features as the input's columns, in order", () => {
-    const bytes = onnxArtifact(candidate([{ name: 'flag', kind: 'boolean' }, { name: 'a', kind: 'numeric' }]));
+    const bytes = onnxArtifact(
+      candidate([
+        { name: 'flag', kind: 'boolean' },
+        { name: 'a', kind: 'numeric' },
+      ]),
+    );
     const decoded = decodeOnnxModel(bytes!);
     const metadata = new Map(decoded.metadataProps.map((p) => [p.key, p.value]));
     expect(metadata.get('modelyard.features')).toBe('["flag","a"]');
@@ -86,6 +91,13 @@ describe('ONNX artifact', () => {
   });
 
   it('is null for a pipeline with a categorical feature (model.json alone serves it)', () => {
-    expect(onnxArtifact(candidate([{ name: 'a', kind: 'numeric' }, { name: 'plan', kind: 'categorical' }]))).toBeNull();
+    expect(
+      onnxArtifact(
+        candidate([
+          { name: 'a', kind: 'numeric' },
+          { name: 'plan', kind: 'categorical' },
+        ]),
+      ),
+    ).toBeNull();
   });
 });

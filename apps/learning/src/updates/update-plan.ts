@@ -1,10 +1,9 @@
 import type { UpdateReason } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 
-export type PlanInput = Pick<
-  Pipeline,
-  'strategy' | 'onDrift' | 'batchSize' | 'minSamples' | 'maxBuffer' | 'samplesSeen'
-> & { holdout: number };
+export type PlanInput = Pick<Pipeline, 'strategy' | 'onDrift' | 'batchSize' | 'minSamples' | 'maxBuffer' | 'samplesSeen'> & {
+  holdout: number;
+};
 
 export interface RunPlan {
   /** Learn from a fresh learner (first run, or a drift run of a `reset` pipeline), not the checkpoint. */

@@ -28,7 +28,9 @@ export class UpdateTrigger implements OnApplicationBootstrap {
   ) {}
 
   static jobId(p: Pick<Pipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): string {
-    return reason === 'drift' && driftReportId ? `learning-update:${p.id}:drift:${driftReportId}` : `learning-update:${p.id}:${p.updateSeq + 1}`;
+    return reason === 'drift' && driftReportId
+      ? `learning-update:${p.id}:drift:${driftReportId}`
+      : `learning-update:${p.id}:${p.updateSeq + 1}`;
   }
 
   async enqueue(p: Pick<Pipeline, 'id' | 'updateSeq'>, reason: UpdateReason, driftReportId?: string): Promise<string> {
@@ -67,7 +69,11 @@ export class UpdateTrigger implements OnApplicationBootstrap {
     const model = restoreLearner(checkpoint.model);
     const lifetime = restoreLifetime(checkpoint.progressive, model);
     const reference = lifetime.find((m) => metricKey(m) === `${adaptive.metric}@${LIFETIME_WINDOW}`)?.get();
-    const now = evaluate(model, adaptive.metric, batch.map((r) => toSample(r, p.features, p.target)));
+    const now = evaluate(
+      model,
+      adaptive.metric,
+      batch.map((r) => toSample(r, p.features, p.target)),
+    );
     return adaptiveWantsUpdate(adaptive, reference, now);
   }
 

@@ -5,15 +5,7 @@ import { LearningMetrics } from '../learning.metrics.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { BufferStore, type BufferedBatch } from '../samples/buffer.store.js';
 import { runGate, type ProductionModel } from './gate.js';
-import {
-  createLearner,
-  freshMetrics,
-  LIFETIME_WINDOW,
-  restoreLearner,
-  restoreLifetime,
-  toSample,
-  type LabelledSample,
-} from './learner.js';
+import { createLearner, freshMetrics, LIFETIME_WINDOW, restoreLearner, restoreLifetime, toSample, type LabelledSample } from './learner.js';
 import { Registrar } from './registrar.js';
 import type { Checkpoint, UpdateRecord } from './update.js';
 import { planRun, skipReason } from './update-plan.js';
@@ -25,10 +17,7 @@ function values(metrics: readonly Metric[]): Record<string, number> {
 }
 
 /** The fields of a run's record known before it learns anything. */
-type RunBase = Pick<
-  UpdateRecord,
-  'pipelineId' | 'seq' | 'reason' | 'driftReportId' | 'startedAt' | 'experimentKey' | 'version'
->;
+type RunBase = Pick<UpdateRecord, 'pipelineId' | 'seq' | 'reason' | 'driftReportId' | 'startedAt' | 'experimentKey' | 'version'>;
 
 /** What accepting a candidate adds to its run's record. */
 type Accepted = Pick<UpdateRecord, 'version' | 'experimentKey' | 'checkpoint'>;
@@ -164,9 +153,7 @@ export class UpdateRunner {
       ...(job.driftReportId ? { driftReportId: job.driftReportId } : {}),
     });
     const experimentKey =
-      p.register.startExperiment && production
-        ? await this.registrar.startExperiment(p, version.version, production.version)
-        : null;
+      p.register.startExperiment && production ? await this.registrar.startExperiment(p, version.version, production.version) : null;
     const checkpoint = {
       model: learned.model.toJSON(),
       progressive: new ProgressiveValidator(learned.model, learned.lifetime).toJSON(),

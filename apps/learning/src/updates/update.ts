@@ -54,7 +54,4 @@ export interface UpdateRecord extends Omit<UpdateRun, 'id' | 'finishedAt'> {
 }
 
 /** A failed attempt, for the history; the pipeline and its model are left as they were. */
-export type FailureRecord = Pick<
-  UpdateRecord,
-  'pipelineId' | 'seq' | 'reason' | 'driftReportId' | 'detail' | 'startedAt'
->;
+export type FailureRecord = Pick<UpdateRecord, 'pipelineId' | 'seq' | 'reason' | 'driftReportId' | 'detail' | 'startedAt'>;

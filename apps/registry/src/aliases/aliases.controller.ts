@@ -38,7 +38,11 @@ export class AliasesController {
   @Delete(':alias')
   @HttpCode(204)
   @ApiDoc({ summary: 'Remove an alias (optionally only if it still points at expectedVersion)', status: 204, tags: ['aliases'] })
-  delete(@ZParams(AliasParams) p: AliasParams, @ZQuery(DeleteAliasQuery) q: z.infer<typeof DeleteAliasQuery>, @CurrentPrincipal() who: Principal) {
+  delete(
+    @ZParams(AliasParams) p: AliasParams,
+    @ZQuery(DeleteAliasQuery) q: z.infer<typeof DeleteAliasQuery>,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.aliases.delete(p.name, p.alias, q.expectedVersion, who);
   }
 }

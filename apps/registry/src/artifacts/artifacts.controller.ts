@@ -47,19 +47,29 @@ export class ArtifactsController {
   @Head('artifacts/*')
   @ApiDoc({ summary: "An artifact's size, SHA-256 and ETag, without its bytes", tags: ['artifacts'] })
   async head(@ZParams(ArtifactParams) p: ArtifactParams, @Res() reply: FastifyReply) {
-    return reply.headers(await this.downloads.head(p)).status(200).send();
+    return reply
+      .headers(await this.downloads.head(p))
+      .status(200)
+      .send();
   }
 
   @Get('artifacts/*')
   @ApiDoc({ summary: 'Download a file (Range supported); its bytes are verified against the stored SHA-256', tags: ['artifacts'] })
   async download(@ZParams(ArtifactParams) p: ArtifactParams, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const file = await this.downloads.open(p, request.headers.range, request.headers['if-none-match']);
-    return reply.headers(file.headers).status(file.status).send(file.body ?? undefined);
+    return reply
+      .headers(file.headers)
+      .status(file.status)
+      .send(file.body ?? undefined);
   }
 
   @Post('verify')
   @HttpCode(200)
-  @ApiDoc({ summary: "Re-hash every stored file of a version; flags the version if one fails", response: VerifyResponse, tags: ['artifacts'] })
+  @ApiDoc({
+    summary: 'Re-hash every stored file of a version; flags the version if one fails',
+    response: VerifyResponse,
+    tags: ['artifacts'],
+  })
   verify(@ZParams(VersionParams) p: VersionParams) {
     return this.downloads.verify(p.name, p.version);
   }

@@ -76,7 +76,13 @@ export class ArtifactsRepository {
       }
       const where = { versionId_path: { versionId: version.id, path: input.path } };
       const previous = await tx.artifact.findUnique({ where });
-      const data = { sha256: input.sha256, size: BigInt(input.size), contentType: input.contentType, uploadedBy: input.actor, uploadedAt: new Date() };
+      const data = {
+        sha256: input.sha256,
+        size: BigInt(input.size),
+        contentType: input.contentType,
+        uploadedBy: input.actor,
+        uploadedAt: new Date(),
+      };
       const artifact = await tx.artifact.upsert({ where, create: { versionId: version.id, path: input.path, ...data }, update: data });
       await this.audit.record(tx, {
         model: input.name,
@@ -130,7 +136,9 @@ export class ArtifactsRepository {
    */
   collect(sha256: string, deleteObject: () => Promise<void>): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ sha256: string }[]>`SELECT sha256 FROM registry_artifact_blobs WHERE sha256 = ${sha256} FOR UPDATE`;
+      const locked = await tx.$queryRaw<
+        { sha256: string }[]
+      >`SELECT sha256 FROM registry_artifact_blobs WHERE sha256 = ${sha256} FOR UPDATE`;
       if (!locked.length) return false;
       if (await tx.artifact.findFirst({ where: { sha256 }, select: { id: true } })) return false;
       await deleteObject();

@@ -10,7 +10,8 @@ import { ArtifactsRepository, assertDraft } from './artifacts.repository.js';
 import { HashMeter } from './integrity.js';
 import { ARTIFACT_STORAGE, type ArtifactStorage } from './storage/artifact-storage.js';
 
-const tooLarge = (max: number) => new DomainError(413, ErrorCode.payloadTooLarge, 'Payload too large', `artifacts are limited to ${max} bytes (ARTIFACT_MAX_BYTES)`);
+const tooLarge = (max: number) =>
+  new DomainError(413, ErrorCode.payloadTooLarge, 'Payload too large', `artifacts are limited to ${max} bytes (ARTIFACT_MAX_BYTES)`);
 
 @Injectable()
 export class ArtifactsService {
@@ -53,10 +54,16 @@ export class ArtifactsService {
       const sha256 = meter.digest();
       const expected = headers['x-content-sha256'];
       if (expected && expected !== sha256) {
-        throw new DomainError(422, ErrorCode.checksumMismatch, 'Checksum mismatch', 'the body does not hash to X-Content-SHA256; nothing was stored', {
-          expectedSha256: expected,
-          actualSha256: sha256,
-        });
+        throw new DomainError(
+          422,
+          ErrorCode.checksumMismatch,
+          'Checksum mismatch',
+          'the body does not hash to X-Content-SHA256; nothing was stored',
+          {
+            expectedSha256: expected,
+            actualSha256: sha256,
+          },
+        );
       }
       const saved = await this.repository.save(
         { ...p, sha256, size: meter.bytes, contentType: headers['x-artifact-content-type'] ?? 'application/octet-stream', actor: who.id },
@@ -69,7 +76,8 @@ export class ArtifactsService {
           return Boolean(intact);
         },
       );
-      if (saved.replaced) await this.gc.schedule(`replaced.${saved.artifact.id}.${saved.artifact.uploadedAt.getTime()}`, 'artifact replaced');
+      if (saved.replaced)
+        await this.gc.schedule(`replaced.${saved.artifact.id}.${saved.artifact.uploadedAt.getTime()}`, 'artifact replaced');
       return { ...toArtifactResponse(saved.artifact), deduplicated: saved.deduplicated };
     } finally {
       if (!placed) await this.storage.discard(temp).catch(() => undefined);

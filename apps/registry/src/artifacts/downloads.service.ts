@@ -56,7 +56,14 @@ export class DownloadsService {
     const size = Number(artifact.size);
     const range = parseRange(rangeHeader, size);
     if (range === 'unsatisfiable') {
-      throw new DomainError(416, ErrorCode.rangeNotSatisfiable, 'Range not satisfiable', `the artifact has ${size} bytes`, {}, { 'content-range': `bytes */${size}` });
+      throw new DomainError(
+        416,
+        ErrorCode.rangeNotSatisfiable,
+        'Range not satisfiable',
+        `the artifact has ${size} bytes`,
+        {},
+        { 'content-range': `bytes */${size}` },
+      );
     }
     const span: ByteRange = range ?? { start: 0, end: size - 1 };
     const out: Omit<Download, 'body'> = {
@@ -94,10 +101,21 @@ export class DownloadsService {
         if (!(err instanceof BlobMissing)) throw err;
       }
       if (status !== 'ok') this.count(artifact, status);
-      items.push({ path: artifact.path, sha256: artifact.sha256, size: Number(artifact.size), status, actualSha256: actual?.sha256 ?? null, actualSize: actual?.size ?? null });
+      items.push({
+        path: artifact.path,
+        sha256: artifact.sha256,
+        size: Number(artifact.size),
+        status,
+        actualSha256: actual?.sha256 ?? null,
+        actualSize: actual?.size ?? null,
+      });
     }
     const damaged = items.filter((i) => i.status !== 'ok').map((i) => i.sha256);
-    await this.repository.recordVerification(row.id, [...new Set(items.map((i) => i.sha256))].filter((s) => !damaged.includes(s)), damaged);
+    await this.repository.recordVerification(
+      row.id,
+      [...new Set(items.map((i) => i.sha256))].filter((s) => !damaged.includes(s)),
+      damaged,
+    );
     return { model: name, version, ok: damaged.length === 0, items };
   }
 
@@ -113,11 +131,15 @@ export class DownloadsService {
 
   private count(artifact: Artifact, reason: string) {
     this.metrics.integrityFailures.inc({ backend: this.storage.backend, reason });
-    this.logger.error(`integrity failure (${reason}) of blob ${artifact.sha256}, artifact ${artifact.path} of version ${artifact.versionId}`);
+    this.logger.error(
+      `integrity failure (${reason}) of blob ${artifact.sha256}, artifact ${artifact.path} of version ${artifact.versionId}`,
+    );
   }
 
   private async failed(artifact: Artifact, reason: string) {
     this.count(artifact, reason);
-    await this.repository.markFailed(artifact.sha256).catch((err: unknown) => this.logger.error(`could not flag blob ${artifact.sha256}: ${String(err)}`));
+    await this.repository
+      .markFailed(artifact.sha256)
+      .catch((err: unknown) => this.logger.error(`could not flag blob ${artifact.sha256}: ${String(err)}`));
   }
 }

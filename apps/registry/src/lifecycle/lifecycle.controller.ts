@@ -29,7 +29,11 @@ export class LifecycleController {
   @Post('versions/:version/promote')
   @HttpCode(200)
   @RequireScope('admin')
-  @ApiDoc({ summary: 'Promote to production, archiving the current one; optional metric policy', response: PromotionResponse, tags: ['lifecycle'] })
+  @ApiDoc({
+    summary: 'Promote to production, archiving the current one; optional metric policy',
+    response: PromotionResponse,
+    tags: ['lifecycle'],
+  })
   promote(@ZParams(VersionParams) p: VersionParams, @ZBody(PromoteBody) body: PromoteBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.promote(p.name, p.version, body, who);
   }
@@ -43,7 +47,11 @@ export class LifecycleController {
   @Post('rollback')
   @HttpCode(200)
   @RequireScope('admin')
-  @ApiDoc({ summary: 'Put the previous production version (or `to`) back into production', response: RollbackResponse, tags: ['lifecycle'] })
+  @ApiDoc({
+    summary: 'Put the previous production version (or `to`) back into production',
+    response: RollbackResponse,
+    tags: ['lifecycle'],
+  })
   rollback(@ZParams(ModelParams) p: ModelParams, @ZBody(RollbackBody) body: RollbackBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.rollback(p.name, body, who);
   }
@@ -51,7 +59,11 @@ export class LifecycleController {
   @Post('retention')
   @HttpCode(200)
   @RequireScope('admin')
-  @ApiDoc({ summary: 'Archive all but the latest N versions (never production or aliased ones)', response: RetentionResponse, tags: ['lifecycle'] })
+  @ApiDoc({
+    summary: 'Archive all but the latest N versions (never production or aliased ones)',
+    response: RetentionResponse,
+    tags: ['lifecycle'],
+  })
   retention(@ZParams(ModelParams) p: ModelParams, @ZBody(RetentionBody) body: RetentionBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.retention(p.name, body, who);
   }

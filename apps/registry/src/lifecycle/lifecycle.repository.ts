@@ -159,7 +159,11 @@ export class LifecycleRepository {
       );
       const releasedAt = new Date();
       if (!dryRun) {
-        await this.artifacts.release(tx, toArchive.map((r) => r.id), releasedAt);
+        await this.artifacts.release(
+          tx,
+          toArchive.map((r) => r.id),
+          releasedAt,
+        );
         for (const row of toArchive) {
           await this.setStage(tx, row.id, 'archived');
           await this.audit.record(tx, {

@@ -31,9 +31,18 @@ export function storageContract(ctx: () => { t: TestApp; blobs: BlobAccess }) {
   ])('round-trips a %s file byte for byte, with its hash in the manifest, HEAD and ETag', async (_, size) => {
     const { t, m, v } = await setup();
     const data = bytes(size);
-    const put = await upload(t, m, v, 'weights/model.bin', data, { 'x-content-sha256': sha256(data), 'x-artifact-content-type': 'application/x-model' });
+    const put = await upload(t, m, v, 'weights/model.bin', data, {
+      'x-content-sha256': sha256(data),
+      'x-artifact-content-type': 'application/x-model',
+    });
     expect(put.status).toBe(201);
-    expect(put.body).toMatchObject({ path: 'weights/model.bin', size, sha256: sha256(data), contentType: 'application/x-model', deduplicated: false });
+    expect(put.body).toMatchObject({
+      path: 'weights/model.bin',
+      size,
+      sha256: sha256(data),
+      contentType: 'application/x-model',
+      deduplicated: false,
+    });
 
     const got = await download(t, m, v, 'weights/model.bin');
     expect(got.status).toBe(200);
@@ -50,7 +59,11 @@ export function storageContract(ctx: () => { t: TestApp; blobs: BlobAccess }) {
     expect(head.text).toBe('');
 
     const manifest = await t.request('GET', `/v1/models/${m}/versions/${v}/artifacts`, { as: 'viewer' });
-    expect(manifest.body).toMatchObject({ totalSize: size, immutable: false, items: [{ path: 'weights/model.bin', size, sha256: sha256(data) }] });
+    expect(manifest.body).toMatchObject({
+      totalSize: size,
+      immutable: false,
+      items: [{ path: 'weights/model.bin', size, sha256: sha256(data) }],
+    });
   });
 
   it('stores identical content once, whichever version uploads it', async () => {
@@ -93,7 +106,11 @@ export function storageContract(ctx: () => { t: TestApp; blobs: BlobAccess }) {
     if (size <= MiB) expect(got.status).toBe(500);
     else expect(got.error ?? got.body!.length < size).toBeTruthy();
 
-    await eventually(async () => Boolean((await t.request('GET', `/v1/models/${m}/versions/${v}`)).body.integrityFailedAt), 5_000, 'the version flag');
+    await eventually(
+      async () => Boolean((await t.request('GET', `/v1/models/${m}/versions/${v}`)).body.integrityFailedAt),
+      5_000,
+      'the version flag',
+    );
     expect(await integrityFailures(t)).toBeGreaterThan(failuresBefore);
     const verify = await t.request('POST', `/v1/models/${m}/versions/${v}/verify`);
     expect(verify.status).toBe(200);

@@ -9,7 +9,11 @@ import { createModel, createVersion } from './factories.js';
 let t: TestApp;
 let dir: string;
 const blobPath = (sha: string) => join(dir, 'blobs', 'sha256', sha.slice(0, 2), sha);
-const exists = (path: string) => readFile(path).then(() => true, () => false);
+const exists = (path: string) =>
+  readFile(path).then(
+    () => true,
+    () => false,
+  );
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'modelyard-gc-'));

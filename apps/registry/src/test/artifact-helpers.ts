@@ -8,7 +8,15 @@ export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest
 export const bytes = (n: number) => randomBytes(n);
 export const MiB = 1024 * 1024;
 
-export function upload(t: TestApp, model: string, version: string, path: string, data: Buffer, headers: Record<string, string> = {}, as: Role = 'editor') {
+export function upload(
+  t: TestApp,
+  model: string,
+  version: string,
+  path: string,
+  data: Buffer,
+  headers: Record<string, string> = {},
+  as: Role = 'editor',
+) {
   return t.request('PUT', `/v1/models/${model}/versions/${version}/artifacts/${path}`, {
     raw: data,
     as,
@@ -25,7 +33,13 @@ export interface Fetched {
 }
 
 /** A binary GET (TestApp.request reads text); a body that breaks off is reported, not thrown. */
-export async function download(t: TestApp, model: string, version: string, path: string, headers: Record<string, string> = {}): Promise<Fetched> {
+export async function download(
+  t: TestApp,
+  model: string,
+  version: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Fetched> {
   const res = await fetch(`${t.url}/v1/models/${model}/versions/${version}/artifacts/${path}`, {
     headers: { authorization: `Bearer ${tokenFor('viewer')}`, ...headers },
   });
@@ -58,7 +72,8 @@ export async function startMoto(): Promise<{ endpoint: string; stop(): Promise<v
       await fetch(endpoint);
       break;
     } catch {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('moto_server did not start (is it installed? pip install "moto[server]")');
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error('moto_server did not start (is it installed? pip install "moto[server]")');
       await new Promise((r) => setTimeout(r, 200));
     }
   }

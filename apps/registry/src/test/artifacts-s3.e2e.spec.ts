@@ -71,6 +71,8 @@ describe('S3 backend', () => {
 
 describe('S3 configuration', () => {
   it('names S3_BUCKET when the S3 backend is chosen without one', () => {
-    expect(() => buildRegistry({ JWT_SECRET: 'x'.repeat(32), ARTIFACT_BACKEND: 's3' })).toThrow(/S3_BUCKET: required when ARTIFACT_BACKEND=s3/);
+    expect(() => buildRegistry({ JWT_SECRET: 'x'.repeat(32), ARTIFACT_BACKEND: 's3' })).toThrow(
+      /S3_BUCKET: required when ARTIFACT_BACKEND=s3/,
+    );
   });
 });

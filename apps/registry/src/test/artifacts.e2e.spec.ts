@@ -12,8 +12,13 @@ let t: TestApp;
 let dir: string;
 
 const blobPath = (sha: string) => join(dir, 'blobs', 'sha256', sha.slice(0, 2), sha);
-const exists = (path: string) => readFile(path).then(() => true, () => false);
-const filesUnder = async (sub: string) => (await readdir(join(dir, sub), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length;
+const exists = (path: string) =>
+  readFile(path).then(
+    () => true,
+    () => false,
+  );
+const filesUnder = async (sub: string) =>
+  (await readdir(join(dir, sub), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length;
 
 const fsBlobs: BlobAccess = {
   async corrupt(sha) {
@@ -169,7 +174,11 @@ describe('artifact rules', () => {
     const before = await fsBlobs.count();
     const req = request(`${t.url}/v1/models/${m}/versions/${v}/artifacts/half.bin`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${tokenFor('editor')}`, 'content-type': 'application/octet-stream', 'content-length': String(8 * MiB) },
+      headers: {
+        authorization: `Bearer ${tokenFor('editor')}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(8 * MiB),
+      },
     });
     req.on('error', () => undefined);
     req.write(bytes(2 * MiB));
@@ -204,7 +213,9 @@ describe('artifact rules', () => {
     const doc = (await t.request('GET', '/openapi.json', { as: null })).body;
     const put = doc.paths['/v1/models/{name}/versions/{version}/artifacts/{path}'].put;
     expect(Object.keys(put.requestBody.content)).toEqual(['application/octet-stream']);
-    expect(put.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toContain('x-content-sha256');
+    expect(put.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toContain(
+      'x-content-sha256',
+    );
     expect(put['x-required-scope']).toBe('write');
   });
 

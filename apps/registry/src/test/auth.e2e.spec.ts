@@ -22,7 +22,10 @@ describe('credentials', () => {
         .replace('{alias}', 'champion')
         .replace('{id}', '00000000-0000-4000-8000-000000000000');
       for (const method of Object.keys(operations)) {
-        const res = await t.request(method.toUpperCase(), concrete, { as: null, body: method === 'get' || method === 'head' ? undefined : {} });
+        const res = await t.request(method.toUpperCase(), concrete, {
+          as: null,
+          body: method === 'get' || method === 'head' ? undefined : {},
+        });
         expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 401 });
         // A HEAD answer has no body to carry the problem's code.
         if (method !== 'head') expect(res.body.code).toBe('unauthenticated');

@@ -51,9 +51,7 @@ describe('model changes announced on Redis', () => {
     const rolledBack = await until(() => heard.find((h) => h.notice.event === 'version.rolled_back'));
     expect(rolledBack).toEqual({ notice: { event: 'version.rolled_back', model }, production: v1 });
 
-    expect((await t.request('PUT', `/v1/models/${model}/aliases/champion`, { body: { version: v2 } })).status).toBe(
-      201,
-    );
+    expect((await t.request('PUT', `/v1/models/${model}/aliases/champion`, { body: { version: v2 } })).status).toBe(201);
     await until(() => heard.find((h) => h.notice.event === 'alias.set' && h.notice.model === model));
   });
 });

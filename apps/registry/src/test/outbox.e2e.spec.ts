@@ -27,12 +27,22 @@ describe('the webhook outbox dispatcher', () => {
     const [poisoned, ...healthy] = await (async () => {
       try {
         const subscription = await prisma.webhookSubscription.create({
-          data: { url: 'http://127.0.0.1:9/hooks', events: ['model.created'], secret: 'whsec_a-secret-that-is-long-enough', createdBy: 'test' },
+          data: {
+            url: 'http://127.0.0.1:9/hooks',
+            events: ['model.created'],
+            secret: 'whsec_a-secret-that-is-long-enough',
+            createdBy: 'test',
+          },
         });
         const outbox = await prisma.webhookOutbox.create({ data: { event: 'model.created', payload: {}, dispatchedAt: new Date() } });
         const delivery = (ageHours: number) =>
           prisma.webhookDelivery.create({
-            data: { subscriptionId: subscription.id, outboxId: outbox.id, event: 'model.created', nextAttemptAt: new Date(Date.now() - ageHours * HOUR) },
+            data: {
+              subscriptionId: subscription.id,
+              outboxId: outbox.id,
+              event: 'model.created',
+              nextAttemptAt: new Date(Date.now() - ageHours * HOUR),
+            },
           });
         return [await delivery(3), await delivery(2), await delivery(1)];
       } finally {
@@ -54,10 +64,14 @@ describe('the webhook outbox dispatcher', () => {
     const model = await createModel(app);
     const prismaAfter = createPrismaClient(app.databaseUrl);
     try {
-      await eventually(async () => {
-        const rows = await prismaAfter.webhookDelivery.findMany({ where: { outbox: { payload: { path: ['model'], equals: model } } } });
-        return rows.length === 1 && (await queued(rows[0]!.id));
-      }, 15_000, 'the new event queued');
+      await eventually(
+        async () => {
+          const rows = await prismaAfter.webhookDelivery.findMany({ where: { outbox: { payload: { path: ['model'], equals: model } } } });
+          return rows.length === 1 && (await queued(rows[0]!.id));
+        },
+        15_000,
+        'the new event queued',
+      );
     } finally {
       await prismaAfter.$disconnect();
     }

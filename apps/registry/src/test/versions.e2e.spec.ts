@@ -78,7 +78,8 @@ describe('versions', () => {
 
   it('lists newest first with cursor pages and stage/tag filters', async () => {
     const m = await createModel(t);
-    for (const v of ['1.0.0', '1.2.0', '1.10.0', '2.0.0']) await createVersion(t, m, { version: v, tags: v.startsWith('1') ? ['one'] : [] });
+    for (const v of ['1.0.0', '1.2.0', '1.10.0', '2.0.0'])
+      await createVersion(t, m, { version: v, tags: v.startsWith('1') ? ['one'] : [] });
     await t.request('POST', `/v1/models/${m}/versions/1.2.0/transitions`, { body: { to: 'testing' } });
     const page1 = await t.request('GET', `/v1/models/${m}/versions?limit=3`);
     expect(page1.body.items.map((v: { version: string }) => v.version)).toEqual(['2.0.0', '1.10.0', '1.2.0']);

@@ -52,7 +52,11 @@ export async function startReceiver() {
     /** Whether a received delivery carries a valid signature for `secret`. */
     signedWith(r: Received, secret: string) {
       const h = (name: string) => String(r.headers[name] ?? '');
-      return verifyWebhook(secret, { id: h(WEBHOOK_HEADERS.id), timestamp: h(WEBHOOK_HEADERS.timestamp), signature: h(WEBHOOK_HEADERS.signature) }, r.body);
+      return verifyWebhook(
+        secret,
+        { id: h(WEBHOOK_HEADERS.id), timestamp: h(WEBHOOK_HEADERS.timestamp), signature: h(WEBHOOK_HEADERS.signature) },
+        r.body,
+      );
     },
   };
 }

@@ -83,7 +83,19 @@ describe('delivery', () => {
     expect(failing.lastError).toMatch(/network error/);
 
     await receiver.up();
-    const expected = ['model.created', 'version.created', 'version.stage_changed', 'version.created', 'artifact.uploaded', 'version.stage_changed', 'version.promoted', 'version.promoted', 'version.rolled_back', 'alias.set', 'alias.deleted'];
+    const expected = [
+      'model.created',
+      'version.created',
+      'version.stage_changed',
+      'version.created',
+      'artifact.uploaded',
+      'version.stage_changed',
+      'version.promoted',
+      'version.promoted',
+      'version.rolled_back',
+      'alias.set',
+      'alias.deleted',
+    ];
     await eventually(async () => forModel(receiver.received, m).length >= expected.length, 20_000, 'every event');
     const got = forModel(receiver.received, m);
     expect(got.map((r) => r.json.type).sort()).toEqual([...expected].sort());
@@ -91,10 +103,18 @@ describe('delivery', () => {
     expect(got.some((r) => receiver.signedWith(r, `${SECRET}-other`))).toBe(false);
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(expected.length);
     const promoted = got.find((r) => r.json.type === 'version.promoted' && r.json.data.subject === `${m}@${v2}`)!;
-    expect(promoted.json.data).toMatchObject({ model: m, actor: 'test-admin', after: { production: { version: v2, stage: 'production' } } });
+    expect(promoted.json.data).toMatchObject({
+      model: m,
+      actor: 'test-admin',
+      after: { production: { version: v2, stage: 'production' } },
+    });
     expect(promoted.headers['webhook-event']).toBe('version.promoted');
 
-    await eventually(async () => (await deliveries(t, id)).every((d: { status: string }) => d.status === 'succeeded'), 5_000, 'the log to settle');
+    await eventually(
+      async () => (await deliveries(t, id)).every((d: { status: string }) => d.status === 'succeeded'),
+      5_000,
+      'the log to settle',
+    );
     const log = await deliveries(t, id);
     expect(log).toHaveLength(expected.length);
     expect(log.every((d: { lastStatusCode: number; deliveredAt: string | null }) => d.lastStatusCode === 200 && d.deliveredAt)).toBe(true);

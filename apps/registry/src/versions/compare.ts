@@ -7,8 +7,7 @@ interface Comparable {
 }
 
 // Metric names are the clients' ("constructor" is one): read own values only.
-const own = (metrics: Record<string, number>, name: string) =>
-  Object.hasOwn(metrics, name) ? metrics[name] : undefined;
+const own = (metrics: Record<string, number>, name: string) => (Object.hasOwn(metrics, name) ? metrics[name] : undefined);
 
 /** Metrics side by side; each difference is against the first version given (the baseline). */
 export function compareMetrics(versions: Comparable[]): CompareResponse {

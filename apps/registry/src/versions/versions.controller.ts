@@ -11,7 +11,12 @@ export class VersionsController {
 
   @Post('versions')
   @Idempotent()
-  @ApiDoc({ summary: 'Create a version (stage draft); the number is bumped when omitted', response: VersionResponse, status: 201, tags: ['versions'] })
+  @ApiDoc({
+    summary: 'Create a version (stage draft); the number is bumped when omitted',
+    response: VersionResponse,
+    status: 201,
+    tags: ['versions'],
+  })
   create(@ZParams(ModelParams) params: ModelParams, @ZBody(CreateVersionBody) body: CreateVersionBody, @CurrentPrincipal() who: Principal) {
     return this.versions.create(params.name, body, who.id);
   }
@@ -35,7 +40,11 @@ export class VersionsController {
   }
 
   @Get('compare')
-  @ApiDoc({ summary: 'Metrics of several versions side by side, with differences to the first', response: CompareResponse, tags: ['versions'] })
+  @ApiDoc({
+    summary: 'Metrics of several versions side by side, with differences to the first',
+    response: CompareResponse,
+    tags: ['versions'],
+  })
   compare(@ZParams(ModelParams) params: ModelParams, @ZQuery(CompareQuery) query: z.infer<typeof CompareQuery>) {
     return this.versions.compare(params.name, query.versions);
   }

@@ -15,7 +15,12 @@ export class VersionsService {
 
   async list(name: string, query: ListVersionsQuery) {
     const rows = await this.versions.list(name, query);
-    return toPage(rows, query.limit, (row) => toVersionResponse(name, row), (row) => row.id);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => toVersionResponse(name, row),
+      (row) => row.id,
+    );
   }
 
   async get(name: string, version: string) {

@@ -54,9 +54,7 @@ export class ArtifactCache implements OnModuleInit {
     }
     if (cached) {
       this.metrics.cacheCorrupt.inc();
-      this.logger.warn(
-        `cached ${d.artifact} of ${d.model}@${d.version} no longer matches ${d.sha256}: downloading it again`,
-      );
+      this.logger.warn(`cached ${d.artifact} of ${d.model}@${d.version} no longer matches ${d.sha256}: downloading it again`);
       await rm(file, { force: true });
     }
     await this.download(d, file);
@@ -71,10 +69,7 @@ export class ArtifactCache implements OnModuleInit {
     try {
       const pulled = await this.source.pull(d.model, d.version, d.artifact, tmp);
       if (pulled.sha256 !== d.sha256) {
-        throw new LoadError(
-          'integrity',
-          `${d.artifact}: downloaded bytes hash to ${pulled.sha256}, the manifest lists ${d.sha256}`,
-        );
+        throw new LoadError('integrity', `${d.artifact}: downloaded bytes hash to ${pulled.sha256}, the manifest lists ${d.sha256}`);
       }
       await rename(tmp, file);
       this.metrics.downloads.inc();

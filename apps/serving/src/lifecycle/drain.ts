@@ -50,9 +50,7 @@ export class Drain implements OnModuleInit, BeforeApplicationShutdown {
     const deadline = Date.now() + this.settings.drainTimeoutMs;
     while (this.inFlight > 0 || Date.now() - this.lastArrival < QUIET_MS) {
       if (Date.now() > deadline) {
-        this.logger.warn(
-          `${this.inFlight} requests still in flight after ${this.settings.drainTimeoutMs} ms: closing anyway`,
-        );
+        this.logger.warn(`${this.inFlight} requests still in flight after ${this.settings.drainTimeoutMs} ms: closing anyway`);
         return;
       }
       await sleep(5);

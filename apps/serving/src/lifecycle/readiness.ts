@@ -21,8 +21,7 @@ export function servingReadiness(deps: {
     name: 'models',
     async check() {
       if (deps.drain.isDraining) throw new Error('shutting down: draining requests in flight');
-      if (!deps.reconciler.isSynced)
-        throw new Error('loading: the first reconcile with the registry has not completed');
+      if (!deps.reconciler.isSynced) throw new Error('loading: the first reconcile with the registry has not completed');
       return { served: deps.table.models().length, inMemory: deps.store.keys().length, failures: deps.failures.list() };
     },
   };

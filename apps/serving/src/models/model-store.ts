@@ -108,9 +108,7 @@ export class ModelStore implements OnApplicationShutdown {
 
   private free(entry: Entry) {
     const { model, version } = entry.loaded.descriptor;
-    entry.loaded.runner
-      .release()
-      .catch((err: unknown) => this.logger.warn(`releasing ${model}@${version}: ${String(err)}`));
+    entry.loaded.runner.release().catch((err: unknown) => this.logger.warn(`releasing ${model}@${version}: ${String(err)}`));
   }
 
   private updateGauges() {

@@ -87,14 +87,9 @@ export class ServingTable {
       return this.find(model, target);
     } catch (err) {
       // Not served because the wanted version failed to load (with nothing before it): say so.
-      const failed =
-        target && 'alias' in target
-          ? []
-          : this.failures.list(model).filter((f) => !target || f.version === target.version);
+      const failed = target && 'alias' in target ? [] : this.failures.list(model).filter((f) => !target || f.version === target.version);
       if (err instanceof NotServed && failed.length) {
-        throw new ModelUnavailable(
-          failed.map((f) => `${model}@${f.version} failed to load (${f.reason}): ${f.error}`).join('; '),
-        );
+        throw new ModelUnavailable(failed.map((f) => `${model}@${f.version} failed to load (${f.reason}): ${f.error}`).join('; '));
       }
       throw err;
     }
@@ -113,15 +108,11 @@ export class ServingTable {
     if ('alias' in target) {
       const d = routes.aliases.get(target.alias);
       if (d) return d;
-      throw new NotServed(
-        `alias '${target.alias}' of model '${model}' is not served (served: ${this.describeTargets(model)})`,
-      );
+      throw new NotServed(`alias '${target.alias}' of model '${model}' is not served (served: ${this.describeTargets(model)})`);
     }
     const d = this.routed(model, target.version);
     if (d) return d;
-    throw new NotServed(
-      `version ${target.version} of model '${model}' is not served (served: ${this.describeTargets(model)})`,
-    );
+    throw new NotServed(`version ${target.version} of model '${model}' is not served (served: ${this.describeTargets(model)})`);
   }
 
   private describeTargets(model: string): string {
@@ -137,9 +128,7 @@ export class ServingTable {
       lease?.release();
       await this.reload(key, d);
     }
-    throw new ModelUnavailable(
-      `${key} was evicted while loading: SERVING_MAX_MODELS_MB is too small for the models in use`,
-    );
+    throw new ModelUnavailable(`${key} was evicted while loading: SERVING_MAX_MODELS_MB is too small for the models in use`);
   }
 
   private reload(key: string, d: VersionDescriptor): Promise<void> {

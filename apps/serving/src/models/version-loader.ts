@@ -40,9 +40,7 @@ export class VersionLoader {
   async describe(model: string, version: string): Promise<VersionDescriptor | null> {
     const manifest = await this.source.manifest(model, version);
     if (!manifest) return null;
-    const pick = SERVABLE_ARTIFACTS.map((s) => ({ s, item: manifest.items.find((i) => i.path === s.path) })).find(
-      (p) => p.item,
-    );
+    const pick = SERVABLE_ARTIFACTS.map((s) => ({ s, item: manifest.items.find((i) => i.path === s.path) })).find((p) => p.item);
     if (!pick) return null;
     const info = await this.source.version(model, version);
     if (!info) return null;

@@ -36,8 +36,7 @@ export class OipErrors implements OnModuleInit {
       'onSend',
       (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
         const type = String(reply.getHeader('content-type') ?? '');
-        if (!type.startsWith(PROBLEM) || !isOipPath(request.url) || typeof payload !== 'string')
-          return done(null, payload);
+        if (!type.startsWith(PROBLEM) || !isOipPath(request.url) || typeof payload !== 'string') return done(null, payload);
         void reply.header('content-type', 'application/json; charset=utf-8');
         done(null, toOipError(payload));
       },

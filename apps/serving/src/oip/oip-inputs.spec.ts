@@ -42,20 +42,14 @@ describe('decodeInputs', () => {
   });
 
   it('names each problem by input and element', () => {
-    expect(
-      problems(() =>
-        decodeInputs(specs, [x([1, 'a', 3, null]), ids([1, 2]), ids([3, 4]), { ...ids([2]), name: 'nope' }]),
-      ),
-    ).toEqual([
+    expect(problems(() => decodeInputs(specs, [x([1, 'a', 3, null]), ids([1, 2]), ids([3, 4]), { ...ids([2]), name: 'nope' }]))).toEqual([
       'inputs.0.data.1: must be a finite number, not a string',
       'inputs.0.data.3: must be a finite number, not null',
       "inputs.2.name: input 'ids' is given twice",
       "inputs.3.name: 'nope' is not an input of this model (its inputs: 'x', 'ids')",
     ]);
     expect(problems(() => decodeInputs(specs, [x([1, 2])]))).toEqual(["inputs: the model's input 'ids' is missing"]);
-    expect(problems(() => decodeInputs(specs, [x([1, 2]), ids([1.5])]))).toEqual([
-      'inputs.1.data.0: must be an integer (INT64), not 1.5',
-    ]);
+    expect(problems(() => decodeInputs(specs, [x([1, 2]), ids([1.5])]))).toEqual(['inputs.1.data.0: must be an integer (INT64), not 1.5']);
   });
 
   it('checks shapes before allocating: rank, fixed dimensions, batch and element limits', () => {
@@ -69,9 +63,9 @@ describe('decodeInputs', () => {
       'inputs.0.shape: a batch of 10001 is more than 10000 instances',
     );
     const wide: TensorSpec[] = [{ name: 'w', datatype: 'FP32', shape: null }];
-    expect(
-      problems(() => decodeInputs(wide, [{ name: 'w', shape: [1, 100_000, 1000], datatype: 'FP32', data: [] }]))[0],
-    ).toContain('is more than 50000000 elements');
+    expect(problems(() => decodeInputs(wide, [{ name: 'w', shape: [1, 100_000, 1000], datatype: 'FP32', data: [] }]))[0]).toContain(
+      'is more than 50000000 elements',
+    );
   });
 
   it('refuses data that does not fill the shape, flat or nested', () => {

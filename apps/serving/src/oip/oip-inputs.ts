@@ -1,14 +1,7 @@
 import { ValidationFailed, type FieldError } from '@modelyard/platform';
 import { MAX_PREDICT_INSTANCES, type OipInferRequest } from '@modelyard/types';
 import { putValue } from '../predict/values.js';
-import {
-  allocate,
-  elementCount,
-  isDatatype,
-  type Datatype,
-  type HostTensor,
-  type TensorSpec,
-} from '../runtime/tensors.js';
+import { allocate, elementCount, isDatatype, type Datatype, type HostTensor, type TensorSpec } from '../runtime/tensors.js';
 
 /** Elements one request may carry in all (the body limit binds first with the defaults). */
 const MAX_ELEMENTS = 50_000_000;
@@ -85,10 +78,7 @@ function flatten(
       return !problems.full;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      problems.add(
-        path,
-        `expected ${shape[depth]} elements at depth ${depth} for shape [${shape.join(', ')}] (or ${count} flat)`,
-      );
+      problems.add(path, `expected ${shape[depth]} elements at depth ${depth} for shape [${shape.join(', ')}] (or ${count} flat)`);
       return false;
     }
     return node.every((child, j) => walk(child, depth + 1, `${path}.${j}`));
@@ -125,18 +115,13 @@ export function decodeInputs(specs: readonly TensorSpec[], inputs: RequestInput[
   inputs.forEach((input, i) => {
     const field = `inputs.${i}`;
     const spec = byName.get(input.name);
-    if (!spec)
-      return problems.add(
-        `${field}.name`,
-        `'${input.name}' is not an input of this model (its inputs: ${listOf(specs)})`,
-      );
+    if (!spec) return problems.add(`${field}.name`, `'${input.name}' is not an input of this model (its inputs: ${listOf(specs)})`);
     if (feeds.has(input.name)) return problems.add(`${field}.name`, `input '${input.name}' is given twice`);
     const tensor = decodeOne(spec, input, field, problems);
     if (tensor) feeds.set(input.name, tensor);
   });
   for (const spec of specs) {
-    if (!inputs.some((i) => i.name === spec.name))
-      problems.add('inputs', `the model's input '${spec.name}' is missing`);
+    if (!inputs.some((i) => i.name === spec.name)) problems.add('inputs', `the model's input '${spec.name}' is missing`);
   }
   if (problems.list.length) throw new ValidationFailed(problems.list);
   return feeds;
@@ -148,8 +133,7 @@ export function selectOutputs(specs: readonly TensorSpec[], requested: OipInferR
   const names = new Set(specs.map((s) => s.name));
   const problems = new Problems();
   requested.forEach((o, j) => {
-    if (!names.has(o.name))
-      problems.add(`outputs.${j}.name`, `'${o.name}' is not an output of this model (its outputs: ${listOf(specs)})`);
+    if (!names.has(o.name)) problems.add(`outputs.${j}.name`, `'${o.name}' is not an output of this model (its outputs: ${listOf(specs)})`);
   });
   if (problems.list.length) throw new ValidationFailed(problems.list);
   return [...new Set(requested.map((o) => o.name))];

@@ -1,14 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
-import {
-  OipInferRequest,
-  OipInferResponse,
-  OipLive,
-  OipModelMetadata,
-  OipModelReady,
-  OipReady,
-  OipServerMetadata,
-} from '@modelyard/types';
+import { OipInferRequest, OipInferResponse, OipLive, OipModelMetadata, OipModelReady, OipReady, OipServerMetadata } from '@modelyard/types';
 import { ModelParams, VersionParams } from '../params.js';
 import { OipService } from './oip.service.js';
 
@@ -79,7 +71,6 @@ export class OipController {
   }
 
   @IngestionBody()
-
   @Post('models/:name/infer')
   @HttpCode(200)
   @AllowInMaintenance()
@@ -89,7 +80,6 @@ export class OipController {
   }
 
   @IngestionBody()
-
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
   @AllowInMaintenance()

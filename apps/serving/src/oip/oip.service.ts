@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@modelyard/platform';
-import {
-  ErrorCode,
-  type OipInferRequest,
-  type OipInferResponse,
-  type OipModelMetadata,
-  type OipTensorMetadata,
-} from '@modelyard/types';
+import { ErrorCode, type OipInferRequest, type OipInferResponse, type OipModelMetadata, type OipTensorMetadata } from '@modelyard/types';
 import { Drain } from '../lifecycle/drain.js';
 import type { LoadedVersion } from '../models/loaded-version.js';
 import { Reconciler } from '../models/reconciler.js';
@@ -59,10 +53,7 @@ export class OipService {
   metadata(model: string, version?: string): Promise<OipModelMetadata> {
     return this.withVersion(model, version, (loaded) => {
       const routes = this.table.get(model);
-      const versions = new Set([
-        routes?.production?.version,
-        ...[...(routes?.aliases.values() ?? [])].map((d) => d.version),
-      ]);
+      const versions = new Set([routes?.production?.version, ...[...(routes?.aliases.values() ?? [])].map((d) => d.version)]);
       return Promise.resolve({
         name: model,
         versions: [...versions].filter((v): v is string => Boolean(v)),
@@ -93,11 +84,7 @@ export class OipService {
     });
   }
 
-  private async withVersion<T>(
-    model: string,
-    version: string | undefined,
-    use: (loaded: LoadedVersion) => Promise<T>,
-  ): Promise<T> {
+  private async withVersion<T>(model: string, version: string | undefined, use: (loaded: LoadedVersion) => Promise<T>): Promise<T> {
     const lease = await this.table.acquire(this.table.resolve(model, targetOf(version)));
     try {
       return await use(lease.loaded);

@@ -9,12 +9,7 @@ export class InferenceFailed extends DomainError {
   constructor(loaded: LoadedVersion, err: unknown) {
     const { model, version } = loaded.descriptor;
     const why = err instanceof Error ? err.message : String(err);
-    super(
-      400,
-      ErrorCode.inferenceFailed,
-      'Inference failed',
-      `${model}@${version} could not run on this input: ${why}`,
-    );
+    super(400, ErrorCode.inferenceFailed, 'Inference failed', `${model}@${version} could not run on this input: ${why}`);
   }
 }
 

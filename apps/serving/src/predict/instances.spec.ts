@@ -50,9 +50,7 @@ describe('instancesToFeeds', () => {
   });
 
   it('names every bad field by instance and feature, and refuses unknown ones', () => {
-    expect(
-      errorsOf(() => instancesToFeeds(matrix, [{ age: 1 }, { age: 'old', member: 2, extra: 1 }, [1], [1, 'yes']])),
-    ).toEqual([
+    expect(errorsOf(() => instancesToFeeds(matrix, [{ age: 1 }, { age: 'old', member: 2, extra: 1 }, [1], [1, 'yes']]))).toEqual([
       'instances.0.member: missing',
       'instances.1.extra: not a feature of this model (its features: age, member)',
       'instances.1.age: must be a finite number, not a string',
@@ -64,10 +62,7 @@ describe('instancesToFeeds', () => {
 
   it('reads only own properties of a record', () => {
     const proto = Object.create({ age: 1, member: true }) as Record<string, unknown>;
-    expect(errorsOf(() => instancesToFeeds(matrix, [proto]))).toEqual([
-      'instances.0.age: missing',
-      'instances.0.member: missing',
-    ]);
+    expect(errorsOf(() => instancesToFeeds(matrix, [proto]))).toEqual(['instances.0.age: missing', 'instances.0.member: missing']);
   });
 
   it('wants arrays when the version declares no schema, all as wide as the first', () => {

@@ -29,9 +29,7 @@ class Errors {
 }
 
 const featureList = (features: readonly Feature[]) =>
-  features.length <= 20
-    ? features.map((f) => f.name).join(', ')
-    : `${features.length} features, see the version's input schema`;
+  features.length <= 20 ? features.map((f) => f.name).join(', ') : `${features.length} features, see the version's input schema`;
 
 function writeRecord(
   rec: Record<string, unknown>,
@@ -42,8 +40,7 @@ function writeRecord(
   errors: Errors,
 ) {
   for (const key of Object.keys(rec)) {
-    if (!known.has(key))
-      errors.add(`instances.${i}.${key}`, `not a feature of this model (its features: ${featureList(features)})`);
+    if (!known.has(key)) errors.add(`instances.${i}.${key}`, `not a feature of this model (its features: ${featureList(features)})`);
   }
   features.forEach((f, j) => {
     if (!Object.hasOwn(rec, f.name)) return errors.add(`instances.${i}.${f.name}`, 'missing');
@@ -80,11 +77,7 @@ function widthOf(layout: Layout, instances: readonly unknown[]): number {
   return Array.isArray(first) ? first.length : 0;
 }
 
-function sinks(
-  layout: Layout,
-  n: number,
-  width: number,
-): { feeds: Map<string, HostTensor>; sink: (j: number) => Sink } {
+function sinks(layout: Layout, n: number, width: number): { feeds: Map<string, HostTensor>; sink: (j: number) => Sink } {
   if (layout.kind === 'matrix') {
     const { input } = layout;
     const data = allocate(input.datatype, n * width);
@@ -119,11 +112,7 @@ export function instancesToFeeds(layout: Layout, instances: readonly unknown[]):
   const errors = new Errors();
   instances.forEach((instance, i) => {
     if (Array.isArray(instance)) return writeArray(instance, i, width, features, sink, errors);
-    if (!features)
-      return errors.add(
-        `instances.${i}`,
-        `this version declares no input schema: send an array of ${width || 'its'} numbers`,
-      );
+    if (!features) return errors.add(`instances.${i}`, `this version declares no input schema: send an array of ${width || 'its'} numbers`);
     writeRecord(instance as Record<string, unknown>, i, features, known, sink, errors);
   });
   errors.throwIfAny();

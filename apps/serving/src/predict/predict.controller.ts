@@ -13,7 +13,6 @@ export class PredictController {
   ) {}
 
   @IngestionBody()
-
   @Post(':name/predict')
   @HttpCode(200)
   // A prediction changes nothing: read-only keys may call it, and it keeps working in maintenance mode.

@@ -41,9 +41,7 @@ export class PredictService {
     }
     const withProbabilities = body.return?.includes('probabilities') ?? false;
     if (withProbabilities && !outputs.probabilities) {
-      throw new ValidationFailed([
-        { field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` },
-      ]);
+      throw new ValidationFailed([{ field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` }]);
     }
     const feeds = instancesToFeeds(layout, body.instances);
     const wanted = withProbabilities ? [outputs.prediction, outputs.probabilities!] : [outputs.prediction];
@@ -51,9 +49,7 @@ export class PredictService {
     const n = body.instances.length;
     try {
       const predictions = perInstance(out.get(outputs.prediction)!, n);
-      const probabilities = withProbabilities
-        ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][])
-        : undefined;
+      const probabilities = withProbabilities ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][]) : undefined;
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
       return {
         model,

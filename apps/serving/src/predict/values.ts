@@ -8,16 +8,9 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * (and the feature's kind, when there is a schema); returns why not otherwise. Shared by /v1
  * instances and /v2 tensor data, so both refuse the same values with the same words.
  */
-export function putValue(
-  datatype: Datatype,
-  data: TensorData,
-  pos: number,
-  value: unknown,
-  kind?: FeatureKind,
-): string | null {
+export function putValue(datatype: Datatype, data: TensorData, pos: number, value: unknown, kind?: FeatureKind): string | null {
   if (datatype === 'BYTES') {
-    if (typeof value !== 'string')
-      return kind === 'categorical' ? 'must be a string (categorical feature)' : 'must be a string';
+    if (typeof value !== 'string') return kind === 'categorical' ? 'must be a string (categorical feature)' : 'must be a string';
     (data as string[])[pos] = value;
     return null;
   }
@@ -45,13 +38,7 @@ function describeBadNumber(value: unknown): string {
   return `must be a finite number, not a ${Array.isArray(value) ? 'list' : typeof value}`;
 }
 
-function putInteger(
-  datatype: Datatype,
-  data: TensorData,
-  pos: number,
-  value: number,
-  [lo, hi]: readonly [bigint, bigint],
-): string | null {
+function putInteger(datatype: Datatype, data: TensorData, pos: number, value: number, [lo, hi]: readonly [bigint, bigint]): string | null {
   if (!Number.isInteger(value)) return `must be an integer (${datatype}), not ${value}`;
   // Integers past 2^53 are not exact in JSON numbers anyway; the range check is on what was sent.
   const big = BigInt(value);

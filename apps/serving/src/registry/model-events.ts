@@ -5,13 +5,7 @@ import { Redis } from 'ioredis';
 import { Reconciler } from '../models/reconciler.js';
 
 /** Events after which what a model serves may have changed. */
-const SERVING_EVENTS = new Set([
-  'version.promoted',
-  'version.rolled_back',
-  'version.stage_changed',
-  'alias.set',
-  'alias.deleted',
-]);
+const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'version.stage_changed', 'alias.set', 'alias.deleted']);
 
 /**
  * Listens to the registry's change announcements (`<REDIS_PREFIX>:events`, published once the

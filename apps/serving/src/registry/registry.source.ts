@@ -16,10 +16,7 @@ const RETRY = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
 export class RegistrySource {
   private readonly registry: RegistryClient;
 
-  constructor(
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-    @Inject(ServiceCredential) credential: ServiceCredential,
-  ) {
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
     this.registry = new RegistryClient(
       new HttpClient({
         ...credential.clientOptions(),

@@ -15,12 +15,8 @@ describe('featuresOf (a version input schema as features)', () => {
   });
 
   it("reads a learning pipeline's inputSchema.features when there is no inputs", () => {
-    expect(featuresOf({ features: [{ name: 'plan', kind: 'categorical' }] })).toEqual([
-      { name: 'plan', kind: 'categorical' },
-    ]);
-    expect(featuresOf({ inputs: ['x'], features: [{ name: 'y', kind: 'numeric' }] })).toEqual([
-      { name: 'x', kind: 'numeric' },
-    ]);
+    expect(featuresOf({ features: [{ name: 'plan', kind: 'categorical' }] })).toEqual([{ name: 'plan', kind: 'categorical' }]);
+    expect(featuresOf({ inputs: ['x'], features: [{ name: 'y', kind: 'numeric' }] })).toEqual([{ name: 'x', kind: 'numeric' }]);
   });
 
   it('is null without a schema or without either list', () => {

@@ -18,29 +18,15 @@ export class InputSchemaError extends Error {
 
 // Type names as MLflow signatures, pandas/numpy dtypes and the learning pipelines write them.
 const KINDS = new Map<string, FeatureKind>([
-  ...[
-    'numeric',
-    'number',
-    'double',
-    'float',
-    'float32',
-    'float64',
-    'fp32',
-    'fp64',
-    'integer',
-    'int',
-    'int32',
-    'int64',
-    'long',
-  ].map((t) => [t, 'numeric'] as const),
+  ...['numeric', 'number', 'double', 'float', 'float32', 'float64', 'fp32', 'fp64', 'integer', 'int', 'int32', 'int64', 'long'].map(
+    (t) => [t, 'numeric'] as const,
+  ),
   ...['boolean', 'bool'].map((t) => [t, 'boolean'] as const),
   ...['categorical', 'category', 'string', 'str', 'bytes'].map((t) => [t, 'categorical'] as const),
 ]);
 
 function field(value: JsonValue | undefined, key: string): JsonValue | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key)
-    ? value[key]
-    : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 function feature(entry: JsonValue, at: string): Feature {
@@ -61,15 +47,10 @@ function feature(entry: JsonValue, at: string): Feature {
  */
 export function featuresOf(inputSchema: JsonObject | null): Feature[] | null {
   if (!inputSchema) return null;
-  const key = Object.hasOwn(inputSchema, 'inputs')
-    ? 'inputs'
-    : Object.hasOwn(inputSchema, 'features')
-      ? 'features'
-      : null;
+  const key = Object.hasOwn(inputSchema, 'inputs') ? 'inputs' : Object.hasOwn(inputSchema, 'features') ? 'features' : null;
   if (!key) return null;
   const list = inputSchema[key];
-  if (!Array.isArray(list) || list.length === 0)
-    throw new InputSchemaError(`inputSchema.${key} must be a non-empty array`);
+  if (!Array.isArray(list) || list.length === 0) throw new InputSchemaError(`inputSchema.${key} must be a non-empty array`);
   const features = list.map((entry, i) => feature(entry, `inputSchema.${key}.${i}`));
   const seen = new Set<string>();
   for (const f of features) {

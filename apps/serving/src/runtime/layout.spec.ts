@@ -61,12 +61,8 @@ describe('layoutOf (how /v1 instances reach the model inputs)', () => {
         { name: 'b', kind: 'numeric' },
       ]),
     ).toThrow("feature 'b' is numeric, input 'b' is BYTES");
-    expect(() => layoutOf(inputs, features('a', 'c'))).toThrow(
-      "the model's inputs (b, a) are not the input schema's features (a, c)",
-    );
-    expect(() => layoutOf([{ name: 'a', datatype: 'FP32', shape: [-1, 3] }, inputs[0]!], schema)).toThrow(
-      "input 'a' has shape [-1, 3]",
-    );
+    expect(() => layoutOf(inputs, features('a', 'c'))).toThrow("the model's inputs (b, a) are not the input schema's features (a, c)");
+    expect(() => layoutOf([{ name: 'a', datatype: 'FP32', shape: [-1, 3] }, inputs[0]!], schema)).toThrow("input 'a' has shape [-1, 3]");
   });
 
   it('is null for several inputs without a schema: only /v2 can call such a model', () => {

@@ -52,9 +52,7 @@ function columnsLayout(inputs: readonly TensorSpec[], features: readonly Feature
   const extra = inputs.filter((i) => !wanted.has(i.name));
   const missing = features.filter((f) => !byName.has(f.name));
   if (extra.length || missing.length) {
-    throw new SchemaMismatch(
-      `the model's inputs (${names(inputs)}) are not the input schema's features (${names(features)})`,
-    );
+    throw new SchemaMismatch(`the model's inputs (${names(inputs)}) are not the input schema's features (${names(features)})`);
   }
   const columns = features.map((f) => {
     const input = byName.get(f.name)!;
@@ -62,8 +60,7 @@ function columnsLayout(inputs: readonly TensorSpec[], features: readonly Feature
     if (shape && !(shape.length === 1 || (shape.length === 2 && shape[1]! <= 1))) {
       throw new SchemaMismatch(`input '${f.name}' has shape [${shape.join(', ')}]; one value per instance is expected`);
     }
-    if (!fits(f.kind, input.datatype))
-      throw new SchemaMismatch(`feature '${f.name}' is ${f.kind}, input '${f.name}' is ${input.datatype}`);
+    if (!fits(f.kind, input.datatype)) throw new SchemaMismatch(`feature '${f.name}' is ${f.kind}, input '${f.name}' is ${input.datatype}`);
     return input;
   });
   return { kind: 'columns', features, inputs: columns };

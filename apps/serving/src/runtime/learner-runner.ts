@@ -1,10 +1,4 @@
-import {
-  modelFromJSON,
-  sigmoid,
-  type FeatureValue,
-  type LinearModel,
-  type LinearModelState,
-} from '@modelyard/learners';
+import { modelFromJSON, sigmoid, type FeatureValue, type LinearModel, type LinearModelState } from '@modelyard/learners';
 import type { Feature } from './input-schema.js';
 import { ModelLoadError, type Runner } from './runner.js';
 import type { HostTensor, TensorSpec } from './tensors.js';
@@ -14,15 +8,11 @@ export const MATRIX_INPUT = 'input';
 
 function parseState(bytes: Uint8Array): LinearModel {
   try {
-    const state = JSON.parse(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-    ) as LinearModelState;
+    const state = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as LinearModelState;
     if (state?.format !== 'modelyard.linear-model') throw new Error('not a modelyard linear model (format)');
     return modelFromJSON(state);
   } catch (err) {
-    throw new ModelLoadError(
-      `model.json is not a loadable linear model: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new ModelLoadError(`model.json is not a loadable linear model: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -33,8 +23,7 @@ function parseState(bytes: Uint8Array): LinearModel {
  */
 function inputsOf(model: LinearModel, features: readonly Feature[] | null): TensorSpec[] {
   if (!features) return [{ name: MATRIX_INPUT, datatype: 'FP64', shape: [-1, model.dim] }];
-  if (features.every((f) => f.kind !== 'categorical'))
-    return [{ name: MATRIX_INPUT, datatype: 'FP64', shape: [-1, features.length] }];
+  if (features.every((f) => f.kind !== 'categorical')) return [{ name: MATRIX_INPUT, datatype: 'FP64', shape: [-1, features.length] }];
   const datatype = { numeric: 'FP64', boolean: 'BOOL', categorical: 'BYTES' } as const;
   return features.map((f) => ({ name: f.name, datatype: datatype[f.kind], shape: [-1] }));
 }
@@ -98,9 +87,7 @@ export class LearnerRunner implements Runner {
   }
 
   /** Row i as the learner's input: a dense vector, or one reused record of the features. */
-  private rowReader(
-    feeds: ReadonlyMap<string, HostTensor>,
-  ): (i: number) => Float64Array | Record<string, FeatureValue> {
+  private rowReader(feeds: ReadonlyMap<string, HostTensor>): (i: number) => Float64Array | Record<string, FeatureValue> {
     const matrix = feeds.get(MATRIX_INPUT);
     if (!this.features) {
       const data = matrix!.data as Float64Array;
@@ -114,9 +101,7 @@ export class LearnerRunner implements Runner {
       const width = features.length;
       return (i) => {
         // Booleans go back to true/false: the learner adds `true` after scaling and skips `false`.
-        features.forEach(
-          (f, j) => (record[f.name] = f.kind === 'boolean' ? data[i * width + j] !== 0 : data[i * width + j]!),
-        );
+        features.forEach((f, j) => (record[f.name] = f.kind === 'boolean' ? data[i * width + j] !== 0 : data[i * width + j]!));
         return record;
       };
     }

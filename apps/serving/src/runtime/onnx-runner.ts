@@ -38,14 +38,11 @@ export class OnnxRunner implements Runner {
     try {
       session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
     } catch (err) {
-      throw new ModelLoadError(
-        `onnxruntime cannot load the model: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new ModelLoadError(`onnxruntime cannot load the model: ${err instanceof Error ? err.message : String(err)}`);
     }
     try {
       const inputs = session.inputMetadata.map((m) => spec(m, 'input'));
-      if (inputs.some((i) => i === null))
-        throw new ModelLoadError('the model has a non-tensor input, which is not served');
+      if (inputs.some((i) => i === null)) throw new ModelLoadError('the model has a non-tensor input, which is not served');
       const outputs = session.outputMetadata.map((m) => spec(m, 'output')).filter((o) => o !== null);
       if (outputs.length === 0) throw new ModelLoadError('the model has no tensor output');
       return new OnnxRunner(session, inputs as TensorSpec[], outputs);
@@ -58,10 +55,7 @@ export class OnnxRunner implements Runner {
   async run(feeds: ReadonlyMap<string, HostTensor>, outputs?: readonly string[]): Promise<Map<string, HostTensor>> {
     // fromEntries defines own properties: an input named __proto__ stays an input.
     const ortFeeds = Object.fromEntries(
-      [...feeds].map(([name, t]) => [
-        name,
-        new ort.Tensor(ortType(t.datatype) as 'float32', t.data as Float32Array, t.shape),
-      ]),
+      [...feeds].map(([name, t]) => [name, new ort.Tensor(ortType(t.datatype) as 'float32', t.data as Float32Array, t.shape)]),
     );
     const fetches = outputs ?? this.outputs.map((o) => o.name);
     const result = await this.session.run(ortFeeds, fetches as string[]);

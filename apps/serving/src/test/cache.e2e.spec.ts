@@ -19,8 +19,7 @@ const registryDownloads = () =>
     status: '200',
   });
 
-const predict = (app: TestApp, model: string) =>
-  app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 2]] } });
+const predict = (app: TestApp, model: string) => app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 2]] } });
 const cached = () => readdirSync(h.cacheDir).filter((f) => /^[0-9a-f]{64}$/.test(f));
 
 describe('the disk cache', () => {

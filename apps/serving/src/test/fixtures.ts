@@ -15,11 +15,7 @@ export interface NewVersion {
   also?: Record<string, Uint8Array>;
 }
 
-async function ok<T = unknown>(
-  res: Promise<{ status: number; text: string; body: T }>,
-  what: string,
-  ...expected: number[]
-): Promise<T> {
+async function ok<T = unknown>(res: Promise<{ status: number; text: string; body: T }>, what: string, ...expected: number[]): Promise<T> {
   const r = await res;
   if (!expected.includes(r.status)) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 500)}`);
   return r.body;
@@ -28,14 +24,9 @@ async function ok<T = unknown>(
 /** A model (created when new) with a new version carrying `bytes` as its artifact, moved to staging. */
 export async function stagedVersion(registry: TestApp, model: string, v: NewVersion): Promise<string> {
   const exists = await registry.request('GET', `/v1/models/${model}`);
-  if (exists.status === 404)
-    await ok(registry.request('POST', '/v1/models', { body: { name: model } }), 'create model', 201);
+  if (exists.status === 404) await ok(registry.request('POST', '/v1/models', { body: { name: model } }), 'create model', 201);
   const body = v.inputSchema ? { inputSchema: v.inputSchema } : {};
-  const created = await ok<{ version: string }>(
-    registry.request('POST', `/v1/models/${model}/versions`, { body }),
-    'create version',
-    201,
-  );
+  const created = await ok<{ version: string }>(registry.request('POST', `/v1/models/${model}/versions`, { body }), 'create version', 201);
   const files = { [v.artifact ?? 'model.onnx']: v.bytes, ...v.also };
   for (const [path, bytes] of Object.entries(files)) {
     const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -56,20 +47,11 @@ export async function stagedVersion(registry: TestApp, model: string, v: NewVers
 }
 
 export function promote(registry: TestApp, model: string, version: string) {
-  return ok(
-    registry.request('POST', `/v1/models/${model}/versions/${version}/promote`, { body: {} }),
-    `promote ${version}`,
-    200,
-  );
+  return ok(registry.request('POST', `/v1/models/${model}/versions/${version}/promote`, { body: {} }), `promote ${version}`, 200);
 }
 
 export function setAlias(registry: TestApp, model: string, alias: string, version: string) {
-  return ok(
-    registry.request('PUT', `/v1/models/${model}/aliases/${alias}`, { body: { version } }),
-    `alias ${alias}`,
-    200,
-    201,
-  );
+  return ok(registry.request('PUT', `/v1/models/${model}/aliases/${alias}`, { body: { version } }), `alias ${alias}`, 200, 201);
 }
 
 /** A staged version promoted to production. */

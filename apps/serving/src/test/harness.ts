@@ -19,10 +19,7 @@ export interface Harness {
  * serving service calling it over HTTP with its own disk cache. They share the Redis prefix, as
  * the services of one installation do, so serving hears the registry's change announcements.
  */
-export async function startHarness(
-  env: Record<string, string> = {},
-  registryEnv: Record<string, string> = {},
-): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, registryEnv: Record<string, string> = {}): Promise<Harness> {
   const artifacts = mkdtempSync(join(tmpdir(), 'serving-artifacts-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'serving-cache-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: artifacts, OUTBOX_POLL_MS: '50', ...registryEnv });

@@ -1,9 +1,4 @@
-import {
-  corruptOnnx,
-  mlpClassifierOnnx,
-  schemaIncompatibleOnnx,
-  treeEnsembleClassifierOnnx,
-} from '@modelyard/learners/testing';
+import { corruptOnnx, mlpClassifierOnnx, schemaIncompatibleOnnx, treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
 import {
   eventually,
   KIT_SCHEMA,
@@ -34,11 +29,7 @@ const predict = (model: string, body: Record<string, unknown> = {}) =>
 
 /** Polls predictions until `version` answers; the time from now until it did. */
 async function answeredWithin(model: string, version: string, body: Record<string, unknown> = {}): Promise<number> {
-  const { ms } = await eventually(
-    async () => ((await predict(model, body)).body.version === version ? true : undefined),
-    10_000,
-    10,
-  );
+  const { ms } = await eventually(async () => ((await predict(model, body)).body.version === version ? true : undefined), 10_000, 10);
   return ms;
 }
 
@@ -60,9 +51,7 @@ describe('hot swap', () => {
 
     expect((await h.registry.request('POST', `/v1/models/${model}/rollback`, { body: {} })).status).toBe(200);
     expect(await answeredWithin(model, v1)).toBeLessThan(2_000);
-    expect(await metric(h.serving, 'ml_serving_swaps_total', { model, target: 'production' })).toBeGreaterThanOrEqual(
-      3,
-    );
+    expect(await metric(h.serving, 'ml_serving_swaps_total', { model, target: 'production' })).toBeGreaterThanOrEqual(3);
   });
 
   it('moves an alias within 2 s, and stops serving it once deleted', async () => {
@@ -139,57 +128,45 @@ describe('hot swap', () => {
 describe('a version that cannot load', () => {
   it.each([
     ['corrupt', corruptOnnx, 'load', 'protobuf parsing failed'],
-    [
-      'schema-incompatible',
-      schemaIncompatibleOnnx,
-      'schema',
-      'takes 3 columns, the input schema lists 2 features (x0, x1)',
-    ],
-  ])(
-    'a %s ONNX promoted never serves: the old version keeps serving and the failure is visible',
-    async (kind, bytes, reason, message) => {
-      const model = uniqueName(kind);
-      const good = await productionVersion(h.registry, model, {
-        bytes: treeEnsembleClassifierOnnx(),
-        inputSchema: KIT_SCHEMA,
-      });
-      await untilServing(h.serving, model, good);
-      const failuresBefore = await metric(h.serving, 'ml_serving_model_load_failures_total', { model, reason });
-      const bad = await stagedVersion(h.registry, model, { bytes: bytes(), inputSchema: KIT_SCHEMA });
-      await promote(h.registry, model, bad);
+    ['schema-incompatible', schemaIncompatibleOnnx, 'schema', 'takes 3 columns, the input schema lists 2 features (x0, x1)'],
+  ])('a %s ONNX promoted never serves: the old version keeps serving and the failure is visible', async (kind, bytes, reason, message) => {
+    const model = uniqueName(kind);
+    const good = await productionVersion(h.registry, model, {
+      bytes: treeEnsembleClassifierOnnx(),
+      inputSchema: KIT_SCHEMA,
+    });
+    await untilServing(h.serving, model, good);
+    const failuresBefore = await metric(h.serving, 'ml_serving_model_load_failures_total', { model, reason });
+    const bad = await stagedVersion(h.registry, model, { bytes: bytes(), inputSchema: KIT_SCHEMA });
+    await promote(h.registry, model, bad);
 
-      const failure = await eventually(async () => {
-        const status = (await h.serving.request('GET', `/v1/models/${model}`)).body;
-        return status.failures.find((f: { version: string }) => f.version === bad);
-      });
-      expect(failure.value).toMatchObject({ model, version: bad, artifact: 'model.onnx', reason });
-      expect(failure.value.error).toContain(message);
-      expect(await metric(h.serving, 'ml_serving_model_load_failures_total', { model, reason })).toBe(
-        failuresBefore + 1,
-      );
-      const ready = await h.serving.request('GET', '/health/ready', { as: null });
-      expect(ready.status).toBe(200);
-      expect(ready.body.info.models.failures).toEqual(
-        expect.arrayContaining([expect.objectContaining({ model, version: bad, reason })]),
-      );
+    const failure = await eventually(async () => {
+      const status = (await h.serving.request('GET', `/v1/models/${model}`)).body;
+      return status.failures.find((f: { version: string }) => f.version === bad);
+    });
+    expect(failure.value).toMatchObject({ model, version: bad, artifact: 'model.onnx', reason });
+    expect(failure.value.error).toContain(message);
+    expect(await metric(h.serving, 'ml_serving_model_load_failures_total', { model, reason })).toBe(failuresBefore + 1);
+    const ready = await h.serving.request('GET', '/health/ready', { as: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.models.failures).toEqual(expect.arrayContaining([expect.objectContaining({ model, version: bad, reason })]));
 
-      // The registry says `bad` is production; serving keeps answering with `good`, call after call.
-      for (let i = 0; i < 5; i++) {
-        const res = await predict(model);
-        expect(res.status).toBe(200);
-        expect(res.body.version).toBe(good);
-      }
-      const named = await predict(model, { target: { version: bad } });
-      expect(named.status).toBe(503);
-      expect(named.body.detail).toContain(`${model}@${bad} failed to load (${reason})`);
+    // The registry says `bad` is production; serving keeps answering with `good`, call after call.
+    for (let i = 0; i < 5; i++) {
+      const res = await predict(model);
+      expect(res.status).toBe(200);
+      expect(res.body.version).toBe(good);
+    }
+    const named = await predict(model, { target: { version: bad } });
+    expect(named.status).toBe(503);
+    expect(named.body.detail).toContain(`${model}@${bad} failed to load (${reason})`);
 
-      // A good version promoted next takes over, and the failure is forgotten.
-      const fixed = await stagedVersion(h.registry, model, { bytes: mlpClassifierOnnx(), inputSchema: KIT_SCHEMA });
-      await promote(h.registry, model, fixed);
-      await answeredWithin(model, fixed);
-      expect((await h.serving.request('GET', `/v1/models/${model}`)).body.failures).toEqual([]);
-    },
-  );
+    // A good version promoted next takes over, and the failure is forgotten.
+    const fixed = await stagedVersion(h.registry, model, { bytes: mlpClassifierOnnx(), inputSchema: KIT_SCHEMA });
+    await promote(h.registry, model, fixed);
+    await answeredWithin(model, fixed);
+    expect((await h.serving.request('GET', `/v1/models/${model}`)).body.failures).toEqual([]);
+  });
 
   it('a first production version that cannot load answers 503 naming the failure', async () => {
     const model = uniqueName('broken');

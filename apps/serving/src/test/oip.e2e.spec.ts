@@ -120,30 +120,14 @@ describe('Open Inference Protocol v2', () => {
   });
 
   it.each([
-    [
-      'an unknown input name',
-      { inputs: [{ ...input([1, 2]), name: 'x' }] },
-      "'x' is not an input of this model (its inputs: 'input')",
-    ],
+    ['an unknown input name', { inputs: [{ ...input([1, 2]), name: 'x' }] }, "'x' is not an input of this model (its inputs: 'input')"],
     ['a wrong datatype', { inputs: [input([1, 2], [1, 2], 'FP64')] }, "input 'input' is FP32, not FP64"],
     ['FP16', { inputs: [input([1, 2], [1, 2], 'FP16')] }, 'FP16 is not supported'],
     ['a wrong rank', { inputs: [input([1, 2], [2])] }, "has 1 dimensions; input 'input' has 2"],
     ['a wrong fixed dimension', { inputs: [input([1, 2, 3], [1, 3])] }, "dimension 1 is 3; input 'input' takes 2"],
-    [
-      'data that does not fill the shape',
-      { inputs: [input([1, 2, 3], [2, 2])] },
-      'inputs.0.data: expected 2 elements at depth 0',
-    ],
-    [
-      'ragged nested data',
-      { inputs: [input([[1, 2], [3]], [2, 2])] },
-      'inputs.0.data.1: expected 2 elements at depth 1',
-    ],
-    [
-      'a string in FP32 data',
-      { inputs: [input([1, 'NaN'])] },
-      'inputs.0.data.1: must be a finite number, not a string',
-    ],
+    ['data that does not fill the shape', { inputs: [input([1, 2, 3], [2, 2])] }, 'inputs.0.data: expected 2 elements at depth 0'],
+    ['ragged nested data', { inputs: [input([[1, 2], [3]], [2, 2])] }, 'inputs.0.data.1: expected 2 elements at depth 1'],
+    ['a string in FP32 data', { inputs: [input([1, 'NaN'])] }, 'inputs.0.data.1: must be a finite number, not a string'],
     ['a null in FP32 data', { inputs: [input([null, 1])] }, 'inputs.0.data.0: must be a finite number, not null'],
     ['a value past float32', { inputs: [input([1e39, 1])] }, 'inputs.0.data.0: is out of the FP32 range'],
     ['a missing input', { inputs: [] }, 'inputs'],
@@ -242,9 +226,7 @@ describe('Open Inference Protocol v2 on other input layouts', () => {
     });
     expect(res.body.outputs[1].data).toEqual(
       rows.flatMap((r) =>
-        [1 - learner.predictProbaOne(r), learner.predictProbaOne(r)].map((p, k) =>
-          k === 0 ? expect.closeTo(p, 12) : p,
-        ),
+        [1 - learner.predictProbaOne(r), learner.predictProbaOne(r)].map((p, k) => (k === 0 ? expect.closeTo(p, 12) : p)),
       ),
     );
     const badBool = await h.serving.request('POST', `/v2/models/${name}/infer`, {

@@ -1,10 +1,5 @@
 import { LogisticRegression, LinearRegression, Rng, toOnnx } from '@modelyard/learners';
-import {
-  KIT_FEATURES,
-  linearClassifierOnnx,
-  mlpClassifierOnnx,
-  treeEnsembleClassifierOnnx,
-} from '@modelyard/learners/testing';
+import { KIT_FEATURES, linearClassifierOnnx, mlpClassifierOnnx, treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
 import * as ort from 'onnxruntime-node';
 import { KIT_SCHEMA, productionVersion, setAlias, stagedVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
@@ -172,9 +167,7 @@ describe('learners, exported and native', () => {
     expect(viaJson.status).toBe(200);
     expect(viaJson.body.version).toBe(native);
     // Natively the learner's own double arithmetic: identical, not just close.
-    expect(viaJson.body.probabilities.map((p: number[]) => p[1])).toEqual(
-      instances.map((x) => learner.predictProbaOne(x)),
-    );
+    expect(viaJson.body.probabilities.map((p: number[]) => p[1])).toEqual(instances.map((x) => learner.predictProbaOne(x)));
     expect(viaJson.body.predictions).toEqual(instances.map((x) => learner.predictOne(x)));
 
     const versions = (await h.serving.request('GET', `/v1/models/${model}`)).body.versions;
@@ -226,9 +219,7 @@ describe('learners, exported and native', () => {
     });
     expect(classes.status).toBe(200);
     expect(classes.body.predictions).toEqual(instances.map((x) => classifier.predictOne(x)));
-    expect(classes.body.probabilities.map((p: number[]) => p[1])).toEqual(
-      instances.map((x) => classifier.predictProbaOne(x)),
-    );
+    expect(classes.body.probabilities.map((p: number[]) => p[1])).toEqual(instances.map((x) => classifier.predictProbaOne(x)));
 
     const values = await h.serving.request('POST', `/v1/models/${model}/predict`, {
       body: { instances, target: { alias: 'regression' } },

@@ -21,8 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const predict = (app = h.serving, model: string) =>
-  app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[0, 0]] } });
+const predict = (app = h.serving, model: string) => app.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[0, 0]] } });
 
 describe('the periodic reconcile', () => {
   it('sees a promotion the registry did not announce, within a period and a load', async () => {
@@ -34,11 +33,7 @@ describe('the periodic reconcile', () => {
     await untilServing(h.serving, model, v1);
     const v2 = await stagedVersion(h.registry, model, { bytes: mlpClassifierOnnx(), inputSchema: KIT_SCHEMA });
     await promote(h.registry, model, v2);
-    const { ms } = await eventually(
-      async () => ((await predict(h.serving, model)).body.version === v2 ? true : undefined),
-      10_000,
-      20,
-    );
+    const { ms } = await eventually(async () => ((await predict(h.serving, model)).body.version === v2 ? true : undefined), 10_000, 20);
     expect(ms).toBeLessThan(2_500);
   });
 
@@ -55,7 +50,8 @@ describe('the periodic reconcile', () => {
     expect((await upload(treeEnsembleClassifierOnnx())).status).toBe(201);
     await setAlias(h.registry, model, 'next', draft);
     await untilServing(h.serving, model, v1, { next: draft });
-    const ask = () => h.serving.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 1]], target: { alias: 'next' } } });
+    const ask = () =>
+      h.serving.request('POST', `/v1/models/${model}/predict`, { body: { instances: [[1, 1]], target: { alias: 'next' } } });
     expect((await ask()).body.predictions).toEqual([1]);
     const loads = await metric(h.serving, 'ml_serving_model_loads_total', { model });
 
@@ -74,9 +70,7 @@ describe('the periodic reconcile', () => {
     await productionVersion(h.registry, other, { bytes: treeEnsembleClassifierOnnx(), inputSchema: KIT_SCHEMA });
     const only = await h.startServing({ SERVING_MODELS: `${listed}, no-such-model` });
     await untilServing(only, listed, v);
-    expect((await only.request('GET', '/v1/models')).body.items.map((i: { model: string }) => i.model)).toEqual([
-      listed,
-    ]);
+    expect((await only.request('GET', '/v1/models')).body.items.map((i: { model: string }) => i.model)).toEqual([listed]);
     expect((await predict(only, other)).body).toMatchObject({ status: 404, code: 'not_served' });
     await only.app.close();
   });

@@ -19,17 +19,12 @@ afterAll(() => h.close());
 
 const predict = (body: unknown, as?: RequestOptions['as']) =>
   h.serving.request('POST', `/v1/models/${model}/predict`, { body, ...(as !== undefined ? { as } : {}) });
-const fields = (body: { errors?: { field: string; message: string }[] }) =>
-  (body.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+const fields = (body: { errors?: { field: string; message: string }[] }) => (body.errors ?? []).map((e) => `${e.field}: ${e.message}`);
 
 describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming the instance and field', () => {
   it.each([
     ['a missing feature', [{ x0: 1, x1: 2 }, { x0: 1 }], ['instances.1.x1: missing']],
-    [
-      'a misspelt feature',
-      [{ x0: 1, x1: 2, x2: 3 }],
-      ['instances.0.x2: not a feature of this model (its features: x0, x1)'],
-    ],
+    ['a misspelt feature', [{ x0: 1, x1: 2, x2: 3 }], ['instances.0.x2: not a feature of this model (its features: x0, x1)']],
     ['a string for a number', [{ x0: '1', x1: 2 }], ['instances.0.x0: must be a finite number, not a string']],
     ['null for a number', [{ x0: null, x1: 2 }], ['instances.0.x0: must be a finite number, not null']],
     ['a boolean for a number', [{ x0: true, x1: 2 }], ['instances.0.x0: must be a finite number, not a boolean']],
@@ -87,12 +82,8 @@ describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming 
       code: 'not_served',
     });
     expect((await predict({ instances: [[1, 2]], target: { alias: 'nobody' } })).body.code).toBe('not_served');
-    expect(
-      (await h.serving.request('POST', '/v1/models/not-a-model/predict', { body: { instances: [[1, 2]] } })).status,
-    ).toBe(404);
-    expect(
-      (await h.serving.request('POST', '/v1/models/bad%20name/predict', { body: { instances: [[1, 2]] } })).status,
-    ).toBe(400);
+    expect((await h.serving.request('POST', '/v1/models/not-a-model/predict', { body: { instances: [[1, 2]] } })).status).toBe(404);
+    expect((await h.serving.request('POST', '/v1/models/bad%20name/predict', { body: { instances: [[1, 2]] } })).status).toBe(400);
   });
 });
 

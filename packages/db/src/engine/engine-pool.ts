@@ -36,9 +36,7 @@ class EngineClient extends pg.Client {
     }
     if (typeof callback === 'function') {
       const cb = callback as Callback;
-      return query(config, values, (err: Error | null, res: unknown) =>
-        cb(err, res && charColumnsAsText(res)),
-      ) as never;
+      return query(config, values, (err: Error | null, res: unknown) => cb(err, res && charColumnsAsText(res))) as never;
     }
     return (query(config, values) as Promise<unknown>).then(charColumnsAsText) as never;
   }

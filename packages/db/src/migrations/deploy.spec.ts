@@ -88,10 +88,7 @@ describe('applyMigrations (deploy)', () => {
 
       const bad = join(dir.path, '20260102000000_broken');
       await mkdir(bad);
-      await writeFile(
-        join(bad, 'migration.sql'),
-        `CREATE TABLE "half_done" ("id" INTEGER);\nSELECT * FROM "no_such_table";\n`,
-      );
+      await writeFile(join(bad, 'migration.sql'), `CREATE TABLE "half_done" ("id" INTEGER);\nSELECT * FROM "no_such_table";\n`);
       await expect(applyMigrations(url, { migrationsDir: dir.path })).rejects.toThrow(/no_such_table/);
       const halfDone = await query(url, "SELECT to_regclass('public.half_done') AS t");
       expect(halfDone).toEqual([{ t: null }]);

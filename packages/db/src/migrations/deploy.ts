@@ -40,10 +40,7 @@ export interface ApplyMigrationsResult {
  * Prisma's usual `_prisma_migrations` table. Concurrent callers serialize on an advisory lock, so
  * each migration runs once; a second run applies nothing.
  */
-export async function applyMigrations(
-  databaseUrl: string,
-  opts: ApplyMigrationsOptions = {},
-): Promise<ApplyMigrationsResult> {
+export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<ApplyMigrationsResult> {
   const log = opts.log ?? (() => undefined);
   const db = databaseName(databaseUrl);
   const createdDatabase = opts.createDatabase === false ? false : await ensureDatabase(databaseUrl);
@@ -51,9 +48,7 @@ export async function applyMigrations(
 
   const migrationsList = await readMigrations(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   const available = migrationNames(migrationsList);
-  const lock = await acquireMigrationLock(databaseUrl, () =>
-    log(`Another migration run holds the lock on "${db}"; waiting for it.`),
-  );
+  const lock = await acquireMigrationLock(databaseUrl, () => log(`Another migration run holds the lock on "${db}"; waiting for it.`));
   try {
     const { appliedMigrationNames } = await withSchemaEngine(databaseUrl, (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),

@@ -52,10 +52,7 @@ export function migrationTimestamp(date: Date): string {
  * none. The engine replays the folder on a throw-away shadow database on the server of
  * `databaseUrl` (created and dropped by EngineAdapterFactory); that database must exist.
  */
-export async function diffSchemaAgainstMigrations(
-  databaseUrl: string,
-  opts: DiffSchemaOptions = {},
-): Promise<string | null> {
+export async function diffSchemaAgainstMigrations(databaseUrl: string, opts: DiffSchemaOptions = {}): Promise<string | null> {
   const migrationsList = await readMigrations(resolve(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR));
   // The engine reads the provider from migration_lock.toml; before the first migration there is
   // none yet. Supply it in memory so that a "no difference" run writes nothing.
@@ -79,10 +76,7 @@ export async function diffSchemaAgainstMigrations(
  * schema.prisma with the WebAssembly engine and, when they differ, writes
  * <migrationsDir>/<timestamp>_<name>/migration.sql (+ migration_lock.toml) and applies it.
  */
-export async function createMigration(
-  databaseUrl: string,
-  opts: CreateMigrationOptions,
-): Promise<CreateMigrationResult> {
+export async function createMigration(databaseUrl: string, opts: CreateMigrationOptions): Promise<CreateMigrationResult> {
   const log = opts.log ?? (() => undefined);
   const name = normalizeMigrationName(opts.name);
   const migrationsDir = resolve(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);

@@ -42,7 +42,10 @@ describe('a failed migration', () => {
 
       const deployed = await applyMigrations(url, { migrationsDir: dir.path });
       expect(deployed.applied).toEqual(['20260102000000_tags', '20260103000000_later']);
-      const columns = await query<{ column_name: string }>(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'notes' ORDER BY 1");
+      const columns = await query<{ column_name: string }>(
+        url,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'notes' ORDER BY 1",
+      );
       expect(columns.map((c) => c.column_name)).toEqual(['id', 'tag']);
       // The failed attempt stays as an audit trail, marked rolled back.
       const rows = await query<{ migration_name: string; rolled_back: boolean; finished: boolean }>(
@@ -80,7 +83,10 @@ describe('a failed migration', () => {
 describe('deploy arguments', () => {
   it('take --rolled-back or --applied with a name, not both', () => {
     expect(parseDeployArgs([])).toEqual({ migrationsDir: undefined, resolve: null });
-    expect(parseDeployArgs(['--rolled-back', '2026_x', '--migrations-dir', 'm'])).toEqual({ migrationsDir: 'm', resolve: { name: '2026_x', as: 'rolled-back' } });
+    expect(parseDeployArgs(['--rolled-back', '2026_x', '--migrations-dir', 'm'])).toEqual({
+      migrationsDir: 'm',
+      resolve: { name: '2026_x', as: 'rolled-back' },
+    });
     expect(parseDeployArgs(['--applied', '2026_x']).resolve).toEqual({ name: '2026_x', as: 'applied' });
     expect(() => parseDeployArgs(['--applied', 'a', '--rolled-back', 'b'])).toThrow(/not both/);
     expect(() => parseDeployArgs(['--applied', ''])).toThrow(/needs a migration name/);

@@ -21,8 +21,7 @@ export async function failedMigrations(databaseUrl: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM _prisma_migrations ' +
-        'WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at',
+      'SELECT migration_name FROM _prisma_migrations ' + 'WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at',
     );
     return rows.map((r) => r.migration_name);
   } catch (err) {

@@ -71,10 +71,16 @@ describe('toOnnx on dense models', () => {
     ['logistic', { optimizer: 'sgd', learningRate: 0.05, standardize: true }],
     ['linear', { optimizer: 'adagrad', learningRate: 0.1 }],
     ['linear', { optimizer: 'sgd', learningRate: 0.01, standardize: true }],
-  ] as const)('%s regression %j: onnxruntime gives the learner\'s predictions within 1e-6', async (kind, options) => {
+  ] as const)("%s regression %j: onnxruntime gives the learner's predictions within 1e-6", async (kind, options) => {
     const model = trainDense(kind, options);
     const inputs = denseRows(8, 300);
-    const maxDiff = await compare(model, toOnnx(model), inputs, inputs.flatMap((x) => [...x]), 5);
+    const maxDiff = await compare(
+      model,
+      toOnnx(model),
+      inputs,
+      inputs.flatMap((x) => [...x]),
+      5,
+    );
     expect(maxDiff).toBeLessThan(TOLERANCE);
     // A model that learned nothing would pass trivially; these moved well away from 0.
     expect(Math.max(...model.coefficients().map(Math.abs))).toBeGreaterThan(0.1);
@@ -97,7 +103,10 @@ describe('toOnnx on dense models', () => {
       v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue)),
     ];
     expect(m.graph!.input!.map(shape)).toEqual([['input', 1, ['N', 5]]]); // 1 = FLOAT
-    expect(m.graph!.output!.map(shape)).toEqual([['label', 7, ['N']], ['probabilities', 1, ['N', 2]]]); // 7 = INT64
+    expect(m.graph!.output!.map(shape)).toEqual([
+      ['label', 7, ['N']],
+      ['probabilities', 1, ['N', 2]],
+    ]); // 7 = INT64
     const meta = new Map(m.metadataProps.map((p) => [p.key, p.value]));
     expect(meta.get('modelyard.features')).toBe(JSON.stringify(names));
     expect(meta.get('modelyard.kind')).toBe('logistic_regression');
@@ -147,7 +156,7 @@ describe('toOnnx on record (hashed) models', () => {
     ['logistic', { standardize: true }],
     ['linear', { standardize: false }],
     ['linear', { standardize: true }],
-  ] as const)('%s regression %j: onnxruntime gives the learner\'s predictions within 1e-6', async (kind, options) => {
+  ] as const)("%s regression %j: onnxruntime gives the learner's predictions within 1e-6", async (kind, options) => {
     const opts = { dim: 8, optimizer: 'adagrad', learningRate: 0.05, ...options } as const;
     const model = kind === 'logistic' ? new LogisticRegression(opts) : new LinearRegression(opts);
     const rng = new Rng(5);

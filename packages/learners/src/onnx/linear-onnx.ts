@@ -75,10 +75,7 @@ function linearGraph(plan: LinearPlan): Onnx.IGraphProto {
   const F = plan.weights.length;
   const g: Graph = {
     nodes: [],
-    initializers: [
-      initializer('weights', DataType.DOUBLE, [F, 1], plan.weights),
-      initializer('bias', DataType.DOUBLE, [1], [plan.bias]),
-    ],
+    initializers: [initializer('weights', DataType.DOUBLE, [F, 1], plan.weights), initializer('bias', DataType.DOUBLE, [1], [plan.bias])],
   };
   // onnxruntime warns about unused initializers: only the mask and the label compare with 0.
   if (plan.skipNonFinite || plan.kind === 'logistic_regression') {

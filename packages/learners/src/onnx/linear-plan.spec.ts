@@ -24,8 +24,7 @@ describe('toOnnx refuses what a dense float input cannot express', () => {
     ] as const;
     expect(() => toOnnx(recordFed(), { input: { kind: 'records', features } })).toThrow(OnnxExportError);
     expect(() => toOnnx(recordFed(), { input: { kind: 'records', features } })).toThrow(
-      'features city (categorical) cannot be float columns: only numeric and boolean features can; ' +
-        'serve the model.json',
+      'features city (categorical) cannot be float columns: only numeric and boolean features can; ' + 'serve the model.json',
     );
   });
 

@@ -73,12 +73,7 @@ function uniqueNames(names: readonly string[], what: string): void {
   }
 }
 
-function emptyPlan(
-  state: LinearModelState,
-  layout: LinearPlan['layout'],
-  names: readonly string[] | null,
-  columns: number,
-): LinearPlan {
+function emptyPlan(state: LinearModelState, layout: LinearPlan['layout'], names: readonly string[] | null, columns: number): LinearPlan {
   return {
     kind: state.kind,
     layout,
@@ -98,9 +93,7 @@ export function densePlan(state: LinearModelState, names?: readonly string[]): L
   }
   const scalerState = state.scaler;
   if (scalerState && scalerState.dense === null && scalerState.named.names.length > 0) {
-    throw new OnnxExportError(
-      "the model's scaler learned named features: it was fed records, export it with input kind 'records'",
-    );
+    throw new OnnxExportError("the model's scaler learned named features: it was fed records, export it with input kind 'records'");
   }
   if (scalerState?.dense && scalerState.dense.mean.length !== dim) {
     const fitted = scalerState.dense.mean.length;
@@ -120,21 +113,27 @@ export function densePlan(state: LinearModelState, names?: readonly string[]): L
 
 export function recordsPlan(state: LinearModelState, features: readonly OnnxRecordFeature[]): LinearPlan {
   if (features.length === 0) throw new OnnxExportError('a record model needs at least one feature to make a column of');
-  uniqueNames(features.map((f) => f.name), 'feature');
+  uniqueNames(
+    features.map((f) => f.name),
+    'feature',
+  );
   const notFloat = features.filter((f) => f.kind !== 'numeric' && f.kind !== 'boolean');
   if (notFloat.length > 0) {
     // A categorical value is hashed as the key `name=value`: the model keeps no list of the values.
     const list = notFloat.map((f) => `${f.name} (${f.kind})`).join(', ');
-    throw new OnnxExportError(
-      `features ${list} cannot be float columns: only numeric and boolean features can; serve the model.json`,
-    );
+    throw new OnnxExportError(`features ${list} cannot be float columns: only numeric and boolean features can; serve the model.json`);
   }
   if (state.scaler?.dense) {
     throw new OnnxExportError("the model's scaler learned dense vectors: export it with input kind 'dense'");
   }
   const { dim, hashSeed } = state.options;
   const w = decodeFloats(state.weights, dim + 1);
-  const plan = emptyPlan(state, 'records', features.map((f) => f.name), features.length);
+  const plan = emptyPlan(
+    state,
+    'records',
+    features.map((f) => f.name),
+    features.length,
+  );
   plan.bias = w[dim]!;
   const scaler = state.scaler ? OnlineStandardScaler.fromJSON(state.scaler) : null;
   features.forEach((f, j) => {

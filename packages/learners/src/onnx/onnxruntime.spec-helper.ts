@@ -7,12 +7,7 @@ import * as ort from 'onnxruntime-node';
 export type Outputs = Record<string, ort.Tensor>;
 
 /** Feeds `rows` (row-major, `width` columns) as a float32 [N, width] tensor named `input`. */
-export async function runOnnx(
-  bytes: Uint8Array,
-  rows: ArrayLike<number>,
-  width: number,
-  input = 'input',
-): Promise<Outputs> {
+export async function runOnnx(bytes: Uint8Array, rows: ArrayLike<number>, width: number, input = 'input'): Promise<Outputs> {
   const session = await ort.InferenceSession.create(bytes);
   try {
     const data = Float32Array.from(rows);
@@ -33,5 +28,4 @@ export async function loadError(bytes: Uint8Array): Promise<string | null> {
   }
 }
 
-export const numbers = (t: ort.Tensor | undefined): number[] =>
-  Array.from(t!.data as ArrayLike<number | bigint>, Number);
+export const numbers = (t: ort.Tensor | undefined): number[] => Array.from(t!.data as ArrayLike<number | bigint>, Number);

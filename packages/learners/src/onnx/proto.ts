@@ -33,12 +33,7 @@ export function tensorType(elemType: number, dims: readonly Dim[]): Onnx.ITypePr
   return { tensorType: { elemType, shape: { dim } } };
 }
 
-export function valueInfo(
-  name: string,
-  elemType: number,
-  dims: readonly Dim[],
-  docString?: string,
-): Onnx.IValueInfoProto {
+export function valueInfo(name: string, elemType: number, dims: readonly Dim[], docString?: string): Onnx.IValueInfoProto {
   return { name, type: tensorType(elemType, dims), ...(docString ? { docString } : {}) };
 }
 

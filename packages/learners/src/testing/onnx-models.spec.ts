@@ -38,7 +38,10 @@ describe('ONNX test-model kit, run in onnxruntime-node', () => {
     expect(numbers(out.label)).toEqual([0, 1, 1, 0, 1]);
     expect(out.label!.type).toBe('int64');
     expect(out.probabilities!.dims).toEqual([5, 2]);
-    expect(opsets(treeEnsembleClassifierOnnx())).toEqual([['', 17], ['ai.onnx.ml', 3]]);
+    expect(opsets(treeEnsembleClassifierOnnx())).toEqual([
+      ['', 17],
+      ['ai.onnx.ml', 3],
+    ]);
   });
 
   it('MLP: relu hidden layer and softmax as computed by hand', async () => {
@@ -81,7 +84,7 @@ describe('ONNX test-model kit, run in onnxruntime-node', () => {
     expect(() => decodeOnnxModel(corruptOnnx())).toThrow();
   });
 
-  it('the schema-incompatible model loads and runs on 3 columns, and refuses the kit\'s 2', async () => {
+  it("the schema-incompatible model loads and runs on 3 columns, and refuses the kit's 2", async () => {
     expect(await loadError(schemaIncompatibleOnnx())).toBeNull();
     const out = await runOnnx(schemaIncompatibleOnnx(), [1, 2, 3], 3);
     // scores = [1 + 2 + 3, −(1 + 2 + 3)] = [6, −6]

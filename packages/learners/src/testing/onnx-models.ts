@@ -52,10 +52,22 @@ export function treeEnsembleClassifierOnnx(): Uint8Array {
     ['label', 'probabilities'],
     [
       ...FOREST_NODES,
-      attr.ints('class_treeids', FOREST_LEAVES.map(([tree]) => tree)),
-      attr.ints('class_nodeids', FOREST_LEAVES.map(([, id]) => id)),
-      attr.ints('class_ids', FOREST_LEAVES.map(() => 0)),
-      attr.floats('class_weights', FOREST_LEAVES.map(([, , shares]) => shares[1] / 2)),
+      attr.ints(
+        'class_treeids',
+        FOREST_LEAVES.map(([tree]) => tree),
+      ),
+      attr.ints(
+        'class_nodeids',
+        FOREST_LEAVES.map(([, id]) => id),
+      ),
+      attr.ints(
+        'class_ids',
+        FOREST_LEAVES.map(() => 0),
+      ),
+      attr.floats(
+        'class_weights',
+        FOREST_LEAVES.map(([, , shares]) => shares[1] / 2),
+      ),
       attr.ints('classlabels_int64s', [0, 1]),
       attr.string('post_transform', 'NONE'),
     ],
@@ -124,7 +136,10 @@ function linearClassifierNode(coefficients: number[], intercepts: number[]): Onn
     [
       attr.floats('coefficients', coefficients),
       attr.floats('intercepts', intercepts),
-      attr.ints('classlabels_ints', intercepts.map((_, k) => k)),
+      attr.ints(
+        'classlabels_ints',
+        intercepts.map((_, k) => k),
+      ),
       attr.string('post_transform', 'SOFTMAX'),
     ],
     ML_DOMAIN,

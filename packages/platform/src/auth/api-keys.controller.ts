@@ -14,7 +14,12 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
-  @ApiDoc({ summary: 'Create an API key (the secret is shown only in this response)', response: CreatedApiKeyResponse, status: 201, tags: ['auth'] })
+  @ApiDoc({
+    summary: 'Create an API key (the secret is shown only in this response)',
+    response: CreatedApiKeyResponse,
+    status: 201,
+    tags: ['auth'],
+  })
   create(@ZBody(CreateApiKeyBody) body: CreateApiKeyBody, @CurrentPrincipal() who: Principal) {
     return this.keys.create(body, who.id);
   }

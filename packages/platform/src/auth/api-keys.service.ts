@@ -116,9 +116,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   async revoke(id: string): Promise<ApiKeyResponse> {
     const existing = await this.prisma.apiKey.findUnique({ where: { id } });
     if (!existing) throw new NotFound('API key', id);
-    const row = existing.revokedAt
-      ? existing
-      : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const row = existing.revokedAt ? existing : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     this.cache.delete(row.hash);
     await this.redis.client.publish(this.channel, row.hash).catch((err: unknown) => {
       const within = `${CACHE_MS / 1000} s`;

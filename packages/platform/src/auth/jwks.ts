@@ -11,7 +11,6 @@ export const asKeyMaterial = (key: KeyObject) => key as unknown as Buffer;
 /** At most one JWKS fetch per this interval, however many unknown key ids attackers send. */
 export const JWKS_REFETCH_COOLDOWN_MS = 5_000;
 
-
 /**
  * passport-jwt key provider for RS256 tokens signed by an identity provider's JWKS. jose fetches
  * and caches the key set (refetching when an unknown `kid` appears), so key rotation needs no restart.

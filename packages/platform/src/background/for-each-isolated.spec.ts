@@ -52,7 +52,11 @@ describe('forEachIsolated', () => {
 
   it('counts a synchronous throw like a rejection', async () => {
     const { failures, logger, count } = setup();
-    const outcome = await forEachIsolated(['a', 'b'], (s) => (s === 'a' ? (JSON.parse('{') as Promise<void>) : Promise.resolve()), { loop: 's', logger, failures });
+    const outcome = await forEachIsolated(['a', 'b'], (s) => (s === 'a' ? (JSON.parse('{') as Promise<void>) : Promise.resolve()), {
+      loop: 's',
+      logger,
+      failures,
+    });
     expect(outcome.succeeded).toBe(1);
     expect(await count('s')).toBe(1);
   });

@@ -151,8 +151,7 @@ export function toProblem(err: unknown, requestId?: string): ProblemResult {
     const status = err.getStatus();
     if (status < 500) {
       const response = err.getResponse();
-      const message =
-        typeof response === 'object' && response && 'message' in response ? String(response.message) : err.message;
+      const message = typeof response === 'object' && response && 'message' in response ? String(response.message) : err.message;
       return {
         status,
         body: problem(status, codeForStatus(status), TITLES[status] ?? 'Error', message, requestId),

@@ -68,7 +68,11 @@ export class HealthController {
           })
           .withTimeout(CHECK_TIMEOUT_MS),
       ...this.extra.map(
-        (c) => () => this.indicators.check(c.name).attempt(() => c.check()).withTimeout(CHECK_TIMEOUT_MS),
+        (c) => () =>
+          this.indicators
+            .check(c.name)
+            .attempt(() => c.check())
+            .withTimeout(CHECK_TIMEOUT_MS),
       ),
     ]);
   }

@@ -7,7 +7,10 @@ export type CidrList = { ok: true; cidrs: string[] } | { ok: false; problem: str
  * Every bad entry is named, so an operator fixes them in one round.
  */
 export function parseCidrList(value: string): CidrList {
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.filter((entry) => !isCidr(entry));
   if (bad.length) {
     const named = bad.map((b) => JSON.stringify(b)).join(', ');
@@ -28,8 +31,10 @@ function isCidr(entry: string): boolean {
 /** The eight 16-bit groups of an IPv6 address (given `isIP(ip) === 6`), `::` expanded. */
 function ipv6Groups(ip: string): string[] {
   // An embedded IPv4 tail (::ffff:1.2.3.4) stands for two groups.
-  const hex = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a: string, b: string, c: string, d: string) =>
-    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  const hex = ip.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_, a: string, b: string, c: string, d: string) =>
+      `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
   );
   const [head = '', tail] = hex.split('::');
   const part = (s: string) => (s ? s.split(':') : []);

@@ -40,5 +40,4 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 export const parseUuidCursor = (raw: string) => (UUID_PATTERN.test(raw) ? raw : null);
 /** Largest Postgres bigint: an id cursor past it can only be forged, and Postgres refuses it. */
 const MAX_BIGINT = 2n ** 63n - 1n;
-export const parseIntCursor = (raw: string) =>
-  /^\d{1,19}$/.test(raw) && BigInt(raw) <= MAX_BIGINT ? BigInt(raw) : null;
+export const parseIntCursor = (raw: string) => (/^\d{1,19}$/.test(raw) && BigInt(raw) <= MAX_BIGINT ? BigInt(raw) : null);

@@ -38,5 +38,4 @@ export function routeHas(config: unknown, flag: RouteFlag): boolean {
   return (config as Record<string, unknown>)[flag] === true;
 }
 
-export const requestRouteHas = (request: FastifyRequest, flag: RouteFlag) =>
-  routeHas(request.routeOptions.config, flag);
+export const requestRouteHas = (request: FastifyRequest, flag: RouteFlag) => routeHas(request.routeOptions.config, flag);

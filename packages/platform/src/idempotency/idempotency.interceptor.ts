@@ -52,7 +52,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = `${request.principal?.id ?? request.ip}:${request.method}:${request.routeOptions.url}:${request.url}`;
     const key = `idem:${createHash('sha256').update(`${scope}\n${given}`).digest('hex')}`;
-    const fingerprint = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex');
     return from(this.run(key, fingerprint, reply, next));
   }
 
@@ -75,12 +77,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const raw = await this.redis.client.get(key);
     const stored = raw ? (JSON.parse(raw) as Stored) : null;
     if (stored && stored.fingerprint !== fingerprint) {
-      throw new DomainError(422, ErrorCode.validation, 'Idempotency key reused', 'this Idempotency-Key was used with a different request body');
+      throw new DomainError(
+        422,
+        ErrorCode.validation,
+        'Idempotency key reused',
+        'this Idempotency-Key was used with a different request body',
+      );
     }
     if (!stored || stored.state === 'pending') {
-      throw new DomainError(409, ErrorCode.conflict, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry shortly', {}, {
-        'retry-after': '1',
-      });
+      throw new DomainError(
+        409,
+        ErrorCode.conflict,
+        'Request in progress',
+        'a request with this Idempotency-Key is still being processed; retry shortly',
+        {},
+        {
+          'retry-after': '1',
+        },
+      );
     }
     void reply.status(stored.status ?? 200).header('idempotent-replayed', 'true');
     return stored.body;

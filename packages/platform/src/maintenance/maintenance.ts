@@ -1,13 +1,4 @@
-import {
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  Get,
-  Inject,
-  Injectable,
-  Put,
-  SetMetadata,
-} from '@nestjs/common';
+import { CanActivate, Controller, ExecutionContext, Get, Inject, Injectable, Put, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ErrorCode, MaintenanceBody, MaintenanceResponse } from '@modelyard/types';
 import type { FastifyRequest } from 'fastify';

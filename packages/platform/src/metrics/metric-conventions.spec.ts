@@ -41,7 +41,12 @@ describe('metric naming conventions', () => {
     new Gauge({ name: 'ml_queue_total', help: 'bad gauge', registers: [registry] });
     new Histogram({ name: 'ml_step_duration_seconds', help: 'ok', registers: [registry] });
     const text = await registry.metrics();
-    expect(metricFamilies(text)).toEqual(expect.arrayContaining([{ name: 'ml_things_total', type: 'counter' }, { name: 'ml_step_duration_seconds', type: 'histogram' }]));
+    expect(metricFamilies(text)).toEqual(
+      expect.arrayContaining([
+        { name: 'ml_things_total', type: 'counter' },
+        { name: 'ml_step_duration_seconds', type: 'histogram' },
+      ]),
+    );
     expect(metricConventionViolations(text)).toEqual([
       { name: 'ml_things_seen', problem: 'is a counter but does not end in _total' },
       { name: 'ml_queue_total', problem: 'is a gauge but ends in _total (reserved for counters)' },

@@ -15,7 +15,8 @@ const DEFAULT_COLLECTOR = /^(process|nodejs)_/;
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 /** Units Prometheus wants expressed in base units: seconds, bytes (and ratios, not percents). */
-const NON_BASE_UNIT = /_(ms|millis|milliseconds|us|micros|microseconds|ns|nanoseconds|minutes|hours|days|kb|mb|gb|kib|mib|gib|kilobytes|megabytes|gigabytes|percent)(_|$)/;
+const NON_BASE_UNIT =
+  /_(ms|millis|milliseconds|us|micros|microseconds|ns|nanoseconds|minutes|hours|days|kb|mb|gb|kib|mib|gib|kilobytes|megabytes|gigabytes|percent)(_|$)/;
 
 /** Words naming a quantity that has a unit, so the name must say it (seconds or bytes). */
 const NEEDS_SECONDS = /(^|_)(duration|latency|elapsed|age|uptime|time|timestamp)(_|$)/;

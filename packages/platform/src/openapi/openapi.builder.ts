@@ -76,9 +76,7 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
       const doc = (Reflect.getMetadata(API_DOC_METADATA, handler) ?? {}) as Partial<ApiDoc>;
       const schemas = (Reflect.getMetadata(SCHEMA_METADATA, handler) ?? {}) as RouteSchemas;
       const isPublic = Boolean(Reflect.getMetadata(PUBLIC_ROUTE, handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, metatype));
-      const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as
-        | string
-        | undefined;
+      const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as string | undefined;
       const status = String(doc.status ?? (method === 'post' ? 201 : 200));
 
       paths[path] ??= {};

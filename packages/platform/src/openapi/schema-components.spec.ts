@@ -35,7 +35,9 @@ describe('SchemaComponents', () => {
     expect(components.schemas.get('JsonValue')).toEqual({ title: 'JsonValue', description: 'Any JSON value' });
     expect(a).toMatchObject({ properties: { value: { $ref: '#/components/schemas/JsonValue' } } });
     expect(tree).toMatchObject({ properties: { root: { $ref: '#/components/schemas/Schema' } } });
-    expect(components.schemas.get('Schema')).toMatchObject({ properties: { children: { items: { $ref: '#/components/schemas/Schema' } } } });
+    expect(components.schemas.get('Schema')).toMatchObject({
+      properties: { children: { items: { $ref: '#/components/schemas/Schema' } } },
+    });
 
     const doc = document({ '/a': post(a, b), '/tree': post(tree, tree) }, components);
     expect(await openApiProblems(doc)).toEqual([]);
@@ -54,6 +56,8 @@ describe('SchemaComponents', () => {
     const recursive = exact.convert(z.object({ value: JsonValue }), 'input');
     const exactDoc = document({ '/a': post(recursive, recursive) }, exact);
     expect(await openApiProblems(exactDoc)).toEqual([]);
-    expect(await generatedClientProblems(exactDoc)).toEqual([expect.stringContaining('referenced directly or indirectly in its own type annotation')]);
+    expect(await generatedClientProblems(exactDoc)).toEqual([
+      expect.stringContaining('referenced directly or indirectly in its own type annotation'),
+    ]);
   }, 60_000);
 });

@@ -6,10 +6,7 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
  * Which non-public addresses an operator lets outbound calls reach (WEBHOOK_ALLOW_PRIVATE_NETWORKS):
  * none (the default), every address (`true`), or the listed CIDR ranges (on-prem receivers).
  */
-export type NetworkAllowance =
-  | { kind: 'none' }
-  | { kind: 'all' }
-  | { kind: 'ranges'; ranges: Array<[Address, number]> };
+export type NetworkAllowance = { kind: 'none' } | { kind: 'all' } | { kind: 'ranges'; ranges: Array<[Address, number]> };
 
 export const NO_ALLOWANCE: NetworkAllowance = { kind: 'none' };
 
@@ -67,9 +64,7 @@ function allowed(address: Address, allowance: NetworkAllowance): boolean {
   if (allowance.kind === 'none') return false;
   const v6 = address.kind() === 'ipv6' ? embeddedIpv4(address as ipaddr.IPv6) : null;
   const candidates: Address[] = v6 ? [address, v6] : [address];
-  return allowance.ranges.some(([net, bits]) =>
-    candidates.some((a) => a.kind() === net.kind() && a.match(net as never, bits)),
-  );
+  return allowance.ranges.some(([net, bits]) => candidates.some((a) => a.kind() === net.kind() && a.match(net as never, bits)));
 }
 
 /** Why an outbound call must not reach `ip` (a literal address), or null when it may. */

@@ -102,7 +102,9 @@ describe('WEBHOOK_ALLOW_PRIVATE_NETWORKS', () => {
   const base = { JWT_SECRET: 'x'.repeat(32) };
   it('is off by default and validated at start-up', () => {
     expect(parseEnv(BaseEnv, base).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBeUndefined();
-    expect(parseEnv(BaseEnv, { ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: '10.0.0.0/8' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toMatchObject({ kind: 'ranges' });
+    expect(parseEnv(BaseEnv, { ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: '10.0.0.0/8' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toMatchObject({
+      kind: 'ranges',
+    });
     let error: unknown;
     try {
       parseEnv(BaseEnv, { ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: '10.0.0.0/99,yes-please' });

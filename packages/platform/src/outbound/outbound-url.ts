@@ -24,7 +24,10 @@ export function checkOutboundUrl(raw: string, allowance: NetworkAllowance): UrlV
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, reason: 'only http:// and https:// URLs are allowed' };
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (!host) return { ok: false, reason: 'the URL names no host' };
   const refusal = isIpLiteral(host)
     ? refusedAddress(host, allowance)

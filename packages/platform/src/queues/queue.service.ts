@@ -46,7 +46,13 @@ export class QueueService implements OnApplicationShutdown {
    * (removeOnFail), which would make the add a no-op until it expires; it is replaced instead, so
    * the work runs again once its cause is fixed. Returns the id BullMQ knows the job by.
    */
-  async enqueueUnique<T extends object>(queue: QueueName, job: JobName, data: T, jobId: string, options: JobsOptions = {}): Promise<string> {
+  async enqueueUnique<T extends object>(
+    queue: QueueName,
+    job: JobName,
+    data: T,
+    jobId: string,
+    options: JobsOptions = {},
+  ): Promise<string> {
     const id = bullJobId(jobId);
     const previous = await this.queue(queue).getJob(id);
     if (previous && (await previous.isFailed())) await previous.remove();

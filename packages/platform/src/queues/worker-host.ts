@@ -39,7 +39,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
         const fn = instance[method] as (...args: unknown[]) => Promise<unknown>;
         const meta = Reflect.getMetadata(JOB_HANDLER, fn) as JobHandlerMeta | undefined;
         if (!meta) return [];
-        return [{ ...meta, owner: `${instance.constructor.name}.${method}`, run: (data: unknown, job: Job) => fn.call(instance, data, job) }];
+        return [
+          { ...meta, owner: `${instance.constructor.name}.${method}`, run: (data: unknown, job: Job) => fn.call(instance, data, job) },
+        ];
       });
     });
   }

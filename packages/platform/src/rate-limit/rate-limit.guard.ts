@@ -15,9 +15,16 @@ export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 export class RateLimited extends DomainError {
   constructor(retryAfterSeconds: number, reason?: string) {
     const detail = reason ? `${reason}; retry after ${retryAfterSeconds} s` : `retry after ${retryAfterSeconds} s`;
-    super(429, ErrorCode.rateLimited, 'Too many requests', detail, {}, {
-      'retry-after': String(retryAfterSeconds),
-    });
+    super(
+      429,
+      ErrorCode.rateLimited,
+      'Too many requests',
+      detail,
+      {},
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    );
   }
 }
 

@@ -4,7 +4,9 @@ import { RedisLock } from './redis-lock.js';
 import { RedisService } from './redis.service.js';
 
 // Against the real Redis, under a prefix of this file's own.
-const config = { redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `test-lock-${randomUUID().slice(0, 8)}` } } as PlatformConfig;
+const config = {
+  redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `test-lock-${randomUUID().slice(0, 8)}` },
+} as PlatformConfig;
 const redis = new RedisService(config);
 const lock = new RedisLock(redis);
 afterAll(async () => {
@@ -30,17 +32,25 @@ describe('RedisLock', () => {
   });
 
   it('never releases a lock that another owner took after it expired', async () => {
-    const result = await lock.run('c', 'slow', async () => {
-      // The holder outlived its TTL and someone else holds the key now.
-      await redis.client.set('c', 'other', 'PX', 60_000);
-      return 'done';
-    }, { ttlMs: 60_000 });
+    const result = await lock.run(
+      'c',
+      'slow',
+      async () => {
+        // The holder outlived its TTL and someone else holds the key now.
+        await redis.client.set('c', 'other', 'PX', 60_000);
+        return 'done';
+      },
+      { ttlMs: 60_000 },
+    );
     expect(result).toEqual({ acquired: true, value: 'done' });
     expect(await redis.client.get('c')).toBe('other');
   });
 
   it('waits for a held lock up to waitMs, and is extended by its heartbeat', async () => {
-    const first = lock.run('d', 'first', () => new Promise((resolve) => setTimeout(() => resolve('first'), 400)), { ttlMs: 200, heartbeatMs: 50 });
+    const first = lock.run('d', 'first', () => new Promise((resolve) => setTimeout(() => resolve('first'), 400)), {
+      ttlMs: 200,
+      heartbeatMs: 50,
+    });
     await new Promise((r) => setTimeout(r, 20));
     // Without the heartbeat the 200 ms TTL would lapse before the 400 ms work ends.
     expect(await lock.run('d', 'second', async () => 'second', { waitMs: 0 })).toEqual({ acquired: false });

@@ -29,12 +29,17 @@ export class RedisLock {
     const client = this.redis.client;
     const deadline = Date.now() + (options.waitMs ?? 0);
     for (;;) {
-      const got = (await client.set(key, owner, 'PX', ttlMs, 'NX')) ?? ((await client.get(key)) === owner ? await client.set(key, owner, 'PX', ttlMs, 'XX') : null);
+      const got =
+        (await client.set(key, owner, 'PX', ttlMs, 'NX')) ??
+        ((await client.get(key)) === owner ? await client.set(key, owner, 'PX', ttlMs, 'XX') : null);
       if (got) break;
       if (Date.now() >= deadline) return { acquired: false };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const heartbeat = setInterval(() => void client.eval(EXTEND, 1, key, owner, ttlMs).catch(() => undefined), options.heartbeatMs ?? ttlMs / 4);
+    const heartbeat = setInterval(
+      () => void client.eval(EXTEND, 1, key, owner, ttlMs).catch(() => undefined),
+      options.heartbeatMs ?? ttlMs / 4,
+    );
     try {
       return { acquired: true, value: await work() };
     } finally {

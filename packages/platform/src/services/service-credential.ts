@@ -21,7 +21,11 @@ export class ServiceCredential {
    * a user agent naming this service. The caller adds its URL, timeout and retry policy.
    */
   clientOptions(): { authorization: () => string; validateResponses: boolean; userAgent: string } {
-    return { authorization: () => this.authorization(), validateResponses: this.config.env !== 'production', userAgent: `modelyard-${this.config.service}` };
+    return {
+      authorization: () => this.authorization(),
+      validateResponses: this.config.env !== 'production',
+      userAgent: `modelyard-${this.config.service}`,
+    };
   }
 
   authorization(): string {

@@ -198,7 +198,10 @@ export async function fuzzRoutes(t: TestApp, o: FuzzOptions): Promise<{ sent: nu
     }
   }
   for (const path of ['/health/live', '/health/ready']) {
-    const status = await t.request('GET', path, { as: null }).then((r) => r.status, (err: unknown) => String(err));
+    const status = await t.request('GET', path, { as: null }).then(
+      (r) => r.status,
+      (err: unknown) => String(err),
+    );
     if (status !== 200) failures.push(`after fuzzing, ${path} → ${status}`);
   }
   return { sent, failures };

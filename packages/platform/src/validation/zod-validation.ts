@@ -95,7 +95,9 @@ export function ZParams(schema: z.ZodType): ParameterDecorator {
 }
 
 // Nest's own @Headers() takes no pipes; a custom parameter decorator does.
-const RequestHeaders = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ headers: unknown }>().headers);
+const RequestHeaders = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ headers: unknown }>().headers,
+);
 
 /** `@ZHeaders(Schema)`: the request headers, validated (a non-strict schema: other headers pass). */
 export function ZHeaders(schema: z.ZodType): ParameterDecorator {

@@ -21,10 +21,16 @@ export class DeliveryQueue {
     await Promise.all(
       deliveryIds.map((deliveryId) =>
         // The delivery id is the job id: enqueuing a delivery twice queues it once.
-        this.queues.enqueueUnique<WebhookDeliverJob>(QueueName.webhooks, JobName.webhookDeliver, { deliveryId }, `webhook-delivery:${deliveryId}`, {
-          attempts: maxAttempts,
-          backoff: { type: 'exponential', delay: retryBaseMs },
-        }),
+        this.queues.enqueueUnique<WebhookDeliverJob>(
+          QueueName.webhooks,
+          JobName.webhookDeliver,
+          { deliveryId },
+          `webhook-delivery:${deliveryId}`,
+          {
+            attempts: maxAttempts,
+            backoff: { type: 'exponential', delay: retryBaseMs },
+          },
+        ),
       ),
     );
   }

@@ -58,7 +58,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
   /** One pass: dispatch until the outbox is drained, then (now and then) re-queue lost deliveries. */
   async pass(): Promise<void> {
     try {
-      for (let rows = BATCH; rows === BATCH && !this.stopped; ) {
+      for (let rows = BATCH; rows === BATCH && !this.stopped;) {
         const batch = await this.repository.dispatchBatch(BATCH);
         await this.enqueue(batch.deliveryIds);
         await this.announce(batch.notices);

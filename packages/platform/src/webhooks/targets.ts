@@ -24,7 +24,12 @@ export async function deleteWebhookTarget(tx: Prisma.TransactionClient, id: stri
  * queues the pending delivery, so a crash after commit delays it but does not lose it. Returns null
  * when the target is gone (an admin may delete it through the webhooks routes like any subscription).
  */
-export async function emitWebhookEventTo(tx: Prisma.TransactionClient, targetId: string, event: string, data: unknown): Promise<string | null> {
+export async function emitWebhookEventTo(
+  tx: Prisma.TransactionClient,
+  targetId: string,
+  event: string,
+  data: unknown,
+): Promise<string | null> {
   if (!(await tx.webhookSubscription.findUnique({ where: { id: targetId }, select: { id: true } }))) return null;
   const outbox = await tx.webhookOutbox.create({
     // Already dispatched: this event goes to its one target, not to event subscribers.

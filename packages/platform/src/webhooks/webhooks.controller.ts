@@ -24,7 +24,12 @@ export class WebhooksController {
   constructor(@Inject(WebhooksService) private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiDoc({ summary: 'Subscribe a URL to events (the signing secret is shown only in this response)', response: CreatedWebhookResponse, status: 201, tags: ['webhooks'] })
+  @ApiDoc({
+    summary: 'Subscribe a URL to events (the signing secret is shown only in this response)',
+    response: CreatedWebhookResponse,
+    status: 201,
+    tags: ['webhooks'],
+  })
   create(@ZBody(CreateWebhookBody) body: CreateWebhookBody, @CurrentPrincipal() who: Principal) {
     return this.webhooks.create(body, who.id);
   }
@@ -63,7 +68,12 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
-  @ApiDoc({ summary: 'Send a delivered or failed event again (a new delivery of the same event)', response: WebhookDeliveryResponse, status: 202, tags: ['webhooks'] })
+  @ApiDoc({
+    summary: 'Send a delivered or failed event again (a new delivery of the same event)',
+    response: WebhookDeliveryResponse,
+    status: 202,
+    tags: ['webhooks'],
+  })
   redeliver(@ZParams(DeliveryParams) p: z.infer<typeof DeliveryParams>) {
     return this.webhooks.redeliver(p.id, p.deliveryId);
   }

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
-import {
-  WEBHOOK_TEST_EVENT,
-  type DeliveryStatus,
-  type ListDeliveriesQuery,
-  type OutboxEventNotice,
-} from '@modelyard/types';
+import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery, type OutboxEventNotice } from '@modelyard/types';
 import { NotFound } from '../errors/domain-errors.js';
 import { decodeCursor, parseUuidCursor } from '../http/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -65,7 +60,10 @@ export class WebhooksRepository {
   }
 
   async getDelivery(subscriptionId: string, id: string) {
-    const row = await this.prisma.webhookDelivery.findFirst({ where: { id, subscriptionId }, include: { outbox: { select: { eventId: true } } } });
+    const row = await this.prisma.webhookDelivery.findFirst({
+      where: { id, subscriptionId },
+      include: { outbox: { select: { eventId: true } } },
+    });
     if (!row) throw new NotFound('delivery', id);
     return row;
   }

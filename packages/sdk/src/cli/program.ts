@@ -16,7 +16,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--api-key <key>', 'API key (prefer MODELYARD_API_KEY: flags end up in shell history)').hideHelp())
     .showHelpAfterError()
     .exitOverride();
-  for (const service of SERVICES) program.option(`--${service}-url <url>`, `${service} service URL (or MODELYARD_${service.toUpperCase()}_URL)`);
+  for (const service of SERVICES)
+    program.option(`--${service}-url <url>`, `${service} service URL (or MODELYARD_${service.toUpperCase()}_URL)`);
   for (const group of COMMAND_GROUPS) {
     const command = group();
     // Sub-commands throw instead of exiting too, so one handler decides the exit code.

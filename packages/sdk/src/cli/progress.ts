@@ -29,7 +29,11 @@ export function progressBar(label: string, mode: 'auto' | 'off' | 'force'): Prog
   const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
   return {
     onProgress(done, total) {
-      const payload = { value_mib: mib(done), total_mib: total === undefined ? '?' : mib(total), speed: (done / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1) };
+      const payload = {
+        value_mib: mib(done),
+        total_mib: total === undefined ? '?' : mib(total),
+        speed: (done / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1),
+      };
       if (!begun) {
         bar.start(total ?? 0, done, payload);
         begun = true;

@@ -138,15 +138,22 @@ export class DriftClient {
 
   /** One batch (up to 10,000), validated whole by the service; keyed so a retried batch counts once. */
   records(monitorId: string, records: DriftRecordInput[], options: IdempotencyOption = {}) {
-    return this.http.json('POST', path`/v1/monitors/${monitorId}/records`, IngestRecordsResponse, { body: { records }, idempotencyKey: keyFor(options) });
+    return this.http.json('POST', path`/v1/monitors/${monitorId}/records`, IngestRecordsResponse, {
+      body: { records },
+      idempotencyKey: keyFor(options),
+    });
   }
   /** Background batching of records for one monitor, one Idempotency-Key per batch (close() it at shutdown). */
   recordIngestor(monitorId: string, options: IngestorOptions<DriftRecordInput> = {}) {
-    return new BatchIngestor<DriftRecordInput>({ ...options, send: (batch, idempotencyKey) => this.records(monitorId, batch, { idempotencyKey }) });
+    return new BatchIngestor<DriftRecordInput>({
+      ...options,
+      send: (batch, idempotencyKey) => this.records(monitorId, batch, { idempotencyKey }),
+    });
   }
   /** The most recent records, newest first (the service keeps the last 1,000). */
   async recentRecords(monitorId: string, options: { limit?: number } = {}) {
-    return (await this.http.json('GET', path`/v1/monitors/${monitorId}/records`, RecordsResponse, { query: { limit: options.limit } })).items;
+    return (await this.http.json('GET', path`/v1/monitors/${monitorId}/records`, RecordsResponse, { query: { limit: options.limit } }))
+      .items;
   }
   /**
    * Checks the current window now and answers with its report. A window is checked once (the

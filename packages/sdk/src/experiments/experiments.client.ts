@@ -82,19 +82,31 @@ export class ExperimentsClient {
 
   /** The assignment config, conditionally: with the last ETag, an unchanged config costs a 304. */
   async config(key: string, etag?: string | null): Promise<ConfigFetch> {
-    const res = await this.http.send('GET', path`/v1/experiments/${key}/config`, { accept: [304], headers: etag ? { 'if-none-match': etag } : {} });
+    const res = await this.http.send('GET', path`/v1/experiments/${key}/config`, {
+      accept: [304],
+      headers: etag ? { 'if-none-match': etag } : {},
+    });
     if (res.status === 304) return { config: null, etag: etag ?? null };
     const data: unknown = await res.json();
-    return { config: this.http.validateResponses ? AssignmentConfigResponse.parse(data) : (data as AssignmentConfigResponse), etag: res.headers.get('etag') };
+    return {
+      config: this.http.validateResponses ? AssignmentConfigResponse.parse(data) : (data as AssignmentConfigResponse),
+      etag: res.headers.get('etag'),
+    };
   }
 
   /** One batch of exposures (up to 10,000); keyed so a retried batch counts once. */
   exposures(key: string, exposures: Exposure[], options: IdempotencyOption = {}) {
-    return this.http.json('POST', path`/v1/experiments/${key}/exposures`, IngestResponse, { body: { exposures }, idempotencyKey: keyFor(options) });
+    return this.http.json('POST', path`/v1/experiments/${key}/exposures`, IngestResponse, {
+      body: { exposures },
+      idempotencyKey: keyFor(options),
+    });
   }
   /** One batch of metric values per unit (up to 10,000); keyed so a retried batch counts once. */
   events(key: string, events: OutcomeEvent[], options: IdempotencyOption = {}) {
-    return this.http.json('POST', path`/v1/experiments/${key}/events`, IngestResponse, { body: { events }, idempotencyKey: keyFor(options) });
+    return this.http.json('POST', path`/v1/experiments/${key}/events`, IngestResponse, {
+      body: { events },
+      idempotencyKey: keyFor(options),
+    });
   }
 
   /** Background batching of exposures for one experiment (close() it at shutdown). */

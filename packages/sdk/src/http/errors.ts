@@ -94,7 +94,13 @@ function classFor(status: number, code: string): typeof ModelyardError {
 }
 
 /** Turns an error response into the matching typed error; bodies that are not problems still give one. */
-export function errorFromResponse(status: number, statusText: string, body: unknown, headers: Headers, retryAfterMs?: number): ModelyardError {
+export function errorFromResponse(
+  status: number,
+  statusText: string,
+  body: unknown,
+  headers: Headers,
+  retryAfterMs?: number,
+): ModelyardError {
   const problem = Problem.safeParse(body);
   const requestId = headers.get('x-request-id') ?? undefined;
   if (problem.success) {
@@ -112,5 +118,12 @@ export function errorFromResponse(status: number, statusText: string, body: unkn
     });
   }
   const detail = typeof body === 'string' && body ? body.slice(0, 500) : undefined;
-  return new (classFor(status, ''))({ status, code: ClientErrorCode.http, title: statusText || `HTTP ${status}`, detail, requestId, retryAfterMs });
+  return new (classFor(status, ''))({
+    status,
+    code: ClientErrorCode.http,
+    title: statusText || `HTTP ${status}`,
+    detail,
+    requestId,
+    retryAfterMs,
+  });
 }

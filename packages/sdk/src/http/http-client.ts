@@ -176,7 +176,13 @@ export class HttpClient {
       clearTimeout(timer);
       if (options.signal?.aborted) throw options.signal.reason;
       if (timeout.signal.aborted) {
-        throw new TimeoutError({ status: 0, code: ClientErrorCode.timeout, title: 'Request timed out', detail: `${method} ${path} took longer than ${timeoutMs} ms`, cause: err });
+        throw new TimeoutError({
+          status: 0,
+          code: ClientErrorCode.timeout,
+          title: 'Request timed out',
+          detail: `${method} ${path} took longer than ${timeoutMs} ms`,
+          cause: err,
+        });
       }
       // By name, not instanceof: fetch's TypeError may come from another realm (vm contexts, Jest).
       if ((err as Error)?.name === 'TypeError') {
@@ -209,5 +215,9 @@ export class HttpClient {
 /** Reads the body while the timeout still runs, so a stalled body counts as a timeout too. */
 async function bufferedResponse(res: Response): Promise<Response> {
   const buffer = await res.arrayBuffer();
-  return new Response(res.status === 204 || res.status === 304 ? null : buffer, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(res.status === 204 || res.status === 304 ? null : buffer, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }

@@ -62,7 +62,14 @@ export class IngestorFullError extends Error {
 /** Transient: nothing said the batch is wrong, so sending it again (same key) may work. */
 function isTransient(err: unknown): boolean {
   if (!(err instanceof ModelyardError)) return false;
-  return err.status === 0 || err.status === 429 || err.status === 503 || err.status === 502 || err.status === 504 || (err.status === 409 && err.retryAfterMs !== undefined);
+  return (
+    err.status === 0 ||
+    err.status === 429 ||
+    err.status === 503 ||
+    err.status === 502 ||
+    err.status === 504 ||
+    (err.status === 409 && err.retryAfterMs !== undefined)
+  );
 }
 
 /**
@@ -102,7 +109,11 @@ export class BatchIngestor<T> {
     this.maxBatchAttempts = options.maxBatchAttempts ?? 5;
     this.onFull = options.onFull ?? 'block';
     this.dropReportIntervalMs = options.dropReportIntervalMs ?? 10_000;
-    this.retry = { maxAttempts: this.maxBatchAttempts, baseDelayMs: options.retryDelay?.baseDelayMs ?? 500, maxDelayMs: options.retryDelay?.maxDelayMs ?? 30_000 };
+    this.retry = {
+      maxAttempts: this.maxBatchAttempts,
+      baseDelayMs: options.retryDelay?.baseDelayMs ?? 500,
+      maxDelayMs: options.retryDelay?.maxDelayMs ?? 30_000,
+    };
     if (this.maxBatchSize < 1 || this.maxQueueSize < this.maxBatchSize) throw new RangeError('need 1 <= maxBatchSize <= maxQueueSize');
     this.timer = setInterval(() => {
       if (this.queue.length) this.requestDrain();

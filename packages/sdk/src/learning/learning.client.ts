@@ -93,7 +93,10 @@ export class LearningClient {
    * Answers 202 `{ accepted, bufferSize, dropped, updateJobId }`.
    */
   samples(ref: string, rows: SampleInput[], options: IdempotencyOption = {}) {
-    return this.http.json('POST', path`/v1/pipelines/${ref}/samples`, SamplesResponse, { body: { samples: rows }, idempotencyKey: keyFor(options) });
+    return this.http.json('POST', path`/v1/pipelines/${ref}/samples`, SamplesResponse, {
+      body: { samples: rows },
+      idempotencyKey: keyFor(options),
+    });
   }
   /** Background batching of samples for one pipeline, one Idempotency-Key per batch (close() it at shutdown). */
   sampleIngestor(ref: string, options: IngestorOptions<SampleInput> = {}) {

@@ -56,7 +56,10 @@ function mismatch(detail: string): IntegrityError {
 class Meter extends Transform {
   readonly hash = createHash('sha256');
   bytes = 0;
-  constructor(private readonly total: number | undefined, private readonly onProgress?: ProgressCallback) {
+  constructor(
+    private readonly total: number | undefined,
+    private readonly onProgress?: ProgressCallback,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
@@ -107,7 +110,11 @@ export class ArtifactsClient {
 
   /** Downloads one artifact to `file` (directories created); the file appears only once verified. */
   async pull(model: string, version: string, artifact: string, file: string, options: TransferOptions = {}): Promise<PulledArtifact> {
-    const res = await this.http.send('GET', artifactPath(model, version, artifact), { stream: true, signal: options.signal, headers: { accept: '*/*' } });
+    const res = await this.http.send('GET', artifactPath(model, version, artifact), {
+      stream: true,
+      signal: options.signal,
+      headers: { accept: '*/*' },
+    });
     const expected = res.headers.get('x-content-sha256');
     const length = res.headers.get('content-length');
     const total = length ? Number(length) : undefined;
@@ -165,7 +172,12 @@ export class ArtifactsClient {
     const items: LocalCheck[] = [];
     for (const item of manifest.items) {
       const actual = await sha256File(join(dir, item.path)).catch(() => null);
-      items.push({ path: item.path, status: actual === null ? 'missing' : actual === item.sha256 ? 'ok' : 'corrupted', expectedSha256: item.sha256, actualSha256: actual });
+      items.push({
+        path: item.path,
+        status: actual === null ? 'missing' : actual === item.sha256 ? 'ok' : 'corrupted',
+        expectedSha256: item.sha256,
+        actualSha256: actual,
+      });
     }
     return { ok: items.every((i) => i.status === 'ok'), items };
   }

@@ -58,7 +58,11 @@ describe('modelyard models', () => {
     expect(compare.stdout).toMatch(/^auc\s+0\.8\s+0\.85 \(\+0\.05\)$/m);
     const promoted = await runCli(['models', 'promote', 'fraud', '1.0.1', '--metric', 'auc', '--min-improvement', '0.01', '--json'], env);
     expect(promoted.code).toBe(0);
-    expect(promoted.json).toMatchObject({ promoted: { version: '1.0.1', stage: 'production' }, archived: '1.0.0', decision: { promote: true } });
+    expect(promoted.json).toMatchObject({
+      promoted: { version: '1.0.1', stage: 'production' },
+      archived: '1.0.0',
+      decision: { promote: true },
+    });
     const rolled = await runCli(['models', 'rollback', 'fraud', '--reason', 'cli test'], env);
     expect(rolled.stdout.trim()).toBe('rolled fraud back to 1.0.0 (archived 1.0.1)');
   });
@@ -86,7 +90,10 @@ describe('modelyard models', () => {
 
 describe('modelyard artifacts', () => {
   it('pushes, lists, pulls and verifies a file, checking SHA-256 end to end', async () => {
-    const push = await runCli(['artifacts', 'push', 'weights', '2.0.0', join(home, 'model.bin'), '--path', 'onnx/model.bin', '--json'], env);
+    const push = await runCli(
+      ['artifacts', 'push', 'weights', '2.0.0', join(home, 'model.bin'), '--path', 'onnx/model.bin', '--json'],
+      env,
+    );
     expect(push.code).toBe(0);
     expect(push.json).toMatchObject({ path: 'onnx/model.bin', size: data.length, sha256: digest });
 
@@ -156,7 +163,10 @@ describe('configuration', () => {
     const viaFlag = await runCli(['--config', file, 'models', 'list', '--json'], { HOME: home });
     expect(viaFlag.json.map((m: { name: string }) => m.name)).toEqual(['fraud', 'weights']);
 
-    await writeFile(join(home, '.modelyard.json'), JSON.stringify({ apiKey: env.MODELYARD_API_KEY, urls: { registry: 'http://127.0.0.1:9' } }));
+    await writeFile(
+      join(home, '.modelyard.json'),
+      JSON.stringify({ apiKey: env.MODELYARD_API_KEY, urls: { registry: 'http://127.0.0.1:9' } }),
+    );
     const overridden = await runCli(['models', 'list', '--json', '--registry-url', registry.url], { HOME: home });
     expect(overridden.code).toBe(0);
     const fromHome = await runCli(['models', 'list'], { HOME: home, MODELYARD_TIMEOUT_MS: '500' });

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDrift } from '@modelyard/drift/testing';
 import { prng, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
-import { ConflictError, IngestorFullError, Modelyard, NetworkError, NotFoundError, ValidationError, collect, type DriftRecordInput, type ModelyardError } from '../index.js';
+import {
+  ConflictError,
+  IngestorFullError,
+  Modelyard,
+  NetworkError,
+  NotFoundError,
+  ValidationError,
+  collect,
+  type DriftRecordInput,
+  type ModelyardError,
+} from '../index.js';
 import { runCli, startFaultProxy, type FaultProxy } from '../testing/index.js';
 
 let drift: TestApp;
@@ -60,17 +70,41 @@ describe('drift client: monitors', () => {
   it('creates (a repeated key answers with the same monitor), reads, lists with cursors, updates, pauses, resumes and deletes', async () => {
     const key = randomUUID();
     const created = await my.drift.monitors.create(
-      { name: 'crud', model: 'fraud', features: [{ name: 'amount', kind: 'numeric' }], window: { size: 100 }, schedule: { everySeconds: 600 } },
+      {
+        name: 'crud',
+        model: 'fraud',
+        features: [{ name: 'amount', kind: 'numeric' }],
+        window: { size: 100 },
+        schedule: { everySeconds: 600 },
+      },
       { idempotencyKey: key },
     );
     const again = await my.drift.monitors.create(
-      { name: 'crud', model: 'fraud', features: [{ name: 'amount', kind: 'numeric' }], window: { size: 100 }, schedule: { everySeconds: 600 } },
+      {
+        name: 'crud',
+        model: 'fraud',
+        features: [{ name: 'amount', kind: 'numeric' }],
+        window: { size: 100 },
+        schedule: { everySeconds: 600 },
+      },
       { idempotencyKey: key },
     );
     expect(again.id).toBe(created.id);
-    expect(created).toMatchObject({ status: 'active', model: 'fraud', version: null, reference: { rows: 0, version: 0 }, recordsIngested: 0 });
+    expect(created).toMatchObject({
+      status: 'active',
+      model: 'fraud',
+      version: null,
+      reference: { rows: 0, version: 0 },
+      recordsIngested: 0,
+    });
     expect(created.features).toEqual([{ name: 'amount', kind: 'numeric', test: 'auto' }]);
-    await my.drift.monitors.create({ name: 'crud-2', model: 'fraud', features: [{ name: 'amount', kind: 'numeric' }], window: { size: 100 }, schedule: { everySeconds: 600 } });
+    await my.drift.monitors.create({
+      name: 'crud-2',
+      model: 'fraud',
+      features: [{ name: 'amount', kind: 'numeric' }],
+      window: { size: 100 },
+      schedule: { everySeconds: 600 },
+    });
 
     const page = await my.drift.monitors.list({ model: 'fraud', limit: 1 });
     expect(page.items).toHaveLength(1);
@@ -118,7 +152,10 @@ describe('drift client: ingestion through the batching ingestor', () => {
     const m = await monitor('ingested');
     const path = `/v1/monitors/${m.id}/records`;
     // Two batches reach the service and are stored, but their answers never reach the client.
-    proxy.inject(['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }], (method, p) => method === 'POST' && p === path);
+    proxy.inject(
+      ['drop-after', 'drop-after', { status: 503, headers: { 'retry-after': '0' } }],
+      (method, p) => method === 'POST' && p === path,
+    );
     const ingestor = through.drift.recordIngestor(m.id, { maxBatchSize: 250, flushIntervalMs: 50 });
     const sent = records(7, 1000).map((r, i) => ({ ...r, latencyMs: i }));
     for (const r of sent) await ingestor.add(r);
@@ -201,7 +238,14 @@ describe('drift client: checks, reports, alerts, dashboard', () => {
     const age = report.features.find((f) => f.name === 'age')!;
     expect(age).toMatchObject({ test: 'ks', drifted: true, severity: 'high' });
     expect(age.pValue).toBeLessThan(1e-10);
-    expect(report).toMatchObject({ monitorId: m.id, trigger: 'manual', severity: 'critical', windowSeq: 500, windowRecords: 500, referenceRows: 500 });
+    expect(report).toMatchObject({
+      monitorId: m.id,
+      trigger: 'manual',
+      severity: 'critical',
+      windowSeq: 500,
+      windowRecords: 500,
+      referenceRows: 500,
+    });
     expect((await my.drift.check(m.id)).id).toBe(report.id);
   });
 
@@ -226,12 +270,20 @@ describe('drift client: checks, reports, alerts, dashboard', () => {
     const report = await my.drift.check(m.id);
     const active = await my.drift.alerts.list({ monitorId: m.id, status: 'active' });
     expect(active.items).toHaveLength(1);
-    expect(active.items[0]).toMatchObject({ kind: 'drift', severity: 'critical', reportId: report.id, model: 'alerted-model', status: 'active' });
+    expect(active.items[0]).toMatchObject({
+      kind: 'drift',
+      severity: 'critical',
+      reportId: report.id,
+      model: 'alerted-model',
+      status: 'active',
+    });
 
     const dashboard = await my.drift.dashboard('alerted-model');
     expect(dashboard).toMatchObject({ model: 'alerted-model', health: 'unhealthy', totals: { records: 500 } });
     expect(dashboard.activeAlerts.map((a) => a.id)).toEqual([active.items[0]!.id]);
-    expect(dashboard.monitors).toEqual([{ id: m.id, name: 'alerting', status: 'active', latest: expect.objectContaining({ reportId: report.id, severity: 'critical' }) }]);
+    expect(dashboard.monitors).toEqual([
+      { id: m.id, name: 'alerting', status: 'active', latest: expect.objectContaining({ reportId: report.id, severity: 'critical' }) },
+    ]);
 
     const acked = await my.drift.alerts.acknowledge(active.items[0]!.id);
     expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'test-admin' });
@@ -280,7 +332,15 @@ describe('modelyard monitors (CLI)', () => {
   it('lists monitors as JSON for scripts and as a table for people', async () => {
     const json = await runCli(['monitors', 'list', '--model', 'cli-model', '--json'], env);
     expect(json.code).toBe(0);
-    expect(json.json).toEqual([expect.objectContaining({ id, name: 'cli-monitor', model: 'cli-model', recordsIngested: 500, reference: expect.objectContaining({ rows: 500 }) })]);
+    expect(json.json).toEqual([
+      expect.objectContaining({
+        id,
+        name: 'cli-monitor',
+        model: 'cli-model',
+        recordsIngested: 500,
+        reference: expect.objectContaining({ rows: 500 }),
+      }),
+    ]);
     const human = await runCli(['monitors', 'list', '--model', 'cli-model'], env);
     expect(human.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+MODEL\s+STATUS\s+FEATURES\s+REFERENCE\s+RECORDS\s+EVERY$/);
     expect(human.stdout).toMatch(new RegExp(`^${id}\\s+cli-monitor\\s+cli-model\\s+active\\s+3\\s+500\\s+500\\s+3600s$`, 'm'));

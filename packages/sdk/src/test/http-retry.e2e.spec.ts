@@ -1,7 +1,17 @@
 import { createServer, type Server } from 'node:net';
 import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
-import { ConflictError, HttpClient, Modelyard, NetworkError, RateLimitedError, RegistryClient, TimeoutError, UnavailableError, type ModelyardError } from '../index.js';
+import {
+  ConflictError,
+  HttpClient,
+  Modelyard,
+  NetworkError,
+  RateLimitedError,
+  RegistryClient,
+  TimeoutError,
+  UnavailableError,
+  type ModelyardError,
+} from '../index.js';
 import { startFaultProxy, type FaultProxy } from '../testing/index.js';
 
 let registry: TestApp;
@@ -19,20 +29,36 @@ afterAll(async () => {
   await registry.close();
 });
 
-const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (err: ModelyardError) => err);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: ModelyardError) => err,
+  );
 const attempts = (method: string, path: string) => proxy.log.filter((r) => r.method === method && r.path === path);
 
 describe('retries', () => {
   it('retries a GET on 503 and on a dropped connection, waiting as Retry-After says', async () => {
     await my.registry.models.create({ name: 'retry-get' });
-    proxy.inject([{ status: 503, headers: { 'retry-after': '0' } }, 'drop-before', { status: 503 }], (m, p) => m === 'GET' && p === '/v1/models/retry-get');
+    proxy.inject(
+      [{ status: 503, headers: { 'retry-after': '0' } }, 'drop-before', { status: 503 }],
+      (m, p) => m === 'GET' && p === '/v1/models/retry-get',
+    );
     expect((await my.registry.models.get('retry-get')).name).toBe('retry-get');
     expect(attempts('GET', '/v1/models/retry-get')).toHaveLength(4);
   });
 
   it('gives up after maxAttempts with the last typed error', async () => {
     const three = new Modelyard({ urls: { registry: proxy.url }, token: tokenFor('admin'), retry: { ...fast, maxAttempts: 3 } });
-    proxy.inject(Array.from({ length: 3 }, () => ({ status: 503, headers: { 'retry-after': '0' }, body: { type: 'x', title: 'Busy', status: 503, code: 'maintenance_mode' } })), (_m, p) => p === '/v1/models/retry-get');
+    proxy.inject(
+      Array.from({ length: 3 }, () => ({
+        status: 503,
+        headers: { 'retry-after': '0' },
+        body: { type: 'x', title: 'Busy', status: 503, code: 'maintenance_mode' },
+      })),
+      (_m, p) => p === '/v1/models/retry-get',
+    );
     const err = await caught(three.registry.models.get('retry-get'));
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err.code).toBe('maintenance_mode');
@@ -77,7 +103,12 @@ describe('retries', () => {
   });
 
   it('times out each attempt, retrying idempotent calls only', async () => {
-    const impatient = new Modelyard({ urls: { registry: proxy.url }, token: tokenFor('admin'), timeoutMs: 200, retry: { ...fast, maxAttempts: 2 } });
+    const impatient = new Modelyard({
+      urls: { registry: proxy.url },
+      token: tokenFor('admin'),
+      timeoutMs: 200,
+      retry: { ...fast, maxAttempts: 2 },
+    });
     proxy.inject([{ delayMs: 1_000 }], (m, p) => m === 'GET' && p === '/v1/models/retry-get');
     expect((await impatient.registry.models.get('retry-get')).name).toBe('retry-get');
     proxy.inject([{ delayMs: 1_000 }, { delayMs: 1_000 }], (m, p) => m === 'GET' && p === '/v1/models/retry-get');
@@ -125,7 +156,11 @@ describe('rate limits of a real service', () => {
     const hasty = new Modelyard({ urls: { registry: limited.url }, token: tokenFor('viewer', 'hasty'), retry: { maxDelayMs: 100 } });
     // The third call in one window is refused (a fourth covers a window boundary between calls).
     let err: ModelyardError | undefined;
-    for (let i = 0; i < 4 && !err; i++) err = await hasty.registry.models.list().then(() => undefined, (e: ModelyardError) => e);
+    for (let i = 0; i < 4 && !err; i++)
+      err = await hasty.registry.models.list().then(
+        () => undefined,
+        (e: ModelyardError) => e,
+      );
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err).toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: 1_000 });
   });

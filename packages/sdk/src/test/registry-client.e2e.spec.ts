@@ -31,7 +31,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (err: ModelyardError) => err);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: ModelyardError) => err,
+  );
 
 describe('registry client', () => {
   it('registers, lists (following cursors) and reads models', async () => {
@@ -144,7 +150,9 @@ describe('artifacts', () => {
 
   it('pulls verified bytes, and every artifact of a version into a directory', async () => {
     let last = 0;
-    const pulled = await my.registry.artifacts.pull('arte', '1.0.0', 'model/weights.bin', join(dir, 'out', 'w.bin'), { onProgress: (n) => (last = n) });
+    const pulled = await my.registry.artifacts.pull('arte', '1.0.0', 'model/weights.bin', join(dir, 'out', 'w.bin'), {
+      onProgress: (n) => (last = n),
+    });
     expect(pulled).toMatchObject({ size: data.length, sha256: digest });
     expect(last).toBe(data.length);
     expect((await readFile(join(dir, 'out', 'w.bin'))).equals(data)).toBe(true);
@@ -153,7 +161,7 @@ describe('artifacts', () => {
     expect(await readFile(join(dir, 'all', 'config.json'), 'utf8')).toBe('{"layers":3}');
   });
 
-  it('reads a small artifact into memory, checked against the registry\'s SHA-256 (tampered bytes → IntegrityError)', async () => {
+  it("reads a small artifact into memory, checked against the registry's SHA-256 (tampered bytes → IntegrityError)", async () => {
     expect((await my.registry.artifacts.read('arte', '1.0.0', 'config.json')).toString('utf8')).toBe('{"layers":3}');
     expect((await my.registry.artifacts.read('arte', '1.0.0', 'model/weights.bin')).equals(data)).toBe(true);
     expect(await caught(my.registry.artifacts.read('arte', '1.0.0', 'absent.bin'))).toBeInstanceOf(NotFoundError);
@@ -162,7 +170,10 @@ describe('artifacts', () => {
     try {
       const through = new Modelyard({ urls: { registry: proxy.url }, token: tokenFor('admin') });
       const sha = createHash('sha256').update('{"layers":3}').digest('hex');
-      proxy.inject([{ status: 200, headers: { 'content-type': 'application/json', 'x-content-sha256': sha }, body: { layers: 4 } }], (m, p) => m === 'GET' && p.endsWith('/config.json'));
+      proxy.inject(
+        [{ status: 200, headers: { 'content-type': 'application/json', 'x-content-sha256': sha }, body: { layers: 4 } }],
+        (m, p) => m === 'GET' && p.endsWith('/config.json'),
+      );
       const tampered = await caught(through.registry.artifacts.read('arte', '1.0.0', 'config.json'));
       expect(tampered).toBeInstanceOf(IntegrityError);
       expect(tampered.code).toBe('integrity_mismatch');
@@ -178,7 +189,10 @@ describe('artifacts', () => {
     await rm(join(dir, 'all', 'model', 'weights.bin'));
     const local = await my.registry.artifacts.verifyLocal('arte', '1.0.0', join(dir, 'all'));
     expect(local.ok).toBe(false);
-    expect(Object.fromEntries(local.items.map((i) => [i.path, i.status]))).toEqual({ 'config.json': 'corrupted', 'model/weights.bin': 'missing' });
+    expect(Object.fromEntries(local.items.map((i) => [i.path, i.status]))).toEqual({
+      'config.json': 'corrupted',
+      'model/weights.bin': 'missing',
+    });
   });
 
   it('refuses an upload to a version that is no longer a draft, with the registry code', async () => {

@@ -52,7 +52,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.writeHead(fault.status, { 'content-type': 'application/problem+json', ...fault.headers });
       return res.end(JSON.stringify(fault.body ?? { type: 'about:blank', title: 'Injected', status: fault.status, code: 'injected' }));
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        ([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k),
+      ),
+    ) as Record<string, string>;
     const upstream = await fetch(`${target}${url}`, { method, headers, body: body.length ? body : undefined });
     const payload = Buffer.from(await upstream.arrayBuffer());
     if (fault === 'drop-after') return req.socket.destroy();

@@ -31,7 +31,12 @@ interface Arm {
   variance: number;
 }
 
-export interface WassersteinCase extends Described { a: Data; b: Data; value: number; normed: number }
+export interface WassersteinCase extends Described {
+  a: Data;
+  b: Data;
+  value: number;
+  normed: number;
+}
 export interface PsiCase extends Described {
   a: Data;
   b: Data;
@@ -41,10 +46,32 @@ export interface PsiCase extends Described {
   refShare: number[];
   curShare: number[];
 }
-export interface Chi2Case extends Described { ref: number[]; cur: number[]; statistic: number; pValue: number; dof: number }
-export interface SrmCase extends Described { observed: number[]; weights: number[]; statistic: number; pValue: number }
-export interface JsCase extends Described { p: number[]; q: number[]; value: number }
-export interface JsSampleCase extends Described { a: Data; b: Data; edges: number[]; p: number[]; q: number[]; value: number }
+export interface Chi2Case extends Described {
+  ref: number[];
+  cur: number[];
+  statistic: number;
+  pValue: number;
+  dof: number;
+}
+export interface SrmCase extends Described {
+  observed: number[];
+  weights: number[];
+  statistic: number;
+  pValue: number;
+}
+export interface JsCase extends Described {
+  p: number[];
+  q: number[];
+  value: number;
+}
+export interface JsSampleCase extends Described {
+  a: Data;
+  b: Data;
+  edges: number[];
+  p: number[];
+  q: number[];
+  value: number;
+}
 export interface AutoCase extends Described {
   a: Data;
   b: Data;
@@ -54,7 +81,15 @@ export interface AutoCase extends Described {
   pValue: number | undefined;
   drift: boolean;
 }
-export interface WelchCase extends Described { a: Arm; b: Arm; t: number; df: number; pValue: number; ciLow: number; ciHigh: number }
+export interface WelchCase extends Described {
+  a: Arm;
+  b: Arm;
+  t: number;
+  df: number;
+  pValue: number;
+  ciLow: number;
+  ciHigh: number;
+}
 export interface ZPropCase extends Described {
   x1: number;
   n1: number;

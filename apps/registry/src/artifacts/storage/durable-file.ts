@@ -43,16 +43,17 @@ export class DurableFile extends Writable {
   }
 
   override _final(done: (err?: Error | null) => void) {
-    this.syncing
-      .then(() => this.handle.datasync())
-      .then(() => done(), done);
+    this.syncing.then(() => this.handle.datasync()).then(() => done(), done);
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void) {
     this.syncing
       .catch(() => undefined)
       .then(() => this.handle.close())
-      .then(() => done(err), (closeErr: Error) => done(err ?? closeErr));
+      .then(
+        () => done(err),
+        (closeErr: Error) => done(err ?? closeErr),
+      );
   }
 }
 

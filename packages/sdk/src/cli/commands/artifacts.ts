@@ -34,17 +34,26 @@ export function artifactsCommand(): Command {
     .option('--content-type <type>', "the artifact's media type")
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
     .action(
-      withContext(async (ctx, model: string, version: string, file: string, opts: { path?: string; contentType?: string; progress?: boolean }) => {
-        const target = opts.path ?? basename(file);
-        const bar = progressBar(`push ${target}`, barMode(ctx, opts));
-        try {
-          const res = await ctx.my.registry.artifacts.push(model, version, target, file, { contentType: opts.contentType, onProgress: bar.onProgress });
-          bar.stop();
-          ctx.print(res, () => `uploaded ${model}@${version}/${res.path} (${bytes(res.size)}, sha256 ${res.sha256}${res.deduplicated ? ', already stored' : ''})`);
-        } finally {
-          bar.stop();
-        }
-      }),
+      withContext(
+        async (ctx, model: string, version: string, file: string, opts: { path?: string; contentType?: string; progress?: boolean }) => {
+          const target = opts.path ?? basename(file);
+          const bar = progressBar(`push ${target}`, barMode(ctx, opts));
+          try {
+            const res = await ctx.my.registry.artifacts.push(model, version, target, file, {
+              contentType: opts.contentType,
+              onProgress: bar.onProgress,
+            });
+            bar.stop();
+            ctx.print(
+              res,
+              () =>
+                `uploaded ${model}@${version}/${res.path} (${bytes(res.size)}, sha256 ${res.sha256}${res.deduplicated ? ', already stored' : ''})`,
+            );
+          } finally {
+            bar.stop();
+          }
+        },
+      ),
     );
 
   artifacts
@@ -57,7 +66,11 @@ export function artifactsCommand(): Command {
         const bar = progressBar(`pull ${path ?? `${model}@${version}`}`, barMode(ctx, opts));
         try {
           const pulled = path
-            ? [await ctx.my.registry.artifacts.pull(model, version, path, opts.output === '.' ? basename(path) : opts.output, { onProgress: bar.onProgress })]
+            ? [
+                await ctx.my.registry.artifacts.pull(model, version, path, opts.output === '.' ? basename(path) : opts.output, {
+                  onProgress: bar.onProgress,
+                }),
+              ]
             : await ctx.my.registry.artifacts.pullAll(model, version, opts.output, { onProgress: bar.onProgress });
           bar.stop();
           ctx.print(pulled, () => pulled.map((p) => `${p.file}  ${bytes(p.size)}  sha256 ${p.sha256}`).join('\n') || 'no artifacts');
@@ -77,7 +90,14 @@ export function artifactsCommand(): Command {
           ? await ctx.my.registry.artifacts.verifyLocal(model, version, opts.dir)
           : await ctx.my.registry.artifacts.verify(model, version);
         const items = res.items.map((i) => ({ path: i.path, status: i.status }));
-        ctx.print(res, () => `${table(items, [{ header: 'path', value: (i) => (opts.dir ? join(opts.dir, i.path) : i.path) }, { header: 'status', value: (i) => i.status }])}\n${res.ok ? 'all artifacts verified' : 'verification FAILED'}`);
+        ctx.print(
+          res,
+          () =>
+            `${table(items, [
+              { header: 'path', value: (i) => (opts.dir ? join(opts.dir, i.path) : i.path) },
+              { header: 'status', value: (i) => i.status },
+            ])}\n${res.ok ? 'all artifacts verified' : 'verification FAILED'}`,
+        );
         if (!res.ok) process.exitCode = 1;
       }),
     );

@@ -18,7 +18,10 @@ export function experimentsCommand(): Command {
     .option('--limit <n>', 'at most this many', (v) => Number(v), 1000)
     .action(
       withContext(async (ctx, opts: { status?: ExperimentStatus; model?: string; limit: number }) => {
-        const items = await collect(ctx.my.experiments.all({ status: opts.status, model: opts.model, limit: Math.min(200, opts.limit) }), opts.limit);
+        const items = await collect(
+          ctx.my.experiments.all({ status: opts.status, model: opts.model, limit: Math.min(200, opts.limit) }),
+          opts.limit,
+        );
         ctx.print(items, () =>
           table<ExperimentResponse>(items, [
             { header: 'key', value: (e) => e.key },

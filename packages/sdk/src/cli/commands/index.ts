@@ -7,4 +7,11 @@ import { monitorsCommand } from './monitors.js';
 import { pipelinesCommand } from './pipelines.js';
 
 /** Every command group of the CLI, one file each: a new service's group is one more entry. */
-export const COMMAND_GROUPS: ReadonlyArray<() => Command> = [modelsCommand, artifactsCommand, experimentsCommand, monitorsCommand, pipelinesCommand, keysCommand];
+export const COMMAND_GROUPS: ReadonlyArray<() => Command> = [
+  modelsCommand,
+  artifactsCommand,
+  experimentsCommand,
+  monitorsCommand,
+  pipelinesCommand,
+  keysCommand,
+];

@@ -14,8 +14,15 @@ export function keysCommand(): Command {
     .option('--expires-at <iso>', 'expiry, an ISO 8601 date-time')
     .action(
       withContext(async (ctx, name: string, opts: { role: Role[]; expiresAt?: string }) => {
-        const created = await ctx.my.registry.keys.create({ name, roles: opts.role, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) });
-        ctx.print(created, () => `created key ${created.id} (${created.roles.join(',')})\n${created.key}\nstore it now: it is not shown again`);
+        const created = await ctx.my.registry.keys.create({
+          name,
+          roles: opts.role,
+          ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
+        });
+        ctx.print(
+          created,
+          () => `created key ${created.id} (${created.roles.join(',')})\n${created.key}\nstore it now: it is not shown again`,
+        );
       }),
     );
 

@@ -28,7 +28,10 @@ export function modelsCommand(): Command {
     .option('--limit <n>', 'at most this many', (v) => Number(v), 1000)
     .action(
       withContext(async (ctx, opts: { prefix?: string; tag?: string; limit: number }) => {
-        const items = await collect(ctx.my.registry.models.all({ prefix: opts.prefix, tag: opts.tag, limit: Math.min(200, opts.limit) }), opts.limit);
+        const items = await collect(
+          ctx.my.registry.models.all({ prefix: opts.prefix, tag: opts.tag, limit: Math.min(200, opts.limit) }),
+          opts.limit,
+        );
         ctx.print(items, () =>
           table<ModelResponse>(items, [
             { header: 'name', value: (m) => m.name },
@@ -72,7 +75,10 @@ export function modelsCommand(): Command {
     .option('--limit <n>', 'at most this many', (v) => Number(v), 1000)
     .action(
       withContext(async (ctx, name: string, opts: { stage?: VersionResponse['stage']; limit: number }) => {
-        const items = await collect(ctx.my.registry.versions.all(name, { stage: opts.stage, limit: Math.min(200, opts.limit) }), opts.limit);
+        const items = await collect(
+          ctx.my.registry.versions.all(name, { stage: opts.stage, limit: Math.min(200, opts.limit) }),
+          opts.limit,
+        );
         ctx.print(items, () => table(items, versionColumns));
       }),
     );
@@ -85,11 +91,22 @@ export function modelsCommand(): Command {
     .addOption(new Option('--direction <dir>', 'is higher or lower better').choices(['higher', 'lower']).default('higher'))
     .option('--min-improvement <x>', 'by at least this much', (v) => Number(v), 0)
     .action(
-      withContext(async (ctx, name: string, version: string, opts: { reason?: string; metric?: string; direction: 'higher' | 'lower'; minImprovement: number }) => {
-        const policy = opts.metric ? { metric: opts.metric, direction: opts.direction, minImprovement: opts.minImprovement } : undefined;
-        const res = await ctx.my.registry.lifecycle.promote(name, version, { reason: opts.reason, policy });
-        ctx.print(res, () => `promoted ${name}@${res.promoted.version} to production${res.archived ? ` (archived ${res.archived})` : ''}${res.decision ? `: ${res.decision.reason}` : ''}`);
-      }),
+      withContext(
+        async (
+          ctx,
+          name: string,
+          version: string,
+          opts: { reason?: string; metric?: string; direction: 'higher' | 'lower'; minImprovement: number },
+        ) => {
+          const policy = opts.metric ? { metric: opts.metric, direction: opts.direction, minImprovement: opts.minImprovement } : undefined;
+          const res = await ctx.my.registry.lifecycle.promote(name, version, { reason: opts.reason, policy });
+          ctx.print(
+            res,
+            () =>
+              `promoted ${name}@${res.promoted.version} to production${res.archived ? ` (archived ${res.archived})` : ''}${res.decision ? `: ${res.decision.reason}` : ''}`,
+          );
+        },
+      ),
     );
 
   models
@@ -114,7 +131,10 @@ export function modelsCommand(): Command {
         ctx.print(res, () =>
           table(res.metrics, [
             { header: 'metric', value: (m) => m.name },
-            ...names.map((v, i) => ({ header: v, value: (m: (typeof res.metrics)[number]) => (i === 0 ? m.values[v] : `${m.values[v] ?? '-'} (${signed(m.diff[v])})`) })),
+            ...names.map((v, i) => ({
+              header: v,
+              value: (m: (typeof res.metrics)[number]) => (i === 0 ? m.values[v] : `${m.values[v] ?? '-'} (${signed(m.diff[v])})`),
+            })),
           ]),
         );
       }),

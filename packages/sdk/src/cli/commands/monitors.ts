@@ -9,7 +9,9 @@ const limitOption = ['--limit <n>', 'at most this many', (v: string) => Number(v
 
 /** Per-feature verdicts, the prediction last (as `prediction:<name>`). */
 function driftTable(report: ReportResponse): string {
-  const rows = report.prediction ? [...report.features, { ...report.prediction, name: `prediction:${report.prediction.name}` }] : report.features;
+  const rows = report.prediction
+    ? [...report.features, { ...report.prediction, name: `prediction:${report.prediction.name}` }]
+    : report.features;
   return table<FeatureDrift>(rows, [
     { header: 'feature', value: (f) => f.name },
     { header: 'test', value: (f) => f.test },
@@ -118,13 +120,16 @@ export function monitorsCommand(): Command {
 
   monitors
     .command('alerts [id]')
-    .description("alerts, newest first (of one monitor when an id is given)")
+    .description('alerts, newest first (of one monitor when an id is given)')
     .option('--model <name>', "only this model's alerts")
     .option('--status <status>', 'active or acknowledged')
     .option(...limitOption)
     .action(
       withContext(async (ctx, id: string | undefined, opts: { model?: string; status?: AlertResponse['status']; limit: number }) => {
-        const items = await collect(ctx.my.drift.alerts.all({ monitorId: id, model: opts.model, status: opts.status, limit: Math.min(200, opts.limit) }), opts.limit);
+        const items = await collect(
+          ctx.my.drift.alerts.all({ monitorId: id, model: opts.model, status: opts.status, limit: Math.min(200, opts.limit) }),
+          opts.limit,
+        );
         ctx.print(items, () =>
           table<AlertResponse>(items, [
             { header: 'id', value: (a) => a.id },

@@ -25,11 +25,19 @@ function statusText(s: StatusResponse): string {
       buffered: s.bufferSize,
       'samples seen': s.samplesSeen,
       dropped: s.droppedTotal,
-      'last update': last ? `#${last.seq} ${last.outcome} (${last.reason}, ${last.samples} samples${last.version ? `, version ${last.version}` : ''}) at ${last.finishedAt}` : null,
+      'last update': last
+        ? `#${last.seq} ${last.outcome} (${last.reason}, ${last.samples} samples${last.version ? `, version ${last.version}` : ''}) at ${last.finishedAt}`
+        : null,
     }),
   ];
   const metrics = Object.entries(s.metrics);
-  if (metrics.length) lines.push(table(metrics, [{ header: 'metric', value: ([k]) => k }, { header: 'value', value: ([, v]) => v }]));
+  if (metrics.length)
+    lines.push(
+      table(metrics, [
+        { header: 'metric', value: ([k]) => k },
+        { header: 'value', value: ([, v]) => v },
+      ]),
+    );
   return lines.join('\n');
 }
 
@@ -45,7 +53,10 @@ export function pipelinesCommand(): Command {
     .option(...limitOption)
     .action(
       withContext(async (ctx, opts: { model?: string; state?: PipelineResponse['state']; limit: number }) => {
-        const items = await collect(ctx.my.learning.pipelines.all({ model: opts.model, state: opts.state, limit: Math.min(200, opts.limit) }), opts.limit);
+        const items = await collect(
+          ctx.my.learning.pipelines.all({ model: opts.model, state: opts.state, limit: Math.min(200, opts.limit) }),
+          opts.limit,
+        );
         ctx.print(items, () =>
           table<PipelineResponse>(items, [
             { header: 'name', value: (p) => p.name },
