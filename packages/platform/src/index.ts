@@ -21,6 +21,7 @@ export * from './maintenance/maintenance.js';
 export * from './health/health.controller.js';
 export * from './metrics/metrics.service.js';
 export * from './background/for-each-isolated.js';
+export * from './prisma/json-column.js';
 export * from './prisma/prisma.service.js';
 export * from './redis/redis.service.js';
 export * from './redis/redis-lock.js';

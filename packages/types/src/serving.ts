@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AliasName, SemVer } from './registry.js';
+import { safeString, safeText } from './common.js';
 
 // ---------------------------------------------------------------- v1: predict
 
@@ -14,7 +15,7 @@ export const MAX_PREDICT_INSTANCES = 10_000;
  * it and names the instance and field of every bad one (`instances.3.tenure`).
  */
 export const PredictInstance = z.union([
-  z.record(z.string().max(256), z.unknown()).meta({ description: '{feature: number | boolean | string}' }),
+  z.record(safeString().max(256), z.unknown()).meta({ description: '{feature: number | boolean | string}' }),
   z.array(z.unknown()).max(100_000).meta({ description: 'numbers, in the order of the input schema' }),
 ]);
 
@@ -109,11 +110,11 @@ export const OipDatatype = z.enum([
 ]);
 export type OipDatatype = z.infer<typeof OipDatatype>;
 
-export const OipParameters = z.record(z.string().max(256), z.union([z.string(), z.number(), z.boolean()]));
+export const OipParameters = z.record(safeString().max(256), z.union([safeText(), z.number(), z.boolean()]));
 
 /** `data` is row-major, flat or nested; its elements are checked against the datatype by the server. */
 export const OipRequestInput = z.strictObject({
-  name: z.string().min(1).max(256),
+  name: safeString().min(1).max(256),
   shape: z.array(z.number().int().min(0)).max(16),
   datatype: OipDatatype,
   parameters: OipParameters.optional(),
@@ -121,12 +122,12 @@ export const OipRequestInput = z.strictObject({
 });
 
 export const OipRequestOutput = z.strictObject({
-  name: z.string().min(1).max(256),
+  name: safeString().min(1).max(256),
   parameters: OipParameters.optional(),
 });
 
 export const OipInferRequest = z.strictObject({
-  id: z.string().max(256).optional(),
+  id: safeString().max(256).optional(),
   parameters: OipParameters.optional(),
   inputs: z.array(OipRequestInput).min(1).max(256),
   /** Only these outputs are returned; all of them without. */

@@ -35,6 +35,16 @@ interface Def {
 /** Schemas only the services produce (parts of responses, reports, webhook payloads). */
 const RESPONSE_PARTS = new Set([
   'Problem',
+  'LoadFailure',
+  'ServedVersion',
+  'PredictionValue',
+  'OipError',
+  'OipModelMetadata',
+  'OipModelReady',
+  'OipResponseOutput',
+  'OipServerMetadata',
+  'OipTensorMetadata',
+  'OutboxEventNotice',
   'AliasHistoryEntry',
   'Conclusion',
   'FeatureDrift',

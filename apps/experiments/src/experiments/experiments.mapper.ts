@@ -1,6 +1,6 @@
 import type { Experiment as ExperimentTable, ExperimentGuardrail, ExperimentVariant } from '@modelyard/db';
 import { Conclusion, type AssignmentConfigResponse, type ExperimentResponse, type Variant } from '@modelyard/types';
-import { parseColumn } from '../json-column.js';
+import { parseColumn } from '@modelyard/platform';
 import type { Experiment, GuardrailDef, MetricKind } from './experiment.js';
 
 /** An experiments_experiments row with its variants and guardrails (both ordered by position). */

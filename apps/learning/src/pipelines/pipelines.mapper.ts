@@ -1,7 +1,7 @@
 import type { LearningPipeline } from '@modelyard/db';
 import { AdaptiveSpec, Gate, LearnerSpec, PipelineFeature, RegisterSpec, type PipelineResponse } from '@modelyard/types';
 import { z } from 'zod';
-import { parseColumn } from '../json-column.js';
+import { parseColumn } from '@modelyard/platform';
 import type { Pipeline } from './pipeline.js';
 
 const Features = z.array(PipelineFeature);

@@ -1,6 +1,6 @@
 import type { LearningCheckpoint, LearningUpdate } from '@modelyard/db';
 import { GateResult, UpdateEntry } from '@modelyard/types';
-import { parseColumn } from '../json-column.js';
+import { parseColumn } from '@modelyard/platform';
 import { LearnerState, ProgressiveStateJson } from './learner.js';
 import type { Checkpoint, MetricsJson, UpdateRun } from './update.js';
 

@@ -137,3 +137,4 @@ export async function metricValue(app: TestApp, name: string, labels: Record<str
 export * from './fuzz.js';
 export * from '../metrics/metric-conventions.js';
 export * from './openapi-check.js';
+export * from './published-interfaces.js';
