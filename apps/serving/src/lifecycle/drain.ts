@@ -1,7 +1,7 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
 
@@ -14,7 +14,7 @@ const QUIET_MS = 50;
  * and Kubernetes endpoints stop sending), then every request already received is answered (at
  * most SERVING_DRAIN_TIMEOUT_SECONDS) and the server stays open until none has arrived for
  * QUIET_MS. Only then does it close, Redis and Postgres after it. Requests are counted from their
- * first hook to the end of their response, whatever the route.
+ * arrival at the HTTP server to the end of their response, whatever the route.
  */
 @Injectable()
 export class Drain implements OnModuleInit, BeforeApplicationShutdown {
@@ -33,13 +33,14 @@ export class Drain implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', (_request, reply, done) => {
+    // Counted where Node's HTTP server hands the request over, before any Fastify hook: the
+    // platform authenticates in an earlier onRequest hook, and a request waiting there is in flight too.
+    const server = this.host.httpAdapter.getHttpServer() as Server;
+    server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
       this.inFlight++;
       this.lastArrival = Date.now();
       // 'close' fires once per response, answered or cut off by the client.
-      reply.raw.once('close', () => this.inFlight--);
-      done();
+      response.once('close', () => this.inFlight--);
     });
   }
 
