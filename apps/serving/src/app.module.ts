@@ -19,6 +19,7 @@ import { ModelEvents } from './registry/model-events.js';
 import { RegistrySource } from './registry/registry.source.js';
 import { ServingMetrics } from './serving.metrics.js';
 import { SERVING_SETTINGS } from './serving.tokens.js';
+import { PredictionTaps } from './taps/prediction-taps.js';
 
 /**
  * The platform's health controller reads READINESS_CHECKS from the platform module, which cannot
@@ -56,6 +57,7 @@ export class AppModule {
         ModelEvents,
         ServedModels,
         Drain,
+        PredictionTaps,
         PredictService,
         OipService,
         OipErrors,

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
+import { PredictionTaps } from '../taps/prediction-taps.js';
 
 /** Requests can arrive right behind the last one answered (a client's next call, bytes still buffered). */
 const QUIET_MS = 50;
@@ -26,6 +27,7 @@ export class Drain implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
     @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
+    @Inject(PredictionTaps) private readonly taps: PredictionTaps,
   ) {}
 
   get isDraining(): boolean {
@@ -45,6 +47,12 @@ export class Drain implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
+    await this.drain(signal);
+    // What the last predictions queued (exposures, prediction logs) is handed over before Redis closes.
+    await this.taps.flush();
+  }
+
+  private async drain(signal?: string): Promise<void> {
     this.draining = true;
     this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}: not ready; ${this.inFlight} requests in flight`);
     if (this.settings.shutdownDelayMs > 0) await sleep(this.settings.shutdownDelayMs);

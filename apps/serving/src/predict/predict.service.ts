@@ -5,6 +5,7 @@ import type { PredictBody, PredictResponse } from '@modelyard/types';
 import type { LoadedVersion } from '../models/loaded-version.js';
 import { ServingTable } from '../models/serving-table.js';
 import { ServingMetrics } from '../serving.metrics.js';
+import { PredictionTaps } from '../taps/prediction-taps.js';
 import { infer, InferenceFailed } from './inference.js';
 import { instancesToFeeds } from './instances.js';
 import { perInstance } from './outputs.js';
@@ -15,6 +16,7 @@ export class PredictService {
   constructor(
     @Inject(ServingTable) private readonly table: ServingTable,
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
+    @Inject(PredictionTaps) private readonly taps: PredictionTaps,
   ) {}
 
   async predict(model: string, body: PredictBody): Promise<PredictResponse> {
@@ -44,19 +46,24 @@ export class PredictService {
       throw new ValidationFailed([{ field: 'return', in: 'body', message: `${model}@${version} has no probabilities output` }]);
     }
     const feeds = instancesToFeeds(layout, body.instances);
-    const wanted = withProbabilities ? [outputs.prediction, outputs.probabilities!] : [outputs.prediction];
+    // The taps (prediction logs' confidence) use probabilities whenever the version has them.
+    const wanted = outputs.probabilities ? [outputs.prediction, outputs.probabilities] : [outputs.prediction];
+    const started = performance.now();
     const out = await infer(loaded, feeds, wanted, this.metrics);
+    const latencyMs = performance.now() - started;
     const n = body.instances.length;
     try {
       const predictions = perInstance(out.get(outputs.prediction)!, n);
-      const probabilities = withProbabilities ? (perInstance(out.get(outputs.probabilities!)!, n) as number[][]) : undefined;
+      const probabilities = outputs.probabilities ? (perInstance(out.get(outputs.probabilities)!, n) as number[][]) : undefined;
+      const predictionIds = Array.from({ length: n }, () => randomUUID());
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
+      this.taps.emit({ model, version, instances: body.instances, predictions, probabilities, predictionIds, latencyMs });
       return {
         model,
         version,
         predictions,
-        ...(probabilities ? { probabilities } : {}),
-        predictionIds: Array.from({ length: n }, () => randomUUID()),
+        ...(withProbabilities ? { probabilities } : {}),
+        predictionIds,
       };
     } catch (err) {
       throw new InferenceFailed(loaded, err);
