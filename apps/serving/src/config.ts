@@ -36,6 +36,8 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_MODELS: ModelList,
   /** Downloaded artifacts, one file per SHA-256; a restart loads from here without downloading. */
   SERVING_CACHE_DIR: z.string().min(1).default('./var/serving-cache'),
+  /** Disk budget of the artifact cache; artifacts no version serves are removed, least recently used first. */
+  SERVING_CACHE_MAX_MB: z.coerce.number().positive().max(1_073_741_824).default(10_240),
   /** Memory budget of loaded models (each counted at its artifact's size); least recently used go first. */
   SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
@@ -51,6 +53,7 @@ export interface ServingSettings {
   /** Empty: every model. */
   models: string[];
   cacheDir: string;
+  maxCacheBytes: number;
   maxModelBytes: number;
   reconcileMs: number;
   shutdownDelayMs: number;
@@ -65,6 +68,7 @@ function toServingSettings(env: ServingEnv): ServingSettings {
   return {
     models: env.SERVING_MODELS,
     cacheDir: env.SERVING_CACHE_DIR,
+    maxCacheBytes: Math.round(env.SERVING_CACHE_MAX_MB * 1024 * 1024),
     maxModelBytes: Math.round(env.SERVING_MAX_MODELS_MB * 1024 * 1024),
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),
