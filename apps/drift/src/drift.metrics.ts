@@ -20,9 +20,11 @@ export class DriftMetrics {
     ]);
     this.alerts = metrics.counter('ml_drift_alerts_total', 'Drift alerts raised, by severity', ['severity']);
     this.recordsIngested = metrics.counter('ml_drift_records_ingested_total', 'Records ingested into drift windows');
-    this.labels = metrics.counter('ml_drift_labels_total', 'Labels sent after their records, by outcome (matched, replaced, unchanged, unmatched)', [
-      'outcome',
-    ]);
+    this.labels = metrics.counter(
+      'ml_drift_labels_total',
+      'Labels sent after their records, by outcome (matched, replaced, unchanged, unmatched)',
+      ['outcome'],
+    );
     this.labelIndexEvicted = metrics.counter(
       'ml_drift_label_index_evicted_total',
       'Record ids evicted from a label index before their horizon because the monitor tracks its maximum',

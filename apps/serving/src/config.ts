@@ -49,7 +49,12 @@ export const ServingEnvObject = BaseEnvObject.extend({
    * that its label, sent to /feedback, becomes a learning sample. About 150 bytes + the features'
    * JSON per prediction: 20 numeric features ≈ 0.5 KB, so 7 days at 100 predictions/s ≈ 30 GB.
    */
-  SERVING_FEEDBACK_HORIZON_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  SERVING_FEEDBACK_HORIZON_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   /** The model's drift monitors and learning pipelines are listed again this often. */
   SERVING_FEEDBACK_TARGETS_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
 });

@@ -125,7 +125,10 @@ export class LabelIndex {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0]!;
-    const found: FoundLabels = { labels: new Array<string | null>(ids.length).fill(null), at: new Array<number | null>(ids.length).fill(null) };
+    const found: FoundLabels = {
+      labels: new Array<string | null>(ids.length).fill(null),
+      at: new Array<number | null>(ids.length).fill(null),
+    };
     let j = 0;
     for (let r = 0; r < results.length; r += 2) {
       const labels = results[r]![1] as (string | null)[];

@@ -36,7 +36,9 @@ export class LabelsService {
 
     const encoded = body.labels.map((l) => ({ id: l.id, label: String(l.label) }));
     const counts = await this.index.join(monitor.id, encoded, Date.now(), monitor.labelHorizonSeconds * 1000);
-    for (const [outcome, n] of Object.entries(counts)) if (n) this.metrics.labels.inc({ outcome }, n);
+    for (const outcome of ['matched', 'replaced', 'unchanged', 'unmatched'] as const) {
+      if (counts[outcome]) this.metrics.labels.inc({ outcome }, counts[outcome]);
+    }
     return { received: body.labels.length, ...counts };
   }
 }

@@ -59,7 +59,10 @@ describe('labels sent later', () => {
     expect(before.labelSeq).toBe(0);
 
     // r0..r49: the first 40 labelled as predicted, the next 10 the other way.
-    const first = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, label: i < 40 ? predictions[i]! : predictions[i] === 'yes' ? 'no' : 'yes' }));
+    const first = Array.from({ length: 50 }, (_, i) => ({
+      id: `r${i}`,
+      label: i < 40 ? predictions[i]! : predictions[i] === 'yes' ? 'no' : 'yes',
+    }));
     const res = await labels(id, { labels: first });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: 50, matched: 50, replaced: 0, unchanged: 0, unmatched: 0 });
@@ -75,7 +78,12 @@ describe('labels sent later', () => {
   });
 
   it('counts a repeated label once, replaces a changed one, and counts labels matching no record', async () => {
-    const repeat = await labels(id, { labels: [{ id: 'r0', label: predictions[0]! }, { id: 'r1', label: predictions[1]! }] });
+    const repeat = await labels(id, {
+      labels: [
+        { id: 'r0', label: predictions[0]! },
+        { id: 'r1', label: predictions[1]! },
+      ],
+    });
     expect(repeat.body).toEqual({ received: 2, matched: 0, replaced: 0, unchanged: 2, unmatched: 0 });
     // Nothing changed: the window with these labels has its report already.
     const same = await check();
@@ -113,7 +121,12 @@ describe('labels sent later', () => {
     } finally {
       await redis.quit();
     }
-    const res = await labels(id, { labels: [{ id: 'r70', label: 'yes' }, { id: 'r71', label: 'yes' }] });
+    const res = await labels(id, {
+      labels: [
+        { id: 'r70', label: 'yes' },
+        { id: 'r71', label: 'yes' },
+      ],
+    });
     expect(res.body).toEqual({ received: 2, matched: 1, replaced: 0, unchanged: 0, unmatched: 1 });
   });
 });
@@ -131,7 +144,12 @@ describe('numeric labels', () => {
     const batch = records(4, 20).map((r, i) => ({ ...r, id: `n${i}`, prediction: 10 }));
     await app.request('POST', `/v1/monitors/${reg}/records`, { body: { records: batch } });
     // Errors 2 and 4 on two records: MAE 3, RMSE √10.
-    const res = await labels(reg, { labels: [{ id: 'n0', label: 12 }, { id: 'n1', label: 6 }] });
+    const res = await labels(reg, {
+      labels: [
+        { id: 'n0', label: 12 },
+        { id: 'n1', label: 6 },
+      ],
+    });
     expect(res.body.matched).toBe(2);
     const report = await check(reg);
     expect(report.performance.labelled).toBe(2);
@@ -148,7 +166,12 @@ describe('bad labels', () => {
       label: { name: 'spend', kind: 'numeric' },
     });
     await app.request('POST', `/v1/monitors/${reg}/records`, { body: { records: records(5, 2).map((r, i) => ({ ...r, id: `b${i}` })) } });
-    const wrong = await labels(reg, { labels: [{ id: 'b0', label: 1 }, { id: 'b1', label: 'high' }] });
+    const wrong = await labels(reg, {
+      labels: [
+        { id: 'b0', label: 1 },
+        { id: 'b1', label: 'high' },
+      ],
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.headers.get('content-type')).toContain('application/problem+json');
     expect(wrong.body.errors.map((e: { field: string }) => e.field)).toEqual(['labels.1.label']);

@@ -72,5 +72,4 @@ export class FeatureStore {
     }
     return out;
   }
-
 }

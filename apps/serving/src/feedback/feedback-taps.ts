@@ -55,7 +55,13 @@ export class DriftTap implements PredictionTap {
       let unfit = 0;
       for (let i = 0; i < p.predictionIds.length; i++) {
         const features = namedFeatures(p.instances[i], p.featureNames);
-        const facts = { id: p.predictionIds[i]!, prediction: p.predictions[i], probabilities: p.probabilities?.[i], latencyMs: p.latencyMs, ts };
+        const facts = {
+          id: p.predictionIds[i]!,
+          prediction: p.predictions[i],
+          probabilities: p.probabilities?.[i],
+          latencyMs: p.latencyMs,
+          ts,
+        };
         const record = features ? driftRecord(monitor, { ...facts, features }) : null;
         if (record) await ingestor.add(record);
         else unfit++;

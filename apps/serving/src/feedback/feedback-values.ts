@@ -63,7 +63,11 @@ type Sample = Record<string, number | string | boolean | null>;
  * pipeline (a classifier takes 0/1 or a boolean, a regression a finite number). Features of
  * another kind are sent as missing (null), which every pipeline accepts, rather than refused.
  */
-export function sampleRow(pipeline: Pick<PipelineResponse, 'features' | 'target' | 'learner'>, features: Record<string, unknown>, label: unknown): SampleInput | null {
+export function sampleRow(
+  pipeline: Pick<PipelineResponse, 'features' | 'target' | 'learner'>,
+  features: Record<string, unknown>,
+  label: unknown,
+): SampleInput | null {
   const target = typeof label === 'boolean' ? Number(label) : label;
   const classifier = pipeline.learner.type === 'logistic_regression';
   if (classifier ? target !== 0 && target !== 1 : !isFiniteNumber(target)) return null;

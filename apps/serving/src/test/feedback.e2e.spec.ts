@@ -90,7 +90,8 @@ afterAll(async () => {
 });
 
 type Recent = { id: string; features: Record<string, number>; prediction: number; confidence: number; latencyMs: number; success: boolean };
-const recentRecords = async (): Promise<Recent[]> => (await drift.request('GET', `/v1/monitors/${monitorId}/records?limit=1000`)).body.items;
+const recentRecords = async (): Promise<Recent[]> =>
+  (await drift.request('GET', `/v1/monitors/${monitorId}/records?limit=1000`)).body.items;
 const predict = (app: TestApp, instances: unknown[]) =>
   app.request('POST', `/v1/models/${model}/predict`, { body: { instances, return: ['probabilities'] }, as: 'viewer' });
 const feedback = (app: TestApp, items: unknown[], as: 'editor' | 'viewer' = 'editor') =>
@@ -176,7 +177,10 @@ describe('shutdown', () => {
     const res = await predict(other, instances);
     expect(res.status).toBe(200);
     const last: string[] = res.body.predictionIds;
-    const labels = await feedback(other, ids.map((predictionId) => ({ predictionId, label: 1 })));
+    const labels = await feedback(
+      other,
+      ids.map((predictionId) => ({ predictionId, label: 1 })),
+    );
     expect(labels.body.forwarded.pipelines).toBe(ids.length);
     await other.close();
 

@@ -77,7 +77,10 @@ describe('drift client: labels sent later', () => {
       window: { size: 100 },
       schedule: { everySeconds: 3600 },
     });
-    const { ids } = await my.drift.records(m.id, [{ features: { age: 30 }, prediction: 'yes' }, { id: 'b', features: { age: 40 }, prediction: 'no' }]);
+    const { ids } = await my.drift.records(m.id, [
+      { features: { age: 30 }, prediction: 'yes' },
+      { id: 'b', features: { age: 40 }, prediction: 'no' },
+    ]);
     expect(ids[1]).toBe('b');
     const answer = await my.drift.labels(m.id, [
       { id: ids[0]!, label: 'yes' },
