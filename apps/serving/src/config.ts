@@ -46,6 +46,19 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_SHUTDOWN_DELAY_SECONDS: seconds(300).default(0),
   /** Longest wait for in-flight predictions to finish at shutdown. */
   SERVING_DRAIN_TIMEOUT_SECONDS: seconds(3600).default(30),
+  /**
+   * How long a prediction's features are kept (Redis, only for models with a learning pipeline) so
+   * that its label, sent to /feedback, becomes a learning sample. About 150 bytes + the features'
+   * JSON per prediction: 20 numeric features ≈ 0.5 KB, so 7 days at 100 predictions/s ≈ 30 GB.
+   */
+  SERVING_FEEDBACK_HORIZON_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  /** The model's drift monitors and learning pipelines are listed again this often. */
+  SERVING_FEEDBACK_TARGETS_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
 });
 type ServingEnv = z.infer<typeof ServingEnvObject>;
 
@@ -58,6 +71,8 @@ export interface ServingSettings {
   reconcileMs: number;
   shutdownDelayMs: number;
   drainTimeoutMs: number;
+  feedbackHorizonSeconds: number;
+  feedbackTargetsMs: number;
 }
 
 export interface ServingConfig extends PlatformConfig {
@@ -73,6 +88,8 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),
     drainTimeoutMs: Math.round(env.SERVING_DRAIN_TIMEOUT_SECONDS * 1000),
+    feedbackHorizonSeconds: env.SERVING_FEEDBACK_HORIZON_SECONDS,
+    feedbackTargetsMs: Math.round(env.SERVING_FEEDBACK_TARGETS_SECONDS * 1000),
   };
 }
 

@@ -7,6 +7,8 @@ export interface ServedPrediction {
   model: string;
   version: string;
   instances: PredictBody['instances'];
+  /** The version's input schema, in order: names the values of array instances. */
+  featureNames?: readonly string[];
   predictions: unknown[];
   /** Per instance, when the version has a probabilities output (asked for or not). */
   probabilities?: number[][];
