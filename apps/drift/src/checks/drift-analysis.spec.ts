@@ -160,7 +160,15 @@ describe('report body', () => {
       window,
       now: 1_030_000,
     });
-    expect(body.performance).toEqual({ labelled: 100, accuracy: null, mae: 2, rmse: 2 });
+    expect(body.performance).toEqual({
+      labelled: 100,
+      labelledShare: 1,
+      labelDelayP50Ms: null,
+      labelDelayP95Ms: null,
+      accuracy: null,
+      mae: 2,
+      rmse: 2,
+    });
     // Reference confidence: mean 0.8, sd 0.11547 (n − 1); window mean 0.6 over 100 records.
     expect(body.signals.confidenceZ).toBeCloseTo((0.6 - 0.8) / (Math.sqrt(0.04 / 3) / 10), 9);
     // numpy.percentile(range(1, 101), 95) = 95.05 (linear interpolation).
