@@ -19,6 +19,11 @@ import { ModelEvents } from './registry/model-events.js';
 import { RegistrySource } from './registry/registry.source.js';
 import { ServingMetrics } from './serving.metrics.js';
 import { SERVING_SETTINGS } from './serving.tokens.js';
+import { ShadowConfigs } from './shadow/shadow-configs.js';
+import { ShadowReports } from './shadow/shadow-reports.js';
+import { ShadowTap } from './shadow/shadow-tap.js';
+import { ShadowController } from './shadow/shadow.controller.js';
+import { ShadowService } from './shadow/shadow.service.js';
 import { PredictionTaps } from './taps/prediction-taps.js';
 
 /**
@@ -43,7 +48,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
-      controllers: [PredictController, OipHealthController, OipController],
+      controllers: [PredictController, ShadowController, OipHealthController, OipController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },
         ServingMetrics,
@@ -61,6 +66,10 @@ export class AppModule {
         PredictService,
         OipService,
         OipErrors,
+        ShadowConfigs,
+        ShadowReports,
+        ShadowTap,
+        ShadowService,
         readinessProviders(checks),
       ],
     };

@@ -44,6 +44,10 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_SHUTDOWN_DELAY_SECONDS: seconds(300).default(0),
   /** Longest wait for in-flight predictions to finish at shutdown. */
   SERVING_DRAIN_TIMEOUT_SECONDS: seconds(3600).default(30),
+  /** Shadow scoring runs at most this many calls at once, off the request path. */
+  SERVING_SHADOW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Shadow calls waiting past the running ones; more are skipped (and counted in the shadow's report). */
+  SERVING_SHADOW_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
 });
 type ServingEnv = z.infer<typeof ServingEnvObject>;
 
@@ -55,6 +59,7 @@ export interface ServingSettings {
   reconcileMs: number;
   shutdownDelayMs: number;
   drainTimeoutMs: number;
+  shadow: { concurrency: number; queue: number };
 }
 
 export interface ServingConfig extends PlatformConfig {
@@ -69,6 +74,7 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),
     drainTimeoutMs: Math.round(env.SERVING_DRAIN_TIMEOUT_SECONDS * 1000),
+    shadow: { concurrency: env.SERVING_SHADOW_CONCURRENCY, queue: env.SERVING_SHADOW_QUEUE },
   };
 }
 

@@ -61,12 +61,14 @@ export class PredictionTaps {
     // Taps emitted by the last requests run on the next turn: let them queue first.
     await new Promise((resolve) => setImmediate(resolve));
     await Promise.all(
-      this.taps.map((tap) =>
-        tap.flush?.().catch((err: unknown) => {
+      this.taps.map(async (tap) => {
+        try {
+          await tap.flush?.();
+        } catch (err) {
           this.metrics.backgroundFailures.inc({ loop: `serving-${tap.name}` });
           this.logger.error(`${tap.name}: flush at shutdown failed: ${String(err)}`);
-        }),
-      ),
+        }
+      }),
     );
   }
 
