@@ -11,4 +11,11 @@ app.get('/assign', async (request) => ({
   inExperiment: true,
   sticky: true,
 }));
+// The peer of serving's predict: parses the same JSON body, answers a constant prediction of the same shape.
+app.post('/predict', async (request) => ({
+  model: 'peer',
+  version: '1.0.0',
+  predictions: request.body.instances.map(() => 1),
+  predictionIds: request.body.instances.map(() => '00000000-0000-4000-8000-000000000000'),
+}));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

@@ -25,6 +25,11 @@ import { ModelEvents } from './registry/model-events.js';
 import { RegistrySource } from './registry/registry.source.js';
 import { ServingMetrics } from './serving.metrics.js';
 import { SERVING_SETTINGS } from './serving.tokens.js';
+import { ShadowConfigs } from './shadow/shadow-configs.js';
+import { ShadowReports } from './shadow/shadow-reports.js';
+import { ShadowTap } from './shadow/shadow-tap.js';
+import { ShadowController } from './shadow/shadow.controller.js';
+import { ShadowService } from './shadow/shadow.service.js';
 import { PredictionTaps } from './taps/prediction-taps.js';
 
 /**
@@ -49,7 +54,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
-      controllers: [PredictController, FeedbackController, OipHealthController, OipController],
+      controllers: [PredictController, FeedbackController, ShadowController, OipHealthController, OipController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },
         ServingMetrics,
@@ -72,6 +77,10 @@ export class AppModule {
         PredictService,
         OipService,
         OipErrors,
+        ShadowConfigs,
+        ShadowReports,
+        ShadowTap,
+        ShadowService,
         readinessProviders(checks),
       ],
     };

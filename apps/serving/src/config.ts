@@ -59,6 +59,10 @@ export const ServingEnvObject = BaseEnvObject.extend({
     .default(7 * 86_400),
   /** The model's drift monitors and learning pipelines are listed again this often. */
   SERVING_FEEDBACK_TARGETS_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  /** Shadow scoring runs at most this many calls at once, off the request path. */
+  SERVING_SHADOW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Shadow calls waiting past the running ones; more are skipped (and counted in the shadow's report). */
+  SERVING_SHADOW_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
 });
 type ServingEnv = z.infer<typeof ServingEnvObject>;
 
@@ -73,6 +77,7 @@ export interface ServingSettings {
   drainTimeoutMs: number;
   feedbackHorizonSeconds: number;
   feedbackTargetsMs: number;
+  shadow: { concurrency: number; queue: number };
 }
 
 export interface ServingConfig extends PlatformConfig {
@@ -90,6 +95,7 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     drainTimeoutMs: Math.round(env.SERVING_DRAIN_TIMEOUT_SECONDS * 1000),
     feedbackHorizonSeconds: env.SERVING_FEEDBACK_HORIZON_SECONDS,
     feedbackTargetsMs: Math.round(env.SERVING_FEEDBACK_TARGETS_SECONDS * 1000),
+    shadow: { concurrency: env.SERVING_SHADOW_CONCURRENCY, queue: env.SERVING_SHADOW_QUEUE },
   };
 }
 

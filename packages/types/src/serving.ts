@@ -98,7 +98,7 @@ export type ServedFormat = z.infer<typeof ServedFormat>;
 
 export const ServedVersion = z.object({
   version: z.string(),
-  /** What answers for it: production, and `alias:<name>` for each alias pointing at it. */
+  /** What answers for it: production, `alias:<name>` for each alias pointing at it, and `shadow`. */
   targets: z.array(z.string()),
   format: ServedFormat,
   artifact: z.string(),
@@ -120,6 +120,74 @@ export type ServedModelResponse = z.infer<typeof ServedModelResponse>;
 
 export const ServedModelsResponse = z.object({ items: z.array(ServedModelResponse) });
 export type ServedModelsResponse = z.infer<typeof ServedModelsResponse>;
+
+// ---------------------------------------------------------------- v1: shadow traffic
+
+const ShadowFraction = z.number().min(0).max(1).meta({ description: 'share of predict requests also scored by the shadow' });
+/** Two predictions agree when equal, or for numbers when they differ by at most this (regression). */
+const ShadowTolerance = z.number().min(0).max(1e9).meta({ description: 'absolute tolerance for numeric predictions' });
+
+/** Which version shadows the model: a version number, or an alias (followed when it moves). */
+export const ShadowBody = z.union([
+  z.strictObject({ version: SemVer, fraction: ShadowFraction, tolerance: ShadowTolerance.optional() }),
+  z.strictObject({ alias: AliasName, fraction: ShadowFraction, tolerance: ShadowTolerance.optional() }),
+]);
+export type ShadowBody = z.infer<typeof ShadowBody>;
+
+export const ShadowResponse = z.object({
+  model: z.string(),
+  /** Set when the shadow was named by version. */
+  version: z.string().optional(),
+  /** Set when the shadow was named by alias. */
+  alias: z.string().optional(),
+  fraction: z.number(),
+  tolerance: z.number(),
+  /** When this shadow was set; its report counts from here. */
+  since: z.string(),
+  /** The version this replica has loaded as the shadow (null while loading or when it failed: see GET /v1/models/:name). */
+  loadedVersion: z.string().nullable(),
+});
+export type ShadowResponse = z.infer<typeof ShadowResponse>;
+
+export const ShadowLatency = z.object({
+  /** Calls timed. */
+  count: z.number().int(),
+  meanMs: z.number().nullable(),
+  /** From a histogram with 10% wide buckets: the bucket's upper bound. */
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+export type ShadowLatency = z.infer<typeof ShadowLatency>;
+
+export const ShadowReport = z.object({
+  model: z.string(),
+  /** The shadow version these figures are about (the alias's current one for an alias); null before any. */
+  version: z.string().nullable(),
+  alias: z.string().optional(),
+  fraction: z.number(),
+  tolerance: z.number(),
+  since: z.string(),
+  /**
+   * Predict calls answered by another version while this shadow was loaded (seen), those picked for
+   * shadowing (sampled), and what became of them: scored, failed (the shadow could not run on the
+   * input), skipped (shadow scoring overloaded, or shutting down).
+   */
+  calls: z.object({
+    seen: z.number().int(),
+    sampled: z.number().int(),
+    scored: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  /** Instances scored by both. */
+  instances: z.number().int(),
+  /** Share of instances whose predictions agree (null before any). */
+  agreement: z.number().nullable(),
+  /** Mean over instances of the mean absolute difference of their scores (probabilities, else values); null when not comparable. */
+  meanAbsDiff: z.number().nullable(),
+  latency: z.object({ primary: ShadowLatency, shadow: ShadowLatency }),
+});
+export type ShadowReport = z.infer<typeof ShadowReport>;
 
 // ---------------------------------------------------------------- Open Inference Protocol v2 (KServe / Triton REST)
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { ServingSettings } from '../config.js';
 import { ArtifactCache } from '../artifacts/artifact-cache.js';
 import { RegistrySource } from '../registry/registry.source.js';
+import { ShadowConfigs } from '../shadow/shadow-configs.js';
 import { ServingMetrics } from '../serving.metrics.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { LoadFailures } from './load-failures.js';
@@ -19,7 +20,7 @@ type Prepared = VersionDescriptor | 'failed' | null;
 
 /**
  * Keeps the routing table in line with the registry: for each model in scope, its production
- * version and its aliases' versions. A new version is loaded and warmed before the table swaps to
+ * version, its aliases' versions and its shadow's version (set on serving, kept in Redis). A new version is loaded and warmed before the table swaps to
  * it; one that fails leaves its target on the version that served before. Runs in full every
  * SERVING_RECONCILE_SECONDS (the safety net) and for one model whenever its change is announced.
  */
@@ -43,6 +44,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(LoadFailures) private readonly failures: LoadFailures,
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
     @Inject(ArtifactCache) private readonly cache: ArtifactCache,
+    @Inject(ShadowConfigs) private readonly shadows: ShadowConfigs,
   ) {}
 
   /** True once a full reconcile has completed: every model's versions were loaded (or failed). */
@@ -127,6 +129,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       ...(production ? [['production', production] as const] : []),
       ...[...aliases].map(([a, v]) => [`alias:${a}`, v] as const),
     ]);
+    const shadow = this.shadows.get(model);
+    const shadowVersion = shadow?.version ?? (shadow?.alias ? aliases.get(shadow.alias) : undefined);
+    if (shadowVersion) desired.set('shadow', shadowVersion);
     const versions = new Set(desired.values());
     const prepared = new Map<string, Prepared>();
     for (const version of versions) prepared.set(version, await this.prepare(model, version));
@@ -154,7 +159,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const d = pick(target, current?.aliases.get(alias));
       if (d) aliases.set(alias, d);
     }
-    return { production, aliases };
+    // A shadow that failed to load scores nothing rather than with a version it was not set to.
+    const shadowReady = desired.has('shadow') ? prepared.get(desired.get('shadow')!) : null;
+    const shadow = shadowReady && shadowReady !== 'failed' ? shadowReady : null;
+    return { production, aliases, shadow };
   }
 
   private async prepare(model: string, version: string): Promise<Prepared> {

@@ -35,6 +35,7 @@ export class ServedModels {
     };
     if (routes?.production) add('production', routes.production);
     for (const [alias, d] of routes?.aliases ?? []) add(`alias:${alias}`, d);
+    if (routes?.shadow) add('shadow', routes.shadow);
     return {
       model,
       production: routes?.production?.version ?? null,

@@ -7,10 +7,12 @@ import { keyOf, LoadError, type VersionDescriptor } from './loaded-version.js';
 import { ModelStore, type Lease } from './model-store.js';
 import { VersionLoader } from './version-loader.js';
 
-/** What answers for a model: its production version and each alias's version. */
+/** What answers for a model: its production version and each alias's version (and what shadows them). */
 export interface ModelRoutes {
   production: VersionDescriptor | null;
   aliases: ReadonlyMap<string, VersionDescriptor>;
+  /** Also scores a share of the model's predict calls, off the request path (shadow/). */
+  shadow?: VersionDescriptor | null;
 }
 
 /** Attempts to get a lease when a reload races an eviction (a budget smaller than the models in use). */
@@ -32,6 +34,7 @@ const targetsOf = (routes: ModelRoutes | undefined) =>
   new Map<string, VersionDescriptor>([
     ...(routes?.production ? [['production', routes.production] as const] : []),
     ...[...(routes?.aliases ?? [])].map(([alias, d]) => [`alias:${alias}`, d] as const),
+    ...(routes?.shadow ? [['shadow', routes.shadow] as const] : []),
   ]);
 
 /**

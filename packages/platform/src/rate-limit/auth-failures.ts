@@ -14,9 +14,21 @@ import { RateLimited } from './rate-limit.guard.js';
  * a key lookup or a signature check. Redis failing lets requests through (the limit protects the
  * service, it must not take it down).
  */
+/**
+ * An address found with no failed authentication is not asked about again for this long: without
+ * it every request paid a Redis round trip (the largest cost of a one-instance prediction). Only a
+ * lockout caused by failures on other replicas is seen up to this late here; failures seen by this
+ * replica drop the address from the cache at once, and an address with any failure is checked on
+ * every request.
+ */
+const CLEAN_FOR_MS = 1_000;
+/** Bounds the cache: past this many addresses it starts again (each costs one more Redis read). */
+const CLEAN_MAX = 10_000;
+
 @Injectable()
 export class AuthFailureLimiter {
   private readonly logger = new Logger(AuthFailureLimiter.name);
+  private readonly clean = new Map<string, number>();
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -42,6 +54,7 @@ export class AuthFailureLimiter {
     const max = this.config.rateLimit.authFailureMax;
     if (max === 0) return;
     const key = this.key(ip);
+    if ((this.clean.get(key) ?? 0) > Date.now()) return;
     let count: number;
     let ttlMs: number;
     try {
@@ -51,6 +64,10 @@ export class AuthFailureLimiter {
     } catch (err) {
       this.logger.warn(`failed-authentication limit not enforced, Redis failed: ${String(err)}`);
       return;
+    }
+    if (count === 0) {
+      if (this.clean.size >= CLEAN_MAX) this.clean.clear();
+      this.clean.set(key, Date.now() + CLEAN_FOR_MS);
     }
     if (count >= max) {
       throw new RateLimited(Math.max(1, Math.ceil(ttlMs / 1000)), 'too many failed authentications from this address');
@@ -62,6 +79,7 @@ export class AuthFailureLimiter {
     const max = this.config.rateLimit.authFailureMax;
     if (max === 0) return;
     const key = this.key(ip);
+    this.clean.delete(key);
     try {
       const results = await this.redis.client
         .multi()
