@@ -48,7 +48,7 @@ export type PredictResponse = z.infer<typeof PredictResponse>;
 
 // ---------------------------------------------------------------- v1: what is served
 
-export const LoadFailureReason = z.enum(['download', 'integrity', 'load', 'schema', 'warmup']);
+export const LoadFailureReason = z.enum(['download', 'integrity', 'load', 'schema', 'warmup', 'validation']);
 export type LoadFailureReason = z.infer<typeof LoadFailureReason>;
 
 /** A version that should serve but could not be loaded; whatever served before keeps serving. */
