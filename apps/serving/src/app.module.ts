@@ -20,6 +20,10 @@ import { RegistrySource } from './registry/registry.source.js';
 import { ServingMetrics } from './serving.metrics.js';
 import { SERVING_SETTINGS } from './serving.tokens.js';
 import { PredictionTaps } from './taps/prediction-taps.js';
+import { ValidateController } from './validation/validate.controller.js';
+import { ValidateService } from './validation/validate.service.js';
+import { ValidationPeers } from './validation/validation-peers.js';
+import { VersionAdmission } from './validation/version-admission.js';
 
 /**
  * The platform's health controller reads READINESS_CHECKS from the platform module, which cannot
@@ -43,7 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
-      controllers: [PredictController, OipHealthController, OipController],
+      controllers: [PredictController, OipHealthController, OipController, ValidateController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },
         ServingMetrics,
@@ -61,6 +65,9 @@ export class AppModule {
         PredictService,
         OipService,
         OipErrors,
+        ValidationPeers,
+        VersionAdmission,
+        ValidateService,
         readinessProviders(checks),
       ],
     };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AliasName, SemVer } from './registry.js';
+import { AliasName, SemVer, ValidationReport } from './registry.js';
 import { safeString, safeText } from './common.js';
 
 // ---------------------------------------------------------------- v1: predict
@@ -89,6 +89,16 @@ export type ServedModelResponse = z.infer<typeof ServedModelResponse>;
 
 export const ServedModelsResponse = z.object({ items: z.array(ServedModelResponse) });
 export type ServedModelsResponse = z.infer<typeof ServedModelsResponse>;
+
+/** POST /v1/models/:name/versions/:version/validate: the report, and whether the registry recorded it. */
+export const ValidateVersionResponse = z.object({
+  model: z.string(),
+  version: z.string(),
+  report: ValidationReport,
+  /** False when the registry could not be reached: the report is serving's own, not on the version. */
+  recorded: z.boolean(),
+});
+export type ValidateVersionResponse = z.infer<typeof ValidateVersionResponse>;
 
 // ---------------------------------------------------------------- Open Inference Protocol v2 (KServe / Triton REST)
 
