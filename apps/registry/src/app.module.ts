@@ -48,7 +48,15 @@ export class AppModule {
       ],
       controllers: config.workerOnly
         ? []
-        : [ModelsController, VersionsController, LifecycleController, AliasesController, AuditController, ArtifactsController, ValidationController],
+        : [
+            ModelsController,
+            VersionsController,
+            LifecycleController,
+            AliasesController,
+            AuditController,
+            ArtifactsController,
+            ValidationController,
+          ],
       providers: [
         { provide: ARTIFACT_STORAGE, useValue: storage },
         { provide: ARTIFACTS_CONFIG, useValue: config.artifacts },

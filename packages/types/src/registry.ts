@@ -162,9 +162,7 @@ export type ValidationReportBody = z.infer<typeof ValidationReportBody>;
 
 export const ValidationReport = z.object({
   status: ValidationStatus,
-  checks: z.array(
-    z.object({ name: z.string(), status: ValidationCheckStatus, detail: z.string(), value: z.number().optional() }),
-  ),
+  checks: z.array(z.object({ name: z.string(), status: ValidationCheckStatus, detail: z.string(), value: z.number().optional() })),
   validator: z.string(),
   artifact: z.object({ path: z.string(), sha256: z.string() }).nullable(),
   runtime: z.object({

@@ -103,7 +103,10 @@ describe('promotion policy requireValidation', () => {
     await put(m, v, failing);
     const failed = await promote(t, m, v, requireValidation);
     expect(failed.status).toBe(409);
-    expect(failed.body.reasons).toEqual([expect.stringMatching(/newest validation report .* failed/), `input_schema: ${failing.checks[0]!.detail}`]);
+    expect(failed.body.reasons).toEqual([
+      expect.stringMatching(/newest validation report .* failed/),
+      `input_schema: ${failing.checks[0]!.detail}`,
+    ]);
     expect(failed.body.detail).toContain('input_schema');
     expect((await t.request('GET', `/v1/models/${m}/versions/${v}`)).body.stage).toBe('staging');
 

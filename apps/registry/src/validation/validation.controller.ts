@@ -19,7 +19,11 @@ export class ValidationController {
     response: ValidationReport,
     tags: ['versions'],
   })
-  record(@ZParams(VersionParams) p: VersionParams, @ZBody(ValidationReportBody) body: ValidationReportBody, @CurrentPrincipal() who: Principal) {
+  record(
+    @ZParams(VersionParams) p: VersionParams,
+    @ZBody(ValidationReportBody) body: ValidationReportBody,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.validation.record(p.name, p.version, body, who);
   }
 

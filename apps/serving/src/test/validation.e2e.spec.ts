@@ -23,7 +23,8 @@ interface Check {
   value?: number;
 }
 const byName = (checks: Check[]) => new Map(checks.map((c) => [c.name, c]));
-const versionOf = async (model: string, version: string) => (await h.registry.request('GET', `/v1/models/${model}/versions/${version}`)).body;
+const versionOf = async (model: string, version: string) =>
+  (await h.registry.request('GET', `/v1/models/${model}/versions/${version}`)).body;
 /** Waits until the registry's version carries a report from serving. */
 const reportOf = (model: string, version: string) =>
   eventually(async () => (await versionOf(model, version)).validation ?? undefined).then((r) => r.value);
@@ -60,7 +61,10 @@ describe('validation when a version is loaded for serving', () => {
       'latency',
       'metric_floors',
     ]);
-    expect(checks.get('input_schema')).toMatchObject({ status: 'passed', detail: expect.stringContaining("features (x0, x1) are the columns of input 'input'") });
+    expect(checks.get('input_schema')).toMatchObject({
+      status: 'passed',
+      detail: expect.stringContaining("features (x0, x1) are the columns of input 'input'"),
+    });
     expect(checks.get('monitor_features')).toMatchObject({ status: 'skipped', detail: 'no drift monitor watches this version' });
     expect(checks.get('smoke_run')).toMatchObject({ status: 'passed', value: 3, detail: expect.stringContaining('synthetic') });
     expect(checks.get('output_shapes')!.detail).toBe('for 3 instances: label [3], probabilities [3, 2]');
@@ -113,8 +117,15 @@ describe('validation when a version is loaded for serving', () => {
     expect(byName(report.checks).get('metric_floors')).toMatchObject({ status: 'failed', detail: 'auc 0.7 is below its floor 0.75' });
     expect(byName(report.checks).get('smoke_run')!.status).toBe('passed');
     expect(await predictVersion(model)).toBe(v1);
-    const failure = { model, version: v2, reason: 'validation', error: 'validation failed: metric_floors: auc 0.7 is below its floor 0.75' };
-    expect((await h.serving.request('GET', `/v1/models/${model}`)).body.failures).toEqual([{ ...failure, artifact: 'model.onnx', at: expect.any(String) }]);
+    const failure = {
+      model,
+      version: v2,
+      reason: 'validation',
+      error: 'validation failed: metric_floors: auc 0.7 is below its floor 0.75',
+    };
+    expect((await h.serving.request('GET', `/v1/models/${model}`)).body.failures).toEqual([
+      { ...failure, artifact: 'model.onnx', at: expect.any(String) },
+    ]);
     const ready = await h.serving.request('GET', '/health/ready');
     expect(JSON.stringify(ready.body)).toContain(failure.error);
     expect(await metric(h.serving, 'ml_serving_model_load_failures_total', { model, reason: 'validation' })).toBe(1);

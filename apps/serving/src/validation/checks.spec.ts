@@ -16,7 +16,8 @@ describe('validation checks', () => {
     });
     expect(metricFloorsCheck({ auc: 0.7 }, { metricFloors: { auc: 0.75, recall: 0.1, constructor: 'x' } })).toMatchObject({
       status: 'failed',
-      detail: 'auc 0.7 is below its floor 0.75; recall: the version has no value (floor 0.1); config.metricFloors.constructor is not a number',
+      detail:
+        'auc 0.7 is below its floor 0.75; recall: the version has no value (floor 0.1); config.metricFloors.constructor is not a number',
     });
     expect(metricFloorsCheck({}, { metricFloors: [1] })).toMatchObject({ status: 'failed' });
   });
@@ -32,14 +33,26 @@ describe('validation checks', () => {
     expect(monitorFeaturesCheck(features, [monitor(['plan', 'numeric'], ['toString', 'numeric'])])).toMatchObject({
       status: 'failed',
       value: 2,
-      detail: "monitor 'm' treats 'plan' as numeric, the input schema says categorical; monitor 'm' watches 'toString', which is not an input of this version",
+      detail:
+        "monitor 'm' treats 'plan' as numeric, the input schema says categorical; monitor 'm' watches 'toString', which is not an input of this version",
     });
-    expect(monitorFeaturesCheck(features, 'drift is down')).toEqual({ name: 'monitor_features', status: 'skipped', detail: 'drift is down' });
+    expect(monitorFeaturesCheck(features, 'drift is down')).toEqual({
+      name: 'monitor_features',
+      status: 'skipped',
+      detail: 'drift is down',
+    });
     expect(monitorFeaturesCheck(null, [monitor(['x0', 'numeric'])]).status).toBe('skipped');
   });
 
   it('a version that fails to load gets a failed report at the failing step; a download failure gets none', () => {
-    const d = { model: 'm', version: '1.0.0', format: 'onnx', artifact: 'model.onnx', sha256: 'a'.repeat(64), size: 10 } as VersionDescriptor;
+    const d = {
+      model: 'm',
+      version: '1.0.0',
+      format: 'onnx',
+      artifact: 'model.onnx',
+      sha256: 'a'.repeat(64),
+      size: 10,
+    } as VersionDescriptor;
     const report = loadFailureReport(d, new LoadError('schema', 'takes 3 columns'));
     expect(report).toMatchObject({ status: 'failed', validator: 'serving', artifact: { path: 'model.onnx', sha256: d.sha256 } });
     expect(report!.checks.map((c) => [c.name, c.status])).toEqual([

@@ -21,7 +21,11 @@ const skipped = (name: string, detail: string): ValidationCheck => ({ name, stat
 const shape = (s: readonly number[] | null) => (s ? `[${s.join(', ')}]` : '[?]');
 
 /** Passed once the layout exists: the loader refuses (LoadError 'schema') a schema the graph contradicts. */
-export function inputSchemaCheck(inputs: readonly TensorSpec[], features: readonly Feature[] | null, layout: Layout | null): ValidationCheck {
+export function inputSchemaCheck(
+  inputs: readonly TensorSpec[],
+  features: readonly Feature[] | null,
+  layout: Layout | null,
+): ValidationCheck {
   const graph = inputs.map((i) => `${i.name} ${i.datatype}${shape(i.shape)}`).join(', ');
   if (!features) return skipped(CHECK.inputSchema, `the version declares no input schema; the model's inputs: ${graph}`);
   const how = layout?.kind === 'matrix' ? `the columns of input '${layout.input.name}'` : 'one input each';
@@ -120,5 +124,7 @@ export function metricFloorsCheck(metrics: Record<string, number> | null, config
     else if (value < floor) problems.push(`${name} ${value} is below its floor ${floor}`);
     else met.push(`${name} ${value} ≥ ${floor}`);
   }
-  return problems.length ? failed(CHECK.metricFloors, problems.join('; ')) : passed(CHECK.metricFloors, met.join(', ') || 'no floors listed');
+  return problems.length
+    ? failed(CHECK.metricFloors, problems.join('; '))
+    : passed(CHECK.metricFloors, met.join(', ') || 'no floors listed');
 }

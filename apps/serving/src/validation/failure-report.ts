@@ -23,5 +23,11 @@ export function loadFailureReport(d: VersionDescriptor, err: LoadError): Validat
     if (i === at) return { name: step.check, status: 'failed', detail: err.message };
     return { name: step.check, status: 'skipped', detail: `not run: the ${err.reason} step failed` };
   });
-  return { status: 'failed', checks, validator: VALIDATOR, artifact: { path: d.artifact, sha256: d.sha256 }, runtime: { format: d.format } };
+  return {
+    status: 'failed',
+    checks,
+    validator: VALIDATOR,
+    artifact: { path: d.artifact, sha256: d.sha256 },
+    runtime: { format: d.format },
+  };
 }

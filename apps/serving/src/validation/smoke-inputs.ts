@@ -48,7 +48,10 @@ export function syntheticInstances(layout: Layout | null): SmokeInstances | null
   }
   if (layout.kind === 'matrix' && layout.width !== null) {
     const width = layout.width;
-    return { source: `synthetic instances of ${width} numbers`, instances: rows.map((r) => Array.from({ length: width }, () => [0, 1, -1][r]!)) };
+    return {
+      source: `synthetic instances of ${width} numbers`,
+      instances: rows.map((r) => Array.from({ length: width }, () => [0, 1, -1][r]!)),
+    };
   }
   return null;
 }

@@ -21,7 +21,9 @@ export class ValidationPeers {
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
     this.drift = new DriftClient(new HttpClient({ ...credential.clientOptions(), baseUrl: config.urls.drift, ...DRIFT_OPTIONS }));
-    this.registry = new RegistryClient(new HttpClient({ ...credential.clientOptions(), baseUrl: config.urls.registry, ...REGISTRY_OPTIONS }));
+    this.registry = new RegistryClient(
+      new HttpClient({ ...credential.clientOptions(), baseUrl: config.urls.registry, ...REGISTRY_OPTIONS }),
+    );
   }
 
   /** Monitors bound to the version or to the whole model; a string says why they could not be listed. */
