@@ -24,6 +24,9 @@ import { RegistryMetrics } from './registry.metrics.js';
 import { ModelsController } from './models/models.controller.js';
 import { ModelsRepository } from './models/models.repository.js';
 import { ModelsService } from './models/models.service.js';
+import { ValidationController } from './validation/validation.controller.js';
+import { ValidationRepository } from './validation/validation.repository.js';
+import { ValidationService } from './validation/validation.service.js';
 import { VersionsController } from './versions/versions.controller.js';
 import { VersionsRepository } from './versions/versions.repository.js';
 import { VersionsService } from './versions/versions.service.js';
@@ -45,7 +48,15 @@ export class AppModule {
       ],
       controllers: config.workerOnly
         ? []
-        : [ModelsController, VersionsController, LifecycleController, AliasesController, AuditController, ArtifactsController],
+        : [
+            ModelsController,
+            VersionsController,
+            LifecycleController,
+            AliasesController,
+            AuditController,
+            ArtifactsController,
+            ValidationController,
+          ],
       providers: [
         { provide: ARTIFACT_STORAGE, useValue: storage },
         { provide: ARTIFACTS_CONFIG, useValue: config.artifacts },
@@ -57,6 +68,8 @@ export class AppModule {
         ModelsService,
         VersionsRepository,
         VersionsService,
+        ValidationRepository,
+        ValidationService,
         LifecycleRepository,
         LifecycleService,
         AliasesRepository,

@@ -31,6 +31,10 @@ import { ShadowTap } from './shadow/shadow-tap.js';
 import { ShadowController } from './shadow/shadow.controller.js';
 import { ShadowService } from './shadow/shadow.service.js';
 import { PredictionTaps } from './taps/prediction-taps.js';
+import { ValidateController } from './validation/validate.controller.js';
+import { ValidateService } from './validation/validate.service.js';
+import { ValidationPeers } from './validation/validation-peers.js';
+import { VersionAdmission } from './validation/version-admission.js';
 
 /**
  * The platform's health controller reads READINESS_CHECKS from the platform module, which cannot
@@ -54,7 +58,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
-      controllers: [PredictController, FeedbackController, ShadowController, OipHealthController, OipController],
+      controllers: [PredictController, FeedbackController, ShadowController, ValidateController, OipHealthController, OipController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },
         ServingMetrics,
@@ -81,6 +85,9 @@ export class AppModule {
         ShadowReports,
         ShadowTap,
         ShadowService,
+        ValidationPeers,
+        VersionAdmission,
+        ValidateService,
         readinessProviders(checks),
       ],
     };

@@ -43,7 +43,7 @@ export class ServingMetrics {
     });
     this.loadFailures = metrics.counter(
       'ml_serving_model_load_failures_total',
-      'Versions that could not be loaded, by reason (download, integrity, load, schema, warmup)',
+      'Versions that could not be loaded, by reason (download, integrity, load, schema, warmup, validation)',
       ['model', 'reason'],
     );
     this.loads = metrics.counter('ml_serving_model_loads_total', 'Versions loaded into memory (first loads and reloads after eviction)', [

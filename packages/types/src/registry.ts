@@ -106,6 +106,77 @@ export const ListVersionsQuery = PageQuery.extend({
 });
 export type ListVersionsQuery = z.infer<typeof ListVersionsQuery>;
 
+// ---------------------------------------------------------------- validation reports
+
+export const ValidationStatus = z.enum(['passed', 'failed']);
+export type ValidationStatus = z.infer<typeof ValidationStatus>;
+/** `skipped`: nothing to check against (no input schema, no monitor, no declared floors). */
+export const ValidationCheckStatus = z.enum(['passed', 'failed', 'skipped']);
+export type ValidationCheckStatus = z.infer<typeof ValidationCheckStatus>;
+
+export const ValidationCheck = z.strictObject({
+  name: safeString()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z][a-z0-9_]*$/, 'snake_case, starting with a letter'),
+  status: ValidationCheckStatus,
+  detail: safeText().max(4000),
+  /** The measured figure when the check has one (a latency, a metric value, a count). */
+  value: z.number().finite().optional(),
+});
+export type ValidationCheck = z.infer<typeof ValidationCheck>;
+
+/** How the version ran where it was validated. */
+export const ValidationRuntime = z.strictObject({
+  format: safeString().max(64).optional(),
+  /** Timed single-instance inferences behind the latency figures. */
+  runs: z.number().int().min(0).max(1_000_000).optional(),
+  latencyP50Ms: z.number().finite().min(0).optional(),
+  latencyP99Ms: z.number().finite().min(0).optional(),
+});
+
+const Sha256Hex = safeString().regex(/^[a-f0-9]{64}$/, 'a lower-case hex SHA-256');
+
+/**
+ * A validation report as its validator sends it. The registry stamps who sent it and when; the
+ * status must agree with the checks (failed exactly when one of them failed).
+ */
+export const ValidationReportBody = z
+  .strictObject({
+    status: ValidationStatus,
+    checks: z.array(ValidationCheck).min(1).max(100),
+    /** The tool that ran the checks (`serving` for the serving service). */
+    validator: safeString()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -'),
+    /** The artifact validated: a report says nothing about other bytes. */
+    artifact: z.strictObject({ path: safeString().min(1).max(1024), sha256: Sha256Hex }).optional(),
+    runtime: ValidationRuntime.optional(),
+  })
+  .refine((b) => (b.status === 'failed') === b.checks.some((c) => c.status === 'failed'), {
+    message: 'must be failed exactly when a check failed',
+    path: ['status'],
+  });
+export type ValidationReportBody = z.infer<typeof ValidationReportBody>;
+
+export const ValidationReport = z.object({
+  status: ValidationStatus,
+  checks: z.array(z.object({ name: z.string(), status: ValidationCheckStatus, detail: z.string(), value: z.number().optional() })),
+  validator: z.string(),
+  artifact: z.object({ path: z.string(), sha256: z.string() }).nullable(),
+  runtime: z.object({
+    format: z.string().optional(),
+    runs: z.number().optional(),
+    latencyP50Ms: z.number().optional(),
+    latencyP99Ms: z.number().optional(),
+  }),
+  /** The credential that sent it (`service:serving`, `key:<id>`, a user). */
+  validatedBy: z.string(),
+  validatedAt: z.string(),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;
+
 export const VersionResponse = z.object({
   id: z.uuid(),
   model: z.string(),
@@ -131,6 +202,8 @@ export const VersionResponse = z.object({
   stageChangedAt: z.string(),
   /** Set when a stored artifact of this version failed its integrity check (download or verify). */
   integrityFailedAt: z.string().nullable(),
+  /** The newest validation report (PUT …/validation), null when the version has none. */
+  validation: ValidationReport.nullable(),
 });
 export type VersionResponse = z.infer<typeof VersionResponse>;
 export const VersionPage = pageOf(VersionResponse);
@@ -142,12 +215,17 @@ const Reason = safeText().max(1000);
 export const TransitionBody = z.strictObject({ to: Stage, reason: Reason.optional() });
 export type TransitionBody = z.infer<typeof TransitionBody>;
 
-export const PromotionPolicy = z.strictObject({
-  metric: MetricName,
-  direction: Direction,
-  /** Absolute margin by which the candidate must beat the production version's metric. */
-  minImprovement: z.number().min(0).default(0),
-});
+export const PromotionPolicy = z
+  .strictObject({
+    metric: MetricName.optional(),
+    direction: Direction.optional(),
+    /** Absolute margin by which the candidate must beat the production version's metric. */
+    minImprovement: z.number().min(0).default(0),
+    /** The candidate's newest validation report must exist and have passed. */
+    requireValidation: z.boolean().default(false),
+  })
+  .refine((p) => !p.metric || p.direction, { message: 'give the direction of the metric', path: ['direction'] })
+  .refine((p) => p.metric || p.requireValidation, { message: 'give a metric or requireValidation: true', path: ['metric'] });
 export type PromotionPolicy = z.infer<typeof PromotionPolicy>;
 
 export const PromoteBody = z.strictObject({ reason: Reason.optional(), policy: PromotionPolicy.optional() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AliasName, SemVer } from './registry.js';
+import { AliasName, SemVer, ValidationReport } from './registry.js';
 import { safeString, safeText } from './common.js';
 
 // ---------------------------------------------------------------- v1: predict
@@ -79,7 +79,7 @@ export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
 
 // ---------------------------------------------------------------- v1: what is served
 
-export const LoadFailureReason = z.enum(['download', 'integrity', 'load', 'schema', 'warmup']);
+export const LoadFailureReason = z.enum(['download', 'integrity', 'load', 'schema', 'warmup', 'validation']);
 export type LoadFailureReason = z.infer<typeof LoadFailureReason>;
 
 /** A version that should serve but could not be loaded; whatever served before keeps serving. */
@@ -188,6 +188,16 @@ export const ShadowReport = z.object({
   latency: z.object({ primary: ShadowLatency, shadow: ShadowLatency }),
 });
 export type ShadowReport = z.infer<typeof ShadowReport>;
+
+/** POST /v1/models/:name/versions/:version/validate: the report, and whether the registry recorded it. */
+export const ValidateVersionResponse = z.object({
+  model: z.string(),
+  version: z.string(),
+  report: ValidationReport,
+  /** False when the registry could not be reached: the report is serving's own, not on the version. */
+  recorded: z.boolean(),
+});
+export type ValidateVersionResponse = z.infer<typeof ValidateVersionResponse>;
 
 // ---------------------------------------------------------------- Open Inference Protocol v2 (KServe / Triton REST)
 

@@ -46,6 +46,7 @@ const RESPONSE_PARTS = new Set([
   'OipTensorMetadata',
   'OutboxEventNotice',
   'AliasHistoryEntry',
+  'ValidationReport',
   'Conclusion',
   'FeatureDrift',
   'RuleResult',

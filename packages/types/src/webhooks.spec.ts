@@ -18,6 +18,7 @@ describe('webhook subscriptions', () => {
       'alias.set',
       'alias.deleted',
       'artifact.uploaded',
+      'version.validated',
       'drift.alert',
       'drift.retrain_triggered',
     ]);

@@ -14,6 +14,8 @@ export const WebhookEvent = z.enum([
   'alias.set',
   'alias.deleted',
   'artifact.uploaded',
+  /** A validation report was recorded on a version (by serving, on load or on request). */
+  'version.validated',
   /** A drift monitor raised an alert (drift severity or an operational rule). */
   'drift.alert',
   /** A drift monitor enqueued retraining of its linked learning pipeline. */

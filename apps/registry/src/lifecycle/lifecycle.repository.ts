@@ -8,7 +8,9 @@ import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
 import { compareDesc } from '../versions/semver.js';
 import { stageSnapshot } from '../versions/versions.mapper.js';
 import { VersionsRepository } from '../versions/versions.repository.js';
-import { decidePromotion, type PolicyInput } from './promotion-policy.js';
+import { parseReport } from '../validation/validation-report.js';
+import { validationVerdict, type ValidationVerdict } from '../validation/validation-gate.js';
+import { decidePromotion, metricPolicy, type PolicyInput, type PromotionPolicyInput } from './promotion-policy.js';
 
 export interface StageChange {
   version: ModelVersion;
@@ -82,7 +84,7 @@ export class LifecycleRepository {
   promote(
     name: string,
     version: string,
-    policy: PolicyInput | undefined,
+    policy: PromotionPolicyInput | undefined,
     reason: string | undefined,
     actor: string,
   ): Promise<StageChange & { decision: ShouldPromoteResponse | null }> {
@@ -92,9 +94,13 @@ export class LifecycleRepository {
       if (candidate.stage === 'production') throw new Conflict(`${name}@${version} is already in production`);
       assertAllowed(candidate.stage, 'production');
       const current = await tx.modelVersion.findFirst({ where: { modelId, stage: 'production' } });
-      const decision = policy ? decidePromotion(asSide(candidate), current && asSide(current), policy) : null;
-      if (decision && !decision.promote) {
-        throw new Conflict(`promotion refused: ${decision.reason}`, { decision }, ErrorCode.policyRejected);
+      const metric = policy && metricPolicy(policy);
+      const decision = metric ? decidePromotion(asSide(candidate), current && asSide(current), metric) : null;
+      const validation = policy?.requireValidation ? await this.validationVerdict(tx, candidate) : null;
+      const reasons = [...(decision && !decision.promote ? [decision.reason] : []), ...(validation?.reasons ?? [])];
+      if (reasons.length) {
+        const extra = { reasons, decision, validation: validation && { ...validation, report: parseReport(candidate.validation) } };
+        throw new Conflict(`promotion refused: ${reasons.join('; ')}`, extra, ErrorCode.policyRejected);
       }
       const archived = await this.enterProduction(tx, modelId, candidate);
       const promoted = await tx.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } });
@@ -109,6 +115,11 @@ export class LifecycleRepository {
       });
       return { version: promoted, archived, from: candidate.stage, decision };
     }, TX_OPTIONS);
+  }
+
+  private async validationVerdict(tx: Tx, candidate: ModelVersion): Promise<ValidationVerdict> {
+    const artifacts = await tx.artifact.findMany({ where: { versionId: candidate.id }, select: { sha256: true } });
+    return validationVerdict(parseReport(candidate.validation), new Set(artifacts.map((a) => a.sha256)));
   }
 
   rollback(name: string, to: string | undefined, reason: string | undefined, actor: string): Promise<StageChange> {

@@ -6,6 +6,19 @@ export interface PolicyInput {
   minImprovement: number;
 }
 
+/** A promotion's policy: a metric comparison, a required passing validation report, or both. */
+export interface PromotionPolicyInput {
+  metric?: string;
+  direction?: Direction;
+  minImprovement: number;
+  requireValidation: boolean;
+}
+
+/** The metric part of a policy, when it has one (the body's schema requires the direction with a metric). */
+export function metricPolicy(p: PromotionPolicyInput): PolicyInput | null {
+  return p.metric && p.direction ? { metric: p.metric, direction: p.direction, minImprovement: p.minImprovement } : null;
+}
+
 interface Side {
   version: string;
   metrics: Record<string, number>;

@@ -1,5 +1,6 @@
 import type { ModelVersion } from '@modelyard/db';
 import type { VersionResponse } from '@modelyard/types';
+import { parseReport } from '../validation/validation-report.js';
 
 export function toVersionResponse(model: string, row: ModelVersion): VersionResponse {
   return {
@@ -26,6 +27,7 @@ export function toVersionResponse(model: string, row: ModelVersion): VersionResp
     updatedAt: row.updatedAt.toISOString(),
     stageChangedAt: row.stageChangedAt.toISOString(),
     integrityFailedAt: row.integrityFailedAt?.toISOString() ?? null,
+    validation: parseReport(row.validation),
   };
 }
 

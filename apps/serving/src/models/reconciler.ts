@@ -9,6 +9,7 @@ import { LoadFailures } from './load-failures.js';
 import { keyOf, LoadError, type VersionDescriptor } from './loaded-version.js';
 import { ModelStore } from './model-store.js';
 import { ServingTable, type ModelRoutes } from './serving-table.js';
+import { VersionAdmission } from '../validation/version-admission.js';
 import { VersionLoader } from './version-loader.js';
 
 /** Until the first full reconcile succeeds (registry unreachable at start), it is retried this often. */
@@ -45,6 +46,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
     @Inject(ArtifactCache) private readonly cache: ArtifactCache,
     @Inject(ShadowConfigs) private readonly shadows: ShadowConfigs,
+    @Inject(VersionAdmission) private readonly admission: VersionAdmission,
   ) {}
 
   /** True once a full reconcile has completed: every model's versions were loaded (or failed). */
@@ -175,7 +177,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     if (routed?.sha256 === d.sha256) return routed;
     if (this.failures.isPermanent(d)) return 'failed';
     try {
-      this.store.put(key, await this.loader.load(d)).release();
+      // Loaded and validated: a version that fails either never takes traffic.
+      this.store.put(key, await this.admission.load(d)).release();
       this.metrics.loads.inc({ model });
       this.failures.clear(model, version);
       this.logger.log(`loaded ${key} (${d.format}, ${d.artifact}, ${d.size} bytes)`);

@@ -11,6 +11,8 @@ export interface NewVersion {
   artifact?: string;
   bytes: Uint8Array;
   inputSchema?: Record<string, unknown>;
+  /** Other fields of the version (metrics, config, …). */
+  fields?: Record<string, unknown>;
   /** Extra artifacts uploaded beside the servable one. */
   also?: Record<string, Uint8Array>;
 }
@@ -25,7 +27,7 @@ async function ok<T = unknown>(res: Promise<{ status: number; text: string; body
 export async function stagedVersion(registry: TestApp, model: string, v: NewVersion): Promise<string> {
   const exists = await registry.request('GET', `/v1/models/${model}`);
   if (exists.status === 404) await ok(registry.request('POST', '/v1/models', { body: { name: model } }), 'create model', 201);
-  const body = v.inputSchema ? { inputSchema: v.inputSchema } : {};
+  const body = { ...(v.inputSchema ? { inputSchema: v.inputSchema } : {}), ...v.fields };
   const created = await ok<{ version: string }>(registry.request('POST', `/v1/models/${model}/versions`, { body }), 'create version', 201);
   const files = { [v.artifact ?? 'model.onnx']: v.bytes, ...v.also };
   for (const [path, bytes] of Object.entries(files)) {

@@ -9,6 +9,8 @@ import {
   RetentionResponse,
   RollbackResponse,
   ShouldPromoteResponse,
+  ValidationReport,
+  type ValidationReportBody,
   VersionPage,
   VersionResponse,
   type AuditQuery,
@@ -78,6 +80,14 @@ export class VersionsClient {
   }
   production(model: string) {
     return this.http.json('GET', path`/v1/models/${model}/production`, VersionResponse);
+  }
+  /** The newest validation report (NotFoundError when the version has none). */
+  validation(model: string, version: string) {
+    return this.http.json('GET', path`/v1/models/${model}/versions/${version}/validation`, ValidationReport);
+  }
+  /** Records a validation report (admin scope: serving's credential); replacing it is harmless, so it is retried. */
+  recordValidation(model: string, version: string, body: ValidationReportBody) {
+    return this.http.json('PUT', path`/v1/models/${model}/versions/${version}/validation`, ValidationReport, { body, retrySafe: true });
   }
   /** Metrics side by side, with differences to the first version given. */
   compare(model: string, versions: string[]) {
