@@ -73,6 +73,7 @@ export class PlatformModule {
         RedisLock,
         MetricsService,
         ApiKeysService,
+        AuthFailureLimiter,
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,

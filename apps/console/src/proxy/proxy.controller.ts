@@ -1,0 +1,47 @@
+import { All, Controller, Inject, Logger, Req, Res, UseGuards } from '@nestjs/common';
+import { Public } from '@modelyard/platform';
+import type { FastifyReply } from 'fastify';
+import { CONSOLE_SETTINGS } from '../console.tokens.js';
+import type { ConsoleSettings } from '../config.js';
+import { SessionGuard, type SessionRequest } from '../session/session.guard.js';
+import { SessionStore } from '../session/session.store.js';
+import { forward } from './forward.js';
+
+const API_PATH = /^\/api\/([^/?#]+)(.*)$/s;
+
+/**
+ * `/api/<service>/…` → that service, with the session's credential: the browser talks to one
+ * origin and never holds a token. Only the services in the configuration can be reached.
+ */
+@Controller('api')
+@Public()
+@UseGuards(SessionGuard)
+export class ProxyController {
+  private readonly logger = new Logger(ProxyController.name);
+
+  constructor(
+    @Inject(CONSOLE_SETTINGS) private readonly settings: ConsoleSettings,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+  ) {}
+
+  @All(':service/*')
+  async forward(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    const [, service = '', rest = '/'] = API_PATH.exec(request.url) ?? [];
+    const upstream = await forward(this.settings, {
+      service,
+      rest,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      credential: request.session!.credential,
+      requestId: request.id,
+    });
+    // The credential was revoked or has expired: the session is of no further use.
+    if (upstream.status === 401) await this.sessions.destroy(request.sessionId ?? null);
+    upstream.body.on('error', (err) => {
+      this.logger.warn(`${service} broke off its answer: ${err.message}`);
+      reply.raw.destroy(err);
+    });
+    return reply.status(upstream.status).headers(upstream.headers).send(upstream.body);
+  }
+}
