@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDrift } from '@modelyard/drift/testing';
 import { buildExperiments } from '@modelyard/experiments/testing';
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, type ApiResponse, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { CSRF_HEADER } from '@modelyard/types';
 import { buildConsole } from '../config.js';
@@ -67,7 +67,7 @@ export async function viaConsole(
   method: string,
   path: string,
   options: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
-) {
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (session) headers.cookie = session.cookie;
   if (session && options.csrf !== false) headers[CSRF_HEADER] = session.csrfToken;
@@ -79,5 +79,5 @@ export async function viaConsole(
   });
   const text = await res.text();
   const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
-  return { status: res.status, headers: res.headers, body: json };
+  return { status: res.status, headers: res.headers, body: json, text };
 }

@@ -3,10 +3,12 @@ import { formatTime } from '../components/format';
 
 /** A before/after value of the audit log in a few words (stage, version or alias target). */
 function describe(value: AuditEventResponse['before']): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value === null ? '—' : String(value);
+  if (value === null) return '—';
+  if (typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
   const parts: string[] = [];
   for (const key of ['stage', 'version', 'production']) {
-    if (Object.hasOwn(value, key)) parts.push(`${key} ${String(value[key])}`);
+    const part = value[key];
+    if (part !== undefined) parts.push(`${key} ${typeof part === 'string' ? part : JSON.stringify(part)}`);
   }
   return parts.join(', ') || '—';
 }

@@ -46,7 +46,7 @@ export function ModelPage({ name }: { name: string }) {
       <h1>{name}</h1>
       {model.data && (
         <p className="meta">
-          {model.data.description ?? 'No description.'} Owner {model.data.owner}
+          {model.data.description ?? 'No description.'} · owner {model.data.owner}
           {model.data.tags.length > 0 && ` · tags ${model.data.tags.join(', ')}`} · production{' '}
           <strong data-testid="production">{production ? `v${production.version}` : 'none'}</strong>
         </p>
@@ -100,7 +100,7 @@ export function ModelPage({ name }: { name: string }) {
         <p>No alias.</p>
       ))}
 
-      <h2>Stage and alias timeline</h2>
+      <h2>Stage and alias timeline (audit log)</h2>
       {audit.isError && <Problem error={audit.error} what="Audit log" />}
       {audit.data && <StageTimeline events={audit.data.items} />}
 
