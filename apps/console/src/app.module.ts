@@ -7,7 +7,7 @@ import { CredentialCheck } from './session/credential-check.js';
 import { SessionController } from './session/session.controller.js';
 import { SessionGuard } from './session/session.guard.js';
 import { SessionStore } from './session/session.store.js';
-import { WebController } from './web/web.controller.js';
+import { WebController } from './webapp/web.controller.js';
 
 /** The console: sessions, the forwarding of the app's API calls, and the app's files (last: its route catches all). */
 @Module({})

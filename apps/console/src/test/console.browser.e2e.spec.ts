@@ -77,7 +77,9 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { name: 'Models' }).waitFor();
     expect(await page.getByTestId('who').textContent()).toContain('admin');
     // Strings run in the page (this program has no DOM types).
-    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
+    const stored = await page.evaluate<string>(
+      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie',
+    );
     expect(stored).not.toContain(adminKey);
     expect(stored).not.toContain('modelyard_session'); // HttpOnly: scripts cannot see the cookie
     const cookies = await admin.cookies();
@@ -132,7 +134,10 @@ describe('the console in a browser', () => {
     await page.locator('tr[data-version="1.0.2"]').getByRole('button', { name: 'Promote' }).click();
     const dialog = page.getByRole('dialog', { name: /Promote v1.0.2/ });
     await dialog.waitFor();
-    await dialog.getByTestId('policy-check').getByText(/Policy check on logloss/).waitFor();
+    await dialog
+      .getByTestId('policy-check')
+      .getByText(/Policy check on logloss/)
+      .waitFor();
     await dialog.getByLabel('Better is').selectOption('lower');
     await dialog.getByText(/passes/).waitFor();
     await screenshot(page, 'promote-dialog');

@@ -47,7 +47,13 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
         <h2 id={`${id}-title`}>{title}</h2>
         {children}
         <label htmlFor={`${id}-reason`}>Reason (kept in the audit log)</label>
-        <textarea id={`${id}-reason`} required={reasonRequired} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <textarea
+          id={`${id}-reason`}
+          required={reasonRequired}
+          maxLength={1000}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
         {error !== null && <Problem error={error} />}
         <div className="buttons">
           <button type="button" onClick={onClose}>

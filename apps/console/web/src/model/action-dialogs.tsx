@@ -106,12 +106,21 @@ export function ActionDialog({ model, action, metric, onClose }: DialogProps) {
           onConfirm={(reason) => actions.promote(action.version.version, { reason })}
         >
           <p>The version in production now is archived.</p>
-          {metric ? <PolicyCheck model={model} version={action.version.version} metric={metric} /> : <p>No metric to check the policy on.</p>}
+          {metric ? (
+            <PolicyCheck model={model} version={action.version.version} metric={metric} />
+          ) : (
+            <p>No metric to check the policy on.</p>
+          )}
         </ConfirmDialog>
       );
     case 'rollback':
       return (
-        <ConfirmDialog title="Roll back production" confirmLabel="Roll back" onClose={onClose} onConfirm={(reason) => actions.rollback({ reason })}>
+        <ConfirmDialog
+          title="Roll back production"
+          confirmLabel="Roll back"
+          onClose={onClose}
+          onConfirm={(reason) => actions.rollback({ reason })}
+        >
           <p>The previous production version goes back into production; the current one is archived.</p>
         </ConfirmDialog>
       );

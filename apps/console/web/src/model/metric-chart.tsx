@@ -25,7 +25,10 @@ export function MetricChart({ versions, metric }: { versions: VersionResponse[];
           { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (labels[t] ?? '') : '')), label: 'version' },
           { label: metric },
         ],
-        series: [{ label: 'version', value: (_u, i) => (i === null ? '' : (labels[i] ?? '')) }, { label: metric, stroke: '#1f5fbf', width: 2, points: { size: 7 } }],
+        series: [
+          { label: 'version', value: (_u, i) => (i === null ? '' : (labels[i] ?? '')) },
+          { label: metric, stroke: '#1f5fbf', width: 2, points: { size: 7 } },
+        ],
       },
       [xs, ys],
       el,

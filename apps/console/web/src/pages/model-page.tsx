@@ -88,17 +88,18 @@ export function ModelPage({ name }: { name: string }) {
 
       <h2>Aliases</h2>
       {aliases.isError && <Problem error={aliases.error} what="Aliases" />}
-      {aliases.data && (aliases.data.items.length ? (
-        <ul data-testid="aliases">
-          {aliases.data.items.map((a) => (
-            <li key={a.alias}>
-              <strong>{a.alias}</strong> → v{a.version} {a.protected ? '(protected)' : ''} by {a.updatedBy}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>No alias.</p>
-      ))}
+      {aliases.data &&
+        (aliases.data.items.length ? (
+          <ul data-testid="aliases">
+            {aliases.data.items.map((a) => (
+              <li key={a.alias}>
+                <strong>{a.alias}</strong> → v{a.version} {a.protected ? '(protected)' : ''} by {a.updatedBy}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No alias.</p>
+        ))}
 
       <h2>Stage and alias timeline (audit log)</h2>
       {audit.isError && <Problem error={audit.error} what="Audit log" />}
