@@ -19,6 +19,12 @@ const seconds = (min: number, max: number) => z.coerce.number().int().min(min).m
  * does, at sign-in and on every forwarded call), so JWT_SECRET is not required here.
  */
 export const ConsoleEnvObject = BaseEnvObject.extend({
+  /**
+   * No per-address limit by default: every forwarded call carries the user's credential and counts
+   * against that credential's limit at the service; a page load makes dozens of calls, and people
+   * behind one NAT share an address. Failed sign-ins are still limited (AUTH_FAILURE_LIMIT_MAX).
+   */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(0),
   SERVING_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3005'),
   /** A session unused this long ends (sliding); 8 h by default. */
   CONSOLE_SESSION_IDLE_SECONDS: seconds(60, 7 * 86_400).default(8 * 3600),

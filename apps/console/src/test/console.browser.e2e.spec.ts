@@ -15,7 +15,9 @@ const MODEL = 'churn-browser';
  * the test itself asks for a 401 once.
  */
 let signedOut = false;
-const expected = (url: string, status: number) => status === 401 && (new URL(url).pathname === '/session' || signedOut);
+const expected = (url: string, status: number) =>
+  (status === 401 && (new URL(url).pathname === '/session' || signedOut)) ||
+  (status === 403 && new URL(url).pathname.endsWith('/aliases/champion'));
 
 async function newPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
@@ -178,10 +180,54 @@ describe('what a viewer sees', () => {
       expect(await page.getByRole('button', { name: 'Promote' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Change stage' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Roll back production' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Set alias' }).count()).toBe(0);
       expect(await page.getByTestId('who').textContent()).toContain('vic · viewer');
       await screenshot(page, 'model-as-viewer');
     } finally {
       await viewer.close();
+    }
+  });
+});
+
+describe('what an editor does, by keyboard', () => {
+  it('signs in with Tab and Enter, changes a stage, and sees a 403 as a message in the dialog', async () => {
+    // The admin protects the alias: only admins may move it.
+    await h.registry.request('PUT', `/v1/models/${MODEL}/aliases/champion`, { body: { version: '1.0.0', protected: true } });
+    const editor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await newPage(editor);
+      await page.goto(`${h.console.url}/models/${MODEL}`);
+      await page.getByLabel('API key').waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(tokenFor('editor', 'eddie'));
+      await page.keyboard.press('Enter');
+      const row = page.locator('tr[data-version="1.0.1"]');
+      await row.waitFor();
+      expect(await page.getByRole('button', { name: 'Promote' }).count()).toBe(0);
+
+      await row.getByRole('button', { name: 'Change stage' }).focus();
+      await page.keyboard.press('Enter');
+      const stage = page.getByRole('dialog', { name: /Move v1.0.1/ });
+      await stage.getByLabel('New stage').selectOption('testing');
+      await stage.getByLabel(/Reason/).fill('ready for shadow traffic');
+      await stage.getByRole('button', { name: 'Move' }).click();
+      await row.locator('.badge', { hasText: 'testing' }).waitFor();
+      await page.getByTestId('timeline').getByText('ready for shadow traffic').waitFor();
+
+      await row.getByRole('button', { name: 'Set alias' }).click();
+      const alias = page.getByRole('dialog', { name: /Point an alias at v1.0.1/ });
+      await alias.getByLabel(/Reason/).fill('try it');
+      await alias.getByRole('button', { name: 'Set alias' }).click();
+      await alias
+        .getByRole('alert')
+        .getByText(/do not have permission/)
+        .waitFor();
+      await screenshot(page, 'forbidden-in-dialog');
+      await page.keyboard.press('Escape');
+      await alias.waitFor({ state: 'detached' });
+      expect((await h.registry.request('GET', `/v1/models/${MODEL}/aliases/champion`)).body.version).toBe('1.0.0');
+    } finally {
+      await editor.close();
     }
   });
 });

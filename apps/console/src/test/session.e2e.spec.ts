@@ -1,4 +1,4 @@
-import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { signJwt, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { Redis } from 'ioredis';
 import { buildConsole } from '../config.js';
 import { signIn, startHarness, viaConsole, type Harness } from './harness.js';
@@ -61,6 +61,15 @@ describe('sign-in', () => {
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect((await viaConsole(h.console, s, 'GET', '/session')).status).toBe(401);
     expect((await viaConsole(h.console, s, 'GET', '/api/registry/v1/models')).status).toBe(401);
+  });
+
+  it('ends the session when its credential expires', async () => {
+    const s = await signIn(h.console, signJwt({ sub: 'brief', roles: ['viewer'] }, undefined, 2));
+    const live = await viaConsole(h.console, s, 'GET', '/session');
+    expect(live.status).toBe(200);
+    expect(Date.parse(live.body.endsAt) - Date.now()).toBeLessThanOrEqual(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect((await viaConsole(h.console, s, 'GET', '/session')).status).toBe(401);
   });
 
   it('marks the cookie Secure (and __Host-) when the browser came over HTTPS through a trusted proxy', async () => {
