@@ -1,5 +1,4 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -7,14 +6,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
-/** Debian's chromium, installed when missing (playwright's own browser download cannot work here). */
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  execSync('apt-get update && apt-get install -y chromium', { stdio: 'inherit' });
-}
-
+/** Debian's chromium (global-setup.mjs installs it when missing; playwright's own download cannot work here). */
 export async function launchBrowser(): Promise<Browser> {
-  ensureChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 }
@@ -51,7 +44,6 @@ export function watchProblems(page: Page, allow: (url: string, status: number) =
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  const { readFileSync } = await import('node:fs');
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not block it.
   await page.evaluate(readFileSync(axePath, 'utf8'));
   const results = await page.evaluate(async () => {
