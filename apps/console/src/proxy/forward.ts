@@ -33,6 +33,8 @@ export interface ForwardInput {
   body: unknown;
   credential: string;
   requestId: string;
+  /** Aborted when the browser goes away: the service's work is not waited for. */
+  signal: AbortSignal;
 }
 
 /** The service's base URL, for names the console knows only (a Map: the name is the browser's). */
@@ -79,6 +81,7 @@ export async function forward(settings: ConsoleSettings, input: ForwardInput): P
       body: hasBody ? JSON.stringify(input.body) : undefined,
       headersTimeout: settings.proxyTimeoutMs,
       bodyTimeout: settings.proxyTimeoutMs,
+      signal: input.signal,
     });
     const responseHeaders: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE_HEADERS) {

@@ -27,6 +27,11 @@ export class ProxyController {
   @All(':service/*')
   async forward(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
     const [, service = '', rest = '/'] = API_PATH.exec(request.url) ?? [];
+    // The response closing before it was finished means the browser left: stop the call upstream.
+    const gone = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
     const upstream = await forward(this.settings, {
       service,
       rest,
@@ -35,6 +40,7 @@ export class ProxyController {
       body: request.body,
       credential: request.session!.credential,
       requestId: request.id,
+      signal: gone.signal,
     });
     // The credential was revoked or has expired: the session is of no further use.
     if (upstream.status === 401) await this.sessions.destroy(request.sessionId ?? null);

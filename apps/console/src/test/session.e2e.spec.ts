@@ -1,17 +1,45 @@
 import { signJwt, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { buildConsole } from '../config.js';
 import { signIn, startHarness, viaConsole, type Harness } from './harness.js';
 
 let h: Harness;
 let adminKey: string;
+let misbehaving: Server;
+
+/** A "serving" service that never answers /hang, and breaks off /break's body half-way. */
+async function startMisbehavingService(): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/break')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"items": [');
+      setTimeout(() => res.socket?.destroy(), 50);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
 beforeAll(async () => {
+  misbehaving = await startMisbehavingService();
+  const { port } = misbehaving.address() as AddressInfo;
   // Nothing listens on port 9 (discard): the learning service is "down" for this console.
-  h = await startHarness({ LEARNING_URL: 'http://127.0.0.1:9', CONSOLE_SESSION_IDLE_SECONDS: '600' });
+  h = await startHarness({
+    LEARNING_URL: 'http://127.0.0.1:9',
+    SERVING_URL: `http://127.0.0.1:${port}`,
+    CONSOLE_PROXY_TIMEOUT_MS: '500',
+    CONSOLE_SESSION_IDLE_SECONDS: '600',
+  });
   const created = await h.registry.request('POST', '/v1/api-keys', { body: { name: 'console', roles: ['admin'] } });
   adminKey = created.body.key;
 }, 120_000);
-afterAll(() => h.close());
+afterAll(async () => {
+  await h.close();
+  misbehaving.closeAllConnections();
+  await new Promise((resolve) => misbehaving.close(resolve));
+});
 
 describe('sign-in', () => {
   it('checks the credential with the registry and keeps it server-side behind an HttpOnly, SameSite=Strict cookie', async () => {
@@ -159,6 +187,26 @@ describe('forwarding to the services', () => {
     const experiments = await viaConsole(h.console, s, 'GET', '/api/experiments/v1/experiments');
     expect(experiments.status).toBe(200);
     expect(experiments.body.items).toEqual([]);
+  });
+});
+
+describe('a service that misbehaves', () => {
+  it('answers 503 once the service has not answered within CONSOLE_PROXY_TIMEOUT_MS', async () => {
+    const s = await signIn(h.console, adminKey);
+    const started = Date.now();
+    const res = await viaConsole(h.console, s, 'GET', '/api/serving/hang');
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('upstream_unavailable');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("breaks off the browser's answer when the service breaks off its body, and keeps serving", async () => {
+    const s = await signIn(h.console, adminKey);
+    const res = await fetch(`${h.console.url}/api/serving/break`, { headers: { cookie: s.cookie } });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect((await viaConsole(h.console, s, 'GET', '/api/registry/v1/models')).status).toBe(200);
   });
 });
 
