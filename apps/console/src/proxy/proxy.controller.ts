@@ -1,5 +1,5 @@
-import { All, Controller, Inject, Logger, Req, Res, UseGuards } from '@nestjs/common';
-import { Public } from '@modelyard/platform';
+import { Controller, Delete, Get, Inject, Logger, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiDoc, Public } from '@modelyard/platform';
 import type { FastifyReply } from 'fastify';
 import { CONSOLE_SETTINGS } from '../console.tokens.js';
 import type { ConsoleSettings } from '../config.js';
@@ -24,8 +24,38 @@ export class ProxyController {
     @Inject(SessionStore) private readonly sessions: SessionStore,
   ) {}
 
-  @All(':service/*')
-  async forward(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+  // One route per method (not @All): the OpenAPI document names real HTTP methods only.
+  @Get(':service/*')
+  @ApiDoc({ summary: 'Forward a read to a service with the session credential', tags: ['console'] })
+  get(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    return this.forward(request, reply);
+  }
+
+  @Post(':service/*')
+  @ApiDoc({ summary: 'Forward a change to a service (needs X-CSRF-Token)', status: 200, tags: ['console'] })
+  post(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    return this.forward(request, reply);
+  }
+
+  @Put(':service/*')
+  @ApiDoc({ summary: 'Forward a change to a service (needs X-CSRF-Token)', tags: ['console'] })
+  put(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    return this.forward(request, reply);
+  }
+
+  @Patch(':service/*')
+  @ApiDoc({ summary: 'Forward a change to a service (needs X-CSRF-Token)', tags: ['console'] })
+  patch(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    return this.forward(request, reply);
+  }
+
+  @Delete(':service/*')
+  @ApiDoc({ summary: 'Forward a change to a service (needs X-CSRF-Token)', tags: ['console'] })
+  delete(@Req() request: SessionRequest, @Res() reply: FastifyReply) {
+    return this.forward(request, reply);
+  }
+
+  private async forward(request: SessionRequest, reply: FastifyReply) {
     const [, service = '', rest = '/'] = API_PATH.exec(request.url) ?? [];
     // The response closing before it was finished means the browser left: stop the call upstream.
     const gone = new AbortController();

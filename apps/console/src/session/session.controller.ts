@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { AuthFailureLimiter, Public, ZBody } from '@modelyard/platform';
-import { SignInBody, type ConsoleSessionResponse } from '@modelyard/types';
+import { ApiDoc, AuthFailureLimiter, Public, ZBody } from '@modelyard/platform';
+import { ConsoleSessionResponse, SignInBody } from '@modelyard/types';
 import type { FastifyReply } from 'fastify';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import { CredentialCheck } from './credential-check.js';
@@ -29,6 +29,12 @@ export class SessionController {
   /** Checks the credential with the registry; failed attempts count towards the address's lockout. */
   @Post()
   @HttpCode(201)
+  @ApiDoc({
+    summary: 'Sign in with an API key or JWT (sets the session cookie)',
+    response: ConsoleSessionResponse,
+    status: 201,
+    tags: ['console'],
+  })
   async signIn(@ZBody(SignInBody) body: SignInBody, @Req() request: SessionRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     assertSameSite(request);
     const who = await this.failures.attempt(request.ip, () => this.credentials.whoIs(body.credential, request.id));
@@ -39,6 +45,7 @@ export class SessionController {
 
   @Get()
   @UseGuards(SessionGuard)
+  @ApiDoc({ summary: 'The signed-in session and its CSRF token', response: ConsoleSessionResponse, tags: ['console'] })
   current(@Req() request: SessionRequest) {
     return toResponse(request.session!);
   }
@@ -46,6 +53,7 @@ export class SessionController {
   @Delete()
   @HttpCode(204)
   @UseGuards(SessionGuard)
+  @ApiDoc({ summary: 'Sign out (needs X-CSRF-Token)', status: 204, tags: ['console'] })
   async signOut(@Req() request: SessionRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.sessions.destroy(request.sessionId ?? null);
     clearSessionCookie(request, reply);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { Public, SkipRateLimit } from '@modelyard/platform';
+import { ApiDoc, Public, SkipRateLimit } from '@modelyard/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONSOLE_SETTINGS } from '../console.tokens.js';
 import type { ConsoleSettings } from '../config.js';
@@ -21,11 +21,13 @@ export class WebController {
   }
 
   @Get()
+  @ApiDoc({ summary: 'The web app', tags: ['console'] })
   index(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(request, reply, '/index.html');
   }
 
   @Get('*')
+  @ApiDoc({ summary: "The web app's files, and its pages (index.html)", tags: ['console'] })
   file(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const path = request.url.split('?')[0]!;
     if (this.files.has(path)) return this.send(request, reply, path);
