@@ -12,6 +12,9 @@ import { ReportsService } from './checks/reports.service.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
 import { DriftMetrics } from './drift.metrics.js';
+import { LabelIndex } from './labels/label-index.js';
+import { LabelsController } from './labels/labels.controller.js';
+import { LabelsService } from './labels/labels.service.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
 import { MonitorsRepository } from './monitors/monitors.repository.js';
 import { MonitorsService } from './monitors/monitors.service.js';
@@ -35,10 +38,20 @@ export class AppModule {
       ],
       controllers: config.workerOnly
         ? []
-        : [MonitorsController, ReferenceController, RecordsController, ChecksController, AlertsController, DashboardController],
+        : [
+            MonitorsController,
+            ReferenceController,
+            RecordsController,
+            LabelsController,
+            ChecksController,
+            AlertsController,
+            DashboardController,
+          ],
       providers: [
         DriftMetrics,
         WindowStore,
+        LabelIndex,
+        LabelsService,
         MonitorsRepository,
         MonitorsService,
         ReferenceRepository,

@@ -9,6 +9,8 @@ export class DriftMetrics {
   readonly alerts: Counter<'severity'>;
   readonly recordsIngested: Counter;
   readonly checkDuration: Histogram;
+  readonly labels: Counter<'outcome'>;
+  readonly labelIndexEvicted: Counter;
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
     this.score = metrics.gauge('ml_drift_score', 'Drift statistic of the last check (p-value for KS/chi-square/Z, distance otherwise)', [
@@ -18,6 +20,15 @@ export class DriftMetrics {
     ]);
     this.alerts = metrics.counter('ml_drift_alerts_total', 'Drift alerts raised, by severity', ['severity']);
     this.recordsIngested = metrics.counter('ml_drift_records_ingested_total', 'Records ingested into drift windows');
+    this.labels = metrics.counter(
+      'ml_drift_labels_total',
+      'Labels sent after their records, by outcome (matched, replaced, unchanged, unmatched)',
+      ['outcome'],
+    );
+    this.labelIndexEvicted = metrics.counter(
+      'ml_drift_label_index_evicted_total',
+      'Record ids evicted from a label index before their horizon because the monitor tracks its maximum',
+    );
     // The platform's MetricsService has no histogram helper; this one registers on its registry.
     this.checkDuration = new Histogram({
       name: 'ml_drift_check_duration_seconds',

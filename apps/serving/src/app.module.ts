@@ -1,5 +1,11 @@
 import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@modelyard/platform';
+import { FeatureStore } from './feedback/feature-store.js';
+import { FeedbackController } from './feedback/feedback.controller.js';
+import { FeedbackMetrics } from './feedback/feedback.metrics.js';
+import { FeedbackService } from './feedback/feedback.service.js';
+import { FeedbackLoop } from './feedback/feedback-taps.js';
+import { FeedbackTargets } from './feedback/feedback-targets.js';
 import { ArtifactCache } from './artifacts/artifact-cache.js';
 import type { ServingConfig } from './config.js';
 import { Drain } from './lifecycle/drain.js';
@@ -43,7 +49,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
-      controllers: [PredictController, OipHealthController, OipController],
+      controllers: [PredictController, FeedbackController, OipHealthController, OipController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },
         ServingMetrics,
@@ -58,6 +64,11 @@ export class AppModule {
         ServedModels,
         Drain,
         PredictionTaps,
+        FeedbackMetrics,
+        FeedbackTargets,
+        FeatureStore,
+        FeedbackService,
+        FeedbackLoop,
         PredictService,
         OipService,
         OipErrors,

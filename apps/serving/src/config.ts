@@ -36,6 +36,8 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_MODELS: ModelList,
   /** Downloaded artifacts, one file per SHA-256; a restart loads from here without downloading. */
   SERVING_CACHE_DIR: z.string().min(1).default('./var/serving-cache'),
+  /** Disk budget of the artifact cache; artifacts no version serves are removed, least recently used first. */
+  SERVING_CACHE_MAX_MB: z.coerce.number().positive().max(1_073_741_824).default(10_240),
   /** Memory budget of loaded models (each counted at its artifact's size); least recently used go first. */
   SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
@@ -44,6 +46,19 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_SHUTDOWN_DELAY_SECONDS: seconds(300).default(0),
   /** Longest wait for in-flight predictions to finish at shutdown. */
   SERVING_DRAIN_TIMEOUT_SECONDS: seconds(3600).default(30),
+  /**
+   * How long a prediction's features are kept (Redis, only for models with a learning pipeline) so
+   * that its label, sent to /feedback, becomes a learning sample. About 150 bytes + the features'
+   * JSON per prediction: 20 numeric features ≈ 0.5 KB, so 7 days at 100 predictions/s ≈ 30 GB.
+   */
+  SERVING_FEEDBACK_HORIZON_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  /** The model's drift monitors and learning pipelines are listed again this often. */
+  SERVING_FEEDBACK_TARGETS_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
 });
 type ServingEnv = z.infer<typeof ServingEnvObject>;
 
@@ -51,10 +66,13 @@ export interface ServingSettings {
   /** Empty: every model. */
   models: string[];
   cacheDir: string;
+  maxCacheBytes: number;
   maxModelBytes: number;
   reconcileMs: number;
   shutdownDelayMs: number;
   drainTimeoutMs: number;
+  feedbackHorizonSeconds: number;
+  feedbackTargetsMs: number;
 }
 
 export interface ServingConfig extends PlatformConfig {
@@ -65,10 +83,13 @@ function toServingSettings(env: ServingEnv): ServingSettings {
   return {
     models: env.SERVING_MODELS,
     cacheDir: env.SERVING_CACHE_DIR,
+    maxCacheBytes: Math.round(env.SERVING_CACHE_MAX_MB * 1024 * 1024),
     maxModelBytes: Math.round(env.SERVING_MAX_MODELS_MB * 1024 * 1024),
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),
     drainTimeoutMs: Math.round(env.SERVING_DRAIN_TIMEOUT_SECONDS * 1000),
+    feedbackHorizonSeconds: env.SERVING_FEEDBACK_HORIZON_SECONDS,
+    feedbackTargetsMs: Math.round(env.SERVING_FEEDBACK_TARGETS_SECONDS * 1000),
   };
 }
 

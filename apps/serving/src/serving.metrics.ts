@@ -23,6 +23,8 @@ export class ServingMetrics {
   readonly cacheHits: Counter;
   /** A cached file that no longer hashed to its name: deleted and downloaded again. */
   readonly cacheCorrupt: Counter;
+  /** Artifact bytes in the disk cache after the last pruning. */
+  readonly cacheBytes: Gauge;
   readonly loaded: Gauge;
   readonly loadedBytes: Gauge;
 
@@ -61,6 +63,7 @@ export class ServingMetrics {
       'ml_serving_artifact_cache_corrupt_total',
       'Cached artifacts whose bytes no longer matched their SHA-256',
     );
+    this.cacheBytes = metrics.gauge('ml_serving_artifact_cache_bytes', 'Artifact bytes in the disk cache after the last pruning');
     this.loaded = metrics.gauge('ml_serving_models_loaded', 'Versions loaded in memory');
     this.loadedBytes = metrics.gauge('ml_serving_models_loaded_bytes', 'Memory budget used by loaded versions (artifact sizes)');
   }

@@ -102,6 +102,13 @@ export const Retrain = z.strictObject({
     .optional(),
 });
 
+export const DEFAULT_LABEL_HORIZON_SECONDS = 7 * 86_400;
+const LabelHorizonSeconds = z
+  .number()
+  .int()
+  .min(60)
+  .max(90 * 86_400);
+
 const MonitorFields = {
   name: safeString().min(1).max(128),
   model: safeString().min(1).max(128),
@@ -120,6 +127,8 @@ const MonitorFields = {
   alerting: Alerting.default({ minSeverity: 'medium', cooldownSeconds: 3600 }),
   retrain: Retrain.default({ minSeverity: 'high' }),
   alertRules: z.array(AlertRule).max(50).optional(),
+  /** Labels sent later (`POST …/labels`) join records ingested at most this long ago (default 7 days). */
+  labelHorizonSeconds: LabelHorizonSeconds.default(DEFAULT_LABEL_HORIZON_SECONDS),
 };
 
 export const CreateMonitorBody = z.strictObject(MonitorFields);
@@ -135,6 +144,7 @@ export const UpdateMonitorBody = z
     alerting: Alerting,
     retrain: Retrain,
     alertRules: z.array(AlertRule).max(50),
+    labelHorizonSeconds: LabelHorizonSeconds,
   })
   .partial();
 export type UpdateMonitorBody = z.infer<typeof UpdateMonitorBody>;
@@ -155,6 +165,7 @@ export const MonitorResponse = z.object({
   alerting: z.object({ webhookUrl: z.string().nullable(), minSeverity: AlertSeverity, cooldownSeconds: z.number().int() }),
   retrain: z.object({ pipelineId: z.uuid().nullable(), minSeverity: AlertSeverity, cooldownSeconds: z.number().int() }),
   alertRules: z.array(AlertRule),
+  labelHorizonSeconds: z.number().int(),
   reference: z.object({ rows: z.number().int(), version: z.number().int(), updatedAt: z.string().nullable() }),
   recordsIngested: z.number().int(),
   createdAt: z.string(),
@@ -169,8 +180,12 @@ export type ListMonitorsQuery = z.infer<typeof ListMonitorsQuery>;
 
 export const FeatureValue = z.union([z.number(), safeString().max(256), z.boolean()]);
 
+export const RecordId = safeString().min(1).max(128);
+
 /** One production record. Numbers must be finite (JSON's 1e999 parses as Infinity and is refused). */
 export const DriftRecord = z.strictObject({
+  /** The record's id, to join a label sent later (`POST …/labels`); generated when omitted. */
+  id: RecordId.optional(),
   features: z.record(safeString().max(128), FeatureValue),
   prediction: FeatureValue.optional(),
   label: FeatureValue.optional(),
@@ -185,7 +200,34 @@ export type DriftRecord = z.infer<typeof DriftRecord>;
 export const MAX_BATCH_RECORDS = 10_000;
 export const IngestRecordsBody = z.strictObject({ records: z.array(DriftRecord).min(1).max(MAX_BATCH_RECORDS) });
 export type IngestRecordsBody = z.infer<typeof IngestRecordsBody>;
-export const IngestRecordsResponse = z.object({ accepted: z.number().int(), recordsIngested: z.number().int() });
+export const IngestRecordsResponse = z.object({
+  accepted: z.number().int(),
+  recordsIngested: z.number().int(),
+  /** Each record's id, in the order sent: the client's, or the one generated for it. */
+  ids: z.array(z.string()),
+});
+
+export const MAX_LABELS = 10_000;
+export const LabelsBody = z.strictObject({
+  labels: z
+    .array(z.strictObject({ id: RecordId, label: FeatureValue }))
+    .min(1)
+    .max(MAX_LABELS),
+});
+export type LabelsBody = z.infer<typeof LabelsBody>;
+/**
+ * What a labels call did, label by label (they add up to `received`): `matched` labelled a record
+ * for the first time, `replaced` changed its label, `unchanged` repeated the label it had, and
+ * `unmatched` found no record with that id ingested within the monitor's label horizon.
+ */
+export const LabelsResponse = z.object({
+  received: z.number().int(),
+  matched: z.number().int(),
+  replaced: z.number().int(),
+  unchanged: z.number().int(),
+  unmatched: z.number().int(),
+});
+export type LabelsResponse = z.infer<typeof LabelsResponse>;
 
 /** Either records (the ingestion shape) or columns {name: values}; `append` adds to the current reference. */
 export const ReferenceBody = z.union([
@@ -232,7 +274,17 @@ export const DriftReportBody = z.object({
   features: z.array(FeatureDrift),
   prediction: FeatureDrift.nullable(),
   performance: z
-    .object({ labelled: z.number().int(), accuracy: z.number().nullable(), mae: z.number().nullable(), rmse: z.number().nullable() })
+    .object({
+      labelled: z.number().int(),
+      /** labelled / records in the window (labels sent with the record or joined later). */
+      labelledShare: z.number().nullable().default(null),
+      accuracy: z.number().nullable(),
+      mae: z.number().nullable(),
+      rmse: z.number().nullable(),
+      /** Time from a record's `ts` to its label joined later, over the window's late-labelled records. */
+      labelDelayP50Ms: z.number().nullable().default(null),
+      labelDelayP95Ms: z.number().nullable().default(null),
+    })
     .nullable(),
   signals: OperationalSignals,
   rules: z.array(RuleResult),
@@ -247,6 +299,8 @@ export const ReportResponse = DriftReportBody.extend({
   monitorId: z.uuid(),
   trigger: z.enum(['schedule', 'manual']),
   windowSeq: z.number().int(),
+  /** The monitor's label counter at the check: a window is checked again once labels changed. */
+  labelSeq: z.number().int(),
   windowRecords: z.number().int(),
   referenceRows: z.number().int(),
   referenceVersion: z.number().int(),

@@ -46,6 +46,37 @@ export const PredictResponse = z.object({
 });
 export type PredictResponse = z.infer<typeof PredictResponse>;
 
+// ---------------------------------------------------------------- v1: feedback
+
+/** Most labels one feedback call may carry. */
+export const MAX_FEEDBACK_ITEMS = 10_000;
+
+/** A label for an earlier prediction: a class (string, boolean or integer) or a regression value. */
+export const FeedbackBody = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        predictionId: safeString().min(1).max(128),
+        label: z.union([z.number(), safeString().max(256), z.boolean()]),
+      }),
+    )
+    .min(1)
+    .max(MAX_FEEDBACK_ITEMS),
+});
+export type FeedbackBody = z.infer<typeof FeedbackBody>;
+
+/**
+ * `forwarded.monitors`: labels the model's drift monitors joined to their prediction (summed over
+ * monitors); `forwarded.pipelines`: samples queued for the model's learning pipelines (summed over
+ * pipelines); `unknown`: items whose prediction serving no longer knows (expired, or never made).
+ */
+export const FeedbackResponse = z.object({
+  received: z.number().int(),
+  forwarded: z.object({ monitors: z.number().int(), pipelines: z.number().int() }),
+  unknown: z.number().int(),
+});
+export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
+
 // ---------------------------------------------------------------- v1: what is served
 
 export const LoadFailureReason = z.enum(['download', 'integrity', 'load', 'schema', 'warmup']);

@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Conflict, DeliveryQueue, QueueService } from '@modelyard/platform';
 import { JobName, QueueName, type DriftCheckJob, type DriftReportBody, type RetrainJob } from '@modelyard/types';
 import { DriftMetrics } from '../drift.metrics.js';
+import { LabelIndex } from '../labels/label-index.js';
+import { applyLateLabels } from '../labels/late-labels.js';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ReferenceRepository } from '../reference/reference.repository.js';
-import { decodeChunks } from '../window/window.codec.js';
+import { decodeChunks, ID, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
 import { alertCandidates, alertsToRaise, type AlertCandidate } from './alert-policy.js';
 import { analyse } from './drift-analysis.js';
@@ -38,9 +40,9 @@ export function checkStep(monitor: Monitor, body: DriftReportBody): CheckStep {
   };
 }
 
-/** The job id of a check of one window: one job, and one report, per window and reference version. */
-export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number) =>
-  `drift-check:${monitorId}:${windowSeq}:${referenceVersion}`;
+/** The job id of a check of one window: one job, and one report, per window, reference version and label counter. */
+export const checkJobId = (monitorId: string, windowSeq: number, referenceVersion: number, labelSeq = 0) =>
+  `drift-check:${monitorId}:${windowSeq}:${referenceVersion}${labelSeq ? `:${labelSeq}` : ''}`;
 
 @Injectable()
 export class ChecksService {
@@ -51,6 +53,7 @@ export class ChecksService {
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
     @Inject(ReportsRepository) private readonly reports: ReportsRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
+    @Inject(LabelIndex) private readonly labels: LabelIndex,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(DeliveryQueue) private readonly deliveries: DeliveryQueue,
     @Inject(DriftMetrics) private readonly metrics: DriftMetrics,
@@ -68,21 +71,23 @@ export class ChecksService {
     if (job.trigger === 'schedule' && monitor.status === 'paused') return skipped('paused');
     if (monitor.referenceRows === 0) return skipped('no reference');
 
-    const { seq, chunks } = await this.window.read(monitor.id);
+    const { seq, labelSeq, chunks } = await this.window.read(monitor.id);
     if (seq === 0) return skipped('empty window');
-    const existing = await this.reports.find(monitor.id, seq, monitor.referenceVersion);
+    const existing = await this.reports.find(monitor.id, seq, monitor.referenceVersion, labelSeq);
     if (existing) {
       if (existing.retrainTriggered) await this.enqueueRetrain(monitor, existing.id);
       return skipped(`window ${seq} already reported`);
     }
 
     const window = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize);
+    const labelDelaysMs = await this.joinLateLabels(monitor, window);
     const reference = await this.references.load(monitor.id);
     const { features, prediction, label, alertRules: rules } = monitor;
-    const body = analyse({ monitorName: monitor.name, features, prediction, label, rules, reference, window, now: Date.now() });
+    const input = { monitorName: monitor.name, features, prediction, label, rules, reference, window, labelDelaysMs };
+    const body = analyse({ ...input, now: Date.now() });
 
     const durationMs = performance.now() - started;
-    const report = { monitor, trigger: job.trigger, windowSeq: seq, windowRecords: window.n, body, durationMs };
+    const report = { monitor, trigger: job.trigger, windowSeq: seq, labelSeq, windowRecords: window.n, body, durationMs };
     const saved = await this.reports.saveWith(report, checkStep(monitor, body));
     if (saved.status === 'duplicate') return skipped(`window ${seq} already reported`);
     if (saved.status === 'gone') return skipped(MONITOR_DELETED);
@@ -90,6 +95,14 @@ export class ChecksService {
     this.observe(monitor, body, saved.alerts, started);
     this.logger.log(`monitor ${monitor.name}: window ${seq} checked, severity ${body.severity} in ${durationMs.toFixed(1)} ms`);
     return { status: 'reported', reportId: saved.report.id };
+  }
+
+  /** Labels sent after their records, put in the window's label column (performance needs a prediction too). */
+  private async joinLateLabels(monitor: Monitor, window: Columns): Promise<number[]> {
+    const ids = window.values.get(ID);
+    if (!monitor.label || !monitor.prediction || !Array.isArray(ids)) return [];
+    const found = await this.labels.lookup(monitor.id, ids);
+    return found ? applyLateLabels(window, monitor.label.kind, found) : [];
   }
 
   /** Work queued once the report is committed: webhook deliveries and the retrain job. */
@@ -119,14 +132,14 @@ export class ChecksService {
   async onDemand(monitorId: string) {
     const monitor = await this.monitors.get(monitorId);
     if (monitor.referenceRows === 0) throw new Conflict('the monitor has no reference yet: upload one or freeze the window');
-    const seq = await this.window.seq(monitor.id);
+    const { seq, labelSeq } = await this.window.counters(monitor.id);
     if (seq === 0) throw new Conflict('the window is empty: ingest records first');
     const data: DriftCheckJob = { monitorId: monitor.id, trigger: 'manual' };
-    const jobId = checkJobId(monitor.id, seq, monitor.referenceVersion);
+    const jobId = checkJobId(monitor.id, seq, monitor.referenceVersion, labelSeq);
     await this.queues.enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId, { attempts: 3 });
     const deadline = Date.now() + ON_DEMAND_WAIT_MS;
     for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
-      const report = await this.reports.covering(monitor.id, seq, monitor.referenceVersion);
+      const report = await this.reports.covering(monitor.id, seq, monitor.referenceVersion, labelSeq);
       if (report) return toReportResponse(report);
       await new Promise((r) => setTimeout(r, delay));
     }

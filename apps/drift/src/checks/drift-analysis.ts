@@ -21,6 +21,8 @@ export interface AnalysisInput {
   reference: Map<string, ReferenceColumn>;
   window: Columns;
   now: number;
+  /** Delays of the labels joined after ingestion (label arrival − record ts), ms. */
+  labelDelaysMs?: number[];
 }
 
 /** A check of one window against the reference: the report body (no I/O; the worker persists it). */
@@ -45,7 +47,7 @@ export function analyse(input: AnalysisInput): DriftReportBody {
   const severity = overallSeverity([...features.map((f) => f.severity), ...(prediction ? [prediction.severity] : [])], driftedShare);
   const all = Array.from({ length: window.n }, (_, i) => i);
   const signals = signalsOf(window, all, reference.get(CONFIDENCE));
-  const performance = input.label && input.prediction ? performanceOf(window, all, input.label.kind) : null;
+  const performance = input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label.kind), input) : null;
   const rules = evaluateRules(input, window);
 
   return {
@@ -101,6 +103,18 @@ function signalsOf(window: Columns, rows: readonly number[], confidenceRef: Refe
     successRate,
     errorRate: successRate === null ? null : 1 - successRate,
     latencyP95Ms: p95(present(window.values.get(LATENCY) as Float64Array, rows)),
+  };
+}
+
+/** The labelled share of the window and the delay quantiles of its late labels, beside the metrics. */
+function withLabelShare(p: ReturnType<typeof performanceOf>, input: AnalysisInput): DriftReportBody['performance'] {
+  if (!p) return null;
+  const delays = input.labelDelaysMs?.length ? sortSample(input.labelDelaysMs) : null;
+  return {
+    ...p,
+    labelledShare: input.window.n ? p.labelled / input.window.n : null,
+    labelDelayP50Ms: delays ? quantileSorted(delays, 0.5) : null,
+    labelDelayP95Ms: delays ? quantileSorted(delays, 0.95) : null,
   };
 }
 

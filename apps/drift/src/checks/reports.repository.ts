@@ -12,6 +12,7 @@ export interface NewReport {
   monitor: Monitor;
   trigger: DriftCheckTrigger;
   windowSeq: number;
+  labelSeq: number;
   windowRecords: number;
   body: DriftReportBody;
   durationMs: number;
@@ -52,19 +53,24 @@ export type SaveOutcome =
 export class ReportsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  /** Whether this window has its report (and whether that report claimed a retrain). */
-  find(monitorId: string, windowSeq: number, referenceVersion: number): Promise<Pick<Report, 'id' | 'retrainTriggered'> | null> {
+  /** Whether this window (with these labels) has its report, and whether that report claimed a retrain. */
+  find(
+    monitorId: string,
+    windowSeq: number,
+    referenceVersion: number,
+    labelSeq: number,
+  ): Promise<Pick<Report, 'id' | 'retrainTriggered'> | null> {
     return this.prisma.driftReport.findUnique({
-      where: { monitorId_windowSeq_referenceVersion: { monitorId, windowSeq, referenceVersion } },
+      where: { monitorId_windowSeq_referenceVersion_labelSeq: { monitorId, windowSeq, referenceVersion, labelSeq } },
       select: { id: true, retrainTriggered: true },
     });
   }
 
-  /** The first report of this reference covering at least `windowSeq` records (on-demand checks wait for it). */
-  async covering(monitorId: string, windowSeq: number, referenceVersion: number): Promise<Report | null> {
+  /** The first report of this reference covering at least `windowSeq` records and `labelSeq` label changes (on-demand checks wait for it). */
+  async covering(monitorId: string, windowSeq: number, referenceVersion: number, labelSeq: number): Promise<Report | null> {
     const row = await this.prisma.driftReport.findFirst({
-      where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq } },
-      orderBy: { windowSeq: 'asc' },
+      where: { monitorId, referenceVersion, windowSeq: { gte: windowSeq }, labelSeq: { gte: labelSeq } },
+      orderBy: [{ windowSeq: 'asc' }, { labelSeq: 'asc' }],
     });
     return row ? toReport(row) : null;
   }
@@ -162,6 +168,7 @@ function reportData(r: NewReport, retrainTriggered: boolean): Prisma.DriftReport
     monitorId: r.monitor.id,
     trigger: r.trigger,
     windowSeq: r.windowSeq,
+    labelSeq: r.labelSeq,
     referenceVersion: r.monitor.referenceVersion,
     windowRecords: r.windowRecords,
     referenceRows: r.monitor.referenceRows,

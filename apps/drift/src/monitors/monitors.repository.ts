@@ -150,6 +150,7 @@ function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionI
     retrainMinSeverity: body.retrain.minSeverity,
     retrainCooldownSeconds: body.retrain.cooldownSeconds ?? body.alerting.cooldownSeconds,
     alertRules: body.alertRules ?? DEFAULT_ALERT_RULES,
+    labelHorizonSeconds: body.labelHorizonSeconds,
     createdBy: actor,
   };
   return data;
@@ -163,6 +164,7 @@ function updateData(current: DriftMonitor, body: UpdateMonitorBody): Prisma.Drif
     ...(body.window ? { windowSize: body.window.size } : {}),
     ...(body.schedule ? { everySeconds: body.schedule.everySeconds } : {}),
     ...(body.alertRules ? { alertRules: body.alertRules } : {}),
+    ...(body.labelHorizonSeconds !== undefined ? { labelHorizonSeconds: body.labelHorizonSeconds } : {}),
     ...(body.alerting ? { minSeverity: body.alerting.minSeverity } : {}),
     ...(body.alerting ? { cooldownSeconds: body.alerting.cooldownSeconds } : {}),
     ...(body.retrain

@@ -11,7 +11,7 @@ export interface RecordSchema {
 type Value = number | string | boolean;
 
 /** A value of a column's kind: numeric takes numbers (finite: zod refused the rest), categorical strings, booleans or integers. */
-function checkKind(kind: 'numeric' | 'categorical', v: Value): string | null {
+export function checkKind(kind: 'numeric' | 'categorical', v: Value): string | null {
   if (kind === 'numeric') return typeof v === 'number' ? null : `expected a number for a numeric column, got ${typeof v}`;
   if (typeof v === 'number' && !Number.isInteger(v)) return 'expected a category (string, boolean or integer), got a fractional number';
   return null;

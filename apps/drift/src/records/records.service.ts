@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Conflict, ValidationFailed } from '@modelyard/platform';
 import type { IngestRecordsBody } from '@modelyard/types';
 import { DriftMetrics } from '../drift.metrics.js';
+import { LabelIndex, MAX_TRACKED_IDS } from '../labels/label-index.js';
 import { layoutOf } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
-import { encodeChunk, LABEL, LATENCY, PREDICTION, SUCCESS, TS } from '../window/window.codec.js';
+import { encodeChunk, ID, LABEL, LATENCY, PREDICTION, SUCCESS, TS } from '../window/window.codec.js';
 import { RECENT_RECORDS, WindowStore, type HourlyDelta } from '../window/window.store.js';
 import { recordsToColumns } from './records.columns.js';
 
@@ -12,36 +14,54 @@ const HOUR_MS = 3_600_000;
 
 @Injectable()
 export class RecordsService {
+  private readonly logger = new Logger(RecordsService.name);
+
   constructor(
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
+    @Inject(LabelIndex) private readonly labels: LabelIndex,
     @Inject(DriftMetrics) private readonly metrics: DriftMetrics,
   ) {}
 
-  /** Validates the whole batch, then stores it in one Redis transaction: all of it or none. */
+  /**
+   * Validates the whole batch, then stores it in one Redis transaction: all of it or none, with
+   * each record's id (the client's or a generated one) in the window and in the label index.
+   */
   async ingest(monitorId: string, body: IngestRecordsBody) {
     const monitor = await this.monitors.get(monitorId);
     if (monitor.status === 'paused') throw new Conflict(`monitor '${monitor.name}' is paused; resume it to ingest`);
     const now = Date.now();
     const { columns, errors } = recordsToColumns(monitor, body.records, now);
     if (errors.length) throw new ValidationFailed(errors);
+    const ids = body.records.map((r) => r.id ?? randomUUID());
+    columns.values.set(ID, ids);
 
     const ts = columns.values.get(TS) as Float64Array;
     const recent = body.records.slice(-RECENT_RECORDS).map((r, j, tail) => {
       const i = body.records.length - tail.length + j;
-      return JSON.stringify({ ...r, ts: new Date(ts[i]!).toISOString() });
+      return JSON.stringify({ ...r, id: ids[i], ts: new Date(ts[i]!).toISOString() });
     });
     const hourly = this.hourly(columns.n, columns.values, ts);
-    const recordsIngested = await this.window.append(
+    const horizonMs = monitor.labelHorizonSeconds * 1000;
+    const { recordsIngested, more } = await this.window.append(
       monitor.id,
       monitor.windowSize,
       encodeChunk(layoutOf(monitor), columns),
       columns.n,
       recent,
       hourly,
+      (multi) => this.labels.track(multi, monitor.id, ids, now, horizonMs),
     );
     this.metrics.recordsIngested.inc(columns.n);
-    return { accepted: columns.n, recordsIngested };
+    this.countEvictions(monitor.name, Number(more.at(-1) ?? 0));
+    return { accepted: columns.n, recordsIngested, ids };
+  }
+
+  /** Ids pushed out of the label index by its cap, before their horizon: their late labels will not join. */
+  private countEvictions(monitor: string, evicted: number) {
+    if (evicted <= 0) return;
+    this.metrics.labelIndexEvicted.inc(evicted);
+    this.logger.warn(`monitor ${monitor}: ${evicted} record ids evicted from the label index (it tracks ${MAX_TRACKED_IDS} at most)`);
   }
 
   private hourly(n: number, values: Map<string, unknown>, ts: Float64Array): Map<number, HourlyDelta> {

@@ -102,7 +102,7 @@ describe('monitors', () => {
       driftedShare: 1,
       recommendations: [],
     };
-    const report = { monitor, trigger: 'manual' as const, windowSeq: 1, windowRecords: 1, body, durationMs: 1 };
+    const report = { monitor, trigger: 'manual' as const, windowSeq: 1, labelSeq: 0, windowRecords: 1, body, durationMs: 1 };
     expect(await app.app.get(ReportsRepository).saveWith(report, checkStep(monitor, body))).toEqual({ status: 'gone' });
   });
 

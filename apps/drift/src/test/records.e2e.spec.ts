@@ -22,7 +22,8 @@ describe('ingestion', () => {
     const batch = { records: records(1, 120) };
     const res = await ingest(batch, { 'idempotency-key': 'b-1' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accepted: 120, recordsIngested: 120 });
+    expect(res.body).toMatchObject({ accepted: 120, recordsIngested: 120 });
+    expect(res.body.ids).toHaveLength(120);
     const retry = await ingest(batch, { 'idempotency-key': 'b-1' });
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await count()).toBe(120);
@@ -101,11 +102,13 @@ describe('hot window', () => {
       expect(inWindow).toBeGreaterThanOrEqual(500);
       const last = (await redis.lrangeBuffer(`${base}:chunks`, -1, -1))[0]!;
       expect(last.readUInt32LE(0)).toBe(250);
-      // 2 numeric features + confidence, latency, success, ts as float64; plan, prediction, label as dictionary + u32 codes.
+      // 2 numeric features + confidence, latency, success, ts as float64; plan, prediction, label as dictionary + u32 codes;
+      // the record ids last, as a dictionary of 250 generated UUIDs (a JSON array of 38-byte strings) + codes.
       const numeric = 6 * (1 + 250 * 8);
       const categorical = 3 * (1 + 4 + 250 * 4);
-      expect(last.length).toBeGreaterThan(6 + numeric + categorical);
-      expect(last.length).toBeLessThan(6 + numeric + categorical + 3 * 40);
+      const ids = 1 + 4 + (2 + 250 * 38 + 249) + 250 * 4;
+      expect(last.length).toBeGreaterThan(6 + numeric + categorical + ids);
+      expect(last.length).toBeLessThan(6 + numeric + categorical + ids + 3 * 40);
     } finally {
       await redis.quit();
     }

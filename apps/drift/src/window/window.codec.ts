@@ -20,6 +20,8 @@ export const CONFIDENCE = '$confidence';
 export const LATENCY = '$latency';
 export const SUCCESS = '$success';
 export const TS = '$ts';
+/** The record's id (joins labels sent later); last in the layout, so chunks written before it decode as absent. */
+export const ID = '$id';
 
 const MISSING_CODE = 0xffffffff;
 const NUMERIC = 0;

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import { RecentRecord } from '@modelyard/types';
+import type { ChainableCommander } from 'ioredis';
 import { z } from 'zod';
+import { LabelIndex } from '../labels/label-index.js';
 
 /** Recent records kept for `GET /records` (newest first), whatever the window size. */
 export const RECENT_RECORDS = 1_000;
@@ -60,7 +62,10 @@ export class WindowStore {
     };
   }
 
-  /** Appends one validated batch atomically (MULTI): window chunk, counter, recent records, hourly sums. */
+  /**
+   * Appends one validated batch atomically (MULTI): window chunk, counter, recent records, hourly
+   * sums, and what `more` adds (the label index); answers the new counter and the results of `more`.
+   */
   async append(
     monitorId: string,
     windowSize: number,
@@ -68,7 +73,8 @@ export class WindowStore {
     n: number,
     recent: string[],
     hourly: Map<number, HourlyDelta>,
-  ): Promise<number> {
+    more?: (multi: ChainableCommander) => void,
+  ): Promise<{ recordsIngested: number; more: unknown[] }> {
     const k = this.keys(monitorId);
     const multi = this.redis.client
       .multi()
@@ -83,18 +89,31 @@ export class WindowStore {
       for (const field of HOURLY_FIELDS) if (delta[field]) multi.hincrbyfloat(key, field, delta[field]);
       multi.expire(key, HOURLY_TTL_SECONDS);
     }
+    const before = multi.length;
+    more?.(multi);
+    const added = multi.length - before;
     const results = await multi.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error('ingestion transaction aborted');
-    return Number(results[3]![1]);
+    return { recordsIngested: Number(results[3]![1]), more: results.slice(results.length - added).map(([, value]) => value) };
   }
 
-  /** The sequence number and the window's chunks, read together (one MULTI) so they agree. */
-  async read(monitorId: string): Promise<{ seq: number; chunks: Buffer[] }> {
+  /**
+   * The sequence number, the label counter and the window's chunks, read together (one MULTI) so
+   * they agree: a report is identified by the record and label counters it saw.
+   */
+  async read(monitorId: string): Promise<{ seq: number; labelSeq: number; chunks: Buffer[] }> {
     const k = this.keys(monitorId);
-    const results = await this.redis.client.multi().get(k.seq).lrangeBuffer(k.chunks, 0, -1).exec();
+    const labelSeq = LabelIndex.keys(monitorId).labelSeq;
+    const results = await this.redis.client.multi().get(k.seq).get(labelSeq).lrangeBuffer(k.chunks, 0, -1).exec();
     if (!results) throw new Error('window read aborted');
-    return { seq: Number(results[0]![1] ?? 0), chunks: (results[1]![1] as Buffer[]) ?? [] };
+    return { seq: Number(results[0]![1] ?? 0), labelSeq: Number(results[1]![1] ?? 0), chunks: (results[2]![1] as Buffer[]) ?? [] };
+  }
+
+  /** The record and label counters (what identifies the report of the current window). */
+  async counters(monitorId: string): Promise<{ seq: number; labelSeq: number }> {
+    const [seq, labelSeq] = await this.redis.client.mget(this.keys(monitorId).seq, LabelIndex.keys(monitorId).labelSeq);
+    return { seq: Number(seq ?? 0), labelSeq: Number(labelSeq ?? 0) };
   }
 
   async seq(monitorId: string): Promise<number> {
@@ -135,6 +154,7 @@ export class WindowStore {
 
   async clear(monitorId: string): Promise<void> {
     const k = this.keys(monitorId);
-    await this.redis.client.del(k.chunks, k.counts, k.inWindow, k.seq, k.recent);
+    const l = LabelIndex.keys(monitorId);
+    await this.redis.client.del(k.chunks, k.counts, k.inWindow, k.seq, k.recent, l.ids, l.labels, l.labelAt, l.labelSeq);
   }
 }

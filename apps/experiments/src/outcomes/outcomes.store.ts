@@ -42,6 +42,25 @@ end
 return accepted
 `;
 
+// Adds snapshotted aggregates to the live ones, once: only the call that sets the kept-marker adds.
+// KEYS: variant counts, sums, kept-marker.  ARGV: the number of count pairs, then field/value pairs
+// (counts first, then sums).
+const ADD_BACK = `
+if not redis.call('SET', KEYS[3], '1', 'NX') then return 0 end
+local counts = tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do
+  if (i - 2) / 2 < counts then
+    redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i+1])
+  else
+    redis.call('HINCRBYFLOAT', KEYS[2], ARGV[i], ARGV[i+1])
+  end
+end
+return 1
+`;
+
+/** Set once the aggregates in Redis are known to include the last snapshot; gone when Redis lost them. */
+const keptMarker = (experimentId: string) => `exp:${experimentId}:stats-kept`;
+
 @Injectable()
 export class OutcomesStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
@@ -64,13 +83,25 @@ export class OutcomesStore {
     return { n, sums };
   }
 
-  /** Puts snapshotted aggregates back after Redis lost them (the per-unit detail is not restored). */
-  async restore(experimentId: string, aggregates: StoredAggregates): Promise<void> {
+  /** Whether the live aggregates are known to include the last snapshot (see StatsSnapshotService). */
+  async kept(experimentId: string): Promise<boolean> {
+    return (await this.redis.client.exists(keptMarker(experimentId))) === 1;
+  }
+
+  async markKept(experimentId: string): Promise<void> {
+    await this.redis.client.set(keptMarker(experimentId), '1');
+  }
+
+  /**
+   * After Redis lost them: adds the snapshotted aggregates to whatever traffic has counted since
+   * (atomically with it, and once: true for the call that did it). Units seen both before and after
+   * the loss count twice in n, and their totals' squares split; the per-unit detail is not restored.
+   */
+  async addBack(experimentId: string, aggregates: StoredAggregates): Promise<boolean> {
     const [, nKey, , sumsKey] = this.keys(experimentId);
-    const pipeline = this.redis.client.pipeline();
-    if (aggregates.n.size) pipeline.hset(nKey!, aggregates.n);
-    if (aggregates.sums.size) pipeline.hset(sumsKey!, aggregates.sums);
-    await pipeline.exec();
+    const pairs = [...aggregates.n, ...aggregates.sums].flatMap(([field, value]) => [field, String(value)]);
+    const added = await this.redis.client.eval(ADD_BACK, 3, nKey!, sumsKey!, keptMarker(experimentId), String(aggregates.n.size), ...pairs);
+    return added === 1;
   }
 
   /** Sufficient statistics per variant and metric; units without events count with value 0. */

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Experiment } from '../experiments/experiment.js';
 import { OutcomesStore } from './outcomes.store.js';
-import { fromSnapshot, toSnapshot } from './stats-snapshot.js';
+import { fromSnapshot, lostSince, toSnapshot } from './stats-snapshot.js';
 import { StatsRepository } from './stats.repository.js';
 
 /**
- * The sufficient statistics live in Redis (OutcomesStore); the tick snapshots them to Postgres,
- * and puts the last snapshot back when Redis lost them.
+ * The sufficient statistics live in Redis (OutcomesStore); the tick snapshots them to Postgres.
+ * When Redis lost them, traffic may have counted again before the tick: the last snapshot is then
+ * added to those live counts, never replaced by them (which lost everything before the loss) nor
+ * put over them (which lost what came after).
  */
 @Injectable()
 export class StatsSnapshotService {
@@ -18,15 +20,17 @@ export class StatsSnapshotService {
   ) {}
 
   async snapshot(e: Pick<Experiment, 'id' | 'key'>): Promise<void> {
+    if (!(await this.store.kept(e.id))) await this.recover(e);
     const live = toSnapshot(await this.store.raw(e.id));
-    if (live.length) {
-      await this.stats.save(e.id, live);
-      return;
-    }
+    if (live.length) await this.stats.save(e.id, live);
+  }
+
+  /** No kept-marker: a new experiment, one snapshotted before the marker existed, or a Redis loss. */
+  private async recover(e: Pick<Experiment, 'id' | 'key'>): Promise<void> {
     const saved = await this.stats.load(e.id);
-    if (!saved.length) return;
-    // Redis lost the aggregates: results come back from the last snapshot.
-    await this.store.restore(e.id, fromSnapshot(saved));
-    this.logger.warn(`experiment ${e.key}: restored sufficient statistics from the snapshot`);
+    if (!lostSince(saved, await this.store.raw(e.id))) return this.store.markKept(e.id);
+    if (await this.store.addBack(e.id, fromSnapshot(saved))) {
+      this.logger.warn(`experiment ${e.key}: Redis lost its statistics; the last snapshot was added back to the traffic counted since`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { fromSnapshot, toSnapshot } from './stats-snapshot.js';
+import { fromSnapshot, lostSince, toSnapshot } from './stats-snapshot.js';
 
 describe('statistics snapshots', () => {
   const raw = {
@@ -35,5 +35,15 @@ describe('statistics snapshots', () => {
     expect(n.get('constructor')).toBe(4);
     expect(sums.get('toString|m|s')).toBe(1);
     expect(n.has('toString')).toBe(false);
+  });
+
+  it('tells a loss by an exposed-unit count below the snapshot, in any variant', () => {
+    expect(lostSince(rows, { n: { control: '10', treatment: '12' } })).toBe(false);
+    expect(lostSince(rows, { n: { control: '40', treatment: '50' } })).toBe(false);
+    expect(lostSince(rows, { n: { control: '40', treatment: '3' } })).toBe(true);
+    expect(lostSince(rows, { n: {} })).toBe(true);
+    expect(lostSince([], { n: {} })).toBe(false);
+    // Object.prototype's names are no counts.
+    expect(lostSince([{ variant: 'constructor', metric: '', value: 1 }], { n: {} })).toBe(true);
   });
 });

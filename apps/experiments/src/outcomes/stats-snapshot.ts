@@ -38,3 +38,13 @@ export function fromSnapshot(rows: StatValue[]): StoredAggregates {
   }
   return { n, sums };
 }
+
+/**
+ * Whether Redis lost the aggregates since `saved` was taken: exposed-unit counts only grow, so a
+ * variant counting fewer units live than in the snapshot (none at all, after a loss with no
+ * traffic since) was rebuilt from zero. Used where the kept-marker is missing, which is also the
+ * case for experiments snapshotted before the marker existed: those count at least the saved units.
+ */
+export function lostSince(saved: StatValue[], live: { n: Record<string, string> }): boolean {
+  return saved.some((s) => s.metric === '' && s.value > Number(Object.hasOwn(live.n, s.variant) ? live.n[s.variant] : 0));
+}

@@ -78,6 +78,34 @@ describe('experiments tick', () => {
     expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
   });
 
+  it('adds the statistics counted before a Redis loss to the traffic counted after it, before the tick', async () => {
+    const id = await started('exp-stats-loss');
+    const results = async () =>
+      (await h.experiments.request('GET', '/v1/experiments/exp-stats-loss/results')).body.variants as {
+        key: string;
+        units: number;
+        metrics: { conversion: { mean: number } };
+      }[];
+    const counts = async () => new Map((await results()).map((v) => [v.key, v.units]));
+    const early = Array.from({ length: 300 }, (_, i) => `s${i}`);
+    await feed('exp-stats-loss', early, 5, 3);
+    await tick();
+    const before = await counts();
+
+    await redis.del(...(await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`)));
+    const late = Array.from({ length: 60 }, (_, i) => `late${i}`);
+    await feed('exp-stats-loss', late, 5, 3);
+    const lateOnly = await counts();
+    expect([...lateOnly.values()].reduce((a, b) => a + b, 0)).toBe(60); // what Redis holds now
+    await tick();
+
+    const after = await counts();
+    for (const [variant, n] of before) expect(after.get(variant)).toBe(n + lateOnly.get(variant)!);
+    // A second tick adds nothing again.
+    await tick();
+    expect(await counts()).toEqual(after);
+  });
+
   it('keeps assigned units in their arms when traffic after a Redis loss comes before the tick', async () => {
     const id = await started('exp-traffic-first');
     const units = Array.from({ length: 300 }, (_, i) => `t${i}`);

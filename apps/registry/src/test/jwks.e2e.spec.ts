@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signJwt, startTestApp, TEST_JWT_SECRET, type TestApp } from '@modelyard/platform/testing';
+import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createAdminKey } from '../admin-key.js';
 import { buildRegistry } from '../config.js';
 
 // A real identity provider stand-in: an HTTP server on loopback publishing a JWKS.
 const keys: JWK[] = [];
+let idpDown = false;
 let server: Server;
 let t: TestApp;
 let signing: CryptoKey;
@@ -35,7 +37,11 @@ function token(
 
 beforeAll(async () => {
   signing = await addKey('k1');
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })));
+  server = createServer((_req, res) =>
+    idpDown
+      ? res.writeHead(502).end('bad gateway')
+      : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   t = await startTestApp(buildRegistry, {
@@ -43,6 +49,8 @@ beforeAll(async () => {
     JWT_ISSUER: 'https://idp.test',
     JWT_AUDIENCE: 'modelyard',
     JWT_MAX_LIFETIME_SECONDS: '600',
+    // Counted (the test kit turns the limit off), high enough never to lock the suite out.
+    AUTH_FAILURE_LIMIT_MAX: '1000',
   });
 });
 afterAll(async () => {
@@ -88,6 +96,39 @@ describe('RS256 tokens from a JWKS', () => {
     await new Promise((r) => setTimeout(r, 5_100));
     const res = await t.request('GET', '/v1/models', { as: { bearer: await token(rotated, 'k2', { roles: ['viewer'] }) } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('an identity provider that cannot be reached', () => {
+  /** Failed authentications counted against 127.0.0.1 (the limiter's Redis counter). */
+  async function failedAuthentications(): Promise<number> {
+    const redis = new Redis({ lazyConnect: true });
+    try {
+      const [key] = await redis.keys(`${t.redisPrefix}:authfail:*`);
+      return key ? Number(await redis.get(key)) : 0;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it('answers 503 with Retry-After, not 401, and does not count it as a failed authentication', async () => {
+    const before = await failedAuthentications();
+    const unknownKey = await addKey('k-while-down');
+    // Past the refetch cool-down, so the unknown kid makes jose fetch the (failing) key set.
+    await new Promise((r) => setTimeout(r, 5_100));
+    idpDown = true;
+    try {
+      const res = await t.request('GET', '/v1/models', { as: { bearer: await token(unknownKey, 'k-while-down') } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.body.detail).toMatch(/^the JWKS could not be fetched/);
+    } finally {
+      idpDown = false;
+    }
+    expect(await failedAuthentications()).toBe(before);
+    // The counter does count refusals: the check above can fail.
+    expect((await t.request('GET', '/v1/models', { as: { bearer: 'not-a-token' } })).status).toBe(401);
+    expect(await failedAuthentications()).toBe(before + 1);
   });
 });
 

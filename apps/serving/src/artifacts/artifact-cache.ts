@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { IntegrityError } from '@modelyard/sdk';
@@ -8,6 +8,7 @@ import { LoadError, type VersionDescriptor } from '../models/loaded-version.js';
 import { RegistrySource } from '../registry/registry.source.js';
 import { ServingMetrics } from '../serving.metrics.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
+import { pruneCache } from './cache-pruning.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -45,11 +46,28 @@ export class ArtifactCache implements OnModuleInit {
     return pending;
   }
 
+  /**
+   * Keeps the directory under SERVING_CACHE_MAX_MB after each full reconcile: least recently used
+   * artifacts first, never one of `wanted` (the shas serving now). Failing to prune never stops serving.
+   */
+  async prune(wanted: ReadonlySet<string>): Promise<void> {
+    try {
+      const { removed, keptBytes } = await pruneCache(this.settings.cacheDir, wanted, this.settings.maxCacheBytes);
+      this.metrics.cacheBytes.set(keptBytes);
+      if (removed.length) this.logger.log(`disk cache over its budget: removed ${removed.length} artifacts no version serves`);
+    } catch (err) {
+      this.logger.warn(`pruning the disk cache failed: ${message(err)}`);
+    }
+  }
+
   private async readOrDownload(d: VersionDescriptor): Promise<Buffer> {
     const file = join(this.settings.cacheDir, d.sha256);
     const cached = await readFile(file).catch(() => null);
     if (cached && sha256(cached) === d.sha256) {
       this.metrics.cacheHits.inc();
+      // The modification time orders pruning: a file read now is the last to go.
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined);
       return cached;
     }
     if (cached) {

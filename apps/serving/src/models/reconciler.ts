@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ServingSettings } from '../config.js';
+import { ArtifactCache } from '../artifacts/artifact-cache.js';
 import { RegistrySource } from '../registry/registry.source.js';
 import { ServingMetrics } from '../serving.metrics.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
@@ -41,6 +42,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ModelStore) private readonly store: ModelStore,
     @Inject(LoadFailures) private readonly failures: LoadFailures,
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
+    @Inject(ArtifactCache) private readonly cache: ArtifactCache,
   ) {}
 
   /** True once a full reconcile has completed: every model's versions were loaded (or failed). */
@@ -91,6 +93,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const model of this.table.models()) if (!wanted.has(model)) this.table.set(model, null);
     if (!this.synced) this.logger.log(`in sync with the registry: ${this.table.models().length} models served`);
     this.synced = true;
+    await this.cache.prune(new Set(this.table.servedVersions().map((d) => d.sha256)));
   }
 
   /** Brings one model in line; requests arriving while it runs are folded into one more pass. */

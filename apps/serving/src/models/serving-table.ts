@@ -60,6 +60,11 @@ export class ServingTable {
     return this.routes.get(model);
   }
 
+  /** Every version routed now, whatever its target. */
+  servedVersions(): VersionDescriptor[] {
+    return [...this.routes.values()].flatMap((r) => [...targetsOf(r).values()]);
+  }
+
   /** The routed descriptor of a version (any target), if it serves. */
   routed(model: string, version: string): VersionDescriptor | undefined {
     return [...targetsOf(this.routes.get(model)).values()].find((d) => d.version === version);

@@ -57,7 +57,8 @@ export class PredictService {
       const probabilities = outputs.probabilities ? (perInstance(out.get(outputs.probabilities)!, n) as number[][]) : undefined;
       const predictionIds = Array.from({ length: n }, () => randomUUID());
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
-      this.taps.emit({ model, version, instances: body.instances, predictions, probabilities, predictionIds, latencyMs });
+      const featureNames = layout.features?.map((f) => f.name);
+      this.taps.emit({ model, version, instances: body.instances, featureNames, predictions, probabilities, predictionIds, latencyMs });
       return {
         model,
         version,

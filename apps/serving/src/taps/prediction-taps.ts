@@ -7,6 +7,8 @@ export interface ServedPrediction {
   model: string;
   version: string;
   instances: PredictBody['instances'];
+  /** The version's input schema, in order: names the values of array instances. */
+  featureNames?: readonly string[];
   predictions: unknown[];
   /** Per instance, when the version has a probabilities output (asked for or not). */
   probabilities?: number[][];
@@ -60,14 +62,16 @@ export class PredictionTaps {
   async flush(): Promise<void> {
     // Taps emitted by the last requests run on the next turn: let them queue first.
     await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(
-      this.taps.map((tap) =>
-        tap.flush?.().catch((err: unknown) => {
-          this.metrics.backgroundFailures.inc({ loop: `serving-${tap.name}` });
-          this.logger.error(`${tap.name}: flush at shutdown failed: ${String(err)}`);
-        }),
-      ),
-    );
+    await Promise.all(this.taps.map((tap) => this.flushOne(tap)));
+  }
+
+  private async flushOne(tap: PredictionTap): Promise<void> {
+    try {
+      await tap.flush?.();
+    } catch (err) {
+      this.metrics.backgroundFailures.inc({ loop: `serving-${tap.name}` });
+      this.logger.error(`${tap.name}: flush at shutdown failed: ${String(err)}`);
+    }
   }
 
   private failed(tap: PredictionTap, p: ServedPrediction, err: unknown): void {

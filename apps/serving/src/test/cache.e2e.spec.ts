@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { linearClassifierOnnx, mlpClassifierOnnx, treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
 import type { TestApp } from '@modelyard/platform/testing';
-import { KIT_SCHEMA, metric, productionVersion, uniqueName, untilServing } from './fixtures.js';
+import { eventually, KIT_SCHEMA, metric, productionVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -99,5 +99,30 @@ describe('the memory budget (SERVING_MAX_MODELS_MB)', () => {
     // Reloads come from the disk cache.
     expect(await metric(small, 'ml_serving_artifact_downloads_total')).toBe(downloadsBefore);
     await small.app.close();
+  });
+});
+
+describe('the disk budget (SERVING_CACHE_MAX_MB)', () => {
+  it('after a reconcile, removes artifacts no routed version uses and keeps the served one', async () => {
+    const model = uniqueName('pruned');
+    const serving = await h.startServing({ SERVING_MODELS: model });
+    const v1 = await productionVersion(h.registry, model, { bytes: linearClassifierOnnx(), inputSchema: KIT_SCHEMA });
+    await untilServing(serving, model, v1);
+    const v2 = await productionVersion(h.registry, model, { bytes: mlpClassifierOnnx(), inputSchema: KIT_SCHEMA });
+    await untilServing(serving, model, v2);
+    await serving.app.close();
+    const shaOf = async (version: string) =>
+      (await h.registry.request('GET', `/v1/models/${model}/versions/${version}/artifacts`)).body.items[0].sha256 as string;
+    const [old, served] = [await shaOf(v1), await shaOf(v2)];
+    expect(cached()).toEqual(expect.arrayContaining([old, served]));
+
+    // A budget of a few bytes: everything this replica does not serve goes, what it serves stays.
+    const pruning = await h.startServing({ SERVING_CACHE_MAX_MB: '0.00001', SERVING_MODELS: model });
+    await untilServing(pruning, model, v2);
+    const { value: left } = await eventually(async () => (cached().includes(old) ? undefined : cached()));
+    expect(left).toEqual([served]);
+    expect(await metric(pruning, 'ml_serving_artifact_cache_bytes')).toBe(mlpClassifierOnnx().length);
+    expect((await predict(pruning, model)).status).toBe(200);
+    await pruning.app.close();
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Unauthenticated } from '../errors/domain-errors.js';
+import { Unauthenticated, UpstreamUnavailable } from '../errors/domain-errors.js';
 import { AuthFailureLimiter } from '../rate-limit/auth-failures.js';
 import { looksLikeApiKey } from './api-keys.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -87,11 +87,13 @@ interface StrategyRun {
 /**
  * Runs the passport-jwt strategy on one request the way passport itself does: a fresh object
  * inheriting from the strategy, given the outcome callbacks. Any failure (no token, a bad
- * signature or claims, an unreachable JWKS) is a 401, as @nestjs/passport's AuthGuard made it.
+ * signature or claims) is a 401, as @nestjs/passport's AuthGuard made it; an identity provider
+ * whose key set cannot be fetched is a 503 (UpstreamUnavailable, not counted as a failed authentication).
  */
 function verifyWithStrategy(strategy: JwtStrategy, request: FastifyRequest): Promise<Principal> {
   return new Promise((resolve, reject) => {
     const refuse = (info?: unknown) => {
+      if (info instanceof UpstreamUnavailable) return reject(info);
       const reason = (info as { name?: string } | undefined)?.name;
       reject(new Unauthenticated(reason === 'TokenExpiredError' ? 'the token has expired' : 'the token is not valid'));
     };

@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader } from 'jose';
 import type { SecretOrKeyProvider } from 'passport-jwt';
+import { UpstreamUnavailable } from '../errors/domain-errors.js';
 
 /**
  * passport-jwt hands the key to jsonwebtoken unchanged, and jsonwebtoken accepts a KeyObject;
@@ -27,6 +28,20 @@ export function jwksKeyProvider(jwksUrl: string): SecretOrKeyProvider {
     }
     keySet(header, { payload: '', signature: '' } as never)
       .then((key) => done(null, asKeyMaterial(KeyObject.from(key as Parameters<typeof KeyObject.from>[0]))))
-      .catch((err: Error) => done(err));
+      .catch((err: Error) => done(keyLookupFailure(err)));
   };
+}
+
+/** jose's answers about the token's key itself: the token is refused (401). */
+const TOKEN_KEY_PROBLEMS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
+
+/**
+ * A key the set does not hold is the token's fault; a key set that cannot be fetched (network,
+ * timeout, non-200, not a JWKS) is the identity provider's: a 503 the client may retry, not a
+ * refusal counted against its address by the failed-authentication limit.
+ */
+function keyLookupFailure(err: Error): Error {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && TOKEN_KEY_PROBLEMS.has(code)) return err;
+  return new UpstreamUnavailable('identity provider', `the JWKS could not be fetched (${err.message}); try again shortly`);
 }

@@ -29,3 +29,36 @@ export async function publishedInterfaces(app: TestApp): Promise<PublishedInterf
     openApiProblems: [...(await openApiProblems(doc)), ...(await generatedClientProblems(doc))],
   };
 }
+
+/** What a service's published interfaces get wrong; `PUBLISHED_WELL` when nothing. */
+export interface PublishedProblems {
+  /** Of the families the service must publish, those `/metrics` lacks (or lists with another type). */
+  missingMetricFamilies: MetricFamily[];
+  metricViolations: ConventionViolation[];
+  openApiVersion: unknown;
+  openApiProblems: string[];
+}
+
+export const PUBLISHED_WELL: PublishedProblems = {
+  missingMetricFamilies: [],
+  metricViolations: [],
+  openApiVersion: '3.1.0',
+  openApiProblems: [],
+};
+
+/**
+ * The one check every service's published-interfaces test makes: the metric families it must
+ * publish (the HTTP histogram always), Prometheus conventions, and a valid OpenAPI 3.1 document a
+ * generated client compiles from. `expect(await publishedProblems(app, [...])).toEqual(PUBLISHED_WELL)`.
+ */
+export async function publishedProblems(app: TestApp, mustPublish: MetricFamily[]): Promise<PublishedProblems> {
+  const published = await publishedInterfaces(app);
+  const listed = new Set(published.metricFamilies.map((f) => `${f.name} ${f.type}`));
+  const required = [{ name: 'http_request_duration_seconds', type: 'histogram' }, ...mustPublish];
+  return {
+    missingMetricFamilies: required.filter((f) => !listed.has(`${f.name} ${f.type}`)),
+    metricViolations: published.metricViolations,
+    openApiVersion: published.openApiVersion,
+    openApiProblems: published.openApiProblems,
+  };
+}

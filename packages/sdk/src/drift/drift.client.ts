@@ -5,6 +5,8 @@ import {
   DashboardResponse,
   DriftRecord,
   IngestRecordsResponse,
+  LabelsBody,
+  LabelsResponse,
   MonitorPage,
   MonitorResponse,
   ReferenceBody,
@@ -28,7 +30,7 @@ type PageOptions<Q> = Partial<Omit<Q, 'limit' | 'cursor'>> & { limit?: number; c
 type IngestorOptions<T> = Omit<BatchIngestorOptions<T>, 'send'>;
 const Empty = z.unknown();
 
-/** One production record as sent: `{ features, prediction?, label?, confidence?, latencyMs?, success?, ts? }`. */
+/** One production record as sent: `{ id?, features, prediction?, label?, confidence?, latencyMs?, success?, ts? }`. */
 export type DriftRecordInput = z.input<typeof DriftRecord>;
 /** Reference values by column name (features, prediction or label). */
 export type ReferenceColumns = Record<string, Array<number | string | boolean>>;
@@ -140,6 +142,17 @@ export class DriftClient {
   records(monitorId: string, records: DriftRecordInput[], options: IdempotencyOption = {}) {
     return this.http.json('POST', path`/v1/monitors/${monitorId}/records`, IngestRecordsResponse, {
       body: { records },
+      idempotencyKey: keyFor(options),
+    });
+  }
+  /**
+   * Labels for records sent earlier, joined by record id (up to 10,000 per call). Idempotent per id:
+   * a repeated label counts as `unchanged`, so the call is retried like a GET; ids matching no record
+   * within the monitor's label horizon are counted as `unmatched`.
+   */
+  labels(monitorId: string, labels: z.input<typeof LabelsBody>['labels'], options: IdempotencyOption = {}) {
+    return this.http.json('POST', path`/v1/monitors/${monitorId}/labels`, LabelsResponse, {
+      body: { labels },
       idempotencyKey: keyFor(options),
     });
   }

@@ -66,6 +66,31 @@ async function driftedMonitor(name: string, model = 'churn') {
   return m;
 }
 
+describe('drift client: labels sent later', () => {
+  it('joins labels to records by id and counts what matched', async () => {
+    const m = await my.drift.monitors.create({
+      name: 'sdk-labels',
+      model: 'churn',
+      features: [{ name: 'age', kind: 'numeric' }],
+      prediction: { name: 'churned', kind: 'categorical' },
+      label: { name: 'churned', kind: 'categorical' },
+      window: { size: 100 },
+      schedule: { everySeconds: 3600 },
+    });
+    const { ids } = await my.drift.records(m.id, [
+      { features: { age: 30 }, prediction: 'yes' },
+      { id: 'b', features: { age: 40 }, prediction: 'no' },
+    ]);
+    expect(ids[1]).toBe('b');
+    const answer = await my.drift.labels(m.id, [
+      { id: ids[0]!, label: 'yes' },
+      { id: 'b', label: 'no' },
+      { id: 'unknown', label: 'no' },
+    ]);
+    expect(answer).toEqual({ received: 3, matched: 2, replaced: 0, unchanged: 0, unmatched: 1 });
+  });
+});
+
 describe('drift client: monitors', () => {
   it('creates (a repeated key answers with the same monitor), reads, lists with cursors, updates, pauses, resumes and deletes', async () => {
     const key = randomUUID();
@@ -120,7 +145,11 @@ describe('drift client: monitors', () => {
     const refused = await caught(my.drift.records(created.id, [{ features: { amount: 1 } }]));
     expect(refused).toBeInstanceOf(ConflictError);
     expect((await my.drift.monitors.resume(created.id)).status).toBe('active');
-    expect(await my.drift.records(created.id, [{ features: { amount: 1 } }])).toEqual({ accepted: 1, recordsIngested: 1 });
+    expect(await my.drift.records(created.id, [{ id: 'only', features: { amount: 1 } }])).toEqual({
+      accepted: 1,
+      recordsIngested: 1,
+      ids: ['only'],
+    });
 
     await my.drift.monitors.delete(created.id);
     expect(await caught(my.drift.monitors.get(created.id))).toBeInstanceOf(NotFoundError);

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RedisService } from '@modelyard/platform';
+import type { ServingSettings } from '../config.js';
+import { SERVING_SETTINGS } from '../serving.tokens.js';
+import { FeedbackMetrics } from './feedback.metrics.js';
+
+/** Writes are batched: at most this many per pipeline round trip, or whatever arrived in WRITE_DELAY_MS. */
+const WRITE_BATCH = 1_000;
+const WRITE_DELAY_MS = 50;
+/** Ids looked up per MGET. */
+const READ_BATCH = 1_000;
+
+const keyOf = (predictionId: string) => `serving:features:${predictionId}`;
+
+/**
+ * A prediction's features by its id, kept SERVING_FEEDBACK_HORIZON_SECONDS in Redis (SET … EX),
+ * so a label sent to /feedback later becomes a learning sample. Written off the request path in
+ * pipelined batches; a lookup first writes what is still buffered, so a label sent right after its
+ * prediction finds it.
+ */
+@Injectable()
+export class FeatureStore {
+  private readonly logger = new Logger(FeatureStore.name);
+  private buffer: [string, string][] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
+    @Inject(FeedbackMetrics) private readonly metrics: FeedbackMetrics,
+  ) {}
+
+  keep(predictionId: string, features: Record<string, unknown>): void {
+    this.buffer.push([predictionId, JSON.stringify(features)]);
+    if (this.buffer.length >= WRITE_BATCH) void this.write();
+    else this.timer ??= setTimeout(() => void this.write(), WRITE_DELAY_MS);
+  }
+
+  /** Writes what is buffered (chained after the writes before it: they complete in order). */
+  write(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length) this.writing = this.writing.then(() => this.send(batch));
+    return this.writing;
+  }
+
+  private async send(batch: [string, string][]): Promise<void> {
+    try {
+      for (let i = 0; i < batch.length; i += WRITE_BATCH) {
+        const pipeline = this.redis.client.pipeline();
+        for (const [id, json] of batch.slice(i, i + WRITE_BATCH)) pipeline.set(keyOf(id), json, 'EX', this.settings.feedbackHorizonSeconds);
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.filter(([err]) => err).length;
+        if (failed) this.metrics.dropped.inc({ target: 'features', reason: 'write_failed' }, failed);
+      }
+    } catch (err) {
+      this.metrics.dropped.inc({ target: 'features', reason: 'write_failed' }, batch.length);
+      this.logger.error(`keeping the features of ${batch.length} predictions failed: ${String(err)}`);
+    }
+  }
+
+  /** The features kept for each id (null: unknown or expired). */
+  async get(predictionIds: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
+    await this.write();
+    const out: (Record<string, unknown> | null)[] = [];
+    for (let i = 0; i < predictionIds.length; i += READ_BATCH) {
+      const values = await this.redis.client.mget(...predictionIds.slice(i, i + READ_BATCH).map(keyOf));
+      for (const v of values) out.push(v === null ? null : (JSON.parse(v) as Record<string, unknown>));
+    }
+    return out;
+  }
+}
