@@ -64,6 +64,11 @@ export default tseslint.config(
     rules: noUnsafeOff,
   },
   {
+    // The console's browser app has its own program (DOM types, JSX, bundler resolution).
+    files: ['apps/console/web/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { project: './apps/console/web/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     // Plain Node scripts (benchmarks, the up/test scripts, Jest configs): Node's globals, and no
     // no-unsafe-* rules, which would flag every untyped value in JavaScript.
     files: ['**/*.js', '**/*.mjs'],

@@ -13,6 +13,8 @@ const SERVICES = [
   { name: 'learning', port: 3004 },
   // Ready once it has loaded what the registry designates (it retries until the registry answers).
   { name: 'serving', port: 3005, env: { SERVING_CACHE_DIR: join(ROOT, 'var', 'serving-cache') } },
+  // The web UI: sign in with the admin key printed below; it forwards to the services above.
+  { name: 'console', port: 3000 },
 ].filter((s) => existsSync(join(ROOT, 'apps', s.name, 'package.json')));
 
 const VAR = join(ROOT, 'var');
@@ -115,10 +117,12 @@ try {
   await new Promise(() => undefined); // stop() exits once the services are down
 }
 if (!(await keyAccepted(key))) key = mintAdminKey();
+const CONSOLE = SERVICES.find((s) => s.name === 'console');
+const APIS = SERVICES.filter((s) => s !== CONSOLE);
 
 console.log(`
 ✓ Modelyard is running (Ctrl-C stops it). Logs: var/log/<service>.log
-${SERVICES.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs: http://127.0.0.1:${s.port}/docs`).join('\n')}
+${CONSOLE ? `  Console      http://127.0.0.1:${CONSOLE.port}   (sign in with the admin API key below)\n` : ''}${APIS.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs: http://127.0.0.1:${s.port}/docs`).join('\n')}
 
   Admin API key (also in var/admin-key.txt):
     ${key}

@@ -6,6 +6,7 @@ import { ApiKeysService } from './auth/api-keys.service.js';
 import { Authenticator } from './auth/authenticator.js';
 import { CredentialGuard } from './auth/credential.guard.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
+import { WhoAmIController } from './auth/whoami.controller.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from './config/platform-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -23,7 +24,7 @@ import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
 
 export interface PlatformOptions {
-  /** Serve API-key management routes (one service of an installation does). */
+  /** Serve API-key management routes and who-am-i (one service of an installation does). */
   apiKeyRoutes?: boolean;
   /** Extra providers the platform's controllers use, e.g. READINESS_CHECKS. */
   providers?: Provider[];
@@ -38,7 +39,7 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(config: PlatformConfig, options: PlatformOptions = {}): DynamicModule {
     const controllers: Type[] = [HealthController, MetricsController, OpenApiController, MaintenanceController];
-    if (options.apiKeyRoutes) controllers.push(ApiKeysController);
+    if (options.apiKeyRoutes) controllers.push(ApiKeysController, WhoAmIController);
     return {
       module: PlatformModule,
       global: true,
@@ -72,6 +73,7 @@ export class PlatformModule {
         RedisLock,
         MetricsService,
         ApiKeysService,
+        AuthFailureLimiter,
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role, safeString, safeText } from './common.js';
+import { Role, Scope, safeString, safeText } from './common.js';
 
 export const CreateApiKeyBody = z.strictObject({
   name: safeString().min(1).max(128),
@@ -35,3 +35,15 @@ export const MaintenanceResponse = z.object({
   source: z.enum(['env', 'api']).nullable(),
 });
 export type MaintenanceResponse = z.infer<typeof MaintenanceResponse>;
+
+/** Who a credential belongs to, as the service that checked it sees it (the console's sign-in check). */
+export const WhoAmIResponse = z.object({
+  kind: z.enum(['jwt', 'api_key']),
+  /** `sub` of a JWT, or `key:<id>` for an API key. */
+  id: z.string(),
+  roles: z.array(Role),
+  scopes: z.array(Scope),
+  /** When the credential stops being valid, if it says. */
+  expiresAt: z.string().nullable(),
+});
+export type WhoAmIResponse = z.infer<typeof WhoAmIResponse>;

@@ -9,6 +9,8 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   unauthenticated: 'unauthenticated',
   forbidden: 'forbidden',
+  /** Console: a state-changing call without the session's CSRF token (or from another site). */
+  csrfRejected: 'csrf_rejected',
   notFound: 'not_found',
   routeNotFound: 'route_not_found',
   methodNotAllowed: 'method_not_allowed',

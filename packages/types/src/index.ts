@@ -9,3 +9,4 @@ export * from './artifacts.js';
 export * from './drift.js';
 export * from './learning.js';
 export * from './serving.js';
+export * from './console.js';

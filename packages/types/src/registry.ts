@@ -275,6 +275,8 @@ export const SetAliasBody = z.strictObject({
   /** Compare-and-set: the version the alias must point at now; `null` means it must not exist yet. */
   expectedVersion: SemVer.nullable().optional(),
   protected: z.boolean().optional(),
+  /** Why, for the audit log. */
+  reason: Reason.optional(),
 });
 export type SetAliasBody = z.infer<typeof SetAliasBody>;
 

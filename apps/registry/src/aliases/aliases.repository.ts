@@ -67,6 +67,7 @@ export class AliasesRepository {
         subject: `${name}@${alias}`,
         before: current && { version: current.version, protected: current.protected },
         after: { version: row.version, protected: row.protected },
+        reason: body.reason ?? null,
       });
       return { row, created: !current };
     }, TX_OPTIONS);

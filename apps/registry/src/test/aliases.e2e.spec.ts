@@ -28,6 +28,15 @@ describe('aliases', () => {
     expect(list.body.items).toHaveLength(1);
   });
 
+  it('writes the reason given into the audit entry of the move', async () => {
+    const m = await createModel(t);
+    const a = await createVersion(t, m);
+    expect((await put(m, 'champion', { version: a, reason: 'won the A/B test' })).status).toBe(201);
+    const audit = await t.request('GET', `/v1/audit?model=${m}`);
+    const entry = audit.body.items.find((e: { action: string }) => e.action === 'alias.set');
+    expect(entry).toMatchObject({ subject: `${m}@champion`, reason: 'won the A/B test', after: { version: a } });
+  });
+
   it('rejects a stale compare-and-set with 409 naming the current version', async () => {
     const m = await createModel(t);
     const [a, b, c] = [await createVersion(t, m), await createVersion(t, m), await createVersion(t, m)];

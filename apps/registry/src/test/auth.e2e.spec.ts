@@ -97,6 +97,29 @@ describe('credentials', () => {
   });
 });
 
+describe('who am I', () => {
+  it("tells a JWT's subject, roles, scopes and expiry, and a key's id and roles, without side effects", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const jwt = signJwt({ sub: 'alice', roles: ['editor'], exp });
+    const asJwt = await t.request('GET', '/v1/auth/whoami', { as: { bearer: jwt } });
+    expect(asJwt.status).toBe(200);
+    expect(asJwt.body).toEqual({
+      kind: 'jwt',
+      id: 'alice',
+      roles: ['editor'],
+      scopes: ['read', 'write'],
+      expiresAt: new Date(exp * 1000).toISOString(),
+    });
+
+    const created = await t.request('POST', '/v1/api-keys', { body: { name: 'whoami', roles: ['viewer'] } });
+    const asKey = await t.request('GET', '/v1/auth/whoami', { as: { bearer: created.body.key } });
+    expect(asKey.body).toEqual({ kind: 'api_key', id: `key:${created.body.id}`, roles: ['viewer'], scopes: ['read'], expiresAt: null });
+
+    expect((await t.request('GET', '/v1/auth/whoami', { as: null })).status).toBe(401);
+    expect((await t.request('GET', '/v1/auth/whoami', { as: { bearer: 'myk_000000000000_madeup' } })).status).toBe(401);
+  });
+});
+
 describe('API keys', () => {
   it('shows a key once, accepts it as bearer or X-API-Key, never lists the secret, and stops it on revoke', async () => {
     const created = await t.request('POST', '/v1/api-keys', { body: { name: 'ci', roles: ['editor'] } });

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@modelyard/platform';
+import { buildConsole } from './config.js';
+
+await runService(buildConsole);
