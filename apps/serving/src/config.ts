@@ -38,6 +38,8 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_CACHE_DIR: z.string().min(1).default('./var/serving-cache'),
   /** Disk budget of the artifact cache; artifacts no version serves are removed, least recently used first. */
   SERVING_CACHE_MAX_MB: z.coerce.number().positive().max(1_073_741_824).default(10_240),
+  /** onnxruntime threads per inference (intra-op); 1 suits many small calls, more helps large models' latency. */
+  SERVING_ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),
   /** Memory budget of loaded models (each counted at its artifact's size); least recently used go first. */
   SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
@@ -71,6 +73,7 @@ export interface ServingSettings {
   models: string[];
   cacheDir: string;
   maxCacheBytes: number;
+  onnxThreads: number;
   maxModelBytes: number;
   reconcileMs: number;
   shutdownDelayMs: number;
@@ -89,6 +92,7 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     models: env.SERVING_MODELS,
     cacheDir: env.SERVING_CACHE_DIR,
     maxCacheBytes: Math.round(env.SERVING_CACHE_MAX_MB * 1024 * 1024),
+    onnxThreads: env.SERVING_ONNX_THREADS,
     maxModelBytes: Math.round(env.SERVING_MAX_MODELS_MB * 1024 * 1024),
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),

@@ -60,8 +60,8 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
     // Fastify's own JSON parser (with bodyLimit) is the only one; Nest would add form parsing.
     bodyParser: false,
   });
-  await registerSecurityHeaders(app);
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerSecurityHeaders(fastify);
   // Only JSON bodies are accepted (routes that stream register their own parser); anything else is a 415.
   for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);

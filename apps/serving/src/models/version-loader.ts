@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ArtifactCache } from '../artifacts/artifact-cache.js';
+import type { ServingSettings } from '../config.js';
 import { chooseOutputs } from '../predict/outputs.js';
 import { RegistrySource } from '../registry/registry.source.js';
 import { featuresOf, InputSchemaError, type Feature } from '../runtime/input-schema.js';
@@ -8,6 +9,7 @@ import { LearnerRunner } from '../runtime/learner-runner.js';
 import { OnnxRunner } from '../runtime/onnx-runner.js';
 import { ModelLoadError, type Runner } from '../runtime/runner.js';
 import { allocate, elementCount, type HostTensor } from '../runtime/tensors.js';
+import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { LoadError, SERVABLE_ARTIFACTS, type LoadedVersion, type VersionDescriptor } from './loaded-version.js';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -34,6 +36,7 @@ export class VersionLoader {
   constructor(
     @Inject(RegistrySource) private readonly source: RegistrySource,
     @Inject(ArtifactCache) private readonly cache: ArtifactCache,
+    @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
   ) {}
 
   /** The version's servable artifact and schema; null when it has none (or no longer exists). */
@@ -83,7 +86,7 @@ export class VersionLoader {
 
   private async runner(d: VersionDescriptor, bytes: Buffer, features: Feature[] | null): Promise<Runner> {
     try {
-      return d.format === 'onnx' ? await OnnxRunner.create(bytes) : LearnerRunner.create(bytes, features);
+      return d.format === 'onnx' ? await OnnxRunner.create(bytes, this.settings.onnxThreads) : LearnerRunner.create(bytes, features);
     } catch (err) {
       if (err instanceof ModelLoadError) throw new LoadError('load', err.message);
       throw err;

@@ -2,12 +2,24 @@ import * as ort from 'onnxruntime-node';
 import { ModelLoadError, type Runner } from './runner.js';
 import { datatypeOfOrt, ortType, type HostTensor, type TensorData, type TensorSpec } from './tensors.js';
 
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
-  executionProviders: ['cpu'],
-  graphOptimizationLevel: 'all',
-  // Warnings (unused initializers, …) would be printed on stderr for every load, outside the JSON logs.
-  logSeverityLevel: 3,
-};
+/**
+ * One thread per inference, no spinning: onnxruntime's default pool spins its threads after every
+ * call, and on a service answering many small calls those spinning threads took the CPU from the
+ * event loop (a third of the throughput on two cores). Large models may want more
+ * (SERVING_ONNX_THREADS), at the cost of the other requests' latency.
+ */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    // Warnings (unused initializers, …) would be printed on stderr for every load, outside the JSON logs.
+    logSeverityLevel: 3,
+  };
+}
 
 function spec(meta: ort.InferenceSession.ValueMetadata, side: string): TensorSpec | null {
   if (!meta.isTensor) return null;
@@ -33,10 +45,10 @@ export class OnnxRunner implements Runner {
     readonly outputs: readonly TensorSpec[],
   ) {}
 
-  static async create(bytes: Uint8Array): Promise<OnnxRunner> {
+  static async create(bytes: Uint8Array, threads = 1): Promise<OnnxRunner> {
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+      session = await ort.InferenceSession.create(bytes, sessionOptions(threads));
     } catch (err) {
       throw new ModelLoadError(`onnxruntime cannot load the model: ${err instanceof Error ? err.message : String(err)}`);
     }
