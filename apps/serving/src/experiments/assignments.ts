@@ -7,6 +7,11 @@ import type { RoutedExperiment } from './running-experiment.js';
 
 /** The assignments route takes up to 1000 units per call. */
 const MAX_BATCH = 1_000;
+/**
+ * Calls in flight per experiment. Beyond them, new units wait for one to finish and go together:
+ * an idle service is asked at once, a busy one gets fewer, larger calls instead of one per request.
+ */
+const MAX_IN_FLIGHT = 2;
 
 interface Waiter {
   resolve: (variant: string | null) => void;
@@ -34,13 +39,14 @@ interface Batch {
  * its answer is then kept in process (AssignmentCache: a variant is final for the experiment, an
  * "outside" answer for the service's own config-cache second), so a unit's later calls cost
  * nothing. Concurrent first lookups of one experiment share one call (up to 1000 units, sent on the
- * next turn of the event loop). The answer is therefore the service's by construction, for every
+ * next turn of the event loop, or when one of the MAX_IN_FLIGHT calls already out returns). The answer is therefore the service's by construction, for every
  * unit, before and after any weight change.
  */
 @Injectable()
 export class Assignments {
   private readonly cache: AssignmentCache;
   private readonly pending = new Map<string, Batch>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     @Inject(SERVING_SETTINGS) settings: ServingSettings,
@@ -62,7 +68,8 @@ export class Assignments {
       const created: Batch = { experiment, units: new Map() };
       batch = created;
       this.pending.set(experiment.id, created);
-      setImmediate(() => this.send(created));
+      // Else the batch goes when a call in flight returns.
+      if ((this.inFlight.get(experiment.id) ?? 0) < MAX_IN_FLIGHT) setImmediate(() => this.send(created));
     }
     const waiters = batch.units.get(unit);
     if (waiters) waiters.push(waiter);
@@ -71,12 +78,15 @@ export class Assignments {
   }
 
   private send(batch: Batch): void {
-    // Sent once: by size, or on the next turn (whichever comes first).
+    // Sent once: by size, on the next turn, or when a call in flight returns (whichever comes first).
     if (this.pending.get(batch.experiment.id) !== batch) return;
     this.pending.delete(batch.experiment.id);
     const { id, key } = batch.experiment;
     const units = [...batch.units.keys()];
-    this.source.assign(key, units).then(
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    const asked = this.source.assign(key, units);
+    void asked.finally(() => this.returned(id)).catch(() => undefined);
+    asked.then(
       (answers) => {
         const byUnit = new Map(answers.map((a) => [a.unit, a.inExperiment ? a.variant : null]));
         for (const [unit, waiters] of batch.units) {
@@ -91,5 +101,13 @@ export class Assignments {
       },
       (err: unknown) => batch.units.forEach((waiters) => waiters.forEach((w) => w.reject(err))),
     );
+  }
+
+  private returned(experimentId: string): void {
+    const left = (this.inFlight.get(experimentId) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(experimentId, left);
+    else this.inFlight.delete(experimentId);
+    const waiting = this.pending.get(experimentId);
+    if (waiting) this.send(waiting);
   }
 }

@@ -2,6 +2,7 @@ import { treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
 import type { TestApp } from '@modelyard/platform/testing';
 import { tokenFor } from '@modelyard/platform/testing';
 import { Modelyard, type ExperimentsClient, type LocalAssigner } from '@modelyard/sdk';
+import { startFaultProxy } from '@modelyard/sdk/testing';
 import type { AssignmentResponse } from '@modelyard/types';
 import { KIT_SCHEMA, eventually, metric, productionVersion, stagedVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
@@ -213,6 +214,43 @@ describe('experiment routing', () => {
     expect(await metric(closing, 'ml_serving_exposures_total', { experiment: KEY })).toBe(inside);
     await closing.app.close();
     expect(total(await exposed(KEY))).toBe(counted + inside);
+  });
+
+  it('asks for concurrent new units together; while the experiments service cannot answer, a unit gets production and no exposure', async () => {
+    const proxy = await startFaultProxy(experiments.url);
+    try {
+      const app = await h.startServing({ EXPERIMENTS_URL: proxy.url });
+      await untilRouting(app, { [KEY]: true });
+      const isAssign = (method: string, path: string) => method === 'POST' && path === `/v1/experiments/${KEY}/assignments`;
+      const asked = () => proxy.log.filter((r) => isAssign(r.method, r.path)).length;
+
+      // 400 units at once: a handful of calls to the service, not one per unit.
+      const burst = units('burst', 400);
+      const served = await pool(burst, 100, (u) => predict(app, u));
+      expect(mismatches(burst, served, await serverAssign(KEY, burst))).toEqual([]);
+      expect(asked()).toBeLessThan(40);
+      remember(burst, served);
+      // Asked once: units inside the experiment cost no further call (those outside are asked again after a second).
+      const calls = asked();
+      await serve(
+        app,
+        burst.filter((_, i) => served[i]!.variant),
+      );
+      expect(asked()).toBe(calls);
+
+      proxy.inject([{ status: 503 }, { status: 503 }], isAssign); // both of the client's attempts
+      const unit = units('unreachable', 1)[0]!;
+      expect(await predict(app, unit)).toEqual({ version: versions[0], variant: null, experiment: null });
+      expect(await metric(app, 'ml_serving_assignment_failures_total', { experiment: KEY })).toBe(1);
+      expect(proxy.log.filter((r) => r.fault).length).toBe(2);
+      // Once it answers again, the unit gets its variant.
+      const [assigned] = await serverAssign(KEY, [unit]);
+      const again = await predict(app, unit);
+      expect(again.variant).toBe(assigned!.variant);
+      remember([unit], [again]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('with a unit: a target wins (no experiment), a model without an experiment answers with production', async () => {
