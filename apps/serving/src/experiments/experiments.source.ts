@@ -4,8 +4,14 @@ import { ExperimentsClient, HttpClient, type BatchIngestor, type BatchIngestorOp
 import type { AssignmentResponse, ExperimentResponse } from '@modelyard/types';
 import type { RunningExperiment } from './running-experiment.js';
 
-/** Listing experiments: background work, patient. */
-const LIST = { timeoutMs: 10_000, retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 } };
+/**
+ * Listing experiments: one attempt. It is repeated every SERVING_EXPERIMENTS_POLL_SECONDS anyway
+ * (a failure keeps the known ones), and the full reconcile waits for it: retrying an unreachable
+ * service would hold every model's reconcile back.
+ */
+const LIST = { timeoutMs: 5_000, retry: { maxAttempts: 1 } };
+/** Exposures: background work, patient (the batching ingestor retries each batch on top). */
+const INGEST = { timeoutMs: 10_000, retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 } };
 /**
  * Assigning units: on a prediction's path, so short. A lookup that still fails answers with
  * production (ExperimentRouter), which beats holding the caller for seconds.
@@ -28,12 +34,14 @@ const toRunning = (e: ExperimentResponse): RunningExperiment => ({
 export class ExperimentsSource {
   private readonly listing: ExperimentsClient;
   private readonly assigning: ExperimentsClient;
+  private readonly ingesting: ExperimentsClient;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, @Inject(ServiceCredential) credential: ServiceCredential) {
-    const client = (o: typeof LIST) =>
+    const client = (o: { timeoutMs: number; retry: { maxAttempts: number } }) =>
       new ExperimentsClient(new HttpClient({ ...credential.clientOptions(), baseUrl: config.urls.experiments, ...o }));
     this.listing = client(LIST);
     this.assigning = client(ASSIGN);
+    this.ingesting = client(INGEST);
   }
 
   /** The running experiments, of one model or of all. */
@@ -51,6 +59,6 @@ export class ExperimentsSource {
   }
 
   exposureLog(key: string, options: Omit<BatchIngestorOptions<Exposure>, 'send'>): BatchIngestor<Exposure> {
-    return this.listing.exposureIngestor(key, options);
+    return this.ingesting.exposureIngestor(key, options);
   }
 }
