@@ -61,7 +61,17 @@ export class PredictService {
       const predictionIds = Array.from({ length: n }, () => randomUUID());
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
       const featureNames = layout.features?.map((f) => f.name);
-      this.taps.emit({ model, version, instances: body.instances, featureNames, predictions, probabilities, predictionIds, latencyMs, ...assignment });
+      this.taps.emit({
+        model,
+        version,
+        instances: body.instances,
+        featureNames,
+        predictions,
+        probabilities,
+        predictionIds,
+        latencyMs,
+        ...assignment,
+      });
       return {
         model,
         version,
