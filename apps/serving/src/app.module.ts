@@ -8,6 +8,13 @@ import { FeedbackLoop } from './feedback/feedback-taps.js';
 import { FeedbackTargets } from './feedback/feedback-targets.js';
 import { ArtifactCache } from './artifacts/artifact-cache.js';
 import type { ServingConfig } from './config.js';
+import { Assignments } from './experiments/assignments.js';
+import { ExperimentRouter } from './experiments/experiment-router.js';
+import { ExperimentWatch } from './experiments/experiment-watch.js';
+import { ExperimentsSource } from './experiments/experiments.source.js';
+import { ExposureTap } from './experiments/exposure-tap.js';
+import { RoutingMetrics } from './experiments/routing.metrics.js';
+import { RunningExperiments } from './experiments/running-experiments.js';
 import { Drain } from './lifecycle/drain.js';
 import { servingReadiness } from './lifecycle/readiness.js';
 import { LoadFailures } from './models/load-failures.js';
@@ -78,6 +85,13 @@ export class AppModule {
         FeatureStore,
         FeedbackService,
         FeedbackLoop,
+        ExperimentsSource,
+        RoutingMetrics,
+        RunningExperiments,
+        ExperimentWatch,
+        Assignments,
+        ExperimentRouter,
+        ExposureTap,
         PredictService,
         OipService,
         OipErrors,

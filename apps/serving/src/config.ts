@@ -44,6 +44,12 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
   SERVING_RECONCILE_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
+  /** Running experiments are listed this often: a start, stop or conclusion is seen within it. */
+  SERVING_EXPERIMENTS_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
+  /** Queued exposures are sent at least this often (and whenever 500 are queued). */
+  SERVING_EXPOSURE_FLUSH_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
+  /** Units' assignments kept in process (a unit inside an experiment keeps its variant: asked once). */
+  SERVING_ASSIGNMENT_CACHE_UNITS: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
   /** After SIGTERM, readiness is false this long before in-flight requests are drained (endpoints update). */
   SERVING_SHUTDOWN_DELAY_SECONDS: seconds(300).default(0),
   /** Longest wait for in-flight predictions to finish at shutdown. */
@@ -76,6 +82,9 @@ export interface ServingSettings {
   onnxThreads: number;
   maxModelBytes: number;
   reconcileMs: number;
+  experimentsPollMs: number;
+  exposureFlushMs: number;
+  assignmentCacheUnits: number;
   shutdownDelayMs: number;
   drainTimeoutMs: number;
   feedbackHorizonSeconds: number;
@@ -95,6 +104,9 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     onnxThreads: env.SERVING_ONNX_THREADS,
     maxModelBytes: Math.round(env.SERVING_MAX_MODELS_MB * 1024 * 1024),
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
+    experimentsPollMs: Math.round(env.SERVING_EXPERIMENTS_POLL_SECONDS * 1000),
+    exposureFlushMs: Math.round(env.SERVING_EXPOSURE_FLUSH_SECONDS * 1000),
+    assignmentCacheUnits: env.SERVING_ASSIGNMENT_CACHE_UNITS,
     shutdownDelayMs: Math.round(env.SERVING_SHUTDOWN_DELAY_SECONDS * 1000),
     drainTimeoutMs: Math.round(env.SERVING_DRAIN_TIMEOUT_SECONDS * 1000),
     feedbackHorizonSeconds: env.SERVING_FEEDBACK_HORIZON_SECONDS,

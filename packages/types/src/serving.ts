@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AliasName, SemVer, ValidationReport } from './registry.js';
 import { safeString, safeText } from './common.js';
+import { UnitId } from './experiments.js';
 
 // ---------------------------------------------------------------- v1: predict
 
@@ -28,6 +29,12 @@ export const PredictReturn = z.enum(['probabilities']);
 export const PredictBody = z.strictObject({
   instances: z.array(PredictInstance).min(1).max(MAX_PREDICT_INSTANCES),
   target: PredictTarget.optional(),
+  /**
+   * Who the call is for (a user, a session…): without a target, a model with a running experiment
+   * answers with the variant the experiments service assigns this unit (sticky), and records the
+   * unit's exposure; production otherwise.
+   */
+  unit: UnitId.optional().meta({ description: "the unit's id: routes to its experiment variant (sticky)" }),
   return: z.array(PredictReturn).max(PredictReturn.options.length).optional(),
 });
 export type PredictBody = z.infer<typeof PredictBody>;
@@ -38,6 +45,9 @@ export const PredictionValue = z.union([z.number(), z.string(), z.boolean(), z.a
 export const PredictResponse = z.object({
   model: z.string(),
   version: z.string(),
+  /** The experiment (key) and variant that answered, when the call's unit was routed into one. */
+  experiment: z.string().optional(),
+  variant: z.string().optional(),
   predictions: z.array(PredictionValue),
   /** Per instance, one probability per class (in the model's class order); only when asked for. */
   probabilities: z.array(z.array(z.number())).optional(),
@@ -98,7 +108,7 @@ export type ServedFormat = z.infer<typeof ServedFormat>;
 
 export const ServedVersion = z.object({
   version: z.string(),
-  /** What answers for it: production, `alias:<name>` for each alias pointing at it, and `shadow`. */
+  /** What answers for it: production, `alias:<name>` for each alias, `experiment:<key>/<variant>` for each variant, and `shadow`. */
   targets: z.array(z.string()),
   format: ServedFormat,
   artifact: z.string(),
@@ -113,6 +123,17 @@ export const ServedModelResponse = z.object({
   /** The version answering calls without a target, or null when none can. */
   production: z.string().nullable(),
   aliases: z.array(z.object({ alias: z.string(), version: z.string() })),
+  /**
+   * The model's running experiments. One routes units (`routing`: the one started first, once every
+   * variant's version is loaded); the others are not routed by serving.
+   */
+  experiments: z.array(
+    z.object({
+      key: z.string(),
+      routing: z.boolean(),
+      variants: z.array(z.object({ variant: z.string(), version: z.string() })),
+    }),
+  ),
   versions: z.array(ServedVersion),
   failures: z.array(LoadFailure),
 });

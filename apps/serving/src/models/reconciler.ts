@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ServingSettings } from '../config.js';
 import { ArtifactCache } from '../artifacts/artifact-cache.js';
+import { experimentTargets, nextRoutedExperiment, routingExperiment } from '../experiments/running-experiment.js';
+import { RunningExperiments } from '../experiments/running-experiments.js';
 import { RegistrySource } from '../registry/registry.source.js';
 import { ShadowConfigs } from '../shadow/shadow-configs.js';
 import { ServingMetrics } from '../serving.metrics.js';
@@ -21,8 +23,11 @@ type Prepared = VersionDescriptor | 'failed' | null;
 
 /**
  * Keeps the routing table in line with the registry: for each model in scope, its production
- * version, its aliases' versions and its shadow's version (set on serving, kept in Redis). A new version is loaded and warmed before the table swaps to
- * it; one that fails leaves its target on the version that served before. Runs in full every
+ * version, its aliases' versions, its shadow's version (set on serving, kept in Redis) and the
+ * variants' versions of its routing experiment (the experiments service's running experiments; see
+ * routingExperiment). A new version is loaded and warmed before the table swaps to it (an
+ * experiment routes once all its variants are); one that fails leaves its target on the version
+ * that served before. Runs in full every
  * SERVING_RECONCILE_SECONDS (the safety net) and for one model whenever its change is announced.
  */
 @Injectable()
@@ -39,6 +44,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
     @Inject(RegistrySource) private readonly source: RegistrySource,
+    @Inject(RunningExperiments) private readonly experiments: RunningExperiments,
     @Inject(VersionLoader) private readonly loader: VersionLoader,
     @Inject(ServingTable) private readonly table: ServingTable,
     @Inject(ModelStore) private readonly store: ModelStore,
@@ -82,7 +88,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   async reconcileAll(): Promise<void> {
     let names: string[];
     try {
-      names = this.settings.models.length ? this.settings.models : await this.source.models();
+      const listing = this.settings.models.length ? Promise.resolve(this.settings.models) : this.source.models();
+      // The running experiments too (a failure keeps the known ones).
+      [names] = await Promise.all([listing, this.experiments.refresh()]);
     } catch (err) {
       this.logger.warn(`cannot list the registry's models, serving what is loaded: ${message(err)}`);
       return;
@@ -127,9 +135,13 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async sync(model: string): Promise<void> {
     const [production, aliases] = await Promise.all([this.source.production(model), this.source.aliases(model)]);
+    // As last listed; the known ones while the experiments service could not be listed yet.
+    const running = this.experiments.forModel(model) ?? this.table.get(model)?.running ?? [];
+    const experiment = routingExperiment(running);
     const desired = new Map<string, string>([
       ...(production ? [['production', production] as const] : []),
       ...[...aliases].map(([a, v]) => [`alias:${a}`, v] as const),
+      ...experimentTargets(experiment),
     ]);
     const shadow = this.shadows.get(model);
     const shadowVersion = shadow?.version ?? (shadow?.alias ? aliases.get(shadow.alias) : undefined);
@@ -138,7 +150,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const prepared = new Map<string, Prepared>();
     for (const version of versions) prepared.set(version, await this.prepare(model, version));
     if (this.stopped) return;
-    this.table.set(model, this.nextRoutes(model, desired, prepared));
+    const routed = nextRoutedExperiment(experiment, (v) => prepared.get(v), this.table.get(model)?.experiment);
+    if (routed.missing.length) {
+      this.logger.warn(`experiment ${experiment!.key} on ${model} does not route: no servable version for ${routed.missing.join(', ')}`);
+    }
+    this.table.set(model, { ...this.nextRoutes(model, desired, prepared), experiment: routed.routed, running });
     this.failures.retain(model, versions);
     for (const key of this.descriptors.keys()) {
       if (key.startsWith(`${model}@`) && !versions.has(key.slice(model.length + 1))) this.descriptors.delete(key);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServedModelResponse } from '@modelyard/types';
 import { LoadFailures } from './load-failures.js';
+import { variantTarget } from '../experiments/running-experiment.js';
 import { keyOf, type VersionDescriptor } from './loaded-version.js';
 import { ModelStore } from './model-store.js';
 import { NotServed, ServingTable } from './serving-table.js';
@@ -36,10 +37,17 @@ export class ServedModels {
     if (routes?.production) add('production', routes.production);
     for (const [alias, d] of routes?.aliases ?? []) add(`alias:${alias}`, d);
     if (routes?.shadow) add('shadow', routes.shadow);
+    const experiment = routes?.experiment;
+    for (const [variant, d] of experiment?.variants ?? []) add(variantTarget(experiment!.key, variant), d);
     return {
       model,
       production: routes?.production?.version ?? null,
       aliases: [...(routes?.aliases ?? [])].map(([alias, d]) => ({ alias, version: d.version })),
+      experiments: (routes?.running ?? []).map((e) => ({
+        key: e.key,
+        routing: e.id === experiment?.id,
+        variants: e.variants.map((v) => ({ variant: v.key, version: v.version })),
+      })),
       versions: [...byVersion.values()].map(({ d, targets }) => ({
         version: d.version,
         targets,

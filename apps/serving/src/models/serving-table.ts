@@ -1,18 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@modelyard/platform';
 import { ErrorCode, type PredictTarget } from '@modelyard/types';
+import { variantTarget, type RoutedExperiment, type RunningExperiment } from '../experiments/running-experiment.js';
 import { ServingMetrics } from '../serving.metrics.js';
 import { LoadFailures } from './load-failures.js';
 import { keyOf, LoadError, type VersionDescriptor } from './loaded-version.js';
 import { ModelStore, type Lease } from './model-store.js';
 import { VersionLoader } from './version-loader.js';
 
-/** What answers for a model: its production version and each alias's version (and what shadows them). */
+/** What answers for a model: its production version, each alias's version, its experiment's variants (and what shadows them). */
 export interface ModelRoutes {
   production: VersionDescriptor | null;
   aliases: ReadonlyMap<string, VersionDescriptor>;
   /** Also scores a share of the model's predict calls, off the request path (shadow/). */
   shadow?: VersionDescriptor | null;
+  /** The experiment whose variants answer units (experiments/), once every variant is loaded. */
+  experiment?: RoutedExperiment | null;
+  /** The model's running experiments as last listed, the routed one included. */
+  running?: readonly RunningExperiment[];
 }
 
 /** Attempts to get a lease when a reload races an eviction (a budget smaller than the models in use). */
@@ -35,6 +40,7 @@ const targetsOf = (routes: ModelRoutes | undefined) =>
     ...(routes?.production ? [['production', routes.production] as const] : []),
     ...[...(routes?.aliases ?? [])].map(([alias, d]) => [`alias:${alias}`, d] as const),
     ...(routes?.shadow ? [['shadow', routes.shadow] as const] : []),
+    ...[...(routes?.experiment?.variants ?? [])].map(([variant, d]) => [variantTarget(routes!.experiment!.key, variant), d] as const),
   ]);
 
 /**

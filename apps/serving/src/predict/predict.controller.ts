@@ -19,7 +19,9 @@ export class PredictController {
   @RequireScope('read')
   @AllowInMaintenance()
   @ApiDoc({
-    summary: 'Predict up to 10,000 instances with the production version (or a version or alias)',
+    summary:
+      "Predict up to 10,000 instances with the production version, a version or alias (target), or the unit's experiment variant " +
+      '(unit: the variant the experiments service assigns it, sticky; its exposure is recorded)',
     response: PredictResponse,
     tags: ['predict'],
   })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '@modelyard/platform';
 import type { PredictBody, PredictResponse } from '@modelyard/types';
+import { ExperimentRouter, type UnitAssignment } from '../experiments/experiment-router.js';
 import type { LoadedVersion } from '../models/loaded-version.js';
 import { ServingTable } from '../models/serving-table.js';
 import { ServingMetrics } from '../serving.metrics.js';
@@ -10,25 +11,27 @@ import { infer, InferenceFailed } from './inference.js';
 import { instancesToFeeds } from './instances.js';
 import { perInstance } from './outputs.js';
 
-/** POST /v1/models/:name/predict: resolve the version, map the instances, run, answer per instance. */
+/** POST /v1/models/:name/predict: route to a version (a unit's experiment variant), map the instances, run, answer per instance. */
 @Injectable()
 export class PredictService {
   constructor(
     @Inject(ServingTable) private readonly table: ServingTable,
     @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
     @Inject(PredictionTaps) private readonly taps: PredictionTaps,
+    @Inject(ExperimentRouter) private readonly router: ExperimentRouter,
   ) {}
 
   async predict(model: string, body: PredictBody): Promise<PredictResponse> {
-    const lease = await this.table.acquire(this.table.resolve(model, body.target));
+    const route = await this.router.route(model, body);
+    const lease = await this.table.acquire(route.version);
     try {
-      return await this.run(lease.loaded, body);
+      return await this.run(lease.loaded, body, route.assignment);
     } finally {
       lease.release();
     }
   }
 
-  private async run(loaded: LoadedVersion, body: PredictBody): Promise<PredictResponse> {
+  private async run(loaded: LoadedVersion, body: PredictBody, assignment?: UnitAssignment): Promise<PredictResponse> {
     const { model, version } = loaded.descriptor;
     const { layout, outputs } = loaded;
     if (!layout) {
@@ -58,10 +61,21 @@ export class PredictService {
       const predictionIds = Array.from({ length: n }, () => randomUUID());
       this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
       const featureNames = layout.features?.map((f) => f.name);
-      this.taps.emit({ model, version, instances: body.instances, featureNames, predictions, probabilities, predictionIds, latencyMs });
+      this.taps.emit({
+        model,
+        version,
+        instances: body.instances,
+        featureNames,
+        predictions,
+        probabilities,
+        predictionIds,
+        latencyMs,
+        ...assignment,
+      });
       return {
         model,
         version,
+        ...(assignment ? { experiment: assignment.experiment, variant: assignment.variant } : {}),
         predictions,
         ...(withProbabilities ? { probabilities } : {}),
         predictionIds,

@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { buildExperiments } from '@modelyard/experiments/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { buildServing } from '../config.js';
 
 export interface Harness {
   registry: TestApp;
+  /** Started with `{ experiments: true }`: a real experiments service on the same registry. */
+  experiments?: TestApp;
   serving: TestApp;
   cacheDir: string;
   /** Another serving instance on the same registry and Redis prefix (a restart, a replica). */
@@ -19,14 +22,20 @@ export interface Harness {
  * serving service calling it over HTTP with its own disk cache. They share the Redis prefix, as
  * the services of one installation do, so serving hears the registry's change announcements.
  */
-export async function startHarness(env: Record<string, string> = {}, registryEnv: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  registryEnv: Record<string, string> = {},
+  options: { experiments?: boolean } = {},
+): Promise<Harness> {
   const artifacts = mkdtempSync(join(tmpdir(), 'serving-artifacts-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'serving-cache-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: artifacts, OUTBOX_POLL_MS: '50', ...registryEnv });
+  const experiments = options.experiments ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
   const extra: TestApp[] = [];
   const startServing = async (more: Record<string, string> = {}) => {
     const app = await startTestApp(buildServing, {
       REGISTRY_URL: registry.url,
+      ...(experiments ? { EXPERIMENTS_URL: experiments.url } : {}),
       REDIS_PREFIX: registry.redisPrefix,
       SERVING_CACHE_DIR: cacheDir,
       ...env,
@@ -38,11 +47,13 @@ export async function startHarness(env: Record<string, string> = {}, registryEnv
   const serving = await startServing();
   return {
     registry,
+    experiments,
     serving,
     cacheDir,
     startServing,
     async close() {
       for (const app of extra.reverse()) await app.close().catch(() => undefined);
+      await experiments?.close();
       await registry.close();
       rmSync(artifacts, { recursive: true, force: true });
       rmSync(cacheDir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ it('publishes metrics by the Prometheus conventions and a valid OpenAPI 3.1 docu
     { name: 'ml_serving_inference_duration_seconds', type: 'histogram' },
     { name: 'ml_serving_models_loaded', type: 'gauge' },
     { name: 'ml_serving_artifact_cache_bytes', type: 'gauge' },
+    { name: 'ml_serving_routed_total', type: 'counter' },
+    { name: 'ml_serving_exposures_total', type: 'counter' },
   ]);
   expect(problems).toEqual(PUBLISHED_WELL);
 }, 60_000);

@@ -74,7 +74,7 @@ describe('POST /v1/models/:name/predict refuses bad instances with a 400 naming 
 
   it('refuses an empty batch, unknown fields, a bad target and an unknown return value, naming each', async () => {
     expect(fields((await predict({ instances: [] })).body)[0]).toMatch(/^instances: /);
-    expect(fields((await predict({ instances: [[1, 2]], unit: 'u1' })).body)).toEqual(['unit: unknown field']);
+    expect(fields((await predict({ instances: [[1, 2]], user: 'u1' })).body)).toEqual(['user: unknown field']);
     expect((await predict({ instances: [[1, 2]], target: { version: 'latest' } })).status).toBe(400);
     expect((await predict({ instances: [[1, 2]], return: ['logits'] })).status).toBe(400);
     expect((await predict({ instances: [[1, 2]], target: { version: '9.9.9' } })).body).toMatchObject({
