@@ -47,6 +47,8 @@ const RESPONSE_PARTS = new Set([
   'OutboxEventNotice',
   'AliasHistoryEntry',
   'ValidationReport',
+  'ShadowReport',
+  'ShadowLatency',
   'Conclusion',
   'FeatureDrift',
   'RuleResult',
