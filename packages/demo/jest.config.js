@@ -1,3 +1,4 @@
-import { jestConfig } from '../../jest.base.js';
-// The loop test boots all four services (Postgres + Redis) and waits for real scheduled jobs.
-export default jestConfig({ testTimeout: 240_000 });
+import { jestConfig, onnxRuntimeEnvironment } from '../../jest.base.js';
+// The loop test boots all five services (Postgres + Redis) and waits for real scheduled jobs;
+// serving runs onnxruntime-node in the test's process, hence its environment.
+export default jestConfig({ testEnvironment: onnxRuntimeEnvironment, testTimeout: 240_000 });

@@ -1,6 +1,5 @@
-import { collect, type Modelyard } from '@modelyard/sdk';
+import { collect, ModelyardError, type Modelyard } from '@modelyard/sdk';
 import type { ReportResponse, UpdateEntry } from '@modelyard/types';
-import { ModelServer } from './models.js';
 import { fmt, Timeline } from './timeline.js';
 import { Traffic } from './traffic.js';
 import { until } from './until.js';
@@ -126,64 +125,70 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
     `monitor checks its last ${options.beforeDrift} records every ${options.checkEverySeconds} s; severity ≥ high retrains ${pipeline.name}`,
   );
 
-  const server = new ModelServer(my, model);
-  const traffic = new Traffic(my, world, server, { monitorId: monitor.id, pipelineId: pipeline.id });
+  const traffic = new Traffic(my, world, { model, monitorId: monitor.id, pipelineId: pipeline.id }, wait);
+  await wait(`the serving service to answer with v${v1}`, async () => ((await servedProduction(my, model)) === v1 ? true : null));
+  timeline.step(
+    `Traffic: ${options.beforeDrift} requests predicted by v${v1} through the serving service (predictions to the monitor, labels to the monitor and the pipeline)`,
+  );
+  const before = await traffic.serve(options.beforeDrift);
+  timeline.info(`accuracy of v${v1}: ${fmt(before.accuracy)}`);
+  const reference = await my.drift.reference.fromWindow(monitor.id);
+  timeline.info(`drift reference frozen from this window: ${reference.rows} records`);
+
+  timeline.step('The world drifts: x0 moves by 1.5 sd and its effect on churn flips');
+  world.drift();
+  const after = await traffic.serve(options.afterDrift);
+  timeline.info(`${options.afterDrift} requests; accuracy of v${v1} is now ${fmt(after.accuracy)}`);
+
+  timeline.step('Drift: a scheduled check finds the drift and triggers retraining');
+  const report = await wait('a drift report that triggers retraining', async () =>
+    (await my.drift.reports.list(monitor.id, { limit: 20 })).items.find((r) => r.retrainTriggered),
+  );
+  timeline.lines(reportLines(report));
+
+  timeline.step('Learning: the retrain job resets the learner on the buffered samples; the gate compares it with production');
+  const retrain = await wait('the drift-triggered update', async () =>
+    (await collect(my.learning.pipelines.historyAll(pipeline.id))).find(
+      (u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected'),
+    ),
+  );
+  const gate = retrain.gate;
+  timeline.info(
+    `learned ${retrain.samples} samples; holdout accuracy: candidate ${fmt(gate?.candidate)} vs production v${v1} ${fmt(gate?.production)} → ${gate?.passed ? 'passed' : 'refused'}`,
+  );
+  if (retrain.outcome !== 'registered' || !retrain.version || !retrain.experimentKey)
+    throw new Error(`the retraining was ${retrain.outcome}: ${retrain.detail ?? gate?.reason ?? ''}`);
+  const v2 = retrain.version;
+  const experiment = retrain.experimentKey;
+  timeline.info(
+    `v${v2} registered in staging; experiment "${experiment}" started: v${v1} (control) vs v${v2} (challenger), 50/50, sequential, auto-promote`,
+  );
+
+  timeline.step('Experiments: the serving service routes each unit to its variant; correct predictions recorded as outcomes');
+  const production = await traffic.runExperiment(experiment, options, timeline);
+
+  timeline.step(`Registry: production is now v${production}`);
+  const concluded = await my.experiments.get(experiment);
+  const c = concluded.conclusion;
+  timeline.info(`conclusion: winner ${c?.winner ?? 'none'}, promoted ${c?.promoted ? 'yes' : 'no'} — ${c?.recommendation.reason ?? ''}`);
+
+  timeline.step('Registry audit log of the model');
+  const audit = (await collect(my.registry.auditAll({ model }))).reverse();
+  timeline.lines(
+    audit.map(
+      (e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`,
+    ),
+  );
+  return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };
+}
+
+/** The version serving answers the model's production calls with; null until it serves the model. */
+async function servedProduction(my: Modelyard, model: string): Promise<string | null> {
   try {
-    await server.load(v1);
-    timeline.step(`Traffic: ${options.beforeDrift} requests served by v${v1} (predictions to the monitor, labels to the pipeline)`);
-    const before = await traffic.serve(options.beforeDrift, () => v1);
-    timeline.info(`accuracy of v${v1}: ${fmt(before.accuracy)}`);
-    const reference = await my.drift.reference.fromWindow(monitor.id);
-    timeline.info(`drift reference frozen from this window: ${reference.rows} records`);
-
-    timeline.step('The world drifts: x0 moves by 1.5 sd and its effect on churn flips');
-    world.drift();
-    const after = await traffic.serve(options.afterDrift, () => v1);
-    timeline.info(`${options.afterDrift} requests; accuracy of v${v1} is now ${fmt(after.accuracy)}`);
-
-    timeline.step('Drift: a scheduled check finds the drift and triggers retraining');
-    const report = await wait('a drift report that triggers retraining', async () =>
-      (await my.drift.reports.list(monitor.id, { limit: 20 })).items.find((r) => r.retrainTriggered),
-    );
-    timeline.lines(reportLines(report));
-
-    timeline.step('Learning: the retrain job resets the learner on the buffered samples; the gate compares it with production');
-    const retrain = await wait('the drift-triggered update', async () =>
-      (await collect(my.learning.pipelines.historyAll(pipeline.id))).find(
-        (u) => u.reason === 'drift' && (u.outcome === 'registered' || u.outcome === 'rejected'),
-      ),
-    );
-    const gate = retrain.gate;
-    timeline.info(
-      `learned ${retrain.samples} samples; holdout accuracy: candidate ${fmt(gate?.candidate)} vs production v${v1} ${fmt(gate?.production)} → ${gate?.passed ? 'passed' : 'refused'}`,
-    );
-    if (retrain.outcome !== 'registered' || !retrain.version || !retrain.experimentKey)
-      throw new Error(`the retraining was ${retrain.outcome}: ${retrain.detail ?? gate?.reason ?? ''}`);
-    const v2 = retrain.version;
-    const experiment = retrain.experimentKey;
-    timeline.info(
-      `v${v2} registered in staging; experiment "${experiment}" started: v${v1} (control) vs v${v2} (challenger), 50/50, sequential, auto-promote`,
-    );
-
-    timeline.step('Experiments: traffic assigned in-process by the SDK, correct predictions recorded as outcomes');
-    await server.load(v2);
-    const production = await traffic.runExperiment(experiment, options, timeline, wait);
-
-    timeline.step(`Registry: production is now v${production}`);
-    const concluded = await my.experiments.get(experiment);
-    const c = concluded.conclusion;
-    timeline.info(`conclusion: winner ${c?.winner ?? 'none'}, promoted ${c?.promoted ? 'yes' : 'no'} — ${c?.recommendation.reason ?? ''}`);
-
-    timeline.step('Registry audit log of the model');
-    const audit = (await collect(my.registry.auditAll({ model }))).reverse();
-    timeline.lines(
-      audit.map(
-        (e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`,
-      ),
-    );
-    return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };
-  } finally {
-    await traffic.close();
+    return (await my.serving.model(model)).production;
+  } catch (err) {
+    if (err instanceof ModelyardError && err.status === 404) return null;
+    throw err;
   }
 }
 

@@ -2,7 +2,7 @@
 // `pnpm demo`: the closed loop against the platform started by `npm run up`.
 //   pnpm demo [--short] [--seed N]
 // Credential: MODELYARD_API_KEY, else the admin key `npm run up` wrote to var/admin-key.txt.
-// URLs: MODELYARD_URL / MODELYARD_<SERVICE>_URL, else the local ports 3001-3004.
+// URLs: MODELYARD_URL / MODELYARD_<SERVICE>_URL, else the local ports 3001-3005.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

@@ -1,91 +1,130 @@
-import { performance } from 'node:perf_hooks';
-import type { BatchIngestor, DriftRecordInput, Modelyard, OutcomeEvent } from '@modelyard/sdk';
-import type { SampleRow } from '@modelyard/types';
+import type { Modelyard, OutcomeEvent } from '@modelyard/sdk';
+import type { FeedbackBody, PredictResponse } from '@modelyard/types';
 import type { LoopOptions } from './loop.js';
-import type { ModelServer } from './models.js';
 import { fmt, type Timeline } from './timeline.js';
 import type { Labelled, World } from './world.js';
 
 type Wait = <T>(what: string, probe: () => Promise<T | null | undefined>) => Promise<T>;
 
+/** Instances per predict call outside the experiment (serving takes up to 10,000). */
+const PREDICT_BATCH = 250;
+/** Labels per feedback call. */
+const FEEDBACK_BATCH = 1_000;
+/** Concurrent single-unit predict calls during the experiment. */
+const UNIT_CONCURRENCY = 8;
+
+export interface LoopTargets {
+  model: string;
+  monitorId: string;
+  pipelineId: string;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, answers in order. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const chunks = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
- * The application side of the loop: requests from the world are scored by a model version, the
- * prediction goes to the drift monitor, and the label (observed later in real life) goes to the
- * learning pipeline, both through the SDK's batching ingestors.
+ * The application side of the loop, with no model code of its own: requests from the world are
+ * scored by the serving service (which sends every prediction to the drift monitor and routes
+ * units to the experiment's variants), and the labels, observed later in real life, go back
+ * through serving's feedback route (to the monitor, and as samples to the learning pipeline).
  */
 export class Traffic {
-  private readonly records: BatchIngestor<DriftRecordInput>;
-  private readonly samples: BatchIngestor<SampleRow>;
-  // The first error an ingestor reports, boxed: a thrown value need not be an Error, nor truthy.
-  private failure: { error: unknown } | null = null;
-  private readonly onError = (error: unknown) => {
-    this.failure ??= { error };
-  };
-
   constructor(
     private readonly my: Modelyard,
     private readonly world: World,
-    private readonly server: ModelServer,
-    ids: { monitorId: string; pipelineId: string },
-  ) {
-    this.records = my.drift.recordIngestor(ids.monitorId, { maxBatchSize: 1_000, onError: this.onError });
-    this.samples = my.learning.sampleIngestor(ids.pipelineId, { maxBatchSize: 1_000, onError: this.onError });
-  }
+    private readonly targets: LoopTargets,
+    private readonly wait: Wait,
+  ) {}
 
-  /** Serves one request with `version`; whether its prediction was right. */
-  private async respond(request: Labelled, version: string): Promise<boolean> {
-    const started = performance.now();
-    const p = this.server.score(version, request.x);
-    const predicted = p >= 0.5 ? 1 : 0;
-    const latencyMs = performance.now() - started;
-    await this.samples.add({ ...request.x, y: request.y });
-    await this.records.add({
-      features: request.x,
-      prediction: predicted,
-      label: request.y,
-      confidence: Math.max(p, 1 - p),
-      latencyMs,
-      success: true,
-    });
-    return predicted === request.y;
-  }
-
-  /** Serves `n` requests, all with `version`, and waits until every record and sample is stored. */
-  async serve(n: number, version: () => string): Promise<{ accuracy: number }> {
-    let correct = 0;
-    for (let i = 0; i < n; i++) if (await this.respond(this.world.next(), version())) correct++;
-    await this.flush();
+  /** Serves `n` requests with production, then sends their labels; resolves once both arrived. */
+  async serve(n: number): Promise<{ accuracy: number }> {
+    const before = await this.records();
+    const requests = this.world.batch(n);
+    const answers: PredictResponse[] = [];
+    for (const batch of chunks(requests, PREDICT_BATCH)) {
+      answers.push(await this.my.serving.predict(this.targets.model, { instances: batch.map((r) => r.x) }));
+    }
+    const predictions = answers.flatMap((a) => a.predictions.map((p, i) => ({ predicted: Number(p), id: a.predictionIds[i]! })));
+    const correct = predictions.filter((p, i) => p.predicted === requests[i]!.y).length;
+    await this.label(
+      requests,
+      predictions.map((p) => p.id),
+      before,
+    );
     return { accuracy: correct / n };
   }
 
-  private async flush(): Promise<void> {
-    await Promise.all([this.records.flush(), this.samples.flush()]);
-    if (this.failure) throw this.failure.error;
+  /** Records the monitor has received so far. */
+  private async records(): Promise<number> {
+    return (await this.my.drift.monitors.get(this.targets.monitorId)).recordsIngested;
   }
 
   /**
-   * Rounds of traffic split by the SDK's local assignment, a correct prediction being the outcome,
-   * until the experiments service concludes (its tick runs every 10 s). Returns the version then
-   * in production.
+   * Labels for predictions made since the monitor held `recordsBefore` records. Serving hands
+   * predictions to the monitor in the background, and labels join records the monitor holds: wait
+   * until it holds them all first. Serving queues each label's sample for the learning pipeline.
    */
-  async runExperiment(key: string, options: LoopOptions, timeline: Timeline, wait: Wait): Promise<string> {
-    const experiment = await this.my.experiments.get(key);
-    const assigner = await this.my.experiments.localAssigner(key, { refreshIntervalMs: 2_000 }).start();
-    const events = this.my.experiments.eventIngestor(key, { maxBatchSize: 1_000, onError: this.onError });
+  private async label(requests: Labelled[], predictionIds: string[], recordsBefore: number): Promise<void> {
+    const { model } = this.targets;
+    await this.wait('the predictions in the drift monitor', async () =>
+      (await this.records()) >= recordsBefore + requests.length ? true : null,
+    );
+    const items: FeedbackBody['items'] = requests.map((r, i) => ({ predictionId: predictionIds[i]!, label: r.y }));
+    for (const batch of chunks(items, FEEDBACK_BATCH)) {
+      const answer = await this.my.serving.feedback(model, batch);
+      if (answer.unknown > 0 || answer.forwarded.pipelines !== batch.length) {
+        throw new Error(
+          `serving forwarded ${answer.forwarded.pipelines} of ${batch.length} labels (${answer.unknown} unknown predictions)`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Rounds of traffic, each request with its unit id so serving routes it to the experiment's
+   * variant (and records the exposure), a correct prediction being the outcome, until the
+   * experiments service concludes (its tick runs every 10 s). Returns the version then in production.
+   */
+  async runExperiment(key: string, options: LoopOptions, timeline: Timeline): Promise<string> {
+    const { model } = this.targets;
+    await this.wait(`serving to route experiment ${key}`, async () =>
+      (await this.my.serving.model(model)).experiments.some((e) => e.key === key && e.routing) ? true : null,
+    );
+    const events = this.my.experiments.eventIngestor(key, { maxBatchSize: 1_000 });
     const deadline = Date.now() + options.stepTimeoutMs;
     try {
       for (let round = 1; ; round++) {
-        for (let i = 0; i < options.experimentRound; i++) {
-          const request = this.world.next();
-          const { version } = await assigner.assign(request.unit);
-          if (!version) continue; // the experiment has ended: this request is served outside it
-          if (await this.respond(request, version))
-            await events.add({ unit: request.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
+        const before = await this.records();
+        const requests = this.world.batch(options.experimentRound);
+        const answers = await mapLimit(requests, UNIT_CONCURRENCY, (r) =>
+          this.my.serving.predict(model, { instances: [r.x], unit: r.unit }),
+        );
+        for (const [i, a] of answers.entries()) {
+          // Answered outside the experiment (it has just ended): no outcome to record.
+          if (a.experiment !== key) continue;
+          if (Number(a.predictions[0]) === requests[i]!.y)
+            await events.add({ unit: requests[i]!.unit, metric: 'correct', value: 1 } satisfies OutcomeEvent);
         }
-        // Exposures first: an outcome counts for a unit the service has seen exposed.
-        await assigner.exposureLog?.flush();
         await events.flush();
-        await this.flush();
+        await this.label(
+          requests,
+          answers.map((a) => a.predictionIds[0]!),
+          before,
+        );
         const results = await this.my.experiments.results(key);
         const arms = results.variants.map(
           (v) => `${v.key} (v${v.version}) ${v.units} units, ${fmt(v.metrics.correct?.mean ?? null)} correct`,
@@ -99,18 +138,13 @@ export class Traffic {
       }
       timeline.info('the sequential test is significant; waiting for the experiments tick to conclude and promote');
       // "Concluded" is recorded before the registry is asked to promote: wait for the outcome.
-      await wait(`the conclusion and promotion of experiment ${key}`, async () => {
+      await this.wait(`the conclusion and promotion of experiment ${key}`, async () => {
         const c = (await this.my.experiments.get(key)).conclusion;
         return c && (c.promoted || c.winner === null) ? true : null;
       });
-      return (await this.my.registry.versions.production(experiment.model)).version;
+      return (await this.my.registry.versions.production(model)).version;
     } finally {
-      await assigner.close();
       await events.close();
     }
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.records.close(), this.samples.close()]);
   }
 }

@@ -1,15 +1,22 @@
 import { buildDrift } from '@modelyard/drift/testing';
 import { buildExperiments } from '@modelyard/experiments/testing';
 import { buildLearning } from '@modelyard/learning/testing';
-import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { metricValue, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildRegistry } from '@modelyard/registry/testing';
+import { buildServing } from '@modelyard/serving/testing';
 import { Modelyard } from '@modelyard/sdk';
 import { runLoop, SHORT_LOOP, type LoopResult } from '../loop.js';
 import { Timeline } from '../timeline.js';
 
-// The four services as `npm run up` runs them: one database, one Redis prefix (so the drift
-// service's `retrain` jobs reach the learning service), talking to each other over HTTP.
+// The five services as `npm run up` runs them: one database, one Redis prefix (so the drift
+// service's `retrain` jobs reach the learning service and serving hears the registry's
+// announcements), talking to each other over HTTP. Every prediction goes through serving.
 let registry: TestApp;
+const cacheDir = mkdtempSync(join(tmpdir(), 'loop-serving-cache-'));
+let serving: TestApp;
 const others: TestApp[] = [];
 const printed: string[] = [];
 let result: LoopResult;
@@ -20,10 +27,12 @@ beforeAll(async () => {
   const experiments = await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }, shared);
   const drift = await startTestApp(buildDrift, {}, shared);
   const learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, EXPERIMENTS_URL: experiments.url }, shared);
-  others.push(experiments, drift, learning);
+  const urls = { REGISTRY_URL: registry.url, EXPERIMENTS_URL: experiments.url, DRIFT_URL: drift.url, LEARNING_URL: learning.url };
+  serving = await startTestApp(buildServing, { ...urls, SERVING_CACHE_DIR: cacheDir }, shared);
+  others.push(experiments, drift, learning, serving);
   const my = new Modelyard({
     token: tokenFor('admin'),
-    urls: { registry: registry.url, experiments: experiments.url, drift: drift.url, learning: learning.url },
+    urls: { registry: registry.url, experiments: experiments.url, drift: drift.url, learning: learning.url, serving: serving.url },
   });
   result = await runLoop(my, { ...SHORT_LOOP, model: 'churn-loop' }, new Timeline((line) => printed.push(line)));
 }, 300_000);
@@ -32,6 +41,7 @@ afterAll(async () => {
   // They share the registry's database and prefix: only the registry's close() drops them.
   for (const app of others.reverse()) await app.app.close();
   await registry?.close();
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 describe('the closed loop (shortened demo)', () => {
@@ -52,6 +62,16 @@ describe('the closed loop (shortened demo)', () => {
     expect(result.retrain.driftReportId).toBe(result.driftReport.id);
     expect(result.retrain.gate?.passed).toBe(true);
     expect(result.retrain.gate!.candidate!).toBeGreaterThan(result.retrain.gate!.production! + 0.1);
+  });
+
+  it('predicted every request through the serving service, the experiment by unit', async () => {
+    const predicted = (version: string) =>
+      metricValue(serving, 'ml_serving_predictions_total', { model: 'churn-loop', version, api: 'v1' });
+    expect(await predicted(result.v1)).toBeGreaterThanOrEqual(SHORT_LOOP.beforeDrift + SHORT_LOOP.afterDrift);
+    expect(await predicted(result.v2)).toBeGreaterThan(0);
+    const exposures = await metricValue(serving, 'ml_serving_exposures_total', { experiment: result.experiment });
+    expect(exposures).toBeGreaterThanOrEqual(SHORT_LOOP.experimentRound);
+    expect(await metricValue(serving, 'ml_serving_exposures_lost_total', { experiment: result.experiment })).toBe(0);
   });
 
   it('left the story in the registry audit log, in order', () => {

@@ -1,4 +1,4 @@
-import { PredictBody, PredictResponse, ServedModelResponse, ServedModelsResponse } from '@modelyard/types';
+import { FeedbackBody, FeedbackResponse, PredictBody, PredictResponse, ServedModelResponse, ServedModelsResponse } from '@modelyard/types';
 import type { z } from 'zod';
 import type { HttpClient } from '../http/http-client.js';
 import { path } from '../http/path.js';
@@ -14,6 +14,13 @@ export class ServingClient {
   predict(model: string, body: z.input<typeof PredictBody>) {
     // A prediction changes nothing, so a retry after a timeout or a 503 is harmless.
     return this.http.json('POST', path`/v1/models/${model}/predict`, PredictResponse, { body, retrySafe: true });
+  }
+  /**
+   * Labels of earlier predictions (up to 10,000), by the `predictionIds` predict answered: serving
+   * forwards them to the model's drift monitors and, as samples, to its learning pipelines.
+   */
+  feedback(model: string, items: FeedbackBody['items']) {
+    return this.http.json('POST', path`/v1/models/${model}/feedback`, FeedbackResponse, { body: { items } });
   }
   /** Every model served: production and alias versions, in memory or not, and load failures. */
   models() {
