@@ -30,6 +30,8 @@ function localSecrets() {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+// First: a private pnpm puts itself on PATH, and the environment below copies PATH.
+const pm = pnpm();
 const env = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/modelyard',
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -38,7 +40,6 @@ const env = {
   TURBO_TELEMETRY_DISABLED: '1',
 };
 
-const pm = pnpm();
 await checkServices(env);
 step('installing dependencies');
 run(pm, ['install', '--frozen-lockfile']);
