@@ -19,6 +19,8 @@ const BATCH_CALLS = 200;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // BENCH_PARTS=2 (or 1,3): run only those parts.
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(','));
+// BENCH_PORT=4931: registry, serving and the peer listen on it and the two ports after it.
+const PORT = Number(process.env.BENCH_PORT ?? 3931);
 const token = adminToken();
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
@@ -167,19 +169,19 @@ await applyMigrations(DATABASE_URL);
 const artifacts = mkdtempSync(join(tmpdir(), 'bench-serving-artifacts-'));
 const cacheDir = mkdtempSync(join(tmpdir(), 'bench-serving-cache-'));
 const env = { DATABASE_URL, REDIS_PREFIX: `bench-serving-${Date.now()}` };
-const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], 3931, {
+const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], PORT, {
   ...env,
   ARTIFACT_DIR: artifacts,
   OUTBOX_POLL_MS: '100',
 });
 // BENCH_PROFILE_DIR=/tmp/prof: serving writes a CPU profile there when it stops (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-const serving = await start(join(ROOT, 'apps/serving'), [...profile, 'dist/main.js'], 3932, {
+const serving = await start(join(ROOT, 'apps/serving'), [...profile, 'dist/main.js'], PORT + 1, {
   ...env,
   REGISTRY_URL: registry.url,
   SERVING_CACHE_DIR: cacheDir,
 });
-const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], 3933);
+const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], PORT + 2);
 try {
   const model = `bench-serving-${Date.now()}`;
   const first = trainedOnnx(1);
