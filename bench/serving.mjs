@@ -19,6 +19,8 @@ const BATCH_CALLS = 200;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // BENCH_PARTS=2 (or 1,3): run only those parts.
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(','));
+// BENCH_PORT=4931: registry, serving and the peer listen on it and the two ports after it.
+const PORT = Number(process.env.BENCH_PORT ?? 3931);
 const token = adminToken();
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
@@ -82,10 +84,10 @@ async function inProcessBatches(bytes, rows) {
   return (BATCH_CALLS * rows.length) / (ms / 1000);
 }
 
-/** Instances/s through POST /v1/models/:name/predict, `clients` callers in parallel. */
-async function servedBatches(serving, model, rows, clients) {
+/** Instances/s through a predict URL (serving's POST /v1/models/:name/predict, or the peer's), `clients` callers in parallel. */
+async function servedBatches(url, rows, clients) {
   const body = JSON.stringify({ instances: rows });
-  const one = () => fetch(`${serving}/v1/models/${model}/predict`, { method: 'POST', headers, body }).then((r) => r.arrayBuffer());
+  const one = () => fetch(url, { method: 'POST', headers, body }).then((r) => r.arrayBuffer());
   for (let i = 0; i < 20; i++) await one();
   let left = BATCH_CALLS;
   const t = performance.now();
@@ -142,12 +144,17 @@ async function perRequest(predictUrl, peerUrl, single) {
   console.log(`                    peer: bare Fastify route p50 ${peer10.p50} ms, p99 ${peer10.p99} ms`);
 }
 
-async function batches(serving, model, bytes, rows) {
+async function batches(predictUrl, peerUrl, bytes, rows) {
   const inProcess = await inProcessBatches(bytes, rows);
-  const oneClient = await servedBatches(serving, model, rows, 1);
-  const twoClients = await servedBatches(serving, model, rows, 2);
+  // What any JSON-over-HTTP server pays before inference: the same body parsed, an answer per instance.
+  const ceiling = await servedBatches(peerUrl, rows, 1);
+  const oneClient = await servedBatches(predictUrl, rows, 1);
+  const twoClients = await servedBatches(predictUrl, rows, 2);
   console.log(`(2) batches of ${BATCH} instances, ${BATCH_CALLS} calls (load average ${loadavg()[0].toFixed(1)})`);
   console.log(`    peer: onnxruntime-node in process  ${inProcess.toFixed(0)} instances/s`);
+  console.log(
+    `    bare Fastify route, no inference   ${ceiling.toFixed(0)} instances/s  ratio ${pct(ceiling, inProcess)} (HTTP + JSON alone)`,
+  );
   console.log(
     `    serving, 1 client                  ${oneClient.toFixed(0)} instances/s  ratio ${pct(oneClient, inProcess)} (target >= 70 %)`,
   );
@@ -167,19 +174,19 @@ await applyMigrations(DATABASE_URL);
 const artifacts = mkdtempSync(join(tmpdir(), 'bench-serving-artifacts-'));
 const cacheDir = mkdtempSync(join(tmpdir(), 'bench-serving-cache-'));
 const env = { DATABASE_URL, REDIS_PREFIX: `bench-serving-${Date.now()}` };
-const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], 3931, {
+const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], PORT, {
   ...env,
   ARTIFACT_DIR: artifacts,
   OUTBOX_POLL_MS: '100',
 });
 // BENCH_PROFILE_DIR=/tmp/prof: serving writes a CPU profile there when it stops (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-const serving = await start(join(ROOT, 'apps/serving'), [...profile, 'dist/main.js'], 3932, {
+const serving = await start(join(ROOT, 'apps/serving'), [...profile, 'dist/main.js'], PORT + 1, {
   ...env,
   REGISTRY_URL: registry.url,
   SERVING_CACHE_DIR: cacheDir,
 });
-const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], 3933);
+const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], PORT + 2);
 try {
   const model = `bench-serving-${Date.now()}`;
   const first = trainedOnnx(1);
@@ -195,7 +202,7 @@ try {
   if (served.version !== v1 || served.predictions.length !== 1) throw new Error(`unexpected answer ${JSON.stringify(served)}`);
 
   if (PARTS.has('1')) await perRequest(`${serving.url}/v1/models/${model}/predict`, `${peer.url}/predict`, single);
-  if (PARTS.has('2')) await batches(serving.url, model, first, rows);
+  if (PARTS.has('2')) await batches(`${serving.url}/v1/models/${model}/predict`, `${peer.url}/predict`, first, rows);
   if (PARTS.has('3')) await swapPart(registry.url, serving.url, model, v1, trainedOnnx(2), rows);
 } finally {
   await Promise.all([serving.stop(), registry.stop(), peer.stop()]);

@@ -10,3 +10,4 @@ export * from './drift.js';
 export * from './learning.js';
 export * from './serving.js';
 export * from './console.js';
+export * from './predict-fast-path.js';

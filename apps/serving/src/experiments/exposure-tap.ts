@@ -35,8 +35,9 @@ export class ExposureTap implements PredictionTap, OnModuleInit {
     this.taps.add(this);
   }
 
-  async onPrediction(p: ServedPrediction): Promise<void> {
+  onPrediction(p: ServedPrediction): Promise<void> | undefined {
     const { experiment, unit } = p;
+    // Not async: a call routed into no experiment (most) costs no promise.
     if (!experiment || !unit) return;
     // Experiment keys hold no spaces (ExperimentKey): the pair is unambiguous.
     const seen = `${experiment} ${unit}`;
@@ -44,6 +45,10 @@ export class ExposureTap implements PredictionTap, OnModuleInit {
     if (this.exposed.size >= EXPOSED_MEMORY) this.exposed.clear();
     this.exposed.add(seen);
     this.metrics.exposures.inc({ experiment });
+    return this.record(experiment, unit);
+  }
+
+  private async record(experiment: string, unit: string): Promise<void> {
     const adding = this.log(experiment).add({ unit });
     this.adding.add(adding);
     try {

@@ -42,7 +42,9 @@ export class DriftTap implements PredictionTap {
     private readonly metrics: FeedbackMetrics,
   ) {}
 
-  onPrediction(p: ServedPrediction): Promise<void> {
+  onPrediction(p: ServedPrediction): Promise<void> | undefined {
+    // Most models have no monitor: nothing to wait for then.
+    if (this.targets.cached(p.model)?.monitors.length === 0) return;
     return this.pending.track(this.send(p));
   }
 
@@ -103,7 +105,8 @@ export class FeaturesTap implements PredictionTap {
     private readonly store: FeatureStore,
   ) {}
 
-  onPrediction(p: ServedPrediction): Promise<void> {
+  onPrediction(p: ServedPrediction): Promise<void> | undefined {
+    if (this.targets.cached(p.model)?.pipelines.length === 0) return;
     return this.pending.track(this.keep(p));
   }
 

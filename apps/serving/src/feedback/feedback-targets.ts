@@ -42,10 +42,17 @@ export class FeedbackTargets {
   }
 
   async of(model: string): Promise<ModelTargets> {
+    return this.cached(model) ?? this.load(model);
+  }
+
+  /**
+   * The model's targets when a listing is in memory (a stale one starts the next listing), without
+   * waiting: the taps check it on every prediction, and most models have nothing to send to.
+   */
+  cached(model: string): ModelTargets | undefined {
     const hit = this.cache.get(model);
-    if (hit && Date.now() - hit.at < this.settings.feedbackTargetsMs) return hit.targets;
-    const next = this.load(model);
-    return hit ? hit.targets : next;
+    if (hit && Date.now() - hit.at >= this.settings.feedbackTargetsMs) void this.load(model);
+    return hit?.targets;
   }
 
   private load(model: string): Promise<ModelTargets> {

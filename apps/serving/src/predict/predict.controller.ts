@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { AllowInMaintenance, ApiDoc, RequireScope, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
-import { PredictBody, PredictResponse, ServedModelResponse, ServedModelsResponse } from '@modelyard/types';
+import { acceptPredictBody, PredictBody, PredictResponse, ServedModelResponse, ServedModelsResponse } from '@modelyard/types';
 import { ServedModels } from '../models/served-models.js';
 import { ModelParams } from '../params.js';
 import { PredictService } from './predict.service.js';
@@ -25,7 +25,7 @@ export class PredictController {
     response: PredictResponse,
     tags: ['predict'],
   })
-  predict(@ZParams(ModelParams) params: ModelParams, @ZBody(PredictBody) body: PredictBody) {
+  predict(@ZParams(ModelParams) params: ModelParams, @ZBody(PredictBody, acceptPredictBody) body: PredictBody) {
     return this.predictions.predict(params.name, body);
   }
 

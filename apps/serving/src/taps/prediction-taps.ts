@@ -24,7 +24,10 @@ export interface ServedPrediction {
 export interface PredictionTap {
   /** Names the tap in logs and in `ml_background_failures_total{loop="serving-<name>"}`. */
   readonly name: string;
-  /** Must not block: queue the work. Runs after the response is on its way. */
+  /**
+   * Must not block: queue the work. Runs after the response is on its way. Called for every
+   * prediction: with nothing to do for it, return at once (no promise).
+   */
   onPrediction(prediction: ServedPrediction): void | Promise<void>;
   /** Hands over what is queued; called once at shutdown after in-flight requests were drained. */
   flush?(): Promise<void>;
@@ -50,7 +53,8 @@ export class PredictionTaps {
     setImmediate(() => {
       for (const tap of this.taps) {
         try {
-          Promise.resolve(tap.onPrediction(prediction)).catch((err: unknown) => this.failed(tap, prediction, err));
+          const work = tap.onPrediction(prediction);
+          if (work) work.catch((err: unknown) => this.failed(tap, prediction, err));
         } catch (err) {
           this.failed(tap, prediction, err);
         }

@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { Scope } from '@modelyard/types';
 import { Forbidden } from '../errors/domain-errors.js';
 import { Authenticator } from './authenticator.js';
-import { PUBLIC_ROUTE, REQUIRED_SCOPE, type AuthedRequest } from './principal.js';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE, type AuthedRequest, type Principal } from './principal.js';
+
+type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
 
 /**
  * Global guard: every route needs a credential unless marked @Public(), then the route's scope is
@@ -18,12 +20,20 @@ export class CredentialGuard implements CanActivate {
     @Inject(Authenticator) private readonly authenticator: Authenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+  // Not async: the principal is nearly always known from the early hook, and then the check costs no promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const targets: Targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const principal = (request.principal ??= await this.authenticator.authenticate(request));
+    if (request.principal) return this.allowed(request, request.principal, targets);
+    return this.authenticator.authenticate(request).then((principal) => {
+      request.principal ??= principal;
+      return this.allowed(request, request.principal, targets);
+    });
+  }
+
+  private allowed(request: AuthedRequest, principal: Principal, targets: Targets): boolean {
     const needed =
       this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');

@@ -51,12 +51,17 @@ export class MaintenanceGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Not async: reads and routes allowed in maintenance cost no promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (READ_METHODS.has(request.method)) return true;
     if (this.reflector.getAllAndOverride<boolean>(ALLOW_IN_MAINTENANCE, [context.getHandler(), context.getClass()])) {
       return true;
     }
+    return this.unlessInMaintenance();
+  }
+
+  private async unlessInMaintenance(): Promise<boolean> {
     const state = await this.maintenance.state();
     if (!state.enabled) return true;
     throw new DomainError(
