@@ -35,6 +35,7 @@ export * from './queues/queues.module.js';
 export * from './outbound/address-policy.js';
 export * from './outbound/outbound-url.js';
 export * from './outbound/outbound-url.policy.js';
+export * from './events/change-announcer.js';
 export * from './webhooks/signature.js';
 export * from './webhooks/outbox.js';
 export * from './webhooks/webhooks.module.js';

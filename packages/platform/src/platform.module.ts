@@ -1,3 +1,4 @@
+import { ChangeAnnouncer } from './events/change-announcer.js';
 import { DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -58,6 +59,7 @@ export class PlatformModule {
         IdempotencyInterceptor,
         ServiceCredential,
         OutboundUrlPolicy,
+        ChangeAnnouncer,
         JwtStrategy,
         Authenticator,
         { provide: APP_GUARD, useClass: CredentialGuard },
@@ -78,6 +80,7 @@ export class PlatformModule {
         IdempotencyInterceptor,
         ServiceCredential,
         OutboundUrlPolicy,
+        ChangeAnnouncer,
       ],
     };
   }

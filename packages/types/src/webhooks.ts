@@ -107,6 +107,21 @@ export type WebhookPayload = z.infer<typeof WebhookPayload>;
  */
 export const OUTBOX_EVENTS_CHANNEL = 'events';
 
+/**
+ * Announcements that are no webhook events: a service's own configuration changed for a model, so
+ * that serving refreshes at once what it otherwise re-reads periodically (running experiments,
+ * monitors and pipelines). Sent after the change has committed, best effort.
+ */
+export const CHANGE_NOTICES = {
+  /** An experiment of the model started, stopped, concluded, or changed its weights. */
+  experiment: 'experiment.changed',
+  /** A drift monitor of the model was created, changed, paused, resumed or deleted. */
+  monitor: 'monitor.changed',
+  /** A learning pipeline of the model was created, changed (its state included) or deleted. */
+  pipeline: 'pipeline.changed',
+} as const;
+export type ChangeNotice = (typeof CHANGE_NOTICES)[keyof typeof CHANGE_NOTICES];
+
 /** One announcement: the event's name and the model it concerns (null for events about no model). */
 export const OutboxEventNotice = z.object({ event: z.string(), model: z.string().nullable() });
 export type OutboxEventNotice = z.infer<typeof OutboxEventNotice>;

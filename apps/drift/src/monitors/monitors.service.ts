@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OutboundUrlPolicy, toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
-import type { CreateMonitorBody, ListMonitorsQuery, UpdateMonitorBody } from '@modelyard/types';
+import { ChangeAnnouncer, OutboundUrlPolicy, toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
+import { CHANGE_NOTICES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
 import { ChecksProcessor } from '../checks/checks.processor.js';
 import { NUMERIC_ONLY_TESTS } from '../checks/drift-tests.js';
 import { WindowStore } from '../window/window.store.js';
@@ -14,7 +14,13 @@ export class MonitorsService {
     @Inject(WindowStore) private readonly window: WindowStore,
     @Inject(ChecksProcessor) private readonly scheduler: ChecksProcessor,
     @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
+    @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
   ) {}
+
+  /** Serving sends each model's predictions to its active monitors: it re-lists them when told. */
+  private changed(model: string): Promise<void> {
+    return this.announcer.announce(CHANGE_NOTICES.monitor, model);
+  }
 
   async create(body: CreateMonitorBody, actor: string) {
     const errors: FieldError[] = [];
@@ -30,6 +36,7 @@ export class MonitorsService {
     if (errors.length) throw new ValidationFailed(errors);
     const { monitor, secret } = await this.monitors.create(body, actor);
     await this.scheduler.schedule(monitor.id, monitor.everySeconds);
+    await this.changed(monitor.model);
     return toMonitorResponse(monitor, 0, secret);
   }
 
@@ -54,25 +61,30 @@ export class MonitorsService {
     if (body.alerting?.webhookUrl) this.outbound.assertAllowed(body.alerting.webhookUrl, 'alerting.webhookUrl');
     const { monitor, secret } = await this.monitors.update(id, body, actor);
     if (body.schedule && monitor.status === 'active') await this.scheduler.schedule(monitor.id, monitor.everySeconds);
+    await this.changed(monitor.model);
     return toMonitorResponse(monitor, await this.window.seq(monitor.id), secret);
   }
 
   async pause(id: string) {
     const m = await this.monitors.setStatus(id, 'paused');
     await this.scheduler.unschedule(m.id);
+    await this.changed(m.model);
     return toMonitorResponse(m, await this.window.seq(m.id));
   }
 
   async resume(id: string) {
     const m = await this.monitors.setStatus(id, 'active');
     await this.scheduler.schedule(m.id, m.everySeconds);
+    await this.changed(m.model);
     return toMonitorResponse(m, await this.window.seq(m.id));
   }
 
   async delete(id: string) {
+    const { model } = await this.monitors.get(id);
     // Scheduler first: if Redis fails here, the monitor is still there to delete again.
     await this.scheduler.unschedule(id);
     await this.monitors.delete(id);
     await this.window.clear(id);
+    await this.changed(model);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '@modelyard/platform';
-import { scopesOf, type ConcludeBody } from '@modelyard/types';
+import { ChangeAnnouncer, type Principal } from '@modelyard/platform';
+import { CHANGE_NOTICES, scopesOf, type ConcludeBody } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { toExperimentResponse } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
@@ -41,6 +41,7 @@ export class ConclusionService {
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
     @Inject(ResultsService) private readonly results: ResultsService,
     @Inject(RegistryClient) private readonly registry: RegistryClient,
+    @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
   ) {}
 
   conclude(key: string, body: ConcludeBody, who: Principal) {
@@ -65,6 +66,8 @@ export class ConclusionService {
       reason: body.reason ?? null,
     };
     await this.experiments.claimConclusion(key, pendingConclusion(base));
+    // Serving stops routing units to it now (the winner's promotion is announced by the registry).
+    await this.announcer.announce(CHANGE_NOTICES.experiment, before.model);
     const promotionError = promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
     const conclusion = finalConclusion(base, promote, promotionError);
     const concluded = await this.experiments.recordConclusion(key, conclusion);

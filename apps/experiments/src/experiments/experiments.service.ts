@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
-import type { CreateExperimentBody, ExperimentStatus, ListExperimentsQuery, UpdateExperimentBody } from '@modelyard/types';
+import { ChangeAnnouncer, toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
+import {
+  CHANGE_NOTICES,
+  type CreateExperimentBody,
+  type ExperimentStatus,
+  type ListExperimentsQuery,
+  type UpdateExperimentBody,
+} from '@modelyard/types';
 import { RegistryClient } from '../registry.client.js';
 import { autoPromoteEnabler, planChange } from './experiment-rules.js';
 import { toExperimentResponse } from './experiments.mapper.js';
@@ -11,6 +17,7 @@ export class ExperimentsService {
   constructor(
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
     @Inject(RegistryClient) private readonly registry: RegistryClient,
+    @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
   ) {}
 
   async create(body: CreateExperimentBody, who: Principal) {
@@ -30,11 +37,15 @@ export class ExperimentsService {
   async update(key: string, body: UpdateExperimentBody, who: Principal) {
     const enabledBy = body.autoPromote === undefined ? undefined : autoPromoteEnabler(body.autoPromote, who);
     const updated = await this.experiments.update(key, (current) => planChange(current, body, enabledBy));
+    await this.announcer.announce(CHANGE_NOTICES.experiment, updated.model);
     return toExperimentResponse(updated);
   }
 
+  /** Start or stop; serving hears of it at once (it routes units to running experiments only). */
   async transition(key: string, to: ExperimentStatus) {
-    return toExperimentResponse(await this.experiments.transition(key, to));
+    const moved = await this.experiments.transition(key, to);
+    await this.announcer.announce(CHANGE_NOTICES.experiment, moved.model);
+    return toExperimentResponse(moved);
   }
 
   /** Every variant must serve a version that exists in the registry; the registry is asked, not its tables. */

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
-import type { CreatePipelineBody, ListPipelinesQuery, PageQuery, PipelineState, UpdatePipelineBody } from '@modelyard/types';
+import { ChangeAnnouncer, Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
+import {
+  CHANGE_NOTICES,
+  type CreatePipelineBody,
+  type ListPipelinesQuery,
+  type PageQuery,
+  type PipelineState,
+  type UpdatePipelineBody,
+} from '@modelyard/types';
 import { RegistryClient } from '../clients/registry.client.js';
 import { BufferStore } from '../samples/buffer.store.js';
 import { PipelineLock } from '../updates/pipeline-lock.js';
@@ -20,7 +27,13 @@ export class PipelinesService {
     @Inject(UpdateTrigger) private readonly triggers: UpdateTrigger,
     @Inject(BufferStore) private readonly buffer: BufferStore,
     @Inject(PipelineLock) private readonly lock: PipelineLock,
+    @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
   ) {}
+
+  /** Serving forwards each model's labels to its active pipelines: it re-lists them when told. */
+  private changed(model: string): Promise<void> {
+    return this.announcer.announce(CHANGE_NOTICES.pipeline, model);
+  }
 
   async create(body: CreatePipelineBody, who: Principal) {
     const enabledBy = autoPromoteEnabler(body.register.autoPromote, who);
@@ -30,6 +43,7 @@ export class PipelinesService {
     }
     const pipeline = await this.pipelines.create(body, who.id, enabledBy);
     await this.triggers.syncSchedule(pipeline);
+    await this.changed(pipeline.model);
     return toPipelineResponse(pipeline);
   }
 
@@ -48,6 +62,7 @@ export class PipelinesService {
     if (issues.length) throw new ValidationFailed(issues);
     const pipeline = await this.pipelines.update(current.id, body, enabledBy);
     await this.triggers.syncSchedule(pipeline);
+    await this.changed(pipeline.model);
     return toPipelineResponse(pipeline);
   }
 
@@ -58,6 +73,7 @@ export class PipelinesService {
     if (current.state === state) return toPipelineResponse(current);
     const pipeline = await this.pipelines.setState(current.id, state);
     await this.triggers.syncSchedule(pipeline);
+    await this.changed(pipeline.model);
     // Samples kept arriving while paused: they may call for an update right away.
     if (state === 'active') await this.triggers.afterSamples(pipeline, await this.buffer.size(pipeline.id));
     return toPipelineResponse(pipeline);
@@ -69,6 +85,7 @@ export class PipelinesService {
     await this.triggers.syncSchedule({ ...current, state: 'paused' });
     await this.pipelines.remove(current.id);
     await this.buffer.remove(current.id);
+    await this.changed(current.model);
   }
 
   async trigger(ref: string) {

@@ -29,6 +29,8 @@ export class FeedbackTargets {
   readonly learning: LearningClient;
   private readonly cache = new Map<string, { targets: ModelTargets; at: number }>();
   private readonly loading = new Map<string, Promise<ModelTargets>>();
+  // Bumped when a model's monitors or pipelines are announced changed: a listing begun before is not kept.
+  private readonly generations = new Map<string, number>();
 
   constructor(
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
@@ -55,9 +57,17 @@ export class FeedbackTargets {
     return hit?.targets;
   }
 
+  /** The model's monitors or pipelines changed (announced): its next prediction lists them again. */
+  forget(model: string): void {
+    this.cache.delete(model);
+    this.loading.delete(model);
+    this.generations.set(model, (this.generations.get(model) ?? 0) + 1);
+  }
+
   private load(model: string): Promise<ModelTargets> {
     let pending = this.loading.get(model);
     if (pending) return pending;
+    const generation = this.generations.get(model) ?? 0;
     pending = this.list(model)
       .catch((err: unknown) => {
         this.metrics.backgroundFailures.inc({ loop: 'serving-feedback-targets' });
@@ -65,10 +75,12 @@ export class FeedbackTargets {
         return this.cache.get(model)?.targets ?? NONE;
       })
       .then((targets) => {
-        this.cache.set(model, { targets, at: Date.now() });
+        if ((this.generations.get(model) ?? 0) === generation) this.cache.set(model, { targets, at: Date.now() });
         return targets;
       })
-      .finally(() => this.loading.delete(model));
+      .finally(() => {
+        if (this.loading.get(model) === pending) this.loading.delete(model);
+      });
     this.loading.set(model, pending);
     return pending;
   }

@@ -1,15 +1,19 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@modelyard/platform';
-import { OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
+import { CHANGE_NOTICES, OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
 import { Redis } from 'ioredis';
+import { ExperimentWatch } from '../experiments/experiment-watch.js';
+import { FeedbackTargets } from '../feedback/feedback-targets.js';
 import { Reconciler } from '../models/reconciler.js';
 
 /** Events after which what a model serves may have changed. */
 const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'version.stage_changed', 'alias.set', 'alias.deleted']);
 
 /**
- * Listens to the registry's change announcements (`<REDIS_PREFIX>:events`, published once the
- * change has committed) and reconciles the model concerned at once. Announcements are not
+ * Listens to the change announcements (`<REDIS_PREFIX>:events`, published once the change has
+ * committed): the registry's (the model concerned is reconciled at once), the experiments
+ * service's (running experiments are listed again) and drift's and learning's (the model's
+ * monitors and pipelines are listed again at its next prediction). Announcements are not
  * replayed: after the connection comes back, everything is reconciled; the periodic reconcile
  * covers the rest.
  */
@@ -23,6 +27,8 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(Reconciler) private readonly reconciler: Reconciler,
+    @Inject(ExperimentWatch) private readonly experiments: ExperimentWatch,
+    @Inject(FeedbackTargets) private readonly targets: FeedbackTargets,
   ) {
     this.channel = `${config.redis.prefix}:${OUTBOX_EVENTS_CHANNEL}`;
   }
@@ -60,7 +66,10 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
       return this.logger.warn(`ignored a malformed announcement: ${raw.slice(0, 200)}`);
     }
     const { event, model } = notice;
-    if (!model || !SERVING_EVENTS.has(event) || !this.reconciler.inScope(model)) return;
+    if (!model || !this.reconciler.inScope(model)) return;
+    if (event === CHANGE_NOTICES.experiment) return this.experiments.refreshNow();
+    if (event === CHANGE_NOTICES.monitor || event === CHANGE_NOTICES.pipeline) return this.targets.forget(model);
+    if (!SERVING_EVENTS.has(event)) return;
     this.reconciler
       .reconcile(model)
       .catch((err: unknown) => this.logger.warn(`reconciling ${model} after ${event} failed: ${String(err)}`));

@@ -168,6 +168,43 @@ describe('feedback', () => {
   });
 });
 
+describe('announced changes', () => {
+  it("sends a model's predictions to a monitor created after its first ones, without waiting for the next listing", async () => {
+    // Monitors listed once an hour: only drift's announcement of the new monitor can tell serving.
+    const hourly = await startTestApp(buildServing, { ...servingEnv, SERVING_FEEDBACK_TARGETS_SECONDS: '3600' });
+    try {
+      const late = uniqueName('late');
+      const version = await productionVersion(registry, late, { bytes: linearClassifierOnnx(), inputSchema: KIT_SCHEMA });
+      await untilServing(hourly, late, version);
+      const predictLate = () => hourly.request('POST', `/v1/models/${late}/predict`, { body: { instances: [[1, 2]] } });
+      expect((await predictLate()).status).toBe(200); // lists the model's monitors: none, kept for an hour
+
+      const monitor = await drift.request('POST', '/v1/monitors', {
+        body: {
+          name: 'late',
+          model: late,
+          features: [
+            { name: 'x0', kind: 'numeric' },
+            { name: 'x1', kind: 'numeric' },
+          ],
+          window: { size: 1_000 },
+          schedule: { everySeconds: 3600 },
+        },
+      });
+      expect(monitor.status).toBe(201);
+      const { value: received, ms } = await eventually(async () => {
+        expect((await predictLate()).status).toBe(200);
+        const n = (await drift.request('GET', `/v1/monitors/${monitor.body.id}`)).body.recordsIngested as number;
+        return n > 0 ? n : undefined;
+      });
+      expect(received).toBeGreaterThan(0);
+      expect(ms).toBeLessThan(5_000);
+    } finally {
+      await hourly.app.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('hands over every prediction and sample queued right before close', async () => {
     const other = await startTestApp(buildServing, servingEnv);

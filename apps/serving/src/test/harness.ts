@@ -30,7 +30,9 @@ export async function startHarness(
   const artifacts = mkdtempSync(join(tmpdir(), 'serving-artifacts-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'serving-cache-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: artifacts, OUTBOX_POLL_MS: '50', ...registryEnv });
-  const experiments = options.experiments ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }) : undefined;
+  // On the registry's database and Redis prefix, as one installation runs: its announcements reach serving.
+  const shared = { databaseUrl: registry.databaseUrl, redisPrefix: registry.redisPrefix };
+  const experiments = options.experiments ? await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }, shared) : undefined;
   const extra: TestApp[] = [];
   const startServing = async (more: Record<string, string> = {}) => {
     const app = await startTestApp(buildServing, {
@@ -53,7 +55,8 @@ export async function startHarness(
     startServing,
     async close() {
       for (const app of extra.reverse()) await app.close().catch(() => undefined);
-      await experiments?.close();
+      // It shares the registry's database and prefix: only the registry's close() drops them.
+      await experiments?.app.close();
       await registry.close();
       rmSync(artifacts, { recursive: true, force: true });
       rmSync(cacheDir, { recursive: true, force: true });

@@ -304,4 +304,34 @@ describe('experiment routing', () => {
     const served = await serve(h.serving, before.slice(0, 300));
     expect(served.filter((s) => s.version !== versions[0] || s.variant !== null)).toEqual([]);
   });
+
+  it('routes an experiment as soon as its start is announced, without waiting for the next poll', async () => {
+    // Polls and reconciles an hour apart: only the experiments service's announcement can tell it.
+    const slow = await h.startServing({ SERVING_EXPERIMENTS_POLL_SECONDS: '3600', SERVING_RECONCILE_SECONDS: '3600' });
+    try {
+      await untilServing(slow, model, versions[0]!);
+      await untilRouting(slow, {});
+      const announced = `${KEY}-announced`;
+      await my.experiments.create({
+        key: announced,
+        model,
+        variants: [
+          { key: 'a', version: versions[1]!, weight: 1 },
+          { key: 'b', version: versions[2]!, weight: 1 },
+        ],
+        control: 'a',
+        primaryMetric: { name: 'conversion', kind: 'binomial', direction: 'higher' },
+      } as Parameters<ExperimentsClient['create']>[0]);
+      await my.experiments.start(announced);
+      const started = await untilRouting(slow, { [announced]: true });
+      expect(started.ms).toBeLessThan(5_000);
+      expect((await predict(slow, 'announced-unit')).experiment).toBe(announced);
+      await my.experiments.stop(announced);
+      const stopped = await untilRouting(slow, {});
+      expect(stopped.ms).toBeLessThan(5_000);
+      expect((await predict(slow, 'announced-unit')).experiment).toBeNull();
+    } finally {
+      await slow.app.close();
+    }
+  });
 });

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { OUTBOX_EVENTS_CHANNEL, type OutboxEventNotice } from '@modelyard/types';
+import type { OutboxEventNotice } from '@modelyard/types';
 import { forEachIsolated } from '../background/for-each-isolated.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { ChangeAnnouncer } from '../events/change-announcer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { RedisService } from '../redis/redis.service.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -41,7 +41,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(WebhooksRepository) private readonly repository: WebhooksRepository,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
     @Inject(MetricsService) private readonly metrics: MetricsService,
-    @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
   ) {}
 
   onApplicationBootstrap() {
@@ -95,12 +95,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async announce(notices: OutboxEventNotice[]): Promise<void> {
-    const channel = `${this.config.redis.prefix}:${OUTBOX_EVENTS_CHANNEL}`;
-    for (const notice of notices) {
-      await this.redis.client.publish(channel, JSON.stringify(notice)).catch((err: unknown) => {
-        this.logger.warn(`event ${notice.event} not announced on Redis: ${String(err)}`);
-      });
-    }
+    for (const notice of notices) await this.announcer.announce(notice.event, notice.model);
   }
 
   async onModuleDestroy() {
