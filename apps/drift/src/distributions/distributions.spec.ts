@@ -23,7 +23,11 @@ describe('feature distributions for the overlay chart', () => {
     expect(numericDistribution(Float64Array.from([3, 3]), Float64Array.from([3])).bins).toEqual([
       { label: '3.000–3.000', from: 3, to: 3, reference: 1, current: 1 },
     ]);
-    expect(numericDistribution(new Float64Array(), Float64Array.from([Number.NaN]))).toEqual({ referenceRows: 0, currentRows: 0, bins: [] });
+    expect(numericDistribution(new Float64Array(), Float64Array.from([Number.NaN]))).toEqual({
+      referenceRows: 0,
+      currentRows: 0,
+      bins: [],
+    });
   });
 
   it('ranks categories by combined share and sums the rare ones as other', () => {

@@ -43,7 +43,13 @@ export function numericDistribution(reference: Float64Array, current: Float64Arr
   const bins: Bin[] = refCounts.map((r, i) => {
     const from = lo + i * width;
     const to = i === count - 1 ? hi : lo + (i + 1) * width;
-    return { label: `${from.toPrecision(4)}–${to.toPrecision(4)}`, from, to, reference: share(r, ref.length), current: share(curCounts[i]!, cur.length) };
+    return {
+      label: `${from.toPrecision(4)}–${to.toPrecision(4)}`,
+      from,
+      to,
+      reference: share(r, ref.length),
+      current: share(curCounts[i]!, cur.length),
+    };
   });
   return { referenceRows: ref.length, currentRows: cur.length, bins };
 }
@@ -62,7 +68,9 @@ export function categoricalDistribution(reference: Record<string, number>, curre
   for (const name of new Set([...refCounts.keys(), ...curCounts.keys()])) {
     shares.set(name, { reference: share(refCounts.get(name) ?? 0, refTotal), current: share(curCounts.get(name) ?? 0, curTotal) });
   }
-  const ranked = [...shares.entries()].sort((a, b) => b[1].reference + b[1].current - (a[1].reference + a[1].current) || a[0].localeCompare(b[0]));
+  const ranked = [...shares.entries()].sort(
+    (a, b) => b[1].reference + b[1].current - (a[1].reference + a[1].current) || a[0].localeCompare(b[0]),
+  );
   const shown = ranked.filter(([name]) => name !== OTHER).slice(0, MAX_CATEGORIES);
   const shownNames = new Set(shown.map(([name]) => name));
   const rest = ranked.filter(([name]) => !shownNames.has(name));
@@ -76,7 +84,8 @@ export function categoricalDistribution(reference: Record<string, number>, curre
 
 /** The overlay of a reference column and the window's column of the same feature. */
 export function distributionOf(reference: ReferenceColumn | undefined, current: Column | undefined): Binned {
-  if (reference?.kind === 'numeric') return numericDistribution(reference.values, current instanceof Float64Array ? current : new Float64Array());
+  if (reference?.kind === 'numeric')
+    return numericDistribution(reference.values, current instanceof Float64Array ? current : new Float64Array());
   if (reference?.kind === 'categorical') return categoricalDistribution(reference.counts, Array.isArray(current) ? current : []);
   if (current instanceof Float64Array) return numericDistribution(new Float64Array(), current);
   return categoricalDistribution({}, current ?? []);

@@ -27,8 +27,14 @@ describe('GET /v1/monitors/:id/distributions/:feature', () => {
     expect(bins.reduce((s, b) => s + b.reference, 0)).toBeCloseTo(1, 10);
     expect(bins.reduce((s, b) => s + b.current, 0)).toBeCloseTo(1, 10);
     // Reference mean ≈ 40, window mean ≈ 60 (ages drawn as 40 + 10·(z + 2)); binning blurs by half a bin.
-    const refMean = mean(bins, bins.map((b) => b.reference));
-    const curMean = mean(bins, bins.map((b) => b.current));
+    const refMean = mean(
+      bins,
+      bins.map((b) => b.reference),
+    );
+    const curMean = mean(
+      bins,
+      bins.map((b) => b.current),
+    );
     expect(refMean).toBeGreaterThan(36);
     expect(refMean).toBeLessThan(44);
     expect(curMean - refMean).toBeGreaterThan(16);
