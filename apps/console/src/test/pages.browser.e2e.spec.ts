@@ -79,6 +79,16 @@ async function seedExperiment() {
   await ok(h.experiments, 'POST', `/v1/experiments/${EXPERIMENT}/events`, { events });
 }
 
+/** The experiments service's tick (every 10 s, the first at start-up) stores a snapshot of the statistics. */
+async function waitForResultsHistory() {
+  for (let i = 0; i < 300; i++) {
+    const history = await ok(h.experiments, 'GET', `/v1/experiments/${EXPERIMENT}/results/history`);
+    if (history.points.length) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no snapshot of the results was stored');
+}
+
 /** A monitor whose window moved: age by two standard deviations, plan towards 'pro'; checked twice. */
 async function seedDrift() {
   const monitor = await ok(h.drift, 'POST', '/v1/monitors', {
@@ -139,7 +149,7 @@ async function checkAccessible(what: string) {
 beforeAll(async () => {
   [h, browser] = await Promise.all([startHarness({}, { withLearning: true }), launchBrowser()]);
   await seedExperiment();
-  await Promise.all([seedDrift(), seedLearning()]);
+  await Promise.all([seedDrift(), seedLearning(), waitForResultsHistory()]);
   const adminKey = (await h.registry.request('POST', '/v1/api-keys', { body: { name: 'pages', roles: ['admin'] } })).body.key;
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
@@ -191,6 +201,11 @@ describe('experiments', () => {
     const conversionLift = Number(await page.locator('g[data-row="treatment/conversion"]').getAttribute('data-lift'));
     expect(conversionLift).toBeGreaterThan(0.8); // 1 in 4 against 1 in 10: +150 % expected
     expect(await rows.locator('circle').count()).toBe(2);
+    // The difference over time, from the stored snapshots: a point per snapshot, the difference and its two bounds.
+    const overTime = page.getByTestId('lift-over-time');
+    await overTime.locator('canvas').waitFor();
+    expect(Number(await overTime.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+    expect(await overTime.getAttribute('data-series')).toBe('3');
     expect(await page.getByTestId('srm').textContent()).toContain('ok');
     expect(await page.getByTestId('traffic-split').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('guardrails').textContent()).toContain('latency');

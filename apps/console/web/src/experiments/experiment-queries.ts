@@ -2,6 +2,7 @@ import {
   ConcludeResponse,
   ExperimentPage,
   ExperimentResponse,
+  ResultsHistoryResponse,
   ResultsResponse,
   type ConcludeBody,
   type ExperimentStatus,
@@ -33,6 +34,15 @@ export function useResults(key: string, enabled = true) {
     queryKey: ['experiment', key, 'results'],
     enabled,
     queryFn: () => call(apiPath('experiments', experimentPath(key, '/results')), { schema: ResultsResponse }),
+  });
+}
+
+/** The comparisons at each stored snapshot of the statistics, oldest first. */
+export function useResultsHistory(key: string, enabled = true) {
+  return useQuery({
+    queryKey: ['experiment', key, 'results-history'],
+    enabled,
+    queryFn: () => call(apiPath('experiments', experimentPath(key, '/results/history')), { schema: ResultsHistoryResponse }),
   });
 }
 

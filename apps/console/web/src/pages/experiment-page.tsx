@@ -6,9 +6,10 @@ import { Problem } from '../components/problem';
 import { StatusBadge } from '../components/status-badge';
 import { useQueryParams } from '../components/use-query-params';
 import { ExperimentActions } from '../experiments/experiment-actions';
-import { useExperiment, useResults } from '../experiments/experiment-queries';
+import { useExperiment, useResults, useResultsHistory } from '../experiments/experiment-queries';
 import { ForestPlot } from '../experiments/forest-plot';
 import { healthOf, percent, statusTone } from '../experiments/health';
+import { LiftOverTime } from '../experiments/lift-over-time';
 import { ResultsTable } from '../experiments/results-table';
 import { GuardrailsTable, TrafficSplit } from '../experiments/traffic-split';
 
@@ -19,6 +20,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
   const experiment = useExperiment(experimentKey);
   const started = experiment.data !== undefined && experiment.data.status !== 'draft';
   const results = useResults(experimentKey, started);
+  const history = useResultsHistory(experimentKey, started);
   if (experiment.isError) return <Problem error={experiment.error} what={`Experiment ${experimentKey}`} />;
   if (!experiment.data) return <p aria-busy="true">Loading…</p>;
   const e = experiment.data;
@@ -83,6 +85,18 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
 
           <h2>Lift against control</h2>
           <ForestPlot results={results.data} />
+
+          <h2>Difference to control over time</h2>
+          {history.isError && <Problem error={history.error} what="Results over time" />}
+          {history.data &&
+            e.variants
+              .filter((v) => v.key !== e.control)
+              .map((v) => (
+                <section key={v.key} aria-label={`${v.key} against control`}>
+                  <h3>{v.key} against control</h3>
+                  <LiftOverTime history={history.data} metric={metric} variant={v.key} />
+                </section>
+              ))}
 
           <h2>Traffic split</h2>
           <TrafficSplit experiment={e} results={results.data} />
