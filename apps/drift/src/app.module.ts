@@ -11,6 +11,8 @@ import { ReportsRepository } from './checks/reports.repository.js';
 import { ReportsService } from './checks/reports.service.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
+import { DistributionsController } from './distributions/distributions.controller.js';
+import { DistributionsService } from './distributions/distributions.service.js';
 import { DriftMetrics } from './drift.metrics.js';
 import { LabelIndex } from './labels/label-index.js';
 import { LabelsController } from './labels/labels.controller.js';
@@ -46,6 +48,7 @@ export class AppModule {
             ChecksController,
             AlertsController,
             DashboardController,
+            DistributionsController,
           ],
       providers: [
         DriftMetrics,
@@ -64,6 +67,7 @@ export class AppModule {
         AlertsRepository,
         AlertsService,
         DashboardService,
+        DistributionsService,
       ],
     };
   }

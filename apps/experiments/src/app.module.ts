@@ -16,6 +16,7 @@ import { OutcomesController } from './outcomes/outcomes.controller.js';
 import { OutcomesService } from './outcomes/outcomes.service.js';
 import { OutcomesStore } from './outcomes/outcomes.store.js';
 import { StatsSnapshotService } from './outcomes/stats-snapshot.service.js';
+import { StatsHistoryRepository } from './outcomes/stats-history.repository.js';
 import { StatsRepository } from './outcomes/stats.repository.js';
 import { RegistryClient } from './registry.client.js';
 import { ResultsController } from './results/results.controller.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ExperimentsRepository,
         AssignmentsRepository,
         StatsRepository,
+        StatsHistoryRepository,
         ExperimentsMetrics,
         ExperimentsService,
         AssignmentService,

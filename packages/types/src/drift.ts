@@ -367,3 +367,26 @@ export const DashboardResponse = z.object({
   ),
 });
 export type DashboardResponse = z.infer<typeof DashboardResponse>;
+
+/**
+ * A feature's reference and current-window distributions, binned the same way so they overlay:
+ * numeric features in equal-width bins over both samples' range (`from`/`to`), categorical ones
+ * by category (the most frequent ones, the rest together as `other`). Shares of the present
+ * (non-missing) values.
+ */
+export const DistributionResponse = z.object({
+  feature: z.string(),
+  kind: ColumnKind,
+  referenceRows: z.number().int(),
+  currentRows: z.number().int(),
+  bins: z.array(
+    z.object({
+      label: z.string(),
+      from: z.number().nullable(),
+      to: z.number().nullable(),
+      reference: z.number(),
+      current: z.number(),
+    }),
+  ),
+});
+export type DistributionResponse = z.infer<typeof DistributionResponse>;

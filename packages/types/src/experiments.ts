@@ -274,6 +274,19 @@ export const ResultsResponse = z.object({
 });
 export type ResultsResponse = z.infer<typeof ResultsResponse>;
 
+/** Results over time: the comparisons as they stood at each stored snapshot of the statistics. */
+export const ResultsHistoryResponse = z.object({
+  experiment: z.string(),
+  points: z.array(
+    z.object({
+      at: z.string(),
+      units: z.array(z.object({ variant: z.string(), units: z.number().int() })),
+      comparisons: ResultsResponse.shape.comparisons,
+    }),
+  ),
+});
+export type ResultsHistoryResponse = z.infer<typeof ResultsHistoryResponse>;
+
 // ---------------------------------------------------------------- conclusion
 
 export const ConcludeBody = z.strictObject({

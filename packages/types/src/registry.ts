@@ -339,7 +339,21 @@ export const RetentionResponse = z.object({
 });
 export type RetentionResponse = z.infer<typeof RetentionResponse>;
 
-export const AuditQuery = PageQuery.extend({ model: ModelName.optional() });
+export const AuditQuery = PageQuery.extend({
+  model: ModelName.optional(),
+  /** Exactly this actor (a key's or token's subject). */
+  actor: safeString().min(1).max(256).optional(),
+  /** An action, or the start of one: `version.` matches every version action. */
+  action: safeString()
+    .min(1)
+    .max(128)
+    .regex(/^[a-z_.]+$/, 'lower-case letters, _ and .')
+    .optional(),
+  /** Entries at or after this time. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  /** Entries before this time. */
+  until: z.iso.datetime({ offset: true }).optional(),
+});
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const AuditEventResponse = z.object({

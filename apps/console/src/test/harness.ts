@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDrift } from '@modelyard/drift/testing';
 import { buildExperiments } from '@modelyard/experiments/testing';
+import { buildLearning } from '@modelyard/learning/testing';
 import { startTestApp, type ApiResponse, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { CSRF_HEADER } from '@modelyard/types';
@@ -10,6 +11,10 @@ import { buildConsole } from '../config.js';
 
 export interface Harness {
   registry: TestApp;
+  experiments: TestApp;
+  drift: TestApp;
+  /** Only with `withLearning`. */
+  learning?: TestApp;
   console: TestApp;
   close(): Promise<void>;
 }
@@ -18,23 +23,35 @@ export interface Harness {
  * The console in front of a real registry, experiments and drift service, as `npm run up` runs
  * them: one database and one Redis prefix, talking over HTTP.
  */
-export async function startHarness(consoleEnv: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(consoleEnv: Record<string, string> = {}, o: { withLearning?: boolean } = {}): Promise<Harness> {
   const artifacts = mkdtempSync(join(tmpdir(), 'console-artifacts-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: artifacts });
   const shared = { databaseUrl: registry.databaseUrl, redisPrefix: registry.redisPrefix };
   const experiments = await startTestApp(buildExperiments, { REGISTRY_URL: registry.url }, shared);
   const drift = await startTestApp(buildDrift, {}, shared);
+  const learning = o.withLearning
+    ? await startTestApp(buildLearning, { REGISTRY_URL: registry.url, EXPERIMENTS_URL: experiments.url }, shared)
+    : undefined;
   const app = await startTestApp(
     buildConsole,
-    { REGISTRY_URL: registry.url, EXPERIMENTS_URL: experiments.url, DRIFT_URL: drift.url, ...consoleEnv },
+    {
+      REGISTRY_URL: registry.url,
+      EXPERIMENTS_URL: experiments.url,
+      DRIFT_URL: drift.url,
+      ...(learning ? { LEARNING_URL: learning.url } : {}),
+      ...consoleEnv,
+    },
     shared,
   );
   return {
     registry,
+    experiments,
+    drift,
+    ...(learning ? { learning } : {}),
     console: app,
     async close() {
       // They share the registry's database and prefix: only the registry's close() drops them.
-      for (const other of [app, drift, experiments]) await other.app.close();
+      for (const other of [app, ...(learning ? [learning] : []), drift, experiments]) await other.app.close();
       await registry.close();
       rmSync(artifacts, { recursive: true, force: true });
     },

@@ -1,10 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { call, setCsrfToken } from './api';
+import { AuditPage } from './pages/audit-page';
+import { ComparePage } from './pages/compare-page';
+import { DriftPage } from './pages/drift-page';
+import { ExperimentPage } from './pages/experiment-page';
+import { ExperimentsPage } from './pages/experiments-page';
+import { LearningPage } from './pages/learning-page';
 import { ModelPage } from './pages/model-page';
 import { ModelsPage } from './pages/models-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { MonitorPage } from './pages/monitor-page';
 import { OverviewPage } from './pages/overview-page';
+import { PipelinePage } from './pages/pipeline-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SESSION_KEY, SessionProvider, useSession } from './session';
 
@@ -15,6 +23,10 @@ import { SESSION_KEY, SessionProvider, useSession } from './session';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/models', label: 'Models' },
+  { href: '/experiments', label: 'Experiments' },
+  { href: '/drift', label: 'Drift' },
+  { href: '/learning', label: 'Learning' },
+  { href: '/audit', label: 'Audit log' },
 ];
 
 function Header() {
@@ -64,7 +76,15 @@ function SignedIn() {
         <Switch>
           <Route path="/" component={OverviewPage} />
           <Route path="/models" component={ModelsPage} />
+          <Route path="/models/:name/compare">{(params) => <ComparePage name={decodeURIComponent(params.name)} />}</Route>
           <Route path="/models/:name">{(params) => <ModelPage name={decodeURIComponent(params.name)} />}</Route>
+          <Route path="/experiments" component={ExperimentsPage} />
+          <Route path="/experiments/:key">{(params) => <ExperimentPage experimentKey={decodeURIComponent(params.key)} />}</Route>
+          <Route path="/drift" component={DriftPage} />
+          <Route path="/drift/:id">{(params) => <MonitorPage id={decodeURIComponent(params.id)} />}</Route>
+          <Route path="/learning" component={LearningPage} />
+          <Route path="/learning/:id">{(params) => <PipelinePage id={decodeURIComponent(params.id)} />}</Route>
+          <Route path="/audit" component={AuditPage} />
           <Route path="/sign-in" component={OverviewPage} />
           <Route component={NotFoundPage} />
         </Switch>

@@ -63,7 +63,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
         if (current?.status !== 'running') return;
         await this.sticky.drain(current);
         await this.sticky.restore(current);
-        await this.snapshots.snapshot(current);
+        await this.snapshots.snapshot(current, now);
         await this.maybeConclude(current, now);
       }),
     );
@@ -91,7 +91,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
       if (!justEnded && (await this.sticky.queued(experiment.id)) === 0) return;
       await this.locked(experiment.id, false, async () => {
         await this.sticky.drain(experiment);
-        await this.snapshots.snapshot(experiment);
+        await this.snapshots.snapshot(experiment, now);
       });
     });
   }

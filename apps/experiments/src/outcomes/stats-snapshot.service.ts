@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Experiment } from '../experiments/experiment.js';
 import { OutcomesStore } from './outcomes.store.js';
-import { fromSnapshot, lostSince, toSnapshot } from './stats-snapshot.js';
+import { unitsOf, wantsHistoryRow } from './stats-history.js';
+import { StatsHistoryRepository } from './stats-history.repository.js';
+import { fromSnapshot, lostSince, toSnapshot, type StatValue } from './stats-snapshot.js';
 import { StatsRepository } from './stats.repository.js';
 
 /**
@@ -17,12 +19,21 @@ export class StatsSnapshotService {
   constructor(
     @Inject(OutcomesStore) private readonly store: OutcomesStore,
     @Inject(StatsRepository) private readonly stats: StatsRepository,
+    @Inject(StatsHistoryRepository) private readonly history: StatsHistoryRepository,
   ) {}
 
-  async snapshot(e: Pick<Experiment, 'id' | 'key'>): Promise<void> {
+  async snapshot(e: Pick<Experiment, 'id' | 'key'>, now = new Date()): Promise<void> {
     if (!(await this.store.kept(e.id))) await this.recover(e);
     const live = toSnapshot(await this.store.raw(e.id));
-    if (live.length) await this.stats.save(e.id, live);
+    if (!live.length) return;
+    await this.stats.save(e.id, live);
+    await this.record(e.id, live, now);
+  }
+
+  /** Into the history when it grew enough since the last row (stats-history.ts). */
+  private async record(experimentId: string, live: StatValue[], now: Date): Promise<void> {
+    const last = await this.history.last(experimentId);
+    if (wantsHistoryRow(unitsOf(live), last, now)) await this.history.append(experimentId, (last?.seq ?? 0) + 1, live, now);
   }
 
   /** No kept-marker: a new experiment, one snapshotted before the marker existed, or a Redis loss. */

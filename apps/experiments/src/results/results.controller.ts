@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiDoc, ZParams } from '@modelyard/platform';
-import { ResultsResponse } from '@modelyard/types';
+import { ResultsHistoryResponse, ResultsResponse } from '@modelyard/types';
 import { KeyParams } from '../experiments/experiments.controller.js';
 import { ResultsService } from './results.service.js';
 
@@ -16,5 +16,15 @@ export class ResultsController {
   })
   get(@ZParams(KeyParams) p: KeyParams) {
     return this.results.get(p.key);
+  }
+
+  @Get('history')
+  @ApiDoc({
+    summary: 'The comparisons (lift, intervals, confidence sequence, p-values) at each stored snapshot, oldest first',
+    response: ResultsHistoryResponse,
+    tags: ['results'],
+  })
+  history(@ZParams(KeyParams) p: KeyParams) {
+    return this.results.historyOf(p.key);
   }
 }

@@ -1,11 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ResultsResponse } from '@modelyard/types';
+import type { MetricSummary, ResultsHistoryResponse, ResultsResponse } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
 import { metricKinds } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
+import { StatsHistoryRepository } from '../outcomes/stats-history.repository.js';
 import { OutcomesStore } from '../outcomes/outcomes.store.js';
+import type { StatValue } from '../outcomes/stats-snapshot.js';
 import { computeResults } from './results.calculator.js';
+
+/** Points in a results history answer: the newest ones (rows are spaced by growth, so few). */
+export const HISTORY_POINTS = 500;
+
+type Summaries = Record<string, Record<string, MetricSummary>>;
+
+/** A stored snapshot as the calculator's summaries (missing statistics count 0, as live ones do). */
+export function summariesOf(stats: StatValue[], variants: string[], metrics: string[]): Summaries {
+  const values = new Map(stats.map((s) => [`${s.variant}|${s.metric}`, s.value]));
+  const get = (key: string) => values.get(key) ?? 0;
+  return Object.fromEntries(
+    variants.map((v) => [
+      v,
+      Object.fromEntries(metrics.map((m) => [m, { n: get(`${v}|`), sum: get(`${v}|${m}|s`), sumSquares: get(`${v}|${m}|q`) }])),
+    ]),
+  );
+}
 
 @Injectable()
 export class ResultsService {
@@ -13,7 +32,25 @@ export class ResultsService {
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
     @Inject(OutcomesStore) private readonly store: OutcomesStore,
     @Inject(ExperimentsMetrics) private readonly metrics: ExperimentsMetrics,
+    @Inject(StatsHistoryRepository) private readonly history: StatsHistoryRepository,
   ) {}
+
+  /** The comparisons at each stored snapshot, oldest first (the tick writes them: stats-history.ts). */
+  async historyOf(key: string): Promise<ResultsHistoryResponse> {
+    const e = await this.experiments.get(key);
+    const variants = e.variants.map((v) => v.key);
+    const metrics = [...metricKinds(e).keys()];
+    const rows = await this.history.list(e.id, HISTORY_POINTS);
+    const points = rows.map((row) => {
+      const results = this.compute(e, summariesOf(row.stats, variants, metrics));
+      return {
+        at: row.at.toISOString(),
+        units: results.variants.map((v) => ({ variant: v.key, units: v.units })),
+        comparisons: results.comparisons,
+      };
+    });
+    return { experiment: e.key, points };
+  }
 
   async get(key: string): Promise<ResultsResponse> {
     return this.of(await this.experiments.get(key));
@@ -22,7 +59,13 @@ export class ResultsService {
   async of(e: Experiment): Promise<ResultsResponse> {
     const variants = e.variants.map((v) => v.key);
     const summaries = await this.store.summaries(e.id, variants, [...metricKinds(e).keys()]);
-    const results = computeResults({
+    const results = this.compute(e, summaries);
+    this.export(results);
+    return results;
+  }
+
+  private compute(e: Experiment, summaries: Summaries): ResultsResponse {
+    return computeResults({
       key: e.key,
       status: e.status,
       variants: e.variants,
@@ -34,8 +77,6 @@ export class ResultsService {
       minSampleSize: e.minSampleSize,
       summaries,
     });
-    this.export(results);
-    return results;
   }
 
   private export(results: ResultsResponse) {

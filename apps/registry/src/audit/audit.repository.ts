@@ -18,6 +18,18 @@ export interface AuditEntry {
 const json = (value: unknown) =>
   value === undefined || value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 
+/** The filters of an audit query; each one given narrows the list. */
+function auditFilter(query: AuditQuery): Prisma.AuditEventWhereInput {
+  return {
+    ...(query.model ? { modelName: query.model } : {}),
+    ...(query.actor ? { actor: query.actor } : {}),
+    ...(query.action ? { action: { startsWith: query.action } } : {}),
+    ...(query.since || query.until
+      ? { at: { ...(query.since ? { gte: new Date(query.since) } : {}), ...(query.until ? { lt: new Date(query.until) } : {}) } }
+      : {}),
+  };
+}
+
 /**
  * The audit log. `record` takes the caller's transaction: the entry commits or rolls back with the
  * change. Actions that are webhook events also go to the webhook outbox, in the same transaction.
@@ -49,7 +61,7 @@ export class AuditRepository {
   list(query: AuditQuery) {
     const cursor = decodeCursor(query.cursor, parseIntCursor);
     return this.prisma.auditEvent.findMany({
-      where: query.model ? { modelName: query.model } : {},
+      where: auditFilter(query),
       orderBy: { id: 'desc' },
       take: query.limit + 1,
       ...(cursor !== undefined ? { cursor: { id: cursor }, skip: 1 } : {}),

@@ -11,13 +11,23 @@ interface ConfirmDialogProps {
   onClose: () => void;
   /** Whether a reason is required (every audited action asks for one). */
   reasonRequired?: boolean;
+  /** False for actions whose API keeps no reason: the field is not shown (nothing would keep it). */
+  askReason?: boolean;
 }
 
 /**
  * A modal confirmation that asks for the reason written to the audit log. The native <dialog>
  * gives focus trapping, Escape to close and the inert page behind it.
  */
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose, reasonRequired = true }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  reasonRequired = true,
+  askReason = true,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [reason, setReason] = useState('');
@@ -46,14 +56,18 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       <form onSubmit={(e) => void submit(e)}>
         <h2 id={`${id}-title`}>{title}</h2>
         {children}
-        <label htmlFor={`${id}-reason`}>Reason (kept in the audit log)</label>
-        <textarea
-          id={`${id}-reason`}
-          required={reasonRequired}
-          maxLength={1000}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
+        {askReason && (
+          <>
+            <label htmlFor={`${id}-reason`}>Reason (kept in the audit log)</label>
+            <textarea
+              id={`${id}-reason`}
+              required={reasonRequired}
+              maxLength={1000}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </>
+        )}
         {error !== null && <Problem error={error} />}
         <div className="buttons">
           <button type="button" onClick={onClose}>

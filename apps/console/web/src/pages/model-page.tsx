@@ -58,6 +58,20 @@ export function ModelPage({ name }: { name: string }) {
       )}
 
       <h2>Versions</h2>
+      {items.length >= 2 && (
+        <p>
+          <Link
+            href={`/models/${encodeURIComponent(name)}/compare?versions=${items
+              .slice(0, 2)
+              .map((v) => v.version)
+              .reverse()
+              .join(',')}`}
+          >
+            Compare versions
+          </Link>{' '}
+          · <Link href={`/audit?model=${encodeURIComponent(name)}`}>Full audit log</Link>
+        </p>
+      )}
       {versions.isError && <Problem error={versions.error} what="Versions" />}
       {versions.data && (
         <VersionsTable
