@@ -27,6 +27,7 @@ import { OipErrors } from './oip/oip-errors.js';
 import { OipController, OipHealthController } from './oip/oip.controller.js';
 import { OipService } from './oip/oip.service.js';
 import { PredictController } from './predict/predict.controller.js';
+import { PredictRoute } from './predict/predict.route.js';
 import { PredictService } from './predict/predict.service.js';
 import { ModelEvents } from './registry/model-events.js';
 import { RegistrySource } from './registry/registry.source.js';
@@ -93,6 +94,7 @@ export class AppModule {
         ExperimentRouter,
         ExposureTap,
         PredictService,
+        PredictRoute,
         OipService,
         OipErrors,
         ShadowConfigs,

@@ -7,6 +7,7 @@ export * from './http/json-body.js';
 export * from './logging/logger.js';
 export * from './errors/domain-errors.js';
 export * from './errors/problem.js';
+export { sendProblem } from './errors/problem.filter.js';
 export * from './validation/zod-validation.js';
 export * from './openapi/api-doc.decorator.js';
 export * from './auth/principal.js';

@@ -19,7 +19,7 @@ import { OpenApiController } from './openapi/openapi.controller.js';
 import { OutboundUrlPolicy } from './outbound/outbound-url.policy.js';
 import { PrismaLifecycle, PrismaService, prismaProvider } from './prisma/prisma.service.js';
 import { AuthFailureLimiter } from './rate-limit/auth-failures.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitGuard, RateLimiter } from './rate-limit/rate-limit.guard.js';
 import { RedisLock } from './redis/redis-lock.js';
 import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
@@ -55,6 +55,7 @@ export class PlatformModule {
         MetricsService,
         ApiKeysService,
         AuthFailureLimiter,
+        RateLimiter,
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,
@@ -76,6 +77,7 @@ export class PlatformModule {
         MetricsService,
         ApiKeysService,
         AuthFailureLimiter,
+        RateLimiter,
         MaintenanceService,
         IdempotencyInterceptor,
         ServiceCredential,

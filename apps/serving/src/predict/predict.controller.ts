@@ -25,6 +25,7 @@ export class PredictController {
     response: PredictResponse,
     tags: ['predict'],
   })
+  // Declares the route (body limit, scope, OpenAPI); PredictRoute answers it without Nest's pipeline.
   predict(@ZParams(ModelParams) params: ModelParams, @ZBody(PredictBody, acceptPredictBody) body: PredictBody) {
     return this.predictions.predict(params.name, body);
   }

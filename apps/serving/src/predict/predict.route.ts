@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Forbidden, RateLimiter, Unauthenticated, ZodPipe, sendProblem, type AuthedRequest } from '@modelyard/platform';
+import { acceptPredictBody, PredictBody } from '@modelyard/types';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { ModelParams } from '../params.js';
+import { PredictService } from './predict.service.js';
+
+const METHOD = 'POST';
+const URL = '/v1/models/:name/predict';
+/** The scope PredictController.predict declares with @RequireScope('read'). */
+const SCOPE = 'read';
+
+/**
+ * Answers POST /v1/models/:name/predict from the Fastify route Nest registers for
+ * PredictController.predict, without Nest's router, guards, pipes and filter: on a one-instance
+ * prediction they cost about as much as the model (bench:serving). The controller method stays:
+ * it declares the route (path, ingestion body limit, OpenAPI description, flags the early
+ * authentication hook reads); only its handler is replaced as Fastify adds the route.
+ *
+ * What Nest's pipeline did is done here in the same order with the platform's own pieces, so
+ * answers are identical: the credential (already found by the early hook) and its 'read' scope,
+ * the rate limit, no maintenance check (@AllowInMaintenance), params then body validated by the
+ * same ZodPipes (the body's fast path first), errors as problem+json by the platform's sendProblem.
+ */
+@Injectable()
+export class PredictRoute implements OnModuleInit {
+  private readonly logger = new Logger('ProblemFilter');
+  private readonly params = new ZodPipe(ModelParams, 'params');
+  private readonly body = new ZodPipe(PredictBody, 'body', acceptPredictBody);
+  private installed = false;
+
+  constructor(
+    @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
+    @Inject(PredictService) private readonly predictions: PredictService,
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+  ) {
+    // Providers are built before app.init() registers the routes, so the hook sees the route added.
+    const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRoute', (route: RouteOptions) => {
+      if (route.method !== METHOD || route.url !== URL) return;
+      route.handler = (request, reply) => this.handle(request, reply);
+      this.installed = true;
+    });
+  }
+
+  /** Runs after the routes are registered: a renamed route must not silently lose its handler. */
+  onModuleInit() {
+    if (!this.installed) throw new Error(`PredictRoute: no ${METHOD} ${URL} route was registered`);
+  }
+
+  // Not async: with no rate limit the whole request costs only the prediction's promises.
+  private handle(request: FastifyRequest, reply: FastifyReply): void {
+    try {
+      const principal = (request as AuthedRequest).principal;
+      if (!principal) throw new Unauthenticated();
+      if (!principal.scopes.has(SCOPE)) throw new Forbidden(SCOPE);
+      const limited = this.limiter.check(request, reply);
+      if (limited === true) this.predict(request, reply);
+      else
+        limited.then(
+          () => this.predict(request, reply),
+          (err: unknown) => this.fail(err, request, reply),
+        );
+    } catch (err) {
+      this.fail(err, request, reply);
+    }
+  }
+
+  private predict(request: FastifyRequest, reply: FastifyReply): void {
+    try {
+      const { name } = this.params.transform(request.params);
+      const body = this.body.transform(request.body);
+      this.predictions.predict(name, body).then(
+        (result) => void reply.code(200).send(result),
+        (err: unknown) => this.fail(err, request, reply),
+      );
+    } catch (err) {
+      this.fail(err, request, reply);
+    }
+  }
+
+  private fail(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    sendProblem(err, request, reply, this.logger);
+  }
+}
