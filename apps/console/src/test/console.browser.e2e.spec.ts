@@ -109,6 +109,8 @@ describe('the console in a browser', () => {
     expect(await row.getByRole('cell').nth(2).textContent()).toBe('0');
     expect(await row.getByRole('cell').nth(3).textContent()).toBe('0');
     expect(await row.textContent()).not.toContain('unavailable');
+    // No drift monitor watches the model: said so, without a failed request (the dashboard would answer 404).
+    expect(await row.getByTestId('health').textContent()).toBe('no monitor');
     await screenshot(page, 'overview');
     await checkAccessible(page, 'overview');
   });
@@ -128,6 +130,7 @@ describe('the console in a browser', () => {
     expect(await artifacts.textContent()).toContain('model.onnx');
     expect(await artifacts.textContent()).toMatch(/[0-9a-f]{64}/);
     await page.getByTestId('timeline').waitFor();
+    expect(await page.getByTestId('validation').textContent()).toBe('v1.0.0 has no validation report.');
     await screenshot(page, 'model');
     await checkAccessible(page, 'model');
   });

@@ -237,6 +237,16 @@ describe('drift', () => {
     await checkAccessible('drift');
   });
 
+  it("shows the model's health from the drift dashboard on the overview", async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const health = page.locator(`tr[data-model="${MODEL}"]`).getByTestId('health');
+    // Both checks found high drift and raised alerts: the dashboard says unhealthy.
+    await health.locator('.badge', { hasText: 'unhealthy' }).waitFor();
+    expect((await ok(h.drift, 'GET', `/v1/dashboard/${MODEL}`)).health).toBe('unhealthy');
+    await checkAccessible('overview with health');
+    await page.getByRole('link', { name: 'Drift', exact: true }).click();
+  });
+
   it("shows a drifted monitor's scores over time and the chosen feature's distributions overlaid", async () => {
     await page.locator('tr[data-monitor="pages-monitor"]').getByRole('link', { name: 'pages-monitor' }).click();
     const scores = page.getByTestId('scores-chart');
@@ -281,6 +291,45 @@ describe('drift', () => {
     await alerts.locator('li[data-alert="acknowledged"]').first().waitFor();
     expect(await active.count()).toBe(before - 1);
     expect(await alerts.textContent()).toContain('acknowledged by');
+  });
+});
+
+describe('validation', () => {
+  it("shows a version's validation report with its verdict and checks", async () => {
+    await ok(h.registry, 'PUT', `/v1/models/${MODEL}/versions/1.0.1/validation`, {
+      status: 'failed',
+      validator: 'serving',
+      checks: [
+        { name: 'input_schema', status: 'passed', detail: 'features (age, plan) are the columns of input' },
+        { name: 'latency', status: 'failed', detail: 'p99 12.5 ms over the 10 ms budget', value: 12.5 },
+        { name: 'metric_floors', status: 'skipped', detail: 'the version declares no metric floors' },
+      ],
+      runtime: { format: 'onnx', runs: 20, latencyP50Ms: 4.2, latencyP99Ms: 12.5 },
+    });
+    await page.goto(`${h.console.url}/models/${MODEL}?version=1.0.1`);
+    const report = page.getByTestId('validation');
+    await report.locator('table').waitFor();
+    expect(await report.getAttribute('data-status')).toBe('failed');
+    expect(await report.locator('p .badge').textContent()).toBe('failed');
+    expect(await report.locator('p').textContent()).toContain('latency p50 4.2 ms, p99 12.5 ms, over 20 runs');
+    expect(await report.locator('p').textContent()).toMatch(/by serving \(.+\)/);
+    const rows = report.locator('tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-check')))).toEqual([
+      'input_schema',
+      'latency',
+      'metric_floors',
+    ]);
+    expect(await report.locator('tr[data-check="latency"] td').allTextContents()).toEqual([
+      'failed',
+      'p99 12.5 ms over the 10 ms budget',
+      '12.50',
+    ]);
+    expect(await report.locator('tr[data-check="metric_floors"] .badge').textContent()).toBe('skipped');
+    await screenshot(page, 'validation');
+    await checkAccessible('validation');
+    // A version without a report says so.
+    await page.goto(`${h.console.url}/models/${MODEL}?version=1.0.0`);
+    await page.getByText('v1.0.0 has no validation report.').waitFor();
   });
 });
 

@@ -1,6 +1,14 @@
-import { AlertPage, AlertResponse, DistributionResponse, MonitorPage, MonitorResponse, ReportPage } from '@modelyard/types';
+import {
+  AlertPage,
+  AlertResponse,
+  DashboardResponse,
+  DistributionResponse,
+  MonitorPage,
+  MonitorResponse,
+  ReportPage,
+} from '@modelyard/types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiPath, call, enc } from '../api';
+import { ApiError, apiPath, call, enc } from '../api';
 
 /** Reports shown on a monitor's page (newest first): the scores chart and the history use the same list. */
 export const REPORT_LIMIT = 200;
@@ -45,4 +53,25 @@ export function useAcknowledge(monitorId: string) {
     call(apiPath('drift', `/v1/alerts/${enc(alertId)}/acknowledge`), { method: 'POST', schema: AlertResponse }).finally(() =>
       client.invalidateQueries({ queryKey: ['monitor', monitorId, 'alerts'] }),
     );
+}
+
+/**
+ * A model's health from the drift dashboard, or null when no monitor watches it. The monitors are
+ * asked first because the dashboard answers 404 for a model without monitors, and a 404 would be a
+ * failed request in the browser; a 404 in between (the last monitor deleted) means the same.
+ */
+export function useModelHealth(model: string) {
+  return useQuery({
+    queryKey: ['model-health', model],
+    queryFn: async () => {
+      const monitors = await call(apiPath('drift', '/v1/monitors', { model, limit: 1 }), { schema: MonitorPage });
+      if (!monitors.items.length) return null;
+      try {
+        return await call(apiPath('drift', `/v1/dashboard/${enc(model)}`), { schema: DashboardResponse });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
+  });
 }

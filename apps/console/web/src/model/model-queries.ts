@@ -4,6 +4,7 @@ import {
   ManifestResponse,
   ModelResponse,
   VersionPage,
+  VersionResponse,
   type PromoteBody,
   type RollbackBody,
   type SetAliasBody,
@@ -42,6 +43,20 @@ export function useAudit(name: string) {
     queryKey: ['model', name, 'audit'],
     queryFn: () => call(apiPath('registry', '/v1/audit', { model: name, limit: 100 }), { schema: AuditPage }),
   });
+}
+
+/**
+ * One version: from the page's list when it holds it (the newest ones, refreshed with the page),
+ * else fetched (an older version chosen through the URL).
+ */
+export function useVersion(name: string, version: string | null, list: readonly VersionResponse[] | undefined) {
+  const listed = list?.find((v) => v.version === version);
+  const fetched = useQuery({
+    queryKey: ['model', name, 'version', version],
+    enabled: version !== null && list !== undefined && listed === undefined,
+    queryFn: () => call(apiPath('registry', modelPath(name, `/versions/${enc(version!)}`)), { schema: VersionResponse }),
+  });
+  return listed ? { data: listed, error: null } : { data: fetched.data, error: fetched.error };
 }
 
 export function useArtifacts(name: string, version: string | null) {

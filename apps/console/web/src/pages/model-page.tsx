@@ -5,8 +5,9 @@ import { Problem } from '../components/problem';
 import { useQueryParams } from '../components/use-query-params';
 import { ActionDialog, type OpenAction } from '../model/action-dialogs';
 import { ArtifactsList } from '../model/artifacts-list';
+import { ValidationReport } from '../model/validation-report';
 import { MetricChart } from '../model/metric-chart';
-import { useAliases, useAudit, useModel, useVersions } from '../model/model-queries';
+import { useAliases, useAudit, useModel, useVersion, useVersions } from '../model/model-queries';
 import { StageTimeline } from '../model/stage-timeline';
 import { VersionsTable } from '../model/versions-table';
 import { useCan } from '../session';
@@ -20,7 +21,7 @@ function metricNames(versions: { metrics: Record<string, number> }[]): string[] 
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
 }
 
-/** A model: versions, a metric across them, aliases, its stage/alias history, artifacts, actions. */
+/** A model: versions, a metric across them, aliases, its stage/alias history, artifacts, validation, actions. */
 export function ModelPage({ name }: { name: string }) {
   usePageTitle(name);
   const [params, update] = useQueryParams();
@@ -31,12 +32,14 @@ export function ModelPage({ name }: { name: string }) {
   const canPromote = useCan('admin');
   const [action, setAction] = useState<OpenAction | null>(null);
 
-  if (model.isError) return <Problem error={model.error} what={`Model ${name}`} />;
   const items = versions.data?.items ?? [];
   const metrics = metricNames(items);
   const metric = params.get('metric') && metrics.includes(params.get('metric')!) ? params.get('metric')! : (metrics[0] ?? null);
   const production = items.find((v) => v.stage === 'production');
   const selected = params.get('version') ?? production?.version ?? items[0]?.version ?? null;
+  const version = useVersion(name, selected, versions.data?.items);
+
+  if (model.isError) return <Problem error={model.error} what={`Model ${name}`} />;
 
   return (
     <section>
@@ -121,6 +124,17 @@ export function ModelPage({ name }: { name: string }) {
 
       <h2>Artifacts</h2>
       <ArtifactsList model={name} version={selected} />
+
+      <h2>Validation</h2>
+      {selected === null ? (
+        <p>Choose a version.</p>
+      ) : version.error ? (
+        <Problem error={version.error} what={`Version ${selected}`} />
+      ) : version.data ? (
+        <ValidationReport version={selected} report={version.data.validation} />
+      ) : (
+        <p aria-busy="true">Loading…</p>
+      )}
 
       {action && <ActionDialog model={name} action={action} metric={metric} onClose={() => setAction(null)} />}
     </section>

@@ -5,6 +5,8 @@ import { apiPath, call, enc } from '../api';
 import { formatTime } from '../components/format';
 import { usePageTitle } from '../components/page-title';
 import { Problem } from '../components/problem';
+import { useModelHealth } from '../drift/drift-queries';
+import { HealthBadge } from '../drift/health-badge';
 
 const MAX_COUNTED = 200;
 
@@ -32,9 +34,10 @@ function ModelRow({ model }: { model: ModelResponse }) {
     queryKey: ['active-alerts', model.name],
     queryFn: () => call(apiPath('drift', '/v1/alerts', { model: model.name, status: 'active', limit: MAX_COUNTED }), { schema: AlertPage }),
   });
+  const health = useModelHealth(model.name);
   const prod = production.data?.items[0];
   return (
-    <tr>
+    <tr data-model={model.name}>
       <th scope="row">
         <Link href={`/models/${enc(model.name)}`}>{model.name}</Link>
       </th>
@@ -46,12 +49,21 @@ function ModelRow({ model }: { model: ModelResponse }) {
       <td>
         <Count count={alerts.data?.items.length} error={alerts.error} />
       </td>
+      <td data-testid="health">
+        {health.isError ? (
+          <span title={health.error instanceof Error ? health.error.message : ''}>unavailable</span>
+        ) : health.isPending ? (
+          <span aria-busy="true">…</span>
+        ) : (
+          <HealthBadge health={health.data?.health ?? null} />
+        )}
+      </td>
       <td>{formatTime(model.updatedAt)}</td>
     </tr>
   );
 }
 
-/** Per model: production version, running experiments, open drift alerts, last change. */
+/** Per model: production version, running experiments, open drift alerts, drift health, last change. */
 export function OverviewPage() {
   usePageTitle('Overview');
   const models = useQuery({
@@ -72,6 +84,7 @@ export function OverviewPage() {
               <th scope="col">In production since</th>
               <th scope="col">Running experiments</th>
               <th scope="col">Open drift alerts</th>
+              <th scope="col">Health</th>
               <th scope="col">Last change</th>
             </tr>
           </thead>
