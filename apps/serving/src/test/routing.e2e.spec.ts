@@ -103,6 +103,21 @@ const untilRouting = (app: TestApp, routing: Record<string, boolean>) =>
     return same ? res.body : undefined;
   });
 
+/** Another experiment on the model, a/b on the two staged versions, started. */
+async function startSecondExperiment(key: string): Promise<void> {
+  await my.experiments.create({
+    key,
+    model,
+    variants: [
+      { key: 'a', version: versions[1]!, weight: 1 },
+      { key: 'b', version: versions[2]!, weight: 1 },
+    ],
+    control: 'a',
+    primaryMetric: { name: 'conversion', kind: 'binomial', direction: 'higher' },
+  } as Parameters<ExperimentsClient['create']>[0]);
+  await my.experiments.start(key);
+}
+
 /** Units counted as exposed by the experiments service, per variant. */
 async function exposed(key: string): Promise<Map<string, number>> {
   return new Map((await my.experiments.results(key)).variants.map((v) => [v.key, v.units]));
@@ -278,17 +293,7 @@ describe('experiment routing', () => {
 
   it('with two experiments running on the model, the one started first routes', async () => {
     const second = `${KEY}-second`;
-    await my.experiments.create({
-      key: second,
-      model,
-      variants: [
-        { key: 'a', version: versions[1]!, weight: 1 },
-        { key: 'b', version: versions[2]!, weight: 1 },
-      ],
-      control: 'a',
-      primaryMetric: { name: 'conversion', kind: 'binomial', direction: 'higher' },
-    } as Parameters<ExperimentsClient['create']>[0]);
-    await my.experiments.start(second);
+    await startSecondExperiment(second);
     await untilRouting(h.serving, { [KEY]: true, [second]: false });
     const served = await serve(h.serving, units('both', 200));
     expect(new Set(served.map((s) => s.experiment))).toEqual(new Set([KEY, null]));
@@ -312,17 +317,7 @@ describe('experiment routing', () => {
       await untilServing(slow, model, versions[0]!);
       await untilRouting(slow, {});
       const announced = `${KEY}-announced`;
-      await my.experiments.create({
-        key: announced,
-        model,
-        variants: [
-          { key: 'a', version: versions[1]!, weight: 1 },
-          { key: 'b', version: versions[2]!, weight: 1 },
-        ],
-        control: 'a',
-        primaryMetric: { name: 'conversion', kind: 'binomial', direction: 'higher' },
-      } as Parameters<ExperimentsClient['create']>[0]);
-      await my.experiments.start(announced);
+      await startSecondExperiment(announced);
       const started = await untilRouting(slow, { [announced]: true });
       expect(started.ms).toBeLessThan(5_000);
       expect((await predict(slow, 'announced-unit')).experiment).toBe(announced);
