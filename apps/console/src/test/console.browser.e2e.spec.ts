@@ -57,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.close();
-});
+}, 120_000); // the services and a browser to close, on a loaded machine
 
 describe('the console in a browser', () => {
   let admin: BrowserContext;

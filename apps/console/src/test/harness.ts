@@ -39,6 +39,8 @@ export async function startHarness(consoleEnv: Record<string, string> = {}, o: {
       EXPERIMENTS_URL: experiments.url,
       DRIFT_URL: drift.url,
       ...(learning ? { LEARNING_URL: learning.url } : {}),
+      // A call still forwarded when the suite ends holds the console's close() at most this long.
+      CONSOLE_PROXY_TIMEOUT_MS: '5000',
       ...consoleEnv,
     },
     shared,

@@ -165,7 +165,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await h?.close();
-});
+}, 120_000); // the services and a browser to close, on a loaded machine
 
 describe('experiments', () => {
   it('lists the experiment with its status and health', async () => {
