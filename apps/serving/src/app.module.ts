@@ -23,6 +23,7 @@ import { Reconciler } from './models/reconciler.js';
 import { ServedModels } from './models/served-models.js';
 import { ServingTable } from './models/serving-table.js';
 import { VersionLoader } from './models/version-loader.js';
+import { OipBinaryBody } from './oip/binary-body.js';
 import { OipErrors } from './oip/oip-errors.js';
 import { OipController, OipHealthController } from './oip/oip.controller.js';
 import { OipService } from './oip/oip.service.js';
@@ -97,6 +98,7 @@ export class AppModule {
         PredictRoute,
         OipService,
         OipErrors,
+        OipBinaryBody,
         ShadowConfigs,
         ShadowReports,
         ShadowTap,

@@ -242,13 +242,17 @@ export type OipDatatype = z.infer<typeof OipDatatype>;
 
 export const OipParameters = z.record(safeString().max(256), z.union([safeText(), z.number(), z.boolean()]));
 
-/** `data` is row-major, flat or nested; its elements are checked against the datatype by the server. */
+/**
+ * `data` is row-major, flat or nested; its elements are checked against the datatype by the server.
+ * With the binary tensor data extension an input has no `data`: `parameters.binary_data_size` says
+ * how many bytes of the body after the JSON header are its elements (the server checks which is given).
+ */
 export const OipRequestInput = z.strictObject({
   name: safeString().min(1).max(256),
   shape: z.array(z.number().int().min(0)).max(16),
   datatype: OipDatatype,
   parameters: OipParameters.optional(),
-  data: z.array(z.unknown()),
+  data: z.array(z.unknown()).optional(),
 });
 
 export const OipRequestOutput = z.strictObject({
@@ -265,12 +269,13 @@ export const OipInferRequest = z.strictObject({
 });
 export type OipInferRequest = z.infer<typeof OipInferRequest>;
 
+/** An output asked for in binary has no `data`: `parameters.binary_data_size` bytes after the JSON header are its elements. */
 export const OipResponseOutput = z.object({
   name: z.string(),
   shape: z.array(z.number().int()),
   datatype: OipDatatype,
   parameters: OipParameters.optional(),
-  data: z.array(z.union([z.number(), z.string(), z.boolean()])),
+  data: z.array(z.union([z.number(), z.string(), z.boolean()])).optional(),
 });
 
 export const OipInferResponse = z.object({

@@ -2,6 +2,7 @@ import { ValidationFailed, type FieldError } from '@modelyard/platform';
 import { MAX_PREDICT_INSTANCES, type OipInferRequest } from '@modelyard/types';
 import { putValue } from '../predict/values.js';
 import { allocate, elementCount, isDatatype, type Datatype, type HostTensor, type TensorSpec } from '../runtime/tensors.js';
+import { binarySize, decodeBinary } from './binary-tensors.js';
 
 /** Elements one request may carry in all (the body limit binds first with the defaults). */
 const MAX_ELEMENTS = 50_000_000;
@@ -86,7 +87,56 @@ function flatten(
   walk(data, 0, `${field}.data`);
 }
 
-function decodeOne(spec: TensorSpec, input: RequestInput, field: string, problems: Problems): HostTensor | null {
+/** The binary data sizes the inputs announce, each one's bytes cut from the binary part in input order. */
+function sliceBinary(inputs: RequestInput[], binary: Uint8Array, problems: Problems): Map<number, Uint8Array> {
+  const slices = new Map<number, Uint8Array>();
+  let offset = 0;
+  for (const [i, input] of inputs.entries()) {
+    const size = input.parameters?.binary_data_size;
+    if (size === undefined) continue;
+    const field = `inputs.${i}.parameters.binary_data_size`;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      problems.add(field, `must be a whole number of bytes, not ${JSON.stringify(size)}`);
+      return slices;
+    }
+    if (input.data !== undefined) problems.add(`inputs.${i}.data`, 'an input with binary_data_size has its data in binary, not in data');
+    if (offset + size > binary.length) {
+      const left = binary.length - offset;
+      problems.add(field, `${size} bytes run past the body: ${left} bytes of binary data are left for input '${input.name}'`);
+      return slices;
+    }
+    slices.set(i, binary.subarray(offset, offset + size));
+    offset += size;
+  }
+  if (offset < binary.length) {
+    problems.add('inputs', `${binary.length - offset} bytes of binary data after the JSON header belong to no input (binary_data_size)`);
+  }
+  return slices;
+}
+
+/** The input's elements from its binary data, once its length fits the shape and datatype. */
+function decodeBinaryOne(spec: TensorSpec, input: RequestInput, bytes: Uint8Array, field: string, problems: Problems) {
+  const count = elementCount(input.shape);
+  const expected = binarySize(spec.datatype, count);
+  if (expected !== undefined && expected !== bytes.length) {
+    const shape = `[${input.shape.join(', ')}]`;
+    problems.add(
+      `${field}.parameters.binary_data_size`,
+      `${bytes.length} bytes for input '${spec.name}'; shape ${shape} of ${spec.datatype} takes ${expected} (${count} elements of ${expected / Math.max(count, 1)} bytes)`,
+    );
+    return null;
+  }
+  const decoded = decodeBinary(spec.datatype, count, bytes);
+  if ('data' in decoded) return decoded.data;
+  const { element, message } = decoded.problem;
+  problems.add(
+    element === undefined ? `${field}.parameters.binary_data_size` : `${field}.data.${element}`,
+    `input '${spec.name}': ${message}`,
+  );
+  return null;
+}
+
+function decodeOne(spec: TensorSpec, input: RequestInput, field: string, problems: Problems, bytes?: Uint8Array): HostTensor | null {
   if (input.datatype === 'FP16' || !isDatatype(input.datatype)) {
     const theirs = `the model's input '${spec.name}' is ${spec.datatype}`;
     problems.add(`${field}.datatype`, `${input.datatype} is not supported (no portable JSON form); ${theirs}`);
@@ -98,6 +148,14 @@ function decodeOne(spec: TensorSpec, input: RequestInput, field: string, problem
   }
   if (!checkShape(spec, input.shape, field, problems)) return null;
   const datatype: Datatype = spec.datatype;
+  if (bytes) {
+    const binary = decodeBinaryOne(spec, input, bytes, field, problems);
+    return binary ? { datatype, shape: [...input.shape], data: binary } : null;
+  }
+  if (!input.data) {
+    problems.add(`${field}.data`, `input '${spec.name}' has no data (nor parameters.binary_data_size for binary data)`);
+    return null;
+  }
   const data = allocate(datatype, elementCount(input.shape));
   flatten(input.data, input.shape, field, (pos, v) => putValue(datatype, data, pos, v), problems);
   return { datatype, shape: [...input.shape], data };
@@ -107,17 +165,25 @@ function decodeOne(spec: TensorSpec, input: RequestInput, field: string, problem
  * The request's inputs as tensors for the runner: every input of the model given once, by name,
  * with its datatype, a shape it accepts and data of that shape whose elements fit the datatype
  * (finite numbers, integers in range, booleans, strings). Any problem is a 400 naming the input.
+ * Inputs with `parameters.binary_data_size` take their elements from `binary` (the bytes after
+ * the JSON header, binary tensor data extension), in the order of the inputs, every byte used.
  */
-export function decodeInputs(specs: readonly TensorSpec[], inputs: RequestInput[]): Map<string, HostTensor> {
+export function decodeInputs(
+  specs: readonly TensorSpec[],
+  inputs: RequestInput[],
+  binary: Uint8Array = new Uint8Array(0),
+): Map<string, HostTensor> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const feeds = new Map<string, HostTensor>();
   const problems = new Problems();
+  const slices = sliceBinary(inputs, binary, problems);
   inputs.forEach((input, i) => {
     const field = `inputs.${i}`;
     const spec = byName.get(input.name);
     if (!spec) return problems.add(`${field}.name`, `'${input.name}' is not an input of this model (its inputs: ${listOf(specs)})`);
     if (feeds.has(input.name)) return problems.add(`${field}.name`, `input '${input.name}' is given twice`);
-    const tensor = decodeOne(spec, input, field, problems);
+    if (input.parameters?.binary_data_size !== undefined && !slices.has(i)) return;
+    const tensor = decodeOne(spec, input, field, problems, slices.get(i));
     if (tensor) feeds.set(input.name, tensor);
   });
   for (const spec of specs) {
@@ -127,14 +193,41 @@ export function decodeInputs(specs: readonly TensorSpec[], inputs: RequestInput[
   return feeds;
 }
 
-/** The outputs asked for (all without a filter); an unknown name is a 400. */
-export function selectOutputs(specs: readonly TensorSpec[], requested: OipInferRequest['outputs']): string[] {
-  if (!requested?.length) return specs.map((s) => s.name);
-  const names = new Set(specs.map((s) => s.name));
+/** An output to answer, and whether in binary (binary tensor data extension). */
+export interface SelectedOutput {
+  name: string;
+  binary: boolean;
+}
+
+/** A boolean parameter of the extension (`binary_data`, `binary_data_output`); anything but a boolean is a 400. */
+function flag(parameters: Record<string, unknown> | undefined, key: string, field: string, problems: Problems): boolean | undefined {
+  if (!parameters || !Object.hasOwn(parameters, key)) return undefined;
+  const value = parameters[key];
+  if (typeof value === 'boolean') return value;
+  problems.add(`${field}.${key}`, `must be true or false, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+/**
+ * The outputs asked for (all without a filter); an unknown name is a 400. An output is answered in
+ * binary when its `parameters.binary_data` is true, or, without that parameter, when the request's
+ * `parameters.binary_data_output` is.
+ */
+export function selectOutputs(
+  specs: readonly TensorSpec[],
+  requested: OipInferRequest['outputs'],
+  parameters?: OipInferRequest['parameters'],
+): SelectedOutput[] {
   const problems = new Problems();
-  requested.forEach((o, j) => {
+  const all = flag(parameters, 'binary_data_output', 'parameters', problems) ?? false;
+  const selected = new Map<string, boolean>();
+  if (!requested?.length) for (const s of specs) selected.set(s.name, all);
+  const names = new Set(specs.map((s) => s.name));
+  requested?.forEach((o, j) => {
     if (!names.has(o.name)) problems.add(`outputs.${j}.name`, `'${o.name}' is not an output of this model (its outputs: ${listOf(specs)})`);
+    const binary = flag(o.parameters, 'binary_data', `outputs.${j}.parameters`, problems) ?? all;
+    if (!selected.has(o.name)) selected.set(o.name, binary);
   });
   if (problems.list.length) throw new ValidationFailed(problems.list);
-  return [...new Set(requested.map((o) => o.name))];
+  return [...selected].map(([name, binary]) => ({ name, binary }));
 }

@@ -1,10 +1,17 @@
-import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
 import { OipInferRequest, OipInferResponse, OipLive, OipModelMetadata, OipModelReady, OipReady, OipServerMetadata } from '@modelyard/types';
 import { ModelParams, VersionParams } from '../params.js';
+import { binaryPartOf, inferAnswer } from './binary-body.js';
+import { BINARY_EXTENSION } from './binary-tensors.js';
 import { OipService } from './oip.service.js';
 
-const SERVER = { name: 'modelyard-serving', version: '0.1.0', extensions: [] as string[] };
+const SERVER = { name: 'modelyard-serving', version: '0.1.0', extensions: [BINARY_EXTENSION] };
+const BINARY_NOTE =
+  ' Binary tensor data extension: a JSON header of Inference-Header-Content-Length bytes, then the inputs with' +
+  ' parameters.binary_data_size as raw little-endian bytes; outputs with parameters.binary_data (or the' +
+  " request's binary_data_output) come back the same way (application/octet-stream).";
 
 /** Health of the inference server, for Kubernetes probes and protocol clients: no credential needed. */
 @Controller('v2')
@@ -74,17 +81,27 @@ export class OipController {
   @Post('models/:name/infer')
   @HttpCode(200)
   @AllowInMaintenance()
-  @ApiDoc({ summary: 'OIP v2: inference with the production version', response: OipInferResponse, tags: ['v2'] })
-  infer(@ZParams(ModelParams) p: ModelParams, @ZBody(OipInferRequest) body: OipInferRequest) {
-    return this.oip.infer(p.name, undefined, body);
+  @ApiDoc({ summary: `OIP v2: inference with the production version.${BINARY_NOTE}`, response: OipInferResponse, tags: ['v2'] })
+  async infer(
+    @ZParams(ModelParams) p: ModelParams,
+    @ZBody(OipInferRequest) body: OipInferRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return inferAnswer(reply, await this.oip.infer(p.name, undefined, body, binaryPartOf(request)));
   }
 
   @IngestionBody()
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
   @AllowInMaintenance()
-  @ApiDoc({ summary: 'OIP v2: inference with a served version', response: OipInferResponse, tags: ['v2'] })
-  versionInfer(@ZParams(VersionParams) p: VersionParams, @ZBody(OipInferRequest) body: OipInferRequest) {
-    return this.oip.infer(p.name, p.version, body);
+  @ApiDoc({ summary: `OIP v2: inference with a served version.${BINARY_NOTE}`, response: OipInferResponse, tags: ['v2'] })
+  async versionInfer(
+    @ZParams(VersionParams) p: VersionParams,
+    @ZBody(OipInferRequest) body: OipInferRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return inferAnswer(reply, await this.oip.infer(p.name, p.version, body, binaryPartOf(request)));
   }
 }

@@ -9,7 +9,14 @@ import { infer } from '../predict/inference.js';
 import type { TensorSpec } from '../runtime/tensors.js';
 import { jsonData } from '../runtime/tensors.js';
 import { ServingMetrics } from '../serving.metrics.js';
+import { encodeBinary } from './binary-tensors.js';
 import { decodeInputs, selectOutputs } from './oip-inputs.js';
+
+/** An infer answer: the JSON response, and the binary outputs' bytes to send after it (in its outputs' order). */
+export interface InferResult {
+  response: OipInferResponse;
+  binary: Buffer[];
+}
 
 /** A health or readiness answer of "false": the protocol wants a 4xx for it. */
 export class NotReady extends DomainError {
@@ -64,23 +71,37 @@ export class OipService {
     });
   }
 
-  infer(model: string, version: string | undefined, body: OipInferRequest): Promise<OipInferResponse> {
+  /** `binary`: the bytes after the request's JSON header (binary tensor data extension), empty without. */
+  infer(model: string, version: string | undefined, body: OipInferRequest, binary?: Uint8Array): Promise<InferResult> {
     return this.withVersion(model, version, async (loaded) => {
-      const feeds = decodeInputs(loaded.runner.inputs, body.inputs);
-      const names = selectOutputs(loaded.runner.outputs, body.outputs);
-      const out = await infer(loaded, feeds, names, this.metrics);
+      const feeds = decodeInputs(loaded.runner.inputs, body.inputs, binary);
+      const selected = selectOutputs(loaded.runner.outputs, body.outputs, body.parameters);
+      const out = await infer(
+        loaded,
+        feeds,
+        selected.map((o) => o.name),
+        this.metrics,
+      );
       const { descriptor } = loaded;
       const batch = feeds.values().next().value?.shape[0] ?? 0;
       this.metrics.predictions.inc({ model, version: descriptor.version, api: 'v2' }, batch);
-      return {
+      const bytes: Buffer[] = [];
+      const outputs = selected.flatMap(({ name, binary: asBinary }): OipInferResponse['outputs'] => {
+        const t = out.get(name);
+        if (!t) return [];
+        const meta = { name, shape: t.shape, datatype: t.datatype };
+        if (!asBinary) return [{ ...meta, data: jsonData(t) }];
+        const encoded = encodeBinary(t);
+        bytes.push(encoded);
+        return [{ ...meta, parameters: { binary_data_size: encoded.length } }];
+      });
+      const response = {
         model_name: model,
         model_version: descriptor.version,
         ...(body.id !== undefined ? { id: body.id } : {}),
-        outputs: names.flatMap((name) => {
-          const t = out.get(name);
-          return t ? [{ name, shape: t.shape, datatype: t.datatype, data: jsonData(t) }] : [];
-        }),
+        outputs,
       };
+      return { response, binary: bytes };
     });
   }
 

@@ -33,6 +33,8 @@ export interface TensorSpec {
 interface DatatypeInfo {
   ort: string;
   allocate: (n: number) => TensorData;
+  /** Bytes per element in the binary tensor data extension; BYTES elements have their own length. */
+  size?: number;
   /** Integer types: the range a JSON number must fall in. */
   range?: readonly [bigint, bigint];
 }
@@ -42,17 +44,17 @@ const int = (bits: number, signed: boolean): readonly [bigint, bigint] =>
 
 // A Map, never an object, so a datatype sent by a client cannot reach a prototype member.
 const DATATYPES = new Map<Datatype, DatatypeInfo>([
-  ['BOOL', { ort: 'bool', allocate: (n) => new Uint8Array(n) }],
-  ['UINT8', { ort: 'uint8', allocate: (n) => new Uint8Array(n), range: int(8, false) }],
-  ['UINT16', { ort: 'uint16', allocate: (n) => new Uint16Array(n), range: int(16, false) }],
-  ['UINT32', { ort: 'uint32', allocate: (n) => new Uint32Array(n), range: int(32, false) }],
-  ['UINT64', { ort: 'uint64', allocate: (n) => new BigUint64Array(n), range: int(64, false) }],
-  ['INT8', { ort: 'int8', allocate: (n) => new Int8Array(n), range: int(8, true) }],
-  ['INT16', { ort: 'int16', allocate: (n) => new Int16Array(n), range: int(16, true) }],
-  ['INT32', { ort: 'int32', allocate: (n) => new Int32Array(n), range: int(32, true) }],
-  ['INT64', { ort: 'int64', allocate: (n) => new BigInt64Array(n), range: int(64, true) }],
-  ['FP32', { ort: 'float32', allocate: (n) => new Float32Array(n) }],
-  ['FP64', { ort: 'float64', allocate: (n) => new Float64Array(n) }],
+  ['BOOL', { ort: 'bool', allocate: (n) => new Uint8Array(n), size: 1 }],
+  ['UINT8', { ort: 'uint8', allocate: (n) => new Uint8Array(n), size: 1, range: int(8, false) }],
+  ['UINT16', { ort: 'uint16', allocate: (n) => new Uint16Array(n), size: 2, range: int(16, false) }],
+  ['UINT32', { ort: 'uint32', allocate: (n) => new Uint32Array(n), size: 4, range: int(32, false) }],
+  ['UINT64', { ort: 'uint64', allocate: (n) => new BigUint64Array(n), size: 8, range: int(64, false) }],
+  ['INT8', { ort: 'int8', allocate: (n) => new Int8Array(n), size: 1, range: int(8, true) }],
+  ['INT16', { ort: 'int16', allocate: (n) => new Int16Array(n), size: 2, range: int(16, true) }],
+  ['INT32', { ort: 'int32', allocate: (n) => new Int32Array(n), size: 4, range: int(32, true) }],
+  ['INT64', { ort: 'int64', allocate: (n) => new BigInt64Array(n), size: 8, range: int(64, true) }],
+  ['FP32', { ort: 'float32', allocate: (n) => new Float32Array(n), size: 4 }],
+  ['FP64', { ort: 'float64', allocate: (n) => new Float64Array(n), size: 8 }],
   ['BYTES', { ort: 'string', allocate: (n) => new Array<string>(n).fill('') }],
 ]);
 
@@ -73,6 +75,11 @@ export function datatypeOfOrt(type: string): Datatype | null {
 
 export function allocate(datatype: Datatype, n: number): TensorData {
   return DATATYPES.get(datatype)!.allocate(n);
+}
+
+/** Bytes per element in binary form, or undefined for BYTES (each element carries its length). */
+export function elementSize(datatype: Datatype): number | undefined {
+  return DATATYPES.get(datatype)!.size;
 }
 
 export function integerRange(datatype: Datatype): readonly [bigint, bigint] | undefined {

@@ -46,7 +46,7 @@ describe('Open Inference Protocol v2', () => {
     expect((await h.serving.request('GET', '/v2', { as: 'viewer' })).body).toEqual({
       name: 'modelyard-serving',
       version: '0.1.0',
-      extensions: [],
+      extensions: ['binary_tensor_data'],
     });
   });
 
