@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricsService } from '@modelyard/platform';
 import { Histogram, type Counter, type Gauge } from 'prom-client';
+import type { VersionDescriptor } from './models/loaded-version.js';
 
 /** Inference time of one call (a batch), from 50 µs to 10 s. */
 const INFERENCE_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+
+/** The series of one loaded version, looked up once: prom-client hashes a label object on every call otherwise. */
+export interface VersionSeries {
+  inference: { observe(seconds: number): void };
+  predictions: { v1: { inc(n: number): void }; v2: { inc(n: number): void } };
+}
 
 /**
  * Serving's domain metrics (Prometheus conventions: counters end in _total, durations in _seconds).
@@ -27,6 +34,8 @@ export class ServingMetrics {
   readonly cacheBytes: Gauge;
   readonly loaded: Gauge;
   readonly loadedBytes: Gauge;
+  /** By descriptor object: a version loaded again gets a new one, and the old entry goes with it. */
+  private readonly series = new WeakMap<VersionDescriptor, VersionSeries>();
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
     this.predictions = metrics.counter('ml_serving_predictions_total', 'Instances predicted, by model, version and API', [
@@ -66,5 +75,22 @@ export class ServingMetrics {
     this.cacheBytes = metrics.gauge('ml_serving_artifact_cache_bytes', 'Artifact bytes in the disk cache after the last pruning');
     this.loaded = metrics.gauge('ml_serving_models_loaded', 'Versions loaded in memory');
     this.loadedBytes = metrics.gauge('ml_serving_models_loaded_bytes', 'Memory budget used by loaded versions (artifact sizes)');
+  }
+
+  /** The version's inference histogram and prediction counters. */
+  of(descriptor: VersionDescriptor): VersionSeries {
+    let found = this.series.get(descriptor);
+    if (!found) {
+      const { model, version } = descriptor;
+      found = {
+        inference: this.inference.labels({ model, version }),
+        predictions: {
+          v1: this.predictions.labels({ model, version, api: 'v1' }),
+          v2: this.predictions.labels({ model, version, api: 'v2' }),
+        },
+      };
+      this.series.set(descriptor, found);
+    }
+    return found;
   }
 }

@@ -11,13 +11,29 @@ import type { PlatformConfig } from './config/platform-config.js';
 import { limitBodiesByRoute } from './http/body-limits.js';
 import { installJsonParser } from './http/json-body.js';
 import { requestContext } from './http/request-context.js';
+import type { Logger } from 'pino';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function instrument(fastify: FastifyInstance, metrics: MetricsService) {
+/** Distinct method, route pattern and status triples kept as histogram children (the label set is bounded by the routes anyway). */
+const DURATION_CHILDREN_MAX = 4_096;
+
+function instrument(fastify: FastifyInstance, metrics: MetricsService, logger: Logger) {
+  // prom-client hashes a label object on every observe; one child per label set is looked up by a string instead.
+  const durations = new Map<string, { observe(value: number): void }>();
+  const durationOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let child = durations.get(key);
+    if (!child) {
+      if (durations.size >= DURATION_CHILDREN_MAX) durations.clear();
+      child = metrics.httpDuration.labels({ method, route, status: String(status) });
+      durations.set(key, child);
+    }
+    return child;
+  };
   // Run each request inside its own context so every log line and error carries its id.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -26,11 +42,14 @@ function instrument(fastify: FastifyInstance, metrics: MetricsService) {
   fastify.addHook('onResponse', (request, reply, done) => {
     // Label by route pattern, never by raw URL, to keep the metric's cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, route, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    durationOf(request.method, route, reply.statusCode).observe(reply.elapsedTime / 1000);
+    // The line is built only when it is written (LOG_LEVEL=info or lower).
+    if (logger.isLevelEnabled('info')) {
+      request.log.info(
+        { method: request.method, route, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
     done();
   });
 }
@@ -66,7 +85,7 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
   for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
   }
-  instrument(fastify, app.get(MetricsService));
+  instrument(fastify, app.get(MetricsService), logger);
   // Before app.init(), which registers the routes: the hooks must see them being added.
   installJsonParser(fastify);
   limitBodiesByRoute(fastify, config.http);

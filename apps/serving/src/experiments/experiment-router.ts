@@ -39,6 +39,12 @@ export class ExperimentRouter {
     @Inject(RoutingMetrics) private readonly metrics: RoutingMetrics,
   ) {}
 
+  /** The route when no unit's assignment has to be asked for (no unit, a target, or no routing experiment); else null. */
+  routeNow(model: string, body: Pick<PredictBody, 'target' | 'unit'>): Route | null {
+    const experiment = body.unit && !body.target ? this.table.get(model)?.experiment : null;
+    return experiment ? null : { version: this.table.resolve(model, body.target) };
+  }
+
   async route(model: string, body: Pick<PredictBody, 'target' | 'unit'>): Promise<Route> {
     const experiment = body.unit && !body.target ? this.table.get(model)?.experiment : null;
     if (!experiment || !body.unit) return { version: this.table.resolve(model, body.target) };

@@ -134,6 +134,14 @@ export class ServingTable {
   }
 
   /** The version's runner, loaded again from the disk cache when it was evicted. */
+  /** A lease on the version when it is in memory with the descriptor's bytes; null when it must be (re)loaded (acquire). */
+  acquireNow(d: VersionDescriptor): Lease | null {
+    const lease = this.store.acquire(keyOf(d.model, d.version));
+    if (lease && lease.loaded.descriptor.sha256 === d.sha256) return lease;
+    lease?.release();
+    return null;
+  }
+
   async acquire(d: VersionDescriptor): Promise<Lease> {
     const key = keyOf(d.model, d.version);
     for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {

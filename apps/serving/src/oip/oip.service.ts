@@ -84,7 +84,7 @@ export class OipService {
       );
       const { descriptor } = loaded;
       const batch = feeds.values().next().value?.shape[0] ?? 0;
-      this.metrics.predictions.inc({ model, version: descriptor.version, api: 'v2' }, batch);
+      this.metrics.of(descriptor).predictions.v2.inc(batch);
       const bytes: Buffer[] = [];
       const outputs = selected.flatMap(({ name, binary: asBinary }): OipInferResponse['outputs'] => {
         const t = out.get(name);

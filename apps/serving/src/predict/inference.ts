@@ -20,13 +20,12 @@ export async function infer(
   outputs: readonly string[],
   metrics: ServingMetrics,
 ): Promise<Map<string, HostTensor>> {
-  const { model, version } = loaded.descriptor;
-  const stop = metrics.inference.startTimer({ model, version });
+  const started = performance.now();
   try {
     return await loaded.runner.run(feeds, outputs);
   } catch (err) {
     throw new InferenceFailed(loaded, err);
   } finally {
-    stop();
+    metrics.of(loaded.descriptor).inference.observe((performance.now() - started) / 1000);
   }
 }

@@ -10,6 +10,8 @@ const METHOD = 'POST';
 const URL = '/v1/models/:name/predict';
 /** The scope PredictController.predict declares with @RequireScope('read'). */
 const SCOPE = 'read';
+/** Model names remembered as valid: the check is pure, and calls name the same few models. */
+const VALID_NAMES_MAX = 1_000;
 
 /**
  * Answers POST /v1/models/:name/predict from the Fastify route Nest registers for
@@ -28,6 +30,7 @@ export class PredictRoute implements OnModuleInit {
   private readonly logger = new Logger('ProblemFilter');
   private readonly params = new ZodPipe(ModelParams, 'params');
   private readonly body = new ZodPipe(PredictBody, 'body', acceptPredictBody);
+  private readonly validNames = new Set<string>();
   private installed = false;
 
   constructor(
@@ -69,7 +72,7 @@ export class PredictRoute implements OnModuleInit {
 
   private predict(request: FastifyRequest, reply: FastifyReply): void {
     try {
-      const { name } = this.params.transform(request.params);
+      const name = this.modelName(request.params);
       const body = this.body.transform(request.body);
       this.predictions.predict(name, body).then(
         (result) => void reply.code(200).send(result),
@@ -78,6 +81,17 @@ export class PredictRoute implements OnModuleInit {
     } catch (err) {
       this.fail(err, request, reply);
     }
+  }
+
+  /** The :name parameter, checked by the same ZodPipe the first time it is seen (the router gives only `name`). */
+  private modelName(params: unknown): string {
+    const given = (params as { name?: unknown }).name;
+    if (typeof given === 'string' && this.validNames.has(given)) return given;
+    const { name } = this.params.transform(params);
+    if (this.validNames.size >= VALID_NAMES_MAX) this.validNames.clear();
+    // ModelName does not transform: the name checked is the name given.
+    if (name === given) this.validNames.add(name);
+    return name;
   }
 
   private fail(err: unknown, request: FastifyRequest, reply: FastifyReply): void {

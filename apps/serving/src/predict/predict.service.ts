@@ -4,6 +4,7 @@ import { ValidationFailed } from '@modelyard/platform';
 import type { PredictBody, PredictResponse } from '@modelyard/types';
 import { ExperimentRouter, type UnitAssignment } from '../experiments/experiment-router.js';
 import type { LoadedVersion } from '../models/loaded-version.js';
+import type { Lease } from '../models/model-store.js';
 import { ServingTable } from '../models/serving-table.js';
 import { ServingMetrics } from '../serving.metrics.js';
 import { PredictionTaps } from '../taps/prediction-taps.js';
@@ -21,11 +22,26 @@ export class PredictService {
     @Inject(ExperimentRouter) private readonly router: ExperimentRouter,
   ) {}
 
-  async predict(model: string, body: PredictBody): Promise<PredictResponse> {
-    const route = await this.router.route(model, body);
-    const lease = await this.table.acquire(route.version);
+  predict(model: string, body: PredictBody): Promise<PredictResponse> {
     try {
-      return await this.run(lease.loaded, body, route.assignment);
+      // Production or a target, already loaded: no promise before the inference's own.
+      const route = this.router.routeNow(model, body);
+      const lease = route && this.table.acquireNow(route.version);
+      if (route && lease) return this.runLeased(lease, body, route.assignment);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.predictAsync(model, body);
+  }
+
+  private async predictAsync(model: string, body: PredictBody): Promise<PredictResponse> {
+    const route = await this.router.route(model, body);
+    return this.runLeased(await this.table.acquire(route.version), body, route.assignment);
+  }
+
+  private async runLeased(lease: Lease, body: PredictBody, assignment?: UnitAssignment): Promise<PredictResponse> {
+    try {
+      return await this.run(lease.loaded, body, assignment);
     } finally {
       lease.release();
     }
@@ -59,7 +75,7 @@ export class PredictService {
       const predictions = perInstance(out.get(outputs.prediction)!, n);
       const probabilities = outputs.probabilities ? (perInstance(out.get(outputs.probabilities)!, n) as number[][]) : undefined;
       const predictionIds = Array.from({ length: n }, () => randomUUID());
-      this.metrics.predictions.inc({ model, version, api: 'v1' }, n);
+      this.metrics.of(loaded.descriptor).predictions.v1.inc(n);
       const featureNames = layout.features?.map((f) => f.name);
       this.taps.emit({
         model,

@@ -73,11 +73,27 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * The principal of a key accepted within CACHE_MS and not revoked since (as heard), without I/O;
+   * undefined when the key must be looked up (authenticate). Refused keys are not answered here, so
+   * their refusal goes through the path that counts failed authentications.
+   */
+  cachedPrincipal(key: string): Principal | undefined {
+    const hit = this.fresh(hashApiKey(key));
+    return hit?.principal ?? undefined;
+  }
+
+  private fresh(hash: string) {
+    const hit = this.cache.get(hash);
+    const now = Date.now();
+    return hit && hit.until > now && (hit.expiresAt === null || hit.expiresAt > now) ? hit : undefined;
+  }
+
   /** The principal for a presented key, or null when it is unknown, revoked or expired. */
   async authenticate(key: string): Promise<Principal | null> {
     const hash = hashApiKey(key);
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > Date.now() && (hit.expiresAt === null || hit.expiresAt > Date.now())) return hit.principal;
+    const hit = this.fresh(hash);
+    if (hit) return hit.principal;
     const heard = this.revocationsHeard;
     const principal = await this.lookup(hash);
     if (heard !== this.revocationsHeard) return principal;

@@ -13,8 +13,20 @@ import type { AuthedRequest } from './principal.js';
  * their bodies fall under the small service-wide limit.
  */
 export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: Authenticator): void {
-  fastify.addHook('onRequest', async (request) => {
-    if (request.routeOptions.url === undefined || requestRouteHas(request, RouteFlag.public)) return;
-    (request as AuthedRequest).principal = await authenticator.authenticate(request);
+  // Callback style: a credential already verified (cached) is accepted without creating a promise.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.url === undefined || requestRouteHas(request, RouteFlag.public)) return done();
+    const known = authenticator.authenticateNow(request);
+    if (known) {
+      (request as AuthedRequest).principal = known;
+      return done();
+    }
+    authenticator.authenticate(request).then(
+      (principal) => {
+        (request as AuthedRequest).principal = principal;
+        done();
+      },
+      (err: Error) => done(err),
+    );
   });
 }

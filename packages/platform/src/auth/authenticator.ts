@@ -45,6 +45,23 @@ export class Authenticator {
   ) {}
 
   /**
+   * The caller of `request` when it is known without I/O: the address has no failed
+   * authentication and the credential was verified within its cache's lifetime (a JWT until
+   * VERIFIED_TTL_MS or its expiry, an API key for the key cache's few seconds, revocations heard
+   * dropping it at once). Undefined otherwise: then `authenticate`, which also refuses and counts.
+   * Both answer alike for a given credential; this one spares a hot route the promises.
+   */
+  authenticateNow(request: FastifyRequest): Principal | undefined {
+    if (!this.failures.knownClean(request.ip)) return undefined;
+    const credential = presentedCredential(request);
+    if (!credential) return undefined;
+    if (looksLikeApiKey(credential.token)) return this.apiKeys.cachedPrincipal(credential.token);
+    if (credential.viaHeader === 'x-api-key') return undefined;
+    const hit = this.verified.get(credential.token);
+    return hit && hit.until > Date.now() ? hit.principal : undefined;
+  }
+
+  /**
    * The caller of `request`; Unauthenticated (401) when the credential is missing or not valid,
    * RateLimited (429) while the client's address has failed too often (each 401 is counted).
    */
