@@ -226,16 +226,17 @@ async function perRequest(predictUrl, peerUrl, single, pids) {
   console.log(`                    peer: bare Fastify route p50 ${peer10.p50} ms, p99 ${peer10.p99} ms${cpu(peer10)}`);
 }
 
-async function batches(urls, bytes, rows, pid) {
+async function batches(urls, bytes, rows, pids) {
+  const pid = pids.serving;
   const { rate: inProcess, labels } = await inProcessBatches(bytes, rows);
   // What any JSON-over-HTTP server pays before inference: the same body parsed, an answer per instance.
-  const ceiling = await servedBatches(urls.peer, rows, 1);
+  const ceiling = await servedBatches(urls.peer, rows, 1, pids.peer);
   const jsonOne = await servedBatches(urls.predict, rows, 1, pid);
   const jsonTwo = await servedBatches(urls.predict, rows, 2, pid);
   const binaryOne = await servedBinaryBatches(urls.infer, urls.input, rows, 1, labels, pid);
   const binaryTwo = await servedBinaryBatches(urls.infer, urls.input, rows, 2, labels, pid);
   const line = (what, { rate, cpuMs }, note = '') => {
-    const cpu = cpuMs === null || cpuMs === undefined ? '' : `, serving CPU ${cpuMs.toFixed(2)} ms per call`;
+    const cpu = cpuMs === null || cpuMs === undefined ? '' : `, server CPU ${cpuMs.toFixed(2)} ms per call`;
     console.log(`    ${what.padEnd(46)}${rate.toFixed(0).padStart(8)} instances/s  ratio ${pct(rate, inProcess)}${note}${cpu}`);
   };
   console.log(`(2) batches of ${BATCH} instances, best of ${ROUNDS} x ${BATCH_CALLS} calls (load average ${loadavg()[0].toFixed(1)})`);
@@ -297,7 +298,7 @@ try {
       infer: `${serving.url}/v2/models/${model}/infer`,
       input,
     };
-    await batches(urls, first, rows, pids.serving);
+    await batches(urls, first, rows, pids);
   }
   if (PARTS.has('3')) await swapPart(registry.url, serving.url, model, v1, trainedOnnx(2), rows);
 } finally {
