@@ -81,7 +81,8 @@ describe('credentials', () => {
       });
     }
     // Exactly a day from iat is allowed, and so is a token without iat expiring within a day.
-    const dayLong = signJwt({ sub: 'day', roles: ['viewer'], iat: now - 3600 }, TEST_JWT_SECRET, day - 3600);
+    // iat and exp both explicit: signJwt's own clock may have ticked past `now` by the time it signs.
+    const dayLong = signJwt({ sub: 'day', roles: ['viewer'], iat: now - 3600, exp: now - 3600 + day });
     expect((await models(dayLong)).status).toBe(200);
     expect((await models(signJwt({ sub: 'hour', roles: ['viewer'], iat: undefined }))).status).toBe(200);
   });

@@ -55,16 +55,12 @@ describe('authentication before the body is read', () => {
   it('refuses a 30 MB nested body without a credential with 401, never parsing it', async () => {
     const body = nested(15 * 1024 * 1024);
     let status = 0;
-    let ms = 0;
+    // Counting parses proves the body was never read; a time limit would only measure the machine's load.
     const parses = await bigParsesDuring(async () => {
-      const started = performance.now();
       status = (await t.request('POST', '/probe/batches', { as: null, raw: body, headers: json })).status;
-      ms = performance.now() - started;
     });
     expect(status).toBe(401);
     expect(parses).toBe(0);
-    // Loose: the upload itself takes part of it; parsing and validating took seconds.
-    expect(ms).toBeLessThan(3000);
     await expectAliveAndReady();
   });
 
