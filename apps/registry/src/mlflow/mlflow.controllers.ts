@@ -1,0 +1,1 @@
+export const MLFLOW_CONTROLLERS = [];

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '@modelyard/db';
+import { PrismaService, ValidationFailed } from '@modelyard/platform';
+import type { KeyValue, MetricValue } from '@modelyard/types';
+import type { Tx } from '../audit/audit.repository.js';
+import { TX_OPTIONS } from '../models/model-lock.js';
+import { toRunId } from './run-ids.js';
+import { ParamChanged } from './tracking.errors.js';
+
+export interface Point {
+  key: string;
+  value: MetricValue;
+  step: number;
+  timestamp: number;
+}
+
+export interface HistoryRow {
+  id: bigint;
+  key: string;
+  value: number;
+  step: bigint;
+  timestamp: bigint;
+}
+
+/** A metric value as Postgres reads a float8 literal ('NaN' and '±Infinity' included). */
+const float8Text = (value: MetricValue) => (typeof value === 'number' ? String(value) : value);
+
+/** MLflow's order for "latest": highest step, then newest timestamp, then largest value. */
+function newer(a: Point, b: Point): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return Number(float8Text(a.value)) > Number(float8Text(b.value));
+}
+
+/** The latest point of each key in a batch. */
+export function latestByKey(points: Point[]): Point[] {
+  const latest = new Map<string, Point>();
+  for (const p of points) {
+    const seen = latest.get(p.key);
+    if (!seen || newer(p, seen)) latest.set(p.key, p);
+  }
+  return [...latest.values()];
+}
+
+/**
+ * Metric points, params and tags: the ingestion hot path. A batch is one transaction of at most
+ * four statements whatever its size: each kind goes in as one multi-row insert built from arrays
+ * (`unnest`), so a 1,000-point batch is one INSERT, not 1,000.
+ */
+@Injectable()
+export class MetricsRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  async logBatch(runUuid: string, batch: { metrics: Point[]; params: KeyValue[]; tags: KeyValue[] }): Promise<void> {
+    const params = distinctParams(batch.params);
+    const tags = [...new Map(batch.tags.map((t) => [t.key, t.value])).entries()];
+    await this.prisma.$transaction(async (tx) => {
+      if (params.length) await insertParams(tx, runUuid, params);
+      if (tags.length) {
+        await tx.$executeRaw`
+          INSERT INTO registry_tracking_run_tags ("runId", key, value)
+          SELECT ${runUuid}::uuid, k, v FROM unnest(${tags.map((t) => t[0])}::text[], ${tags.map((t) => t[1])}::text[]) AS u(k, v)
+          ON CONFLICT ("runId", key) DO UPDATE SET value = EXCLUDED.value`;
+      }
+      if (batch.metrics.length) await insertMetrics(tx, runUuid, batch.metrics);
+    }, TX_OPTIONS);
+  }
+
+  /** One page of a metric's history, in step order (then timestamp, then logging order). */
+  history(runUuid: string, key: string, after: { step: bigint; timestamp: bigint; id: bigint } | undefined, limit: number) {
+    const from = after ? Prisma.sql`AND (step, timestamp, id) > (${after.step}, ${after.timestamp}, ${after.id})` : Prisma.empty;
+    return this.prisma.$queryRaw<HistoryRow[]>`
+      SELECT id, key, value, step, timestamp FROM registry_tracking_metrics
+      WHERE "runId" = ${runUuid}::uuid AND key = ${key} ${from}
+      ORDER BY step, timestamp, id LIMIT ${limit + 1}`;
+  }
+}
+
+function distinctParams(params: KeyValue[]): KeyValue[] {
+  const byKey = new Map<string, string>();
+  for (const p of params) {
+    const seen = byKey.get(p.key);
+    if (seen !== undefined && seen !== p.value) {
+      throw new ValidationFailed([{ field: 'params', in: 'body', message: `param '${p.key}' is given twice with different values` }]);
+    }
+    byKey.set(p.key, p.value);
+  }
+  return [...byKey.entries()].map(([key, value]) => ({ key, value }));
+}
+
+/** Params are immutable: new keys are inserted; a known key with another value fails the whole batch. */
+async function insertParams(tx: Tx, runUuid: string, params: KeyValue[]) {
+  const keys = params.map((p) => p.key);
+  await tx.$executeRaw`
+    INSERT INTO registry_tracking_run_params ("runId", key, value)
+    SELECT ${runUuid}::uuid, k, v FROM unnest(${keys}::text[], ${params.map((p) => p.value)}::text[]) AS u(k, v)
+    ON CONFLICT ("runId", key) DO NOTHING`;
+  const stored = await tx.$queryRaw<{ key: string; value: string }[]>`
+    SELECT key, value FROM registry_tracking_run_params WHERE "runId" = ${runUuid}::uuid AND key = ANY(${keys}::text[])`;
+  const wanted = new Map(params.map((p) => [p.key, p.value]));
+  const changed = stored.find((s) => wanted.get(s.key) !== s.value);
+  if (changed) throw new ParamChanged(toRunId(runUuid), changed.key, changed.value, wanted.get(changed.key)!);
+}
+
+async function insertMetrics(tx: Tx, runUuid: string, points: Point[]) {
+  await tx.$executeRaw`
+    INSERT INTO registry_tracking_metrics ("runId", key, value, step, timestamp)
+    SELECT ${runUuid}::uuid, k, v, s, t
+    FROM unnest(${points.map((p) => p.key)}::text[], ${points.map((p) => float8Text(p.value))}::float8[],
+                ${points.map((p) => String(p.step))}::bigint[], ${points.map((p) => String(p.timestamp))}::bigint[]) AS u(k, v, s, t)`;
+  const latest = latestByKey(points);
+  // The stored latest point is replaced only by a newer one (step, then timestamp, then value).
+  await tx.$executeRaw`
+    INSERT INTO registry_tracking_latest_metrics AS m ("runId", key, value, step, timestamp)
+    SELECT ${runUuid}::uuid, k, v, s, t
+    FROM unnest(${latest.map((p) => p.key)}::text[], ${latest.map((p) => float8Text(p.value))}::float8[],
+                ${latest.map((p) => String(p.step))}::bigint[], ${latest.map((p) => String(p.timestamp))}::bigint[]) AS u(k, v, s, t)
+    ON CONFLICT ("runId", key) DO UPDATE SET value = EXCLUDED.value, step = EXCLUDED.step, timestamp = EXCLUDED.timestamp
+    WHERE (EXCLUDED.step, EXCLUDED.timestamp, EXCLUDED.value) > (m.step, m.timestamp, m.value)`;
+}

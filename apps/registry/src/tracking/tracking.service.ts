@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, NotFound, parseIntCursor } from '@modelyard/platform';
+import type { KeyValue, RunStatus } from '@modelyard/types';
+import { MetricsRepository, type HistoryRow, type Point } from './metrics.repository.js';
+import { ProjectsRepository, type LifecycleView } from './projects.repository.js';
+import { FilterSyntaxError, parseOrderTerm, parseRunFilter } from './run-filter.js';
+import { filterSql, orderSql } from './run-filter-sql.js';
+import { projectKey } from './run-ids.js';
+import { RunsRepository, type DatasetInput, type NewRun, type RunRow } from './runs.repository.js';
+import { BadFilter } from './tracking.errors.js';
+
+export interface RunSearch {
+  projectIds: string[];
+  filter?: string;
+  orderBy?: string[];
+  view: LifecycleView;
+  limit: number;
+  cursor?: string;
+  /** Where a bad cursor, filter or order is reported (our names or MLflow's). */
+  fields: { filter: string; orderBy: string; cursor: string };
+}
+
+const historyCursor = (raw: string) => {
+  const parts = /^(-?\d{1,19}):(\d{1,19}):(\d{1,19})$/.exec(raw);
+  return parts ? { step: BigInt(parts[1]!), timestamp: BigInt(parts[2]!), id: BigInt(parts[3]!) } : null;
+};
+
+/** The use cases of training-run tracking, shared by our /v1 API and the MLflow-compatible one. */
+@Injectable()
+export class TrackingService {
+  constructor(
+    @Inject(ProjectsRepository) readonly projects: ProjectsRepository,
+    @Inject(RunsRepository) private readonly runs: RunsRepository,
+    @Inject(MetricsRepository) private readonly metrics: MetricsRepository,
+  ) {}
+
+  createRun(input: NewRun, actor: string) {
+    return this.runs.create(input, actor);
+  }
+
+  getRun(runId: string) {
+    return this.runs.get(runId);
+  }
+
+  updateRun(runId: string, change: { status?: RunStatus; endTime?: number; name?: string }) {
+    return this.runs.update(runId, change);
+  }
+
+  deleteRun(runId: string, actor: string) {
+    return this.runs.setLifecycle(runId, 'deleted', actor);
+  }
+
+  restoreRun(runId: string, actor: string) {
+    return this.runs.setLifecycle(runId, 'active', actor);
+  }
+
+  deleteTag(runId: string, key: string) {
+    return this.runs.deleteTag(runId, key);
+  }
+
+  logInputs(runId: string, datasets: DatasetInput[]) {
+    return this.runs.logInputs(runId, datasets);
+  }
+
+  /** Metrics, params and tags of one call, all or nothing; the run must exist and not be deleted. */
+  async logBatch(runId: string, batch: { metrics?: Point[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> {
+    const run = await this.runs.active(runId);
+    await this.metrics.logBatch(run.id, { metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] });
+  }
+
+  async history(runId: string, key: string, limit: number, cursor: string | undefined, cursorField = 'cursor') {
+    const after = decodeWithField(cursor, historyCursor, cursorField);
+    const run = await this.runs.get(runId);
+    const rows = await this.metrics.history(run.id, key, after, limit);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    const next = rows.length > limit && last ? encodeCursor(`${last.step}:${last.timestamp}:${last.id}`) : null;
+    return { items, next };
+  }
+
+  /** Runs matching a filter, ordered, one page; the cursor carries the offset (as MLflow's page token does). */
+  async search(query: RunSearch): Promise<{ runs: RunRow[]; next: string | null }> {
+    const offset = Number(decodeWithField(query.cursor, parseIntCursor, query.fields.cursor) ?? 0n);
+    let clauses;
+    try {
+      clauses = parseRunFilter(query.filter);
+    } catch (err) {
+      if (err instanceof FilterSyntaxError) throw new BadFilter(query.fields.filter, err.message);
+      throw err;
+    }
+    const order = (query.orderBy ?? []).map((term, i) => {
+      try {
+        return parseOrderTerm(term);
+      } catch (err) {
+        if (err instanceof FilterSyntaxError) throw new BadFilter(`${query.fields.orderBy}.${i}`, err.message);
+        throw err;
+      }
+    });
+    const projectIds = query.projectIds.map((id) => {
+      try {
+        return projectKey(id);
+      } catch {
+        throw new NotFound('project', id);
+      }
+    });
+    const ids = await this.runs.searchIds(projectIds, query.view, filterSql(clauses), orderSql(order), offset, query.limit);
+    const runs = await this.runs.many(ids.slice(0, query.limit));
+    return { runs, next: ids.length > query.limit ? encodeCursor(String(offset + query.limit)) : null };
+  }
+}
+
+function decodeWithField<T>(cursor: string | undefined, parse: (raw: string) => T | null, field: string): T | undefined {
+  try {
+    return decodeCursor(cursor, parse);
+  } catch {
+    throw new BadFilter(field, 'not a page token this endpoint returned');
+  }
+}
+
+export type { HistoryRow };
