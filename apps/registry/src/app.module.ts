@@ -25,6 +25,7 @@ import { ModelsController } from './models/models.controller.js';
 import { ModelsRepository } from './models/models.repository.js';
 import { ModelsService } from './models/models.service.js';
 import { MLFLOW_CONTROLLERS } from './mlflow/mlflow.controllers.js';
+import { MlflowUploadBody } from './mlflow/mlflow-upload-body.js';
 import { MetricsRepository } from './tracking/metrics.repository.js';
 import { ProjectsController } from './tracking/projects.controller.js';
 import { ProjectsRepository } from './tracking/projects.repository.js';
@@ -94,6 +95,7 @@ export class AppModule {
         MetricsRepository,
         TrackingService,
         RunArtifactsService,
+        MlflowUploadBody,
       ],
     };
   }

@@ -72,7 +72,10 @@ export type MetricPoint = z.infer<typeof MetricPoint>;
 /** One call's worth of logging, as MLflow's log-batch allows (1,000 metrics, 100 params, 100 tags). */
 export const LogBatchBody = z.strictObject({
   metrics: z.array(MetricPoint).max(1000).optional(),
-  params: z.array(z.strictObject({ key: TrackingKey, value: ParamValue })).max(100).optional(),
+  params: z
+    .array(z.strictObject({ key: TrackingKey, value: ParamValue }))
+    .max(100)
+    .optional(),
   tags: z.array(KeyValue).max(100).optional(),
 });
 export type LogBatchBody = z.infer<typeof LogBatchBody>;
@@ -110,7 +113,11 @@ export const RunSummary = z.object({
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const SearchRunsBody = z.strictObject({
-  projectIds: z.array(z.string().regex(/^\d{1,18}$/, 'a project id')).min(1).max(100).optional(),
+  projectIds: z
+    .array(z.string().regex(/^\d{1,18}$/, 'a project id'))
+    .min(1)
+    .max(100)
+    .optional(),
   /** e.g. `metrics.auc > 0.9 and params.depth = '6' and tags.team = 'growth' and status = 'FINISHED'`. */
   filter: safeText().max(4000).optional(),
   /** e.g. `["metrics.auc DESC", "start_time ASC"]`; ties are broken by run id. */

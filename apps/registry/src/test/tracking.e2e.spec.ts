@@ -68,7 +68,10 @@ describe('projects and runs', () => {
     expect(got.params).toEqual([{ key: 'depth', value: '6' }]);
     expect(got.tags).toContainEqual({ key: 'team', value: 'growth' });
     // An older step does not replace the latest point; the same param value again is accepted.
-    expect((await logBatch(r, { metrics: [{ key: 'loss', value: 0.1, step: 1, timestamp: 5000 }], params: [{ key: 'depth', value: '6' }] })).status).toBe(204);
+    expect(
+      (await logBatch(r, { metrics: [{ key: 'loss', value: 0.1, step: 1, timestamp: 5000 }], params: [{ key: 'depth', value: '6' }] }))
+        .status,
+    ).toBe(204);
     expect((await t.request('GET', `/v1/runs/${r}`)).body.metrics[1]).toEqual({ key: 'loss', value: 0.5, step: 2, timestamp: 1002 });
     const changed = await logBatch(r, { params: [{ key: 'depth', value: '7' }], metrics: [{ key: 'x', value: 1, step: 0, timestamp: 1 }] });
     expect(changed.status).toBe(409);
@@ -117,7 +120,10 @@ describe('run search', () => {
     }
     await t.request('PATCH', `/v1/runs/${ids[2]}`, { body: { status: 'FINISHED' } });
     const search = (body: Record<string, unknown>) => t.request('POST', '/v1/runs/search', { body: { projectIds: [p], ...body } });
-    const res = await search({ filter: "metrics.auc > 0.9 and params.depth = '6' and tags.team = 'growth'", orderBy: ['metrics.auc DESC'] });
+    const res = await search({
+      filter: "metrics.auc > 0.9 and params.depth = '6' and tags.team = 'growth'",
+      orderBy: ['metrics.auc DESC'],
+    });
     expect(res.status).toBe(200);
     expect(res.body.items.map((r: { id: string }) => r.id)).toEqual([ids[0], ids[2]]);
     const finished = await search({ filter: "status = 'FINISHED' and attributes.start_time >= 1000" });
@@ -132,10 +138,10 @@ describe('run search', () => {
   });
 
   it('answers a filter that does not parse with a 400 naming the position, and never runs user text as SQL', async () => {
-    const bad = await t.request('POST', '/v1/runs/search', { body: { filter: "metrics.auc >> 0.9" } });
+    const bad = await t.request('POST', '/v1/runs/search', { body: { filter: 'metrics.auc >> 0.9' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'filter', in: 'body', message: 'at position 13: expected a number' }]);
-    const unknown = await t.request('POST', '/v1/runs/search', { body: { filter: "metrix.auc > 1" } });
+    const unknown = await t.request('POST', '/v1/runs/search', { body: { filter: 'metrix.auc > 1' } });
     expect(unknown.body.errors[0].message).toBe("at position 0: unknown entity 'metrix' (metrics, params, tags or attributes)");
     const order = await t.request('POST', '/v1/runs/search', { body: { orderBy: ['metrics.auc SIDEWAYS'] } });
     expect(order.body.errors[0].field).toBe('orderBy.0');
@@ -157,10 +163,16 @@ describe('run artifacts and version lineage', () => {
       headers: { 'content-type': 'application/octet-stream' },
     });
     expect(put.status).toBe(201);
-    expect(put.body).toMatchObject({ path: 'model/weights.bin', size: 7, sha256: '9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c' });
+    expect(put.body).toMatchObject({
+      path: 'model/weights.bin',
+      size: 7,
+      sha256: '9a129038d9a00aed0cf6a7ea059ca50a813449061ab87848cf1a13eafdf33b2c',
+    });
     const got = await t.request('GET', `/v1/runs/${r}/artifacts/model/weights.bin`);
     expect(got.text).toBe('weights');
-    expect((await t.request('GET', `/v1/runs/${r}/artifacts`)).body.items.map((i: { path: string }) => i.path)).toEqual(['model/weights.bin']);
+    expect((await t.request('GET', `/v1/runs/${r}/artifacts`)).body.items.map((i: { path: string }) => i.path)).toEqual([
+      'model/weights.bin',
+    ]);
 
     await logBatch(r, { metrics: [{ key: 'auc', value: 0.91, step: 3, timestamp: 9 }], params: [{ key: 'depth', value: '6' }] });
     const m = await createModel(t);

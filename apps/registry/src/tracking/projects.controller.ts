@@ -1,5 +1,15 @@
 import { Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, encodeCursor, parseIntCursor, decodeCursor, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  encodeCursor,
+  parseIntCursor,
+  decodeCursor,
+  ZBody,
+  ZParams,
+  ZQuery,
+  type Principal,
+} from '@modelyard/platform';
 import { CreateProjectBody, CreateRunBody, PageQuery, ProjectPage, ProjectResponse, RunResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { TrackingService } from './tracking.service.js';
@@ -37,7 +47,11 @@ export class ProjectsController {
 
   @Post(':id/runs')
   @ApiDoc({ summary: 'Start a run in the project (status RUNNING)', response: RunResponse, status: 201, tags: ['tracking'] })
-  async createRun(@ZParams(ProjectParams) params: ProjectParams, @ZBody(CreateRunBody) body: CreateRunBody, @CurrentPrincipal() who: Principal) {
+  async createRun(
+    @ZParams(ProjectParams) params: ProjectParams,
+    @ZBody(CreateRunBody) body: CreateRunBody,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return toRunResponse(await this.tracking.createRun({ projectId: params.id, ...body, userId: who.id }, who.id));
   }
 }

@@ -8,6 +8,7 @@ import { projectKey } from './run-ids.js';
 
 export type ProjectRow = TrackingProject & { tags: TrackingProjectTag[] };
 export type LifecycleView = 'active' | 'deleted' | 'all';
+export type NameMatch = { equals: string } | { contains: string } | { startsWith: string } | { endsWith: string };
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 
@@ -33,7 +34,13 @@ export class ProjectsRepository {
           data: { artifactLocation, tags: { create: tags } },
           include: { tags: true },
         });
-        await this.audit.record(tx, { model: null, action: 'project.created', actor, subject: `project:${row.id}`, after: { name: input.name } });
+        await this.audit.record(tx, {
+          model: null,
+          action: 'project.created',
+          actor,
+          subject: `project:${row.id}`,
+          after: { name: input.name },
+        });
         return project;
       }, TX_OPTIONS);
     } catch (err) {
@@ -54,13 +61,13 @@ export class ProjectsRepository {
     return row;
   }
 
-  /** A page in id order (offset given by the caller's cursor), with an optional name filter (SQL LIKE). */
-  list(query: { view: LifecycleView; afterId?: bigint; limit: number; nameLike?: string }): Promise<ProjectRow[]> {
+  /** A page in id order after `afterId`, optionally matching a name. */
+  list(query: { view: LifecycleView; afterId?: bigint; limit: number; name?: NameMatch }): Promise<ProjectRow[]> {
     return this.prisma.trackingProject.findMany({
       where: {
         ...(query.view === 'all' ? {} : { lifecycle: query.view }),
         ...(query.afterId !== undefined ? { id: { gt: query.afterId } } : {}),
-        ...(query.nameLike !== undefined ? { name: { contains: query.nameLike } } : {}),
+        ...(query.name ? { name: query.name } : {}),
       },
       include: { tags: true },
       orderBy: { id: 'asc' },
@@ -73,7 +80,14 @@ export class ProjectsRepository {
     try {
       await this.prisma.$transaction(async (tx) => {
         await tx.trackingProject.update({ where: { id: before.id }, data: { name } });
-        await this.audit.record(tx, { model: null, action: 'project.renamed', actor, subject: `project:${id}`, before: { name: before.name }, after: { name } });
+        await this.audit.record(tx, {
+          model: null,
+          action: 'project.renamed',
+          actor,
+          subject: `project:${id}`,
+          before: { name: before.name },
+          after: { name },
+        });
       }, TX_OPTIONS);
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExists('project', name);
@@ -88,7 +102,14 @@ export class ProjectsRepository {
       await tx.trackingProject.update({ where: { id: before.id }, data: { lifecycle } });
       await tx.trackingRun.updateMany({ where: { projectId: before.id }, data: { lifecycle } });
       const action = lifecycle === 'deleted' ? 'project.deleted' : 'project.restored';
-      await this.audit.record(tx, { model: null, action, actor, subject: `project:${id}`, before: { lifecycle: before.lifecycle }, after: { lifecycle } });
+      await this.audit.record(tx, {
+        model: null,
+        action,
+        actor,
+        subject: `project:${id}`,
+        before: { lifecycle: before.lifecycle },
+        after: { lifecycle },
+      });
     }, TX_OPTIONS);
   }
 
@@ -107,4 +128,3 @@ export class ProjectsRepository {
 export function dedupe(tags: KeyValue[]): KeyValue[] {
   return [...new Map(tags.map((t) => [t.key, t])).values()];
 }
-

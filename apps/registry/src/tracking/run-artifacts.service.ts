@@ -40,7 +40,12 @@ export class RunArtifactsService {
       temp = await this.storage.writeTemp(body.pipe(meter));
     } catch (err) {
       if (meter.tooLarge) {
-        throw new DomainError(413, ErrorCode.payloadTooLarge, 'Payload too large', `artifacts are limited to ${this.config.maxBytes} bytes`);
+        throw new DomainError(
+          413,
+          ErrorCode.payloadTooLarge,
+          'Payload too large',
+          `artifacts are limited to ${this.config.maxBytes} bytes`,
+        );
       }
       throw new DomainError(400, ErrorCode.malformedBody, 'Upload interrupted', `the body could not be read to its end: ${String(err)}`);
     }

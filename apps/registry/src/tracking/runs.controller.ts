@@ -46,7 +46,11 @@ export class RunsController {
 
   @Post('search')
   @HttpCode(200)
-  @ApiDoc({ summary: 'Search runs with a filter (metrics, params, tags, attributes), ordered, paginated', response: RunPage, tags: ['tracking'] })
+  @ApiDoc({
+    summary: 'Search runs with a filter (metrics, params, tags, attributes), ordered, paginated',
+    response: RunPage,
+    tags: ['tracking'],
+  })
   async search(@ZBody(SearchRunsBody) body: SearchRunsBody) {
     const { runs, next } = await this.tracking.search({
       projectIds: body.projectIds ?? ['0'],
@@ -82,7 +86,11 @@ export class RunsController {
   @Post(':runId/log-batch')
   @HttpCode(204)
   @IngestionBody()
-  @ApiDoc({ summary: 'Log up to 1,000 metric points, 100 params and 100 tags at once (params are immutable)', status: 204, tags: ['tracking'] })
+  @ApiDoc({
+    summary: 'Log up to 1,000 metric points, 100 params and 100 tags at once (params are immutable)',
+    status: 204,
+    tags: ['tracking'],
+  })
   async logBatch(@ZParams(RunParams) p: RunParams, @ZBody(LogBatchBody) body: LogBatchBody) {
     await this.tracking.logBatch(p.runId, body);
   }
@@ -101,7 +109,13 @@ export class RunsController {
   }
 
   @Put(':runId/artifacts/*')
-  @ApiDoc({ summary: 'Upload a run file (streamed, content-addressed)', response: RunArtifactResponse, status: 201, requestContentType: OCTET_STREAM, tags: ['tracking'] })
+  @ApiDoc({
+    summary: 'Upload a run file (streamed, content-addressed)',
+    response: RunArtifactResponse,
+    status: 201,
+    requestContentType: OCTET_STREAM,
+    tags: ['tracking'],
+  })
   @HttpCode(201)
   async upload(@ZParams(FileParams) p: FileParams, @Req() request: FastifyRequest, @CurrentPrincipal() who: Principal) {
     const body = request.body as IncomingMessage | undefined;

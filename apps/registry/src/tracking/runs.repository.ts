@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type TrackingLatestMetric, type TrackingProject, type TrackingRun, type TrackingRunInput, type TrackingRunParam, type TrackingRunTag } from '@modelyard/db';
+import {
+  Prisma,
+  type TrackingLatestMetric,
+  type TrackingProject,
+  type TrackingRun,
+  type TrackingRunInput,
+  type TrackingRunParam,
+  type TrackingRunTag,
+} from '@modelyard/db';
 import { NotFound, PrismaService } from '@modelyard/platform';
 import type { KeyValue, RunStatus } from '@modelyard/types';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -68,7 +76,13 @@ export class RunsRepository {
         data: { name, tags: { create: withName } },
         include: RUN_INCLUDE,
       });
-      await this.audit.record(tx, { model: null, action: 'run.created', actor, subject: `run:${toRunId(run.id)}`, after: { project: input.projectId, name } });
+      await this.audit.record(tx, {
+        model: null,
+        action: 'run.created',
+        actor,
+        subject: `run:${toRunId(run.id)}`,
+        after: { project: input.projectId, name },
+      });
       return run;
     }, TX_OPTIONS);
   }
@@ -120,7 +134,14 @@ export class RunsRepository {
     await this.prisma.$transaction(async (tx) => {
       await tx.trackingRun.update({ where: { id: run.id }, data: { lifecycle } });
       const action = lifecycle === 'deleted' ? 'run.deleted' : 'run.restored';
-      await this.audit.record(tx, { model: null, action, actor, subject: `run:${toRunId(run.id)}`, before: { lifecycle: run.lifecycle }, after: { lifecycle } });
+      await this.audit.record(tx, {
+        model: null,
+        action,
+        actor,
+        subject: `run:${toRunId(run.id)}`,
+        before: { lifecycle: run.lifecycle },
+        after: { lifecycle },
+      });
     }, TX_OPTIONS);
   }
 
@@ -136,7 +157,16 @@ export class RunsRepository {
       datasets.map((d) =>
         this.prisma.trackingRunInput.upsert({
           where: { runId_name_digest: { runId: run.id, name: d.name, digest: d.digest } },
-          create: { runId: run.id, name: d.name, digest: d.digest, sourceType: d.sourceType, source: d.source, schema: d.schema ?? null, profile: d.profile ?? null, tags: d.tags as unknown as Prisma.InputJsonValue },
+          create: {
+            runId: run.id,
+            name: d.name,
+            digest: d.digest,
+            sourceType: d.sourceType,
+            source: d.source,
+            schema: d.schema ?? null,
+            profile: d.profile ?? null,
+            tags: d.tags as unknown as Prisma.InputJsonValue,
+          },
           update: { tags: d.tags as unknown as Prisma.InputJsonValue },
         }),
       ),
@@ -144,7 +174,14 @@ export class RunsRepository {
   }
 
   /** Run ids of one search page, in order: `where` and `order` are built by run-filter-sql.ts. */
-  async searchIds(projectIds: bigint[], view: 'active' | 'deleted' | 'all', where: Prisma.Sql, order: Prisma.Sql, offset: number, limit: number) {
+  async searchIds(
+    projectIds: bigint[],
+    view: 'active' | 'deleted' | 'all',
+    where: Prisma.Sql,
+    order: Prisma.Sql,
+    offset: number,
+    limit: number,
+  ) {
     const lifecycle = view === 'all' ? Prisma.sql`TRUE` : Prisma.sql`r.lifecycle = ${view}::"TrackingLifecycle"`;
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT r.id::text AS id FROM registry_tracking_runs r

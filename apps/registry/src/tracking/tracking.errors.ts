@@ -15,8 +15,8 @@ export class NotActive extends Conflict {
   }
 }
 
-/** A search filter or order that does not parse: a 400 naming the field and the position. */
-export class BadFilter extends DomainError {
+/** A body field that cannot be used (a filter or order that does not parse, a page token not ours): a 400 naming it. */
+export class InvalidField extends DomainError {
   constructor(field: string, message: string) {
     super(400, ErrorCode.validation, 'Invalid request', `${field}: ${message}`, { errors: [{ field, in: 'body', message }] });
   }

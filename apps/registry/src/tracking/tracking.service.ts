@@ -7,7 +7,7 @@ import { FilterSyntaxError, parseOrderTerm, parseRunFilter } from './run-filter.
 import { filterSql, orderSql } from './run-filter-sql.js';
 import { projectKey } from './run-ids.js';
 import { RunsRepository, type DatasetInput, type NewRun, type RunRow } from './runs.repository.js';
-import { BadFilter } from './tracking.errors.js';
+import { InvalidField } from './tracking.errors.js';
 
 export interface RunSearch {
   projectIds: string[];
@@ -19,6 +19,8 @@ export interface RunSearch {
   /** Where a bad cursor, filter or order is reported (our names or MLflow's). */
   fields: { filter: string; orderBy: string; cursor: string };
 }
+
+const LOG_MODEL_HISTORY = 'mlflow.log-model.history';
 
 const historyCursor = (raw: string) => {
   const parts = /^(-?\d{1,19}):(\d{1,19}):(\d{1,19})$/.exec(raw);
@@ -78,6 +80,29 @@ export class TrackingService {
     return { items, next };
   }
 
+  /**
+   * Appends a logged model's description (MLflow's MLmodel as JSON) to the run's
+   * `mlflow.log-model.history` tag, a JSON list, as MLflow's own server does.
+   */
+  async recordLoggedModel(runId: string, modelJson: string): Promise<void> {
+    let model: unknown;
+    try {
+      model = JSON.parse(modelJson);
+    } catch {
+      throw new InvalidField('model_json', 'not valid JSON');
+    }
+    const run = await this.runs.get(runId);
+    const existing = run.tags.find((t) => t.key === LOG_MODEL_HISTORY)?.value;
+    let history: unknown[] = [];
+    try {
+      const parsed: unknown = existing ? JSON.parse(existing) : [];
+      if (Array.isArray(parsed)) history = parsed;
+    } catch {
+      history = [];
+    }
+    await this.logBatch(runId, { tags: [{ key: LOG_MODEL_HISTORY, value: JSON.stringify([...history, model]) }] });
+  }
+
   /** Runs matching a filter, ordered, one page; the cursor carries the offset (as MLflow's page token does). */
   async search(query: RunSearch): Promise<{ runs: RunRow[]; next: string | null }> {
     const offset = Number(decodeWithField(query.cursor, parseIntCursor, query.fields.cursor) ?? 0n);
@@ -85,14 +110,14 @@ export class TrackingService {
     try {
       clauses = parseRunFilter(query.filter);
     } catch (err) {
-      if (err instanceof FilterSyntaxError) throw new BadFilter(query.fields.filter, err.message);
+      if (err instanceof FilterSyntaxError) throw new InvalidField(query.fields.filter, err.message);
       throw err;
     }
     const order = (query.orderBy ?? []).map((term, i) => {
       try {
         return parseOrderTerm(term);
       } catch (err) {
-        if (err instanceof FilterSyntaxError) throw new BadFilter(`${query.fields.orderBy}.${i}`, err.message);
+        if (err instanceof FilterSyntaxError) throw new InvalidField(`${query.fields.orderBy}.${i}`, err.message);
         throw err;
       }
     });
@@ -113,7 +138,7 @@ function decodeWithField<T>(cursor: string | undefined, parse: (raw: string) => 
   try {
     return decodeCursor(cursor, parse);
   } catch {
-    throw new BadFilter(field, 'not a page token this endpoint returned');
+    throw new InvalidField(field, 'not a page token this endpoint returned');
   }
 }
 
