@@ -58,7 +58,7 @@ export const UpdateRunBody = z.strictObject({
 export type UpdateRunBody = z.infer<typeof UpdateRunBody>;
 
 /** A metric value: a number, or NaN / ±Infinity spelled as strings (JSON has no such numbers). */
-export const MetricValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+export const MetricValue = z.union([z.number(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')]);
 export type MetricValue = z.infer<typeof MetricValue>;
 
 export const MetricPoint = z.strictObject({

@@ -119,7 +119,7 @@ CREATE UNIQUE INDEX "registry_tracking_projects_name_key" ON "registry_tracking_
 CREATE INDEX "registry_tracking_runs_projectId_startTime_idx" ON "registry_tracking_runs"("projectId", "startTime");
 
 -- CreateIndex
-CREATE INDEX "registry_tracking_metrics_runId_key_step_idx" ON "registry_tracking_metrics"("runId", "key", "step");
+CREATE INDEX "registry_tracking_metrics_runId_key_step_timestamp_id_idx" ON "registry_tracking_metrics"("runId", "key", "step", "timestamp", "id");
 
 -- CreateIndex
 CREATE INDEX "registry_tracking_latest_metrics_key_value_idx" ON "registry_tracking_latest_metrics"("key", "value");

@@ -43,18 +43,25 @@ export function latestByKey(points: Point[]): Point[] {
 }
 
 /**
- * Metric points, params and tags: the ingestion hot path. A batch is one transaction of at most
- * four statements whatever its size: each kind goes in as one multi-row insert built from arrays
- * (`unnest`), so a 1,000-point batch is one INSERT, not 1,000.
+ * Metric points, params and tags: the ingestion hot path. Each kind goes in as one multi-row insert
+ * built from arrays (`unnest`), so a 1,000-point batch is one INSERT, not 1,000. A batch of metrics
+ * alone is a single statement (one round trip): the run check, the points and the latest values.
  */
 @Injectable()
 export class MetricsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async logBatch(runUuid: string, batch: { metrics: Point[]; params: KeyValue[]; tags: KeyValue[] }): Promise<void> {
+  /** Logs the batch into an active run; false when no active run has that id (nothing is written). */
+  async logBatch(runUuid: string, batch: { metrics: Point[]; params: KeyValue[]; tags: KeyValue[] }): Promise<boolean> {
     const params = distinctParams(batch.params);
     const tags = [...new Map(batch.tags.map((t) => [t.key, t.value])).entries()];
-    await this.prisma.$transaction(async (tx) => {
+    if (!params.length && !tags.length)
+      return batch.metrics.length ? insertMetrics(this.prisma, runUuid, batch.metrics) : this.isActive(runUuid);
+    return this.prisma.$transaction(async (tx) => {
+      // Locks the run: a concurrent delete waits, and params of one run are checked one batch at a time.
+      const run = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM registry_tracking_runs WHERE id = ${runUuid}::uuid AND lifecycle = 'active' FOR SHARE`;
+      if (!run.length) return false;
       if (params.length) await insertParams(tx, runUuid, params);
       if (tags.length) {
         await tx.$executeRaw`
@@ -62,13 +69,21 @@ export class MetricsRepository {
           SELECT ${runUuid}::uuid, k, v FROM unnest(${tags.map((t) => t[0])}::text[], ${tags.map((t) => t[1])}::text[]) AS u(k, v)
           ON CONFLICT ("runId", key) DO UPDATE SET value = EXCLUDED.value`;
       }
-      if (batch.metrics.length) await insertMetrics(tx, runUuid, batch.metrics);
+      return batch.metrics.length ? insertMetrics(tx, runUuid, batch.metrics) : true;
     }, TX_OPTIONS);
+  }
+
+  private async isActive(runUuid: string): Promise<boolean> {
+    const run = await this.prisma.trackingRun.findUnique({ where: { id: runUuid }, select: { lifecycle: true } });
+    return run?.lifecycle === 'active';
   }
 
   /** One page of a metric's history, in step order (then timestamp, then logging order). */
   history(runUuid: string, key: string, after: { step: bigint; timestamp: bigint; id: bigint } | undefined, limit: number) {
-    const from = after ? Prisma.sql`AND (step, timestamp, id) > (${after.step}, ${after.timestamp}, ${after.id})` : Prisma.empty;
+    // The row comparison matches the index's trailing columns, so the page starts at the token.
+    const from = after
+      ? Prisma.sql`AND (step, timestamp, id) > (${after.step}::bigint, ${after.timestamp}::bigint, ${after.id}::bigint)`
+      : Prisma.empty;
     return this.prisma.$queryRaw<HistoryRow[]>`
       SELECT id, key, value, step, timestamp FROM registry_tracking_metrics
       WHERE "runId" = ${runUuid}::uuid AND key = ${key} ${from}
@@ -102,19 +117,37 @@ async function insertParams(tx: Tx, runUuid: string, params: KeyValue[]) {
   if (changed) throw new ParamChanged(toRunId(runUuid), changed.key, changed.value, wanted.get(changed.key)!);
 }
 
-async function insertMetrics(tx: Tx, runUuid: string, points: Point[]) {
-  await tx.$executeRaw`
-    INSERT INTO registry_tracking_metrics ("runId", key, value, step, timestamp)
-    SELECT ${runUuid}::uuid, k, v, s, t
-    FROM unnest(${points.map((p) => p.key)}::text[], ${points.map((p) => float8Text(p.value))}::float8[],
-                ${points.map((p) => String(p.step))}::bigint[], ${points.map((p) => String(p.timestamp))}::bigint[]) AS u(k, v, s, t)`;
-  const latest = latestByKey(points);
-  // The stored latest point is replaced only by a newer one (step, then timestamp, then value).
-  await tx.$executeRaw`
-    INSERT INTO registry_tracking_latest_metrics AS m ("runId", key, value, step, timestamp)
-    SELECT ${runUuid}::uuid, k, v, s, t
-    FROM unnest(${latest.map((p) => p.key)}::text[], ${latest.map((p) => float8Text(p.value))}::float8[],
-                ${latest.map((p) => String(p.step))}::bigint[], ${latest.map((p) => String(p.timestamp))}::bigint[]) AS u(k, v, s, t)
-    ON CONFLICT ("runId", key) DO UPDATE SET value = EXCLUDED.value, step = EXCLUDED.step, timestamp = EXCLUDED.timestamp
-    WHERE (EXCLUDED.step, EXCLUDED.timestamp, EXCLUDED.value) > (m.step, m.timestamp, m.value)`;
+const columns = (points: Point[]) => [
+  points.map((p) => p.key),
+  points.map((p) => float8Text(p.value)),
+  points.map((p) => String(p.step)),
+  points.map((p) => String(p.timestamp)),
+];
+
+/**
+ * The points and the latest value of each key, in one statement: data-modifying CTEs run once and
+ * to completion whether or not the outer query reads them, and write nothing when `run` is empty
+ * (no such active run). The stored latest point is replaced only by a newer one (step, then
+ * timestamp, then value); the batch's own latest per key is picked beforehand, as one upsert may
+ * not touch a row twice.
+ */
+async function insertMetrics(db: Tx | PrismaService, runUuid: string, points: Point[]): Promise<boolean> {
+  const [keys, values, steps, times] = columns(points);
+  const [lKeys, lValues, lSteps, lTimes] = columns(latestByKey(points));
+  const rows = await db.$queryRaw<{ found: bigint }[]>`
+    WITH run AS (
+      SELECT id FROM registry_tracking_runs WHERE id = ${runUuid}::uuid AND lifecycle = 'active'
+    ), points AS (
+      INSERT INTO registry_tracking_metrics ("runId", key, value, step, timestamp)
+      SELECT run.id, k, v, s, t
+      FROM run, unnest(${keys}::text[], ${values}::float8[], ${steps}::bigint[], ${times}::bigint[]) AS u(k, v, s, t)
+    ), latest AS (
+      INSERT INTO registry_tracking_latest_metrics AS m ("runId", key, value, step, timestamp)
+      SELECT run.id, k, v, s, t
+      FROM run, unnest(${lKeys}::text[], ${lValues}::float8[], ${lSteps}::bigint[], ${lTimes}::bigint[]) AS u(k, v, s, t)
+      ON CONFLICT ("runId", key) DO UPDATE SET value = EXCLUDED.value, step = EXCLUDED.step, timestamp = EXCLUDED.timestamp
+      WHERE (EXCLUDED.step, EXCLUDED.timestamp, EXCLUDED.value) > (m.step, m.timestamp, m.value)
+    )
+    SELECT count(*) AS found FROM run`;
+  return Number(rows[0]?.found ?? 0) > 0;
 }

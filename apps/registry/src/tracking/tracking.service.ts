@@ -5,9 +5,9 @@ import { MetricsRepository, type HistoryRow, type Point } from './metrics.reposi
 import { ProjectsRepository, type LifecycleView } from './projects.repository.js';
 import { FilterSyntaxError, parseOrderTerm, parseRunFilter } from './run-filter.js';
 import { filterSql, orderSql } from './run-filter-sql.js';
-import { projectKey } from './run-ids.js';
+import { projectKey, runUuid } from './run-ids.js';
 import { RunsRepository, type DatasetInput, type NewRun, type RunRow } from './runs.repository.js';
-import { InvalidField } from './tracking.errors.js';
+import { InvalidField, NotActive } from './tracking.errors.js';
 
 export interface RunSearch {
   projectIds: string[];
@@ -66,8 +66,16 @@ export class TrackingService {
 
   /** Metrics, params and tags of one call, all or nothing; the run must exist and not be deleted. */
   async logBatch(runId: string, batch: { metrics?: Point[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> {
-    const run = await this.runs.active(runId);
-    await this.metrics.logBatch(run.id, { metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] });
+    const stored = await this.metrics.logBatch(runUuid(runId), {
+      metrics: batch.metrics ?? [],
+      params: batch.params ?? [],
+      tags: batch.tags ?? [],
+    });
+    // Nothing was written: find out why (no such run, or a deleted one) for the error.
+    if (!stored) {
+      await this.runs.active(runId);
+      throw new NotActive('run', runId);
+    }
   }
 
   async history(runId: string, key: string, limit: number, cursor: string | undefined, cursorField = 'cursor') {
