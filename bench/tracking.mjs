@@ -3,11 +3,15 @@
 // log-batch of 1,000 metric points answers in ≤ 50 ms; with 1M points in a run, a page of one
 // metric's history answers in ≤ 100 ms. The 1M points go in through the API itself (1,000 batches),
 // so the load figure is the ingestion throughput. BENCH_POINTS changes the run's size.
+// The peer, measured in the same run and interleaved with the API calls so both see the same load:
+// the same single INSERT statement sent straight to Postgres (no HTTP, no validation), i.e. the
+// floor any server storing the batch durably pays on this machine at that moment.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createPrismaClient } from '@modelyard/db';
 import { createTestDatabase } from '@modelyard/db/testing';
 import { signJwt, TEST_JWT_SECRET } from '@modelyard/platform/testing';
 import { Redis } from 'ioredis';
@@ -31,6 +35,23 @@ function summary(ms) {
 }
 const fmt = (x) => `${x.toFixed(1)} ms`;
 const verdict = (value, target) => (value <= target ? 'met' : 'MISSED');
+
+/** The registry's metrics statement (metrics.repository.ts), sent directly: the database's share. */
+function directInsert(prisma, runId, points) {
+  const uuid = `${runId.slice(0, 8)}-${runId.slice(8, 12)}-${runId.slice(12, 16)}-${runId.slice(16, 20)}-${runId.slice(20)}`;
+  const start = performance.now();
+  return prisma
+    .$executeRawUnsafe(
+      `INSERT INTO registry_tracking_metrics ("runId", key, value, step, timestamp)
+       SELECT $1::uuid, k, v, s, t FROM unnest($2::text[], $3::float8[], $4::bigint[], $5::bigint[]) AS u(k, v, s, t)`,
+      uuid,
+      points.map((p) => p.key),
+      points.map((p) => String(p.value)),
+      points.map((p) => String(p.step)),
+      points.map((p) => String(p.timestamp)),
+    )
+    .then(() => performance.now() - start);
+}
 
 function batchOf(key, from, count, t0) {
   return Array.from({ length: count }, (_, i) => ({ key, value: Math.sin((from + i) / 1000), step: from + i, timestamp: t0 + from + i }));
@@ -82,10 +103,17 @@ async function main() {
     for (let i = 0; i < 20; i++) await call('POST', `/v1/runs/${small}/log-batch`, { metrics: batchOf('warm', i * BATCH, BATCH, t0) });
     const ours = [];
     const mlflow = [];
-    for (let i = 0; i < 100; i++) {
-      ours.push((await call('POST', `/v1/runs/${small}/log-batch`, { metrics: batchOf('ours', i * BATCH, BATCH, t0) })).ms);
-      const body = { run_id: small, metrics: batchOf('mlflow', i * BATCH, BATCH, t0), params: [], tags: [] };
-      mlflow.push((await call('POST', '/api/2.0/mlflow/runs/log-batch', body)).ms);
+    const direct = [];
+    const prisma = createPrismaClient(db.url);
+    try {
+      for (let i = 0; i < 100; i++) {
+        ours.push((await call('POST', `/v1/runs/${small}/log-batch`, { metrics: batchOf('ours', i * BATCH, BATCH, t0) })).ms);
+        const body = { run_id: small, metrics: batchOf('mlflow', i * BATCH, BATCH, t0), params: [], tags: [] };
+        mlflow.push((await call('POST', '/api/2.0/mlflow/runs/log-batch', body)).ms);
+        direct.push(await directInsert(prisma, small, batchOf('direct', i * BATCH, BATCH, t0)));
+      }
+    } finally {
+      await prisma.$disconnect();
     }
 
     // 2. A run with POINTS points of one metric, loaded through the API.
@@ -125,6 +153,7 @@ async function main() {
       );
     }
 
+    const d = summary(direct);
     const a = summary(ours);
     const b = summary(mlflow);
     const h = summary(pages);
@@ -134,6 +163,7 @@ async function main() {
 Tracking benchmark (Node ${process.version}, registry and client on the same machine; times are HTTP round trips)
   log-batch of 1,000 points, /v1 (n=${a.n})            median ${fmt(a.median)}  p95 ${fmt(a.p95)}  max ${fmt(a.max)}  (target ≤ 50 ms: ${verdict(a.p95, 50)} at p95)
   log-batch of 1,000 points, MLflow API (n=${b.n})     median ${fmt(b.median)}  p95 ${fmt(b.p95)}  max ${fmt(b.max)}  (target ≤ 50 ms: ${verdict(b.p95, 50)} at p95)
+  peer: the same INSERT straight to Postgres (n=${d.n})  median ${fmt(d.median)}  p95 ${fmt(d.p95)}  max ${fmt(d.max)}  (no HTTP, no validation)
   loading ${POINTS.toLocaleString('en')} points in batches of 1,000              ${loadS.toFixed(1)} s  (${Math.round(POINTS / loadS).toLocaleString('en')} points/s)
   history page of 1,000 of ${POINTS.toLocaleString('en')}, /v1 (n=${h.n})     median ${fmt(h.median)}  p95 ${fmt(h.p95)}  max ${fmt(h.max)}  (target ≤ 100 ms: ${verdict(h.p95, 100)} at p95)
   history page of 1,000, MLflow get-history (n=${m.n})  median ${fmt(m.median)}  p95 ${fmt(m.p95)}  max ${fmt(m.max)}  (target ≤ 100 ms: ${verdict(m.p95, 100)} at p95)

@@ -1,13 +1,14 @@
 import type { TrackingLatestMetric } from '@modelyard/db';
 import type { MetricValue, ProjectResponse, RunResponse } from '@modelyard/types';
-import type { HistoryRow } from './metrics.repository.js';
+import type { HistoryPoint } from './metrics.repository.js';
 import type { ProjectRow } from './projects.repository.js';
 import type { RunFile } from './run-artifacts.service.js';
 import { artifactUri, toRunId } from './run-ids.js';
 import type { RunRow } from './runs.repository.js';
 
 /** JSON has no NaN or infinities: those values are written as the strings MLflow uses. */
-export function metricValue(value: number): MetricValue {
+export function metricValue(value: MetricValue): MetricValue {
+  if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
@@ -17,7 +18,7 @@ export function metricValue(value: number): MetricValue {
 const byKey = <T extends { key: string }>(rows: T[]) => [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 const keyValues = (rows: { key: string; value: string }[]) => byKey(rows).map((r) => ({ key: r.key, value: r.value }));
 
-export function toPoint(row: TrackingLatestMetric | HistoryRow) {
+export function toPoint(row: TrackingLatestMetric | HistoryPoint) {
   return { key: row.key, value: metricValue(row.value), step: Number(row.step), timestamp: Number(row.timestamp) };
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, NotFound, parseIntCursor } from '@modelyard/platform';
 import type { KeyValue, RunStatus } from '@modelyard/types';
-import { MetricsRepository, type HistoryRow, type Point } from './metrics.repository.js';
+import { MetricsRepository, type Point } from './metrics.repository.js';
 import { ProjectsRepository, type LifecycleView } from './projects.repository.js';
 import { FilterSyntaxError, parseOrderTerm, parseRunFilter } from './run-filter.js';
 import { filterSql, orderSql } from './run-filter-sql.js';
@@ -149,5 +149,3 @@ function decodeWithField<T>(cursor: string | undefined, parse: (raw: string) => 
     throw new InvalidField(field, 'not a page token this endpoint returned');
   }
 }
-
-export type { HistoryRow };
