@@ -24,6 +24,15 @@ import { RegistryMetrics } from './registry.metrics.js';
 import { ModelsController } from './models/models.controller.js';
 import { ModelsRepository } from './models/models.repository.js';
 import { ModelsService } from './models/models.service.js';
+import { MLFLOW_CONTROLLERS } from './mlflow/mlflow.controllers.js';
+import { MlflowUploadBody } from './mlflow/mlflow-upload-body.js';
+import { MetricsRepository } from './tracking/metrics.repository.js';
+import { ProjectsController } from './tracking/projects.controller.js';
+import { ProjectsRepository } from './tracking/projects.repository.js';
+import { RunArtifactsService } from './tracking/run-artifacts.service.js';
+import { RunsController } from './tracking/runs.controller.js';
+import { RunsRepository } from './tracking/runs.repository.js';
+import { TrackingService } from './tracking/tracking.service.js';
 import { ValidationController } from './validation/validation.controller.js';
 import { ValidationRepository } from './validation/validation.repository.js';
 import { ValidationService } from './validation/validation.service.js';
@@ -56,6 +65,9 @@ export class AppModule {
             AuditController,
             ArtifactsController,
             ValidationController,
+            ProjectsController,
+            RunsController,
+            ...MLFLOW_CONTROLLERS,
           ],
       providers: [
         { provide: ARTIFACT_STORAGE, useValue: storage },
@@ -78,6 +90,12 @@ export class AppModule {
         ArtifactsService,
         DownloadsService,
         ArtifactGc,
+        ProjectsRepository,
+        RunsRepository,
+        MetricsRepository,
+        TrackingService,
+        RunArtifactsService,
+        MlflowUploadBody,
       ],
     };
   }

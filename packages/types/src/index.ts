@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './errors.js';
 export * from './auth.js';
 export * from './queues.js';
+export * from './tracking.js';
 export * from './registry.js';
 export * from './experiments.js';
 export * from './webhooks.js';

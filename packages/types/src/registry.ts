@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObject, JsonValue, PageQuery, Tags, pageOf, safeString, safeText } from './common.js';
+import { RunId, RunSummary } from './tracking.js';
 
 // ---------------------------------------------------------------- names, versions, stages
 
@@ -81,6 +82,8 @@ export const Lineage = z.strictObject({
   pipelineId: safeString().max(128).optional(),
   experimentKey: safeString().max(128).optional(),
   dataset: safeString().max(1024).optional(),
+  /** The training run the version came from (`/v1/runs/:id`). */
+  runId: RunId.optional(),
 });
 
 export const CreateVersionBody = z
@@ -195,7 +198,10 @@ export const VersionResponse = z.object({
     pipelineId: z.string().nullable(),
     experimentKey: z.string().nullable(),
     dataset: z.string().nullable(),
+    runId: z.string().nullable(),
   }),
+  /** The lineage run's params and latest metrics (single-version answers; a link in lists). */
+  run: RunSummary.nullable().optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

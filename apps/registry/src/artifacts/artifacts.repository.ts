@@ -125,6 +125,7 @@ export class ArtifactsRepository {
     const rows = await this.prisma.$queryRaw<{ sha256: string }[]>`
       SELECT b.sha256 FROM registry_artifact_blobs b
       WHERE NOT EXISTS (SELECT 1 FROM registry_artifacts a WHERE a.sha256 = b.sha256)
+        AND NOT EXISTS (SELECT 1 FROM registry_tracking_run_artifacts t WHERE t.sha256 = b.sha256)
       ORDER BY b."createdAt" LIMIT ${limit}`;
     return rows.map((r) => r.sha256);
   }
@@ -141,6 +142,8 @@ export class ArtifactsRepository {
       >`SELECT sha256 FROM registry_artifact_blobs WHERE sha256 = ${sha256} FOR UPDATE`;
       if (!locked.length) return false;
       if (await tx.artifact.findFirst({ where: { sha256 }, select: { id: true } })) return false;
+      // Training runs' files share the blobs (their foreign key is RESTRICT as well).
+      if (await tx.trackingRunArtifact.findFirst({ where: { sha256 }, select: { path: true } })) return false;
       await deleteObject();
       await tx.artifactBlob.delete({ where: { sha256 } });
       return true;

@@ -5,6 +5,8 @@ import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
 import { nextVersion, semverParts } from './semver.js';
+import { runUuid } from '../tracking/run-ids.js';
+import { toPoint } from '../tracking/tracking.mapper.js';
 import { toVersionResponse } from './versions.mapper.js';
 
 const jsonOrNull = (value: unknown) => (value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
@@ -17,6 +19,14 @@ export const VERSION_ORDER: Prisma.ModelVersionOrderByWithRelationInput[] = [
   { createdAt: 'desc' },
   { id: 'desc' },
 ];
+
+/** The stored id of the lineage run; a run that does not exist is the request's fault (400). */
+async function lineageRun(tx: Tx, runId: string | undefined): Promise<string | null> {
+  if (runId === undefined) return null;
+  const run = await tx.trackingRun.findUnique({ where: { id: runUuid(runId) }, select: { id: true } });
+  if (!run) throw new ValidationFailed([{ field: 'lineage.runId', in: 'body', message: `run ${runId} does not exist` }]);
+  return run.id;
+}
 
 @Injectable()
 export class VersionsRepository {
@@ -42,6 +52,7 @@ export class VersionsRepository {
       if (parent && !existing.includes(parent)) {
         throw new ValidationFailed([{ field: 'lineage.parentVersion', in: 'body', message: `version ${parent} does not exist` }]);
       }
+      const runId = await lineageRun(tx, body.lineage?.runId);
       const row = await tx.modelVersion.create({
         data: {
           modelId,
@@ -59,6 +70,7 @@ export class VersionsRepository {
           pipelineId: body.lineage?.pipelineId ?? null,
           experimentKey: body.lineage?.experimentKey ?? null,
           dataset: body.lineage?.dataset ?? null,
+          runId,
           createdBy: actor,
         },
       });
@@ -96,6 +108,18 @@ export class VersionsRepository {
   async production(name: string): Promise<ModelVersion | null> {
     const modelId = await this.modelId(name);
     return this.prisma.modelVersion.findFirst({ where: { modelId, stage: 'production' } });
+  }
+
+  /** What a version shows of its lineage run: name, status, params and latest metrics. */
+  async run(runId: string) {
+    const run = await this.prisma.trackingRun.findUnique({ where: { id: runUuid(runId) }, include: { params: true, latest: true } });
+    if (!run) return null;
+    return {
+      name: run.name,
+      status: run.status,
+      params: run.params.map((p) => ({ key: p.key, value: p.value })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+      metrics: run.latest.map(toPoint).sort((a, b) => (a.key < b.key ? -1 : 1)),
+    };
   }
 
   async many(name: string, versions: string[]): Promise<ModelVersion[]> {

@@ -23,8 +23,12 @@ export class VersionsService {
     );
   }
 
+  /** One version, with its lineage run's params and latest metrics (lists carry only the link). */
   async get(name: string, version: string) {
-    return toVersionResponse(name, await this.versions.get(name, version));
+    const response = toVersionResponse(name, await this.versions.get(name, version));
+    if (!response.run) return response;
+    const run = await this.versions.run(response.run.id);
+    return run ? { ...response, run: { ...response.run, ...run } } : response;
   }
 
   async production(name: string) {
