@@ -166,6 +166,12 @@ describe('report body', () => {
       labelDelayP50Ms: null,
       labelDelayP95Ms: null,
       accuracy: null,
+      precision: null,
+      recall: null,
+      f1: null,
+      rocAuc: null,
+      logLoss: null,
+      positiveClass: null,
       mae: 2,
       rmse: 2,
     });
@@ -177,6 +183,7 @@ describe('report body', () => {
     expect(body.rules).toEqual([
       {
         signal: 'latency_p95_ms',
+        feature: null,
         condition: '>',
         threshold: 50,
         value: body.signals.latencyP95Ms,
