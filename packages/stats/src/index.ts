@@ -51,3 +51,4 @@ export {
   rocAuc,
   type ClassificationMetrics,
 } from './performance.js';
+export { cbpe, isotonicCalibrator, type CbpeEstimate, type Calibrator } from './cbpe.js';

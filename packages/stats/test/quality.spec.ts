@@ -1,6 +1,23 @@
-import { classesOf, classificationMetrics, logLoss, missingShareTest, positiveClassOf, regressionMetrics, rocAuc } from '../src/index.js';
+import {
+  cbpe,
+  classesOf,
+  classificationMetrics,
+  isotonicCalibrator,
+  logLoss,
+  missingShareTest,
+  positiveClassOf,
+  regressionMetrics,
+  rocAuc,
+} from '../src/index.js';
 import { expectRelClose } from './helpers.js';
-import { CLASSIFICATION_CASES, MISSING_CASES, PROBABILITY_CASES, REGRESSION_CASES } from './reference/quality.ref.js';
+import {
+  CBPE_CASES,
+  CLASSIFICATION_CASES,
+  ISOTONIC_CASES,
+  MISSING_CASES,
+  PROBABILITY_CASES,
+  REGRESSION_CASES,
+} from './reference/quality.ref.js';
 
 const RTOL = 1e-9;
 const label = (c: { note: string; call: string }): string => `${c.note} [${c.call}]`;
@@ -56,5 +73,25 @@ describe('regressionMetrics against sklearn.metrics', () => {
     const r = regressionMetrics(Float64Array.from(c.labels), Float64Array.from(c.predictions));
     expectRelClose(r.mae, c.mae, RTOL, 'mae');
     expectRelClose(r.rmse, c.rmse, RTOL, 'rmse');
+  });
+});
+
+describe('isotonicCalibrator against sklearn IsotonicRegression', () => {
+  it.each(ISOTONIC_CASES.map((c) => [label(c), c] as const))('%s', (_l, c) => {
+    const calibrate = isotonicCalibrator(Float64Array.from(c.score), Uint8Array.from(c.truth));
+    c.query.forEach((q, k) => expect(Math.abs(calibrate(q) - c.predicted[k]!)).toBeLessThan(1e-12));
+  });
+});
+
+describe('cbpe against its numpy definition (cbpe_ref in gen_quality.py)', () => {
+  it.each(CBPE_CASES.map((c) => [label(c), c] as const))('%s', (_l, c) => {
+    const r = cbpe(Uint8Array.from(c.predictedPositive), Float64Array.from(c.p), Float64Array.from(c.score));
+    expectRelClose(r.accuracy, c.accuracy, RTOL, 'accuracy');
+    expectRelClose(r.accuracyInterval[0], c.low, RTOL, 'low');
+    expectRelClose(r.accuracyInterval[1], c.high, RTOL, 'high');
+    expectRelClose(r.precision!, c.precision, RTOL, 'precision');
+    expectRelClose(r.recall!, c.recall, RTOL, 'recall');
+    expectRelClose(r.f1!, c.f1, RTOL, 'f1');
+    expectRelClose(r.rocAuc!, c.rocAuc, RTOL, 'roc auc');
   });
 });

@@ -175,3 +175,21 @@ export interface RegressionCase extends Described {
   mae: number;
   rmse: number;
 }
+export interface IsotonicCase extends Described {
+  score: number[];
+  truth: number[];
+  query: number[];
+  predicted: number[];
+}
+export interface CbpeCase extends Described {
+  predictedPositive: number[];
+  p: number[];
+  score: number[];
+  accuracy: number;
+  low: number;
+  high: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+}
