@@ -51,6 +51,8 @@ export const AlertSignal = z.enum([
   'mean_confidence',
   'error_rate',
   'accuracy',
+  // Reference accuracy − CBPE-estimated accuracy (binary classifiers with confidence and a calibrated reference).
+  'estimated_accuracy_drop',
   // Data-quality signals of one feature (the rule's `feature`), as shares of the records in the rule's time span.
   'missing_share',
   'type_violation_share',
@@ -379,6 +381,26 @@ export const DriftReportBody = z.object({
       positiveClass: z.string().nullable().default(null),
       mae: z.number().nullable(),
       rmse: z.number().nullable(),
+      /**
+       * Binary classifiers: performance estimated without labels (CBPE) on every record of the
+       * window with a confidence, from probabilities calibrated (isotonic) on the reference's
+       * labelled records; beside the realized metrics above.
+       */
+      estimated: z
+        .object({
+          method: z.literal('cbpe-isotonic'),
+          records: z.number().int(),
+          accuracy: z.number(),
+          accuracyInterval: z.tuple([z.number(), z.number()]),
+          precision: z.number().nullable(),
+          recall: z.number().nullable(),
+          f1: z.number().nullable(),
+          rocAuc: z.number().nullable(),
+          /** Realized accuracy of the reference's calibration records: what a drop is measured from. */
+          referenceAccuracy: z.number(),
+        })
+        .nullable()
+        .default(null),
       /** Time from a record's `ts` to its label joined later, over the window's late-labelled records. */
       labelDelayP50Ms: z.number().nullable().default(null),
       labelDelayP95Ms: z.number().nullable().default(null),

@@ -20,6 +20,8 @@ export interface RulesInput {
   /** Per feature name: what its data quality is measured against. */
   baselines: Map<string, QualityBaseline>;
   signalsOf: (rows: readonly number[]) => OperationalSignalsOf;
+  /** CBPE over the rows, when the monitor's reference calibrates one. */
+  estimate: (rows: readonly number[]) => { accuracy: number; referenceAccuracy: number } | null;
 }
 
 const QUALITY_VALUE = new Map<AlertRule['signal'], (q: FeatureQuality) => number | null>([
@@ -65,6 +67,10 @@ function ruleValue(input: RulesInput, rule: AlertRule, rows: number[]): number |
     if (!baseline || !rows.length) return null;
     const invalid = invalidByFeature(input.window.values.get(INVALID), rows).get(baseline.spec.name);
     return quality(featureQuality(baseline, input.window.values.get(baseline.spec.name), rows, invalid));
+  }
+  if (rule.signal === 'estimated_accuracy_drop') {
+    const e = rows.length ? input.estimate(rows) : null;
+    return e ? e.referenceAccuracy - e.accuracy : null;
   }
   if (rule.signal === 'accuracy') {
     if (input.label?.kind !== 'categorical' || !input.prediction) return null;

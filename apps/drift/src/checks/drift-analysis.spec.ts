@@ -174,6 +174,7 @@ describe('report body', () => {
       positiveClass: null,
       mae: 2,
       rmse: 2,
+      estimated: null,
     });
     // Reference confidence: mean 0.8, sd 0.11547 (n − 1); window mean 0.6 over 100 records.
     expect(body.signals.confidenceZ).toBeCloseTo((0.6 - 0.8) / (Math.sqrt(0.04 / 3) / 10), 9);

@@ -12,6 +12,7 @@ import { CONFIDENCE, INVALID, LATENCY, PREDICTION, SUCCESS, type Columns } from 
 import { evaluateRules } from './alert-rules.js';
 import { featureQuality, invalidByFeature, qualityBaseline } from './data-quality.js';
 import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
+import { estimatePerformance, estimatorOf } from './estimated-performance.js';
 import { performanceOf, type Performance } from './performance.js';
 import { overallSeverity } from './severity.js';
 
@@ -67,9 +68,12 @@ export function analyse(input: AnalysisInput): DriftReportBody {
   const all = Array.from({ length: window.n }, (_, i) => i);
   const confidenceRef = reference.get(CONFIDENCE);
   const signals = signalsOf(window, all, confidenceRef);
-  const performance = input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label), input) : null;
+  const estimator = input.label && input.prediction ? estimatorOf(input.label, reference) : null;
+  const estimate = (rows: readonly number[]) => (estimator ? estimatePerformance(estimator, window, rows) : null);
+  const performance =
+    input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label), input, estimate(all)) : null;
   const signalsOfRows = (rows: readonly number[]) => signalsOf(window, rows, undefined);
-  const rules = evaluateRules({ ...input, baselines, signalsOf: signalsOfRows });
+  const rules = evaluateRules({ ...input, baselines, signalsOf: signalsOfRows, estimate });
 
   return {
     features,
@@ -130,7 +134,11 @@ function signalsOf(window: Columns, rows: readonly number[], confidenceRef: Refe
 }
 
 /** The labelled share of the window and the delay quantiles of its late labels, beside the metrics. */
-function withLabelShare(p: Performance | null, input: AnalysisInput): DriftReportBody['performance'] {
+function withLabelShare(
+  p: Performance | null,
+  input: AnalysisInput,
+  estimated: ReturnType<typeof estimatePerformance>,
+): DriftReportBody['performance'] {
   if (!p) return null;
   const delays = input.labelDelaysMs?.length ? sortSample(input.labelDelaysMs) : null;
   return {
@@ -138,6 +146,7 @@ function withLabelShare(p: Performance | null, input: AnalysisInput): DriftRepor
     labelledShare: input.window.n ? p.labelled / input.window.n : null,
     labelDelayP50Ms: delays ? quantileSorted(delays, 0.5) : null,
     labelDelayP95Ms: delays ? quantileSorted(delays, 0.95) : null,
+    estimated,
   };
 }
 

@@ -5,7 +5,9 @@ import type { ReferenceColumn } from '../checks/drift-tests.js';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { recordsToColumns } from '../records/records.columns.js';
+import { positiveClassOf } from '@modelyard/stats';
 import { invalidByFeature } from '../checks/data-quality.js';
+import { calibrationColumns } from '../checks/estimated-performance.js';
 import { CONFIDENCE, decodeChunks, INVALID, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
 import { emptyCounts } from './reference.mapper.js';
@@ -108,6 +110,10 @@ export class ReferenceService {
       const missing = feature ? absent - (invalid.get(name)?.count ?? 0) : 0;
       if (Object.keys(counts).length || missing) refs.set(name, { kind: 'categorical', counts, missing });
     }
+    // A binary classifier's records with prediction, label and confidence calibrate its performance estimate.
+    const label = monitor.label;
+    const positiveOf = (classes: string[]) => (classes.length <= 2 ? positiveClassOf(classes, label?.positive) : null);
+    for (const [name, column] of calibrationColumns(label, columns, positiveOf) ?? []) refs.set(name, column);
     if (columns.n > MAX_REFERENCE_ROWS)
       throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
     const saved = await this.references.save(monitor.id, refs, append);

@@ -68,6 +68,7 @@ describe('drift enums and relations migration', () => {
         { column: 'drift_alerts.severity', type: 'DriftAlertSeverity' },
         { column: 'drift_alerts.status', type: 'DriftAlertStatus' },
         { column: 'drift_monitors.minSeverity', type: 'DriftAlertSeverity' },
+        { column: 'drift_monitors.onInvalid', type: 'DriftOnInvalid' },
         { column: 'drift_monitors.retrainMinSeverity', type: 'DriftAlertSeverity' },
         { column: 'drift_monitors.status', type: 'DriftMonitorStatus' },
         { column: 'drift_references.kind', type: 'DriftColumnKind' },
