@@ -63,7 +63,8 @@ export function qualityBaseline(spec: FeatureSpec, reference: ReferenceColumn | 
   const values = reference?.kind === 'numeric' ? reference.values : new Float64Array();
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -89,27 +90,12 @@ export function featureQuality(
 ): FeatureQuality {
   const { spec } = baseline;
   const n = rows ? rows.length : (column?.length ?? 0);
-  const at = rows ? (k: number) => rows[k]! : (k: number) => k;
-  let absent = 0;
-  let outOfRange = 0;
-  let unseen = 0;
-  const unseenSample = new Set<string>();
+  const counts =
+    column instanceof Float64Array
+      ? numericCounts(column, rows, n, baseline.range ?? { min: null, max: null })
+      : categoricalCounts(column, rows, n, baseline.categories);
+  const { absent, outOfRange, unseen, unseenSample } = counts;
   const { min, max } = baseline.range ?? { min: null, max: null };
-  for (let k = 0; k < n; k++) {
-    const i = at(k);
-    if (column instanceof Float64Array) {
-      const v = column[i]!;
-      if (Number.isNaN(v)) absent++;
-      else if ((min !== null && v < min) || (max !== null && v > max)) outOfRange++;
-    } else {
-      const v = column?.[i] ?? null;
-      if (v === null) absent++;
-      else if (baseline.categories && !(v in baseline.categories)) {
-        unseen++;
-        if (unseenSample.size < SAMPLE) unseenSample.add(v);
-      }
-    }
-  }
   const typeViolations = invalid?.count ?? 0;
   const missing = absent - typeViolations;
   const present = n - absent;
@@ -132,6 +118,53 @@ export function featureQuality(
     unseenCategoryShare: categoricalWithReference ? shareOf(unseen, present) : null,
     unseenSample: [...unseenSample],
   };
+}
+
+interface Counts {
+  absent: number;
+  outOfRange: number;
+  unseen: number;
+  unseenSample: Set<string>;
+}
+
+// Two loops, one per kind, indexing the column directly when every row is read: checks run them
+// for every feature of windows of up to 200,000 records.
+function numericCounts(
+  column: Float64Array,
+  rows: readonly number[] | null,
+  n: number,
+  range: { min: number | null; max: number | null },
+): Counts {
+  const lo = range.min ?? -Infinity;
+  const hi = range.max ?? Infinity;
+  let absent = 0;
+  let outOfRange = 0;
+  for (let k = 0; k < n; k++) {
+    const v = column[rows ? rows[k]! : k]!;
+    if (v !== v) absent++; // NaN
+    else if (v < lo || v > hi) outOfRange++;
+  }
+  return { absent, outOfRange, unseen: 0, unseenSample: new Set() };
+}
+
+function categoricalCounts(
+  column: readonly (string | null)[] | undefined,
+  rows: readonly number[] | null,
+  n: number,
+  categories: Record<string, number> | null,
+): Counts {
+  let absent = 0;
+  let unseen = 0;
+  const unseenSample = new Set<string>();
+  for (let k = 0; k < n; k++) {
+    const v = column?.[rows ? rows[k]! : k] ?? null;
+    if (v === null) absent++;
+    else if (categories && !(v in categories)) {
+      unseen++;
+      if (unseenSample.size < SAMPLE) unseenSample.add(v);
+    }
+  }
+  return { absent, outOfRange: 0, unseen, unseenSample };
 }
 
 function missingTestOf(spec: FeatureSpec, missing: number, n: number, referenceMissing: number, referenceN: number) {
