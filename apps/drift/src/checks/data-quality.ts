@@ -141,7 +141,8 @@ function numericCounts(
   let outOfRange = 0;
   for (let k = 0; k < n; k++) {
     const v = column[rows ? rows[k]! : k]!;
-    if (v !== v) absent++; // NaN
+    if (v !== v)
+      absent++; // NaN
     else if (v < lo || v > hi) outOfRange++;
   }
   return { absent, outOfRange, unseen: 0, unseenSample: new Set() };
