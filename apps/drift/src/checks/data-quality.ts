@@ -141,8 +141,7 @@ function numericCounts(
   let outOfRange = 0;
   for (let k = 0; k < n; k++) {
     const v = column[rows ? rows[k]! : k]!;
-    if (v !== v)
-      absent++; // NaN
+    if (Number.isNaN(v)) absent++;
     else if (v < lo || v > hi) outOfRange++;
   }
   return { absent, outOfRange, unseen: 0, unseenSample: new Set() };
