@@ -8,6 +8,7 @@ export class DriftMetrics {
   readonly score: Gauge<'monitor' | 'feature' | 'test'>;
   readonly alerts: Counter<'severity'>;
   readonly recordsIngested: Counter;
+  readonly invalidValues: Counter;
   readonly checkDuration: Histogram;
   readonly labels: Counter<'outcome'>;
   readonly labelIndexEvicted: Counter;
@@ -20,6 +21,10 @@ export class DriftMetrics {
     ]);
     this.alerts = metrics.counter('ml_drift_alerts_total', 'Drift alerts raised, by severity', ['severity']);
     this.recordsIngested = metrics.counter('ml_drift_records_ingested_total', 'Records ingested into drift windows');
+    this.invalidValues = metrics.counter(
+      'ml_drift_invalid_values_total',
+      'Feature values of the wrong type counted and kept out of the statistics (onInvalid: count)',
+    );
     this.labels = metrics.counter(
       'ml_drift_labels_total',
       'Labels sent after their records, by outcome (matched, replaced, unchanged, unmatched)',

@@ -38,3 +38,17 @@ export { sampleSize, minimumDetectableEffect, type PowerOptions } from './power.
 
 // Distribution helpers (stdlib-js based)
 export { normCdf, normSf, normPpf, normTwoSided, chi2Sf, tTwoSided, tPpf } from './distributions.js';
+
+// Drift: data quality and model performance on labelled records
+export { missingShareTest, type MissingShareResult } from './quality.js';
+export {
+  classesOf,
+  classificationMetrics,
+  logLoss,
+  LOG_LOSS_EPS,
+  positiveClassOf,
+  regressionMetrics,
+  rocAuc,
+  type ClassificationMetrics,
+} from './performance.js';
+export { cbpe, isotonicCalibrator, type CbpeEstimate, type Calibrator } from './cbpe.js';

@@ -26,17 +26,52 @@ export const FeatureSpec = z.strictObject({
   test: DriftTestName.default('auto'),
   /** p-value tests: drift when p < threshold (default 0.05); distances: drift when >= threshold (default 0.1). */
   threshold: z.number().positive().max(1e6).optional(),
+  /** The missing-share test (two-proportion z) flags the feature when p < this (default 0.05). */
+  missingThreshold: z.number().positive().max(1).optional(),
+  /** Numeric features: the valid range; values outside it are counted as out of range (default: the reference's range). */
+  min: z.number().finite().optional(),
+  max: z.number().finite().optional(),
 });
 export type FeatureSpec = z.infer<typeof FeatureSpec>;
 
-export const ColumnSpec = z.strictObject({ name: ColumnName, kind: ColumnKind });
+export const ColumnSpec = z.strictObject({
+  name: ColumnName,
+  kind: ColumnKind,
+  /**
+   * Categorical label: the positive class of a binary classifier (precision, recall, F1, ROC AUC,
+   * log loss). Default: the greater of the two classes in code-point order (scikit-learn's choice).
+   */
+  positive: safeString().min(1).max(256).optional(),
+});
 export type ColumnSpec = z.infer<typeof ColumnSpec>;
 
-export const AlertSignal = z.enum(['success_rate', 'latency_p95_ms', 'mean_confidence', 'error_rate', 'accuracy']);
+export const AlertSignal = z.enum([
+  'success_rate',
+  'latency_p95_ms',
+  'mean_confidence',
+  'error_rate',
+  'accuracy',
+  // Reference accuracy − CBPE-estimated accuracy (binary classifiers with confidence and a calibrated reference).
+  'estimated_accuracy_drop',
+  // Data-quality signals of one feature (the rule's `feature`), as shares of the records in the rule's time span.
+  'missing_share',
+  'type_violation_share',
+  'out_of_range_share',
+  'unseen_category_share',
+]);
 export type AlertSignal = z.infer<typeof AlertSignal>;
+/** Signals measured per feature: a rule on one of them names the feature. */
+export const FEATURE_SIGNALS: readonly AlertSignal[] = [
+  'missing_share',
+  'type_violation_share',
+  'out_of_range_share',
+  'unseen_category_share',
+];
 
 export const AlertRule = z.strictObject({
   signal: AlertSignal,
+  /** The feature a data-quality signal is measured on (required for those signals, refused for the others). */
+  feature: ColumnName.optional(),
   condition: z.enum(['<', '>']),
   threshold: z.number().finite(),
   /** Only records whose `ts` falls in the last `windowSeconds` count (they must also be in the hot window). */
@@ -47,7 +82,7 @@ export const AlertRule = z.strictObject({
     .max(30 * 86_400)
     .default(300),
   severity: AlertSeverity.default('medium'),
-  /** Placeholders: {monitor} {signal} {value} {condition} {threshold}. */
+  /** Placeholders: {monitor} {signal} {feature} {value} {condition} {threshold}. */
   message: safeText().min(1).max(500).default('{monitor}: {signal} is {value} ({condition} {threshold})'),
 });
 export type AlertRule = z.infer<typeof AlertRule>;
@@ -109,6 +144,14 @@ const LabelHorizonSeconds = z
   .min(60)
   .max(90 * 86_400);
 
+/**
+ * What ingestion does with a value of the wrong type for its feature (a string where a number is
+ * declared…): `count` keeps the batch, stores the value as invalid (never in the statistics) and
+ * reports it; `reject` refuses the batch with a 400 naming the field.
+ */
+export const OnInvalid = z.enum(['count', 'reject']);
+export type OnInvalid = z.infer<typeof OnInvalid>;
+
 const MonitorFields = {
   name: safeString().min(1).max(128),
   model: safeString().min(1).max(128),
@@ -129,6 +172,7 @@ const MonitorFields = {
   alertRules: z.array(AlertRule).max(50).optional(),
   /** Labels sent later (`POST …/labels`) join records ingested at most this long ago (default 7 days). */
   labelHorizonSeconds: LabelHorizonSeconds.default(DEFAULT_LABEL_HORIZON_SECONDS),
+  onInvalid: OnInvalid.default('count'),
 };
 
 export const CreateMonitorBody = z.strictObject(MonitorFields);
@@ -145,6 +189,7 @@ export const UpdateMonitorBody = z
     retrain: Retrain,
     alertRules: z.array(AlertRule).max(50),
     labelHorizonSeconds: LabelHorizonSeconds,
+    onInvalid: OnInvalid,
   })
   .partial();
 export type UpdateMonitorBody = z.infer<typeof UpdateMonitorBody>;
@@ -166,6 +211,7 @@ export const MonitorResponse = z.object({
   retrain: z.object({ pipelineId: z.uuid().nullable(), minSeverity: AlertSeverity, cooldownSeconds: z.number().int() }),
   alertRules: z.array(AlertRule),
   labelHorizonSeconds: z.number().int(),
+  onInvalid: OnInvalid,
   reference: z.object({ rows: z.number().int(), version: z.number().int(), updatedAt: z.string().nullable() }),
   recordsIngested: z.number().int(),
   createdAt: z.string(),
@@ -182,11 +228,14 @@ export const FeatureValue = z.union([z.number(), safeString().max(256), z.boolea
 
 export const RecordId = safeString().min(1).max(128);
 
-/** One production record. Numbers must be finite (JSON's 1e999 parses as Infinity and is refused). */
+/**
+ * One production record. Numbers must be finite (JSON's 1e999 parses as Infinity and is refused).
+ * A feature left out or sent as `null` is stored as missing.
+ */
 export const DriftRecord = z.strictObject({
   /** The record's id, to join a label sent later (`POST …/labels`); generated when omitted. */
   id: RecordId.optional(),
-  features: z.record(safeString().max(128), FeatureValue),
+  features: z.record(safeString().max(128), FeatureValue.nullable()),
   prediction: FeatureValue.optional(),
   label: FeatureValue.optional(),
   confidence: z.number().min(0).max(1).optional(),
@@ -205,6 +254,8 @@ export const IngestRecordsResponse = z.object({
   recordsIngested: z.number().int(),
   /** Each record's id, in the order sent: the client's, or the one generated for it. */
   ids: z.array(z.string()),
+  /** Feature values of the wrong type, kept out of the statistics (monitors with `onInvalid: count`). */
+  invalidValues: z.number().int(),
 });
 
 export const MAX_LABELS = 10_000;
@@ -233,7 +284,8 @@ export type LabelsResponse = z.infer<typeof LabelsResponse>;
 export const ReferenceBody = z.union([
   z.strictObject({ records: z.array(DriftRecord).min(1).max(MAX_BATCH_RECORDS), append: z.boolean().default(false) }),
   z.strictObject({
-    columns: z.record(safeString().max(128), z.array(FeatureValue).min(1).max(200_000)),
+    /** `null` is a missing value (it counts in the reference's missing share). */
+    columns: z.record(safeString().max(128), z.array(FeatureValue.nullable()).min(1).max(200_000)),
     append: z.boolean().default(false),
   }),
 ]);
@@ -261,8 +313,47 @@ export const OperationalSignals = z.object({
   latencyP95Ms: z.number().nullable(),
 });
 
+/** A p-value test of the change of a feature's missing share (two-proportion z, pooled). */
+export const MissingShareTest = z.object({
+  z: z.number(),
+  pValue: z.number(),
+  threshold: z.number(),
+  drifted: z.boolean(),
+  severity: Severity,
+});
+
+/** A bad value of a feature and why it was kept out of the statistics. */
+export const InvalidValue = z.object({ value: z.union([z.number(), z.string(), z.boolean()]), message: z.string() });
+
+/**
+ * Data quality of one feature in the window: shares are of the window's records (missing, type
+ * violations) or of its present values (out of range, unseen categories).
+ */
+export const FeatureQuality = z.object({
+  name: z.string(),
+  missing: z.number().int(),
+  missingShare: z.number().nullable(),
+  referenceMissingShare: z.number().nullable(),
+  missingTest: MissingShareTest.nullable(),
+  typeViolations: z.number().int(),
+  typeViolationShare: z.number().nullable(),
+  /** Up to 5 of the window's type violations, newest last. */
+  invalidSample: z.array(InvalidValue),
+  /** Numeric: values outside [min, max] (declared on the feature, else the reference's). */
+  outOfRange: z.number().int().nullable(),
+  outOfRangeShare: z.number().nullable(),
+  range: z.object({ min: z.number().nullable(), max: z.number().nullable() }).nullable(),
+  /** Categorical: present values whose category the reference never saw. */
+  unseenCategories: z.number().int().nullable(),
+  unseenCategoryShare: z.number().nullable(),
+  /** Up to 5 distinct unseen categories. */
+  unseenSample: z.array(z.string()),
+});
+export type FeatureQuality = z.infer<typeof FeatureQuality>;
+
 export const RuleResult = z.object({
   signal: AlertSignal,
+  feature: z.string().nullable().default(null),
   condition: z.string(),
   threshold: z.number(),
   value: z.number(),
@@ -279,14 +370,45 @@ export const DriftReportBody = z.object({
       /** labelled / records in the window (labels sent with the record or joined later). */
       labelledShare: z.number().nullable().default(null),
       accuracy: z.number().nullable(),
+      /** Binary: of the positive class; more than two classes: macro averages. */
+      precision: z.number().nullable().default(null),
+      recall: z.number().nullable().default(null),
+      f1: z.number().nullable().default(null),
+      /** Binary, from `confidence` = the model's probability of its predicted class. */
+      rocAuc: z.number().nullable().default(null),
+      logLoss: z.number().nullable().default(null),
+      /** The positive class the binary metrics use, or null (macro averages, or a regression). */
+      positiveClass: z.string().nullable().default(null),
       mae: z.number().nullable(),
       rmse: z.number().nullable(),
+      /**
+       * Binary classifiers: performance estimated without labels (CBPE) on every record of the
+       * window with a confidence, from probabilities calibrated (isotonic) on the reference's
+       * labelled records; beside the realized metrics above.
+       */
+      estimated: z
+        .object({
+          method: z.literal('cbpe-isotonic'),
+          records: z.number().int(),
+          accuracy: z.number(),
+          accuracyInterval: z.tuple([z.number(), z.number()]),
+          precision: z.number().nullable(),
+          recall: z.number().nullable(),
+          f1: z.number().nullable(),
+          rocAuc: z.number().nullable(),
+          /** Realized accuracy of the reference's calibration records: what a drop is measured from. */
+          referenceAccuracy: z.number(),
+        })
+        .nullable()
+        .default(null),
       /** Time from a record's `ts` to its label joined later, over the window's late-labelled records. */
       labelDelayP50Ms: z.number().nullable().default(null),
       labelDelayP95Ms: z.number().nullable().default(null),
     })
     .nullable(),
   signals: OperationalSignals,
+  /** Per feature (reports written before data-quality signals have none). */
+  quality: z.array(FeatureQuality).default([]),
   rules: z.array(RuleResult),
   severity: Severity,
   driftedShare: z.number(),

@@ -56,8 +56,10 @@ function body(severity: Severity, rules: BrokenRule[] = [], drifted = ['age']): 
     prediction: null,
     performance: null,
     signals,
+    quality: [],
     rules: rules.map((r) => ({
       signal: 'success_rate',
+      feature: null,
       condition: '<',
       threshold: r.threshold,
       value: 0.9,

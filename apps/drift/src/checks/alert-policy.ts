@@ -4,7 +4,7 @@ import { atLeast } from './severity.js';
 /** An alert a check would raise, before de-duplication. */
 export interface AlertCandidate {
   kind: 'drift' | 'rule';
-  /** De-duplication key: `drift`, or `rule:<signal><condition><threshold>`. */
+  /** De-duplication key: `drift`, or `rule:<signal><condition><threshold>` (`rule:<signal>[<feature>]…` for a feature's signal). */
   key: string;
   severity: AlertSeverity;
   message: string;
@@ -35,7 +35,8 @@ export function alertCandidates(monitor: AlertingPolicy, body: DriftReportBody):
   }
   for (const rule of body.rules) {
     if (!atLeast(rule.severity, monitor.minSeverity)) continue;
-    const key = `rule:${rule.signal}${rule.condition}${rule.threshold}`;
+    const on = rule.feature ? `[${rule.feature}]` : '';
+    const key = `rule:${rule.signal}${on}${rule.condition}${rule.threshold}`;
     candidates.push({ kind: 'rule', key, severity: rule.severity, message: rule.message });
   }
   return candidates;
@@ -44,8 +45,10 @@ export function alertCandidates(monitor: AlertingPolicy, body: DriftReportBody):
 function driftMessage(monitor: AlertingPolicy, body: DriftReportBody): string {
   const drifted = body.features.filter((f) => f.drifted).map((f) => f.name);
   const features = `${drifted.length}/${body.features.length} features: ${drifted.slice(0, 10).join(', ')}`;
+  const missing = body.quality.filter((q) => q.missingTest?.drifted).map((q) => q.name);
+  const missingPart = missing.length ? `; missing share changed: ${missing.slice(0, 10).join(', ')}` : '';
   const prediction = body.prediction?.drifted ? '; prediction drifted' : '';
-  return `${monitor.model}/${monitor.name}: ${body.severity} drift (${features}${prediction})`;
+  return `${monitor.model}/${monitor.name}: ${body.severity} drift (${features}${missingPart}${prediction})`;
 }
 
 /** The start of the cool-down ending at `now`: alerts raised after it count for de-duplication. */

@@ -166,8 +166,15 @@ describe('report body', () => {
       labelDelayP50Ms: null,
       labelDelayP95Ms: null,
       accuracy: null,
+      precision: null,
+      recall: null,
+      f1: null,
+      rocAuc: null,
+      logLoss: null,
+      positiveClass: null,
       mae: 2,
       rmse: 2,
+      estimated: null,
     });
     // Reference confidence: mean 0.8, sd 0.11547 (n − 1); window mean 0.6 over 100 records.
     expect(body.signals.confidenceZ).toBeCloseTo((0.6 - 0.8) / (Math.sqrt(0.04 / 3) / 10), 9);
@@ -177,6 +184,7 @@ describe('report body', () => {
     expect(body.rules).toEqual([
       {
         signal: 'latency_p95_ms',
+        feature: null,
         condition: '>',
         threshold: 50,
         value: body.signals.latencyP95Ms,

@@ -5,10 +5,15 @@ import {
   type ColumnSpec,
   type DriftReportBody,
   type FeatureDrift,
+  type FeatureQuality,
   type FeatureSpec,
 } from '@modelyard/types';
-import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type Columns } from '../window/window.codec.js';
+import { CONFIDENCE, INVALID, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
+import { evaluateRules } from './alert-rules.js';
+import { featureQuality, invalidByFeature, qualityBaseline } from './data-quality.js';
 import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
+import { estimatePerformance, estimatorOf } from './estimated-performance.js';
+import { performanceOf, type Performance } from './performance.js';
 import { overallSeverity } from './severity.js';
 
 export interface AnalysisInput {
@@ -42,19 +47,40 @@ export function analyse(input: AnalysisInput): DriftReportBody {
       ? runDriftTest({ name: input.prediction.name, kind: input.prediction.kind, test: 'auto' }, predRef, predCur)
       : null;
 
+  const baselines = new Map(input.features.map((spec) => [spec.name, qualityBaseline(spec, reference.get(spec.name))]));
+  const invalid = invalidByFeature(window.values.get(INVALID), null);
+  const quality = input.features.map((spec) =>
+    featureQuality(baselines.get(spec.name)!, window.values.get(spec.name), null, invalid.get(spec.name)),
+  );
+
+  // A feature drifted when its distribution or its missing share changed; the share is of the features judged.
   const drifted = features.filter((f) => f.drifted);
-  const driftedShare = features.length ? drifted.length / features.length : 0;
-  const severity = overallSeverity([...features.map((f) => f.severity), ...(prediction ? [prediction.severity] : [])], driftedShare);
+  const missingDrifted = quality.filter((q) => q.missingTest?.drifted);
+  const judged = new Set([...features.map((f) => f.name), ...quality.filter((q) => q.missingTest).map((q) => q.name)]);
+  const driftedNames = new Set([...drifted.map((f) => f.name), ...missingDrifted.map((q) => q.name)]);
+  const driftedShare = judged.size ? driftedNames.size / judged.size : 0;
+  const severities = [
+    ...features.map((f) => f.severity),
+    ...quality.map((q) => q.missingTest?.severity ?? 'none'),
+    ...(prediction ? [prediction.severity] : []),
+  ];
+  const severity = overallSeverity(severities, driftedShare);
   const all = Array.from({ length: window.n }, (_, i) => i);
-  const signals = signalsOf(window, all, reference.get(CONFIDENCE));
-  const performance = input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label.kind), input) : null;
-  const rules = evaluateRules(input, window);
+  const confidenceRef = reference.get(CONFIDENCE);
+  const signals = signalsOf(window, all, confidenceRef);
+  const estimator = input.label && input.prediction ? estimatorOf(input.label, reference) : null;
+  const estimate = (rows: readonly number[]) => (estimator ? estimatePerformance(estimator, window, rows) : null);
+  const performance =
+    input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label), input, estimate(all)) : null;
+  const signalsOfRows = (rows: readonly number[]) => signalsOf(window, rows, undefined);
+  const rules = evaluateRules({ ...input, baselines, signalsOf: signalsOfRows, estimate });
 
   return {
     features,
     prediction,
     performance,
     signals,
+    quality,
     rules,
     severity,
     driftedShare,
@@ -62,6 +88,7 @@ export function analyse(input: AnalysisInput): DriftReportBody {
       severity,
       drifted,
       prediction,
+      quality,
       window.n,
       rules.map((r) => r.message),
     ),
@@ -107,7 +134,11 @@ function signalsOf(window: Columns, rows: readonly number[], confidenceRef: Refe
 }
 
 /** The labelled share of the window and the delay quantiles of its late labels, beside the metrics. */
-function withLabelShare(p: ReturnType<typeof performanceOf>, input: AnalysisInput): DriftReportBody['performance'] {
+function withLabelShare(
+  p: Performance | null,
+  input: AnalysisInput,
+  estimated: ReturnType<typeof estimatePerformance>,
+): DriftReportBody['performance'] {
   if (!p) return null;
   const delays = input.labelDelaysMs?.length ? sortSample(input.labelDelaysMs) : null;
   return {
@@ -115,64 +146,17 @@ function withLabelShare(p: ReturnType<typeof performanceOf>, input: AnalysisInpu
     labelledShare: input.window.n ? p.labelled / input.window.n : null,
     labelDelayP50Ms: delays ? quantileSorted(delays, 0.5) : null,
     labelDelayP95Ms: delays ? quantileSorted(delays, 0.95) : null,
+    estimated,
   };
 }
 
-function performanceOf(window: Columns, rows: readonly number[], kind: 'numeric' | 'categorical') {
-  const pred = window.values.get(PREDICTION);
-  const label = window.values.get(LABEL);
-  if (!pred || !label) return null;
-  if (kind === 'categorical') {
-    const p = pred as (string | null)[];
-    const l = label as (string | null)[];
-    const labelled = rows.filter((i) => p[i] !== null && l[i] !== null);
-    return { labelled: labelled.length, accuracy: mean(labelled.map((i) => (p[i] === l[i] ? 1 : 0))), mae: null, rmse: null };
-  }
-  const p = pred as Float64Array;
-  const l = label as Float64Array;
-  const errors = rows.filter((i) => !Number.isNaN(p[i]) && !Number.isNaN(l[i])).map((i) => p[i]! - l[i]!);
-  const mse = mean(errors.map((e) => e * e));
-  return { labelled: errors.length, accuracy: null, mae: mean(errors.map(Math.abs)), rmse: mse === null ? null : Math.sqrt(mse) };
-}
-
-/** Operational rules over the records of the last `windowSeconds` (by their `ts`) that are in the hot window. */
-function evaluateRules(input: AnalysisInput, window: Columns) {
-  const ts = window.values.get(TS) as Float64Array | undefined;
-  return input.rules.flatMap((rule) => {
-    const since = input.now - rule.windowSeconds * 1000;
-    const rows: number[] = [];
-    for (let i = 0; i < window.n; i++) if (ts && ts[i]! >= since) rows.push(i);
-    const s = signalsOf(window, rows, undefined);
-    const value =
-      rule.signal === 'success_rate'
-        ? s.successRate
-        : rule.signal === 'error_rate'
-          ? s.errorRate
-          : rule.signal === 'latency_p95_ms'
-            ? s.latencyP95Ms
-            : rule.signal === 'mean_confidence'
-              ? s.meanConfidence
-              : input.label?.kind === 'categorical' && input.prediction
-                ? (performanceOf(window, rows, 'categorical')?.accuracy ?? null)
-                : null;
-    if (value === null) return [];
-    const fires = rule.condition === '<' ? value < rule.threshold : value > rule.threshold;
-    if (!fires) return [];
-    const shown = Number(value.toPrecision(4));
-    const message = rule.message
-      .replaceAll('{monitor}', input.monitorName)
-      .replaceAll('{signal}', rule.signal)
-      .replaceAll('{value}', String(shown))
-      .replaceAll('{condition}', rule.condition)
-      .replaceAll('{threshold}', String(rule.threshold));
-    return [{ signal: rule.signal, condition: rule.condition, threshold: rule.threshold, value, severity: rule.severity, message }];
-  });
-}
+const percent = (share: number | null) => (share === null ? 'n/a' : `${(share * 100).toFixed(1)} %`);
 
 function recommend(
   severity: DriftReportBody['severity'],
   drifted: FeatureDrift[],
   prediction: FeatureDrift | null,
+  quality: FeatureQuality[],
   records: number,
   ruleMessages: string[],
 ): string[] {
@@ -185,6 +169,14 @@ function recommend(
       .slice(0, 5)
       .map((f) => `${f.name} (${f.test})`);
     out.push(`Investigate the upstream data of the drifted feature(s): ${top.join(', ')}.`);
+  }
+  for (const q of quality) {
+    if (q.missingTest?.drifted)
+      out.push(
+        `The missing share of ${q.name} moved from ${percent(q.referenceMissingShare)} to ${percent(q.missingShare)}: check what feeds it.`,
+      );
+    if (q.typeViolations)
+      out.push(`${q.typeViolations} value(s) of ${q.name} had the wrong type and were left out of the statistics: fix the producer.`);
   }
   if (prediction?.drifted)
     out.push('The prediction distribution shifted: compare recent outcomes with the reference period before trusting the model.');

@@ -15,8 +15,10 @@ import {
 import type { ColumnKind, DriftTestName, FeatureDrift } from '@modelyard/types';
 import { featureSeverity } from './severity.js';
 
-/** A reference column as stored: numeric values, or counts per category. */
-export type ReferenceColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; counts: Record<string, number> };
+/** A reference column as stored: numeric values, or counts per category; `missing` values apart (0 when absent). */
+export type ReferenceColumn = ({ kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; counts: Record<string, number> }) & {
+  missing?: number;
+};
 
 export interface TestSpec {
   name: string;

@@ -2,7 +2,7 @@ import type { DriftMonitor } from '@modelyard/db';
 import { redactUrl } from '@modelyard/platform';
 import { AlertRule, ColumnSpec, FeatureSpec, type MonitorResponse } from '@modelyard/types';
 import { z } from 'zod';
-import { CONFIDENCE, ID, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type ColumnDef } from '../window/window.codec.js';
+import { CONFIDENCE, ID, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type ColumnDef } from '../window/window.codec.js';
 
 /** The JSON columns of a monitor, as written from the validated creation body. */
 const MonitorJson = z.object({
@@ -32,6 +32,7 @@ export function layoutOf(m: Monitor): ColumnDef[] {
     { name: SUCCESS, kind: 'numeric' as const },
     { name: TS, kind: 'numeric' as const },
     { name: ID, kind: 'categorical' as const },
+    { name: INVALID, kind: 'categorical' as const },
   ];
 }
 
@@ -66,6 +67,7 @@ export function toMonitorResponse(m: Monitor, recordsIngested: number, webhookSe
     retrain: { pipelineId: m.retrainPipelineId, minSeverity: m.retrainMinSeverity, cooldownSeconds: m.retrainCooldownSeconds },
     alertRules: m.alertRules,
     labelHorizonSeconds: m.labelHorizonSeconds,
+    onInvalid: m.onInvalid,
     reference: { rows: m.referenceRows, version: m.referenceVersion, updatedAt: m.referenceUpdatedAt?.toISOString() ?? null },
     recordsIngested,
     createdAt: m.createdAt.toISOString(),

@@ -151,6 +151,7 @@ function createData(body: CreateMonitorBody, actor: string, webhookSubscriptionI
     retrainCooldownSeconds: body.retrain.cooldownSeconds ?? body.alerting.cooldownSeconds,
     alertRules: body.alertRules ?? DEFAULT_ALERT_RULES,
     labelHorizonSeconds: body.labelHorizonSeconds,
+    onInvalid: body.onInvalid,
     createdBy: actor,
   };
   return data;
@@ -165,6 +166,7 @@ function updateData(current: DriftMonitor, body: UpdateMonitorBody): Prisma.Drif
     ...(body.schedule ? { everySeconds: body.schedule.everySeconds } : {}),
     ...(body.alertRules ? { alertRules: body.alertRules } : {}),
     ...(body.labelHorizonSeconds !== undefined ? { labelHorizonSeconds: body.labelHorizonSeconds } : {}),
+    ...(body.onInvalid !== undefined ? { onInvalid: body.onInvalid } : {}),
     ...(body.alerting ? { minSeverity: body.alerting.minSeverity } : {}),
     ...(body.alerting ? { cooldownSeconds: body.alerting.cooldownSeconds } : {}),
     ...(body.retrain

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChangeAnnouncer, OutboundUrlPolicy, toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
-import { CHANGE_NOTICES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
+import {
+  CHANGE_NOTICES,
+  FEATURE_SIGNALS,
+  type AlertRule,
+  type CreateMonitorBody,
+  type FeatureSpec,
+  type ListMonitorsQuery,
+  type UpdateMonitorBody,
+} from '@modelyard/types';
 import { ChecksProcessor } from '../checks/checks.processor.js';
 import { NUMERIC_ONLY_TESTS } from '../checks/drift-tests.js';
 import { WindowStore } from '../window/window.store.js';
@@ -30,7 +38,17 @@ export class MonitorsService {
       names.add(f.name);
       if (f.kind === 'categorical' && NUMERIC_ONLY_TESTS.includes(f.test))
         errors.push({ field: `features.${i}.test`, in: 'body', message: `'${f.test}' needs a numeric feature` });
+      for (const bound of ['min', 'max'] as const)
+        if (f[bound] !== undefined && f.kind !== 'numeric')
+          errors.push({ field: `features.${i}.${bound}`, in: 'body', message: 'a range applies to numeric features only' });
+      if (f.min !== undefined && f.max !== undefined && f.min > f.max)
+        errors.push({ field: `features.${i}.max`, in: 'body', message: 'max must be at least min' });
     });
+    if (body.prediction?.positive !== undefined)
+      errors.push({ field: 'prediction.positive', in: 'body', message: 'the positive class is set on the label' });
+    if (body.label?.positive !== undefined && body.label.kind !== 'categorical')
+      errors.push({ field: 'label.positive', in: 'body', message: 'a positive class applies to a categorical label only' });
+    errors.push(...ruleErrors(body.alertRules ?? [], body.features));
     const webhookRefusal = body.alerting.webhookUrl && this.outbound.refusal(body.alerting.webhookUrl);
     if (webhookRefusal) errors.push({ field: 'alerting.webhookUrl', in: 'body', message: webhookRefusal });
     if (errors.length) throw new ValidationFailed(errors);
@@ -59,6 +77,10 @@ export class MonitorsService {
 
   async update(id: string, body: UpdateMonitorBody, actor: string) {
     if (body.alerting?.webhookUrl) this.outbound.assertAllowed(body.alerting.webhookUrl, 'alerting.webhookUrl');
+    if (body.alertRules) {
+      const errors = ruleErrors(body.alertRules, (await this.monitors.get(id)).features);
+      if (errors.length) throw new ValidationFailed(errors);
+    }
     const { monitor, secret } = await this.monitors.update(id, body, actor);
     if (body.schedule && monitor.status === 'active') await this.scheduler.schedule(monitor.id, monitor.everySeconds);
     await this.changed(monitor.model);
@@ -87,4 +109,19 @@ export class MonitorsService {
     await this.window.clear(id);
     await this.changed(model);
   }
+}
+
+/** A data-quality signal is measured on one of the monitor's features; the other signals on the whole window. */
+function ruleErrors(rules: readonly AlertRule[], features: readonly FeatureSpec[]): FieldError[] {
+  const names = new Set(features.map((f) => f.name));
+  const errors: FieldError[] = [];
+  rules.forEach((rule, i) => {
+    const field = `alertRules.${i}.feature`;
+    if (!FEATURE_SIGNALS.includes(rule.signal)) {
+      if (rule.feature !== undefined) errors.push({ field, in: 'body', message: `'${rule.signal}' is not measured per feature` });
+    } else if (rule.feature === undefined)
+      errors.push({ field, in: 'body', message: `'${rule.signal}' needs the feature it is measured on` });
+    else if (!names.has(rule.feature)) errors.push({ field, in: 'body', message: `'${rule.feature}' is not a feature of this monitor` });
+  });
+  return errors;
 }

@@ -1,11 +1,13 @@
 import type { FieldError } from '@modelyard/platform';
-import type { ColumnSpec, DriftRecord, FeatureSpec } from '@modelyard/types';
-import { CONFIDENCE, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type Column, type Columns } from '../window/window.codec.js';
+import type { ColumnSpec, DriftRecord, FeatureSpec, OnInvalid } from '@modelyard/types';
+import { CONFIDENCE, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type Column, type Columns } from '../window/window.codec.js';
 
 export interface RecordSchema {
   features: FeatureSpec[];
   prediction: ColumnSpec | null;
   label: ColumnSpec | null;
+  /** Feature values of the wrong type: a 400 (`reject`), or kept out of the statistics and counted (`count`). */
+  onInvalid: OnInvalid;
 }
 
 type Value = number | string | boolean;
@@ -18,26 +20,31 @@ export function checkKind(kind: 'numeric' | 'categorical', v: Value): string | n
 }
 
 /**
- * Validates a whole batch against the monitor's schema before anything is stored — unknown or
- * missing features, values of the wrong kind, prediction/label the monitor does not have — and
- * returns every problem with the record index and field, or the batch as columns.
+ * Validates a whole batch against the monitor's schema before anything is stored and returns every
+ * problem with the record index and field (unknown features, prediction/label the monitor does not
+ * have or of the wrong kind, and, under `onInvalid: reject`, feature values of the wrong kind), or
+ * the batch as columns. A feature left out or sent as null is missing (NaN / null in its column).
+ * Under `count`, a feature value of the wrong kind is stored as absent in its column and, with
+ * its reason, in the record's `$invalid` entry; `invalid` counts them.
  */
 export function recordsToColumns(
   schema: RecordSchema,
   records: readonly DriftRecord[],
   now: number,
   field = 'records',
-): { columns: Columns; errors: FieldError[] } {
+): { columns: Columns; errors: FieldError[]; invalid: number } {
   const n = records.length;
   const errors: FieldError[] = [];
+  const counting = schema.onInvalid === 'count';
+  let invalidCount = 0;
   const kinds = new Map(schema.features.map((f) => [f.name, f.kind]));
   const values = new Map<string, Column>();
-  for (const f of schema.features) values.set(f.name, f.kind === 'numeric' ? new Float64Array(n) : new Array<string | null>(n));
-  const side = (name: string, spec: ColumnSpec | null) => {
-    if (spec) values.set(name, spec.kind === 'numeric' ? new Float64Array(n).fill(NaN) : new Array<string | null>(n).fill(null));
-  };
-  side(PREDICTION, schema.prediction);
-  side(LABEL, schema.label);
+  const absent = (kind: 'numeric' | 'categorical'): Column =>
+    kind === 'numeric' ? new Float64Array(n).fill(NaN) : new Array<string | null>(n).fill(null);
+  for (const f of schema.features) values.set(f.name, absent(f.kind));
+  if (schema.prediction) values.set(PREDICTION, absent(schema.prediction.kind));
+  if (schema.label) values.set(LABEL, absent(schema.label.kind));
+  const invalid = new Array<string | null>(n).fill(null);
   const confidence = new Float64Array(n).fill(NaN);
   const latency = new Float64Array(n).fill(NaN);
   const success = new Float64Array(n).fill(NaN);
@@ -49,26 +56,23 @@ export function recordsToColumns(
 
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
-    let seen = 0;
+    let bad: [string, Value, string][] | null = null;
     for (const name of Object.keys(r.features)) {
       const kind = kinds.get(name);
-      const v = r.features[name]!;
+      const v = r.features[name];
       if (!kind) {
         errors.push({ field: `${field}.${i}.features.${name}`, in: 'body', message: `'${name}' is not a feature of this monitor` });
         continue;
       }
-      seen++;
+      if (v === null || v === undefined) continue; // missing: the column keeps its NaN / null
       const problem = checkKind(kind, v);
-      if (problem) errors.push({ field: `${field}.${i}.features.${name}`, in: 'body', message: problem });
-      else put(values.get(name)!, i, v);
+      if (!problem) put(values.get(name)!, i, v);
+      else if (counting) (bad ??= []).push([name, v, problem]);
+      else errors.push({ field: `${field}.${i}.features.${name}`, in: 'body', message: problem });
     }
-    if (seen < kinds.size) {
-      for (const f of schema.features) {
-        // Own keys only: `in` would find a feature called "constructor" on every record.
-        if (Object.hasOwn(r.features, f.name)) continue;
-        const message = 'missing: every record carries every feature';
-        errors.push({ field: `${field}.${i}.features.${f.name}`, in: 'body', message });
-      }
+    if (bad) {
+      invalid[i] = JSON.stringify(bad);
+      invalidCount += bad.length;
     }
     for (const [key, name, spec] of [
       ['prediction', PREDICTION, schema.prediction],
@@ -94,5 +98,6 @@ export function recordsToColumns(
   values.set(LATENCY, latency);
   values.set(SUCCESS, success);
   values.set(TS, ts);
-  return { columns: { n, values }, errors: errors.slice(0, 100) };
+  values.set(INVALID, invalid);
+  return { columns: { n, values }, errors: errors.slice(0, 100), invalid: invalidCount };
 }

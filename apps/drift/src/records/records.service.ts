@@ -31,7 +31,7 @@ export class RecordsService {
     const monitor = await this.monitors.get(monitorId);
     if (monitor.status === 'paused') throw new Conflict(`monitor '${monitor.name}' is paused; resume it to ingest`);
     const now = Date.now();
-    const { columns, errors } = recordsToColumns(monitor, body.records, now);
+    const { columns, errors, invalid } = recordsToColumns(monitor, body.records, now);
     if (errors.length) throw new ValidationFailed(errors);
     const ids = body.records.map((r) => r.id ?? randomUUID());
     columns.values.set(ID, ids);
@@ -53,8 +53,9 @@ export class RecordsService {
       (multi) => this.labels.track(multi, monitor.id, ids, now, horizonMs),
     );
     this.metrics.recordsIngested.inc(columns.n);
+    if (invalid) this.metrics.invalidValues.inc(invalid);
     this.countEvictions(monitor.name, Number(more.at(-1) ?? 0));
-    return { accepted: columns.n, recordsIngested, ids };
+    return { accepted: columns.n, recordsIngested, ids, invalidValues: invalid };
   }
 
   /** Ids pushed out of the label index by its cap, before their horizon: their late labels will not join. */

@@ -13,21 +13,23 @@ const CountPairs = z.array(z.tuple([z.string(), z.number()]));
 export interface ReferenceData {
   kind: DriftColumnKind;
   rows: number;
+  missing: number;
   values: Uint8Array<ArrayBuffer> | null;
   /** Absent for numeric columns. */
   counts?: [string, number][];
 }
 
 /** A stored reference column as the checks use it: float64 values, or counts per category. */
-export function toReferenceColumn(row: Pick<DriftReference, 'kind' | 'values' | 'counts'>): ReferenceColumn {
-  if (row.kind === 'numeric') return { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()) };
-  return { kind: 'categorical', counts: countsOf(row.counts) };
+export function toReferenceColumn(row: Pick<DriftReference, 'kind' | 'values' | 'counts' | 'missing'>): ReferenceColumn {
+  if (row.kind === 'numeric') return { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()), missing: row.missing };
+  return { kind: 'categorical', counts: countsOf(row.counts), missing: row.missing };
 }
 
 export function toReferenceData(column: ReferenceColumn): ReferenceData {
-  if (column.kind === 'numeric') return { kind: 'numeric', rows: column.values.length, values: pack(column.values) };
+  const missing = column.missing ?? 0;
+  if (column.kind === 'numeric') return { kind: 'numeric', rows: column.values.length, missing, values: pack(column.values) };
   const counts = Object.entries(column.counts);
-  return { kind: 'categorical', rows: counts.reduce((s, [, c]) => s + c, 0), values: null, counts };
+  return { kind: 'categorical', rows: counts.reduce((s, [, c]) => s + c, 0), missing, values: null, counts };
 }
 
 /** An empty category count: no prototype, since a category may be called "constructor" or "__proto__". */

@@ -52,14 +52,15 @@ export class ReferenceRepository {
 
 /** `ref` appended to what the column held before (of the same kind), or `ref` alone. */
 function merge(ref: ReferenceColumn, before: ReferenceColumn | undefined): ReferenceColumn {
+  const missing = (ref.missing ?? 0) + (before?.missing ?? 0);
   if (ref.kind === 'numeric') {
     const old = before?.kind === 'numeric' ? before.values : new Float64Array();
     const all = new Float64Array(old.length + ref.values.length);
     all.set(old);
     all.set(ref.values, old.length);
-    return { kind: 'numeric', values: all };
+    return { kind: 'numeric', values: all, missing };
   }
   const counts = before?.kind === 'categorical' ? before.counts : emptyCounts();
   for (const [k, c] of Object.entries(ref.counts)) counts[k] = (counts[k] ?? 0) + c;
-  return { kind: 'categorical', counts };
+  return { kind: 'categorical', counts, missing };
 }

@@ -5,7 +5,10 @@ import type { ReferenceColumn } from '../checks/drift-tests.js';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { recordsToColumns } from '../records/records.columns.js';
-import { CONFIDENCE, decodeChunks, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
+import { positiveClassOf } from '@modelyard/stats';
+import { invalidByFeature } from '../checks/data-quality.js';
+import { calibrationColumns } from '../checks/estimated-performance.js';
+import { CONFIDENCE, decodeChunks, INVALID, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
 import { emptyCounts } from './reference.mapper.js';
 import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
@@ -37,13 +40,14 @@ export class ReferenceService {
   }
 
   private fromRecords(monitor: Monitor, records: DriftRecord[]): Columns {
-    const { columns, errors } = recordsToColumns(monitor, records, Date.now());
+    // A reference is a deliberate baseline: a value of the wrong type in it is refused, whatever `onInvalid` says.
+    const { columns, errors } = recordsToColumns({ ...monitor, onInvalid: 'reject' }, records, Date.now());
     if (errors.length) throw new ValidationFailed(errors);
     return columns;
   }
 
   /** `{columns: {name: values}}`: feature names, plus the prediction's and label's names. */
-  private fromColumns(monitor: Monitor, input: Record<string, (number | string | boolean)[]>): Columns {
+  private fromColumns(monitor: Monitor, input: Record<string, (number | string | boolean | null)[]>): Columns {
     const kinds = new Map<string, { column: string; kind: 'numeric' | 'categorical' }>(
       monitor.features.map((f) => [f.name, { column: f.name, kind: f.kind }]),
     );
@@ -59,7 +63,7 @@ export class ReferenceService {
         continue;
       }
       const bad = list.findIndex((v) =>
-        target.kind === 'numeric' ? typeof v !== 'number' : typeof v === 'number' && !Number.isInteger(v),
+        v === null ? false : target.kind === 'numeric' ? typeof v !== 'number' : typeof v === 'number' && !Number.isInteger(v),
       );
       if (bad >= 0) {
         errors.push({
@@ -69,25 +73,47 @@ export class ReferenceService {
         });
         continue;
       }
-      values.set(target.column, target.kind === 'numeric' ? Float64Array.from(list as number[]) : list.map(String));
+      // null is a missing value: NaN / null in the column, counted in the reference's missing share.
+      values.set(
+        target.column,
+        target.kind === 'numeric'
+          ? Float64Array.from(list, (v) => (v === null ? NaN : (v as number)))
+          : list.map((v) => (v === null ? null : String(v))),
+      );
     }
     if (errors.length) throw new ValidationFailed(errors);
     return { n: Math.max(0, ...[...values.values()].map((v) => v.length)), values };
   }
 
+  /**
+   * Stores the present values of each column and, for features, how many were missing (absent or
+   * null; a frozen window's type violations are stored absent too, but are not missing values).
+   */
   private async save(monitor: Monitor, columns: Columns, append: boolean) {
     const refs = new Map<string, ReferenceColumn>();
+    const invalid = invalidByFeature(columns.values.get(INVALID), null);
     for (const [name, column] of columns.values) {
       if (!KEPT(name)) continue;
+      const feature = !name.startsWith('$');
       if (column instanceof Float64Array) {
         const values = column.filter((v) => !Number.isNaN(v));
-        if (values.length) refs.set(name, { kind: 'numeric', values });
+        const missing = feature ? column.length - values.length - (invalid.get(name)?.count ?? 0) : 0;
+        if (values.length || missing) refs.set(name, { kind: 'numeric', values, missing });
         continue;
       }
       const counts = emptyCounts();
-      for (const v of column) if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
-      if (Object.keys(counts).length) refs.set(name, { kind: 'categorical', counts });
+      let absent = 0;
+      for (const v of column) {
+        if (v === null) absent++;
+        else counts[v] = (counts[v] ?? 0) + 1;
+      }
+      const missing = feature ? absent - (invalid.get(name)?.count ?? 0) : 0;
+      if (Object.keys(counts).length || missing) refs.set(name, { kind: 'categorical', counts, missing });
     }
+    // A binary classifier's records with prediction, label and confidence calibrate its performance estimate.
+    const label = monitor.label;
+    const positiveOf = (classes: string[]) => (classes.length <= 2 ? positiveClassOf(classes, label?.positive) : null);
+    for (const [name, column] of calibrationColumns(label, columns, positiveOf) ?? []) refs.set(name, column);
     if (columns.n > MAX_REFERENCE_ROWS)
       throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
     const saved = await this.references.save(monitor.id, refs, append);

@@ -126,7 +126,15 @@ describe('alerts', () => {
     await ingest(id, { records: records(1, 300).map((r, i) => ({ ...r, success: i % 2 === 0 })) });
     const report = (await check(id)).body;
     expect(report.rules).toEqual([
-      { signal: 'error_rate', condition: '>', threshold: 0.2, value: 0.5, severity: 'high', message: 'ops-rules: error_rate 0.5' },
+      {
+        signal: 'error_rate',
+        feature: null,
+        condition: '>',
+        threshold: 0.2,
+        value: 0.5,
+        severity: 'high',
+        message: 'ops-rules: error_rate 0.5',
+      },
     ]);
     await ingest(id, { records: records(1, 10).map((r) => ({ ...r, success: false })) });
     await check(id);

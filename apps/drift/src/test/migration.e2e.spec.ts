@@ -68,6 +68,7 @@ describe('drift enums and relations migration', () => {
         { column: 'drift_alerts.severity', type: 'DriftAlertSeverity' },
         { column: 'drift_alerts.status', type: 'DriftAlertStatus' },
         { column: 'drift_monitors.minSeverity', type: 'DriftAlertSeverity' },
+        { column: 'drift_monitors.onInvalid', type: 'DriftOnInvalid' },
         { column: 'drift_monitors.retrainMinSeverity', type: 'DriftAlertSeverity' },
         { column: 'drift_monitors.status', type: 'DriftMonitorStatus' },
         { column: 'drift_references.kind', type: 'DriftColumnKind' },
@@ -76,15 +77,18 @@ describe('drift enums and relations migration', () => {
       ]);
 
       // Values kept, through the generated client (which now reads them as enums).
-      const monitors = await prisma.driftMonitor.findMany({ select: { id: true, minSeverity: true, retrainMinSeverity: true } });
-      expect(monitors).toEqual([{ id: MONITOR, minSeverity: 'low', retrainMinSeverity: 'critical' }]);
+      // Later migrations too: existing monitors count type violations, references have no missing values.
+      const monitors = await prisma.driftMonitor.findMany({
+        select: { id: true, minSeverity: true, retrainMinSeverity: true, onInvalid: true },
+      });
+      expect(monitors).toEqual([{ id: MONITOR, minSeverity: 'low', retrainMinSeverity: 'critical', onInvalid: 'count' }]);
       const references = await prisma.driftReference.findMany({
-        select: { monitorId: true, column: true, kind: true },
+        select: { monitorId: true, column: true, kind: true, missing: true },
         orderBy: { column: 'asc' },
       });
       expect(references).toEqual([
-        { monitorId: MONITOR, column: 'age', kind: 'numeric' },
-        { monitorId: MONITOR, column: 'plan', kind: 'categorical' },
+        { monitorId: MONITOR, column: 'age', kind: 'numeric', missing: 0 },
+        { monitorId: MONITOR, column: 'plan', kind: 'categorical', missing: 0 },
       ]);
       const reports = await prisma.driftReport.findMany({ select: { id: true, trigger: true, severity: true } });
       expect(reports).toEqual([{ id: REPORT, trigger: 'manual', severity: 'none' }]);

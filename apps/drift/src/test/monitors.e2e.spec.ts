@@ -97,6 +97,7 @@ describe('monitors', () => {
       prediction: null,
       performance: null,
       signals: { records: 1, meanConfidence: null, confidenceZ: null, successRate: null, errorRate: null, latencyP95Ms: null },
+      quality: [],
       rules: [],
       severity: 'critical' as const,
       driftedShare: 1,

@@ -22,6 +22,11 @@ export const SUCCESS = '$success';
 export const TS = '$ts';
 /** The record's id (joins labels sent later); last in the layout, so chunks written before it decode as absent. */
 export const ID = '$id';
+/**
+ * Per record, the feature values of the wrong type kept out of the statistics (`onInvalid: count`):
+ * null, or a JSON list of [feature, value]. After `$id`, so older chunks decode as "none".
+ */
+export const INVALID = '$invalid';
 
 const MISSING_CODE = 0xffffffff;
 const NUMERIC = 0;

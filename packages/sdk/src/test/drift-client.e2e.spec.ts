@@ -149,6 +149,7 @@ describe('drift client: monitors', () => {
       accepted: 1,
       recordsIngested: 1,
       ids: ['only'],
+      invalidValues: 0,
     });
 
     await my.drift.monitors.delete(created.id);
@@ -330,12 +331,13 @@ describe('drift client: typed errors', () => {
 
     const m = await monitor('errors');
     const batch = records(5, 3);
-    batch[1] = { features: { ...batch[1]!.features, age: 'old' } };
+    // An unknown feature refuses the batch (a value of the wrong type would be counted: onInvalid defaults to count).
+    batch[1] = { features: { ...batch[1]!.features, colour: 'red' } };
     const invalid = await caught(my.drift.records(m.id, batch));
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid.status).toBe(400);
-    expect(invalid.errors.map((e) => e.field)).toEqual(['records.1.features.age']);
-    expect(invalid.describe()).toContain('records.1.features.age');
+    expect(invalid.errors.map((e) => e.field)).toEqual(['records.1.features.colour']);
+    expect(invalid.describe()).toContain('records.1.features.colour');
     expect((await my.drift.monitors.get(m.id)).recordsIngested).toBe(0);
 
     const badWindow = await caught(my.drift.monitors.update(m.id, { window: { size: 1 } }));

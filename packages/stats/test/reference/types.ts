@@ -145,3 +145,51 @@ export interface DistCase {
   call: string;
   value: number;
 }
+
+export interface MissingCase extends Described {
+  currentMissing: number;
+  currentN: number;
+  referenceMissing: number;
+  referenceN: number;
+  z: number;
+  pValue: number;
+}
+export interface ClassificationCase extends Described {
+  labels: string[];
+  predictions: string[];
+  positive: string | null;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+export interface ProbabilityCase extends Described {
+  truth: number[];
+  score: number[];
+  rocAuc: number;
+  logLoss: number;
+}
+export interface RegressionCase extends Described {
+  labels: number[];
+  predictions: number[];
+  mae: number;
+  rmse: number;
+}
+export interface IsotonicCase extends Described {
+  score: number[];
+  truth: number[];
+  query: number[];
+  predicted: number[];
+}
+export interface CbpeCase extends Described {
+  predictedPositive: number[];
+  p: number[];
+  score: number[];
+  accuracy: number;
+  low: number;
+  high: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+}
