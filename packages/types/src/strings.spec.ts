@@ -58,6 +58,10 @@ const RESPONSE_PARTS = new Set([
   'GateResult',
   'UpdateEntry',
   'MetricSummary',
+  'FeatureQuality',
+  'InvalidValue',
+  'RunSummary',
+  'RunArtifactList',
   'WebhookPayload',
 ]);
 

@@ -4,8 +4,7 @@ import { pageOf, safeString, safeText } from './common.js';
 // Training-run tracking: projects (MLflow's "experiments"; not A/B experiments) and their runs.
 
 /** A run id: 32 hex digits as MLflow writes them (a UUID with its dashes is accepted too). */
-export const RunId = z
-  .string()
+export const RunId = safeString()
   .regex(/^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a run id (32 hex digits)');
 
 export const RunStatus = z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
@@ -114,7 +113,7 @@ export type RunSummary = z.infer<typeof RunSummary>;
 
 export const SearchRunsBody = z.strictObject({
   projectIds: z
-    .array(z.string().regex(/^\d{1,18}$/, 'a project id'))
+    .array(safeString().regex(/^\d{1,18}$/, 'a project id'))
     .min(1)
     .max(100)
     .optional(),
