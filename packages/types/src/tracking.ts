@@ -4,8 +4,10 @@ import { pageOf, safeString, safeText } from './common.js';
 // Training-run tracking: projects (MLflow's "experiments"; not A/B experiments) and their runs.
 
 /** A run id: 32 hex digits as MLflow writes them (a UUID with its dashes is accepted too). */
-export const RunId = safeString()
-  .regex(/^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a run id (32 hex digits)');
+export const RunId = safeString().regex(
+  /^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  'a run id (32 hex digits)',
+);
 
 export const RunStatus = z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
 export type RunStatus = z.infer<typeof RunStatus>;
