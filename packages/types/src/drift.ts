@@ -463,8 +463,10 @@ export const RecordsResponse = z.object({ items: z.array(RecentRecord) });
 export const DashboardResponse = z.object({
   model: z.string(),
   health: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
+  /** The last 24 hours by record time; `recordsAllTime` counts every record since the monitor began. */
   totals: z.object({
     records: z.number().int(),
+    recordsAllTime: z.number().int(),
     successRate: z.number().nullable(),
     meanLatencyMs: z.number().nullable(),
     recentAccuracy: z.number().nullable(),

@@ -14,6 +14,7 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 /**
  * One call for an operator's screen: health, totals and an hourly trend over the last 24 hours
  * (from the hourly aggregates kept at ingestion), active alerts, latest verdict per monitor.
+ * Totals cover the same 24 hours (by record time); `recordsAllTime` is the lifetime count.
  * Health: unhealthy when an active alert or a latest verdict is high or critical, degraded when
  * any alert is active or a latest verdict is at least low, unknown before any check, else healthy.
  */
@@ -44,7 +45,8 @@ export class DashboardService {
       model,
       health: healthOf(active, latest),
       totals: {
-        records: seqs.reduce((s, v) => s + v, 0),
+        records: day.n,
+        recordsAllTime: seqs.reduce((s, v) => s + v, 0),
         successRate: ratio(day.success, day.successN),
         meanLatencyMs: ratio(day.latencySum, day.latencyN),
         recentAccuracy: ratio(day.correct, day.labelled),

@@ -149,6 +149,7 @@ describe('alerts', () => {
     expect(res.status).toBe(200);
     expect(res.body.health).toBe('unhealthy');
     expect(res.body.totals.records).toBe(500 + 60 + 300 + 10);
+    expect(res.body.totals.recordsAllTime).toBe(500 + 60 + 300 + 10);
     expect(res.body.totals.successRate).toBeCloseTo(150 / 310, 12);
     expect(res.body.hourly).toHaveLength(24);
     // Summed: the file may straddle an hour boundary.
@@ -159,6 +160,19 @@ describe('alerts', () => {
       ['ops-rules', 'none'],
     ]);
     expect((await app.request('GET', '/v1/dashboard/unknown-model')).status).toBe(404);
+  });
+
+  it('counts in its totals only the records of the last 24 hours, and the lifetime count beside them', async () => {
+    const { id } = await createMonitor(app, 'day-totals', { model: 'day-totals-model' });
+    const now = Date.now();
+    const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
+    const batch = records(9, 30).map((r, i) => ({ ...r, ts: at(i < 10 ? 50 : 1), success: i % 3 !== 0 }));
+    expect((await ingest(id, { records: batch })).status).toBe(200);
+    const res = await app.request('GET', '/v1/dashboard/day-totals-model', { as: 'viewer' });
+    expect(res.body.totals.records).toBe(20);
+    expect(res.body.totals.recordsAllTime).toBe(30);
+    // Successes among the 20 recent records: indexes 10..29 that are not multiples of 3 (6 of them are).
+    expect(res.body.totals.successRate).toBeCloseTo(14 / 20, 12);
   });
 });
 
