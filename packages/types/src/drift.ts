@@ -53,6 +53,11 @@ export const AlertSignal = z.enum([
   'accuracy',
   // Reference accuracy − CBPE-estimated accuracy (binary classifiers with confidence and a calibrated reference).
   'estimated_accuracy_drop',
+  // z-scores against the reference period (see OperationalSignals): e.g. `error_rate_z > 3`.
+  'confidence_z',
+  'error_rate_z',
+  'latency_mean_z',
+  'latency_p95_z',
   // Data-quality signals of one feature (the rule's `feature`), as shares of the records in the rule's time span.
   'missing_share',
   'type_violation_share',
@@ -310,7 +315,14 @@ export const OperationalSignals = z.object({
   confidenceZ: z.number().nullable(),
   successRate: z.number().nullable(),
   errorRate: z.number().nullable(),
+  /** Pooled two-proportion z of the window's error rate against the reference period's. */
+  errorRateZ: z.number().nullable().default(null),
+  meanLatencyMs: z.number().nullable().default(null),
+  /** (mean − reference mean) / (reference sd / √n) of the latency. */
+  latencyMeanZ: z.number().nullable().default(null),
   latencyP95Ms: z.number().nullable(),
+  /** (share above the reference p95 − 0.05) / √(0.05·0.95/n): how unusual the window's tail is. */
+  latencyP95Z: z.number().nullable().default(null),
 });
 
 /** A p-value test of the change of a feature's missing share (two-proportion z, pooled). */

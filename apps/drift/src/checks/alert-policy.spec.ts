@@ -47,7 +47,18 @@ describe('alertsToRaise (the candidates of one check, in order)', () => {
 
 type BrokenRule = { severity: AlertSeverity; threshold: number };
 const testResult = { test: 'ks', statistic: 0.3, pValue: 0.001, threshold: 0.05 };
-const signals = { records: 100, meanConfidence: null, confidenceZ: null, successRate: 0.9, errorRate: 0.1, latencyP95Ms: null };
+const signals = {
+  records: 100,
+  meanConfidence: null,
+  confidenceZ: null,
+  successRate: 0.9,
+  errorRate: 0.1,
+  errorRateZ: null,
+  meanLatencyMs: null,
+  latencyMeanZ: null,
+  latencyP95Ms: null,
+  latencyP95Z: null,
+};
 
 /** A report of features age and income (`drifted` of them), with success-rate rules broken at the given thresholds. */
 function body(severity: Severity, rules: BrokenRule[] = [], drifted = ['age']): DriftReportBody {

@@ -1,14 +1,8 @@
 import type { AlertRule, ColumnSpec, FeatureQuality } from '@modelyard/types';
 import { INVALID, TS, type Columns } from '../window/window.codec.js';
 import { featureQuality, invalidByFeature, type QualityBaseline } from './data-quality.js';
+import type { OperationalSignalsOf } from './operational-signals.js';
 import { performanceOf } from './performance.js';
-
-export interface OperationalSignalsOf {
-  successRate: number | null;
-  errorRate: number | null;
-  latencyP95Ms: number | null;
-  meanConfidence: number | null;
-}
 
 export interface RulesInput {
   monitorName: string;
@@ -60,6 +54,17 @@ export function evaluateRules(input: RulesInput) {
   });
 }
 
+const OPERATIONAL_VALUE = new Map<AlertRule['signal'], (s: OperationalSignalsOf) => number | null>([
+  ['success_rate', (s) => s.successRate],
+  ['error_rate', (s) => s.errorRate],
+  ['latency_p95_ms', (s) => s.latencyP95Ms],
+  ['mean_confidence', (s) => s.meanConfidence],
+  ['confidence_z', (s) => s.confidenceZ],
+  ['error_rate_z', (s) => s.errorRateZ],
+  ['latency_mean_z', (s) => s.latencyMeanZ],
+  ['latency_p95_z', (s) => s.latencyP95Z],
+]);
+
 function ruleValue(input: RulesInput, rule: AlertRule, rows: number[]): number | null {
   const quality = QUALITY_VALUE.get(rule.signal);
   if (quality) {
@@ -77,8 +82,6 @@ function ruleValue(input: RulesInput, rule: AlertRule, rows: number[]): number |
     return performanceOf(input.window, rows, input.label)?.accuracy ?? null;
   }
   const s = input.signalsOf(rows);
-  if (rule.signal === 'success_rate') return s.successRate;
-  if (rule.signal === 'error_rate') return s.errorRate;
-  if (rule.signal === 'latency_p95_ms') return s.latencyP95Ms;
-  return s.meanConfidence;
+  const operational = OPERATIONAL_VALUE.get(rule.signal);
+  return operational ? operational(s) : null;
 }

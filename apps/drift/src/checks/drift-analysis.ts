@@ -8,12 +8,13 @@ import {
   type FeatureQuality,
   type FeatureSpec,
 } from '@modelyard/types';
-import { CONFIDENCE, INVALID, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
+import { INVALID, PREDICTION, type Columns } from '../window/window.codec.js';
 import { evaluateRules } from './alert-rules.js';
 import { featureQuality, invalidByFeature, qualityBaseline } from './data-quality.js';
 import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
 import { estimatePerformance, estimatorOf } from './estimated-performance.js';
 import { performanceOf, type Performance } from './performance.js';
+import { operationalBaseline, operationalSignals } from './operational-signals.js';
 import { overallSeverity } from './severity.js';
 
 export interface AnalysisInput {
@@ -66,13 +67,13 @@ export function analyse(input: AnalysisInput): DriftReportBody {
   ];
   const severity = overallSeverity(severities, driftedShare);
   const all = Array.from({ length: window.n }, (_, i) => i);
-  const confidenceRef = reference.get(CONFIDENCE);
-  const signals = signalsOf(window, all, confidenceRef);
+  const baseline = operationalBaseline(reference);
+  const signals = operationalSignals(window, all, baseline);
   const estimator = input.label && input.prediction ? estimatorOf(input.label, reference) : null;
   const estimate = (rows: readonly number[]) => (estimator ? estimatePerformance(estimator, window, rows) : null);
   const performance =
     input.label && input.prediction ? withLabelShare(performanceOf(window, all, input.label), input, estimate(all)) : null;
-  const signalsOfRows = (rows: readonly number[]) => signalsOf(window, rows, undefined);
+  const signalsOfRows = (rows: readonly number[]) => operationalSignals(window, rows, baseline);
   const rules = evaluateRules({ ...input, baselines, signalsOf: signalsOfRows, estimate });
 
   return {
@@ -92,44 +93,6 @@ export function analyse(input: AnalysisInput): DriftReportBody {
       window.n,
       rules.map((r) => r.message),
     ),
-  };
-}
-
-function mean(values: number[]): number | null {
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : null;
-}
-
-function present(column: Float64Array | undefined, rows: readonly number[]): number[] {
-  if (!column) return [];
-  const out: number[] = [];
-  for (const i of rows) if (!Number.isNaN(column[i])) out.push(column[i]!);
-  return out;
-}
-
-function p95(values: number[]): number | null {
-  return values.length ? quantileSorted(sortSample(values), 0.95) : null;
-}
-
-function signalsOf(window: Columns, rows: readonly number[], confidenceRef: ReferenceColumn | undefined) {
-  const confidence = present(window.values.get(CONFIDENCE) as Float64Array, rows);
-  const success = present(window.values.get(SUCCESS) as Float64Array, rows);
-  const meanConfidence = mean(confidence);
-  let confidenceZ: number | null = null;
-  if (meanConfidence !== null && confidenceRef?.kind === 'numeric' && confidenceRef.values.length > 1) {
-    const ref = Array.from(confidenceRef.values);
-    const m = mean(ref)!;
-    const sd = Math.sqrt(ref.reduce((s, v) => s + (v - m) ** 2, 0) / (ref.length - 1));
-    // z of the window's mean under the reference distribution (standard error sd/√n).
-    if (sd > 0) confidenceZ = (meanConfidence - m) / (sd / Math.sqrt(confidence.length));
-  }
-  const successRate = mean(success);
-  return {
-    records: rows.length,
-    meanConfidence,
-    confidenceZ,
-    successRate,
-    errorRate: successRate === null ? null : 1 - successRate,
-    latencyP95Ms: p95(present(window.values.get(LATENCY) as Float64Array, rows)),
   };
 }
 

@@ -8,13 +8,14 @@ import { recordsToColumns } from '../records/records.columns.js';
 import { positiveClassOf } from '@modelyard/stats';
 import { invalidByFeature } from '../checks/data-quality.js';
 import { calibrationColumns } from '../checks/estimated-performance.js';
-import { CONFIDENCE, decodeChunks, INVALID, LABEL, PREDICTION, type Columns } from '../window/window.codec.js';
+import { CONFIDENCE, decodeChunks, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
 import { emptyCounts } from './reference.mapper.js';
 import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
 
-/** Reference columns kept: features, prediction, label and confidence (for its z-score). */
-const KEPT = (name: string) => !name.startsWith('$') || name === PREDICTION || name === LABEL || name === CONFIDENCE;
+/** Reference columns kept: features, prediction, label, and the operational columns their z-scores compare against. */
+const OPERATIONAL = new Set([PREDICTION, LABEL, CONFIDENCE, LATENCY, SUCCESS]);
+const KEPT = (name: string) => !name.startsWith('$') || OPERATIONAL.has(name);
 
 @Injectable()
 export class ReferenceService {

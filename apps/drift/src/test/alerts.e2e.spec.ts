@@ -144,6 +144,31 @@ describe('alerts', () => {
     ]);
   });
 
+  it('judges operations against the reference period as z-scores, and alerts on them', async () => {
+    const { id } = await createMonitor(app, 'ops-z', {
+      model: 'ops-z-model',
+      alerting: { minSeverity: 'low', cooldownSeconds: 3600 },
+      alertRules: [
+        { signal: 'error_rate_z', condition: '>', threshold: 3, severity: 'high', message: '{signal} {value}' },
+        { signal: 'latency_p95_z', condition: '>', threshold: 3, severity: 'medium', message: '{signal} {value}' },
+      ],
+    });
+    // Reference period: 2 % errors, latencies 10..109 ms; window: 20 % errors, the same latencies.
+    const ops = (errorEvery: number) => (r: { features: object }, i: number) => ({
+      ...r,
+      latencyMs: 10 + (i % 100),
+      success: i % errorEvery !== 0,
+    });
+    await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: records(1, 500).map(ops(50)) } });
+    await ingest(id, { records: records(2, 200).map(ops(5)) });
+    const report = (await check(id)).body;
+    expect(report.signals.errorRate).toBeCloseTo(0.2, 12);
+    // statsmodels proportions_ztest([40, 10], [200, 500]) → z = 8.353718656060629 (pooled).
+    expect(report.signals.errorRateZ).toBeCloseTo(8.353718656060629, 9);
+    expect(report.signals.latencyMeanZ).toBeCloseTo(0, 9);
+    expect(report.rules.map((r: { signal: string }) => r.signal)).toEqual(['error_rate_z']);
+  });
+
   it('a dashboard call shows health, totals, the hourly trend, active alerts and the latest verdicts', async () => {
     const res = await app.request('GET', '/v1/dashboard/churn', { as: 'viewer' });
     expect(res.status).toBe(200);
