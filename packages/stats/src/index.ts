@@ -35,6 +35,8 @@ export type { ChanceToBeatResult, LiftResult } from './lift.js';
 export { sequentialInterval, sequentialPValue, sequentialRho, sequentialTest, DEFAULT_TUNING_SAMPLE_SIZE } from './sequential.js';
 export type { SequentialOptions, SequentialResult } from './sequential.js';
 export { sampleSize, minimumDetectableEffect, type PowerOptions } from './power.js';
+export { probabilityBest, thompsonWeights, DEFAULT_EXPLORATION_FLOOR } from './bandit.js';
+export type { BanditArm, ThompsonOptions } from './bandit.js';
 
 // Distribution helpers (stdlib-js based)
 export { normCdf, normSf, normPpf, normTwoSided, chi2Sf, tTwoSided, tPpf } from './distributions.js';
