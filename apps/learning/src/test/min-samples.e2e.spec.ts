@@ -34,6 +34,22 @@ async function firstRegistered(pipeline: string, timeoutMs = 20_000) {
   }
 }
 
+/**
+ * The history once it has at least `count` rows and then nothing more for 1.5 s (a run that should
+ * not happen would have shown by then); fails after 20 s without `count` rows.
+ */
+async function settledHistory(pipeline: string, count: number) {
+  const deadline = Date.now() + 20_000;
+  let items = await history(pipeline);
+  while (items.length < count) {
+    if (Date.now() > deadline) throw new Error(`${pipeline}: ${items.length} history rows after 20 s, expected ${count}`);
+    await sleep(100);
+    items = await history(pipeline);
+  }
+  await sleep(1500);
+  return history(pipeline);
+}
+
 describe('minSamples above batchSize', () => {
   it.each([
     ['incremental', 'min-incr'],
@@ -48,8 +64,7 @@ describe('minSamples above batchSize', () => {
     const first = await firstRegistered(name);
     expect(first).toMatchObject({ seq: 1, reason: 'samples', outcome: 'registered', samples: 1000, holdout: 200 });
     // The next 100 trainable samples make one more run; then only the holdout is left, and nothing runs.
-    await sleep(1500);
-    const items = await history(name);
+    const items = await settledHistory(name, 2);
     expect(items.map((u) => [u.seq, u.outcome, u.samples])).toEqual([
       [1, 'registered', 1000],
       [2, 'registered', 100],
@@ -66,8 +81,7 @@ describe('minSamples above batchSize', () => {
     expect((await h.learning.request('POST', '/v1/pipelines', { body })).status).toBe(201);
     await feed(h.learning, name, rows(42, 500));
     expect((await h.learning.request('POST', `/v1/pipelines/${name}/trigger`)).status).toBe(202);
-    await sleep(1500);
-    const items = await history(name);
+    const items = await settledHistory(name, 1);
     expect(items.map((u) => [u.outcome, u.detail])).toEqual([['skipped', 'waiting for minSamples 1000']]);
   });
 });

@@ -27,6 +27,33 @@ async function create(name: string, extra: Record<string, unknown>) {
   return res.body as { id: string };
 }
 
+const historyLength = async (name: string) =>
+  ((await h.learning.request('GET', `/v1/pipelines/${name}/history?limit=200`)).body.items as unknown[]).length;
+
+/** The pipeline's status once `ok` holds (or the last one read, after 15 s). */
+async function statusWhen(name: string, ok: (s: { bufferSize: number }) => boolean) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = (await h.learning.request('GET', `/v1/pipelines/${name}/status`)).body;
+    if (ok(status) || Date.now() > deadline) return status;
+    await sleep(100);
+  }
+}
+
+/** The history length once no update runs and none was recorded for a second (at most 20 s). */
+async function settledHistoryLength(name: string): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  let last = await historyLength(name);
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    const updating = (await h.learning.request('GET', `/v1/pipelines/${name}/status`)).body.updating as boolean;
+    const now = await historyLength(name);
+    if (!updating && now === last) return now;
+    last = now;
+  }
+  throw new Error(`pipeline ${name} kept updating for 20 s after its pause`);
+}
+
 describe('strategies', () => {
   it('incremental: updates as samples arrive, batchSize at a time, until only the holdout is left', async () => {
     await create('incr', { strategy: 'incremental', batchSize: 500, gate: gate(100) });
@@ -36,8 +63,8 @@ describe('strategies', () => {
       ['samples', 'registered', 500],
       ['samples', 'registered', 400],
     ]);
-    await sleep(500);
-    const status = (await h.learning.request('GET', '/v1/pipelines/incr/status')).body;
+    // The buffer is trimmed just after the update's commit: read the status once it is.
+    const status = await statusWhen('incr', (s) => s.bufferSize === 100);
     expect(status).toMatchObject({ bufferSize: 100, samplesSeen: 900 });
   });
 
@@ -58,8 +85,8 @@ describe('strategies', () => {
     const registered = await waitForUpdates(h.learning, 'every', 1, 15_000, 'registered');
     expect(registered[0]).toMatchObject({ reason: 'schedule', samples: 300 });
     await h.learning.request('POST', '/v1/pipelines/every/pause');
-    await sleep(300);
-    const before = (await h.learning.request('GET', '/v1/pipelines/every/history?limit=200')).body.items.length;
+    // A run that started (or was due) before the pause may still record itself: count from when none is.
+    const before = await settledHistoryLength('every');
     await feed(h.learning, 'every', rows(5, 400));
     await sleep(2500);
     const after = (await h.learning.request('GET', '/v1/pipelines/every/history?limit=200')).body.items;
