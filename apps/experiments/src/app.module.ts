@@ -1,3 +1,4 @@
+import { BanditService } from './bandit/bandit.service.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, QueuesModule, type PlatformConfig } from '@modelyard/platform';
 import { QueueName } from '@modelyard/types';
@@ -47,6 +48,7 @@ export class AppModule {
         ResultsService,
         ConclusionService,
         ExperimentsTick,
+        BanditService,
       ],
     };
   }

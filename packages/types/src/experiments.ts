@@ -58,6 +58,27 @@ const variantsRule = (variants: Variant[], ctx: z.RefinementCtx) => {
   });
 };
 
+/** `fixed`: the weights given; `bandit`: re-weighed every tick by Thompson sampling on the primary metric. */
+export const ExperimentType = z.enum(['fixed', 'bandit']);
+export type ExperimentType = z.infer<typeof ExperimentType>;
+
+export const BanditSettings = z.strictObject({
+  /** Every variant keeps at least this share of new units (the exploration floor). */
+  floor: z.number().min(0.001).max(0.5).default(0.01),
+  /** Units (all variants together) assigned with equal weights before the first re-weighing. */
+  burnInUnits: z.number().int().min(0).max(1_000_000_000).default(1000),
+});
+export type BanditSettings = z.infer<typeof BanditSettings>;
+
+/** A span of a bandit's life with one set of weights, from `from` until the next period's start. */
+export const WeightPeriod = z.object({
+  from: z.string(),
+  weights: z.array(z.number()),
+  /** Units per variant (in variant order) already counted when the period began. */
+  unitsAtStart: z.array(z.number().int()),
+});
+export type WeightPeriod = z.infer<typeof WeightPeriod>;
+
 export const CreateExperimentBody = z
   .strictObject({
     key: ExperimentKey,
@@ -85,9 +106,20 @@ export const CreateExperimentBody = z
       .positive()
       .max(24 * 366)
       .optional(),
+    type: ExperimentType.default('fixed'),
+    /** Bandits only (defaults apply when omitted); a bandit starts with equal weights whatever the variants say. */
+    bandit: BanditSettings.optional(),
   })
   .superRefine((b, ctx) => {
     variantsRule(b.variants, ctx);
+    if (b.bandit && b.type !== 'bandit') ctx.addIssue({ code: 'custom', path: ['bandit'], message: "only with type: 'bandit'" });
+    if (b.bandit && b.bandit.floor * b.variants.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bandit', 'floor'],
+        message: `at most 1/${b.variants.length} with ${b.variants.length} variants`,
+      });
+    }
     if (b.onBehalfOf !== undefined && !b.autoPromote) {
       ctx.addIssue({ code: 'custom', path: ['onBehalfOf'], message: 'only with autoPromote: true' });
     }
@@ -148,6 +180,10 @@ export const ExperimentResponse = z.object({
   /** Who turned autoPromote on (an admin); null while it is off. */
   autoPromoteEnabledBy: z.string().nullable(),
   maxDurationHours: z.number().nullable(),
+  type: ExperimentType,
+  bandit: z.object({ floor: z.number(), burnInUnits: z.number().int() }).nullable(),
+  /** A bandit's weight periods in order (empty for fixed experiments and during the burn-in). */
+  weightPeriods: z.array(WeightPeriod),
   revision: z.number().int(),
   createdBy: z.string(),
   createdAt: z.string(),
@@ -254,7 +290,20 @@ export const ResultsResponse = z.object({
       significant: z.boolean(),
     }),
   ),
-  srm: z.object({ statistic: z.number().nullable(), pValue: z.number().nullable(), flagged: z.boolean() }),
+  srm: z.object({
+    statistic: z.number().nullable(),
+    pValue: z.number().nullable(),
+    flagged: z.boolean(),
+    /** The shares the counts are checked against: the weights, or for a bandit the weights in force as units arrived. */
+    expectedShares: z.array(z.number()).optional(),
+  }),
+  /** Bandits only: the weights now and, per weight period, the units each variant received in it. */
+  bandit: z
+    .object({
+      weights: z.array(z.number()),
+      periods: z.array(z.object({ from: z.string(), weights: z.array(z.number()), units: z.array(z.number().int()) })),
+    })
+    .optional(),
   guardrails: z.array(
     z.object({
       variant: z.string(),

@@ -1,5 +1,5 @@
 import { Conflict, Forbidden, type Principal } from '@modelyard/platform';
-import type { ExperimentStatus, UpdateExperimentBody, Variant } from '@modelyard/types';
+import type { ExperimentStatus, UpdateExperimentBody, Variant, WeightPeriod } from '@modelyard/types';
 import type { Experiment, GuardrailDef } from './experiment.js';
 
 /** Where each status may go; `start`, `stop` and `conclude` are the only ways to move. */
@@ -33,6 +33,8 @@ export interface ExperimentChange {
   guardrails?: GuardrailDef[];
   description?: string;
   autoPromote?: { on: boolean; enabledBy: string | null };
+  /** A bandit's weight periods, the new one appended (with its weights in `variants`). */
+  weightPeriods?: WeightPeriod[];
   /** Weights and coverage move units that are not assigned yet: the SDK must fetch the config again. */
   bumpRevision: boolean;
 }
@@ -45,6 +47,9 @@ export interface ExperimentChange {
 export function planChange(current: Experiment, body: UpdateExperimentBody, enabledBy?: string | null): ExperimentChange {
   if (current.status === 'stopped' || current.status === 'concluded') {
     throw new Conflict(`experiment '${current.key}' is ${current.status}; it can no longer change`);
+  }
+  if (body.weights && current.type === 'bandit') {
+    throw new Conflict(`experiment '${current.key}' is a bandit: it sets its own weights every tick`);
   }
   // A Map, not the body's object: a variant named `constructor` must not find Object.prototype's.
   const weights = new Map(Object.entries(body.weights ?? {}));

@@ -1,4 +1,13 @@
-import type { Conclusion, Direction, ExperimentStatus, MetricKind as MetricKindSchema, Variant } from '@modelyard/types';
+import type {
+  BanditSettings,
+  Conclusion,
+  Direction,
+  ExperimentStatus,
+  ExperimentType,
+  MetricKind as MetricKindSchema,
+  Variant,
+  WeightPeriod,
+} from '@modelyard/types';
 import type { z } from 'zod';
 
 export type MetricKind = z.infer<typeof MetricKindSchema>;
@@ -39,6 +48,11 @@ export interface Experiment {
   /** Who turned autoPromote on (it needs the admin scope); null while it is off. */
   autoPromoteEnabledBy: string | null;
   maxDurationHours: number | null;
+  type: ExperimentType;
+  /** A bandit's settings; null for fixed experiments. */
+  bandit: BanditSettings | null;
+  /** A bandit's weight periods in order (empty before its first re-weighing). */
+  weightPeriods: WeightPeriod[];
   /** Bumped on every change that affects assignment; the SDK config's ETag. */
   revision: number;
   createdBy: string;

@@ -1,5 +1,13 @@
 import type { Experiment as ExperimentTable, ExperimentGuardrail, ExperimentVariant } from '@modelyard/db';
-import { Conclusion, type AssignmentConfigResponse, type ExperimentResponse, type Variant } from '@modelyard/types';
+import {
+  BanditSettings,
+  Conclusion,
+  WeightPeriod,
+  type AssignmentConfigResponse,
+  type ExperimentResponse,
+  type Variant,
+} from '@modelyard/types';
+import { z } from 'zod';
 import { parseColumn } from '@modelyard/platform';
 import type { Experiment, GuardrailDef, MetricKind } from './experiment.js';
 
@@ -20,6 +28,8 @@ export function toExperiment(row: ExperimentRow): Experiment {
       maxRelativeDegradation: g.maxRelativeDegradation,
     })),
     conclusion: parseColumn(Conclusion.nullable(), row.conclusion, 'experiments_experiments.conclusion', row.id),
+    bandit: parseColumn(BanditSettings.nullable(), row.bandit, 'experiments_experiments.bandit', row.id),
+    weightPeriods: parseColumn(z.array(WeightPeriod), row.weightPeriods, 'experiments_experiments.weightPeriods', row.id),
   };
 }
 
@@ -58,6 +68,9 @@ export function toExperimentResponse(e: Experiment): ExperimentResponse {
     autoPromote: e.autoPromote,
     autoPromoteEnabledBy: e.autoPromoteEnabledBy,
     maxDurationHours: e.maxDurationHours,
+    type: e.type,
+    bandit: e.bandit,
+    weightPeriods: e.weightPeriods,
     revision: e.revision,
     createdBy: e.createdBy,
     createdAt: e.createdAt.toISOString(),

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
 import { AlreadyExists, decodeCursor, InvalidTransition, NotFound, PrismaService } from '@modelyard/platform';
-import type { Conclusion, CreateExperimentBody, ExperimentStatus, ListExperimentsQuery } from '@modelyard/types';
+import {
+  BanditSettings,
+  type Conclusion,
+  type CreateExperimentBody,
+  type ExperimentStatus,
+  type ListExperimentsQuery,
+} from '@modelyard/types';
 import type { Experiment } from './experiment.js';
 import { allowedFrom, transitionSources, transitionStamps, type ExperimentChange } from './experiment-rules.js';
 import { toExperiment, toGuardrailRows, toVariantRows } from './experiments.mapper.js';
@@ -144,7 +150,10 @@ function creation(body: CreateExperimentBody, actor: string, autoPromoteEnabledB
     autoPromoteEnabledBy,
     maxDurationHours: body.maxDurationHours ?? null,
     createdBy: actor,
-    variants: { create: toVariantRows(body.variants) },
+    type: body.type,
+    // A bandit starts with equal weights (its burn-in) whatever the variants say, and keeps its defaults.
+    ...(body.type === 'bandit' ? { bandit: BanditSettings.parse(body.bandit ?? {}) } : {}),
+    variants: { create: toVariantRows(body.type === 'bandit' ? body.variants.map((v) => ({ ...v, weight: 1 })) : body.variants) },
     guardrails: { create: toGuardrailRows(body.guardrails) },
   } satisfies Prisma.ExperimentCreateInput;
 }
@@ -166,6 +175,7 @@ async function applyChange(tx: Tx, experimentId: string, c: ExperimentChange): P
       ...(c.coverage !== undefined ? { coverage: c.coverage } : {}),
       ...(c.description !== undefined ? { description: c.description } : {}),
       ...(c.autoPromote ? { autoPromote: c.autoPromote.on, autoPromoteEnabledBy: c.autoPromote.enabledBy } : {}),
+      ...(c.weightPeriods ? { weightPeriods: c.weightPeriods } : {}),
       ...(c.bumpRevision ? { revision: { increment: 1 } } : {}),
     },
   });

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { forEachIsolated, JobHandler, MetricsService, QueueService, RedisLock } from '@modelyard/platform';
 import { JobName, QueueName } from '@modelyard/types';
 import { StickyPersistenceService } from '../assignment/sticky-persistence.service.js';
+import { BanditService } from '../bandit/bandit.service.js';
 import { tickConclusion } from '../conclusion/conclusion-policy.js';
 import { ConclusionService } from '../conclusion/conclusion.service.js';
 import { StatsSnapshotService } from '../outcomes/stats-snapshot.service.js';
@@ -36,6 +37,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
     @Inject(ResultsService) private readonly results: ResultsService,
     @Inject(ConclusionService) private readonly conclusion: ConclusionService,
     @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(BanditService) private readonly bandit: BanditService,
   ) {}
 
   async onApplicationBootstrap() {
@@ -64,6 +66,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
         await this.sticky.drain(current);
         await this.sticky.restore(current);
         await this.snapshots.snapshot(current, now);
+        await this.bandit.reweigh(current, now);
         await this.maybeConclude(current, now);
       }),
     );

@@ -33,6 +33,8 @@ export interface ResultsInput {
   minSampleSize: number | null;
   /** By variant, then metric. */
   summaries: Record<string, Record<string, MetricSummary>>;
+  /** Shares the SRM check expects (a bandit's weights in force as units arrived); default: the weights. */
+  expectedShares?: number[];
 }
 
 /** Mean and unbiased variance over n units from Σx and Σx². */
@@ -126,17 +128,14 @@ function variantResults(input: ResultsInput, metrics: MetricDef[]): ResultsRespo
 function srmOf(input: ResultsInput): ResultsResponse['srm'] {
   const observed = input.variants.map((v) => summaryOf(input, v.key, input.primary.name).n);
   const total = observed.reduce((a, b) => a + b, 0);
-  const result =
-    total > 0
-      ? safe(() =>
-          srm(
-            observed,
-            input.variants.map((v) => v.weight),
-          ),
-        )
-      : null;
+  const result = total > 0 ? safe(() => srm(observed, input.expectedShares ?? input.variants.map((v) => v.weight))) : null;
   const flagged = result !== null && result.pValue < SRM_ALPHA;
-  return { statistic: result?.statistic ?? null, pValue: result?.pValue ?? null, flagged };
+  return {
+    statistic: result?.statistic ?? null,
+    pValue: result?.pValue ?? null,
+    flagged,
+    ...(input.expectedShares ? { expectedShares: input.expectedShares } : {}),
+  };
 }
 
 /** Units per arm to detect the best treatment's observed lift, and the effect detectable today. */

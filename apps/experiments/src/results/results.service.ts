@@ -7,6 +7,7 @@ import { ExperimentsRepository } from '../experiments/experiments.repository.js'
 import { StatsHistoryRepository } from '../outcomes/stats-history.repository.js';
 import { OutcomesStore } from '../outcomes/outcomes.store.js';
 import type { StatValue } from '../outcomes/stats-snapshot.js';
+import { expectedShares, periodUnits } from '../bandit/weight-periods.js';
 import { computeResults } from './results.calculator.js';
 
 /** Points in a results history answer: the newest ones (rows are spaced by growth, so few). */
@@ -24,6 +25,19 @@ export function summariesOf(stats: StatValue[], variants: string[], metrics: str
       Object.fromEntries(metrics.map((m) => [m, { n: get(`${v}|`), sum: get(`${v}|${m}|s`), sumSquares: get(`${v}|${m}|q`) }])),
     ]),
   );
+}
+
+/** Units per variant, in variant order (the primary metric's counts). */
+function unitsOf(e: Experiment, summaries: Summaries): number[] {
+  return e.variants.map((v) => (Object.hasOwn(summaries, v.key) ? summaries[v.key]![e.primaryMetric.name]?.n : 0) ?? 0);
+}
+
+function banditView(e: Experiment, unitsNow: number[]): NonNullable<ResultsResponse['bandit']> {
+  const units = periodUnits(e.weightPeriods, unitsNow);
+  return {
+    weights: e.variants.map((v) => v.weight),
+    periods: e.weightPeriods.map((p, i) => ({ from: p.from, weights: p.weights, units: units[i]! })),
+  };
 }
 
 @Injectable()
@@ -65,7 +79,7 @@ export class ResultsService {
   }
 
   private compute(e: Experiment, summaries: Summaries): ResultsResponse {
-    return computeResults({
+    const results = computeResults({
       key: e.key,
       status: e.status,
       variants: e.variants,
@@ -76,7 +90,17 @@ export class ResultsService {
       sequential: e.sequential,
       minSampleSize: e.minSampleSize,
       summaries,
+      ...(e.type === 'bandit' ? { expectedShares: this.banditShares(e, summaries) } : {}),
     });
+    return e.type === 'bandit' ? { ...results, bandit: banditView(e, unitsOf(e, summaries)) } : results;
+  }
+
+  private banditShares(e: Experiment, summaries: Summaries): number[] {
+    return expectedShares(
+      e.variants.map(() => 1),
+      e.weightPeriods,
+      unitsOf(e, summaries),
+    );
   }
 
   private export(results: ResultsResponse) {
