@@ -1,0 +1,24 @@
+-- MLflow's model registry over our versions: an integer number per model (MLflow's `version`),
+-- the source URI and run link MLflow clients register with, and MLflow's key/value tags.
+
+-- AlterTable
+ALTER TABLE "registry_models" ADD COLUMN     "keyTags" JSONB NOT NULL DEFAULT '[]';
+
+-- AlterTable
+ALTER TABLE "registry_model_versions" ADD COLUMN     "keyTags" JSONB NOT NULL DEFAULT '[]',
+ADD COLUMN     "number" INTEGER,
+ADD COLUMN     "runLink" TEXT,
+ADD COLUMN     "source" TEXT;
+
+-- Existing versions are numbered 1, 2, 3… per model in the order they were created.
+UPDATE "registry_model_versions" AS v SET "number" = n.rn
+FROM (
+  SELECT "id", ROW_NUMBER() OVER (PARTITION BY "modelId" ORDER BY "createdAt", "id") AS rn
+  FROM "registry_model_versions"
+) AS n
+WHERE v."id" = n."id";
+
+ALTER TABLE "registry_model_versions" ALTER COLUMN "number" SET NOT NULL;
+
+-- CreateIndex
+CREATE UNIQUE INDEX "registry_model_versions_modelId_number_key" ON "registry_model_versions"("modelId", "number");
