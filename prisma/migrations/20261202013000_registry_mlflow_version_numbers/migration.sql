@@ -2,7 +2,8 @@
 -- the source URI and run link MLflow clients register with, and MLflow's key/value tags.
 
 -- AlterTable
-ALTER TABLE "registry_models" ADD COLUMN     "keyTags" JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE "registry_models" ADD COLUMN     "keyTags" JSONB NOT NULL DEFAULT '[]',
+ADD COLUMN     "lastNumber" INTEGER NOT NULL DEFAULT 0;
 
 -- AlterTable
 ALTER TABLE "registry_model_versions" ADD COLUMN     "keyTags" JSONB NOT NULL DEFAULT '[]',
@@ -19,6 +20,10 @@ FROM (
 WHERE v."id" = n."id";
 
 ALTER TABLE "registry_model_versions" ALTER COLUMN "number" SET NOT NULL;
+
+UPDATE "registry_models" AS m SET "lastNumber" = v.top
+FROM (SELECT "modelId", MAX("number") AS top FROM "registry_model_versions" GROUP BY "modelId") AS v
+WHERE m."id" = v."modelId";
 
 -- CreateIndex
 CREATE UNIQUE INDEX "registry_model_versions_modelId_number_key" ON "registry_model_versions"("modelId", "number");
