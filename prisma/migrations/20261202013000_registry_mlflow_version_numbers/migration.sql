@@ -19,7 +19,8 @@ FROM (
 ) AS n
 WHERE v."id" = n."id";
 
-ALTER TABLE "registry_model_versions" ALTER COLUMN "number" SET NOT NULL;
+ALTER TABLE "registry_model_versions" ALTER COLUMN "number" SET NOT NULL,
+ALTER COLUMN "number" SET DEFAULT 0;
 
 UPDATE "registry_models" AS m SET "lastNumber" = v.top
 FROM (SELECT "modelId", MAX("number") AS top FROM "registry_model_versions" GROUP BY "modelId") AS v
@@ -27,3 +28,21 @@ WHERE m."id" = v."modelId";
 
 -- CreateIndex
 CREATE UNIQUE INDEX "registry_model_versions_modelId_number_key" ON "registry_model_versions"("modelId", "number");
+
+-- A version inserted without a number (0, the default) takes the next of its model's sequence; the
+-- UPDATE locks the model's row, so concurrent inserts for one model are numbered one after another.
+-- Done in the database so every writer (the registry, seeds, tests of other packages) gets one.
+CREATE FUNCTION registry_next_version_number() RETURNS trigger AS $$
+BEGIN
+  IF NEW."number" = 0 THEN
+    UPDATE "registry_models" SET "lastNumber" = "lastNumber" + 1
+    WHERE "id" = NEW."modelId" RETURNING "lastNumber" INTO NEW."number";
+  ELSE
+    UPDATE "registry_models" SET "lastNumber" = GREATEST("lastNumber", NEW."number") WHERE "id" = NEW."modelId";
+  END IF;
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER "registry_model_versions_number" BEFORE INSERT ON "registry_model_versions"
+FOR EACH ROW EXECUTE FUNCTION registry_next_version_number();

@@ -98,15 +98,12 @@ export class VersionsRepository {
         throw new ValidationFailed([{ field: 'lineage.parentVersion', in: 'body', message: `version ${parent} does not exist` }]);
       }
       const runId = await lineageRun(tx, body.lineage?.runId);
-      // MLflow's integer version: the next of this model's sequence, never reused after a deletion
-      // (the model lock serializes it).
-      const { lastNumber } = await tx.registeredModel.update({ where: { id: modelId }, data: { lastNumber: { increment: 1 } } });
+      // `number` (MLflow's integer version) is left to the database: the next of the model's sequence.
       const row = await tx.modelVersion.create({
         data: {
           modelId,
           version,
           ...semverParts(version),
-          number: lastNumber,
           ...(origin ? { source: origin.source, runLink: origin.runLink, keyTags: origin.keyTags } : {}),
           description: body.description ?? null,
           tags: body.tags ?? [],
