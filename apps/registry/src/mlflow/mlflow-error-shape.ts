@@ -27,6 +27,14 @@ const MLFLOW_RESPONSES: [string, string][] = [
   ['429', 'REQUEST_LIMIT_EXCEEDED'],
 ];
 
+function parseProblem(payload: string): { code?: string; detail?: string; title?: string } {
+  try {
+    return JSON.parse(payload) as { code?: string; detail?: string; title?: string };
+  } catch {
+    return {};
+  }
+}
+
 type Doc = {
   paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
   components?: { schemas?: Record<string, unknown> };
@@ -64,7 +72,7 @@ export class MlflowErrorShape implements OnModuleInit {
       if (request.url === '/openapi.json' && reply.statusCode === 200 && typeof payload === 'string') return this.openapi(payload);
       const type = String(reply.getHeader('content-type') ?? '');
       if (!isMlflowPath(request.url) || !type.startsWith('application/problem+json') || typeof payload !== 'string') return payload;
-      const problem = JSON.parse(payload) as { code?: string; detail?: string; title?: string };
+      const problem = parseProblem(payload);
       const { status, errorCode } = mlflowError(reply.statusCode, problem.code ?? '');
       reply.status(status).header('content-type', 'application/json');
       return JSON.stringify({ error_code: errorCode, message: problem.detail ?? problem.title ?? errorCode });

@@ -296,6 +296,31 @@ describe('model versions', () => {
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['version.created', 'version.deleted', 'alias.deleted']);
   });
 
+  it('gives concurrent creations distinct numbers in one sequence', async () => {
+    const name = uniqueName('race');
+    await api('POST', 'registered-models/create', { name });
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api('POST', 'model-versions/create', { name, source: `s3://b/race/${i}` })),
+    );
+    expect(created.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(created.map((r) => Number(r.body.model_version.version)).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    // Six semantic versions on our side; each MLflow number still finds the version it was given to.
+    const ours = await t.request('GET', `/v1/models/${name}/versions?limit=10`);
+    expect(ours.body.items.map((v: { version: string }) => v.version).sort()).toEqual([
+      '1.0.0',
+      '1.0.1',
+      '1.0.2',
+      '1.0.3',
+      '1.0.4',
+      '1.0.5',
+    ]);
+    for (const r of created) {
+      const source = r.body.model_version.source as string;
+      const got = await api('GET', `model-versions/get?${q({ name, version: r.body.model_version.version })}`);
+      expect(got.body.model_version.source).toBe(source);
+    }
+  });
+
   it('numbers versions made through our own API too, which MLflow shows without a source', async () => {
     const name = uniqueName('native');
     await t.request('POST', '/v1/models', { body: { name } });
