@@ -11,6 +11,7 @@ import { uniqueName } from './factories.js';
 //       mlflow.onnx.log_model(model, "model", registered_model_name=name)
 //   MlflowClient().set_registered_model_alias(name, "champion", "1")
 //   MlflowClient().transition_model_version_stage(name, "1", "Production")
+//   mlflow.pyfunc.load_model(f"models:/{name}@champion")   # and f"models:/{name}/Production"
 //
 // written down from the client's source: mlflow/tracking/fluent.py (start_run, log_metric),
 // mlflow/models/model.py (Model.log: upload the directory, runs/log-model, then _register_model),
@@ -18,15 +19,18 @@ import { uniqueName } from './factories.js';
 // RESOURCE_ALREADY_EXISTS; runs:/ resolved with runs/get to the run's artifact_uri;
 // model-versions/create; no polling when the status is READY), mlflow/store/model_registry/
 // rest_store.py (bodies via message_to_json: unset fields left out, version as a string) and
-// protos/model_registry.proto (HTTP methods; GET parameters in the query string).
+// protos/model_registry.proto (HTTP methods; GET parameters in the query string),
+// mlflow/store/artifact/models_artifact_repo.py and mlflow_artifacts_repo.py (loading a model).
 
 let t: TestApp;
 let editor: string;
 let admin: string;
+let viewer: string;
 beforeAll(async () => {
   t = await startTestApp(buildRegistry);
   editor = (await t.request('POST', '/v1/api-keys', { body: { name: 'trainer', roles: ['editor'] } })).body.key;
   admin = (await t.request('POST', '/v1/api-keys', { body: { name: 'release', roles: ['admin'] } })).body.key;
+  viewer = (await t.request('POST', '/v1/api-keys', { body: { name: 'inference', roles: ['viewer'] } })).body.key;
 });
 afterAll(() => t.close());
 
@@ -159,6 +163,20 @@ describe("MLflow's Python client: train, log_model(registered_model_name=…), a
     const byAlias = await call(editor, 'GET', `registered-models/alias?name=${name}&alias=champion`);
     expect(byAlias.body.model_version).toMatchObject({ version: '1', current_stage: 'Production', aliases: ['champion'] });
     expect((await call(editor, 'GET', `model-versions/get-download-uri?name=${name}&version=1`)).body).toEqual({ artifact_uri: source });
+
+    // mlflow.pyfunc.load_model("models:/<name>@champion") (mlflow/store/artifact/models_artifact_repo.py):
+    // registered-models/alias, model-versions/get-download-uri, then the artifact proxy lists and reads.
+    const loadVersion = (await call(viewer, 'GET', `registered-models/alias?name=${name}&alias=champion`)).body.model_version.version;
+    const where = (await call(viewer, 'GET', `model-versions/get-download-uri?name=${name}&version=${loadVersion}`)).body.artifact_uri;
+    expect(where).toBe(source);
+    const proxyPath = where.slice('mlflow-artifacts:/'.length);
+    const listing = await t.request('GET', `/api/2.0/mlflow-artifacts/artifacts?path=${proxyPath}`, { as: { bearer: viewer } });
+    expect(listing.body.files.map((f: { path: string }) => f.path)).toEqual(['MLmodel', 'model.onnx', 'requirements.txt']);
+    const mlmodel = await t.request('GET', `/api/2.0/mlflow-artifacts/artifacts/${proxyPath}/MLmodel`, { as: { bearer: viewer } });
+    expect(mlmodel.text).toBe(files[0]![1]);
+    // "models:/<name>/Production": get-latest-versions with the stage, then the same download.
+    const latest = await call(viewer, 'POST', 'registered-models/get-latest-versions', { name, stages: ['Production'] });
+    expect(latest.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['1']);
 
     // The same version through our API: a normal version with the run's files, its lineage, in production.
     const ours = await t.request('GET', `/v1/models/${name}/versions/1.0.0`);
