@@ -178,6 +178,11 @@ describe('model versions', () => {
     const viaProxy = await api('POST', 'model-versions/create', { name, source: `${uri}/model`, run_uuid: 'ignored' });
     expect(viaProxy.body.model_version).toMatchObject({ version: '3', source: `${uri}/model`, run_id: runId });
 
+    const oneFile = await api('POST', 'model-versions/create', { name, source: `runs:/${runId}/model/model.onnx` });
+    expect(oneFile.body.model_version).toMatchObject({ version: '4', run_id: runId });
+    const oneFileArtifacts = await t.request('GET', `/v1/models/${name}/versions/1.0.3/artifacts`);
+    expect(oneFileArtifacts.body.items.map((a: { path: string }) => a.path)).toEqual(['model.onnx']);
+
     const otherRun = await api('POST', 'model-versions/create', { name, source: `${uri}/model`, run_id: 'f'.repeat(32) });
     expect([otherRun.status, otherRun.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
     const emptyPath = await api('POST', 'model-versions/create', { name, source: `runs:/${runId}/nothing-here` });
@@ -197,18 +202,18 @@ describe('model versions', () => {
     expect((await api('DELETE', 'model-versions/delete-tag', { name, version: '3', key: 'absent' })).status).toBe(404);
 
     const byName = await api('GET', `model-versions/search?${q({ filter: `name='${name}'` })}`, undefined, viewer);
-    expect(byName.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['3', '2', '1']);
+    expect(byName.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['4', '3', '2', '1']);
     const byRun = await api('POST', 'model-versions/search', { filter: `run_id = '${runId}'`, order_by: ['version_number ASC'] }, viewer);
-    expect(byRun.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['1', '3']);
+    expect(byRun.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['1', '3', '4']);
     const byTag = await api('GET', `model-versions/search?${q({ filter: `name = '${name}' AND tags.data = 'feb'` })}`);
     expect(byTag.body.model_versions.map((v: { version: string; tags: unknown }) => [v.version, v.tags])).toEqual([
       ['1', [{ key: 'data', value: 'feb' }]],
     ]);
-    const paged = await api('GET', `model-versions/search?${q({ filter: `name='${name}'`, max_results: '2' })}`);
-    expect(paged.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['3', '2']);
+    const paged = await api('GET', `model-versions/search?${q({ filter: `name='${name}'`, max_results: '3' })}`);
+    expect(paged.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['4', '3', '2']);
     const rest = await api(
       'GET',
-      `model-versions/search?${q({ filter: `name='${name}'`, max_results: '2', page_token: paged.body.next_page_token })}`,
+      `model-versions/search?${q({ filter: `name='${name}'`, max_results: '3', page_token: paged.body.next_page_token })}`,
     );
     expect(rest.body).toEqual({ model_versions: [expect.objectContaining({ version: '1' })] });
 

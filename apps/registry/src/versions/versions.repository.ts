@@ -54,10 +54,16 @@ const mediaType = (path: string) => MEDIA_TYPES.get(path.split('.').pop()?.toLow
  * which takes them for update, cannot drop one mid-way.
  */
 async function linkRunFiles(tx: Tx, versionId: string, from: { runId: string; path: string }, actor: string): Promise<number> {
-  const prefix = from.path ? `${from.path}/` : '';
-  const files = await tx.trackingRunArtifact.findMany({
-    where: { runId: from.runId, ...(prefix ? { path: { startsWith: prefix } } : {}) },
+  const under = from.path ? `${from.path}/` : '';
+  let files = await tx.trackingRunArtifact.findMany({
+    where: { runId: from.runId, ...(under ? { path: { startsWith: under } } : {}) },
   });
+  // A source naming one file (`runs:/<run>/model.onnx`) takes that file, under its own name.
+  let prefix = under;
+  if (!files.length && from.path) {
+    files = await tx.trackingRunArtifact.findMany({ where: { runId: from.runId, path: from.path } });
+    prefix = from.path.slice(0, from.path.lastIndexOf('/') + 1);
+  }
   if (!files.length) {
     throw new ValidationFailed([{ field: 'source', in: 'body', message: `the run has no artifacts under '${from.path}'` }]);
   }
