@@ -26,6 +26,10 @@ import { ModelsRepository } from './models/models.repository.js';
 import { ModelsService } from './models/models.service.js';
 import { MLFLOW_CONTROLLERS } from './mlflow/mlflow.controllers.js';
 import { MlflowUploadBody } from './mlflow/mlflow-upload-body.js';
+import { MlflowErrorShape } from './mlflow/mlflow-error-shape.js';
+import { MlflowModelsService } from './mlflow/registry/mlflow-models.service.js';
+import { MlflowRegistryRepository } from './mlflow/registry/mlflow-registry.repository.js';
+import { MlflowVersionsService } from './mlflow/registry/mlflow-versions.service.js';
 import { MetricsRepository } from './tracking/metrics.repository.js';
 import { ProjectsController } from './tracking/projects.controller.js';
 import { ProjectsRepository } from './tracking/projects.repository.js';
@@ -96,6 +100,10 @@ export class AppModule {
         TrackingService,
         RunArtifactsService,
         MlflowUploadBody,
+        MlflowErrorShape,
+        MlflowRegistryRepository,
+        MlflowModelsService,
+        MlflowVersionsService,
       ],
     };
   }

@@ -3,6 +3,8 @@ import { MlflowArtifactsController } from './mlflow-artifacts.controller.js';
 import { MlflowExperimentsController } from './mlflow-experiments.controller.js';
 import { MlflowFallbackController } from './mlflow-fallback.controller.js';
 import { MlflowRunsController } from './mlflow-runs.controller.js';
+import { MlflowModelVersionsController } from './registry/mlflow-model-versions.controller.js';
+import { MlflowRegisteredModelsController } from './registry/mlflow-registered-models.controller.js';
 
 // MLflow's web UI calls the same API under /ajax-api/2.0/: the same handlers, mounted again.
 // (Subclasses inherit the routes and filters; OpenAPI documents the /api/2.0 originals only.)
@@ -12,6 +14,10 @@ class AjaxExperiments extends MlflowExperimentsController {}
 class AjaxRuns extends MlflowRunsController {}
 @Controller('ajax-api/2.0')
 class AjaxArtifacts extends MlflowArtifactsController {}
+@Controller('ajax-api/2.0/mlflow/registered-models')
+class AjaxRegisteredModels extends MlflowRegisteredModelsController {}
+@Controller('ajax-api/2.0/mlflow/model-versions')
+class AjaxModelVersions extends MlflowModelVersionsController {}
 @Controller('ajax-api/2.0/mlflow')
 class AjaxFallback extends MlflowFallbackController {}
 
@@ -20,9 +26,13 @@ export const MLFLOW_CONTROLLERS = [
   MlflowExperimentsController,
   MlflowRunsController,
   MlflowArtifactsController,
+  MlflowRegisteredModelsController,
+  MlflowModelVersionsController,
   MlflowFallbackController,
   AjaxExperiments,
   AjaxRuns,
   AjaxArtifacts,
+  AjaxRegisteredModels,
+  AjaxModelVersions,
   AjaxFallback,
 ];

@@ -13,11 +13,12 @@ export class ModelsRepository {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
-  async create(body: CreateModelBody, actor: string) {
+  /** `keyTags`: MLflow's key/value tags, when the model is registered through MLflow's API. */
+  async create(body: CreateModelBody, actor: string, keyTags: { key: string; value: string }[] = []) {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const row = await tx.registeredModel.create({
-          data: { name: body.name, description: body.description ?? null, tags: body.tags ?? [], owner: body.owner ?? actor },
+          data: { name: body.name, description: body.description ?? null, tags: body.tags ?? [], owner: body.owner ?? actor, keyTags },
         });
         await this.audit.record(tx, { model: row.name, action: 'model.created', actor, subject: row.name, after: toModelResponse(row) });
         return row;

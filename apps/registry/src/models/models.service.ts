@@ -14,8 +14,8 @@ export class ModelsService {
     @Inject(ArtifactGc) private readonly gc: ArtifactGc,
   ) {}
 
-  async create(body: CreateModelBody, actor: string) {
-    return toModelResponse(await this.models.create(body, actor));
+  async create(body: CreateModelBody, actor: string, keyTags?: { key: string; value: string }[]) {
+    return toModelResponse(await this.models.create(body, actor, keyTags));
   }
 
   async list(query: ListModelsQuery) {

@@ -268,6 +268,7 @@ describe("MLflow's conventions", () => {
   it('refuses a missing or unknown credential and a read-only key on writes', async () => {
     const anonymous = await t.request('GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { as: null });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual({ error_code: 'UNAUTHENTICATED', message: expect.any(String) });
     const viewer = await t.request('POST', '/v1/api-keys', { body: { name: 'ro', roles: ['viewer'] } });
     const read = await t.request('GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { as: { bearer: viewer.body.key } });
     expect(read.body.experiment.name).toBe('Default');

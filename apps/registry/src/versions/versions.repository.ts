@@ -9,6 +9,15 @@ import { runUuid } from '../tracking/run-ids.js';
 import { toPoint } from '../tracking/tracking.mapper.js';
 import { toVersionResponse } from './versions.mapper.js';
 
+/** What MLflow's model-versions/create adds to a version: its source, run link, key/value tags, files. */
+export interface MlflowOrigin {
+  source: string;
+  runLink: string | null;
+  keyTags: { key: string; value: string }[];
+  /** The run's files under this path become the version's artifacts (same blobs, no copy). */
+  runFiles: { runId: string; path: string } | null;
+}
+
 const jsonOrNull = (value: unknown) => (value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
 /** Newest first: by version numbers, then creation (pre-releases of one version by creation). */
@@ -28,6 +37,48 @@ async function lineageRun(tx: Tx, runId: string | undefined): Promise<string | n
   return run.id;
 }
 
+/** By extension, the media types serving and downloads care about; anything else is octet-stream. */
+const MEDIA_TYPES = new Map([
+  ['json', 'application/json'],
+  ['yaml', 'application/yaml'],
+  ['yml', 'application/yaml'],
+  ['txt', 'text/plain'],
+  ['onnx', 'application/octet-stream'],
+]);
+const mediaType = (path: string) => MEDIA_TYPES.get(path.split('.').pop()?.toLowerCase() ?? '') ?? 'application/octet-stream';
+
+/**
+ * A run's files under `path` become the new version's artifacts, relative to that path (so a
+ * `log_model` directory's `model.onnx` is the version's `model.onnx`). Content-addressed storage
+ * makes this a reference to the same blobs; their rows are share-locked so garbage collection,
+ * which takes them for update, cannot drop one mid-way.
+ */
+async function linkRunFiles(tx: Tx, versionId: string, from: { runId: string; path: string }, actor: string): Promise<number> {
+  const under = from.path ? `${from.path}/` : '';
+  let files = await tx.trackingRunArtifact.findMany({
+    where: { runId: from.runId, ...(under ? { path: { startsWith: under } } : {}) },
+  });
+  // A source naming one file (`runs:/<run>/model.onnx`) takes that file, under its own name.
+  let prefix = under;
+  if (!files.length && from.path) {
+    files = await tx.trackingRunArtifact.findMany({ where: { runId: from.runId, path: from.path } });
+    prefix = from.path.slice(0, from.path.lastIndexOf('/') + 1);
+  }
+  if (!files.length) {
+    throw new ValidationFailed([{ field: 'source', in: 'body', message: `the run has no artifacts under '${from.path}'` }]);
+  }
+  const digests = [...new Set(files.map((f) => f.sha256))];
+  await tx.$queryRaw`SELECT sha256 FROM registry_artifact_blobs WHERE sha256 = ANY(${digests}) FOR SHARE`;
+  const uploadedAt = new Date();
+  await tx.artifact.createMany({
+    data: files.map((f) => {
+      const path = f.path.slice(prefix.length);
+      return { versionId, path, sha256: f.sha256, size: f.size, contentType: mediaType(path), uploadedBy: actor, uploadedAt };
+    }),
+  });
+  return files.length;
+}
+
 @Injectable()
 export class VersionsRepository {
   constructor(
@@ -41,7 +92,7 @@ export class VersionsRepository {
     return model.id;
   }
 
-  create(name: string, body: CreateVersionBody, actor: string): Promise<ModelVersion> {
+  create(name: string, body: CreateVersionBody, actor: string, origin?: MlflowOrigin): Promise<ModelVersion> {
     return this.prisma.$transaction(async (tx) => {
       // The model lock makes auto-bump safe: two concurrent creates get two different numbers.
       const modelId = await lockModel(tx, name);
@@ -53,11 +104,13 @@ export class VersionsRepository {
         throw new ValidationFailed([{ field: 'lineage.parentVersion', in: 'body', message: `version ${parent} does not exist` }]);
       }
       const runId = await lineageRun(tx, body.lineage?.runId);
+      // `number` (MLflow's integer version) is left to the database: the next of the model's sequence.
       const row = await tx.modelVersion.create({
         data: {
           modelId,
           version,
           ...semverParts(version),
+          ...(origin ? { source: origin.source, runLink: origin.runLink, keyTags: origin.keyTags } : {}),
           description: body.description ?? null,
           tags: body.tags ?? [],
           metrics: body.metrics ?? {},
@@ -74,12 +127,13 @@ export class VersionsRepository {
           createdBy: actor,
         },
       });
+      const files = origin?.runFiles ? await linkRunFiles(tx, row.id, origin.runFiles, actor) : 0;
       await this.audit.record(tx, {
         model: name,
         action: 'version.created',
         actor,
         subject: `${name}@${version}`,
-        after: toVersionResponse(name, row),
+        after: { ...toVersionResponse(name, row), ...(origin ? { source: origin.source, artifactsFromRun: files } : {}) },
       });
       return row;
     }, TX_OPTIONS);

@@ -3,14 +3,14 @@ import { NotFound, toPage } from '@modelyard/platform';
 import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
 import { compareMetrics } from './compare.js';
 import { toVersionResponse } from './versions.mapper.js';
-import { VersionsRepository } from './versions.repository.js';
+import { VersionsRepository, type MlflowOrigin } from './versions.repository.js';
 
 @Injectable()
 export class VersionsService {
   constructor(@Inject(VersionsRepository) private readonly versions: VersionsRepository) {}
 
-  async create(name: string, body: CreateVersionBody, actor: string) {
-    return toVersionResponse(name, await this.versions.create(name, body, actor));
+  async create(name: string, body: CreateVersionBody, actor: string, origin?: MlflowOrigin) {
+    return toVersionResponse(name, await this.versions.create(name, body, actor, origin));
   }
 
   async list(name: string, query: ListVersionsQuery) {
