@@ -80,6 +80,21 @@ function holdoutMetrics(model, rows, target) {
   return { accuracy: correct / rows.length, log_loss: loss / rows.length };
 }
 
+/**
+ * The production version's metrics on the same held-out samples, from its artifact at the location
+ * the job names (this trainer reads only its own format: another production is left to the service).
+ */
+async function productionMetrics(job, holdoutRows) {
+  const artifact = job.production?.artifacts.find((a) => a.path === 'weights.json');
+  if (!artifact) return undefined;
+  const res = await fetch(artifact.url, { headers: auth });
+  if (res.status !== 200) throw new Error(`production artifact: ${res.status} ${await res.text()}`);
+  const { features, weights } = await res.json();
+  const names = features.map((f) => f.name);
+  const predict = (row) => 1 / (1 + Math.exp(-(weights[0] + names.reduce((s, f, i) => s + weights[i + 1] * (row[f] ?? 0), 0))));
+  return holdoutMetrics({ predict }, holdoutRows, job.target);
+}
+
 /** A draft version with the model as its artifact, through the registry's API. */
 async function register(job, model, metrics) {
   const created = await call('POST', `${registry}/v1/models/${job.model}/versions`, {
@@ -114,9 +129,10 @@ async function main() {
   await call('POST', `${base}/heartbeat`, { leaseToken: job.leaseToken });
   const model = train(trainRows, features, job.target);
   const metrics = holdoutMetrics(model, holdoutRows, job.target);
+  const production = await productionMetrics(job, holdoutRows);
   const version = await register(job, model, metrics);
-  const done = await call('POST', `${base}/complete`, { leaseToken: job.leaseToken, version, metrics });
-  report('completed', { version, metrics, outcome: done.body.update.outcome, update: done.body.update });
+  const done = await call('POST', `${base}/complete`, { leaseToken: job.leaseToken, version, metrics, productionMetrics: production });
+  report('completed', { version, metrics, production, outcome: done.body.update.outcome, update: done.body.update });
 }
 
 main().catch((err) => {
