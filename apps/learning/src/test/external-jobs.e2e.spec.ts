@@ -1,4 +1,5 @@
 import { tokenFor } from '@modelyard/platform/testing';
+import { ConflictError, Modelyard, type SampleInput } from '@modelyard/sdk';
 import { createModel, feed, pipelineBody, rows, startHarness, type Harness, type Row } from './harness.js';
 
 let h: Harness;
@@ -296,5 +297,40 @@ describe('bad input and auth', () => {
       body: { leaseToken: job.leaseToken },
     });
     expect(heartbeat.status).toBe(200);
+  });
+});
+
+describe("the SDK's jobs client", () => {
+  it('claims, streams the samples row by row, heartbeats and completes; a lost lease is a ConflictError', async () => {
+    const data = rows(30, 400);
+    await externalWithJob('ext-sdk', data);
+    const my = new Modelyard({ urls: { learning: h.learning.url, registry: h.registry.url }, token: tokenFor('editor') });
+    const deadline = Date.now() + 30_000;
+    let job = await my.learning.jobs.claim('ext-sdk', { worker: 'sdk', leaseSeconds: 60 });
+    while (!job && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = await my.learning.jobs.claim('ext-sdk', { worker: 'sdk', leaseSeconds: 60 });
+    }
+    if (!job?.leaseToken) throw new Error('no job offered');
+    const train: SampleInput[] = [];
+    for await (const row of my.learning.jobs.samples('ext-sdk', job.id, 'train')) train.push(row);
+    expect(train).toEqual(data.slice(0, 100));
+    expect((await my.learning.jobs.heartbeat('ext-sdk', job.id, job.leaseToken)).status).toBe('leased');
+
+    await h.registry.request('POST', '/v1/models/ext-sdk-model/versions', { body: { version: '3.0.0' } });
+    await h.registry.request('PUT', '/v1/models/ext-sdk-model/versions/3.0.0/artifacts/model.onnx', {
+      raw: Buffer.from('onnx'),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    const done = await my.learning.jobs.complete('ext-sdk', job.id, {
+      leaseToken: job.leaseToken,
+      version: '3.0.0',
+      metrics: { accuracy: 0.8 },
+    });
+    expect(done.update).toMatchObject({ outcome: 'registered', version: '3.0.0', samples: 100 });
+    expect(done.job.status).toBe('completed');
+    const late = await my.learning.jobs.fail('ext-sdk', job.id, 'an-old-lease-token-0000', 'too late').catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(ConflictError);
+    expect((late as ConflictError).status).toBe(409);
   });
 });
