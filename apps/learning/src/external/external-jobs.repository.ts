@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
 import { PrismaService } from '@modelyard/platform';
 import type { GateResult } from '@modelyard/types';
-import type { MetricsJson, UpdateRun } from '../updates/update.js';
+import type { MetricsJson, UpdateRecord, UpdateRun } from '../updates/update.js';
 import { toUpdateRun } from '../updates/updates.mapper.js';
 import { historyRow } from '../updates/updates.repository.js';
 import type { ExternalJob, NewExternalJob } from './external-job.js';
@@ -163,25 +163,7 @@ export class ExternalJobsRepository {
         // Throwing rolls the job's move back too: nothing of this completion is kept.
         if (count === 0) throw new WindowStale();
         const seq = p.updateSeq + 1;
-        const record = {
-          pipelineId: job.pipelineId,
-          seq,
-          reason: job.reason,
-          outcome: c.outcome,
-          samples: trained,
-          holdout: job.holdout,
-          metricsBefore: {},
-          metricsAfter: c.metrics,
-          gate: c.gate,
-          version: c.version,
-          experimentKey: c.experimentKey,
-          driftReportId: job.driftReportId,
-          detail: c.gate.reason,
-          startedAt: job.createdAt,
-          consumedThrough,
-          checkpoint: null,
-        };
-        const run = await tx.learningUpdate.create({ data: historyRow(record) });
+        const run = await tx.learningUpdate.create({ data: historyRow(completionRecord(c, seq, trained, consumedThrough)) });
         const row = await tx.learningExternalJob.update({
           where: { id: job.id },
           data: { seq, version: c.version, outcome: c.outcome, detail: c.gate.reason, leaseExpiresAt: null },
@@ -202,6 +184,29 @@ export class ExternalJobsRepository {
     });
     return row && toUpdateRun(row);
   }
+}
+
+/** The history entry of a completed job: the run the worker made, in a built-in run's terms. */
+function completionRecord(c: Completion, seq: number, trained: number, consumedThrough: bigint): UpdateRecord {
+  return {
+    pipelineId: c.job.pipelineId,
+    seq,
+    reason: c.job.reason,
+    outcome: c.outcome,
+    samples: trained,
+    holdout: c.job.holdout,
+    // The worker's model has no progressive metrics here: only what it measured on the holdout.
+    metricsBefore: {},
+    metricsAfter: c.metrics,
+    gate: c.gate,
+    version: c.version,
+    experimentKey: c.experimentKey,
+    driftReportId: c.job.driftReportId,
+    detail: c.gate.reason,
+    startedAt: c.job.createdAt,
+    consumedThrough,
+    checkpoint: null,
+  };
 }
 
 /** Moves a job out of `leased` if the lease is the caller's and still running (Postgres' clock). */
