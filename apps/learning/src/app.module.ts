@@ -2,6 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, QueuesModule, type PlatformConfig } from '@modelyard/platform';
 import { QueueName } from '@modelyard/types';
 import { ExperimentsClient } from './clients/experiments.client.js';
+import { ExternalCompletion } from './external/external-completion.js';
+import { ExternalJobsController } from './external/external-jobs.controller.js';
+import { ExternalJobsRepository } from './external/external-jobs.repository.js';
+import { ExternalJobsService } from './external/external-jobs.service.js';
+import { ExternalOffers } from './external/external-offers.js';
 import { RegistryClient } from './clients/registry.client.js';
 import { LearningMetrics } from './learning.metrics.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
@@ -24,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(config), QueuesModule.forRoot([QueueName.learningUpdates, QueueName.retrain])],
-      controllers: config.workerOnly ? [] : [PipelinesController, SamplesController],
+      controllers: config.workerOnly ? [] : [PipelinesController, SamplesController, ExternalJobsController],
       providers: [
         RegistryClient,
         ExperimentsClient,
@@ -40,6 +45,10 @@ export class AppModule {
         UpdatesRepository,
         UpdatesService,
         UpdateProcessor,
+        ExternalJobsRepository,
+        ExternalOffers,
+        ExternalJobsService,
+        ExternalCompletion,
       ],
     };
   }

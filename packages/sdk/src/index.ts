@@ -21,4 +21,5 @@ export * from './experiments/experiments.client.js';
 export * from './experiments/local-assigner.js';
 export * from './drift/drift.client.js';
 export * from './learning/learning.client.js';
+export * from './learning/external-jobs.client.js';
 export * from './serving/serving.client.js';

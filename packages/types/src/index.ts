@@ -9,6 +9,7 @@ export * from './webhooks.js';
 export * from './artifacts.js';
 export * from './drift.js';
 export * from './learning.js';
+export * from './external-jobs.js';
 export * from './serving.js';
 export * from './console.js';
 export * from './predict-fast-path.js';

@@ -50,12 +50,36 @@ export const LearnerHyperparameters = z.strictObject({
 });
 export type LearnerHyperparameters = z.infer<typeof LearnerHyperparameters>;
 
-export const LearnerSpec = z.strictObject({
+/** A learner of packages/learners, trained in-process by the service's update jobs. */
+export const BuiltinLearnerSpec = z.strictObject({
   type: LearnerType,
   optimizer: LearnerOptimizer.default('ftrl'),
   hyperparameters: LearnerHyperparameters.default({}),
 });
+export type BuiltinLearnerSpec = z.infer<typeof BuiltinLearnerSpec>;
+
+/** What an external learner predicts: decides the labels samples must carry and the gate's metrics. */
+export const ExternalTask = z.enum(['classification', 'regression']);
+export type ExternalTask = z.infer<typeof ExternalTask>;
+
+/**
+ * A learner trained outside the service (Python, Spark, GPUs): its update jobs are claimed over HTTP
+ * by an external worker (see external-jobs.ts), never trained in-process.
+ */
+export const ExternalLearnerSpec = z.strictObject({
+  type: z.literal('external'),
+  /** classification: labels 0/1 (accuracy, log_loss, roc_auc); regression: finite targets (mae, rmse). */
+  task: ExternalTask.default('classification'),
+});
+export type ExternalLearnerSpec = z.infer<typeof ExternalLearnerSpec>;
+
+export const LearnerSpec = z.discriminatedUnion('type', [BuiltinLearnerSpec, ExternalLearnerSpec]);
 export type LearnerSpec = z.infer<typeof LearnerSpec>;
+
+/** Whether a pipeline's samples carry 0/1 labels (a classifier) rather than finite targets. */
+export function isClassifier(spec: Pick<BuiltinLearnerSpec, 'type'> | ExternalLearnerSpec): boolean {
+  return spec.type === 'external' ? spec.task === 'classification' : spec.type === 'logistic_regression';
+}
 
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
 export type FeatureKind = z.infer<typeof FeatureKind>;
@@ -144,7 +168,10 @@ export function pipelineIssues(b: {
     if (f.name === b.target) issues.push({ path: ['features', i, 'name'], message: 'the target cannot also be a feature' });
     names.add(f.name);
   });
-  const classifier = b.learner.type === 'logistic_regression';
+  const classifier = isClassifier(b.learner);
+  // The adaptive strategy measures the current model in-process, which an external learner does not have.
+  if (b.learner.type === 'external' && b.strategy === 'adaptive')
+    issues.push({ path: ['strategy'], message: 'an external learner uses incremental, mini_batch or periodic' });
   const fits = (metric: string) => CLASSIFICATION_ONLY.includes(metric) === classifier;
   const expected = classifier ? 'a classifier uses accuracy, log_loss or roc_auc' : 'a regression uses mae or rmse';
   if (!fits(b.gate.metric)) issues.push({ path: ['gate', 'metric'], message: expected });

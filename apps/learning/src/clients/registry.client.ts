@@ -57,6 +57,15 @@ export class RegistryClient {
     return this.call(`GET ${model}@${version} artifacts`, () => this.registry.artifacts.manifest(model, version));
   }
 
+  /** A version's manifest, or null when the model has no such version. */
+  async findManifest(model: string, version: string): Promise<ManifestResponse | null> {
+    return this.call<ManifestResponse | null>(
+      `GET ${model}@${version} artifacts`,
+      () => this.registry.artifacts.manifest(model, version),
+      null,
+    );
+  }
+
   /** Uploads a file to a draft version, with its SHA-256 for the registry to check. */
   async upload(model: string, version: string, file: string, bytes: Buffer, contentType: string): Promise<void> {
     const push = () => this.registry.artifacts.push(model, version, file, bytes, { contentType });

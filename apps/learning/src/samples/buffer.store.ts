@@ -44,6 +44,25 @@ if n > 0 then
 end
 return redis.call('LLEN', KEYS[1])`;
 
+const SPAN = `
+return {redis.call('GET', KEYS[2]) or ARGV[1], redis.call('LLEN', KEYS[1])}`;
+
+const READ_RANGE = `
+local head = tonumber(redis.call('GET', KEYS[2]) or ARGV[3])
+local start = tonumber(ARGV[1]) - head
+if start < 0 then return {head, {}} end
+return {head, redis.call('LRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)}`;
+
+/** Some samples of a range were dropped (the buffer was full) or trimmed before they were read. */
+export class SamplesGone extends Error {
+  constructor(
+    readonly from: number,
+    readonly head: number,
+  ) {
+    super(`samples from ${from} are no longer buffered (the buffer starts at ${head})`);
+  }
+}
+
 /** The Redis list holding a pipeline's buffered samples (under the installation's key prefix). */
 export const bufferKey = (pipelineId: string) => `learn:${pipelineId}:buffer`;
 
@@ -86,6 +105,29 @@ export class BufferStore {
       string[],
     ];
     return { head: Number(head), rows: raw.map((r) => JSON.parse(r) as SampleRow) };
+  }
+
+  /** The absolute number of the first buffered row and how many are buffered, as one snapshot. */
+  async span(pipelineId: string, consumedThrough: bigint): Promise<{ head: number; size: number }> {
+    const [head, size] = (await this.redis.client.eval(SPAN, 3, ...this.keys(pipelineId), consumedThrough.toString())) as [string, number];
+    return { head: Number(head), size };
+  }
+
+  /**
+   * Up to `count` rows from absolute number `from` on (fewer at the buffer's end). Throws
+   * SamplesGone when the buffer no longer starts at or before `from`.
+   */
+  async readRange(pipelineId: string, from: number, count: number, consumedThrough: bigint): Promise<SampleRow[]> {
+    const [head, raw] = (await this.redis.client.eval(
+      READ_RANGE,
+      3,
+      ...this.keys(pipelineId),
+      from,
+      count,
+      consumedThrough.toString(),
+    )) as [number, string[]];
+    if (head > from) throw new SamplesGone(from, head);
+    return raw.map((r) => JSON.parse(r) as SampleRow);
   }
 
   /** Removes every row numbered below `consumedThrough` (a no-op when already done); returns the size left. */

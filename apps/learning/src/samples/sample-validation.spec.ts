@@ -7,7 +7,7 @@ const schema: SampleSchema = {
     { name: 'b', kind: 'boolean' },
   ],
   target: 'y',
-  learnerType: 'logistic_regression',
+  classifier: true,
 };
 
 describe('sample validation', () => {
@@ -29,7 +29,7 @@ describe('sample validation', () => {
   });
 
   it('takes any finite target for a regression, and caps the list of problems', () => {
-    expect(sampleErrors([{ n: 1, y: -3.25 }], { ...schema, learnerType: 'linear_regression' })).toEqual([]);
+    expect(sampleErrors([{ n: 1, y: -3.25 }], { ...schema, classifier: false })).toEqual([]);
     expect(
       sampleErrors(
         Array.from({ length: 100 }, () => ({ n: 'x', y: 1 })),

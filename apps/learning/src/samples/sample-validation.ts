@@ -1,5 +1,5 @@
 import type { FieldError } from '@modelyard/platform';
-import type { PipelineFeature, LearnerType, SampleRow } from '@modelyard/types';
+import type { PipelineFeature, SampleRow } from '@modelyard/types';
 
 /** A rejected batch names at most this many problems; the first ones are enough to fix the sender. */
 const MAX_ERRORS = 50;
@@ -7,7 +7,8 @@ const MAX_ERRORS = 50;
 export interface SampleSchema {
   features: readonly PipelineFeature[];
   target: string;
-  learnerType: LearnerType;
+  /** Labels 0/1 (a classifier) rather than finite targets (a regression); see isClassifier. */
+  classifier: boolean;
 }
 
 function featureProblem(kind: PipelineFeature['kind'], value: unknown): string | null {
@@ -26,8 +27,8 @@ function featureProblem(kind: PipelineFeature['kind'], value: unknown): string |
 /** A row's own value: a feature called "constructor" must not find Object's on a row without it. */
 export const valueOf = (row: SampleRow, name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
 
-function targetProblem(type: LearnerType, value: unknown): string | null {
-  if (type === 'logistic_regression') return value === 0 || value === 1 ? null : 'the label must be 0 or 1';
+function targetProblem(classifier: boolean, value: unknown): string | null {
+  if (classifier) return value === 0 || value === 1 ? null : 'the label must be 0 or 1';
   return typeof value === 'number' && Number.isFinite(value) ? null : 'the target must be a finite number';
 }
 
@@ -45,7 +46,7 @@ export function sampleErrors(rows: readonly SampleRow[], schema: SampleSchema): 
       const problem = featureProblem(kind, valueOf(row, name));
       if (problem) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: problem });
     }
-    const target = targetProblem(schema.learnerType, valueOf(row, schema.target));
+    const target = targetProblem(schema.classifier, valueOf(row, schema.target));
     if (target) errors.push({ field: `samples.${i}.${schema.target}`, in: 'body', message: target });
     for (const name of Object.keys(row)) {
       if (!kinds.has(name) && name !== schema.target)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '@modelyard/platform';
-import type { SamplesBody, SamplesResponse } from '@modelyard/types';
+import { isClassifier, type SamplesBody, type SamplesResponse } from '@modelyard/types';
 import { LearningMetrics } from '../learning.metrics.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { UpdateTrigger } from '../updates/update-trigger.js';
@@ -19,7 +19,7 @@ export class SamplesService {
   /** Validates the whole batch first (a bad row keeps nothing), then appends it to the buffer in one step. */
   async ingest(ref: string, body: SamplesBody): Promise<SamplesResponse> {
     const p = await this.pipelines.get(ref);
-    const errors = sampleErrors(body.samples, { features: p.features, target: p.target, learnerType: p.learner.type });
+    const errors = sampleErrors(body.samples, { features: p.features, target: p.target, classifier: isClassifier(p.learner) });
     if (errors.length) throw new ValidationFailed(errors);
     const { size, dropped } = await this.buffer.push(p.id, body.samples, p.maxBuffer, p.consumedThrough);
     if (dropped) this.metrics.bufferDropped.inc({ pipeline: p.name }, dropped);

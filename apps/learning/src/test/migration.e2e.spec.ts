@@ -46,7 +46,7 @@ afterAll(async () => {
   await rm(before, { recursive: true, force: true });
 });
 
-describe('learning migration: enums and cascades', () => {
+describe('learning migrations: enums and cascades', () => {
   it('converts values in place, drops orphans, deletes a pipeline with its checkpoints and history', async () => {
     const [periodic, batch, gone] = [randomUUID(), randomUUID(), randomUUID()];
     await db.$executeRawUnsafe(pipelineSql, periodic, 'periodic-p', 'periodic', 'reset');
@@ -95,7 +95,28 @@ describe('learning migration: enums and cascades', () => {
     expect(await db.learningCheckpoint.count({ where: { pipelineId: gone } })).toBe(0);
     expect(await db.learningUpdate.count({ where: { pipelineId: gone } })).toBe(0);
 
+    // learning_external_jobs (the later `learning_external_jobs` migration): enum columns, and a
+    // pipeline's jobs go with it.
+    expect(applied.some((name) => name.endsWith('_learning_external_jobs'))).toBe(true);
+    const jobTypes = await db.$queryRawUnsafe<{ column_name: string; udt_name: string }[]>(
+      `SELECT column_name, udt_name FROM information_schema.columns
+       WHERE table_name = 'learning_external_jobs' AND column_name IN ('status', 'reason', 'outcome', 'fromSample')
+       ORDER BY column_name`,
+    );
+    expect(jobTypes).toEqual([
+      { column_name: 'fromSample', udt_name: 'int8' },
+      { column_name: 'outcome', udt_name: 'LearningUpdateOutcome' },
+      { column_name: 'reason', udt_name: 'LearningUpdateReason' },
+      { column_name: 'status', udt_name: 'LearningExternalJobStatus' },
+    ]);
+    const job = { reason: 'manual' as const, fromSample: 0n, toSample: 300n, holdout: 100, fresh: true };
+    await db.learningExternalJob.create({ data: { pipelineId: periodic, ...job } });
+    await db.learningExternalJob.create({ data: { pipelineId: batch, ...job } });
+    expect(await db.learningExternalJob.findFirst({ where: { pipelineId: batch } })).toMatchObject({ status: 'queued', attempts: 0 });
+
     await db.learningPipeline.delete({ where: { id: periodic } });
+    expect(await db.learningExternalJob.count({ where: { pipelineId: periodic } })).toBe(0);
+    expect(await db.learningExternalJob.count({ where: { pipelineId: batch } })).toBe(1);
     expect(await db.learningCheckpoint.count({ where: { pipelineId: periodic } })).toBe(0);
     expect(await db.learningUpdate.count({ where: { pipelineId: periodic } })).toBe(0);
     expect(await db.learningCheckpoint.count({ where: { pipelineId: batch } })).toBe(1);

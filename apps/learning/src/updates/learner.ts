@@ -11,7 +11,7 @@ import {
   type MetricName,
   type ProgressiveState,
 } from '@modelyard/learners';
-import type { PipelineFeature, LearnerSpec, SampleRow } from '@modelyard/types';
+import type { BuiltinLearnerSpec, LearnerSpec, PipelineFeature, SampleRow } from '@modelyard/types';
 import { z } from 'zod';
 
 /**
@@ -25,7 +25,13 @@ export const DEFAULT_DIM = 1 << 12;
 /** Lifetime progressive metrics cover this many most recent samples (status, adaptive strategy). */
 export const LIFETIME_WINDOW = 1000;
 
-export function createLearner(spec: LearnerSpec): LogisticRegression | LinearRegression {
+/** The in-process learner of a pipeline; an external learner has none (its jobs go to workers). */
+export function builtinSpec(spec: LearnerSpec): BuiltinLearnerSpec {
+  if (spec.type === 'external') throw new TypeError('an external learner is trained by external workers, not in-process');
+  return spec;
+}
+
+export function createLearner(spec: BuiltinLearnerSpec): LogisticRegression | LinearRegression {
   const options = { ...spec.hyperparameters, optimizer: spec.optimizer, dim: spec.hyperparameters.dim ?? DEFAULT_DIM };
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
@@ -62,11 +68,11 @@ export function restoreLifetime(state: ProgressiveState, model: LinearModel): Me
 }
 
 /** The metrics a learner of this type reports. */
-export function metricNames(type: LearnerSpec['type']): MetricName[] {
+export function metricNames(type: BuiltinLearnerSpec['type']): MetricName[] {
   return type === 'logistic_regression' ? ['accuracy', 'log_loss', 'roc_auc'] : ['mae', 'rmse'];
 }
 
-export function freshMetrics(type: LearnerSpec['type'], window: number | null = null): Metric[] {
+export function freshMetrics(type: BuiltinLearnerSpec['type'], window: number | null = null): Metric[] {
   return metricNames(type).map((name) => createMetric(name, { window }));
 }
 

@@ -47,7 +47,7 @@ export function versionBody(c: Candidate): CreateVersionBody {
       samples: c.samples,
       samples_seen: Number(c.samplesSeen),
     },
-    params: { learner: p.learner.type, ...p.learner.hyperparameters, ...c.model.options },
+    params: { learner: p.learner.type, ...('hyperparameters' in p.learner ? p.learner.hyperparameters : {}), ...c.model.options },
     trainingInfo: {
       pipeline: p.name,
       pipelineId: p.id,

@@ -1,11 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProgressiveValidator, type LinearModel, type Metric } from '@modelyard/learners';
 import type { GateResult, LearningUpdateJob } from '@modelyard/types';
+import { ExternalOffers } from '../external/external-offers.js';
 import { LearningMetrics } from '../learning.metrics.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { BufferStore, type BufferedBatch } from '../samples/buffer.store.js';
 import { runGate, type ProductionModel } from './gate.js';
-import { createLearner, freshMetrics, LIFETIME_WINDOW, restoreLearner, restoreLifetime, toSample, type LabelledSample } from './learner.js';
+import {
+  builtinSpec,
+  createLearner,
+  freshMetrics,
+  LIFETIME_WINDOW,
+  restoreLearner,
+  restoreLifetime,
+  toSample,
+  type LabelledSample,
+} from './learner.js';
 import { Registrar } from './registrar.js';
 import type { Checkpoint, UpdateRecord } from './update.js';
 import { planRun, skipReason } from './update-plan.js';
@@ -14,6 +24,14 @@ import { UpdatesRepository } from './updates.repository.js';
 
 function values(metrics: readonly Metric[]): Record<string, number> {
   return Object.fromEntries(metrics.map((m) => [m.window === null ? m.name : `${m.name}@${m.window}`, m.get()]));
+}
+
+/** An external learner's update, queued for a worker (ExternalOffers) instead of run here. */
+export interface HandedOff {
+  outcome: 'handed_off';
+  /** The external job (learning_external_jobs) the worker claims. */
+  jobId: string;
+  version: null;
 }
 
 /** The fields of a run's record known before it learns anything. */
@@ -71,9 +89,10 @@ export class UpdateRunner {
     @Inject(BufferStore) private readonly buffer: BufferStore,
     @Inject(Registrar) private readonly registrar: Registrar,
     @Inject(LearningMetrics) private readonly metrics: LearningMetrics,
+    @Inject(ExternalOffers) private readonly offers: ExternalOffers,
   ) {}
 
-  async run(p: Pipeline, job: LearningUpdateJob): Promise<UpdateRecord> {
+  async run(p: Pipeline, job: LearningUpdateJob): Promise<UpdateRecord | HandedOff> {
     const base: RunBase = {
       pipelineId: p.id,
       seq: p.updateSeq + 1,
@@ -84,6 +103,7 @@ export class UpdateRunner {
       version: null,
     };
     if (p.state === 'paused') return this.finish(p, skipped(base, p, 'the pipeline is paused'));
+    if (p.learner.type === 'external') return this.handOff(p, base, job);
 
     await this.buffer.trimTo(p.id, p.consumedThrough);
     const checkpoint = await this.updates.latestCheckpoint(p.id);
@@ -106,12 +126,23 @@ export class UpdateRunner {
     return finished;
   }
 
+  /**
+   * An external learner's update is not run here: it is queued for an external worker to claim
+   * (ExternalOffers), and recorded when the worker completes it. Nothing to learn is a skip, as here.
+   */
+  private async handOff(p: Pipeline, base: RunBase, job: LearningUpdateJob): Promise<UpdateRecord | HandedOff> {
+    const offered = await this.offers.offer(p, job.reason, job.driftReportId ?? null);
+    if ('skip' in offered) return this.finish(p, skipped(base, p, offered.skip));
+    return { outcome: 'handed_off', jobId: offered.jobId, version: null };
+  }
+
   /** Step 2: the candidate learns all but the held-out samples, test-then-train. */
   private learn(p: Pipeline, from: Checkpoint | null, batch: BufferedBatch): Learned {
-    const model = from ? restoreLearner(from.model) : createLearner(p.learner);
-    const lifetime = from ? restoreLifetime(from.progressive, model) : freshMetrics(p.learner.type, LIFETIME_WINDOW);
+    const spec = builtinSpec(p.learner);
+    const model = from ? restoreLearner(from.model) : createLearner(spec);
+    const lifetime = from ? restoreLifetime(from.progressive, model) : freshMetrics(spec.type, LIFETIME_WINDOW);
     const before = values(lifetime);
-    const update = freshMetrics(p.learner.type);
+    const update = freshMetrics(spec.type);
     // One pass feeds both metric sets: this update's (registered) and the pipeline's rolling ones.
     const validator = new ProgressiveValidator(model, [...update, ...lifetime]);
     const samples = batch.rows.map((r) => toSample(r, p.features, p.target));

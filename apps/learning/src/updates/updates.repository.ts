@@ -83,7 +83,7 @@ export class UpdatesRepository {
   }
 }
 
-function historyRow(r: UpdateRecord): Prisma.LearningUpdateUncheckedCreateInput {
+export function historyRow(r: UpdateRecord): Prisma.LearningUpdateUncheckedCreateInput {
   return {
     pipelineId: r.pipelineId,
     seq: r.seq,

@@ -9,7 +9,7 @@ import { UpdateRunner } from './update.runner.js';
 import { UpdateTrigger } from './update-trigger.js';
 import { UpdatesRepository } from './updates.repository.js';
 
-export type UpdateJobResult = { outcome: 'gone' } | { outcome: UpdateOutcome; version: string | null };
+export type UpdateJobResult = { outcome: 'gone' } | { outcome: UpdateOutcome | 'handed_off'; version: string | null };
 
 /**
  * The update jobs' use cases: run one update under the pipeline's lock, chain the next one the
@@ -42,6 +42,8 @@ export class UpdatesService {
         return this.runner.run(p, job);
       });
       if (!outcome) return { outcome: 'gone' };
+      // An external worker has the update now; its completion triggers the next one.
+      if (outcome.outcome === 'handed_off') return { outcome: outcome.outcome, version: null };
       // Samples that arrived during the run may already call for the next one.
       if (followsUp(outcome.outcome)) await this.afterRun(job.pipelineId);
       return { outcome: outcome.outcome, version: outcome.version };

@@ -1,5 +1,5 @@
 import type { DriftRecordInput, SampleInput } from '@modelyard/sdk';
-import type { MonitorResponse, PipelineResponse } from '@modelyard/types';
+import { isClassifier, type MonitorResponse, type PipelineResponse } from '@modelyard/types';
 
 /** A prediction's features by name: an instance record as sent, or an array named by the input schema. */
 export type NamedFeatures = Map<string, unknown>;
@@ -69,7 +69,7 @@ export function sampleRow(
   label: unknown,
 ): SampleInput | null {
   const target = typeof label === 'boolean' ? Number(label) : label;
-  const classifier = pipeline.learner.type === 'logistic_regression';
+  const classifier = isClassifier(pipeline.learner);
   if (classifier ? target !== 0 && target !== 1 : !isFiniteNumber(target)) return null;
   const row: Sample = {};
   for (const f of pipeline.features) {

@@ -17,6 +17,7 @@ import { keyFor, type IdempotencyOption } from '../http/idempotency.js';
 import { paginate } from '../http/pagination.js';
 import { path } from '../http/path.js';
 import { BatchIngestor, type BatchIngestorOptions } from '../ingest/batch-ingestor.js';
+import { ExternalJobsClient } from './external-jobs.client.js';
 
 type PageOptions<Q> = Partial<Omit<Q, 'limit' | 'cursor'>> & { limit?: number; cursor?: string };
 type IngestorOptions<T> = Omit<BatchIngestorOptions<T>, 'send'>;
@@ -82,9 +83,12 @@ export class PipelinesClient {
 /** Learning pipelines and their labelled samples. */
 export class LearningClient {
   readonly pipelines: PipelinesClient;
+  /** External trainers' update jobs (pipelines with `learner: {type: 'external'}`). */
+  readonly jobs: ExternalJobsClient;
 
   constructor(readonly http: HttpClient) {
     this.pipelines = new PipelinesClient(http);
+    this.jobs = new ExternalJobsClient(http);
   }
 
   /**

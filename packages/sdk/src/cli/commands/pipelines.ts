@@ -62,7 +62,10 @@ export function pipelinesCommand(): Command {
             { header: 'name', value: (p) => p.name },
             { header: 'model', value: (p) => p.model },
             { header: 'state', value: (p) => p.state },
-            { header: 'learner', value: (p) => `${p.learner.type}/${p.learner.optimizer}` },
+            {
+              header: 'learner',
+              value: (p) => (p.learner.type === 'external' ? `external/${p.learner.task}` : `${p.learner.type}/${p.learner.optimizer}`),
+            },
             { header: 'strategy', value: (p) => p.strategy },
             { header: 'gate', value: (p) => `${p.gate.metric} (${p.gate.direction})` },
             { header: 'version', value: (p) => p.currentVersion },
