@@ -52,3 +52,4 @@ export {
   type ClassificationMetrics,
 } from './performance.js';
 export { cbpe, isotonicCalibrator, type CbpeEstimate, type Calibrator } from './cbpe.js';
+export { cuped, type CovariateSummary, type CupedResult } from './cuped.js';

@@ -187,9 +187,19 @@ export type AssignmentConfigResponse = z.infer<typeof AssignmentConfigResponse>;
 
 const Timestamp = z.iso.datetime({ offset: true });
 
+/** Most metrics a unit's exposure can carry a pre-period covariate for (primary + 20 guardrails). */
+export const MAX_COVARIATES = 21;
+/**
+ * Pre-experiment covariates by metric (CUPED): e.g. the unit's value of the metric over the two
+ * weeks before it was exposed. Measured before assignment, so the treatment cannot move it.
+ */
+const Covariates = z
+  .record(MetricName, z.number())
+  .refine((c) => Object.keys(c).length <= MAX_COVARIATES, { message: `at most ${MAX_COVARIATES} covariates` });
+
 export const ExposuresBody = z.strictObject({
   exposures: z
-    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), ts: Timestamp.optional() }))
+    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), ts: Timestamp.optional(), covariates: Covariates.optional() }))
     .min(1)
     .max(10_000),
 });
@@ -198,7 +208,15 @@ export type ExposuresBody = z.infer<typeof ExposuresBody>;
 export const EventsBody = z.strictObject({
   events: z
     .array(
-      z.strictObject({ unit: UnitId, variant: VariantKey.optional(), metric: MetricName, value: z.number(), ts: Timestamp.optional() }),
+      z.strictObject({
+        unit: UnitId,
+        variant: VariantKey.optional(),
+        metric: MetricName,
+        value: z.number(),
+        ts: Timestamp.optional(),
+        /** True: `value` is the unit's pre-experiment covariate for `metric` (CUPED), not an outcome. */
+        covariate: z.boolean().optional(),
+      }),
     )
     .min(1)
     .max(10_000),
@@ -212,13 +230,36 @@ export const IngestResponse = z.object({
 });
 export type IngestResponse = z.infer<typeof IngestResponse>;
 
-/** Sufficient statistics of one metric in one variant, over exposed units. */
-export const MetricSummary = z.object({ n: z.number().int(), sum: z.number(), sumSquares: z.number() });
+/**
+ * Sufficient statistics of one metric in one variant, over exposed units: Σy and Σy², and with a
+ * pre-experiment covariate x (CUPED) Σx, Σx² and Σxy (units without one count x = 0).
+ */
+export const MetricSummary = z.object({
+  n: z.number().int(),
+  sum: z.number(),
+  sumSquares: z.number(),
+  covariate: z.object({ sum: z.number(), sumSquares: z.number(), crossProducts: z.number() }).optional(),
+});
 export type MetricSummary = z.infer<typeof MetricSummary>;
 
 // ---------------------------------------------------------------- results
 
 const Interval = z.tuple([z.number(), z.number()]);
+
+/** A comparison on the metric adjusted with its pre-experiment covariate (CUPED). */
+export const CupedComparison = z.object({
+  /** Pooled within-variant Cov(y, x)/Var(x). */
+  theta: z.number(),
+  /** Share of the metric's variance removed by the adjustment (pooled within-variant ρ²). */
+  varianceReduction: z.number(),
+  diff: z.number(),
+  diffCi: Interval,
+  relativeLift: z.number().nullable(),
+  relativeLiftCi: Interval.nullable(),
+  pValue: z.number(),
+  sequentialPValue: z.number().nullable(),
+  sequentialCi: Interval.nullable(),
+});
 
 export const ResultsResponse = z.object({
   experiment: z.string(),
@@ -231,8 +272,18 @@ export const ResultsResponse = z.object({
       key: z.string(),
       version: z.string(),
       units: z.number().int(),
-      /** Per metric: mean over exposed units and its (fixed-horizon) confidence interval. */
-      metrics: z.record(z.string(), z.object({ mean: z.number().nullable(), ci: Interval.nullable() })),
+      /**
+       * Per metric: mean over exposed units and its (fixed-horizon) confidence interval; with a
+       * covariate, the CUPED-adjusted mean and interval too (null without one).
+       */
+      metrics: z.record(
+        z.string(),
+        z.object({
+          mean: z.number().nullable(),
+          ci: Interval.nullable(),
+          adjusted: z.object({ mean: z.number(), ci: Interval }).nullable(),
+        }),
+      ),
     }),
   ),
   /** Each treatment against the control, on every metric. */
@@ -250,6 +301,11 @@ export const ResultsResponse = z.object({
       sequentialPValue: z.number().nullable(),
       sequentialCi: Interval.nullable(),
       chanceToBeatControl: z.number().nullable(),
+      /**
+       * The same comparison on the CUPED-adjusted metric (null without a covariate). When present,
+       * chanceToBeatControl and significant are read from it.
+       */
+      cuped: CupedComparison.nullable(),
       /** Significant at alpha by the p-value the experiment decides on (sequential or fixed). */
       significant: z.boolean(),
     }),

@@ -13,28 +13,47 @@ export interface Outcome {
   metric: string;
   value: number;
   binary: boolean;
+  /** `value` is the unit's pre-experiment covariate x for `metric` (CUPED): it replaces an earlier one. */
+  covariate?: boolean;
 }
 
 // Applies a batch atomically. Per variant it keeps n (exposed units), and per variant and metric
-// the sum and the sum of squares of the units' totals; each unit's running total is kept so a new
-// event updates the sum of squares exactly: Q += (t + v)^2 - t^2. An event also exposes its unit.
-// KEYS: exposed units, variant counts, unit totals, sums.  ARGV: 5 values per outcome.
+// the sum and the sum of squares of the units' totals y; each unit's running total is kept so a new
+// event updates the sum of squares exactly: Q += (t + v)^2 - t^2. With a covariate x per unit
+// (CUPED) it also keeps Σx (xs), Σx² (xq) and Σxy (xy), updated the same way from the unit's
+// kept x and y whichever of them arrives first. An event also exposes its unit.
+// KEYS: exposed units, variant counts, unit totals, sums, unit covariates.
+// ARGV: 5 values per outcome; the fifth is '1' for a binary value, 'c' for a covariate.
 const APPLY = `
 local accepted = 0
 for i = 1, #ARGV, 5 do
-  local unit, variant, metric, value, binary = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
+  local unit, variant, metric, value, mode = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
   if redis.call('HSETNX', KEYS[1], unit, variant) == 1 then
     redis.call('HINCRBY', KEYS[2], variant, 1)
   end
   if metric ~= '' then
     local field = metric .. '|' .. unit
-    local old = tonumber(redis.call('HGET', KEYS[3], field) or '0')
-    local new = old + value
-    if binary == '1' then new = math.min(1, new) end
-    if new ~= old then
-      redis.call('HSET', KEYS[3], field, new)
-      redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. metric .. '|s', new - old)
-      redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. metric .. '|q', new * new - old * old)
+    local prefix = variant .. '|' .. metric .. '|'
+    if mode == 'c' then
+      local old = tonumber(redis.call('HGET', KEYS[5], field) or '0')
+      if value ~= old then
+        local y = tonumber(redis.call('HGET', KEYS[3], field) or '0')
+        redis.call('HSET', KEYS[5], field, value)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xs', value - old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xq', value * value - old * old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xy', y * (value - old))
+      end
+    else
+      local old = tonumber(redis.call('HGET', KEYS[3], field) or '0')
+      local new = old + value
+      if mode == '1' then new = math.min(1, new) end
+      if new ~= old then
+        redis.call('HSET', KEYS[3], field, new)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 's', new - old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'q', new * new - old * old)
+        local x = tonumber(redis.call('HGET', KEYS[5], field) or '0')
+        if x ~= 0 then redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xy', x * (new - old)) end
+      end
     end
   end
   accepted = accepted + 1
@@ -58,6 +77,17 @@ end
 return 1
 `;
 
+/**
+ * One variant and metric's summary from its stored sums (`get('s')` = Σy …); the covariate sums
+ * only when a covariate was ever stored for it (Σx² > 0), so metrics without one read as before.
+ */
+export function summaryFrom(n: number, get: (suffix: 's' | 'q' | 'xs' | 'xq' | 'xy') => number): MetricSummary {
+  const summary: MetricSummary = { n, sum: get('s'), sumSquares: get('q') };
+  const sumSquares = get('xq');
+  if (sumSquares > 0) summary.covariate = { sum: get('xs'), sumSquares, crossProducts: get('xy') };
+  return summary;
+}
+
 /** Set once the aggregates in Redis are known to include the last snapshot; gone when Redis lost them. */
 const keptMarker = (experimentId: string) => `exp:${experimentId}:stats-kept`;
 
@@ -67,13 +97,14 @@ export class OutcomesStore {
 
   private keys(experimentId: string) {
     const base = `exp:${experimentId}`;
-    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`];
+    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`, `${base}:covariates`];
   }
 
   async apply(experimentId: string, outcomes: Outcome[]): Promise<number> {
     if (!outcomes.length) return 0;
-    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), o.binary ? '1' : '0']);
-    return Number(await this.redis.client.eval(APPLY, 4, ...this.keys(experimentId), ...args));
+    const mode = (o: Outcome) => (o.covariate ? 'c' : o.binary ? '1' : '0');
+    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), mode(o)]);
+    return Number(await this.redis.client.eval(APPLY, 5, ...this.keys(experimentId), ...args));
   }
 
   /** The aggregates as stored: n per variant, and `variant|metric|s` / `|q` sums. */
@@ -110,11 +141,7 @@ export class OutcomesStore {
     const [counts, sums] = await Promise.all([this.redis.client.hgetall(nKey!), this.redis.client.hgetall(sumsKey!)]);
     // Own fields only: a variant or metric named `constructor` must not read Object.prototype's.
     const field = (hash: Record<string, string>, name: string) => Number(Object.hasOwn(hash, name) ? hash[name] : 0);
-    const summary = (v: string, m: string): MetricSummary => ({
-      n: field(counts, v),
-      sum: field(sums, `${v}|${m}|s`),
-      sumSquares: field(sums, `${v}|${m}|q`),
-    });
+    const summary = (v: string, m: string) => summaryFrom(field(counts, v), (suffix) => field(sums, `${v}|${m}|${suffix}`));
     return Object.fromEntries(variants.map((v) => [v, Object.fromEntries(metrics.map((m) => [m, summary(v, m)]))]));
   }
 }

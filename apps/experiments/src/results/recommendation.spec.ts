@@ -111,6 +111,7 @@ describe('a guardrail verdict', () => {
     sequentialPValue: null,
     sequentialCi: null,
     chanceToBeatControl: null,
+    cuped: null,
     significant: false,
   });
 

@@ -12,6 +12,7 @@ import {
 } from '@modelyard/stats';
 import type { MetricSummary, ResultsResponse, Variant } from '@modelyard/types';
 import type { GuardrailDef, MetricDef } from '../experiments/experiment.js';
+import { cupedComparison, cupedMetric, type CupedMetric } from './cuped-results.js';
 import { guardrailVerdict, recommend, type Comparison } from './recommendation.js';
 
 /** SRM is flagged at this p-value: strict, because a false alarm stops a healthy experiment. */
@@ -69,12 +70,47 @@ function emptyComparison(metric: MetricDef, variant: string): Comparison {
     sequentialPValue: null,
     sequentialCi: null,
     chanceToBeatControl: null,
+    cuped: null,
     significant: false,
   };
 }
 
-/** One treatment against control on one metric. */
-function compare(input: ResultsInput, metric: MetricDef, variant: string): Comparison {
+/** Each metric's CUPED adjustment (metrics without a covariate are absent). */
+type CupedByMetric = Map<string, CupedMetric>;
+
+function cupedByMetric(input: ResultsInput, metrics: MetricDef[]): CupedByMetric {
+  const out: CupedByMetric = new Map();
+  for (const m of metrics) {
+    const c = cupedMetric(input.variants.map((v) => [v.key, summaryOf(input, v.key, m.name)]));
+    if (c) out.set(m.name, c);
+  }
+  return out;
+}
+
+/**
+ * One treatment against control on one metric; with a covariate, also on the CUPED-adjusted
+ * metric, which then carries the decision (same false-positive rate, narrower intervals).
+ */
+function compare(input: ResultsInput, metric: MetricDef, variant: string, adjustments: CupedByMetric): Comparison {
+  const raw = compareRaw(input, metric, variant);
+  const c = adjustments.get(metric.name);
+  const ca = c?.arms.get(input.control);
+  const ta = c?.arms.get(variant);
+  if (!c || !ca || !ta) return raw;
+  const cuped = cupedComparison(c, ca, ta, input.alpha, input.sequential);
+  if (!cuped) return raw;
+  const chance = safe(() => chanceToBeatControl(ca, ta));
+  const deciding = input.sequential ? cuped.sequentialPValue : cuped.pValue;
+  return {
+    ...raw,
+    cuped,
+    chanceToBeatControl: chance ? (metric.direction === 'higher' ? chance.chanceToBeat : 1 - chance.chanceToBeat) : null,
+    significant: deciding !== null && deciding < input.alpha,
+  };
+}
+
+/** One treatment against control on one metric, as measured (no covariate). */
+function compareRaw(input: ResultsInput, metric: MetricDef, variant: string): Comparison {
   const empty = emptyComparison(metric, variant);
   const c = summaryOf(input, input.control, metric.name);
   const t = summaryOf(input, variant, metric.name);
@@ -106,8 +142,12 @@ function compare(input: ResultsInput, metric: MetricDef, variant: string): Compa
 }
 
 /** Per variant: units and, per metric, the mean with its fixed-horizon interval. */
-function variantResults(input: ResultsInput, metrics: MetricDef[]): ResultsResponse['variants'] {
+function variantResults(input: ResultsInput, metrics: MetricDef[], adjustments: CupedByMetric): ResultsResponse['variants'] {
   const z = normPpf(1 - input.alpha / 2);
+  const interval = (a: ArmSummary): [number, number] => {
+    const half = z * Math.sqrt(a.variance / a.n);
+    return [a.mean - half, a.mean + half];
+  };
   return input.variants.map((v) => ({
     key: v.key,
     version: v.version,
@@ -115,9 +155,9 @@ function variantResults(input: ResultsInput, metrics: MetricDef[]): ResultsRespo
     metrics: Object.fromEntries(
       metrics.map((m): [string, MetricResult] => {
         const a = arm(summaryOf(input, v.key, m.name));
-        if (!a) return [m.name, { mean: null, ci: null }];
-        const half = z * Math.sqrt(a.variance / a.n);
-        return [m.name, { mean: a.mean, ci: [a.mean - half, a.mean + half] }];
+        const adjusted = adjustments.get(m.name)?.arms.get(v.key);
+        if (!a) return [m.name, { mean: null, ci: null, adjusted: null }];
+        return [m.name, { mean: a.mean, ci: interval(a), adjusted: adjusted ? { mean: adjusted.mean, ci: interval(adjusted) } : null }];
       }),
     ),
   }));
@@ -161,7 +201,8 @@ function powerOf(input: ResultsInput, primary: Comparison[]): ResultsResponse['p
 export function computeResults(input: ResultsInput, now = new Date()): ResultsResponse {
   const metrics: MetricDef[] = [input.primary, ...input.guardrails];
   const treatments = input.variants.filter((v) => v.key !== input.control);
-  const comparisons = treatments.flatMap((t) => metrics.map((m) => compare(input, m, t.key)));
+  const adjustments = cupedByMetric(input, metrics);
+  const comparisons = treatments.flatMap((t) => metrics.map((m) => compare(input, m, t.key, adjustments)));
   const guardrails = input.guardrails.flatMap((g) => comparisons.filter((c) => c.metric === g.name).map((c) => guardrailVerdict(g, c)));
   const srmResult = srmOf(input);
   const primary = comparisons.filter((c) => c.metric === input.primary.name);
@@ -183,7 +224,7 @@ export function computeResults(input: ResultsInput, now = new Date()): ResultsRe
     computedAt: now.toISOString(),
     alpha: input.alpha,
     sequential: input.sequential,
-    variants: variantResults(input, metrics),
+    variants: variantResults(input, metrics, adjustments),
     comparisons,
     srm: srmResult,
     guardrails,

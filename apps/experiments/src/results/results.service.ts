@@ -5,7 +5,7 @@ import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
 import { metricKinds } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { StatsHistoryRepository } from '../outcomes/stats-history.repository.js';
-import { OutcomesStore } from '../outcomes/outcomes.store.js';
+import { OutcomesStore, summaryFrom } from '../outcomes/outcomes.store.js';
 import type { StatValue } from '../outcomes/stats-snapshot.js';
 import { computeResults } from './results.calculator.js';
 
@@ -21,7 +21,7 @@ export function summariesOf(stats: StatValue[], variants: string[], metrics: str
   return Object.fromEntries(
     variants.map((v) => [
       v,
-      Object.fromEntries(metrics.map((m) => [m, { n: get(`${v}|`), sum: get(`${v}|${m}|s`), sumSquares: get(`${v}|${m}|q`) }])),
+      Object.fromEntries(metrics.map((m) => [m, summaryFrom(get(`${v}|`), (suffix) => get(`${v}|${m}|${suffix}`))])),
     ]),
   );
 }
