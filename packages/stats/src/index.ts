@@ -53,3 +53,5 @@ export {
 } from './performance.js';
 export { cbpe, isotonicCalibrator, type CbpeEstimate, type Calibrator } from './cbpe.js';
 export { cuped, type CovariateSummary, type CupedResult } from './cuped.js';
+export { planFixed, planSequential, normalPower, effectOf, alwaysValidCritical } from './planning.js';
+export type { PlanInput, PlanResult } from './planning.js';

@@ -353,3 +353,64 @@ export const ConcludeBody = z.strictObject({
 export type ConcludeBody = z.infer<typeof ConcludeBody>;
 
 export const ConcludeResponse = z.object({ experiment: ExperimentResponse, conclusion: Conclusion });
+
+// ---------------------------------------------------------------- planning
+
+export const PlanBody = z
+  .strictObject({
+    metric: MetricKind,
+    /** The control's current value: `rate` for a binomial metric, `mean` and `sd` for a continuous one. */
+    baseline: z.strictObject({
+      rate: z.number().gt(0).lt(1).optional(),
+      mean: z.number().optional(),
+      sd: z.number().positive().optional(),
+    }),
+    /** Smallest effect worth detecting: relative to the baseline (0.05 = +5 %) or in the metric's units. */
+    mde: z.strictObject({ value: z.number().positive(), type: z.enum(['relative', 'absolute']).default('relative') }),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    power: z.number().gte(0.5).lt(1).default(0.8),
+    /** Variants including control. */
+    variants: z.number().int().min(2).max(20).default(2),
+    /** Plan for the always-valid (sequential) test the experiment will decide on. */
+    sequential: z.boolean().default(true),
+    /** Units entering the experiment per day, over all variants: the plan then gives days too. */
+    dailyUnits: z.number().int().positive().max(1e12).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.metric === 'binomial' && b.baseline.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseline', 'rate'], message: 'a binomial metric needs the baseline rate' });
+    }
+    if (b.metric === 'continuous') {
+      for (const field of ['mean', 'sd'] as const) {
+        if (b.baseline[field] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['baseline', field], message: `a continuous metric needs the baseline ${field}` });
+        }
+      }
+    }
+  });
+export type PlanBody = z.infer<typeof PlanBody>;
+
+const PlanHorizon = z.object({
+  unitsPerVariant: z.number().int(),
+  totalUnits: z.number().int(),
+  /** Days at `dailyUnits` (null without it). */
+  days: z.number().int().nullable(),
+});
+
+export const PlanResponse = z.object({
+  metric: MetricKind,
+  /** The mde in the metric's units. */
+  absoluteEffect: z.number(),
+  /** Cohen's d (continuous) or h (binomial, arcsine-transformed rates). */
+  effectSize: z.number(),
+  /** Level of each treatment-vs-control test: alpha / (variants − 1) (Bonferroni, Holm's worst case). */
+  alphaPerComparison: z.number(),
+  /** The fixed-horizon test, analysed once at the end. */
+  fixed: PlanHorizon,
+  /**
+   * The always-valid test, safe to check at any time: the units it needs at most, and its cost,
+   * the share of extra units over the fixed design (null when sequential is false).
+   */
+  sequential: PlanHorizon.extend({ extraUnitsShare: z.number() }).nullable(),
+});
+export type PlanResponse = z.infer<typeof PlanResponse>;
