@@ -302,15 +302,33 @@ export const ResultsResponse = z.object({
       sequentialCi: Interval.nullable(),
       chanceToBeatControl: z.number().nullable(),
       /**
+       * Expected loss, in relative lift, of shipping the treatment (or keeping the control) if that
+       * choice is the wrong one: E[max(0, −lift)] under the same posterior as chanceToBeatControl.
+       */
+      risk: z.object({ treatment: z.number(), control: z.number() }).nullable(),
+      /**
        * The same comparison on the CUPED-adjusted metric (null without a covariate). When present,
-       * chanceToBeatControl and significant are read from it.
+       * chanceToBeatControl, risk, the adjusted values and significant are read from it.
        */
       cuped: CupedComparison.nullable(),
-      /** Significant at alpha by the p-value the experiment decides on (sequential or fixed). */
+      /** The deciding p-value, Holm–Bonferroni adjusted across the treatments (unchanged with one). */
+      adjustedPValue: z.number().nullable(),
+      /** Interval on the difference at level 1 − alpha/(treatments) (a confidence sequence when sequential). */
+      adjustedCi: Interval.nullable(),
+      /** Significant at alpha by the adjusted p-value the experiment decides on (sequential or fixed). */
       significant: z.boolean(),
     }),
   ),
-  srm: z.object({ statistic: z.number().nullable(), pValue: z.number().nullable(), flagged: z.boolean() }),
+  /**
+   * Sample-ratio mismatch against the weights in force: the chi-square test (fixed-horizon, for
+   * reference) and the always-valid Dirichlet-multinomial test (Lindon & Malek), which flags it.
+   */
+  srm: z.object({
+    statistic: z.number().nullable(),
+    pValue: z.number().nullable(),
+    sequentialPValue: z.number().nullable(),
+    flagged: z.boolean(),
+  }),
   guardrails: z.array(
     z.object({
       variant: z.string(),
