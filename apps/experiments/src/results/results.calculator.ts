@@ -1,17 +1,6 @@
-import {
-  chanceToBeatControl,
-  minimumDetectableEffect,
-  normPpf,
-  relativeLift,
-  sampleSize,
-  sequentialSrm,
-  srm,
-  welchTTest,
-  zTestProportions,
-  type ArmSummary,
-} from '@modelyard/stats';
-import type { MetricSummary, ResultsResponse, Variant } from '@modelyard/types';
-import type { GuardrailDef, MetricDef } from '../experiments/experiment.js';
+import { minimumDetectableEffect, normPpf, sampleSize, sequentialSrm, srm, type ArmSummary } from '@modelyard/stats';
+import type { ResultsResponse } from '@modelyard/types';
+import type { MetricDef } from '../experiments/experiment.js';
 import { compare, cupedByMetric, holmAcrossTreatments, type CupedByMetric } from './comparison.js';
 import { guardrailVerdict, recommend, type Comparison } from './recommendation.js';
 import { arm, summaryOf, type ResultsInput } from './results-input.js';
