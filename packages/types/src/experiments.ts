@@ -197,9 +197,35 @@ const Covariates = z
   .record(MetricName, z.number())
   .refine((c) => Object.keys(c).length <= MAX_COVARIATES, { message: `at most ${MAX_COVARIATES} covariates` });
 
+/** Dimensions an experiment breaks its results down by (the first names its exposures carry). */
+export const MAX_DIMENSIONS = 5;
+/** Values per dimension with their own slice; later ones are pooled into `other`. */
+export const MAX_DIMENSION_VALUES = 20;
+export const DIMENSION_OTHER = 'other';
+const DimensionName = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+const DimensionValue = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[^|]+$/, 'no |');
+/** Attributes of the unit at its first exposure (e.g. country, platform), for breakdowns. */
+const Dimensions = z
+  .record(DimensionName, DimensionValue)
+  .refine((d) => Object.keys(d).length <= MAX_DIMENSIONS, { message: `at most ${MAX_DIMENSIONS} dimensions` });
+
 export const ExposuresBody = z.strictObject({
   exposures: z
-    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), ts: Timestamp.optional(), covariates: Covariates.optional() }))
+    .array(
+      z.strictObject({
+        unit: UnitId,
+        variant: VariantKey.optional(),
+        ts: Timestamp.optional(),
+        covariates: Covariates.optional(),
+        dimensions: Dimensions.optional(),
+      }),
+    )
     .min(1)
     .max(10_000),
 });
@@ -345,6 +371,30 @@ export const ResultsResponse = z.object({
     minimumDetectableEffect: z.number().nullable(),
   }),
   recommendation: z.object({ action: Recommendation, variant: z.string().nullable(), reason: z.string() }),
+  /**
+   * The primary metric per dimension value (slice), exploratory: p-values and intervals are
+   * Bonferroni-adjusted for the number of slice comparisons, and never drive the recommendation.
+   */
+  breakdowns: z.array(
+    z.object({
+      dimension: z.string(),
+      value: z.string(),
+      exploratory: z.literal(true),
+      variants: z.array(z.object({ variant: z.string(), units: z.number().int(), mean: z.number().nullable() })),
+      comparisons: z.array(
+        z.object({
+          variant: z.string(),
+          diff: z.number().nullable(),
+          /** At level 1 − alpha/(slice comparisons). */
+          adjustedCi: Interval.nullable(),
+          pValue: z.number().nullable(),
+          /** min(1, p × slice comparisons). */
+          adjustedPValue: z.number().nullable(),
+          significant: z.boolean(),
+        }),
+      ),
+    }),
+  ),
 });
 export type ResultsResponse = z.infer<typeof ResultsResponse>;
 

@@ -13,6 +13,8 @@ export interface OutcomeRow {
   covariate?: boolean;
   /** An exposure: pre-experiment covariates by metric. */
   covariates?: Record<string, number>;
+  /** An exposure: the unit's dimension attributes (read at its first exposure only). */
+  dimensions?: Record<string, string>;
 }
 
 /** An exposure's covariates as (metric, value) pairs: own keys only, in the order given. */
@@ -72,6 +74,7 @@ export function assignOutcomes(
         value: r.value ?? 0,
         binary: kinds.get(metric) === 'binomial',
         ...(r.covariate ? { covariate: true } : {}),
+        ...(r.dimensions ? { dimensions: Object.entries(r.dimensions) } : {}),
       });
       for (const [m, value] of covariatesOf(r)) {
         batch.outcomes.push({ unit: r.unit, variant, metric: m, value, binary: false, covariate: true });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
-import type { MetricSummary } from '@modelyard/types';
+import { DIMENSION_OTHER, MAX_DIMENSION_VALUES, MAX_DIMENSIONS, type MetricSummary } from '@modelyard/types';
 import type { StoredAggregates } from './stats-snapshot.js';
 
 /**
@@ -15,6 +15,8 @@ export interface Outcome {
   binary: boolean;
   /** `value` is the unit's pre-experiment covariate x for `metric` (CUPED): it replaces an earlier one. */
   covariate?: boolean;
+  /** (dimension, value) pairs of the unit: they place it in its slices when this is its first exposure. */
+  dimensions?: [string, string][];
 }
 
 // Applies a batch atomically. Per variant it keeps n (exposed units), and per variant and metric
@@ -22,14 +24,44 @@ export interface Outcome {
 // event updates the sum of squares exactly: Q += (t + v)^2 - t^2. With a covariate x per unit
 // (CUPED) it also keeps Σx (xs), Σx² (xq) and Σxy (xy), updated the same way from the unit's
 // kept x and y whichever of them arrives first. An event also exposes its unit.
-// KEYS: exposed units, variant counts, unit totals, sums, unit covariates.
-// ARGV: 5 values per outcome; the fifth is '1' for a binary value, 'c' for a covariate.
+// Breakdowns: a unit's first exposure places it in one slice per dimension (`@dim|value`); the
+// first 5 dimension names of the experiment and the first 20 values of each get their own slices,
+// later values pool into 'other'. Slices keep n and, per metric, Σy and Σy² in the sums hash
+// (`variant|@dim|value|n`, `variant|@dim|value|metric|s`), so they are snapshotted like the rest.
+// KEYS: exposed units, variant counts, unit totals, sums, unit covariates, dimension values
+// (`dim` → values so far, `dim|value` → 1, `~` → names so far), unit slices.
+// ARGV: 6 values per outcome; the fifth is '1' for a binary value, 'c' for a covariate; the sixth
+// the unit's dimensions as `name=value` lines.
 const APPLY = `
+local function slot(name, value)
+  if redis.call('HEXISTS', KEYS[6], name) == 0 then
+    if tonumber(redis.call('HGET', KEYS[6], '~') or '0') >= ${MAX_DIMENSIONS} then return nil end
+    redis.call('HINCRBY', KEYS[6], '~', 1)
+    redis.call('HSET', KEYS[6], name, 0)
+  end
+  if redis.call('HEXISTS', KEYS[6], name .. '|' .. value) == 1 then return value end
+  if tonumber(redis.call('HGET', KEYS[6], name)) >= ${MAX_DIMENSION_VALUES} then return '${DIMENSION_OTHER}' end
+  redis.call('HINCRBY', KEYS[6], name, 1)
+  redis.call('HSET', KEYS[6], name .. '|' .. value, 1)
+  return value
+end
 local accepted = 0
-for i = 1, #ARGV, 5 do
-  local unit, variant, metric, value, mode = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
+for i = 1, #ARGV, 6 do
+  local unit, variant, metric, value, mode, dims = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4], ARGV[i+5]
   if redis.call('HSETNX', KEYS[1], unit, variant) == 1 then
     redis.call('HINCRBY', KEYS[2], variant, 1)
+    local slices = {}
+    for pair in string.gmatch(dims, '[^\\n]+') do
+      local eq = string.find(pair, '=', 1, true)
+      local name = string.sub(pair, 1, eq - 1)
+      local kept = slot(name, string.sub(pair, eq + 1))
+      if kept then
+        local slice = '@' .. name .. '|' .. kept
+        slices[#slices + 1] = slice
+        redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. slice .. '|n', 1)
+      end
+    end
+    if #slices > 0 then redis.call('HSET', KEYS[7], unit, table.concat(slices, '\\n')) end
   end
   if metric ~= '' then
     local field = metric .. '|' .. unit
@@ -53,6 +85,14 @@ for i = 1, #ARGV, 5 do
         redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'q', new * new - old * old)
         local x = tonumber(redis.call('HGET', KEYS[5], field) or '0')
         if x ~= 0 then redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xy', x * (new - old)) end
+        local slices = redis.call('HGET', KEYS[7], unit)
+        if slices then
+          for slice in string.gmatch(slices, '[^\\n]+') do
+            local sp = variant .. '|' .. slice .. '|' .. metric .. '|'
+            redis.call('HINCRBYFLOAT', KEYS[4], sp .. 's', new - old)
+            redis.call('HINCRBYFLOAT', KEYS[4], sp .. 'q', new * new - old * old)
+          end
+        end
       end
     end
   end
@@ -97,14 +137,15 @@ export class OutcomesStore {
 
   private keys(experimentId: string) {
     const base = `exp:${experimentId}`;
-    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`, `${base}:covariates`];
+    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`, `${base}:covariates`, `${base}:dimensions`, `${base}:slices`];
   }
 
   async apply(experimentId: string, outcomes: Outcome[]): Promise<number> {
     if (!outcomes.length) return 0;
     const mode = (o: Outcome) => (o.covariate ? 'c' : o.binary ? '1' : '0');
-    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), mode(o)]);
-    return Number(await this.redis.client.eval(APPLY, 5, ...this.keys(experimentId), ...args));
+    const dims = (o: Outcome) => (o.dimensions ?? []).map(([name, value]) => `${name}=${value}`).join('\n');
+    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), mode(o), dims(o)]);
+    return Number(await this.redis.client.eval(APPLY, 7, ...this.keys(experimentId), ...args));
   }
 
   /** The aggregates as stored: n per variant, and `variant|metric|s` / `|q` sums. */
@@ -133,6 +174,17 @@ export class OutcomesStore {
     const pairs = [...aggregates.n, ...aggregates.sums].flatMap(([field, value]) => [field, String(value)]);
     const added = await this.redis.client.eval(ADD_BACK, 3, nKey!, sumsKey!, keptMarker(experimentId), String(aggregates.n.size), ...pairs);
     return added === 1;
+  }
+
+  /** The breakdown sums as stored (`variant|@dim|value|…` fields of the sums hash). */
+  async sliceSums(experimentId: string): Promise<Map<string, number>> {
+    const [, , , sumsKey] = this.keys(experimentId);
+    const sums = await this.redis.client.hgetall(sumsKey!);
+    return new Map(
+      Object.entries(sums)
+        .filter(([field]) => field.includes('|@'))
+        .map(([field, v]) => [field, Number(v)]),
+    );
   }
 
   /** Sufficient statistics per variant and metric; units without events count with value 0. */

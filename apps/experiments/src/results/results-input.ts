@@ -1,6 +1,7 @@
 import type { ArmSummary } from '@modelyard/stats';
 import type { MetricSummary, ResultsResponse, Variant } from '@modelyard/types';
 import type { GuardrailDef, MetricDef } from '../experiments/experiment.js';
+import type { SliceStats } from './breakdowns.js';
 
 const NO_UNITS: MetricSummary = { n: 0, sum: 0, sumSquares: 0 };
 
@@ -16,6 +17,8 @@ export interface ResultsInput {
   minSampleSize: number | null;
   /** By variant, then metric. */
   summaries: Record<string, Record<string, MetricSummary>>;
+  /** The primary metric's statistics per dimension slice (absent: no breakdowns). */
+  slices?: SliceStats;
 }
 
 /** Mean and unbiased variance over n units from Σx and Σx². */

@@ -1,6 +1,7 @@
 import { minimumDetectableEffect, normPpf, sampleSize, sequentialSrm, srm, type ArmSummary } from '@modelyard/stats';
 import type { ResultsResponse } from '@modelyard/types';
 import type { MetricDef } from '../experiments/experiment.js';
+import { breakdowns } from './breakdowns.js';
 import { compare, cupedByMetric, holmAcrossTreatments, type CupedByMetric } from './comparison.js';
 import { guardrailVerdict, recommend, type Comparison } from './recommendation.js';
 import { arm, summaryOf, type ResultsInput } from './results-input.js';
@@ -113,5 +114,14 @@ export function computeResults(input: ResultsInput, now = new Date()): ResultsRe
     guardrails,
     power,
     recommendation,
+    breakdowns: input.slices
+      ? breakdowns(
+          input.slices,
+          input.primary,
+          input.variants.map((v) => v.key),
+          input.control,
+          input.alpha,
+        )
+      : [],
   };
 }

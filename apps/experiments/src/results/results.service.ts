@@ -7,6 +7,7 @@ import { ExperimentsRepository } from '../experiments/experiments.repository.js'
 import { StatsHistoryRepository } from '../outcomes/stats-history.repository.js';
 import { OutcomesStore, summaryFrom } from '../outcomes/outcomes.store.js';
 import type { StatValue } from '../outcomes/stats-snapshot.js';
+import { sliceStatsOf, type SliceStats } from './breakdowns.js';
 import { computeResults } from './results.calculator.js';
 
 /** Points in a results history answer: the newest ones (rows are spaced by growth, so few). */
@@ -58,13 +59,16 @@ export class ResultsService {
 
   async of(e: Experiment): Promise<ResultsResponse> {
     const variants = e.variants.map((v) => v.key);
-    const summaries = await this.store.summaries(e.id, variants, [...metricKinds(e).keys()]);
-    const results = this.compute(e, summaries);
+    const [summaries, sliceSums] = await Promise.all([
+      this.store.summaries(e.id, variants, [...metricKinds(e).keys()]),
+      this.store.sliceSums(e.id),
+    ]);
+    const results = this.compute(e, summaries, sliceStatsOf(sliceSums, e.primaryMetric.name));
     this.export(results);
     return results;
   }
 
-  private compute(e: Experiment, summaries: Summaries): ResultsResponse {
+  private compute(e: Experiment, summaries: Summaries, slices?: SliceStats): ResultsResponse {
     return computeResults({
       key: e.key,
       status: e.status,
@@ -76,6 +80,7 @@ export class ResultsService {
       sequential: e.sequential,
       minSampleSize: e.minSampleSize,
       summaries,
+      slices,
     });
   }
 
