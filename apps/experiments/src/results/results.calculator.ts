@@ -117,7 +117,6 @@ export function computeResults(input: ResultsInput, now = new Date()): ResultsRe
     breakdowns: input.slices
       ? breakdowns(
           input.slices,
-          input.primary,
           input.variants.map((v) => v.key),
           input.control,
           input.alpha,
