@@ -1,12 +1,14 @@
 // `pnpm bench:experiments`: (1) local assignment with @modelyard/assignment vs GrowthBook's
 // runInlineExperiment on the same 2M ids; (2) HTTP assignment (sticky, Redis) with autocannon vs a
-// bare Fastify route answering constant JSON; (3) event ingestion values/s through the batch endpoint.
+// bare Fastify route answering constant JSON; (3) event ingestion values/s through the batch endpoint;
+// (4) results with CUPED and 5 dimensions: the calculation alone, and GET /results end to end.
 import { join } from 'node:path';
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { assigner } from '@modelyard/assignment';
 import { applyMigrations } from '@modelyard/db';
 import autocannon from 'autocannon';
 import { ROOT, adminToken, start } from './lib.mjs';
+import { resultsCompute, seedSliced, timeResults } from './experiments-results.mjs';
 
 const IDS = 2_000_000;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench';
@@ -99,6 +101,20 @@ try {
   }
   const secs = (performance.now() - t) / 1000;
   console.log(`\n(3) event ingestion: ${BATCHES} batches of ${BATCH}, 4 in flight: ${((BATCHES * BATCH) / secs).toFixed(0)} values/s`);
+
+  const pure = await resultsCompute();
+  console.log(`\n(4) results with CUPED (3 metrics with covariates) and 5 dimensions × 21 slices, 3 variants`);
+  console.log(`    calculation alone       mean ${pure.mean.toFixed(3)} ms   p99 ${pure.p99.toFixed(3)} ms   (${pure.runs} runs)`);
+  const sliced = await seedSliced(
+    (m, p, b) => call(experiments.url, m, p, b),
+    registry.url,
+    (m, p, b) => call(registry.url, m, p, b),
+  );
+  const http = await timeResults(experiments.url, sliced, token);
+  console.log(
+    `    GET /results (HTTP)     mean ${http.mean.toFixed(2)} ms   p99 ${http.p99.toFixed(2)} ms   (${http.runs} sequential, ${http.slices} slices)`,
+  );
+  console.log(`    target <= 5 ms per experiment`);
 } finally {
   await Promise.all([registry.stop(), experiments.stop(), peer.stop()]);
 }

@@ -20,10 +20,19 @@ import { StatsSnapshotService } from './outcomes/stats-snapshot.service.js';
 import { StatsHistoryRepository } from './outcomes/stats-history.repository.js';
 import { StatsRepository } from './outcomes/stats.repository.js';
 import { RegistryClient } from './registry.client.js';
+import { PlanningController } from './planning/planning.controller.js';
 import { ResultsController } from './results/results.controller.js';
 import { ResultsService } from './results/results.service.js';
 
-const CONTROLLERS = [ExperimentsController, AssignmentController, OutcomesController, ResultsController, ConclusionController];
+// PlanningController before ExperimentsController: its static path must win over `:key` routes.
+const CONTROLLERS = [
+  PlanningController,
+  ExperimentsController,
+  AssignmentController,
+  OutcomesController,
+  ResultsController,
+  ConclusionController,
+];
 
 @Module({})
 export class AppModule {

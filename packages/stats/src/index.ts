@@ -54,3 +54,8 @@ export {
   type ClassificationMetrics,
 } from './performance.js';
 export { cbpe, isotonicCalibrator, type CbpeEstimate, type Calibrator } from './cbpe.js';
+export { cuped, type CovariateSummary, type CupedResult } from './cuped.js';
+export { planFixed, planSequential, normalPower, effectOf, alwaysValidCritical } from './planning.js';
+export type { PlanInput, PlanResult } from './planning.js';
+export { holm } from './multiple.js';
+export { sequentialSrm, SRM_PRIOR_CONCENTRATION, type SequentialSrmResult } from './srm-sequential.js';

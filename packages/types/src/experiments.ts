@@ -223,9 +223,45 @@ export type AssignmentConfigResponse = z.infer<typeof AssignmentConfigResponse>;
 
 const Timestamp = z.iso.datetime({ offset: true });
 
+/** Most metrics a unit's exposure can carry a pre-period covariate for (primary + 20 guardrails). */
+export const MAX_COVARIATES = 21;
+/**
+ * Pre-experiment covariates by metric (CUPED): e.g. the unit's value of the metric over the two
+ * weeks before it was exposed. Measured before assignment, so the treatment cannot move it.
+ */
+const Covariates = z
+  .record(MetricName, z.number())
+  .refine((c) => Object.keys(c).length <= MAX_COVARIATES, { message: `at most ${MAX_COVARIATES} covariates` });
+
+/** Dimensions an experiment breaks its results down by (the first names its exposures carry). */
+export const MAX_DIMENSIONS = 5;
+/** Values per dimension with their own slice; later ones are pooled into `other`. */
+export const MAX_DIMENSION_VALUES = 20;
+export const DIMENSION_OTHER = 'other';
+const DimensionName = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+const DimensionValue = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[^|]+$/, 'no |');
+/** Attributes of the unit at its first exposure (e.g. country, platform), for breakdowns. */
+const Dimensions = z
+  .record(DimensionName, DimensionValue)
+  .refine((d) => Object.keys(d).length <= MAX_DIMENSIONS, { message: `at most ${MAX_DIMENSIONS} dimensions` });
+
 export const ExposuresBody = z.strictObject({
   exposures: z
-    .array(z.strictObject({ unit: UnitId, variant: VariantKey.optional(), ts: Timestamp.optional() }))
+    .array(
+      z.strictObject({
+        unit: UnitId,
+        variant: VariantKey.optional(),
+        ts: Timestamp.optional(),
+        covariates: Covariates.optional(),
+        dimensions: Dimensions.optional(),
+      }),
+    )
     .min(1)
     .max(10_000),
 });
@@ -234,7 +270,15 @@ export type ExposuresBody = z.infer<typeof ExposuresBody>;
 export const EventsBody = z.strictObject({
   events: z
     .array(
-      z.strictObject({ unit: UnitId, variant: VariantKey.optional(), metric: MetricName, value: z.number(), ts: Timestamp.optional() }),
+      z.strictObject({
+        unit: UnitId,
+        variant: VariantKey.optional(),
+        metric: MetricName,
+        value: z.number(),
+        ts: Timestamp.optional(),
+        /** True: `value` is the unit's pre-experiment covariate for `metric` (CUPED), not an outcome. */
+        covariate: z.boolean().optional(),
+      }),
     )
     .min(1)
     .max(10_000),
@@ -248,13 +292,36 @@ export const IngestResponse = z.object({
 });
 export type IngestResponse = z.infer<typeof IngestResponse>;
 
-/** Sufficient statistics of one metric in one variant, over exposed units. */
-export const MetricSummary = z.object({ n: z.number().int(), sum: z.number(), sumSquares: z.number() });
+/**
+ * Sufficient statistics of one metric in one variant, over exposed units: Σy and Σy², and with a
+ * pre-experiment covariate x (CUPED) Σx, Σx² and Σxy (units without one count x = 0).
+ */
+export const MetricSummary = z.object({
+  n: z.number().int(),
+  sum: z.number(),
+  sumSquares: z.number(),
+  covariate: z.object({ sum: z.number(), sumSquares: z.number(), crossProducts: z.number() }).optional(),
+});
 export type MetricSummary = z.infer<typeof MetricSummary>;
 
 // ---------------------------------------------------------------- results
 
 const Interval = z.tuple([z.number(), z.number()]);
+
+/** A comparison on the metric adjusted with its pre-experiment covariate (CUPED). */
+export const CupedComparison = z.object({
+  /** Pooled within-variant Cov(y, x)/Var(x). */
+  theta: z.number(),
+  /** Share of the metric's variance removed by the adjustment (pooled within-variant ρ²). */
+  varianceReduction: z.number(),
+  diff: z.number(),
+  diffCi: Interval,
+  relativeLift: z.number().nullable(),
+  relativeLiftCi: Interval.nullable(),
+  pValue: z.number(),
+  sequentialPValue: z.number().nullable(),
+  sequentialCi: Interval.nullable(),
+});
 
 export const ResultsResponse = z.object({
   experiment: z.string(),
@@ -267,8 +334,18 @@ export const ResultsResponse = z.object({
       key: z.string(),
       version: z.string(),
       units: z.number().int(),
-      /** Per metric: mean over exposed units and its (fixed-horizon) confidence interval. */
-      metrics: z.record(z.string(), z.object({ mean: z.number().nullable(), ci: Interval.nullable() })),
+      /**
+       * Per metric: mean over exposed units and its (fixed-horizon) confidence interval; with a
+       * covariate, the CUPED-adjusted mean and interval too (null without one).
+       */
+      metrics: z.record(
+        z.string(),
+        z.object({
+          mean: z.number().nullable(),
+          ci: Interval.nullable(),
+          adjusted: z.object({ mean: z.number(), ci: Interval }).nullable(),
+        }),
+      ),
     }),
   ),
   /** Each treatment against the control, on every metric. */
@@ -286,15 +363,34 @@ export const ResultsResponse = z.object({
       sequentialPValue: z.number().nullable(),
       sequentialCi: Interval.nullable(),
       chanceToBeatControl: z.number().nullable(),
-      /** Significant at alpha by the p-value the experiment decides on (sequential or fixed). */
+      /**
+       * Expected loss, in relative lift, of shipping the treatment (or keeping the control) if that
+       * choice is the wrong one: E[max(0, −lift)] under the same posterior as chanceToBeatControl.
+       */
+      risk: z.object({ treatment: z.number(), control: z.number() }).nullable(),
+      /**
+       * The same comparison on the CUPED-adjusted metric (null without a covariate). When present,
+       * chanceToBeatControl, risk, the adjusted values and significant are read from it.
+       */
+      cuped: CupedComparison.nullable(),
+      /** The deciding p-value, Holm–Bonferroni adjusted across the treatments (unchanged with one). */
+      adjustedPValue: z.number().nullable(),
+      /** Interval on the difference at level 1 − alpha/(treatments) (a confidence sequence when sequential). */
+      adjustedCi: Interval.nullable(),
+      /** Significant at alpha by the adjusted p-value the experiment decides on (sequential or fixed). */
       significant: z.boolean(),
     }),
   ),
+  /**
+   * Sample-ratio mismatch against the weights in force: the chi-square test (fixed-horizon, for
+   * reference) and the always-valid Dirichlet-multinomial test (Lindon & Malek), which flags it.
+   */
   srm: z.object({
     statistic: z.number().nullable(),
     pValue: z.number().nullable(),
+    sequentialPValue: z.number().nullable(),
     flagged: z.boolean(),
-    /** The shares the counts are checked against: the weights, or for a bandit the weights in force as units arrived. */
+    /** A bandit's expected shares: the weights in force as its units arrived (other experiments: the weights). */
     expectedShares: z.array(z.number()).optional(),
   }),
   /** Bandits only: the weights now and, per weight period, the units each variant received in it. */
@@ -320,6 +416,30 @@ export const ResultsResponse = z.object({
     minimumDetectableEffect: z.number().nullable(),
   }),
   recommendation: z.object({ action: Recommendation, variant: z.string().nullable(), reason: z.string() }),
+  /**
+   * The primary metric per dimension value (slice), exploratory: p-values and intervals are
+   * Bonferroni-adjusted for the number of slice comparisons, and never drive the recommendation.
+   */
+  breakdowns: z.array(
+    z.object({
+      dimension: z.string(),
+      value: z.string(),
+      exploratory: z.literal(true),
+      variants: z.array(z.object({ variant: z.string(), units: z.number().int(), mean: z.number().nullable() })),
+      comparisons: z.array(
+        z.object({
+          variant: z.string(),
+          diff: z.number().nullable(),
+          /** At level 1 − alpha/(slice comparisons). */
+          adjustedCi: Interval.nullable(),
+          pValue: z.number().nullable(),
+          /** min(1, p × slice comparisons). */
+          adjustedPValue: z.number().nullable(),
+          significant: z.boolean(),
+        }),
+      ),
+    }),
+  ),
 });
 export type ResultsResponse = z.infer<typeof ResultsResponse>;
 
@@ -346,3 +466,64 @@ export const ConcludeBody = z.strictObject({
 export type ConcludeBody = z.infer<typeof ConcludeBody>;
 
 export const ConcludeResponse = z.object({ experiment: ExperimentResponse, conclusion: Conclusion });
+
+// ---------------------------------------------------------------- planning
+
+export const PlanBody = z
+  .strictObject({
+    metric: MetricKind,
+    /** The control's current value: `rate` for a binomial metric, `mean` and `sd` for a continuous one. */
+    baseline: z.strictObject({
+      rate: z.number().gt(0).lt(1).optional(),
+      mean: z.number().optional(),
+      sd: z.number().positive().optional(),
+    }),
+    /** Smallest effect worth detecting: relative to the baseline (0.05 = +5 %) or in the metric's units. */
+    mde: z.strictObject({ value: z.number().positive(), type: z.enum(['relative', 'absolute']).default('relative') }),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    power: z.number().gte(0.5).lt(1).default(0.8),
+    /** Variants including control. */
+    variants: z.number().int().min(2).max(20).default(2),
+    /** Plan for the always-valid (sequential) test the experiment will decide on. */
+    sequential: z.boolean().default(true),
+    /** Units entering the experiment per day, over all variants: the plan then gives days too. */
+    dailyUnits: z.number().int().positive().max(1e12).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.metric === 'binomial' && b.baseline.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseline', 'rate'], message: 'a binomial metric needs the baseline rate' });
+    }
+    if (b.metric === 'continuous') {
+      for (const field of ['mean', 'sd'] as const) {
+        if (b.baseline[field] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['baseline', field], message: `a continuous metric needs the baseline ${field}` });
+        }
+      }
+    }
+  });
+export type PlanBody = z.infer<typeof PlanBody>;
+
+const PlanHorizon = z.object({
+  unitsPerVariant: z.number().int(),
+  totalUnits: z.number().int(),
+  /** Days at `dailyUnits` (null without it). */
+  days: z.number().int().nullable(),
+});
+
+export const PlanResponse = z.object({
+  metric: MetricKind,
+  /** The mde in the metric's units. */
+  absoluteEffect: z.number(),
+  /** Cohen's d (continuous) or h (binomial, arcsine-transformed rates). */
+  effectSize: z.number(),
+  /** Level of each treatment-vs-control test: alpha / (variants − 1) (Bonferroni, Holm's worst case). */
+  alphaPerComparison: z.number(),
+  /** The fixed-horizon test, analysed once at the end. */
+  fixed: PlanHorizon,
+  /**
+   * The always-valid test, safe to check at any time: the units it needs at most, and its cost,
+   * the share of extra units over the fixed design (null when sequential is false).
+   */
+  sequential: PlanHorizon.extend({ extraUnitsShare: z.number() }).nullable(),
+});
+export type PlanResponse = z.infer<typeof PlanResponse>;

@@ -9,7 +9,16 @@ export interface OutcomeRow {
   variant?: string;
   metric?: string;
   value?: number;
+  /** An event: `value` is the unit's pre-experiment covariate for `metric` (CUPED). */
+  covariate?: boolean;
+  /** An exposure: pre-experiment covariates by metric. */
+  covariates?: Record<string, number>;
+  /** An exposure: the unit's dimension attributes (read at its first exposure only). */
+  dimensions?: Record<string, string>;
 }
+
+/** An exposure's covariates as (metric, value) pairs: own keys only, in the order given. */
+const covariatesOf = (r: OutcomeRow): [string, number][] => Object.entries(r.covariates ?? {});
 
 /** The batch's field the rows came in: errors name `<field>.<row>.<column>`. */
 export type BatchField = 'exposures' | 'events';
@@ -18,11 +27,15 @@ export type BatchField = 'exposures' | 'events';
 export function metricIssues(field: BatchField, rows: OutcomeRow[], kinds: ReadonlyMap<string, MetricKind>): FieldError[] {
   const issue = (i: number, column: string, message: string): FieldError[] => [{ field: `${field}.${i}.${column}`, in: 'body', message }];
   return rows.flatMap((r, i): FieldError[] => {
-    if (r.metric === undefined) return [];
+    const covariates = covariatesOf(r).flatMap(([metric]) =>
+      kinds.has(metric) ? [] : issue(i, `covariates.${metric}`, `'${metric}' is not a metric of this experiment`),
+    );
+    if (r.metric === undefined) return covariates;
     const kind = kinds.get(r.metric);
     if (!kind) return issue(i, 'metric', `'${r.metric}' is not a metric of this experiment`);
     const binary = r.value === 0 || r.value === 1;
-    return kind === 'binomial' && !binary ? issue(i, 'value', 'a binomial metric takes 0 or 1') : [];
+    // A covariate is a pre-period summary (a rate, a count): any number, whatever the metric's kind.
+    return kind === 'binomial' && !binary && !r.covariate ? issue(i, 'value', 'a binomial metric takes 0 or 1') : [];
   });
 }
 
@@ -60,7 +73,12 @@ export function assignOutcomes(
         metric,
         value: r.value ?? 0,
         binary: kinds.get(metric) === 'binomial',
+        ...(r.covariate ? { covariate: true } : {}),
+        ...(r.dimensions ? { dimensions: Object.entries(r.dimensions) } : {}),
       });
+      for (const [m, value] of covariatesOf(r)) {
+        batch.outcomes.push({ unit: r.unit, variant, metric: m, value, binary: false, covariate: true });
+      }
     }
   });
   return batch;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
-import type { MetricSummary } from '@modelyard/types';
+import { DIMENSION_OTHER, MAX_DIMENSION_VALUES, MAX_DIMENSIONS, type MetricSummary } from '@modelyard/types';
 import type { StoredAggregates } from './stats-snapshot.js';
 
 /**
@@ -13,28 +13,87 @@ export interface Outcome {
   metric: string;
   value: number;
   binary: boolean;
+  /** `value` is the unit's pre-experiment covariate x for `metric` (CUPED): it replaces an earlier one. */
+  covariate?: boolean;
+  /** (dimension, value) pairs of the unit: they place it in its slices when this is its first exposure. */
+  dimensions?: [string, string][];
 }
 
 // Applies a batch atomically. Per variant it keeps n (exposed units), and per variant and metric
-// the sum and the sum of squares of the units' totals; each unit's running total is kept so a new
-// event updates the sum of squares exactly: Q += (t + v)^2 - t^2. An event also exposes its unit.
-// KEYS: exposed units, variant counts, unit totals, sums.  ARGV: 5 values per outcome.
+// the sum and the sum of squares of the units' totals y; each unit's running total is kept so a new
+// event updates the sum of squares exactly: Q += (t + v)^2 - t^2. With a covariate x per unit
+// (CUPED) it also keeps Σx (xs), Σx² (xq) and Σxy (xy), updated the same way from the unit's
+// kept x and y whichever of them arrives first. An event also exposes its unit.
+// Breakdowns: a unit's first exposure places it in one slice per dimension (`@dim|value`); the
+// first 5 dimension names of the experiment and the first 20 values of each get their own slices,
+// later values pool into 'other'. Slices keep n and, per metric, Σy and Σy² in the sums hash
+// (`variant|@dim|value|n`, `variant|@dim|value|metric|s`), so they are snapshotted like the rest.
+// KEYS: exposed units, variant counts, unit totals, sums, unit covariates, dimension values
+// (`dim` → values so far, `dim|value` → 1, `~` → names so far), unit slices.
+// ARGV: 6 values per outcome; the fifth is '1' for a binary value, 'c' for a covariate; the sixth
+// the unit's dimensions as `name=value` lines.
 const APPLY = `
+local function slot(name, value)
+  if redis.call('HEXISTS', KEYS[6], name) == 0 then
+    if tonumber(redis.call('HGET', KEYS[6], '~') or '0') >= ${MAX_DIMENSIONS} then return nil end
+    redis.call('HINCRBY', KEYS[6], '~', 1)
+    redis.call('HSET', KEYS[6], name, 0)
+  end
+  if redis.call('HEXISTS', KEYS[6], name .. '|' .. value) == 1 then return value end
+  if tonumber(redis.call('HGET', KEYS[6], name)) >= ${MAX_DIMENSION_VALUES} then return '${DIMENSION_OTHER}' end
+  redis.call('HINCRBY', KEYS[6], name, 1)
+  redis.call('HSET', KEYS[6], name .. '|' .. value, 1)
+  return value
+end
 local accepted = 0
-for i = 1, #ARGV, 5 do
-  local unit, variant, metric, value, binary = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
+for i = 1, #ARGV, 6 do
+  local unit, variant, metric, value, mode, dims = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4], ARGV[i+5]
   if redis.call('HSETNX', KEYS[1], unit, variant) == 1 then
     redis.call('HINCRBY', KEYS[2], variant, 1)
+    local slices = {}
+    for pair in string.gmatch(dims, '[^\\n]+') do
+      local eq = string.find(pair, '=', 1, true)
+      local name = string.sub(pair, 1, eq - 1)
+      local kept = slot(name, string.sub(pair, eq + 1))
+      if kept then
+        local slice = '@' .. name .. '|' .. kept
+        slices[#slices + 1] = slice
+        redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. slice .. '|n', 1)
+      end
+    end
+    if #slices > 0 then redis.call('HSET', KEYS[7], unit, table.concat(slices, '\\n')) end
   end
   if metric ~= '' then
     local field = metric .. '|' .. unit
-    local old = tonumber(redis.call('HGET', KEYS[3], field) or '0')
-    local new = old + value
-    if binary == '1' then new = math.min(1, new) end
-    if new ~= old then
-      redis.call('HSET', KEYS[3], field, new)
-      redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. metric .. '|s', new - old)
-      redis.call('HINCRBYFLOAT', KEYS[4], variant .. '|' .. metric .. '|q', new * new - old * old)
+    local prefix = variant .. '|' .. metric .. '|'
+    if mode == 'c' then
+      local old = tonumber(redis.call('HGET', KEYS[5], field) or '0')
+      if value ~= old then
+        local y = tonumber(redis.call('HGET', KEYS[3], field) or '0')
+        redis.call('HSET', KEYS[5], field, value)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xs', value - old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xq', value * value - old * old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xy', y * (value - old))
+      end
+    else
+      local old = tonumber(redis.call('HGET', KEYS[3], field) or '0')
+      local new = old + value
+      if mode == '1' then new = math.min(1, new) end
+      if new ~= old then
+        redis.call('HSET', KEYS[3], field, new)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 's', new - old)
+        redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'q', new * new - old * old)
+        local x = tonumber(redis.call('HGET', KEYS[5], field) or '0')
+        if x ~= 0 then redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'xy', x * (new - old)) end
+        local slices = redis.call('HGET', KEYS[7], unit)
+        if slices then
+          for slice in string.gmatch(slices, '[^\\n]+') do
+            local sp = variant .. '|' .. slice .. '|' .. metric .. '|'
+            redis.call('HINCRBYFLOAT', KEYS[4], sp .. 's', new - old)
+            redis.call('HINCRBYFLOAT', KEYS[4], sp .. 'q', new * new - old * old)
+          end
+        end
+      end
     end
   end
   accepted = accepted + 1
@@ -58,6 +117,17 @@ end
 return 1
 `;
 
+/**
+ * One variant and metric's summary from its stored sums (`get('s')` = Σy …); the covariate sums
+ * only when a covariate was ever stored for it (Σx² > 0), so metrics without one read as before.
+ */
+export function summaryFrom(n: number, get: (suffix: 's' | 'q' | 'xs' | 'xq' | 'xy') => number): MetricSummary {
+  const summary: MetricSummary = { n, sum: get('s'), sumSquares: get('q') };
+  const sumSquares = get('xq');
+  if (sumSquares > 0) summary.covariate = { sum: get('xs'), sumSquares, crossProducts: get('xy') };
+  return summary;
+}
+
 /** Set once the aggregates in Redis are known to include the last snapshot; gone when Redis lost them. */
 const keptMarker = (experimentId: string) => `exp:${experimentId}:stats-kept`;
 
@@ -67,13 +137,15 @@ export class OutcomesStore {
 
   private keys(experimentId: string) {
     const base = `exp:${experimentId}`;
-    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`];
+    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`, `${base}:covariates`, `${base}:dimensions`, `${base}:slices`];
   }
 
   async apply(experimentId: string, outcomes: Outcome[]): Promise<number> {
     if (!outcomes.length) return 0;
-    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), o.binary ? '1' : '0']);
-    return Number(await this.redis.client.eval(APPLY, 4, ...this.keys(experimentId), ...args));
+    const mode = (o: Outcome) => (o.covariate ? 'c' : o.binary ? '1' : '0');
+    const dims = (o: Outcome) => (o.dimensions ?? []).map(([name, value]) => `${name}=${value}`).join('\n');
+    const args = outcomes.flatMap((o) => [o.unit, o.variant, o.metric, String(o.value), mode(o), dims(o)]);
+    return Number(await this.redis.client.eval(APPLY, 7, ...this.keys(experimentId), ...args));
   }
 
   /** The aggregates as stored: n per variant, and `variant|metric|s` / `|q` sums. */
@@ -104,17 +176,24 @@ export class OutcomesStore {
     return added === 1;
   }
 
+  /** The breakdown sums as stored (`variant|@dim|value|…` fields of the sums hash). */
+  async sliceSums(experimentId: string): Promise<Map<string, number>> {
+    const [, , , sumsKey] = this.keys(experimentId);
+    const sums = await this.redis.client.hgetall(sumsKey!);
+    return new Map(
+      Object.entries(sums)
+        .filter(([field]) => field.includes('|@'))
+        .map(([field, v]) => [field, Number(v)]),
+    );
+  }
+
   /** Sufficient statistics per variant and metric; units without events count with value 0. */
   async summaries(experimentId: string, variants: string[], metrics: string[]): Promise<Record<string, Record<string, MetricSummary>>> {
     const [, nKey, , sumsKey] = this.keys(experimentId);
     const [counts, sums] = await Promise.all([this.redis.client.hgetall(nKey!), this.redis.client.hgetall(sumsKey!)]);
     // Own fields only: a variant or metric named `constructor` must not read Object.prototype's.
     const field = (hash: Record<string, string>, name: string) => Number(Object.hasOwn(hash, name) ? hash[name] : 0);
-    const summary = (v: string, m: string): MetricSummary => ({
-      n: field(counts, v),
-      sum: field(sums, `${v}|${m}|s`),
-      sumSquares: field(sums, `${v}|${m}|q`),
-    });
+    const summary = (v: string, m: string) => summaryFrom(field(counts, v), (suffix) => field(sums, `${v}|${m}|${suffix}`));
     return Object.fromEntries(variants.map((v) => [v, Object.fromEntries(metrics.map((m) => [m, summary(v, m)]))]));
   }
 }

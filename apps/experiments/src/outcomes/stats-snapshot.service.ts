@@ -33,7 +33,9 @@ export class StatsSnapshotService {
   /** Into the history when it grew enough since the last row (stats-history.ts). */
   private async record(experimentId: string, live: StatValue[], now: Date): Promise<void> {
     const last = await this.history.last(experimentId);
-    if (wantsHistoryRow(unitsOf(live), last, now)) await this.history.append(experimentId, (last?.seq ?? 0) + 1, live, now);
+    // Breakdown slices (`@dim|value|…`) stay out of the history: it plots the overall comparisons.
+    const overall = live.filter((s) => !s.metric.startsWith('@'));
+    if (wantsHistoryRow(unitsOf(overall), last, now)) await this.history.append(experimentId, (last?.seq ?? 0) + 1, overall, now);
   }
 
   /** No kept-marker: a new experiment, one snapshotted before the marker existed, or a Redis loss. */

@@ -111,6 +111,10 @@ describe('a guardrail verdict', () => {
     sequentialPValue: null,
     sequentialCi: null,
     chanceToBeatControl: null,
+    risk: null,
+    cuped: null,
+    adjustedPValue: null,
+    adjustedCi: null,
     significant: false,
   });
 

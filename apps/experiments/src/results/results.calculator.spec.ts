@@ -1,4 +1,4 @@
-import { relativeLift, sequentialTest, zTestProportions } from '@modelyard/stats';
+import { expectedLoss, relativeLift, sequentialTest, zTestProportions } from '@modelyard/stats';
 import { prng } from '@modelyard/platform/testing';
 import type { MetricSummary } from '@modelyard/types';
 import { arm, computeResults, type ResultsInput } from './results.calculator.js';
@@ -176,5 +176,63 @@ describe('peeking', () => {
     let detected = 0;
     for (let s = 0; s < 10; s++) if (run(prng(1000 + s), 0.2, 0.21, 12, 10_000, true)) detected++;
     expect(detected).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('honest statistics', () => {
+  const three = (b: MetricSummary, c: MetricSummary, sequential = false) =>
+    computeResults({
+      ...input(binary(5000, 500), b, { sequential }),
+      variants: [
+        { key: 'control', version: '1.0.0', weight: 1 },
+        { key: 'treatment', version: '1.0.1', weight: 1 },
+        { key: 'other', version: '1.0.2', weight: 1 },
+      ],
+      summaries: { control: { conv: binary(5000, 500) }, treatment: { conv: b }, other: { conv: c } },
+    });
+
+  it('adjusts p-values with Holm across treatments and decides on them', () => {
+    // Alone, 565/5000 vs 500/5000 is significant (p ≈ 0.035); with a second treatment, Holm doubles it.
+    const r = three(binary(5000, 565), binary(5000, 505));
+    const [t, o] = r.comparisons;
+    expect(t!.pValue!).toBeLessThan(0.05);
+    const smaller = Math.min(t!.pValue!, o!.pValue!);
+    expect(t!.adjustedPValue).toBeCloseTo(2 * smaller, 12);
+    expect(o!.adjustedPValue).toBeCloseTo(Math.max(2 * smaller, o!.pValue!), 12);
+    expect(t!.significant).toBe(false);
+    expect(r.recommendation.action).not.toBe('ship');
+    // The matching interval is at 1 − 0.05/2 and so contains 0, like the decision says.
+    const z = zTestProportions(565, 5000, 500, 5000, { alpha: 0.025 });
+    expect(t!.adjustedCi).toEqual(z.ci);
+    expect(t!.adjustedCi![0]).toBeLessThan(0);
+  });
+
+  it('with one treatment leaves the deciding p-value as it is', () => {
+    const cmp = computeResults(input(binary(1000, 100), binary(1000, 130))).comparisons[0]!;
+    expect(cmp.adjustedPValue).toBe(cmp.sequentialPValue);
+    expect(cmp.adjustedCi).toEqual(cmp.sequentialCi);
+  });
+
+  it('gives the expected loss of each choice beside the chance to beat control', () => {
+    const ca = arm(binary(5000, 500))!;
+    const ta = arm(binary(5000, 560))!;
+    const cmp = computeResults(input(binary(5000, 500), binary(5000, 560))).comparisons[0]!;
+    const { se } = relativeLift(ca, ta);
+    // E[max(0, −L)] and E[max(0, L)] for L ~ N(0.12, se²): sd·φ(μ/sd) − μ·Φ(−μ/sd) (see lift.ts).
+    expect(cmp.risk!.treatment).toBeCloseTo(expectedLoss(0.12, se), 12);
+    expect(cmp.risk!.control).toBeCloseTo(expectedLoss(-0.12, se), 12);
+    expect(cmp.risk!.treatment).toBeLessThan(cmp.risk!.control);
+    expect(cmp.chanceToBeatControl!).toBeGreaterThan(0.9);
+  });
+
+  it('flags SRM by the always-valid test, not the peeking-prone chi-square', () => {
+    // 5150 vs 5000 units: chi-square p ≈ 0.137; a 1020 vs 880 split: both alarm.
+    const mild = computeResults(input(binary(5150, 500), binary(5000, 500))).srm;
+    expect(mild.sequentialPValue).toBe(1);
+    expect(mild.flagged).toBe(false);
+    const skew = computeResults(input(binary(1000, 100), binary(800, 80))).srm;
+    // sequentialSrm([1000, 800], [1, 1]) → 0.00011428367467179875 (packages/stats/test/honest.spec.ts)
+    expect(skew.sequentialPValue).toBeCloseTo(0.00011428367467179875, 12);
+    expect(skew.flagged).toBe(true);
   });
 });

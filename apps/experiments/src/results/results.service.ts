@@ -5,9 +5,10 @@ import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
 import { metricKinds } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { StatsHistoryRepository } from '../outcomes/stats-history.repository.js';
-import { OutcomesStore } from '../outcomes/outcomes.store.js';
+import { OutcomesStore, summaryFrom } from '../outcomes/outcomes.store.js';
 import type { StatValue } from '../outcomes/stats-snapshot.js';
 import { expectedShares, periodUnits } from '../bandit/weight-periods.js';
+import { sliceStatsOf, type SliceStats } from './breakdowns.js';
 import { computeResults } from './results.calculator.js';
 
 /** Points in a results history answer: the newest ones (rows are spaced by growth, so few). */
@@ -22,7 +23,7 @@ export function summariesOf(stats: StatValue[], variants: string[], metrics: str
   return Object.fromEntries(
     variants.map((v) => [
       v,
-      Object.fromEntries(metrics.map((m) => [m, { n: get(`${v}|`), sum: get(`${v}|${m}|s`), sumSquares: get(`${v}|${m}|q`) }])),
+      Object.fromEntries(metrics.map((m) => [m, summaryFrom(get(`${v}|`), (suffix) => get(`${v}|${m}|${suffix}`))])),
     ]),
   );
 }
@@ -72,13 +73,16 @@ export class ResultsService {
 
   async of(e: Experiment): Promise<ResultsResponse> {
     const variants = e.variants.map((v) => v.key);
-    const summaries = await this.store.summaries(e.id, variants, [...metricKinds(e).keys()]);
-    const results = this.compute(e, summaries);
+    const [summaries, sliceSums] = await Promise.all([
+      this.store.summaries(e.id, variants, [...metricKinds(e).keys()]),
+      this.store.sliceSums(e.id),
+    ]);
+    const results = this.compute(e, summaries, sliceStatsOf(sliceSums, e.primaryMetric.name));
     this.export(results);
     return results;
   }
 
-  private compute(e: Experiment, summaries: Summaries): ResultsResponse {
+  private compute(e: Experiment, summaries: Summaries, slices?: SliceStats): ResultsResponse {
     const results = computeResults({
       key: e.key,
       status: e.status,
@@ -90,6 +94,7 @@ export class ResultsService {
       sequential: e.sequential,
       minSampleSize: e.minSampleSize,
       summaries,
+      slices,
       ...(e.type === 'bandit' ? { expectedShares: this.banditShares(e, summaries) } : {}),
     });
     return e.type === 'bandit' ? { ...results, bandit: banditView(e, unitsOf(e, summaries)) } : results;
