@@ -543,14 +543,14 @@ export type WindowCheckBody = z.infer<typeof WindowCheckBody>;
 /** How a feature's test was computed: on the raw values, or on sketches (within `bound`). */
 export const TestMethod = z.enum(['exact', 'sketch']);
 
-export const WindowFeatureDrift = FeatureDrift.extend({
+export const WindowFeatureDriftResponse = FeatureDrift.extend({
   method: TestMethod,
   /** Largest error of `statistic` the method allows (0 for exact; see apps/drift/README.md). */
   bound: z.number(),
   /** Present values of the feature in the window. */
   values: z.number().int(),
 });
-export type WindowFeatureDrift = z.infer<typeof WindowFeatureDrift>;
+export type WindowFeatureDriftResponse = z.infer<typeof WindowFeatureDriftResponse>;
 
 /** The answer of a time-window check (computed on request, not kept as a report). */
 export const WindowCheckResponse = z.object({
@@ -560,9 +560,16 @@ export const WindowCheckResponse = z.object({
   /** Records whose `ts` falls in the window. */
   records: z.number().int(),
   method: TestMethod,
-  features: z.array(WindowFeatureDrift),
+  features: z.array(WindowFeatureDriftResponse),
   severity: Severity,
   driftedShare: z.number(),
   durationMs: z.number(),
 });
 export type WindowCheckResponse = z.infer<typeof WindowCheckResponse>;
+
+/** A reference from the monitor's own production records of a past time range (by record time). */
+export const ReferenceFromRangeBody = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+});
+export type ReferenceFromRangeBody = z.infer<typeof ReferenceFromRangeBody>;

@@ -11,7 +11,7 @@ import {
   zTestProportions,
   type StepCdf,
 } from '@modelyard/stats';
-import type { DriftTestName, WindowFeatureDrift } from '@modelyard/types';
+import type { DriftTestName, WindowFeatureDriftResponse } from '@modelyard/types';
 import type { TestSpec } from './drift-tests.js';
 import { featureSeverity } from './severity.js';
 
@@ -31,7 +31,7 @@ export interface CdfSide {
   max: number;
 }
 
-type Result = Omit<WindowFeatureDrift, 'values'>;
+type Result = Omit<WindowFeatureDriftResponse, 'values'>;
 
 function finish(spec: TestSpec, test: string, statistic: number, pValue: number | null, bound: number, method: 'exact' | 'sketch'): Result {
   const threshold = spec.threshold ?? defaultThreshold(test);

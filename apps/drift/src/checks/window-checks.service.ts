@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict } from '@modelyard/platform';
 import { sampleCdf, sketchCdf, sortSample, type KllSketch } from '@modelyard/stats';
-import type { TimeWindow, WindowCheckResponse, WindowFeatureDrift } from '@modelyard/types';
+import type { TimeWindow, WindowCheckResponse, WindowFeatureDriftResponse } from '@modelyard/types';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ReferenceRepository } from '../reference/reference.repository.js';
@@ -58,7 +58,7 @@ export class WindowChecksService {
     if (summary.records === 0) throw new Conflict('no records in this time window');
     const reference = await this.references.load(monitor.id);
     const raw = await this.rawWindow(monitor, fromMs, summary.records);
-    const features = monitor.features.flatMap((spec): WindowFeatureDrift[] => {
+    const features = monitor.features.flatMap((spec): WindowFeatureDriftResponse[] => {
       const ref = reference.get(spec.name);
       if (!ref) return [];
       const result = raw ? this.exactTest(spec, ref, raw.get(spec.name)!) : this.summaryTest(spec, ref, summary);
@@ -98,13 +98,13 @@ export class WindowChecksService {
     return out;
   }
 
-  private exactTest(spec: Monitor['features'][number], ref: ReferenceColumn, column: Column): WindowFeatureDrift | null {
+  private exactTest(spec: Monitor['features'][number], ref: ReferenceColumn, column: Column): WindowFeatureDriftResponse | null {
     const r = runDriftTest(spec, ref, column);
     const values = column instanceof Float64Array ? column.filter((v) => !Number.isNaN(v)).length : column.filter((v) => v !== null).length;
     return r && { ...r, method: 'exact', bound: 0, values };
   }
 
-  private summaryTest(spec: Monitor['features'][number], ref: ReferenceColumn, summary: BucketSummary): WindowFeatureDrift | null {
+  private summaryTest(spec: Monitor['features'][number], ref: ReferenceColumn, summary: BucketSummary): WindowFeatureDriftResponse | null {
     const values = summary.present(spec.name);
     if (values === 0) return null;
     if (ref.kind === 'numeric') {

@@ -101,4 +101,53 @@ describe('time-window checks beyond the raw cap (hourly sketches)', () => {
       401,
     );
   });
+
+  it('sets the reference from a past time range and flags the shifted feature against it, and nothing else', async () => {
+    const { id } = await createMonitor(app, 'from-range', {
+      features: [
+        { name: 'age', kind: 'numeric', test: 'ks' },
+        { name: 'income', kind: 'numeric', test: 'ks' },
+        { name: 'plan', kind: 'categorical' },
+      ],
+    });
+    const now = Date.now();
+    const dayAgo = (d: number) => now - d * 24 * HOUR_MS;
+    // Six days ago: the baseline; the last day: age moved by 0.5 sd.
+    const baseline = spread(5, 3000, 24, 0, dayAgo(5));
+    const recent = spread(6, 3000, 20, 0.5, now);
+    expect((await ingest(id, { records: baseline })).status).toBe(200);
+    expect((await ingest(id, { records: recent })).status).toBe(200);
+
+    const range = { from: new Date(dayAgo(6)).toISOString(), to: new Date(dayAgo(5)).toISOString() };
+    const set = await app.request('POST', `/v1/monitors/${id}/reference/from-range`, { body: range, as: 'editor' });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ rows: 3000, version: 1 });
+    expect(set.body.columns).toEqual(['age', 'income', 'plan']);
+
+    const res = await checkWindow(id, { lastHours: 24 });
+    expect(res.body).toMatchObject({ records: 3000, method: 'sketch' });
+    const drifted = (res.body.features as Feature[]).filter((f) => f.drifted).map((f) => f.name);
+    expect(drifted).toEqual(['age']);
+    // The stored reference feeds the ordinary check of the hot window too.
+    const exact = await app.request('POST', `/v1/monitors/${id}/check`, { as: 'editor' });
+    expect(exact.status).toBe(200);
+    expect((exact.body.features as Feature[]).filter((f) => f.drifted).map((f) => f.name)).toEqual(['age']);
+    expect(exact.body.referenceRows).toBe(3000);
+  });
+
+  it('refuses a reversed range, one past the retention (400 naming the field) and one without records (409)', async () => {
+    const { id } = await createMonitor(app, 'bad-range');
+    const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+    const post = (body: unknown) => app.request('POST', `/v1/monitors/${id}/reference/from-range`, { body, as: 'editor' });
+    const reversed = await post({ from: at(HOUR_MS), to: at(2 * HOUR_MS) });
+    expect(reversed.status).toBe(400);
+    expect(JSON.stringify(reversed.body)).toContain('"to"');
+    const old = await post({ from: at(30 * 24 * HOUR_MS), to: at(29 * 24 * HOUR_MS) });
+    expect(old.status).toBe(400);
+    expect(JSON.stringify(old.body)).toContain('"from"');
+    expect((await post({ from: 'yesterday', to: at(0) })).status).toBe(400);
+    const empty = await post({ from: at(3 * 24 * HOUR_MS), to: at(2 * 24 * HOUR_MS) });
+    expect(empty.status).toBe(409);
+    expect(empty.body.detail).toContain('no records');
+  });
 });
