@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations } from '@modelyard/db';
 import { Redis } from 'ioredis';
+import { benchWindow } from './drift-window.mjs';
 import { ROOT, adminToken, normals, relErr, start } from './lib.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench_drift';
@@ -173,6 +174,9 @@ try {
     `    agreement with scipy: KS statistic ${worst.ksStat.toExponential(1)}, KS p-value ${worst.ksP.toExponential(1)}, normed Wasserstein ${worst.w.toExponential(1)} (max relative error)`,
   );
   if (worst.ksStat > 0 || worst.ksP > 1e-9 || worst.w > 1e-9) throw new Error('results differ from scipy');
+
+  // ---- 3. a 7-day window of 100M records from hourly sketches (simulated buckets; see drift-window.mjs)
+  await benchWindow();
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await service.stop();

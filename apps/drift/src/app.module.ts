@@ -25,6 +25,8 @@ import { RecordsService } from './records/records.service.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { ReferenceRepository } from './reference/reference.repository.js';
 import { ReferenceService } from './reference/reference.service.js';
+import { WindowChecksService } from './checks/window-checks.service.js';
+import { BucketStore } from './window/bucket-store.js';
 import { WindowStore } from './window/window.store.js';
 
 @Module({})
@@ -53,6 +55,7 @@ export class AppModule {
       providers: [
         DriftMetrics,
         WindowStore,
+        BucketStore,
         LabelIndex,
         LabelsService,
         MonitorsRepository,
@@ -63,6 +66,7 @@ export class AppModule {
         ReportsRepository,
         ReportsService,
         ChecksService,
+        WindowChecksService,
         ChecksProcessor,
         AlertsRepository,
         AlertsService,

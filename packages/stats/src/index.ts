@@ -27,6 +27,21 @@ export type { NumericDriftOptions, NumericDriftResult } from './drift.js';
 export { autoTest, AUTO_TEST_SMALL_REFERENCE } from './auto-test.js';
 export type { AutoTestName, AutoTestResult, FeatureKind } from './auto-test.js';
 
+// Drift over windows of any size: mergeable KLL quantile sketches and the tests computed from them
+export { KllSketch, KLL_DEFAULT_K } from './kll.js';
+export {
+  cdfAt,
+  cdfDistances,
+  ksFromCdfs,
+  mergeSketches,
+  psiFromCdfs,
+  quantileOfCdf,
+  sampleCdf,
+  sketchCdf,
+  wassersteinFromCdfs,
+  type StepCdf,
+} from './sketch-drift.js';
+
 // Experiments
 export { zTestProportions, welchTTest } from './experiment.js';
 export type { ArmSummary, TestOptions, WelchResult, ZTestResult } from './experiment.js';

@@ -526,3 +526,50 @@ export const DistributionResponse = z.object({
   ),
 });
 export type DistributionResponse = z.infer<typeof DistributionResponse>;
+
+/**
+ * A window of record time ending now, for checks beyond the hot window's raw cap: merged from the
+ * hourly summaries (KLL sketches, category counts), which are kept 8 days.
+ */
+export const TimeWindow = z.union([
+  z.strictObject({ lastHours: z.number().int().min(1).max(192) }),
+  z.strictObject({ lastDays: z.number().int().min(1).max(8) }),
+]);
+export type TimeWindow = z.infer<typeof TimeWindow>;
+
+export const WindowCheckBody = z.strictObject({ window: TimeWindow });
+export type WindowCheckBody = z.infer<typeof WindowCheckBody>;
+
+/** How a feature's test was computed: on the raw values, or on sketches (within `bound`). */
+export const TestMethod = z.enum(['exact', 'sketch']);
+
+export const WindowFeatureDriftResponse = FeatureDrift.extend({
+  method: TestMethod,
+  /** Largest error of `statistic` the method allows (0 for exact; see apps/drift/README.md). */
+  bound: z.number(),
+  /** Present values of the feature in the window. */
+  values: z.number().int(),
+});
+export type WindowFeatureDriftResponse = z.infer<typeof WindowFeatureDriftResponse>;
+
+/** The answer of a time-window check (computed on request, not kept as a report). */
+export const WindowCheckResponse = z.object({
+  monitorId: z.uuid(),
+  from: z.string(),
+  to: z.string(),
+  /** Records whose `ts` falls in the window. */
+  records: z.number().int(),
+  method: TestMethod,
+  features: z.array(WindowFeatureDriftResponse),
+  severity: Severity,
+  driftedShare: z.number(),
+  durationMs: z.number(),
+});
+export type WindowCheckResponse = z.infer<typeof WindowCheckResponse>;
+
+/** A reference from the monitor's own production records of a past time range (by record time). */
+export const ReferenceFromRangeBody = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+});
+export type ReferenceFromRangeBody = z.infer<typeof ReferenceFromRangeBody>;

@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, ZParams, ZQuery } from '@modelyard/platform';
-import { PageQuery, ReportPage, ReportResponse } from '@modelyard/types';
+import { ApiDoc, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { PageQuery, ReportPage, ReportResponse, WindowCheckBody, WindowCheckResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ChecksService } from './checks.service.js';
 import { ReportsService } from './reports.service.js';
+import { WindowChecksService } from './window-checks.service.js';
 
 const ReportParams = z.strictObject({ id: z.uuid(), reportId: z.uuid() });
 
@@ -13,6 +14,7 @@ export class ChecksController {
   constructor(
     @Inject(ChecksService) private readonly checks: ChecksService,
     @Inject(ReportsService) private readonly reports: ReportsService,
+    @Inject(WindowChecksService) private readonly windowChecks: WindowChecksService,
   ) {}
 
   @Post('check')
@@ -24,6 +26,17 @@ export class ChecksController {
   })
   check(@ZParams(MonitorParams) p: MonitorParams) {
     return this.checks.onDemand(p.id);
+  }
+
+  @Post('check/window')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Check a time window of any size ({lastHours} or {lastDays}): exact tests when it fits the hot window, sketches otherwise',
+    response: WindowCheckResponse,
+    tags: ['checks'],
+  })
+  checkWindow(@ZParams(MonitorParams) p: MonitorParams, @ZBody(WindowCheckBody) body: WindowCheckBody) {
+    return this.windowChecks.check(p.id, body.window);
   }
 
   @Get('reports')

@@ -6,6 +6,8 @@ import { DriftMetrics } from '../drift.metrics.js';
 import { LabelIndex, MAX_TRACKED_IDS } from '../labels/label-index.js';
 import { layoutOf } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
+import { summariesByHour } from '../window/bucket-summary.js';
+import { BucketStore } from '../window/bucket-store.js';
 import { encodeChunk, ID, LABEL, LATENCY, PREDICTION, SUCCESS, TS } from '../window/window.codec.js';
 import { RECENT_RECORDS, WindowStore, type HourlyDelta } from '../window/window.store.js';
 import { recordsToColumns } from './records.columns.js';
@@ -21,6 +23,7 @@ export class RecordsService {
     @Inject(WindowStore) private readonly window: WindowStore,
     @Inject(LabelIndex) private readonly labels: LabelIndex,
     @Inject(DriftMetrics) private readonly metrics: DriftMetrics,
+    @Inject(BucketStore) private readonly buckets: BucketStore,
   ) {}
 
   /**
@@ -43,6 +46,8 @@ export class RecordsService {
     });
     const hourly = this.hourly(columns.n, columns.values, ts);
     const horizonMs = monitor.labelHorizonSeconds * 1000;
+    // Hourly summaries for windows beyond the raw cap, pushed in the batch's own MULTI.
+    const summaries = summariesByHour(monitor.features, columns);
     const { recordsIngested, more } = await this.window.append(
       monitor.id,
       monitor.windowSize,
@@ -50,8 +55,13 @@ export class RecordsService {
       columns.n,
       recent,
       hourly,
-      (multi) => this.labels.track(multi, monitor.id, ids, now, horizonMs),
+      (multi) => {
+        this.buckets.append(multi, monitor.id, summaries);
+        // Last: its result (ids evicted from the label index) is read as `more.at(-1)`.
+        this.labels.track(multi, monitor.id, ids, now, horizonMs);
+      },
     );
+    await this.buckets.compactLong(monitor.id, monitor.features, summaries.keys());
     this.metrics.recordsIngested.inc(columns.n);
     if (invalid) this.metrics.invalidValues.inc(invalid);
     this.countEvictions(monitor.name, Number(more.at(-1) ?? 0));

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
-import { ReferenceBody, ReferenceResponse } from '@modelyard/types';
+import { ReferenceBody, ReferenceFromRangeBody, ReferenceResponse } from '@modelyard/types';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ReferenceService } from './reference.service.js';
 
@@ -26,5 +26,16 @@ export class ReferenceController {
   @ApiDoc({ summary: 'Freeze the current window as the reference', response: ReferenceResponse, tags: ['reference'] })
   fromWindow(@ZParams(MonitorParams) p: MonitorParams) {
     return this.reference.fromWindow(p.id);
+  }
+
+  @Post('from-range')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: "Set the reference from the monitor's own records of a past time range {from, to} (hourly summaries, kept 8 days)",
+    response: ReferenceResponse,
+    tags: ['reference'],
+  })
+  fromRange(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceFromRangeBody) body: ReferenceFromRangeBody) {
+    return this.reference.fromRange(p.id, body);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict, ValidationFailed, type FieldError } from '@modelyard/platform';
-import type { DriftRecord, ReferenceBody } from '@modelyard/types';
+import type { DriftRecord, ReferenceBody, ReferenceFromRangeBody } from '@modelyard/types';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
@@ -9,7 +9,10 @@ import { positiveClassOf } from '@modelyard/stats';
 import { invalidByFeature } from '../checks/data-quality.js';
 import { calibrationColumns } from '../checks/estimated-performance.js';
 import { CONFIDENCE, decodeChunks, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
+import { BucketStore, BUCKET_TTL_SECONDS } from '../window/bucket-store.js';
+import { HOUR_MS } from '../window/bucket-summary.js';
 import { WindowStore } from '../window/window.store.js';
+import { referenceFromSummary } from './from-range.js';
 import { emptyCounts } from './reference.mapper.js';
 import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
 
@@ -23,6 +26,7 @@ export class ReferenceService {
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
+    @Inject(BucketStore) private readonly buckets: BucketStore,
   ) {}
 
   async upload(monitorId: string, body: ReferenceBody) {
@@ -38,6 +42,29 @@ export class ReferenceService {
     const window = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize);
     if (window.n === 0) throw new Conflict('the window is empty: ingest records first');
     return this.save(monitor, window, false);
+  }
+
+  /**
+   * The reference from the monitor's own records of [from, to) by record time: the merge of the
+   * hourly summaries of the hours it touches (so widened to whole hours), stored precomputed.
+   */
+  async fromRange(monitorId: string, body: ReferenceFromRangeBody) {
+    const monitor = await this.monitors.get(monitorId);
+    const from = Date.parse(body.from);
+    const to = Date.parse(body.to);
+    if (from >= to) throw new ValidationFailed([{ field: 'to', in: 'body', message: 'must be after from' }]);
+    const oldest = Date.now() - BUCKET_TTL_SECONDS * 1000;
+    if (from < oldest)
+      throw new ValidationFailed([
+        { field: 'from', in: 'body', message: `older than the ${BUCKET_TTL_SECONDS / 86_400}-day retention of hourly summaries` },
+      ]);
+    const hours: number[] = [];
+    for (let h = Math.floor(from / HOUR_MS); h * HOUR_MS < to; h++) hours.push(h);
+    const { summary } = await this.buckets.read(monitor.id, monitor.features, hours);
+    if (summary.records === 0) throw new Conflict('no records in this time range: ingest records with ts in it, or pick another range');
+    const refs = referenceFromSummary(summary);
+    const saved = await this.references.save(monitor.id, refs, false);
+    return { ...saved, columns: [...refs.keys()] };
   }
 
   private fromRecords(monitor: Monitor, records: DriftRecord[]): Columns {
