@@ -1,5 +1,6 @@
 import { signJwt, type TestApp } from '@modelyard/platform/testing';
 import { createModel, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness } from './harness.js';
+import { clearWin, settledConclusion } from './experiment-helpers.js';
 
 /** The admin who turns automatic promotion on: the registry's audit must name her. */
 const alice = { bearer: signJwt({ sub: 'alice', roles: ['admin'] }) };
@@ -56,15 +57,8 @@ describe('registration as a challenger', () => {
 
     // The challenger clearly wins: the experiments service promotes it on its own (its scheduled
     // tick), and the registry's audit names the admin who enabled that.
-    await clearWin(second.experimentKey);
-    const deadline = Date.now() + 40_000;
-    let concluded = experiment;
-    // Concluded is claimed before the registry is asked: the promotion is pending until recorded.
-    const settled = (e: typeof experiment) => e.status === 'concluded' && e.conclusion?.promotionError !== 'promotion pending';
-    while (!settled(concluded) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      concluded = (await experiments.request('GET', `/v1/experiments/${second.experimentKey}`)).body;
-    }
+    await clearWin(experiments, second.experimentKey);
+    const concluded = await settledConclusion(experiments, second.experimentKey, experiment);
     expect(concluded.conclusion).toMatchObject({ winner: 'challenger', promoted: true });
     expect((await h.registry.request('GET', `/v1/models/${model}/production`)).body.version).toBe(second.version);
     const audit = (await h.registry.request('GET', `/v1/audit?model=${model}&limit=1`)).body.items[0];
@@ -72,18 +66,3 @@ describe('registration as a challenger', () => {
     expect(audit.reason).toContain('auto-promotion enabled by alice via service:learning');
   }, 120_000);
 });
-
-/** 4000 exposed units; the challenger's convert 1 in 4, the control's 1 in 10. */
-async function clearWin(key: string) {
-  const units = Array.from({ length: 4000 }, (_, i) => `${key}-u${i}`);
-  const arms = new Map<string, string>();
-  for (let i = 0; i < units.length; i += 1000) {
-    const res = await experiments.request('POST', `/v1/experiments/${key}/assignments`, { body: { units: units.slice(i, i + 1000) } });
-    for (const a of res.body.items as { unit: string; variant: string }[]) arms.set(a.unit, a.variant);
-  }
-  await experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
-  const events = units
-    .filter((u, i) => i % (arms.get(u) === 'challenger' ? 4 : 10) === 0)
-    .map((unit) => ({ unit, metric: 'clicked', value: 1 }));
-  expect((await experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } })).status).toBe(200);
-}

@@ -1,5 +1,6 @@
 import { signJwt, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { createModel, feed, pipelineBody, rows, startHarness, type Harness } from './harness.js';
+import { clearWin, settledConclusion } from './experiment-helpers.js';
 import { startTrainer, stopTrainer, trainerResult, type TrainerRun } from './trainer-process.js';
 
 /** The admin who turns automatic promotion on: the experiment is created in her name. */
@@ -76,30 +77,9 @@ describe('an external version as a challenger', () => {
       ],
     });
 
-    await clearWin(update.experimentKey);
-    const deadline = Date.now() + 40_000;
-    let concluded = experiment;
-    const settled = (e: typeof experiment) => e.status === 'concluded' && e.conclusion?.promotionError !== 'promotion pending';
-    while (!settled(concluded) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      concluded = (await experiments.request('GET', `/v1/experiments/${update.experimentKey}`)).body;
-    }
+    await clearWin(experiments, update.experimentKey);
+    const concluded = await settledConclusion(experiments, update.experimentKey, experiment);
     expect(concluded.conclusion).toMatchObject({ winner: 'challenger', promoted: true });
     expect((await h.registry.request('GET', `/v1/models/${model}/production`)).body.version).toBe(second.completed.version);
   }, 120_000);
 });
-
-/** 4000 exposed units; the challenger's convert 1 in 4, the control's 1 in 10. */
-async function clearWin(key: string) {
-  const units = Array.from({ length: 4000 }, (_, i) => `${key}-u${i}`);
-  const arms = new Map<string, string>();
-  for (let i = 0; i < units.length; i += 1000) {
-    const res = await experiments.request('POST', `/v1/experiments/${key}/assignments`, { body: { units: units.slice(i, i + 1000) } });
-    for (const a of res.body.items as { unit: string; variant: string }[]) arms.set(a.unit, a.variant);
-  }
-  await experiments.request('POST', `/v1/experiments/${key}/exposures`, { body: { exposures: units.map((unit) => ({ unit })) } });
-  const events = units
-    .filter((u, i) => i % (arms.get(u) === 'challenger' ? 4 : 10) === 0)
-    .map((unit) => ({ unit, metric: 'clicked', value: 1 }));
-  expect((await experiments.request('POST', `/v1/experiments/${key}/events`, { body: { events } })).status).toBe(200);
-}
