@@ -58,6 +58,7 @@ const RESPONSE_PARTS = new Set([
   'GateResult',
   'UpdateEntry',
   'MetricSummary',
+  'WeightPeriod',
   'FeatureQuality',
   'InvalidValue',
   'RunSummary',
