@@ -93,10 +93,14 @@ describe('experiments enums and relations migration', () => {
          WHERE table_name LIKE 'experiments\\_%' AND data_type IN ('USER-DEFINED', 'jsonb') ORDER BY 1`,
       );
       expect(types).toEqual([
+        // Added by the later experiments_bandits migration.
+        { column: 'experiments_experiments.bandit', type: 'jsonb' },
         { column: 'experiments_experiments.conclusion', type: 'jsonb' },
         { column: 'experiments_experiments.primaryMetricDirection', type: 'ExperimentMetricDirection' },
         { column: 'experiments_experiments.primaryMetricKind', type: 'ExperimentMetricKind' },
         { column: 'experiments_experiments.status', type: 'ExperimentStatus' },
+        { column: 'experiments_experiments.type', type: 'ExperimentType' },
+        { column: 'experiments_experiments.weightPeriods', type: 'jsonb' },
         { column: 'experiments_guardrails.direction', type: 'ExperimentMetricDirection' },
         { column: 'experiments_guardrails.kind', type: 'ExperimentMetricKind' },
       ]);
