@@ -4,6 +4,7 @@ import { CHANGE_NOTICES } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { OutcomesStore } from '../outcomes/outcomes.store.js';
+import { summaryIn } from '../results/results-input.js';
 import { nextWeights } from './weight-periods.js';
 
 /**
@@ -25,7 +26,7 @@ export class BanditService {
     const metric = e.primaryMetric.name;
     const keys = e.variants.map((v) => v.key);
     const summaries = await this.store.summaries(e.id, keys, [metric]);
-    const perVariant = keys.map((k) => summaries[k]![metric]!);
+    const perVariant = keys.map((k) => summaryIn(summaries, k, metric));
     const weights = nextWeights(
       e.bandit,
       e.primaryMetric,

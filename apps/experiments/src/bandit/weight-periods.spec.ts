@@ -1,5 +1,5 @@
 import { thompsonWeights } from '@modelyard/stats';
-import { expectedShares, nextWeights, periodUnits } from './weight-periods.js';
+import { BANDIT_GRID_POINTS, expectedShares, nextWeights, periodUnits } from './weight-periods.js';
 
 const settings = { floor: 0.01, burnInUnits: 300 };
 const binomial = { kind: 'binomial' as const, direction: 'higher' as const };
@@ -17,7 +17,7 @@ describe('nextWeights', () => {
         { kind: 'binomial', trials: 200, successes: 10 },
         { kind: 'binomial', trials: 200, successes: 60 },
       ],
-      { floor: 0.01 },
+      { floor: 0.01, gridPoints: BANDIT_GRID_POINTS },
     );
     expect(w).toEqual(expected);
     expect(w![1]).toBeGreaterThan(0.98);
@@ -45,7 +45,7 @@ describe('nextWeights', () => {
         { kind: 'binomial', trials: 200, successes: 10 },
         { kind: 'binomial', trials: 200, successes: 60 },
       ],
-      { floor: 0.01 },
+      { floor: 0.01, gridPoints: BANDIT_GRID_POINTS },
     );
     expect(nextWeights(settings, binomial, [summary(200, 10), summary(200, 60)], now)).toBeNull();
   });

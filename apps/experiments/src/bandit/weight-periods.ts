@@ -2,6 +2,12 @@ import { thompsonWeights, type BanditArm } from '@modelyard/stats';
 import type { BanditSettings, MetricSummary, WeightPeriod } from '@modelyard/types';
 import type { MetricKind } from '../experiments/experiment.js';
 
+/**
+ * Integration points for P(best): a tick re-weighs every running bandit, and weights need no more
+ * than a few decimals (1,000 points over ±10 posterior sd are within about 1e-5 of the quadrature).
+ */
+export const BANDIT_GRID_POINTS = 1000;
+
 /** A new period starts only when some weight moved by more than this (every tick would churn SDK configs). */
 export const WEIGHT_CHANGE_THRESHOLD = 0.005;
 
@@ -20,7 +26,7 @@ export function nextWeights(
   if (units < settings.burnInUnits) return null;
   const arms = summaries.map((s) => armOf(metric, s));
   if (arms.some((a) => a === null)) return null; // an arm without enough units: keep exploring evenly
-  const weights = thompsonWeights(arms as BanditArm[], { floor: settings.floor });
+  const weights = thompsonWeights(arms as BanditArm[], { floor: settings.floor, gridPoints: BANDIT_GRID_POINTS });
   const total = current.reduce((s, w) => s + w, 0);
   const moved = weights.some((w, i) => Math.abs(w - current[i]! / total) > WEIGHT_CHANGE_THRESHOLD);
   return moved ? weights : null;

@@ -31,7 +31,11 @@ export function arm(s: MetricSummary): ArmSummary | null {
 }
 
 /** The statistics of one variant and metric (own properties only: keys are user-chosen names). */
-export function summaryOf(input: ResultsInput, variant: string, metric: string): MetricSummary {
-  const byMetric = Object.hasOwn(input.summaries, variant) ? input.summaries[variant] : undefined;
+export function summaryIn(summaries: ResultsInput['summaries'], variant: string, metric: string): MetricSummary {
+  const byMetric = Object.hasOwn(summaries, variant) ? summaries[variant] : undefined;
   return (byMetric && Object.hasOwn(byMetric, metric) ? byMetric[metric] : undefined) ?? NO_UNITS;
+}
+
+export function summaryOf(input: ResultsInput, variant: string, metric: string): MetricSummary {
+  return summaryIn(input.summaries, variant, metric);
 }

@@ -9,6 +9,7 @@ import { OutcomesStore, summaryFrom } from '../outcomes/outcomes.store.js';
 import type { StatValue } from '../outcomes/stats-snapshot.js';
 import { expectedShares, periodUnits } from '../bandit/weight-periods.js';
 import { sliceStatsOf, type SliceStats } from './breakdowns.js';
+import { summaryIn } from './results-input.js';
 import { computeResults } from './results.calculator.js';
 
 /** Points in a results history answer: the newest ones (rows are spaced by growth, so few). */
@@ -30,7 +31,7 @@ export function summariesOf(stats: StatValue[], variants: string[], metrics: str
 
 /** Units per variant, in variant order (the primary metric's counts). */
 function unitsOf(e: Experiment, summaries: Summaries): number[] {
-  return e.variants.map((v) => (Object.hasOwn(summaries, v.key) ? summaries[v.key]![e.primaryMetric.name]?.n : 0) ?? 0);
+  return e.variants.map((v) => summaryIn(summaries, v.key, e.primaryMetric.name).n);
 }
 
 function banditView(e: Experiment, unitsNow: number[]): NonNullable<ResultsResponse['bandit']> {
