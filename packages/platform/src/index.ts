@@ -2,6 +2,7 @@ export * from './config/config.schema.js';
 export * from './config/platform-config.js';
 export * from './http/request-context.js';
 export * from './http/pagination.js';
+export * from './http/keyset.js';
 export * from './http/body-limits.js';
 export * from './http/json-body.js';
 export * from './logging/logger.js';

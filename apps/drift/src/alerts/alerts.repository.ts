@@ -1,24 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DriftAlert } from '@modelyard/db';
-import { decodeCursor, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
+import type { DriftAlert, Prisma } from '@modelyard/db';
+import { decodeCursor, keysetAfter, keysetSelect, NotFound, parseUuidCursor, PrismaService, type OrderColumn } from '@modelyard/platform';
 import type { ListAlertsQuery } from '@modelyard/types';
 
 /** Alerts are written with their report (ReportsRepository.saveWith); this reads and acknowledges them. */
+/** Newest first; the id makes the order total, so a page boundary never skips or repeats a row. */
+const NEWEST_FIRST: OrderColumn[] = [{ createdAt: 'desc' }, { id: 'desc' }];
+
 @Injectable()
 export class AlertsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  list(query: ListAlertsQuery): Promise<DriftAlert[]> {
+  /** The rows after the cursor row in NEWEST_FIRST (see keysetAfter). */
+  private async after(id: string): Promise<Prisma.DriftAlertWhereInput> {
+    const row = await this.prisma.driftAlert.findUnique({ where: { id }, select: keysetSelect(NEWEST_FIRST) });
+    return keysetAfter<Prisma.DriftAlertWhereInput>(NEWEST_FIRST, row);
+  }
+
+  async list(query: ListAlertsQuery): Promise<DriftAlert[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
     return this.prisma.driftAlert.findMany({
       where: {
         ...(query.status ? { status: query.status } : {}),
         ...(query.monitorId ? { monitorId: query.monitorId } : {}),
         ...(query.model ? { model: query.model } : {}),
+        ...(cursor ? await this.after(cursor) : {}),
       },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: NEWEST_FIRST,
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
   }
 

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type DriftCheckTrigger } from '@modelyard/db';
-import { decodeCursor, emitWebhookEvent, emitWebhookEventTo, NotFound, parseUuidCursor, PrismaService } from '@modelyard/platform';
+import {
+  decodeCursor,
+  emitWebhookEvent,
+  emitWebhookEventTo,
+  keysetAfter,
+  keysetSelect,
+  NotFound,
+  parseUuidCursor,
+  PrismaService,
+  type OrderColumn,
+} from '@modelyard/platform';
 import type { DriftReportBody, PageQuery } from '@modelyard/types';
 import type { Monitor } from '../monitors/monitors.mapper.js';
 import { cooldownStart, type AlertCandidate, type PastAlert } from './alert-policy.js';
@@ -49,9 +59,18 @@ export type SaveOutcome =
   | { status: 'gone' };
 
 /** Reports and the alerts they raise, written together so a retried check never half-applies. */
+/** Newest first; the id makes the order total, so a page boundary never skips or repeats a row. */
+const NEWEST_FIRST: OrderColumn[] = [{ createdAt: 'desc' }, { id: 'desc' }];
+
 @Injectable()
 export class ReportsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** The rows after the cursor row in NEWEST_FIRST (see keysetAfter). */
+  private async after(id: string): Promise<Prisma.DriftReportWhereInput> {
+    const row = await this.prisma.driftReport.findUnique({ where: { id }, select: keysetSelect(NEWEST_FIRST) });
+    return keysetAfter<Prisma.DriftReportWhereInput>(NEWEST_FIRST, row);
+  }
 
   /** Whether this window (with these labels) has its report, and whether that report claimed a retrain. */
   find(
@@ -78,10 +97,9 @@ export class ReportsRepository {
   async list(monitorId: string, query: PageQuery): Promise<Report[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
     const rows = await this.prisma.driftReport.findMany({
-      where: { monitorId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      where: { monitorId, ...(cursor ? await this.after(cursor) : {}) },
+      orderBy: NEWEST_FIRST,
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     return rows.map((row) => toReport(row));
   }

@@ -5,6 +5,7 @@ import {
   AlreadyExists,
   createWebhookTarget,
   decodeCursor,
+  keysetAfter,
   deleteWebhookTarget,
   NotFound,
   parseUuidCursor,
@@ -47,10 +48,12 @@ export class MonitorsRepository {
   async list(query: ListMonitorsQuery): Promise<Monitor[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
     const rows = await this.prisma.driftMonitor.findMany({
-      where: query.model ? { model: query.model } : {},
+      where: {
+        ...(query.model ? { model: query.model } : {}),
+        ...(cursor ? keysetAfter<Prisma.DriftMonitorWhereInput>([{ id: 'asc' }], { id: cursor }) : {}),
+      },
       orderBy: { id: 'asc' },
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     return rows.map(toMonitor);
   }

@@ -32,11 +32,11 @@ export class AssignmentsRepository {
   /** Up to `take` assignments in unit order, after the unit `after` (from the first without it). */
   page(experimentId: string, after: string | undefined, take: number): Promise<PersistedAssignment[]> {
     return this.prisma.experimentAssignment.findMany({
-      where: { experimentId },
+      // Keyset, not Prisma's cursor option (which reads every row after the cursor: prisma/prisma#27094).
+      where: { experimentId, ...(after !== undefined ? { unit: { gt: after } } : {}) },
       select: { unit: true, variant: true },
       orderBy: { unit: 'asc' },
       take,
-      ...(after !== undefined ? { cursor: { experimentId_unit: { experimentId, unit: after } }, skip: 1 } : {}),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, decodeCursor, InvalidTransition, NotFound, PrismaService } from '@modelyard/platform';
+import { AlreadyExists, decodeCursor, InvalidTransition, keysetAfter, NotFound, PrismaService } from '@modelyard/platform';
 import {
   BanditSettings,
   type Conclusion,
@@ -48,10 +48,13 @@ export class ExperimentsRepository {
   async list(query: ListExperimentsQuery): Promise<Experiment[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
     const rows = await this.prisma.experiment.findMany({
-      where: { ...(query.status ? { status: query.status } : {}), ...(query.model ? { model: query.model } : {}) },
+      where: {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.model ? { model: query.model } : {}),
+        ...(cursor ? keysetAfter<Prisma.ExperimentWhereInput>([{ key: 'asc' }], { key: cursor }) : {}),
+      },
       orderBy: { key: 'asc' },
       take: query.limit + 1,
-      ...(cursor ? { cursor: { key: cursor }, skip: 1 } : {}),
       include: PARTS,
     });
     return rows.map(toExperiment);

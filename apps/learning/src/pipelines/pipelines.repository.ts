@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, decodeCursor, NotFound, PrismaService, UUID_PATTERN } from '@modelyard/platform';
+import { AlreadyExists, decodeCursor, keysetAfter, NotFound, PrismaService, UUID_PATTERN } from '@modelyard/platform';
 import type { CreatePipelineBody, ListPipelinesQuery, PipelineState, UpdatePipelineBody } from '@modelyard/types';
 import type { Pipeline } from './pipeline.js';
 import { toPipeline } from './pipelines.mapper.js';
@@ -57,10 +57,13 @@ export class PipelinesRepository {
   async list(query: ListPipelinesQuery): Promise<Pipeline[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
     const rows = await this.prisma.learningPipeline.findMany({
-      where: { ...(query.model ? { model: query.model } : {}), ...(query.state ? { state: query.state } : {}) },
+      where: {
+        ...(query.model ? { model: query.model } : {}),
+        ...(query.state ? { state: query.state } : {}),
+        ...(cursor ? keysetAfter<Prisma.LearningPipelineWhereInput>([{ name: 'asc' }], { name: cursor }) : {}),
+      },
       orderBy: { name: 'asc' },
       take: query.limit + 1,
-      ...(cursor ? { cursor: { name: cursor }, skip: 1 } : {}),
     });
     return rows.map(toPipeline);
   }

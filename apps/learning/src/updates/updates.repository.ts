@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { decodeCursor, PrismaService, UUID_PATTERN } from '@modelyard/platform';
+import { decodeCursor, keysetAfter, keysetSelect, PrismaService, UUID_PATTERN, type OrderColumn } from '@modelyard/platform';
 import type { PageQuery } from '@modelyard/types';
 import type { Checkpoint, FailureRecord, UpdateRecord, UpdateRun } from './update.js';
 import { toCheckpoint, toUpdateRun } from './updates.mapper.js';
@@ -8,7 +8,7 @@ import { toCheckpoint, toUpdateRun } from './updates.mapper.js';
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 /** Newest first; the id breaks ties between runs finished in the same millisecond. */
-const NEWEST_FIRST: Prisma.LearningUpdateOrderByWithRelationInput[] = [{ finishedAt: 'desc' }, { id: 'desc' }];
+const NEWEST_FIRST: OrderColumn[] = [{ finishedAt: 'desc' }, { id: 'desc' }];
 
 /**
  * A typed state as a JSON document. Prisma takes any object with toJSON() as one; the learners'
@@ -20,6 +20,12 @@ const doc = (state: object): Prisma.InputJsonValue => ({ toJSON: () => state });
 @Injectable()
 export class UpdatesRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** The rows after the cursor row in NEWEST_FIRST (see keysetAfter). */
+  private async after(id: string): Promise<Prisma.LearningUpdateWhereInput> {
+    const row = await this.prisma.learningUpdate.findUnique({ where: { id }, select: keysetSelect(NEWEST_FIRST) });
+    return keysetAfter<Prisma.LearningUpdateWhereInput>(NEWEST_FIRST, row);
+  }
 
   async latestCheckpoint(pipelineId: string): Promise<Checkpoint | null> {
     const row = await this.prisma.learningCheckpoint.findFirst({ where: { pipelineId }, orderBy: { seq: 'desc' } });
@@ -34,10 +40,9 @@ export class UpdatesRepository {
   async history(pipelineId: string, query: PageQuery): Promise<UpdateRun[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (UUID_PATTERN.test(raw) ? raw : null));
     const rows = await this.prisma.learningUpdate.findMany({
-      where: { pipelineId },
+      where: { pipelineId, ...(cursor ? await this.after(cursor) : {}) },
       orderBy: NEWEST_FIRST,
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     return rows.map(toUpdateRun);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { currentRequestId, decodeCursor, emitWebhookEvent, parseIntCursor, PrismaService } from '@modelyard/platform';
+import { currentRequestId, decodeCursor, emitWebhookEvent, keysetAfter, parseIntCursor, PrismaService } from '@modelyard/platform';
 import { isWebhookEvent, type AuditQuery } from '@modelyard/types';
 
 export type Tx = Prisma.TransactionClient;
@@ -61,10 +61,11 @@ export class AuditRepository {
   list(query: AuditQuery) {
     const cursor = decodeCursor(query.cursor, parseIntCursor);
     return this.prisma.auditEvent.findMany({
-      where: auditFilter(query),
+      where: {
+        AND: [auditFilter(query), cursor !== undefined ? keysetAfter<Prisma.AuditEventWhereInput>([{ id: 'desc' }], { id: cursor }) : {}],
+      },
       orderBy: { id: 'desc' },
       take: query.limit + 1,
-      ...(cursor !== undefined ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, Conflict, decodeCursor, NotFound, PrismaService } from '@modelyard/platform';
+import { AlreadyExists, Conflict, decodeCursor, keysetAfter, NotFound, PrismaService } from '@modelyard/platform';
 import type { CreateModelBody, ListModelsQuery, UpdateModelBody } from '@modelyard/types';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { toModelResponse } from './models.mapper.js';
@@ -35,10 +35,10 @@ export class ModelsRepository {
       where: {
         ...(query.prefix ? { name: { startsWith: query.prefix } } : {}),
         ...(query.tag ? { tags: { has: query.tag } } : {}),
+        ...(cursor ? { AND: [keysetAfter<Prisma.RegisteredModelWhereInput>([{ name: 'asc' }], { name: cursor })] } : {}),
       },
       orderBy: { name: 'asc' },
       take: query.limit + 1,
-      ...(cursor ? { cursor: { name: cursor }, skip: 1 } : {}),
     });
   }
 

@@ -76,6 +76,27 @@ describe('versions', () => {
     );
   });
 
+  it('pages through versions that tie on their numbers (pre-releases) without skipping or repeating one', async () => {
+    const m = await createModel(t);
+    for (const v of ['1.0.0-rc.1', '1.0.0-rc.2', '1.0.0', '1.1.0-beta', '1.1.0', '0.9.0', '1.0.0-rc.3'])
+      await createVersion(t, m, { version: v });
+    const all = (await t.request('GET', `/v1/models/${m}/versions?limit=100`)).body.items.map((v: { version: string }) => v.version);
+    expect(all).toHaveLength(7);
+    for (const limit of [1, 2, 3]) {
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { version: string }[]; nextCursor: string | null } } = await t.request(
+          'GET',
+          `/v1/models/${m}/versions?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        paged.push(...page.body.items.map((v: { version: string }) => v.version));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(all);
+    }
+  });
+
   it('lists newest first with cursor pages and stage/tag filters', async () => {
     const m = await createModel(t);
     for (const v of ['1.0.0', '1.2.0', '1.10.0', '2.0.0'])

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type ModelVersion } from '@modelyard/db';
-import { AlreadyExists, decodeCursor, NotFound, parseUuidCursor, PrismaService, ValidationFailed } from '@modelyard/platform';
+import {
+  AlreadyExists,
+  decodeCursor,
+  keysetAfter,
+  keysetSelect,
+  NotFound,
+  parseUuidCursor,
+  PrismaService,
+  ValidationFailed,
+  type OrderColumn,
+} from '@modelyard/platform';
 import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
@@ -21,7 +31,7 @@ export interface MlflowOrigin {
 const jsonOrNull = (value: unknown) => (value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
 /** Newest first: by version numbers, then creation (pre-releases of one version by creation). */
-export const VERSION_ORDER: Prisma.ModelVersionOrderByWithRelationInput[] = [
+export const VERSION_ORDER: OrderColumn[] = [
   { major: 'desc' },
   { minor: 'desc' },
   { patch: 'desc' },
@@ -139,14 +149,24 @@ export class VersionsRepository {
     }, TX_OPTIONS);
   }
 
+  /** The versions after the cursor version in VERSION_ORDER (see keysetAfter). */
+  private async after(id: string): Promise<Prisma.ModelVersionWhereInput> {
+    const row = await this.prisma.modelVersion.findUnique({ where: { id }, select: keysetSelect(VERSION_ORDER) });
+    return keysetAfter<Prisma.ModelVersionWhereInput>(VERSION_ORDER, row);
+  }
+
   async list(name: string, query: ListVersionsQuery) {
     const modelId = await this.modelId(name);
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
     return this.prisma.modelVersion.findMany({
-      where: { modelId, ...(query.stage ? { stage: query.stage } : {}), ...(query.tag ? { tags: { has: query.tag } } : {}) },
+      where: {
+        modelId,
+        ...(query.stage ? { stage: query.stage } : {}),
+        ...(query.tag ? { tags: { has: query.tag } } : {}),
+        ...(cursor ? await this.after(cursor) : {}),
+      },
       orderBy: VERSION_ORDER,
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
   }
 

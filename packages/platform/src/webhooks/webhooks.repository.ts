@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
 import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery, type OutboxEventNotice } from '@modelyard/types';
 import { NotFound } from '../errors/domain-errors.js';
+import { keysetAfter, keysetSelect, type OrderColumn } from '../http/keyset.js';
 import { decodeCursor, parseUuidCursor } from '../http/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -24,9 +25,18 @@ export interface AttemptOutcome {
 }
 
 /** The only file of the webhooks feature that touches Prisma. */
+/** Newest first; the id makes the order total, so a page boundary never skips or repeats a row. */
+const NEWEST_FIRST: OrderColumn[] = [{ createdAt: 'desc' }, { id: 'desc' }];
+
 @Injectable()
 export class WebhooksRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** The rows after the cursor row in NEWEST_FIRST (see keysetAfter). */
+  private async deliveriesAfter(id: string): Promise<Prisma.WebhookDeliveryWhereInput> {
+    const row = await this.prisma.webhookDelivery.findUnique({ where: { id }, select: keysetSelect(NEWEST_FIRST) });
+    return keysetAfter<Prisma.WebhookDeliveryWhereInput>(NEWEST_FIRST, row);
+  }
 
   createSubscription(data: NewSubscription) {
     return this.prisma.webhookSubscription.create({ data });
@@ -51,11 +61,10 @@ export class WebhooksRepository {
     await this.getSubscription(subscriptionId);
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
     return this.prisma.webhookDelivery.findMany({
-      where: { subscriptionId, ...(query.status ? { status: query.status } : {}) },
+      where: { subscriptionId, ...(query.status ? { status: query.status } : {}), ...(cursor ? await this.deliveriesAfter(cursor) : {}) },
       include: { outbox: { select: { eventId: true } } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: NEWEST_FIRST,
       take: query.limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
   }
 
