@@ -115,6 +115,8 @@ try {
     `    GET /results (HTTP)     mean ${http.mean.toFixed(2)} ms   p99 ${http.p99.toFixed(2)} ms   (${http.runs} sequential, ${http.slices} slices)`,
   );
   console.log(`    target <= 5 ms per experiment`);
+  // Stopped, so later runs (each with a Redis prefix of its own) do not tick this one's leftovers.
+  await call(experiments.url, 'POST', `/v1/experiments/${model}/stop`);
 } finally {
   await Promise.all([registry.stop(), experiments.stop(), peer.stop()]);
 }

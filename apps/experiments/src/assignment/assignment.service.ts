@@ -8,6 +8,7 @@ import { toAssignmentConfig } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { queuedAssignment } from './assignment-queue.js';
 import { AssignmentsRepository } from './assignments.repository.js';
+import { Claim, stickyClaim, type ClaimInput } from './sticky-claim.js';
 
 /** Redis hash unit → variant: the sticky assignments of one experiment. */
 export const stickyAssignmentsKey = (experimentId: string) => `exp:${experimentId}:units`;
@@ -35,6 +36,12 @@ interface Fresh {
   variant: string;
 }
 
+/** A unit's variant as Postgres and the hash decided it while the hash was not restored. */
+interface Looked {
+  variant: string | undefined;
+  sticky: boolean;
+}
+
 const outside = (unit: string): AssignmentResponse => ({
   unit,
   variant: null,
@@ -45,8 +52,8 @@ const outside = (unit: string): AssignmentResponse => ({
 
 /**
  * Deterministic, sticky assignment. A unit's first variant is kept in a Redis hash per experiment
- * (HSETNX: under any concurrency exactly one first assignment wins, on every replica), so later
- * weight or coverage changes never move a unit that was already assigned.
+ * (set atomically by one script per request: under any concurrency exactly one first assignment
+ * wins, on every replica), so later weight or coverage changes never move a unit already assigned.
  */
 @Injectable()
 export class AssignmentService {
@@ -76,19 +83,59 @@ export class AssignmentService {
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
     const { experiment: e, assign } = await this.load(key);
     if (e.status !== 'running') return units.map(outside);
-    const existing = await this.sticky(e.id, units);
-    const fresh = units.flatMap((unit, i): Fresh[] => {
-      if (existing[i]) return [];
+    const inputs = units.map((unit): ClaimInput => {
       const a = assign(unit);
-      return a.inExperiment ? [{ unit, variant: e.variants[a.variant]!.key }] : [];
+      const candidate = a.inExperiment ? e.variants[a.variant]!.key : null;
+      return { unit, candidate, item: candidate === null ? '' : queuedAssignment(candidate, unit) };
     });
-    const won = fresh.length ? await this.claim(e, fresh) : new Map<string, string>();
+    const claims = await stickyClaim(this.redis.client, this.keys(e.id), inputs);
+    const unknown = inputs.filter((_, i) => claims[i]!.claim === Claim.Unknown);
+    const looked = unknown.length ? await this.unrestored(e, unknown) : new Map<string, Looked>();
     return units.map((unit, i) => {
-      const variantKey = existing[i] ?? won.get(unit);
+      const { claim, variant: found } = claims[i]!;
+      if (claim === Claim.First) this.metrics.traffic.inc({ experiment: e.key, variant: found });
+      const { variant: variantKey, sticky } =
+        claim === Claim.Unknown
+          ? (looked.get(unit) ?? { variant: undefined, sticky: false })
+          : { variant: found, sticky: claim === Claim.Sticky };
       const variant = variantKey ? e.variants.find((v) => v.key === variantKey) : undefined;
       if (!variant) return outside(unit);
-      return { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky: Boolean(existing[i]) };
+      return { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky };
     });
+  }
+
+  private keys(experimentId: string) {
+    return {
+      sticky: stickyAssignmentsKey(experimentId),
+      restored: stickyRestoredKey(experimentId),
+      queue: newAssignmentsKey(experimentId),
+    };
+  }
+
+  /**
+   * Units not in the sticky hash while it is not restored (a new replica of the hash after Redis lost
+   * it, before the tick put the persisted ones back): Postgres decides whether they were assigned.
+   */
+  private async unrestored(e: Experiment, inputs: ClaimInput[]): Promise<Map<string, Looked>> {
+    const stickyKey = stickyAssignmentsKey(e.id);
+    const rows = await this.assignments.persisted(
+      e.id,
+      inputs.map((u) => u.unit),
+    );
+    const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
+    if (persisted.size) {
+      const pipeline = this.redis.client.pipeline();
+      for (const [unit, variant] of persisted) pipeline.hsetnx(stickyKey, unit, variant);
+      await pipeline.exec();
+    }
+    const fresh = inputs.flatMap((u): Fresh[] =>
+      persisted.has(u.unit) || u.candidate === null ? [] : [{ unit: u.unit, variant: u.candidate }],
+    );
+    const won = fresh.length ? await this.claim(e, fresh) : new Map<string, string>();
+    const looked = new Map<string, Looked>();
+    for (const [unit, variant] of persisted) looked.set(unit, { variant, sticky: true });
+    for (const [unit, variant] of won) looked.set(unit, { variant, sticky: false });
+    return looked;
   }
 
   /**
@@ -115,25 +162,6 @@ export class AssignmentService {
       await this.redis.client.rpush(newAssignmentsKey(e.id), ...first.map((f) => queuedAssignment(f.variant, f.unit)));
     }
     return won;
-  }
-
-  /** Each unit's sticky variant (null: never assigned), from Redis, or Postgres until restored. */
-  private async sticky(experimentId: string, units: string[]): Promise<(string | null)[]> {
-    const stickyKey = stickyAssignmentsKey(experimentId);
-    // Sent together: one round trip.
-    const [existing, restored] = await Promise.all([
-      this.redis.client.hmget(stickyKey, ...units),
-      this.redis.client.exists(stickyRestoredKey(experimentId)),
-    ]);
-    const missing = units.filter((_, i) => existing[i] === null);
-    if (restored || !missing.length) return existing;
-    const rows = await this.assignments.persisted(experimentId, missing);
-    const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
-    if (!persisted.size) return existing;
-    const pipeline = this.redis.client.pipeline();
-    for (const [unit, variant] of persisted) pipeline.hsetnx(stickyKey, unit, variant);
-    await pipeline.exec();
-    return existing.map((v, i) => v ?? persisted.get(units[i]!) ?? null);
   }
 
   async config(key: string): Promise<AssignmentConfigResponse> {

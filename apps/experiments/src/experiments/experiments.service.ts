@@ -7,6 +7,7 @@ import {
   type ListExperimentsQuery,
   type UpdateExperimentBody,
 } from '@modelyard/types';
+import { StickyPersistenceService } from '../assignment/sticky-persistence.service.js';
 import { RegistryClient } from '../registry.client.js';
 import { autoPromoteEnabler, planChange } from './experiment-rules.js';
 import { toExperimentResponse } from './experiments.mapper.js';
@@ -18,6 +19,7 @@ export class ExperimentsService {
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
     @Inject(RegistryClient) private readonly registry: RegistryClient,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
+    @Inject(StickyPersistenceService) private readonly sticky: StickyPersistenceService,
   ) {}
 
   async create(body: CreateExperimentBody, who: Principal) {
@@ -41,9 +43,15 @@ export class ExperimentsService {
     return toExperimentResponse(updated);
   }
 
-  /** Start or stop; serving hears of it at once (it routes units to running experiments only). */
+  /**
+   * Start or stop; serving hears of it at once (it routes units to running experiments only). A
+   * start puts the persisted assignments into Redis at once (for a new experiment: none, so this
+   * only marks the sticky hash complete), so assignment never waits for the tick's restore and
+   * never asks Postgres per unit.
+   */
   async transition(key: string, to: ExperimentStatus) {
     const moved = await this.experiments.transition(key, to);
+    if (to === 'running') await this.sticky.restore(moved);
     await this.announcer.announce(CHANGE_NOTICES.experiment, moved.model);
     return toExperimentResponse(moved);
   }

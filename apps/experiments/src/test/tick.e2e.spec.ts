@@ -131,6 +131,29 @@ describe('experiments tick', () => {
     expect(settled.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
   });
 
+  it('marks the sticky hash complete at start, and restores it when a stopped experiment starts again', async () => {
+    const id = await started('exp-start-restores');
+    const marker = `${h.experiments.redisPrefix}:${stickyRestoredKey(id)}`;
+    // No tick yet: a new experiment has nothing persisted, so its hash is complete at once.
+    expect(await redis.exists(marker)).toBe(1);
+    const units = Array.from({ length: 50 }, (_, i) => `r${i}`);
+    const assign = async () =>
+      (await h.experiments.request('POST', '/v1/experiments/exp-start-restores/assignments', { body: { units } })).body.items;
+    const before = await assign();
+    expect(before.filter((a: { sticky: boolean }) => a.sticky)).toHaveLength(0);
+    await tick();
+
+    await h.experiments.request('POST', '/v1/experiments/exp-start-restores/stop');
+    await redis.del(...(await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`)));
+    await h.experiments.request('PATCH', '/v1/experiments/exp-start-restores', { body: { weights: { control: 0.05, treatment: 0.95 } } });
+    await h.experiments.request('POST', '/v1/experiments/exp-start-restores/start');
+    expect(await redis.hlen(`${h.experiments.redisPrefix}:exp:${id}:units`)).toBe(50);
+    await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
+    const after = await assign();
+    expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
+    expect(after.every((a: { sticky: boolean }) => a.sticky)).toBe(true);
+  });
+
   it('goes on past an experiment that fails: counted, logged, retried by the next tick', async () => {
     const poisonedId = await started('exp-poisoned');
     const healthyId = await started('exp-healthy');
