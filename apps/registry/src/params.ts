@@ -1,10 +1,10 @@
-import { AliasName, ModelName, SemVer } from '@modelyard/types';
+import { AliasName, ModelName, VersionName } from '@modelyard/types';
 import { z } from 'zod';
 
 export const ModelParams = z.strictObject({ name: ModelName });
 export type ModelParams = z.infer<typeof ModelParams>;
 
-export const VersionParams = z.strictObject({ name: ModelName, version: SemVer });
+export const VersionParams = z.strictObject({ name: ModelName, version: VersionName });
 export type VersionParams = z.infer<typeof VersionParams>;
 
 export const AliasParams = z.strictObject({ name: ModelName, alias: AliasName });

@@ -1,8 +1,8 @@
-import { ModelName, SemVer } from '@modelyard/types';
+import { ModelName, VersionName } from '@modelyard/types';
 import { z } from 'zod';
 
 export const ModelParams = z.strictObject({ name: ModelName });
 export type ModelParams = z.infer<typeof ModelParams>;
 
-export const VersionParams = z.strictObject({ name: ModelName, version: SemVer });
+export const VersionParams = z.strictObject({ name: ModelName, version: VersionName });
 export type VersionParams = z.infer<typeof VersionParams>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { safeString } from './common.js';
-import { ModelName, SemVer } from './registry.js';
+import { ModelName, VersionName } from './registry.js';
 
 export const Sha256Hex = safeString()
   .regex(/^[0-9a-f]{64}$/i, '64 hexadecimal characters (a SHA-256 digest)')
@@ -27,7 +27,7 @@ export const ArtifactParams = z.preprocess(
     const { '*': path, ...rest } = raw as Record<string, unknown>;
     return { ...rest, path };
   },
-  z.strictObject({ name: ModelName, version: SemVer, path: ArtifactPath }),
+  z.strictObject({ name: ModelName, version: VersionName, path: ArtifactPath }),
 );
 export type ArtifactParams = z.infer<typeof ArtifactParams>;
 

@@ -1,4 +1,14 @@
-import { ALLOWED_TRANSITIONS, CompareQuery, CreateModelBody, CreateVersionBody, SemVer, Stage, scopesOf } from './index.js';
+import {
+  ALLOWED_TRANSITIONS,
+  CompareQuery,
+  CreateModelBody,
+  CreateVersionBody,
+  SemVer,
+  Stage,
+  VersionName,
+  isTimestampVersion,
+  scopesOf,
+} from './index.js';
 
 describe('lifecycle graph', () => {
   it('lets every pre-production stage fail, and production only leave to archived', () => {
@@ -26,6 +36,20 @@ describe('semantic versions', () => {
   it.each(['1', '1.2', '01.2.3', '1.2.3.4', 'v1.2.3', '1.2.3-', '1.2.3-01', ''])('rejects %s', (v) => {
     expect(SemVer.safeParse(v).success).toBe(false);
   });
+});
+
+describe('version names (either scheme)', () => {
+  it.each(['1.2.3', '2.0.0-rc.1', '20261202.061500', '20261202.061500.1', '20240229.235959.12'])('accepts %s', (v) => {
+    expect(VersionName.safeParse(v).success).toBe(true);
+  });
+  // 2026 is no leap year; hour 24, month 13 and `.0` are no timestamps; 01.2.3 is no semver.
+  it.each(['20260229.000000', '20261202.240000', '20261302.000000', '20261202.061500.0', '20261202.0615', '01.2.3', ''])(
+    'rejects %s',
+    (v) => {
+      expect(VersionName.safeParse(v).success).toBe(false);
+      expect(isTimestampVersion(v)).toBe(false);
+    },
+  );
 });
 
 describe('roles and scopes', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Direction, ModelName, SemVer } from './registry.js';
+import { Direction, ModelName, VersionName } from './registry.js';
 import { PageQuery, pageOf, safeString, safeText } from './common.js';
 
 export const ExperimentKey = safeString()
@@ -38,7 +38,7 @@ const MetricName = safeString()
   .max(128)
   .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
 
-export const Variant = z.strictObject({ key: VariantKey, version: SemVer, weight: z.number().positive().max(1_000_000) });
+export const Variant = z.strictObject({ key: VariantKey, version: VersionName, weight: z.number().positive().max(1_000_000) });
 export type Variant = z.infer<typeof Variant>;
 
 export const PrimaryMetric = z.strictObject({ name: MetricName, kind: MetricKind, direction: Direction.default('higher') });

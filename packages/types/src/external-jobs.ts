@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { safeString, safeText } from './common.js';
 import { ExternalTask, Gate, LearningMetric, PipelineFeature, UpdateEntry } from './learning.js';
 import { UpdateReason } from './queues.js';
-import { SemVer } from './registry.js';
+import { VersionName } from './registry.js';
 
 // ---------------------------------------------------------------- external trainers' update jobs
 
@@ -48,7 +48,7 @@ export type HoldoutMetrics = z.infer<typeof HoldoutMetrics>;
 export const CompleteJobBody = z.strictObject({
   leaseToken: LeaseToken,
   /** The draft version the worker registered (with its artifact) in the pipeline's model. */
-  version: SemVer,
+  version: VersionName,
   /** The candidate's metrics on the held-out samples; the gate reads its metric from here. */
   metrics: HoldoutMetrics,
   /**

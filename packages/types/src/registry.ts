@@ -14,6 +14,31 @@ export const SEMVER_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
 export const SemVer = safeString().max(64).regex(SEMVER_PATTERN, 'a semantic version such as 1.4.0 or 2.0.0-rc.1');
 
+/**
+ * How a model names its versions: semantic versions (given, or bumped), or UTC timestamps
+ * `YYYYMMDD.HHMMSS`, with `.n` appended to keep them strictly increasing within one second.
+ */
+export const Versioning = z.enum(['semver', 'timestamp']);
+export type Versioning = z.infer<typeof Versioning>;
+
+export const TIMESTAMP_VERSION_PATTERN = /^(\d{4})(\d{2})(\d{2})\.(\d{2})(\d{2})(\d{2})(?:\.([1-9]\d{0,8}))?$/;
+
+/** A timestamp version naming a real UTC date and time (20261302.000000 is none). */
+export function isTimestampVersion(version: string): boolean {
+  const m = TIMESTAMP_VERSION_PATTERN.exec(version);
+  if (!m) return false;
+  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && h < 24 && mi < 60 && se < 60;
+}
+
+/** A version of either scheme: what routes and references to an existing version accept. */
+export const VersionName = safeString()
+  .max(64)
+  .refine((v) => SEMVER_PATTERN.test(v) || isTimestampVersion(v), {
+    message: 'a semantic version such as 1.4.0 or 2.0.0-rc.1, or a timestamp version such as 20261202.061500',
+  });
+
 export const Stage = z.enum(['draft', 'testing', 'staging', 'production', 'archived', 'failed']);
 export type Stage = z.infer<typeof Stage>;
 
@@ -45,6 +70,8 @@ export const CreateModelBody = z.strictObject({
   description: safeText().max(4000).optional(),
   tags: Tags.optional(),
   owner: safeString().min(1).max(256).optional(),
+  /** Default `semver`. */
+  versioning: Versioning.optional(),
 });
 export type CreateModelBody = z.infer<typeof CreateModelBody>;
 
@@ -53,6 +80,8 @@ export const UpdateModelBody = z
     description: safeText().max(4000).nullable().optional(),
     tags: Tags.optional(),
     owner: safeString().min(1).max(256).optional(),
+    /** Only while the model has no versions: the two schemes do not sort against each other. */
+    versioning: Versioning.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateModelBody = z.infer<typeof UpdateModelBody>;
@@ -69,6 +98,7 @@ export const ModelResponse = z.object({
   description: z.string().nullable(),
   tags: z.array(z.string()),
   owner: z.string(),
+  versioning: Versioning,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -78,7 +108,7 @@ export const ModelPage = pageOf(ModelResponse);
 // ---------------------------------------------------------------- versions
 
 export const Lineage = z.strictObject({
-  parentVersion: SemVer.optional(),
+  parentVersion: VersionName.optional(),
   pipelineId: safeString().max(128).optional(),
   experimentKey: safeString().max(128).optional(),
   dataset: safeString().max(1024).optional(),
@@ -88,7 +118,7 @@ export const Lineage = z.strictObject({
 
 export const CreateVersionBody = z
   .strictObject({
-    version: SemVer.optional(),
+    version: VersionName.optional(),
     bump: Bump.optional(),
     description: safeText().max(4000).optional(),
     tags: Tags.optional(),
@@ -263,7 +293,7 @@ export const PromotionResponse = z.object({
 });
 export type PromotionResponse = z.infer<typeof PromotionResponse>;
 
-export const RollbackBody = z.strictObject({ to: SemVer.optional(), reason: Reason.optional() });
+export const RollbackBody = z.strictObject({ to: VersionName.optional(), reason: Reason.optional() });
 export type RollbackBody = z.infer<typeof RollbackBody>;
 
 export const RollbackResponse = z.object({ production: VersionResponse, archived: z.string().nullable() });
@@ -277,16 +307,16 @@ export const AliasName = safeString()
   .regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, starting with a letter');
 
 export const SetAliasBody = z.strictObject({
-  version: SemVer,
+  version: VersionName,
   /** Compare-and-set: the version the alias must point at now; `null` means it must not exist yet. */
-  expectedVersion: SemVer.nullable().optional(),
+  expectedVersion: VersionName.nullable().optional(),
   protected: z.boolean().optional(),
   /** Why, for the audit log. */
   reason: Reason.optional(),
 });
 export type SetAliasBody = z.infer<typeof SetAliasBody>;
 
-export const DeleteAliasQuery = z.strictObject({ expectedVersion: SemVer.optional() });
+export const DeleteAliasQuery = z.strictObject({ expectedVersion: VersionName.optional() });
 
 export const AliasResponse = z.object({
   alias: z.string(),
@@ -316,7 +346,7 @@ export const CompareQuery = z.strictObject({
         .map((v) => v.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(SemVer).min(2).max(20)),
+    .pipe(z.array(VersionName).min(2).max(20)),
 });
 
 export const CompareResponse = z.object({

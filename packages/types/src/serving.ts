@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AliasName, SemVer, ValidationReport } from './registry.js';
+import { AliasName, VersionName, ValidationReport } from './registry.js';
 import { safeString, safeText } from './common.js';
 import { UnitId } from './experiments.js';
 
@@ -21,7 +21,7 @@ export const PredictInstance = z.union([
 ]);
 
 /** Which served version answers: a version number, or an alias (`champion`); production without. */
-export const PredictTarget = z.union([z.strictObject({ version: SemVer }), z.strictObject({ alias: AliasName })]);
+export const PredictTarget = z.union([z.strictObject({ version: VersionName }), z.strictObject({ alias: AliasName })]);
 export type PredictTarget = z.infer<typeof PredictTarget>;
 
 export const PredictReturn = z.enum(['probabilities']);
@@ -150,7 +150,7 @@ const ShadowTolerance = z.number().min(0).max(1e9).meta({ description: 'absolute
 
 /** Which version shadows the model: a version number, or an alias (followed when it moves). */
 export const ShadowBody = z.union([
-  z.strictObject({ version: SemVer, fraction: ShadowFraction, tolerance: ShadowTolerance.optional() }),
+  z.strictObject({ version: VersionName, fraction: ShadowFraction, tolerance: ShadowTolerance.optional() }),
   z.strictObject({ alias: AliasName, fraction: ShadowFraction, tolerance: ShadowTolerance.optional() }),
 ]);
 export type ShadowBody = z.infer<typeof ShadowBody>;

@@ -5,7 +5,7 @@ import { ALLOWED_TRANSITIONS, ErrorCode, type ShouldPromoteResponse, type Stage 
 import { ArtifactsRepository } from '../artifacts/artifacts.repository.js';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
-import { compareDesc } from '../versions/semver.js';
+import { compareDesc } from '../versions/version-names.js';
 import { stageSnapshot } from '../versions/versions.mapper.js';
 import { VersionsRepository } from '../versions/versions.repository.js';
 import { parseReport } from '../validation/validation-report.js';

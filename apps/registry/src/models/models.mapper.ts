@@ -8,6 +8,7 @@ export function toModelResponse(row: RegisteredModel): ModelResponse {
     description: row.description,
     tags: row.tags,
     owner: row.owner,
+    versioning: row.versioning,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

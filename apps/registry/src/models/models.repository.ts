@@ -18,7 +18,14 @@ export class ModelsRepository {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const row = await tx.registeredModel.create({
-          data: { name: body.name, description: body.description ?? null, tags: body.tags ?? [], owner: body.owner ?? actor, keyTags },
+          data: {
+            name: body.name,
+            description: body.description ?? null,
+            tags: body.tags ?? [],
+            owner: body.owner ?? actor,
+            versioning: body.versioning ?? 'semver',
+            keyTags,
+          },
         });
         await this.audit.record(tx, { model: row.name, action: 'model.created', actor, subject: row.name, after: toModelResponse(row) });
         return row;
@@ -52,12 +59,18 @@ export class ModelsRepository {
     return this.prisma.$transaction(async (tx) => {
       const id = await lockModel(tx, name);
       const before = await tx.registeredModel.findUniqueOrThrow({ where: { id } });
+      if (body.versioning && body.versioning !== before.versioning && (await tx.modelVersion.count({ where: { modelId: id } }))) {
+        throw new Conflict(`model '${name}' has versions named as ${before.versioning}; its versioning can change only while it has none`, {
+          versioning: before.versioning,
+        });
+      }
       const row = await tx.registeredModel.update({
         where: { id },
         data: {
           ...(body.description !== undefined ? { description: body.description } : {}),
           ...(body.tags ? { tags: body.tags } : {}),
           ...(body.owner ? { owner: body.owner } : {}),
+          ...(body.versioning ? { versioning: body.versioning } : {}),
         },
       });
       await this.audit.record(tx, {

@@ -14,7 +14,7 @@ import {
 import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
-import { nextVersion, semverParts } from './semver.js';
+import { nextVersion, ofScheme, versionParts } from './version-names.js';
 import { runUuid } from '../tracking/run-ids.js';
 import { toPoint } from '../tracking/tracking.mapper.js';
 import { toVersionResponse } from './versions.mapper.js';
@@ -106,8 +106,16 @@ export class VersionsRepository {
     return this.prisma.$transaction(async (tx) => {
       // The model lock makes auto-bump safe: two concurrent creates get two different numbers.
       const modelId = await lockModel(tx, name);
+      const { versioning } = await tx.registeredModel.findUniqueOrThrow({ where: { id: modelId }, select: { versioning: true } });
+      if (body.version !== undefined && !ofScheme(body.version, versioning)) {
+        const expected = versioning === 'timestamp' ? 'a timestamp version such as 20261202.061500' : 'a semantic version such as 1.4.0';
+        throw new ValidationFailed([
+          { field: 'version', in: 'body', message: `model ${name} uses ${versioning} versions: give ${expected}, or none` },
+        ]);
+      }
       const existing = (await tx.modelVersion.findMany({ where: { modelId }, select: { version: true } })).map((v) => v.version);
-      const version = body.version ?? nextVersion(existing, body.bump ?? 'patch');
+      // A bump names a semver step; a timestamp model's next version is the time, whatever the bump.
+      const version = body.version ?? nextVersion(existing, versioning, body.bump ?? 'patch', new Date());
       if (existing.includes(version)) throw new AlreadyExists('version', `${name}@${version}`);
       const parent = body.lineage?.parentVersion;
       if (parent && !existing.includes(parent)) {
@@ -119,7 +127,7 @@ export class VersionsRepository {
         data: {
           modelId,
           version,
-          ...semverParts(version),
+          ...versionParts(version),
           ...(origin ? { source: origin.source, runLink: origin.runLink, keyTags: origin.keyTags } : {}),
           description: body.description ?? null,
           tags: body.tags ?? [],
