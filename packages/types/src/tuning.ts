@@ -20,7 +20,11 @@ export const TuneRange = z
 export type TuneRange = z.infer<typeof TuneRange>;
 
 /** A hash space to choose from (powers of two up to 2^20, as LearnerHyperparameters.dim). */
-const Dim = z.number().int().min(1).max(1 << 20);
+const Dim = z
+  .number()
+  .int()
+  .min(1)
+  .max(1 << 20);
 
 /**
  * What a tuning searches: each given parameter varies over its range or choices; those left out

@@ -13,7 +13,11 @@ describe('search space', () => {
     expect([0, 0.33, 0.34, 0.99].map((u) => choose(['sgd', 'adagrad', 'ftrl'], u))).toEqual(['sgd', 'sgd', 'adagrad', 'ftrl']);
   });
   it('sets the searched parameters in a fixed order and keeps the rest', () => {
-    const space = { l1: { min: 0.0001, max: 1, scale: 'log' as const }, optimizer: ['sgd', 'ftrl'] as ('sgd' | 'ftrl')[], dim: [256, 1024] };
+    const space = {
+      l1: { min: 0.0001, max: 1, scale: 'log' as const },
+      optimizer: ['sgd', 'ftrl'] as ('sgd' | 'ftrl')[],
+      dim: [256, 1024],
+    };
     expect(searchedParameters(space)).toEqual(['optimizer', 'l1', 'dim']);
     expect(configAt(space, base, [0.75, 0.5, 0.1])).toEqual({
       optimizer: 'ftrl',

@@ -36,6 +36,25 @@ export function createLearner(spec: BuiltinLearnerSpec): LogisticRegression | Li
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
 
+/** An optimizer's settings (learning rate, α, β, schedule…), without its learned state. */
+function optimizerSettings(state: LinearModelState['optimizer']): string {
+  const settings = Object.entries(state).filter(([key, v]) => key !== 'steps' && typeof v !== 'object');
+  return JSON.stringify(settings.sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Whether a checkpointed model was made with this spec. A pipeline whose learner was changed since
+ * (a tuning applied) has a checkpoint of the old configuration: its next update starts afresh.
+ */
+export function learnerMatches(spec: BuiltinLearnerSpec, state: LinearModelState): boolean {
+  const fresh = createLearner(spec).toJSON();
+  return (
+    fresh.kind === state.kind &&
+    JSON.stringify(fresh.options) === JSON.stringify(state.options) &&
+    optimizerSettings(fresh.optimizer) === optimizerSettings(state.optimizer)
+  );
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
