@@ -134,7 +134,7 @@ describe('tuning requests', () => {
     expect(few.body.detail).toBe("pipeline 'empty' has 40 buffered samples; a tuning needs at least 100");
   });
 
-  it('404 for an unknown tuning, 400 for a malformed id, 409 applying a running tuning', async () => {
+  it('404 for an unknown tuning, 400 for a malformed id', async () => {
     const missing = await h.learning.request('GET', '/v1/pipelines/few/tunings/00000000-0000-4000-8000-000000000000');
     expect(missing.status).toBe(404);
     const bad = await h.learning.request('GET', '/v1/pipelines/few/tunings/nope');

@@ -2,20 +2,25 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createMetric, ProgressiveValidator } from '@modelyard/learners';
 import { QueueService } from '@modelyard/platform';
 import { JobName, QueueName, type LearningTuneTrialJob } from '@modelyard/types';
+import { LearningMetrics } from '../learning.metrics.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { builtinSpec, createLearner, restoreLearner, toSample } from '../updates/learner.js';
 import type { RungResult, Trial, TrialWork } from './tuning.js';
 import { TuningsRepository } from './tunings.repository.js';
 
-/** One job per trial and rung target: a promotion queues a new job, a repeated add is a no-op. */
+/**
+ * One job per trial and rung: `learning-tune:<trial>:<rungs it is to finish>`. Every decision
+ * re-queues every trial with work under that id, which is a no-op for a job already queued, running
+ * or done, so a decision a killed worker made but did not queue is queued by the next one.
+ */
 export const trialJobId = (trial: Pick<Trial, 'id' | 'rungTarget'>) => `learning-tune:${trial.id}:${trial.rungTarget}`;
 
 /**
- * Runs trials rung by rung. A rung continues the trial's checkpoint (model + progressive metric)
+ * Runs a trial's next rung. A rung continues the trial's checkpoint (model + progressive metric)
  * over the next samples of the tuning's snapshot, so every trial sees the same samples in the same
- * order, and saves the new checkpoint before anything else happens: a worker killed mid-rung loses
- * that rung only, and its retry resumes from the last checkpoint.
+ * order, and saves the new checkpoint before the ASHA decision: a worker killed mid-rung loses that
+ * rung only, and the retried job resumes from the last checkpoint, not from the first sample.
  */
 @Injectable()
 export class TrialRunner {
@@ -25,36 +30,37 @@ export class TrialRunner {
     @Inject(TuningsRepository) private readonly tunings: TuningsRepository,
     @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
     @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(LearningMetrics) private readonly metrics: LearningMetrics,
   ) {}
 
   /**
    * Runs the trial's next rung if it has one, then the ASHA decision (also when it had none: a
-   * retried job finishes the decision a killed one did not). Returns whether the trial has another
-   * rung to run now.
+   * retried job finishes the decision a killed one did not). Returns the samples it learned.
    */
-  async step(trialId: string): Promise<boolean> {
+  async step(trialId: string): Promise<number> {
     const work = await this.tunings.work(trialId);
-    if (!work || work.tuning.status !== 'running') return false;
+    if (!work || work.tuning.status !== 'running') return 0;
     const { trial } = work;
+    let learned = 0;
     if (trial.status !== 'failed' && trial.rungsDone < trial.rungTarget) {
       const pipeline = await this.pipelines.find(work.tuning.pipelineId);
-      if (!pipeline) return false;
+      if (!pipeline) return 0;
       await this.tunings.markRunning(trial.id);
       const result = this.runRung(pipeline, work);
-      if (!(await this.tunings.saveRung(trial, result, work.tuning.rungs.length))) return false;
+      this.metrics.tuningSampleUpdates.inc({ pipeline: pipeline.name }, result.learned);
+      if (await this.tunings.saveRung(trial, result, work.tuning.rungs.length)) learned = result.learned;
     }
-    const working = await this.tunings.decide(work.tuning.id);
-    await this.queueOthers(working, trialId);
-    return working.some((t) => t.id === trialId);
+    await this.queue(await this.tunings.decide(work.tuning.id));
+    return learned;
   }
 
-  /** A trial whose configuration cannot learn (e.g. diverges into an error) fails alone. */
+  /** A trial whose configuration cannot learn fails alone; the others go on. */
   async fail(trialId: string, err: unknown): Promise<void> {
     const detail = err instanceof Error ? err.message : String(err);
     this.logger.warn(`trial ${trialId} failed: ${detail}`);
     await this.tunings.failTrial(trialId, detail);
     const work = await this.tunings.work(trialId);
-    if (work) await this.queueOthers(await this.tunings.decide(work.tuning.id), trialId);
+    if (work) await this.queue(await this.tunings.decide(work.tuning.id));
   }
 
   /** Test-then-train from the checkpoint (or a fresh learner) up to the end of the next rung. */
@@ -76,10 +82,9 @@ export class TrialRunner {
     };
   }
 
-  /** Queues the trials with work, except the one this worker goes on with. */
-  async queueOthers(working: readonly Trial[], current: string | null): Promise<void> {
+  /** Queues a job for every trial with a rung to run (no-ops for the ones queued already). */
+  async queue(working: readonly Trial[]): Promise<void> {
     for (const t of working) {
-      if (t.id === current) continue;
       const job: LearningTuneTrialJob = { tuningId: t.tuningId, trialId: t.id };
       await this.queues.enqueueUnique(QueueName.learningTuning, JobName.learningTuneTrial, job, trialJobId(t));
     }

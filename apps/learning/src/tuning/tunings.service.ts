@@ -45,7 +45,7 @@ export class TuningsService {
     const rungs = rungSizes(rows.length, body.budget.minSamples ?? defaultMinSamples(rows.length, count, eta), eta);
     const configs = configurations(body.space, builtinSpec(p.learner), { sampler: body.sampler, count, seed: body.seed });
     const created = await this.tunings.create({ pipelineId: p.id, request: body, rungs, samples: rows, configs, createdBy: who.id });
-    await this.runner.queueOthers(created.trials, null);
+    await this.runner.queue(created.trials);
     return toTuningResponse(created.tuning, created.trials, p.name);
   }
 
