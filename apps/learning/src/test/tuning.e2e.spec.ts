@@ -40,6 +40,9 @@ describe('tuning a pipeline', () => {
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'running', sampler: 'sobol', rungs: [200, 600, 1800, 5400], samples: 5400 });
     tuningId = started.body.id;
+    // The pipeline updates meanwhile with its own learner: the tuning learns its own copy of the samples.
+    expect((await h.learning.request('POST', '/v1/pipelines/tuned/trigger')).status).toBe(202);
+    expect((await waitForUpdates(h.learning, 'tuned', 1))[0]).toMatchObject({ outcome: 'registered', samples: 5200 });
     const done = await waitForTuning(h.learning, 'tuned', tuningId);
     expect(done.status).toBe('completed');
     const used = done.progress.sampleUpdates;
@@ -80,17 +83,22 @@ describe('tuning a pipeline', () => {
     expect(Date.parse(after.appliedAt)).toBeGreaterThan(Date.parse(after.finishedAt) - 1);
   });
 
-  it('registers the best configuration through a normal update: gated, registered, staged', async () => {
+  it('registers the best configuration through a normal update from a fresh learner: gated, registered, staged', async () => {
+    const more = rows(12, 1000);
+    await feed(h.learning, 'tuned', more);
     const res = await h.learning.request('POST', `/v1/pipelines/tuned/tunings/${tuningId}/register`, { as: 'editor' });
     expect(res.status).toBe(202);
     expect(res.body.tuning).toBe(tuningId);
-    const [update] = await waitForUpdates(h.learning, 'tuned', 1);
-    expect(update).toMatchObject({ outcome: 'registered', samples: 5200, reason: 'manual' });
+    const [, update] = await waitForUpdates(h.learning, 'tuned', 2);
+    // The 200 samples the first update held out, then 800 new ones; the last 200 are held out.
+    expect(update).toMatchObject({ outcome: 'registered', samples: 1000, reason: 'manual' });
     const version = (await h.registry.request('GET', `/v1/models/${model}/versions/${update.version}`)).body;
     const { alpha, l1 } = (await h.learning.request('GET', `/v1/pipelines/tuned/tunings/${tuningId}`)).body.best.params.hyperparameters;
     expect(version.stage).toBe('staging');
-    expect(version.params).toMatchObject({ optimizer: 'ftrl' });
-    expect(version.metrics.accuracy).toBe(ftrlAccuracy(data.slice(0, 5200), alpha, l1));
+    // Not the first update's model continued: a fresh learner of the tuned configuration.
+    expect(version.lineage.parentVersion).toBeNull();
+    expect(version.trainingInfo).toMatchObject({ fromSample: 5200, toSample: 6200 });
+    expect(version.metrics.accuracy).toBe(ftrlAccuracy([...data.slice(5200), ...more.slice(0, 800)], alpha, l1));
   });
 });
 

@@ -36,10 +36,14 @@ export function createLearner(spec: BuiltinLearnerSpec): LogisticRegression | Li
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
 
-/** An optimizer's settings (learning rate, α, β, schedule…), without its learned state. */
-function optimizerSettings(state: LinearModelState['optimizer']): string {
-  const settings = Object.entries(state).filter(([key, v]) => key !== 'steps' && typeof v !== 'object');
-  return JSON.stringify(settings.sort(([a], [b]) => (a < b ? -1 : 1)));
+/**
+ * The scalar settings of an options or optimizer state (learning rate, α, β, λ1, dim…), without
+ * learned arrays or step counts, in key order: a state read back from a jsonb column has its keys
+ * in Postgres' order, not the learner's.
+ */
+function settings(state: object): string {
+  const scalars = Object.entries(state).filter(([key, v]) => key !== 'steps' && typeof v !== 'object');
+  return JSON.stringify(scalars.sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /**
@@ -50,8 +54,8 @@ export function learnerMatches(spec: BuiltinLearnerSpec, state: LinearModelState
   const fresh = createLearner(spec).toJSON();
   return (
     fresh.kind === state.kind &&
-    JSON.stringify(fresh.options) === JSON.stringify(state.options) &&
-    optimizerSettings(fresh.optimizer) === optimizerSettings(state.optimizer)
+    settings(fresh.options) === settings(state.options) &&
+    settings(fresh.optimizer) === settings(state.optimizer)
   );
 }
 
