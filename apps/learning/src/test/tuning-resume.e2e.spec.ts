@@ -50,6 +50,9 @@ describe('a trial interrupted after a rung', () => {
     const promoted = before.trials.find((t: { status: string }) => t.status === 'queued');
     expect(promoted).toBeDefined();
     expect(before.trials.map((t: { sampleUpdates: number }) => t.sampleUpdates)).toEqual([1350, 1350]);
+    // Progress while it runs: one trial waits (not promoted), one has its second rung to run.
+    expect(before).toMatchObject({ status: 'running', progress: { trialsFinished: 1, trials: 2, sampleUpdates: 2700 } });
+    expect(before.best).toMatchObject({ index: promoted.index, metric: promoted.rungMetrics[0] });
     const saved = await db.learningTrial.findFirstOrThrow({ where: { tuningId, index: promoted.index } });
     expect((saved.model as { samplesSeen: number }).samplesSeen).toBe(1350);
 

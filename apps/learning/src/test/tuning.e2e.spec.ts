@@ -150,6 +150,13 @@ describe('tuning requests', () => {
     expect(bad.body.errors[0].field).toBe('tuningId');
   });
 
+  it('describes the tuning routes in the OpenAPI document', async () => {
+    const doc = (await h.learning.request('GET', '/openapi.json')).body;
+    for (const path of ['/v1/pipelines/{id}/tune', '/v1/pipelines/{id}/tunings', '/v1/pipelines/{id}/tunings/{tuningId}/apply'])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect(Object.keys(doc.paths['/v1/pipelines/{id}/tune'])).toEqual(['post']);
+  });
+
   it('needs a credential on every route, and write for the changes', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     const routes: [string, string][] = [
