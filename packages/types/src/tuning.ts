@@ -44,6 +44,10 @@ export const TuneSpace = z
   })
   .refine((s) => Object.keys(s).length > 0, { message: 'give at least one parameter to search' })
   .superRefine((s, ctx) => {
+    // Step sizes must be positive (LearnerHyperparameters): a linear range may not start at 0 for them.
+    for (const key of ['learningRate', 'alpha', 'beta'] as const) {
+      if (s[key] && s[key].min <= 0) ctx.addIssue({ code: 'custom', path: [key, 'min'], message: `${key} must be > 0` });
+    }
     for (const key of ['optimizer', 'standardize', 'dim'] as const) {
       const values: readonly unknown[] = s[key] ?? [];
       if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', path: [key], message: 'choices must be distinct' });

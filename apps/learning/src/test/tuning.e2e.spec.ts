@@ -116,6 +116,8 @@ describe('tuning requests', () => {
     [{ ...good, space: { l1: { min: 1, max: 1 } } }, 'space.l1.max'],
     [{ ...good, space: { l1: { min: 0, max: 1 } } }, 'space.l1.min'],
     [{ ...good, space: { optimizer: [] } }, 'space.optimizer'],
+    [{ ...good, space: { alpha: { min: 0, max: 1, scale: 'linear' } } }, 'space.alpha.min'],
+    [{ ...good, space: { dim: [256, 256] } }, 'space.dim'],
     [{ ...good, space: {} }, 'space'],
     [{ ...good, budget: { trials: 1 } }, 'budget.trials'],
     [{ ...good, budget: { trials: 1000 } }, 'budget.trials'],
