@@ -7,13 +7,18 @@ export const MIN_TUNE_SAMPLES = 100;
 
 const CLASSIFICATION: readonly LearningMetric[] = ['accuracy', 'log_loss', 'roc_auc'];
 
-/** Why this pipeline cannot be tuned now (a 409), or null. */
-export function tuneConflict(p: Pick<Pipeline, 'name' | 'learner'>, buffered: number): string | null {
-  if (p.learner.type === 'external')
-    return `pipeline '${p.name}' has an external learner: its hyperparameters are its trainer's, not searched here`;
-  if (buffered < MIN_TUNE_SAMPLES)
-    return `pipeline '${p.name}' has ${buffered} buffered samples; a tuning needs at least ${MIN_TUNE_SAMPLES}`;
-  return null;
+/** Why this pipeline's learner cannot be tuned here (a 409), or null. */
+export function learnerConflict(p: Pick<Pipeline, 'name' | 'learner'>): string | null {
+  return p.learner.type === 'external'
+    ? `pipeline '${p.name}' has an external learner: its hyperparameters are its trainer's, not searched here`
+    : null;
+}
+
+/** Why these buffered samples are too few to tune on (a 409), or null. */
+export function samplesConflict(p: Pick<Pipeline, 'name'>, buffered: number): string | null {
+  return buffered < MIN_TUNE_SAMPLES
+    ? `pipeline '${p.name}' has ${buffered} buffered samples; a tuning needs at least ${MIN_TUNE_SAMPLES}`
+    : null;
 }
 
 /** Problems of a request that only show against the pipeline (400, naming the field). */

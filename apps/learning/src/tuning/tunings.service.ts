@@ -10,7 +10,7 @@ import { UpdateTrigger } from '../updates/update-trigger.js';
 import { defaultMinSamples, rungSizes } from './asha.js';
 import { configurations } from './search-space.js';
 import { TrialRunner } from './trial.runner.js';
-import { tuneConflict, tuneIssues } from './tuning-rules.js';
+import { learnerConflict, samplesConflict, tuneIssues } from './tuning-rules.js';
 import type { Trial, Tuning } from './tuning.js';
 import { toTuningResponse } from './tunings.mapper.js';
 import { TuningsRepository } from './tunings.repository.js';
@@ -33,11 +33,11 @@ export class TuningsService {
 
   async start(ref: string, body: TuneBody, who: Principal) {
     const p = await this.pipelines.get(ref);
-    const external = tuneConflict(p, Number.MAX_SAFE_INTEGER);
+    const external = learnerConflict(p);
     if (external) throw new Conflict(external);
     // The samples every trial learns, in buffer order: a snapshot, as updates trim the buffer meanwhile.
     const { rows } = await this.buffer.read(p.id, body.budget.maxSamples, p.consumedThrough);
-    const conflict = tuneConflict(p, rows.length);
+    const conflict = samplesConflict(p, rows.length);
     if (conflict) throw new Conflict(conflict);
     const issues = tuneIssues(p, body, rows.length);
     if (issues.length) throw new ValidationFailed(issues);
