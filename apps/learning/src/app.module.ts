@@ -22,14 +22,22 @@ import { UpdateRunner } from './updates/update.runner.js';
 import { UpdateTrigger } from './updates/update-trigger.js';
 import { UpdatesRepository } from './updates/updates.repository.js';
 import { UpdatesService } from './updates/updates.service.js';
+import { TrialProcessor } from './tuning/trial.processor.js';
+import { TrialRunner } from './tuning/trial.runner.js';
+import { TuningsController } from './tuning/tunings.controller.js';
+import { TuningsRepository } from './tuning/tunings.repository.js';
+import { TuningsService } from './tuning/tunings.service.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), QueuesModule.forRoot([QueueName.learningUpdates, QueueName.retrain])],
-      controllers: config.workerOnly ? [] : [PipelinesController, SamplesController, ExternalJobsController],
+      imports: [
+        PlatformModule.forRoot(config),
+        QueuesModule.forRoot([QueueName.learningUpdates, QueueName.retrain, QueueName.learningTuning]),
+      ],
+      controllers: config.workerOnly ? [] : [PipelinesController, SamplesController, ExternalJobsController, TuningsController],
       providers: [
         RegistryClient,
         ExperimentsClient,
@@ -49,6 +57,10 @@ export class AppModule {
         ExternalOffers,
         ExternalJobsService,
         ExternalCompletion,
+        TuningsRepository,
+        TuningsService,
+        TrialRunner,
+        TrialProcessor,
       ],
     };
   }

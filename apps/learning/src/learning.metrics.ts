@@ -14,6 +14,8 @@ export class LearningMetrics {
   readonly bufferDropped: Counter<'pipeline'>;
   /** Progressive metrics of each pipeline's current model, as of its last update. */
   readonly metric: Gauge<'pipeline' | 'metric'>;
+  /** Samples learned by tuning trials, counted as learned (a rung redone after a crash counts again). */
+  readonly tuningSampleUpdates: Counter<'pipeline'>;
 
   constructor(
     @Inject(MetricsService) metrics: MetricsService,
@@ -29,6 +31,7 @@ export class LearningMetrics {
     this.bufferDropped = metrics.counter('ml_pipeline_buffer_dropped_total', 'Oldest samples dropped because a buffer was full', [
       'pipeline',
     ]);
+    this.tuningSampleUpdates = metrics.counter('ml_pipeline_tuning_sample_updates_total', 'Samples learned by tuning trials', ['pipeline']);
     this.metric = metrics.gauge('ml_pipeline_metric', 'Progressive metric of the current model', ['pipeline', 'metric']);
     // Read at scrape time from Redis, so every replica reports the shared buffers' real sizes.
     metrics.gauge('ml_pipeline_buffer_size', 'Samples waiting in each pipeline buffer', ['pipeline'], async function () {

@@ -10,6 +10,7 @@ export * from './artifacts.js';
 export * from './drift.js';
 export * from './learning.js';
 export * from './external-jobs.js';
+export * from './tuning.js';
 export * from './serving.js';
 export * from './console.js';
 export * from './predict-fast-path.js';

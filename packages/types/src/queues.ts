@@ -13,6 +13,8 @@ export const QueueName = {
   experimentsTick: 'experiments-tick',
   /** Drift → learning: "this pipeline's model drifted, retrain it". Consumed by apps/learning. */
   retrain: 'retrain',
+  /** Trials of hyperparameter searches (learning): one job per trial and rung it is promoted to. */
+  learningTuning: 'learning-tuning',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -38,6 +40,7 @@ export const JobName = {
   driftCheck: 'drift.check',
   learningUpdate: 'learning.update',
   retrain: 'retrain',
+  learningTuneTrial: 'learning.tune-trial',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -48,6 +51,7 @@ export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.learningUpdates]: [JobName.learningUpdate],
   [QueueName.experimentsTick]: [JobName.experimentsTick],
   [QueueName.retrain]: [JobName.retrain],
+  [QueueName.learningTuning]: [JobName.learningTuneTrial],
 };
 
 /** Payloads carry ids only: the worker reloads the current state from the database. */
@@ -91,3 +95,7 @@ export const RetrainJob = z.strictObject({
   reportId: z.uuid(),
 });
 export type RetrainJob = z.infer<typeof RetrainJob>;
+
+/** Runs one trial of a tuning up to the rung it is promoted to; the worker reads the trial's checkpoint. */
+export const LearningTuneTrialJob = z.strictObject({ tuningId: z.uuid(), trialId: z.uuid() });
+export type LearningTuneTrialJob = z.infer<typeof LearningTuneTrialJob>;

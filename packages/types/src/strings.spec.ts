@@ -57,6 +57,8 @@ const RESPONSE_PARTS = new Set([
   'RecentRecord',
   'GateResult',
   'UpdateEntry',
+  'TrialEntry',
+  'TuningSummary',
   'MetricSummary',
   'WeightPeriod',
   'FeatureQuality',

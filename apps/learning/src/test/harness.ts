@@ -23,7 +23,9 @@ export interface Harness {
  * real learning service talking to them over HTTP, as in production. With `experimentsProxy`, the
  * learning service reaches experiments through a fault proxy that tests can make misbehave.
  */
-export async function startHarness(o: { withExperiments?: boolean; experimentsProxy?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  o: { withExperiments?: boolean; experimentsProxy?: boolean; learningEnv?: Record<string, string> } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'learning-artifacts-'));
   const registry = await startTestApp(buildRegistry, { ARTIFACT_DIR: dir });
   const experiments =
@@ -33,6 +35,7 @@ export async function startHarness(o: { withExperiments?: boolean; experimentsPr
   const learning = await startTestApp(buildLearning, {
     REGISTRY_URL: registry.url,
     ...(experimentsUrl ? { EXPERIMENTS_URL: experimentsUrl } : {}),
+    ...o.learningEnv,
   });
   return {
     registry,

@@ -114,7 +114,63 @@ describe('learning migrations: enums and cascades', () => {
     await db.learningExternalJob.create({ data: { pipelineId: batch, ...job } });
     expect(await db.learningExternalJob.findFirst({ where: { pipelineId: batch } })).toMatchObject({ status: 'queued', attempts: 0 });
 
+    // learning_tunings and learning_trials (the `learning_tunings` migration): enum and array columns,
+    // and a pipeline's tunings go with it, their trials with them.
+    expect(applied.some((name) => name.endsWith('_learning_tunings'))).toBe(true);
+    const tuningTypes = await db.$queryRawUnsafe<{ table_name: string; column_name: string; udt_name: string }[]>(
+      `SELECT table_name, column_name, udt_name FROM information_schema.columns
+       WHERE table_name IN ('learning_tunings', 'learning_trials') ORDER BY table_name, column_name`,
+    );
+    expect(tuningTypes.map((c) => `${c.table_name}.${c.column_name}:${c.udt_name}`)).toEqual([
+      'learning_trials.detail:text',
+      'learning_trials.id:uuid',
+      'learning_trials.index:int4',
+      'learning_trials.model:jsonb',
+      'learning_trials.params:jsonb',
+      'learning_trials.progressive:jsonb',
+      'learning_trials.rungMetrics:jsonb',
+      'learning_trials.rungTarget:int4',
+      'learning_trials.rungsDone:int4',
+      'learning_trials.sampleUpdates:int4',
+      'learning_trials.status:LearningTrialStatus',
+      'learning_trials.tuningId:uuid',
+      'learning_trials.updatedAt:timestamp',
+      'learning_tunings.appliedAt:timestamp',
+      'learning_tunings.appliedBy:text',
+      'learning_tunings.bestTrialId:uuid',
+      'learning_tunings.createdAt:timestamp',
+      'learning_tunings.createdBy:text',
+      'learning_tunings.finishedAt:timestamp',
+      'learning_tunings.id:uuid',
+      'learning_tunings.pipelineId:uuid',
+      'learning_tunings.request:jsonb',
+      'learning_tunings.rungs:_int4',
+      'learning_tunings.samples:jsonb',
+      'learning_tunings.status:LearningTuningStatus',
+    ]);
+    const tuning = await db.learningTuning.create({
+      data: {
+        pipelineId: periodic,
+        request: {},
+        rungs: [10, 30],
+        samples: [],
+        createdBy: 'me',
+        trials: { create: [{ index: 0, params: {} }] },
+      },
+    });
+    expect(await db.learningTrial.findFirst({ where: { tuningId: tuning.id } })).toMatchObject({
+      status: 'queued',
+      rungsDone: 0,
+      rungTarget: 1,
+      rungMetrics: [],
+      sampleUpdates: 0,
+      model: null,
+    });
+    expect(tuning).toMatchObject({ status: 'running', rungs: [10, 30], bestTrialId: null, appliedBy: null });
+
     await db.learningPipeline.delete({ where: { id: periodic } });
+    expect(await db.learningTuning.count({ where: { pipelineId: periodic } })).toBe(0);
+    expect(await db.learningTrial.count({ where: { tuningId: tuning.id } })).toBe(0);
     expect(await db.learningExternalJob.count({ where: { pipelineId: periodic } })).toBe(0);
     expect(await db.learningExternalJob.count({ where: { pipelineId: batch } })).toBe(1);
     expect(await db.learningCheckpoint.count({ where: { pipelineId: periodic } })).toBe(0);

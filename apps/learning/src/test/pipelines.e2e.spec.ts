@@ -203,6 +203,11 @@ describe('samples', () => {
         'schedule',
         'adaptive',
         'metric',
+        'space',
+        'budget',
+        'direction',
+        'sampler',
+        'seed',
       ],
       queryKeys: ['limit', 'cursor', 'model', 'state'],
     });

@@ -11,6 +11,7 @@ it('publishes metrics by the Prometheus conventions and a valid OpenAPI 3.1 docu
   const problems = await publishedProblems(app, [
     { name: 'ml_pipeline_samples_processed_total', type: 'counter' },
     { name: 'ml_pipeline_updates_total', type: 'counter' },
+    { name: 'ml_pipeline_tuning_sample_updates_total', type: 'counter' },
   ]);
   expect(problems).toEqual(PUBLISHED_WELL);
 }, 60_000);

@@ -36,6 +36,29 @@ export function createLearner(spec: BuiltinLearnerSpec): LogisticRegression | Li
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
 
+/**
+ * The scalar settings of an options or optimizer state (learning rate, α, β, λ1, dim…), without
+ * learned arrays or step counts, in key order: a state read back from a jsonb column has its keys
+ * in Postgres' order, not the learner's.
+ */
+function settings(state: object): string {
+  const scalars = Object.entries(state).filter(([key, v]) => key !== 'steps' && typeof v !== 'object');
+  return JSON.stringify(scalars.sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Whether a checkpointed model was made with this spec. A pipeline whose learner was changed since
+ * (a tuning applied) has a checkpoint of the old configuration: its next update starts afresh.
+ */
+export function learnerMatches(spec: BuiltinLearnerSpec, state: LinearModelState): boolean {
+  const fresh = createLearner(spec).toJSON();
+  return (
+    fresh.kind === state.kind &&
+    settings(fresh.options) === settings(state.options) &&
+    settings(fresh.optimizer) === settings(state.optimizer)
+  );
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -10,6 +10,7 @@ import {
   builtinSpec,
   createLearner,
   freshMetrics,
+  learnerMatches,
   LIFETIME_WINDOW,
   restoreLearner,
   restoreLifetime,
@@ -107,7 +108,8 @@ export class UpdateRunner {
 
     await this.buffer.trimTo(p.id, p.consumedThrough);
     const checkpoint = await this.updates.latestCheckpoint(p.id);
-    const plan = planRun({ ...p, holdout: p.gate.holdout }, job.reason, checkpoint !== null);
+    const current = checkpoint !== null && learnerMatches(builtinSpec(p.learner), checkpoint.model);
+    const plan = planRun({ ...p, holdout: p.gate.holdout }, job.reason, current);
     const batch = await this.buffer.read(p.id, plan.readLimit, p.consumedThrough);
     const skip = skipReason(batch.rows.length, p.gate.holdout, plan.startSeen, p.minSamples);
     if (skip) return this.finish(p, skipped(base, p, skip));

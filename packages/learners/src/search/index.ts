@@ -1,0 +1,2 @@
+export * from './halton.js';
+export * from './sobol.js';
