@@ -8,6 +8,7 @@
 // summaries of the window (100 features) is encoded from them and written to the monitor's hourly
 // keys in Redis, as ingestion would leave them. The first check makes the missing daily roll-ups
 // (as the scheduled check does once a day ends); the next ones find them.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
@@ -21,8 +22,17 @@ const POOL = 8;
 const WARM_RUNS = 3;
 const HOUR_MS = 3_600_000;
 
-/** `call(method, path, body)` talks to the running service; `prefix` is its REDIS_PREFIX; `monitor(name, features, test)` creates one. */
-export async function benchWindow({ call, prefix, monitor }) {
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * `call(method, path, body)` talks to the running service (process `pid`); `prefix` is its
+ * REDIS_PREFIX; `monitor(name, features, test)` creates one.
+ */
+export async function benchWindow({ call, prefix, monitor, pid }) {
   const { BucketSummary } = await import(pathToFileURL(join(ROOT, 'apps/drift/dist/window/bucket-summary.js')).href);
   const schema = Array.from({ length: FEATURES }, (_, f) => ({ name: `f${f}`, kind: 'numeric' }));
   const pool = Array.from({ length: POOL }, (_, p) =>
@@ -55,6 +65,7 @@ export async function benchWindow({ call, prefix, monitor }) {
   let result;
   for (let r = 0; r <= WARM_RUNS; r++) {
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(pid);
     const queued = await call('POST', `/v1/monitors/${m.id}/check/window`, { window: { lastDays: 7 } });
     let polled = queued;
     while (polled.status === 'queued' || polled.status === 'running') {
@@ -63,7 +74,7 @@ export async function benchWindow({ call, prefix, monitor }) {
     }
     if (polled.status !== 'done') throw new Error(`window check ${polled.status}: ${polled.error}`);
     result = polled.result;
-    runs.push({ worker: result.durationMs, wall: performance.now() - t0 });
+    runs.push({ worker: result.durationMs, wall: performance.now() - t0, cpu: (cpuSeconds(pid) - cpu0) * 1000 });
   }
   const [cold, ...warm] = runs;
   const best = Math.min(...warm.map((w) => w.worker));
@@ -73,7 +84,12 @@ export async function benchWindow({ call, prefix, monitor }) {
   console.log(
     `    in the worker: ${best.toFixed(0)} ms (best of ${warm.length}: ${warm.map((w) => w.worker.toFixed(0)).join(', ')}; request to result ${warm.map((w) => w.wall.toFixed(0)).join(', ')} ms)   target <= 1000 ms`,
   );
-  console.log(`    first check, making the window's missing daily roll-ups from their hours: ${cold.worker.toFixed(0)} ms in the worker`);
+  console.log(
+    `    CPU time of the service process per check (request, job, polls): ${warm.map((w) => w.cpu.toFixed(0)).join(', ')} ms; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
+  console.log(
+    `    first check, making the window's roll-ups (each day's ends, the current day's start) from their hours: ${cold.worker.toFixed(0)} ms in the worker`,
+  );
   console.log(
     `    drifted ${result.features.filter((f) => f.drifted).length}/${FEATURES} (half the hours shifted by 0.1 sd), method ${result.method}, KS bound ${result.features[0].bound}`,
   );

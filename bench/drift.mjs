@@ -12,12 +12,12 @@
 // Part 1 also measures ingestion with ids and 5 % missing values, and label joins (labels/s through
 // POST /v1/monitors/:id/labels). BENCH_PARTS=1,2,3 picks parts.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations } from '@modelyard/db';
 import { Redis } from 'ioredis';
-import { benchWindow } from './drift-window.mjs';
+import { benchWindow, cpuSeconds } from './drift-window.mjs';
 import { ROOT, adminToken, normals, relErr, start } from './lib.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench_drift';
@@ -32,7 +32,9 @@ const LABELLED = 100_000;
 await applyMigrations(DATABASE_URL);
 const PREFIX = `bench-drift-${Date.now()}`;
 const MODEL = `bench-${Date.now()}`;
-const service = await start(join(ROOT, 'apps/drift'), ['dist/main.js'], 3923, { DATABASE_URL, REDIS_PREFIX: PREFIX });
+// BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (node --cpu-prof).
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const service = await start(join(ROOT, 'apps/drift'), [...profile, 'dist/main.js'], 3923, { DATABASE_URL, REDIS_PREFIX: PREFIX });
 const token = adminToken();
 const call = async (method, path, body) => {
   const headers = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) };
@@ -70,6 +72,7 @@ async function measureIngestion(name, bodies, what) {
   let sent = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
+  const cpu0 = cpuSeconds(service.child.pid);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       for (let k = c; performance.now() < deadline; k += CLIENTS) {
@@ -79,16 +82,19 @@ async function measureIngestion(name, bodies, what) {
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(service.child.pid) - cpu0;
   const counted = (await call('GET', `/v1/monitors/${ingest.id}`)).recordsIngested;
   console.log(
     `(1) ingestion, batches of 1,000 records × 20 features${what}, ${CLIENTS} clients, ${secs.toFixed(1)} s (node ${process.version})`,
   );
   console.log(
-    `    ${((sent * 20_000) / secs).toFixed(0)} values/s   ${((sent * 1000) / secs).toFixed(0)} records/s   (target >= 400,000 values/s)`,
+    `    ${((sent * 20_000) / secs).toFixed(0)} values/s   ${((sent * 1000) / secs).toFixed(0)} records/s   (target >= 400,000 values/s); ${((sent * 20_000) / cpu).toFixed(0)} values per CPU second of the service; load average ${loadAverage()}`,
   );
   console.log(`    records counted by the service: ${counted} (sent ${(sent + 1) * 1000})`);
   if (counted !== (sent + 1) * 1000) throw new Error('the service counted a different number of records');
 }
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 /** Label joins/s: LABELLED records with ids and a prediction ingested, then their labels sent in batches of 10,000 by CLIENTS clients. */
 async function measureLabelJoins(data) {
@@ -107,14 +113,22 @@ async function measureLabelJoins(data) {
   );
   let matched = 0;
   const t0 = performance.now();
+  const cpu0 = cpuSeconds(service.child.pid);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let k = c; k < batches.length; k += CLIENTS) matched += (await call('POST', `/v1/monitors/${m.id}/labels`, batches[k])).matched;
+      for (let k = c; k < batches.length; k += CLIENTS) {
+        // Read the answer first: `matched += await …` would add to the value from before the wait.
+        const answer = await call('POST', `/v1/monitors/${m.id}/labels`, batches[k]);
+        matched += answer.matched;
+      }
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(service.child.pid) - cpu0;
   console.log(`(1b) label joins, ${LABELLED.toLocaleString('en')} labels in batches of 10,000, ${CLIENTS} clients, ${secs.toFixed(2)} s`);
-  console.log(`    ${(LABELLED / secs).toFixed(0)} labels/s   (target >= 100,000 labels/s); matched ${matched} of ${LABELLED}`);
+  console.log(
+    `    ${(LABELLED / secs).toFixed(0)} labels/s   (target >= 100,000 labels/s); ${(LABELLED / cpu).toFixed(0)} labels per CPU second of the service; matched ${matched} of ${LABELLED}; load average ${loadAverage()}`,
+  );
   if (matched !== LABELLED) throw new Error('labels did not all find their records');
 }
 
@@ -147,7 +161,7 @@ try {
   // ---- 2. check of 100 features × 10k vs 10k
   if (PARTS.has('2')) await benchCheck();
   // ---- 3. a 7-day window of 100M records from sketches (simulated buckets; see drift-window.mjs)
-  if (PARTS.has('3')) await benchWindow({ call, prefix: PREFIX, monitor });
+  if (PARTS.has('3')) await benchWindow({ call, prefix: PREFIX, monitor, pid: service.child.pid });
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await service.stop();

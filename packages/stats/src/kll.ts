@@ -110,7 +110,7 @@ export class KllSketch {
 
   /** Each level's items, sorted (level h has weight 2^h): the sketch's sealed, compact form. */
   sortedLevels(): Float64Array[] {
-    return this.levels.map((level) => Float64Array.from(level).sort());
+    return this.levels.map((level) => new Float64Array(level).sort());
   }
 
   /** Items with their weights, sorted by value (the sketch's weighted empirical distribution). */

@@ -106,14 +106,17 @@ describe('sealed KLL sketches', () => {
     ['7 daily roll-ups', () => mergeCompact(days)],
     ['6 daily roll-ups and 24 hourly sketches', () => mergeCompact([...days.slice(0, 6), ...hours.slice(144)])],
     ['168 hourly sketches in one merge', () => mergeCompact(hours)],
-  ])('give a week merged from %s the KS statistic within ε and PSI within 0.01 of the exact ones, and the rank error within ε', (_name, make) => {
-    const merged = make();
-    expect(merged.n).toBe(week.length);
-    expect(compactBytes(merged)).toBeLessThanOrEqual(MAX_SKETCH_BYTES);
-    expect(rankError(merged)).toBeLessThan(EPS);
-    expect(exactKs).toBeGreaterThan(0.03); // the week really drifted
-    const ks = ksFromCdfs(reference, compactCdf(merged)).statistic;
-    expect(Math.abs(ks - exactKs)).toBeLessThan(EPS);
-    expect(Math.abs(psiFromCdfs(reference, compactCdf(merged)) - exactPsi)).toBeLessThan(0.01);
-  });
+  ])(
+    'give a week merged from %s the KS statistic within ε and PSI within 0.01 of the exact ones, and the rank error within ε',
+    (_name, make) => {
+      const merged = make();
+      expect(merged.n).toBe(week.length);
+      expect(compactBytes(merged)).toBeLessThanOrEqual(MAX_SKETCH_BYTES);
+      expect(rankError(merged)).toBeLessThan(EPS);
+      expect(exactKs).toBeGreaterThan(0.03); // the week really drifted
+      const ks = ksFromCdfs(reference, compactCdf(merged)).statistic;
+      expect(Math.abs(ks - exactKs)).toBeLessThan(EPS);
+      expect(Math.abs(psiFromCdfs(reference, compactCdf(merged)) - exactPsi)).toBeLessThan(0.01);
+    },
+  );
 });

@@ -3,7 +3,6 @@ import type { ColumnKind } from '@modelyard/types';
 import { TS, type Columns } from './window.codec.js';
 
 export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
 type Schema = readonly { name: string; kind: ColumnKind }[];
 type Counts = Map<string, number>;

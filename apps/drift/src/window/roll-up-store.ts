@@ -117,11 +117,8 @@ export class RollUpStore {
       ),
     );
     const shape = rangeShape(r);
-    if (shape === 'inner') {
-      const summary = SealedSummary.merge(schema, hourly);
-      await this.save(monitorId, r, sumOf(r), summary, nowMs);
-      return summary;
-    }
+    // A run inside a day (a window of a few hours) is seldom asked for again: not stored.
+    if (shape === 'inner') return SealedSummary.merge(schema, hourly);
     // A day's end grows from its last hour leftwards; a day's start from its first hour rightwards.
     const order = shape === 'day-end' ? [...hours.keys()].reverse() : [...hours.keys()];
     let summary = hourly[order[0]!]!;
