@@ -25,8 +25,11 @@ import { RecordsService } from './records/records.service.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { ReferenceRepository } from './reference/reference.repository.js';
 import { ReferenceService } from './reference/reference.service.js';
+import { WindowCheckJobsService } from './checks/window-check-jobs.service.js';
+import { WindowChecksProcessor } from './checks/window-checks.processor.js';
 import { WindowChecksService } from './checks/window-checks.service.js';
 import { BucketStore } from './window/bucket-store.js';
+import { RollUpStore } from './window/roll-up-store.js';
 import { WindowStore } from './window/window.store.js';
 
 @Module({})
@@ -56,6 +59,7 @@ export class AppModule {
         DriftMetrics,
         WindowStore,
         BucketStore,
+        RollUpStore,
         LabelIndex,
         LabelsService,
         MonitorsRepository,
@@ -67,6 +71,8 @@ export class AppModule {
         ReportsService,
         ChecksService,
         WindowChecksService,
+        WindowCheckJobsService,
+        WindowChecksProcessor,
         ChecksProcessor,
         AlertsRepository,
         AlertsService,

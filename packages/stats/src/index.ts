@@ -30,6 +30,18 @@ export type { AutoTestName, AutoTestResult, FeatureKind } from './auto-test.js';
 // Drift over windows of any size: mergeable KLL quantile sketches and the tests computed from them
 export { KllSketch, KLL_DEFAULT_K } from './kll.js';
 export {
+  aligned,
+  compactBytes,
+  compactCdf,
+  compactOf,
+  decodeCompact,
+  emptyCompact,
+  encodeCompact,
+  mergeCompact,
+  retainedOf,
+  type CompactKll,
+} from './kll-compact.js';
+export {
   cdfAt,
   cdfDistances,
   ksFromCdfs,

@@ -31,7 +31,7 @@ export const KLL_DEFAULT_K = 2048;
 const FORMAT_VERSION = 1;
 const HEADER_BYTES = 48;
 
-function levelCapacity(k: number, levels: number, h: number): number {
+export function levelCapacity(k: number, levels: number, h: number): number {
   return Math.max(MIN_LEVEL_CAPACITY, Math.ceil(k * CAPACITY_RATIO ** (levels - 1 - h)));
 }
 
@@ -101,6 +101,16 @@ export class KllSketch {
     this.capacity = this.totalCapacity();
     while (this.retained > this.capacity) this.compress();
     return this;
+  }
+
+  /** The compaction coin's state (stored with a sketch so a merge of stored sketches stays reproducible). */
+  get seed(): number {
+    return this.rng;
+  }
+
+  /** Each level's items, sorted (level h has weight 2^h): the sketch's sealed, compact form. */
+  sortedLevels(): Float64Array[] {
+    return this.levels.map((level) => new Float64Array(level).sort());
   }
 
   /** Items with their weights, sorted by value (the sketch's weighted empirical distribution). */

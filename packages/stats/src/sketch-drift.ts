@@ -31,7 +31,7 @@ export interface StepCdf {
   std: number;
 }
 
-function stepCdf(values: Float64Array, weights: Float64Array | null, n: number, mean: number, std: number): StepCdf {
+export function stepCdf(values: Float64Array, weights: Float64Array | null, n: number, mean: number, std: number): StepCdf {
   const outValues = new Float64Array(values.length);
   const cum = new Float64Array(values.length);
   let total = 0;

@@ -552,7 +552,7 @@ export const WindowFeatureDriftResponse = FeatureDrift.extend({
 });
 export type WindowFeatureDriftResponse = z.infer<typeof WindowFeatureDriftResponse>;
 
-/** The answer of a time-window check (computed on request, not kept as a report). */
+/** The result of a time-window check (computed by the worker, kept 24 hours with its job). */
 export const WindowCheckResponse = z.object({
   monitorId: z.uuid(),
   from: z.string(),
@@ -566,6 +566,22 @@ export const WindowCheckResponse = z.object({
   durationMs: z.number(),
 });
 export type WindowCheckResponse = z.infer<typeof WindowCheckResponse>;
+
+/** Where a queued time-window check is: `queued`, `running`, `done` (with `result`) or `failed` (with `error`). */
+export const WindowCheckStatus = z.enum(['queued', 'running', 'done', 'failed']);
+export type WindowCheckStatus = z.infer<typeof WindowCheckStatus>;
+
+/** A time-window check as queued (`POST …/check/window`) and as polled (`GET …/check/window/:checkId`). */
+export const WindowCheckJobResponse = z.object({
+  checkId: z.uuid(),
+  monitorId: z.uuid(),
+  window: TimeWindow,
+  requestedAt: z.string(),
+  status: WindowCheckStatus,
+  result: WindowCheckResponse.nullable(),
+  error: z.string().nullable(),
+});
+export type WindowCheckJobResponse = z.infer<typeof WindowCheckJobResponse>;
 
 /** A reference from the monitor's own production records of a past time range (by record time). */
 export const ReferenceFromRangeBody = z.strictObject({

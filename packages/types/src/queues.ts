@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeText } from './common.js';
+import { TimeWindow } from './drift.js';
 
 /**
  * BullMQ queue names. NEVER rename one: jobs already in Redis under the old name would be
@@ -38,6 +39,7 @@ export const JobName = {
   artifactGc: 'artifact.gc',
   experimentsTick: 'experiments.tick',
   driftCheck: 'drift.check',
+  driftWindowCheck: 'drift.window-check',
   learningUpdate: 'learning.update',
   retrain: 'retrain',
   learningTuneTrial: 'learning.tune-trial',
@@ -47,7 +49,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.webhooks]: [JobName.webhookDeliver],
   [QueueName.artifactGc]: [JobName.artifactGc],
-  [QueueName.driftChecks]: [JobName.driftCheck],
+  [QueueName.driftChecks]: [JobName.driftCheck, JobName.driftWindowCheck],
   [QueueName.learningUpdates]: [JobName.learningUpdate],
   [QueueName.experimentsTick]: [JobName.experimentsTick],
   [QueueName.retrain]: [JobName.retrain],
@@ -69,6 +71,18 @@ export const DriftCheckJob = z.strictObject({
   trigger: z.enum(['schedule', 'manual']),
 });
 export type DriftCheckJob = z.infer<typeof DriftCheckJob>;
+
+/**
+ * One check of a time window of record time (`POST /v1/monitors/:id/check/window`). The window is
+ * the request itself, fixed at `requestedAt` (its hours end with that hour), not state to reload.
+ */
+export const DriftWindowCheckJob = z.strictObject({
+  monitorId: z.uuid(),
+  checkId: z.uuid(),
+  window: TimeWindow,
+  requestedAt: z.iso.datetime(),
+});
+export type DriftWindowCheckJob = z.infer<typeof DriftWindowCheckJob>;
 
 /** Why a learning pipeline updates its model. */
 export const UpdateReason = z.enum(['samples', 'schedule', 'manual', 'adaptive', 'drift']);

@@ -1,20 +1,21 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiDoc, ZBody, ZParams, ZQuery } from '@modelyard/platform';
-import { PageQuery, ReportPage, ReportResponse, WindowCheckBody, WindowCheckResponse } from '@modelyard/types';
+import { PageQuery, ReportPage, ReportResponse, WindowCheckBody, WindowCheckJobResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ChecksService } from './checks.service.js';
 import { ReportsService } from './reports.service.js';
-import { WindowChecksService } from './window-checks.service.js';
+import { WindowCheckJobsService } from './window-check-jobs.service.js';
 
 const ReportParams = z.strictObject({ id: z.uuid(), reportId: z.uuid() });
+const WindowCheckParams = z.strictObject({ id: z.uuid(), checkId: z.uuid() });
 
 @Controller('v1/monitors/:id')
 export class ChecksController {
   constructor(
     @Inject(ChecksService) private readonly checks: ChecksService,
     @Inject(ReportsService) private readonly reports: ReportsService,
-    @Inject(WindowChecksService) private readonly windowChecks: WindowChecksService,
+    @Inject(WindowCheckJobsService) private readonly windowChecks: WindowCheckJobsService,
   ) {}
 
   @Post('check')
@@ -29,14 +30,26 @@ export class ChecksController {
   }
 
   @Post('check/window')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiDoc({
-    summary: 'Check a time window of any size ({lastHours} or {lastDays}): exact tests when it fits the hot window, sketches otherwise',
-    response: WindowCheckResponse,
+    summary:
+      'Queue a check of a time window of any size ({lastHours} or {lastDays}): exact tests when it fits the hot window, sketches otherwise; poll GET check/window/:checkId',
+    response: WindowCheckJobResponse,
+    status: 202,
     tags: ['checks'],
   })
   checkWindow(@ZParams(MonitorParams) p: MonitorParams, @ZBody(WindowCheckBody) body: WindowCheckBody) {
-    return this.windowChecks.check(p.id, body.window);
+    return this.windowChecks.request(p.id, body.window);
+  }
+
+  @Get('check/window/:checkId')
+  @ApiDoc({
+    summary: 'A queued time-window check: its status, and its result once done',
+    response: WindowCheckJobResponse,
+    tags: ['checks'],
+  })
+  windowCheck(@ZParams(WindowCheckParams) p: z.infer<typeof WindowCheckParams>) {
+    return this.windowChecks.status(p.id, p.checkId);
   }
 
   @Get('reports')

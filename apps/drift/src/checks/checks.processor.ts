@@ -10,6 +10,7 @@ import {
 } from '@modelyard/platform';
 import { DriftCheckJob, JobName, QueueName } from '@modelyard/types';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
+import { RollUpStore } from '../window/roll-up-store.js';
 import { ChecksService, MONITOR_DELETED } from './checks.service.js';
 
 export const schedulerId = (monitorId: string) => `drift-monitor-${monitorId}`;
@@ -28,6 +29,7 @@ export class ChecksProcessor implements OnApplicationBootstrap {
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(RollUpStore) private readonly rollUps: RollUpStore,
   ) {}
 
   /**
@@ -61,6 +63,21 @@ export class ChecksProcessor implements OnApplicationBootstrap {
     if (outcome.status === 'skipped') this.logger.debug(`check of ${parsed.data.monitorId} skipped: ${outcome.reason}`);
     // A scheduler left behind by a delete that failed half-way stops at its first run.
     if (outcome.status === 'skipped' && outcome.reason === MONITOR_DELETED) await this.unschedule(parsed.data.monitorId);
+    else if (parsed.data.trigger === 'schedule') await this.rollUpDays(parsed.data.monitorId);
     return outcome;
+  }
+
+  /**
+   * Keeps the monitor's roll-ups current (each day's ends, the current day's start), so
+   * time-window checks find them made (a check makes a missing one itself, at the cost of merging
+   * its hours). Best effort: a failure is logged, and the check's outcome stands.
+   */
+  private async rollUpDays(monitorId: string) {
+    try {
+      const monitor = await this.monitors.find(monitorId);
+      if (monitor) await this.rollUps.refresh(monitor.id, monitor.features);
+    } catch (err) {
+      this.logger.warn(`roll-up of monitor ${monitorId} failed: ${(err as Error).message}`);
+    }
   }
 }

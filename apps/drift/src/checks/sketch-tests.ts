@@ -1,9 +1,9 @@
 import {
   AUTO_TEST_SMALL_REFERENCE,
   chiSquare,
+  cdfDistances,
   DRIFT_THRESHOLDS,
   jensenShannon,
-  ksFromCdfs,
   ksPValue,
   psiCounts,
   psiFromCdfs,
@@ -66,7 +66,7 @@ export function numericFromCdfs(spec: TestSpec, reference: CdfSide, current: Cdf
   const method = eps === 0 ? 'exact' : 'sketch';
   const test = numericTest(spec.test, reference.cdf.n);
   if (test === 'ks') {
-    const d = ksFromCdfs(reference.cdf, current.cdf).statistic;
+    const { d } = cdfDistances(reference.cdf, current.cdf);
     const p = ksPValue(Math.max(0, d - eps), reference.cdf.n, current.cdf.n, 'asymp').pValue;
     return finish(spec, 'ks', d, p, eps, method);
   }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict } from '@modelyard/platform';
-import { sampleCdf, sketchCdf, sortSample, type KllSketch } from '@modelyard/stats';
-import type { TimeWindow, WindowCheckResponse, WindowFeatureDriftResponse } from '@modelyard/types';
+import { UnrecoverableError } from '@modelyard/platform';
+import { compactCdf, retainedOf, sampleCdf, sortSample, type CompactKll } from '@modelyard/stats';
+import type { DriftWindowCheckJob, TimeWindow, WindowCheckResponse, WindowFeatureDriftResponse } from '@modelyard/types';
 import { layoutOf, type Monitor } from '../monitors/monitors.mapper.js';
 import { MonitorsRepository } from '../monitors/monitors.repository.js';
 import { ReferenceRepository } from '../reference/reference.repository.js';
-import { BucketStore } from '../window/bucket-store.js';
-import { HOUR_MS, type BucketSummary } from '../window/bucket-summary.js';
+import { RollUpStore } from '../window/roll-up-store.js';
+import { HOUR_MS, type SealedSummary } from '../window/bucket-summary.js';
 import { decodeChunks, TS, type Column } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
 import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
@@ -27,35 +27,41 @@ function exactSide(values: Float64Array): CdfSide {
   return { cdf: sampleCdf(sorted), exact: true, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-function sketchSide(sketch: KllSketch): CdfSide {
+export function sketchSide(sketch: CompactKll): CdfSide {
   // A sketch that never compacted holds every value: exact.
-  return { cdf: sketchCdf(sketch), exact: sketch.retainedItems === sketch.n, min: sketch.min, max: sketch.max };
+  return { cdf: compactCdf(sketch), exact: retainedOf(sketch) === sketch.n, min: sketch.min, max: sketch.max };
 }
 
 /**
- * Checks over a time window of record time (`{lastHours}` / `{lastDays}`), of any size. When the
- * window's records all sit in the hot window (at most its raw cap), the exact tests run on them, as
- * in a scheduled check; otherwise each numeric feature is tested on the merge of its hourly KLL
- * sketches and each categorical one on its merged category counts. Answered on request; not kept
- * as a report.
+ * Checks over a time window of record time (`{lastHours}` / `{lastDays}`), of any size, as the
+ * worker runs them (`drift.window-check` jobs). When the window's records all sit in the hot window
+ * (at most its raw cap), the exact tests run on them, as in a scheduled check; otherwise each
+ * numeric feature is tested on the merge of its daily and hourly KLL sketches and each categorical
+ * one on its merged category counts.
  */
 @Injectable()
 export class WindowChecksService {
   constructor(
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
-    @Inject(BucketStore) private readonly buckets: BucketStore,
+    @Inject(RollUpStore) private readonly rollUps: RollUpStore,
     @Inject(WindowStore) private readonly window: WindowStore,
   ) {}
 
-  async check(monitorId: string, window: TimeWindow): Promise<WindowCheckResponse> {
+  /** One queued check; a check that can never succeed (monitor gone, no reference, no records) fails without retry. */
+  async run(job: DriftWindowCheckJob): Promise<WindowCheckResponse> {
+    const monitor = await this.monitors.find(job.monitorId);
+    if (!monitor) throw new UnrecoverableError('the monitor was deleted');
+    return this.check(monitor, job.window, Date.parse(job.requestedAt));
+  }
+
+  async check(monitor: Monitor, window: TimeWindow, nowMs: number): Promise<WindowCheckResponse> {
     const started = performance.now();
-    const monitor = await this.monitors.get(monitorId);
-    if (monitor.referenceRows === 0) throw new Conflict('the monitor has no reference yet: upload one or freeze the window');
-    const hours = windowHours(window, Date.now());
+    if (monitor.referenceRows === 0) throw new UnrecoverableError('the monitor has no reference yet: upload one or freeze the window');
+    const hours = windowHours(window, nowMs);
     const fromMs = hours[0]! * HOUR_MS;
-    const { summary } = await this.buckets.read(monitor.id, monitor.features, hours);
-    if (summary.records === 0) throw new Conflict('no records in this time window');
+    const summary = await this.rollUps.read(monitor.id, monitor.features, hours, nowMs);
+    if (summary.records === 0) throw new UnrecoverableError('no records in this time window');
     const reference = await this.references.load(monitor.id);
     const raw = await this.rawWindow(monitor, fromMs, summary.records);
     const features = monitor.features.flatMap((spec): WindowFeatureDriftResponse[] => {
@@ -104,7 +110,7 @@ export class WindowChecksService {
     return r && { ...r, method: 'exact', bound: 0, values };
   }
 
-  private summaryTest(spec: Monitor['features'][number], ref: ReferenceColumn, summary: BucketSummary): WindowFeatureDriftResponse | null {
+  private summaryTest(spec: Monitor['features'][number], ref: ReferenceColumn, summary: SealedSummary): WindowFeatureDriftResponse | null {
     const values = summary.present(spec.name);
     if (values === 0) return null;
     if (ref.kind === 'numeric') {

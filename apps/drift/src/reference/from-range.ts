@@ -1,6 +1,6 @@
-import { quantileOfCdf, sketchCdf, type KllSketch } from '@modelyard/stats';
+import { compactCdf, quantileOfCdf, type CompactKll } from '@modelyard/stats';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
-import type { BucketSummary } from '../window/bucket-summary.js';
+import type { SealedSummary } from '../window/bucket-summary.js';
 import { emptyCounts } from './reference.mapper.js';
 
 /** Values stored per numeric column of a reference built from a time range. */
@@ -12,14 +12,14 @@ export const RANGE_REFERENCE_ROWS = 10_000;
  * range's). Stored sorted, it feeds every check path (exact tests, PSI bins, data-quality ranges)
  * unchanged, in a size a check loads in one read. A sketch that never compacted gives its values exactly.
  */
-export function quantileSample(sketch: KllSketch, rows = RANGE_REFERENCE_ROWS): Float64Array {
+export function quantileSample(sketch: CompactKll, rows = RANGE_REFERENCE_ROWS): Float64Array {
   const m = Math.min(sketch.n, rows);
-  const cdf = sketchCdf(sketch);
+  const cdf = compactCdf(sketch);
   return Float64Array.from({ length: m }, (_, i) => quantileOfCdf(cdf, (i + 0.5) / m));
 }
 
 /** Reference columns from the merged summary of a time range: quantile samples and category counts. */
-export function referenceFromSummary(summary: BucketSummary): Map<string, ReferenceColumn> {
+export function referenceFromSummary(summary: SealedSummary): Map<string, ReferenceColumn> {
   const refs = new Map<string, ReferenceColumn>();
   for (const f of summary.features) {
     const present = summary.present(f.name);

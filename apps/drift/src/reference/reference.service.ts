@@ -9,7 +9,8 @@ import { positiveClassOf } from '@modelyard/stats';
 import { invalidByFeature } from '../checks/data-quality.js';
 import { calibrationColumns } from '../checks/estimated-performance.js';
 import { CONFIDENCE, decodeChunks, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
-import { BucketStore, BUCKET_TTL_SECONDS } from '../window/bucket-store.js';
+import { BUCKET_TTL_SECONDS } from '../window/bucket-store.js';
+import { RollUpStore } from '../window/roll-up-store.js';
 import { HOUR_MS } from '../window/bucket-summary.js';
 import { WindowStore } from '../window/window.store.js';
 import { referenceFromSummary } from './from-range.js';
@@ -26,7 +27,7 @@ export class ReferenceService {
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
-    @Inject(BucketStore) private readonly buckets: BucketStore,
+    @Inject(RollUpStore) private readonly rollUps: RollUpStore,
   ) {}
 
   async upload(monitorId: string, body: ReferenceBody) {
@@ -60,7 +61,7 @@ export class ReferenceService {
       ]);
     const hours: number[] = [];
     for (let h = Math.floor(from / HOUR_MS); h * HOUR_MS < to; h++) hours.push(h);
-    const { summary } = await this.buckets.read(monitor.id, monitor.features, hours);
+    const summary = await this.rollUps.read(monitor.id, monitor.features, hours);
     if (summary.records === 0) throw new Conflict('no records in this time range: ingest records with ts in it, or pick another range');
     const refs = referenceFromSummary(summary);
     const saved = await this.references.save(monitor.id, refs, false);

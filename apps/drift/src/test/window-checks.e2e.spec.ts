@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestApp } from '@modelyard/platform/testing';
 import { createMonitor, records, startDrift } from './harness.js';
 
@@ -9,8 +10,26 @@ afterAll(() => app.close());
 
 const HOUR_MS = 3_600_000;
 const ingest = (id: string, body: unknown) => app.request('POST', `/v1/monitors/${id}/records`, { body });
-const checkWindow = (id: string, window: unknown) =>
+const requestWindowCheck = (id: string, window: unknown) =>
   app.request('POST', `/v1/monitors/${id}/check/window`, { body: { window }, as: 'editor' });
+
+/**
+ * A time-window check as clients run it: queued (202 with its id), then polled until the worker
+ * is done. Answers the poll that found it done (its `body` is the result), or the refused request.
+ */
+async function checkWindow(id: string, window: unknown) {
+  const queued = await requestWindowCheck(id, window);
+  if (queued.status !== 202) return queued;
+  expect(queued.body).toMatchObject({ monitorId: id, window, status: 'queued', result: null, error: null });
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const polled = await app.request('GET', `/v1/monitors/${id}/check/window/${queued.body.checkId}`);
+    expect(polled.status).toBe(200);
+    if (polled.body.status === 'done') return { ...polled, body: polled.body.result };
+    expect(['queued', 'running']).toContain(polled.body.status);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the window check did not finish');
+}
 
 /** `n` records whose `ts` are spread evenly over the last `hours` hours (oldest first), age shifted by `shift` sd. */
 function spread(seed: number, n: number, hours: number, shift = 0, now = Date.now()) {
@@ -66,6 +85,16 @@ describe('time-window checks beyond the raw cap (hourly sketches)', () => {
     // The last 24 hours alone: 1/7 of the records (hours are whole buckets).
     const day = await checkWindow(id, { lastHours: 24 });
     expect(day.body.records).toBe(all.filter((r) => Date.parse(r.ts) >= Math.floor(now / HOUR_MS - 23) * HOUR_MS).length);
+
+    // The first check made the days' roll-ups; the next one reads them and finds the same statistics.
+    const again = await checkWindow(id, { lastDays: 7 });
+    expect((again.body.features as Feature[]).map((f) => f.statistic)).toEqual((res.body.features as Feature[]).map((f) => f.statistic));
+    // A late record three days back makes the roll-ups over its hour stale: the next check counts it.
+    const late = { ...records(9, 1)[0]!, ts: new Date(now - 3 * 24 * HOUR_MS).toISOString() };
+    expect((await ingest(id, { records: [late] })).status).toBe(200);
+    const after = await checkWindow(id, { lastDays: 7 });
+    expect(after.body.records).toBe(8401);
+    expect(new Map((after.body.features as Feature[]).map((f) => [f.name, f.values])).get('age')).toBe(8401);
   });
 
   it('runs the exact tests when the time window fits the hot window', async () => {
@@ -89,17 +118,20 @@ describe('time-window checks beyond the raw cap (hourly sketches)', () => {
 
   it('refuses a bad window with a 400 naming the field, and an empty one with a 409', async () => {
     const id = await monitorWithReference('bad-window');
-    const tooLong = await checkWindow(id, { lastDays: 30 });
+    const tooLong = await requestWindowCheck(id, { lastDays: 30 });
     expect(tooLong.status).toBe(400);
     expect(tooLong.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(tooLong.body)).toContain('window');
-    expect((await checkWindow(id, { lastHours: 2, lastDays: 1 })).status).toBe(400);
-    const empty = await checkWindow(id, { lastHours: 1 });
+    expect((await requestWindowCheck(id, { lastHours: 2, lastDays: 1 })).status).toBe(400);
+    const empty = await requestWindowCheck(id, { lastHours: 1 });
     expect(empty.status).toBe(409);
     expect(empty.body.detail).toContain('no records');
     expect((await app.request('POST', `/v1/monitors/${id}/check/window`, { body: { window: { lastHours: 1 } }, as: null })).status).toBe(
       401,
     );
+    // A poll names a check of this monitor: another id, or another monitor's check, is a 404.
+    const unknown = await app.request('GET', `/v1/monitors/${id}/check/window/${randomUUID()}`);
+    expect(unknown.status).toBe(404);
   });
 
   it('sets the reference from a past time range and flags the shifted feature against it, and nothing else', async () => {

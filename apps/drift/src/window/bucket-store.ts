@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import type { ColumnKind } from '@modelyard/types';
 import type { ChainableCommander } from 'ioredis';
-import { BucketSummary } from './bucket-summary.js';
+import { SealedSummary, type BucketSummary } from './bucket-summary.js';
 
 /** Hourly summaries are kept this long after their last write (a 7-day window, plus a day of slack). */
 export const BUCKET_TTL_SECONDS = 8 * 86_400;
@@ -24,7 +24,7 @@ redis.call('DEL', KEYS[2])
 return 1
 `;
 
-type Schema = readonly { name: string; kind: ColumnKind }[];
+export type Schema = readonly { name: string; kind: ColumnKind }[];
 
 /**
  * Per monitor and hour (by record time) a Redis list of bucket summaries (`bucket-summary.ts`):
@@ -41,11 +41,17 @@ export class BucketStore {
     return `drift:{${monitorId}}:sk:${hour}`;
   }
 
-  /** Adds the batch's summaries to the ingestion MULTI. */
+  /** Bumped by every batch with records in the hour: roll-ups covering the hour record the versions they saw. */
+  static versionKey(monitorId: string, hour: number): string {
+    return `drift:{${monitorId}}:sk:v:${hour}`;
+  }
+
+  /** Adds the batch's summaries to the ingestion MULTI, bumping each hour's version. */
   append(multi: ChainableCommander, monitorId: string, summaries: Map<number, BucketSummary>, ttlSeconds = BUCKET_TTL_SECONDS): void {
     for (const [hour, summary] of summaries) {
       const key = BucketStore.key(monitorId, hour);
-      multi.rpush(key, summary.encode()).expire(key, ttlSeconds);
+      const version = BucketStore.versionKey(monitorId, hour);
+      multi.rpush(key, summary.encode()).expire(key, ttlSeconds).incr(version).expire(version, ttlSeconds);
     }
   }
 
@@ -70,29 +76,29 @@ export class BucketStore {
       await this.redis.client.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end`, 1, lock, token);
       return false;
     }
-    const merged = entries.reduce((acc, e) => acc.merge(BucketSummary.decode(schema, e)), new BucketSummary(schema));
+    const merged = SealedSummary.merge(
+      schema,
+      entries.map((e) => SealedSummary.decode(schema, e)),
+    );
     const ttl = Math.max(1, await this.redis.client.ttl(key));
     return (await this.redis.client.eval(COMPACT, 2, key, lock, token, entries.length, merged.encode(), ttl)) === 1;
   }
 
-  /** The merged summary of the given hours (epoch hours), read in one MULTI; hours without data add nothing. */
-  async read(monitorId: string, schema: Schema, hours: readonly number[]): Promise<{ summary: BucketSummary; hoursWithData: number }> {
-    const multi = this.redis.client.multi();
-    for (const h of hours) multi.lrangeBuffer(BucketStore.key(monitorId, h), 0, -1);
-    const results = (await multi.exec()) ?? [];
-    const summary = new BucketSummary(schema);
-    let hoursWithData = 0;
-    for (const [err, entries] of results) {
-      if (err) throw err;
-      const list = (entries as Buffer[]) ?? [];
-      if (list.length) hoursWithData++;
-      for (const e of list) summary.merge(BucketSummary.decode(schema, e));
-    }
-    return { summary, hoursWithData };
+  /** Whether any of the hours has a summary (one EXISTS over their keys). */
+  async hasData(monitorId: string, hours: readonly number[]): Promise<boolean> {
+    return hours.length > 0 && (await this.redis.client.exists(...hours.map((h) => BucketStore.key(monitorId, h)))) > 0;
   }
 
   /** Removes the hours' lists (monitor deletion). */
   async clear(monitorId: string, hours: readonly number[]): Promise<void> {
     if (hours.length) await this.redis.client.del(...hours.map((h) => BucketStore.key(monitorId, h)));
   }
+}
+
+/** The results of a MULTI, or its first error. */
+export function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }
