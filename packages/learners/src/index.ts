@@ -9,3 +9,4 @@ export * from './metrics.js';
 export * from './progressive.js';
 export * from './streams.js';
 export * from './onnx/index.js';
+export * from './hoeffding/index.js';
