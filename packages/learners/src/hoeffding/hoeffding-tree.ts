@@ -124,6 +124,11 @@ export class HoeffdingTreeClassifier {
     return this.leaves;
   }
 
+  /** The input length of a tree that learned dense vectors; null for records (or before learning). */
+  get denseDim(): number | null {
+    return this.schema.mode === 'dense' ? this.schema.dim : null;
+  }
+
   /** Depth of the deepest leaf (0 for a lone root). */
   get depth(): number {
     const walk = (n: Node): number => (n.type === 'leaf' ? n.depth : Math.max(...n.children.map(walk)));
