@@ -86,7 +86,8 @@ export const HoeffdingTreeLearnerSpec = z.strictObject({
   nbThreshold: z.number().min(0).max(1e9).optional(),
   numericSplits: z.number().int().min(1).max(1000).optional(),
   maxDepth: z.number().int().min(0).max(64).optional(),
-  maxLeaves: z.number().int().min(1).max(100_000).optional(),
+  /** Bounds the model.json too: each active leaf keeps per-class statistics of every feature. */
+  maxLeaves: z.number().int().min(1).max(5000).optional(),
 });
 export type HoeffdingTreeLearnerSpec = z.infer<typeof HoeffdingTreeLearnerSpec>;
 
