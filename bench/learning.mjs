@@ -1,13 +1,13 @@
 // `pnpm bench:learning`: in-process online-learning throughput of @modelyard/learners — logistic
 // regression learnOne on 20 dense features, FTRL-Proximal first (the issue's figure), the other
-// optimizers beside it; then (2) end to end through the learning service: samples/s from
+// optimizers beside it, and the Hoeffding tree on the same stream; then (2) end to end through the learning service: samples/s from
 // POST /v1/pipelines/:id/samples to an applied (learned, gated, registered, committed) update, with a
 // real registry and learning service booted from their builds.
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { applyMigrations } from '@modelyard/db';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { LogisticRegression, logisticStream } from '@modelyard/learners';
+import { HoeffdingTreeClassifier, LogisticRegression, logisticStream } from '@modelyard/learners';
 import { ROOT, adminToken, start } from './lib.mjs';
 
 const FEATURES = 20;
@@ -81,6 +81,46 @@ console.log(
 );
 console.log(`GCs timed: collections starting inside the ${RUNS} timed loops. Allocating even one heap number per`);
 console.log(`update would mean hundreds here; a few come from V8 re-optimising learnOne once a new optimizer type appears.`);
+
+// ---------------------------------------------------------------- (1b) Hoeffding tree
+
+// The tree's cost per update grows with its leaves' observers and with naive Bayes at the leaf, so
+// it is timed from a fresh tree (growing over the timed updates), on the same cycled samples.
+const TREE_UPDATES = 1_000_000;
+const TREE_RUNS = 3;
+
+async function onceTree(options) {
+  const tree = new HoeffdingTreeClassifier(options);
+  await settle();
+  const started = performance.now();
+  for (let t = 0; t < TREE_UPDATES; t++) tree.learnOne(xs[t % SAMPLES], ys[t % SAMPLES]);
+  const ended = performance.now();
+  let correct = 0;
+  for (let k = 0; k < 10_000; k++) correct += tree.predictOne(xs[k]) === ys[k] ? 1 : 0;
+  await settle();
+  const perSecond = TREE_UPDATES / ((ended - started) / 1000);
+  return { perSecond, accuracy: correct / 10_000, leaves: tree.leafCount, collections: collectionsIn([started, ended]) };
+}
+
+const treeCases = [
+  ['Hoeffding tree (defaults: NB adaptive leaves)', {}],
+  ['Hoeffding tree (majority-class leaves)', { leafPrediction: 'mc' }],
+];
+console.log(
+  `\nHoeffding tree learnOne, same ${FEATURES} dense features, median of ${TREE_RUNS} runs of ${fmt(TREE_UPDATES)} updates from a fresh tree`,
+);
+console.log(
+  `${'learner'.padEnd(46)} ${'updates/s'.padStart(12)}  ${'ns/update'.padStart(9)}  ${'GCs timed'.padStart(9)}  leaves  fit accuracy`,
+);
+for (const [name, options] of treeCases) {
+  const runs = [];
+  for (let r = 0; r < TREE_RUNS; r++) runs.push(await onceTree(options));
+  const rate = median(runs.map((r) => r.perSecond));
+  const gcs = runs.reduce((n, r) => n + r.collections, 0);
+  console.log(
+    `${name.padEnd(46)} ${fmt(rate).padStart(12)}  ${(1e9 / rate).toFixed(0).padStart(9)}  ${String(gcs).padStart(9)}  ${String(runs[0].leaves).padStart(6)}  ${runs[0].accuracy.toFixed(3)}`,
+  );
+}
 
 // ---------------------------------------------------------------- (2) end to end
 

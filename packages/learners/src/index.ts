@@ -10,3 +10,5 @@ export * from './progressive.js';
 export * from './streams.js';
 export * from './onnx/index.js';
 export * from './search/index.js';
+export * from './hoeffding/index.js';
+export * from './online-learner.js';

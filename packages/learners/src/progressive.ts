@@ -14,8 +14,9 @@
 import { F64, floor } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import type { FeatureRecord } from './hash.js';
-import type { Features, LinearModel } from './linear-model.js';
+import type { Features } from './linear-model.js';
 import { metricFromJSON, type Metric, type MetricState } from './metrics.js';
+import type { OnlineLearner } from './online-learner.js';
 
 export interface Sample<X extends Features = Features> {
   readonly x: X;
@@ -47,12 +48,12 @@ export function metricKey(m: Metric): string {
   return m.window === null ? m.name : `${m.name}@${m.window}`;
 }
 
-function predictForMetrics(model: LinearModel, x: Features): number {
+function predictForMetrics(model: OnlineLearner, x: Features): number {
   const proba = (model as Partial<{ predictProbaOne(x: Features): number }>).predictProbaOne;
   return proba ? proba.call(model, x) : model.predictOne(x);
 }
 
-export class ProgressiveValidator {
+export class ProgressiveValidator<M extends OnlineLearner = OnlineLearner> {
   readonly delay: number;
   /** Samples whose label has been revealed (metrics updated and learned). */
   revealed = 0;
@@ -61,7 +62,7 @@ export class ProgressiveValidator {
   private first = 0;
 
   constructor(
-    readonly model: LinearModel,
+    readonly model: M,
     readonly metrics: Metric[],
     options: ProgressiveOptions = {},
   ) {
@@ -105,7 +106,7 @@ export class ProgressiveValidator {
     };
   }
 
-  static fromJSON(state: ProgressiveState, model: LinearModel): ProgressiveValidator {
+  static fromJSON<M extends OnlineLearner>(state: ProgressiveState, model: M): ProgressiveValidator<M> {
     const v = new ProgressiveValidator(model, state.metrics.map(metricFromJSON), { delay: state.delay });
     v.revealed = state.revealed;
     v.queue = state.pending.map((p) => ({
@@ -141,7 +142,7 @@ export interface ProgressiveResult {
  * not reuse one input object for several samples when delay > 0 (pending inputs are kept).
  */
 export function progressiveValidation(
-  model: LinearModel,
+  model: OnlineLearner,
   stream: Iterable<Sample>,
   metrics: Metric[],
   options: ProgressiveOptions & { every?: number } = {},

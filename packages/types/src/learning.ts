@@ -73,11 +73,30 @@ export const ExternalLearnerSpec = z.strictObject({
 });
 export type ExternalLearnerSpec = z.infer<typeof ExternalLearnerSpec>;
 
-export const LearnerSpec = z.discriminatedUnion('type', [BuiltinLearnerSpec, ExternalLearnerSpec]);
+/**
+ * A Hoeffding tree classifier of packages/learners (HoeffdingTreeClassifier; see its options there),
+ * trained in-process on 0/1 labels. Its options sit beside `type`; omitted ones take MOA's defaults.
+ */
+export const HoeffdingTreeLearnerSpec = z.strictObject({
+  type: z.literal('hoeffding_tree'),
+  gracePeriod: z.number().int().min(1).max(1_000_000).optional(),
+  delta: z.number().positive().max(1).optional(),
+  tau: z.number().min(0).max(1).optional(),
+  leafPrediction: z.enum(['mc', 'nb', 'nba']).optional(),
+  nbThreshold: z.number().min(0).max(1e9).optional(),
+  numericSplits: z.number().int().min(1).max(1000).optional(),
+  maxDepth: z.number().int().min(0).max(64).optional(),
+  /** Bounds the model.json too: each active leaf keeps per-class statistics of every feature. */
+  maxLeaves: z.number().int().min(1).max(5000).optional(),
+});
+export type HoeffdingTreeLearnerSpec = z.infer<typeof HoeffdingTreeLearnerSpec>;
+
+export const LearnerSpec = z.discriminatedUnion('type', [BuiltinLearnerSpec, ExternalLearnerSpec, HoeffdingTreeLearnerSpec]);
 export type LearnerSpec = z.infer<typeof LearnerSpec>;
 
 /** Whether a pipeline's samples carry 0/1 labels (a classifier) rather than finite targets. */
-export function isClassifier(spec: Pick<BuiltinLearnerSpec, 'type'> | ExternalLearnerSpec): boolean {
+export function isClassifier(spec: Pick<BuiltinLearnerSpec | HoeffdingTreeLearnerSpec, 'type'> | ExternalLearnerSpec): boolean {
+  if (spec.type === 'hoeffding_tree') return true;
   return spec.type === 'external' ? spec.task === 'classification' : spec.type === 'logistic_regression';
 }
 

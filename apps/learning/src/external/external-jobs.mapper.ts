@@ -1,5 +1,5 @@
 import type { LearningExternalJob } from '@modelyard/db';
-import type { ExternalJobResponse } from '@modelyard/types';
+import { isClassifier, type ExternalJobResponse } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { windowOf, type ExternalJob } from './external-job.js';
 
@@ -49,7 +49,7 @@ export function toExternalJobResponse(
     driftReportId: job.driftReportId,
     status: job.status,
     attempts: job.attempts,
-    task: p.learner.type === 'external' ? p.learner.task : p.learner.type === 'logistic_regression' ? 'classification' : 'regression',
+    task: isClassifier(p.learner) ? 'classification' : 'regression',
     features: p.features,
     target: p.target,
     ...windowOf(job),

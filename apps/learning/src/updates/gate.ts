@@ -1,11 +1,11 @@
-import type { LinearModel } from '@modelyard/learners';
+import type { OnlineLearner } from '@modelyard/learners';
 import type { Gate, GateResult } from '@modelyard/types';
 import { evaluate, type LabelledSample } from './learner.js';
 
 export interface ProductionModel {
   version: string;
   /** Null when its artifact is missing or is not a model this service can load. */
-  model: LinearModel | null;
+  model: OnlineLearner | null;
 }
 
 /** Production in a gate decision: its metric on the held-out samples; null when its model could not be loaded. */
@@ -57,11 +57,11 @@ export function gateVerdict(gate: Gate, holdout: number, candidate: number, prod
 /** Scores the candidate and production on the held-out samples and applies the gate's rule. */
 export function runGate(
   gate: Gate,
-  candidate: LinearModel,
+  candidate: OnlineLearner,
   holdout: readonly LabelledSample[],
   production: ProductionModel | null,
 ): GateResult {
-  const score = (model: LinearModel) => evaluate(model, gate.metric, holdout);
+  const score = (model: OnlineLearner) => evaluate(model, gate.metric, holdout);
   const productionScore = production && {
     version: production.version,
     value: production.model ? score(production.model) : null,

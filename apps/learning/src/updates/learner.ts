@@ -1,17 +1,19 @@
 import {
   createMetric,
+  HoeffdingTreeClassifier,
+  LEARNER_FORMATS,
+  learnerFromJSON,
   LinearRegression,
   LogisticRegression,
-  modelFromJSON,
   ProgressiveValidator,
   type FeatureRecord,
-  type LinearModel,
-  type LinearModelState,
+  type LearnerState as LearnerStateJson,
   type Metric,
   type MetricName,
+  type OnlineLearner,
   type ProgressiveState,
 } from '@modelyard/learners';
-import type { BuiltinLearnerSpec, LearnerSpec, PipelineFeature, SampleRow } from '@modelyard/types';
+import { isClassifier, type ExternalLearnerSpec, type LearnerSpec, type PipelineFeature, type SampleRow } from '@modelyard/types';
 import { z } from 'zod';
 
 /**
@@ -25,13 +27,20 @@ export const DEFAULT_DIM = 1 << 12;
 /** Lifetime progressive metrics cover this many most recent samples (status, adaptive strategy). */
 export const LIFETIME_WINDOW = 1000;
 
+/** A learner trained in-process by the service's update jobs. */
+export type InProcessLearnerSpec = Exclude<LearnerSpec, ExternalLearnerSpec>;
+
 /** The in-process learner of a pipeline; an external learner has none (its jobs go to workers). */
-export function builtinSpec(spec: LearnerSpec): BuiltinLearnerSpec {
+export function builtinSpec(spec: LearnerSpec): InProcessLearnerSpec {
   if (spec.type === 'external') throw new TypeError('an external learner is trained by external workers, not in-process');
   return spec;
 }
 
-export function createLearner(spec: BuiltinLearnerSpec): LogisticRegression | LinearRegression {
+export function createLearner(spec: InProcessLearnerSpec): OnlineLearner {
+  if (spec.type === 'hoeffding_tree') {
+    const { type: _type, ...options } = spec;
+    return new HoeffdingTreeClassifier(options);
+  }
   const options = { ...spec.hyperparameters, optimizer: spec.optimizer, dim: spec.hyperparameters.dim ?? DEFAULT_DIM };
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
@@ -62,12 +71,13 @@ export function learnerMatches(spec: BuiltinLearnerSpec, state: LinearModelState
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * A stored LinearModel.toJSON(): its envelope is checked here; packages/learners checks the rest
- * (kinds, sizes, optimizer and scaler states) as it restores the model, and throws on a mismatch.
+ * A stored learner's toJSON() (a linear model or a Hoeffding tree): its envelope is checked here;
+ * packages/learners checks the rest (kinds, sizes, optimizer, scaler and node states) as it restores
+ * the model, and throws on a mismatch.
  */
-export const LearnerState = z.custom<LinearModelState>(
-  (v) => isObject(v) && v.format === 'modelyard.linear-model' && v.version === 1 && isObject(v.options),
-  'not a modelyard linear model state (version 1)',
+export const LearnerState = z.custom<LearnerStateJson>(
+  (v) => isObject(v) && typeof v.format === 'string' && LEARNER_FORMATS.includes(v.format) && v.version === 1 && isObject(v.options),
+  'not a modelyard learner state (version 1)',
 );
 
 /** A stored ProgressiveValidator.toJSON(); its metric states are checked as they are restored. */
@@ -76,26 +86,26 @@ export const ProgressiveStateJson = z.custom<ProgressiveState>(
   'not a progressive validator state',
 );
 
-export function restoreLearner(state: LinearModelState): LinearModel {
-  return modelFromJSON(state);
+export function restoreLearner(state: LearnerStateJson): OnlineLearner {
+  return learnerFromJSON(state);
 }
 
-/** A model.json artifact (LinearModel.toJSON()) as a model; throws when it is not one. */
-export function parseModelFile(bytes: Buffer): LinearModel {
+/** A model.json artifact (a learner's toJSON()) as a model; throws when it is not one. */
+export function parseModelFile(bytes: Buffer): OnlineLearner {
   return restoreLearner(LearnerState.parse(JSON.parse(bytes.toString('utf8'))));
 }
 
 /** The lifetime progressive metrics of a checkpoint, continuing on `model`. */
-export function restoreLifetime(state: ProgressiveState, model: LinearModel): Metric[] {
+export function restoreLifetime(state: ProgressiveState, model: OnlineLearner): Metric[] {
   return ProgressiveValidator.fromJSON(state, model).metrics;
 }
 
 /** The metrics a learner of this type reports. */
-export function metricNames(type: BuiltinLearnerSpec['type']): MetricName[] {
-  return type === 'logistic_regression' ? ['accuracy', 'log_loss', 'roc_auc'] : ['mae', 'rmse'];
+export function metricNames(type: InProcessLearnerSpec['type']): MetricName[] {
+  return isClassifier({ type }) ? ['accuracy', 'log_loss', 'roc_auc'] : ['mae', 'rmse'];
 }
 
-export function freshMetrics(type: BuiltinLearnerSpec['type'], window: number | null = null): Metric[] {
+export function freshMetrics(type: InProcessLearnerSpec['type'], window: number | null = null): Metric[] {
   return metricNames(type).map((name) => createMetric(name, { window }));
 }
 
@@ -126,12 +136,13 @@ export function toSample(row: SampleRow, features: readonly PipelineFeature[], t
 }
 
 /** What a metric is fed: P(y = 1) for a classifier, the prediction for a regression. */
-export function predictionFor(model: LinearModel, x: FeatureRecord): number {
-  return model instanceof LogisticRegression ? model.predictProbaOne(x) : model.predictOne(x);
+export function predictionFor(model: OnlineLearner, x: FeatureRecord): number {
+  if (model instanceof LogisticRegression || model instanceof HoeffdingTreeClassifier) return model.predictProbaOne(x);
+  return model.predictOne(x);
 }
 
 /** The metric of `model` on labelled samples, without learning from them. */
-export function evaluate(model: LinearModel, name: MetricName, samples: readonly LabelledSample[]): number {
+export function evaluate(model: OnlineLearner, name: MetricName, samples: readonly LabelledSample[]): number {
   const metric = createMetric(name, {});
   for (const s of samples) metric.update(s.y, predictionFor(model, s.x));
   return metric.get();

@@ -1,4 +1,4 @@
-import { OnnxExportError, toOnnx, type LinearModel } from '@modelyard/learners';
+import { LinearModel, OnnxExportError, toOnnx, type OnlineLearner } from '@modelyard/learners';
 import type { CreateVersionBody, GateResult, Stage } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 
@@ -22,7 +22,7 @@ export interface Candidate {
   pipeline: Pipeline;
   seq: number;
   reason: string;
-  model: LinearModel;
+  model: OnlineLearner;
   /** Progressive metrics over this update's samples, and the gate's verdict. */
   metrics: Record<string, number>;
   gate: GateResult;
@@ -73,9 +73,11 @@ export function versionBody(c: Candidate): CreateVersionBody {
 /**
  * The candidate as ONNX (packages/learners' exporter, one float column per declared feature, in the
  * pipeline's order), registered beside model.json so the serving service and any ONNX runtime can
- * serve it. Null when a feature is categorical: such a model is served from its model.json.
+ * serve it. Null when a feature is categorical, or for a learner without an ONNX exporter (the
+ * Hoeffding tree): such a model is served from its model.json.
  */
 export function onnxArtifact(c: Candidate): Buffer | null {
+  if (!(c.model instanceof LinearModel)) return null;
   try {
     return Buffer.from(toOnnx(c.model, { input: { kind: 'records', features: c.pipeline.features } }));
   } catch (err) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ProgressiveValidator, type LinearModel, type Metric } from '@modelyard/learners';
+import { ProgressiveValidator, type Metric, type OnlineLearner } from '@modelyard/learners';
 import type { GateResult, LearningUpdateJob } from '@modelyard/types';
 import { ExternalOffers } from '../external/external-offers.js';
 import { LearningMetrics } from '../learning.metrics.js';
@@ -43,7 +43,7 @@ type Accepted = Pick<UpdateRecord, 'version' | 'experimentKey' | 'checkpoint'>;
 
 /** A candidate after learning a batch, test-then-train. */
 interface Learned {
-  model: LinearModel;
+  model: OnlineLearner;
   /** The pipeline's rolling metrics, before and after this batch. */
   lifetime: Metric[];
   before: Record<string, number>;

@@ -1,4 +1,4 @@
-import type { LinearModelState, ProgressiveState } from '@modelyard/learners';
+import type { LearnerState, ProgressiveState } from '@modelyard/learners';
 import type { GateResult, UpdateOutcome, UpdateReason } from '@modelyard/types';
 
 /** Metric values as stored and answered: NaN (nothing to report yet) is null. */
@@ -10,8 +10,8 @@ export interface Checkpoint {
   /** The version registered with it. */
   version: string | null;
   samplesSeen: bigint;
-  /** LinearModel.toJSON() of packages/learners. */
-  model: LinearModelState;
+  /** The learner's toJSON() (packages/learners). */
+  model: LearnerState;
   /** ProgressiveValidator.toJSON() of the pipeline's lifetime (windowed) metrics. */
   progressive: ProgressiveState;
   metrics: MetricsJson;
@@ -38,7 +38,7 @@ export interface UpdateRun {
 
 /** A new accepted model state, written with the run that produced it. */
 export interface NewCheckpoint {
-  model: LinearModelState;
+  model: LearnerState;
   progressive: ProgressiveState;
   samplesSeen: bigint;
   metrics: MetricsJson;

@@ -1,10 +1,9 @@
-import { modelFromJSON, sigmoid, type FeatureValue, type LinearModel, type LinearModelState } from '@modelyard/learners';
+import { modelFromJSON, sigmoid, type LinearModel, type LinearModelState } from '@modelyard/learners';
 import type { Feature } from './input-schema.js';
 import { ModelLoadError, type Runner } from './runner.js';
 import type { HostTensor, TensorSpec } from './tensors.js';
-
-/** The single matrix input, as the ONNX exporter names it. */
-export const MATRIX_INPUT = 'input';
+import { inputsOf, rowReader } from './learner-inputs.js';
+import { isTreeState, TreeRunner } from './tree-runner.js';
 
 function parseState(bytes: Uint8Array): LinearModel {
   try {
@@ -14,18 +13,6 @@ function parseState(bytes: Uint8Array): LinearModel {
   } catch (err) {
     throw new ModelLoadError(`model.json is not a loadable linear model: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-/**
- * Inputs as the exporter lays them out: one FP64 matrix, columns = features (or the model's dim
- * positions without a schema). A categorical feature cannot be a number column, so a schema with
- * one gets one tensor per feature instead (FP64, BOOL or BYTES by kind).
- */
-function inputsOf(model: LinearModel, features: readonly Feature[] | null): TensorSpec[] {
-  if (!features) return [{ name: MATRIX_INPUT, datatype: 'FP64', shape: [-1, model.dim] }];
-  if (features.every((f) => f.kind !== 'categorical')) return [{ name: MATRIX_INPUT, datatype: 'FP64', shape: [-1, features.length] }];
-  const datatype = { numeric: 'FP64', boolean: 'BOOL', categorical: 'BYTES' } as const;
-  return features.map((f) => ({ name: f.name, datatype: datatype[f.kind], shape: [-1] }));
 }
 
 /** Outputs named as the exporter's (skl2onnx's) so both formats of one model answer alike. */
@@ -53,18 +40,21 @@ export class LearnerRunner implements Runner {
     private readonly model: LinearModel,
     private readonly features: readonly Feature[] | null,
   ) {
-    this.inputs = inputsOf(model, features);
+    this.inputs = inputsOf(model.dim, features);
     this.outputs = outputsOf(model);
   }
 
-  static create(bytes: Uint8Array, features: readonly Feature[] | null): LearnerRunner {
+  /** A runner for a learners' model.json: a linear model, or a Hoeffding tree (tree-runner.ts). */
+  static create(bytes: Uint8Array, features: readonly Feature[] | null): Runner {
+    const tree = isTreeState(bytes);
+    if (tree) return TreeRunner.create(tree, features);
     return new LearnerRunner(parseState(bytes), features);
   }
 
   run(feeds: ReadonlyMap<string, HostTensor>, outputs?: readonly string[]): Promise<Map<string, HostTensor>> {
     const n = feeds.values().next().value?.shape[0] ?? 0;
     const scores = new Float64Array(n);
-    const row = this.rowReader(feeds);
+    const row = rowReader(feeds, this.features, this.model.dim);
     for (let i = 0; i < n; i++) scores[i] = this.model.score(row(i));
     const wanted = new Set(outputs ?? this.outputs.map((o) => o.name));
     const out = new Map<string, HostTensor>();
@@ -84,35 +74,6 @@ export class LearnerRunner implements Runner {
       out.set('probabilities', { datatype: 'FP64', shape: [n, 2], data: p });
     }
     return Promise.resolve(out);
-  }
-
-  /** Row i as the learner's input: a dense vector, or one reused record of the features. */
-  private rowReader(feeds: ReadonlyMap<string, HostTensor>): (i: number) => Float64Array | Record<string, FeatureValue> {
-    const matrix = feeds.get(MATRIX_INPUT);
-    if (!this.features) {
-      const data = matrix!.data as Float64Array;
-      const width = this.model.dim;
-      return (i) => data.subarray(i * width, (i + 1) * width);
-    }
-    const features = this.features;
-    const record: Record<string, FeatureValue> = Object.create(null) as Record<string, FeatureValue>;
-    if (matrix) {
-      const data = matrix.data as Float64Array;
-      const width = features.length;
-      return (i) => {
-        // Booleans go back to true/false: the learner adds `true` after scaling and skips `false`.
-        features.forEach((f, j) => (record[f.name] = f.kind === 'boolean' ? data[i * width + j] !== 0 : data[i * width + j]!));
-        return record;
-      };
-    }
-    const columns = features.map((f) => feeds.get(f.name)!);
-    return (i) => {
-      features.forEach((f, j) => {
-        const v = columns[j]!.data[i]!;
-        record[f.name] = f.kind === 'boolean' ? v !== 0 : (v as number | string);
-      });
-      return record;
-    };
   }
 
   release(): Promise<void> {

@@ -64,7 +64,12 @@ export function pipelinesCommand(): Command {
             { header: 'state', value: (p) => p.state },
             {
               header: 'learner',
-              value: (p) => (p.learner.type === 'external' ? `external/${p.learner.task}` : `${p.learner.type}/${p.learner.optimizer}`),
+              value: (p) =>
+                p.learner.type === 'external'
+                  ? `external/${p.learner.task}`
+                  : 'optimizer' in p.learner
+                    ? `${p.learner.type}/${p.learner.optimizer}`
+                    : p.learner.type,
             },
             { header: 'strategy', value: (p) => p.strategy },
             { header: 'gate', value: (p) => `${p.gate.metric} (${p.gate.direction})` },

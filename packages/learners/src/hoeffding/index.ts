@@ -1,0 +1,4 @@
+export * from './split-criterion.js';
+export * from './observers.js';
+export * from './input-schema.js';
+export * from './hoeffding-tree.js';
