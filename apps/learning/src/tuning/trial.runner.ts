@@ -5,7 +5,7 @@ import { JobName, QueueName, type LearningTuneTrialJob } from '@modelyard/types'
 import { LearningMetrics } from '../learning.metrics.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
-import { builtinSpec, createLearner, restoreLearner, toSample } from '../updates/learner.js';
+import { createLearner, linearSpec, restoreLearner, toSample } from '../updates/learner.js';
 import type { RungResult, Trial, TrialWork } from './tuning.js';
 import { TuningsRepository } from './tunings.repository.js';
 
@@ -66,7 +66,7 @@ export class TrialRunner {
   /** Test-then-train from the checkpoint (or a fresh learner) up to the end of the next rung. */
   runRung(pipeline: Pipeline, work: TrialWork): RungResult {
     const { tuning, trial, checkpoint, samples } = work;
-    const spec = { ...builtinSpec(pipeline.learner), ...trial.params };
+    const spec = { ...linearSpec(pipeline.learner), ...trial.params };
     const model = checkpoint ? restoreLearner(checkpoint.model) : createLearner(spec);
     const validator = checkpoint
       ? ProgressiveValidator.fromJSON(checkpoint.progressive, model)

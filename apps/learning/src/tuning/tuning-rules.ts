@@ -9,9 +9,13 @@ const CLASSIFICATION: readonly LearningMetric[] = ['accuracy', 'log_loss', 'roc_
 
 /** Why this pipeline's learner cannot be tuned here (a 409), or null. */
 export function learnerConflict(p: Pick<Pipeline, 'name' | 'learner'>): string | null {
-  return p.learner.type === 'external'
-    ? `pipeline '${p.name}' has an external learner: its hyperparameters are its trainer's, not searched here`
-    : null;
+  if (p.learner.type === 'external') {
+    return `pipeline '${p.name}' has an external learner: its hyperparameters are its trainer's, not searched here`;
+  }
+  if (p.learner.type !== 'logistic_regression' && p.learner.type !== 'linear_regression') {
+    return `pipeline '${p.name}' has a ${p.learner.type} learner: tuning searches the linear learners' hyperparameters`;
+  }
+  return null;
 }
 
 /** Why these buffered samples are too few to tune on (a 409), or null. */

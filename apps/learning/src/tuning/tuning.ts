@@ -1,4 +1,4 @@
-import type { LinearModelState, ProgressiveState } from '@modelyard/learners';
+import type { LearnerState, ProgressiveState } from '@modelyard/learners';
 import type { SampleRow, TrialParams, TrialStatus, TuneBody, TuningStatus } from '@modelyard/types';
 
 /** A tuning as the service works with it (JSON columns parsed once, in tunings.mapper.ts). */
@@ -32,7 +32,7 @@ export interface Trial {
 
 /** What a trial resumes from: its model and progressive metric after the last finished rung. */
 export interface TrialCheckpoint {
-  model: LinearModelState;
+  model: LearnerState;
   progressive: ProgressiveState;
 }
 

@@ -5,7 +5,7 @@ import type { Pipeline } from '../pipelines/pipeline.js';
 import { toPipelineResponse } from '../pipelines/pipelines.mapper.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { BufferStore } from '../samples/buffer.store.js';
-import { builtinSpec } from '../updates/learner.js';
+import { linearSpec } from '../updates/learner.js';
 import { UpdateTrigger } from '../updates/update-trigger.js';
 import { defaultMinSamples, rungSizes } from './asha.js';
 import { configurations } from './search-space.js';
@@ -43,7 +43,7 @@ export class TuningsService {
     if (issues.length) throw new ValidationFailed(issues);
     const { trials: count, eta } = body.budget;
     const rungs = rungSizes(rows.length, body.budget.minSamples ?? defaultMinSamples(rows.length, count, eta), eta);
-    const configs = configurations(body.space, builtinSpec(p.learner), { sampler: body.sampler, count, seed: body.seed });
+    const configs = configurations(body.space, linearSpec(p.learner), { sampler: body.sampler, count, seed: body.seed });
     const created = await this.tunings.create({ pipelineId: p.id, request: body, rungs, samples: rows, configs, createdBy: who.id });
     await this.runner.queue(created.trials);
     return toTuningResponse(created.tuning, created.trials, p.name);
@@ -87,7 +87,7 @@ export class TuningsService {
     const p = await this.pipelines.get(ref);
     const { tuning, trials } = await this.tunings.get(p.id, id);
     const best = bestOf(tuning, trials);
-    const learner: BuiltinLearnerSpec = { ...builtinSpec(p.learner), ...best.params };
+    const learner: BuiltinLearnerSpec = { ...linearSpec(p.learner), ...best.params };
     const pipeline = await this.tunings.apply(tuning, learner, who.id);
     await this.announcer.announce(CHANGE_NOTICES.pipeline, pipeline.model);
     return { pipeline, tuning };

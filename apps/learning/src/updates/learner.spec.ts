@@ -1,3 +1,4 @@
+import type { LinearModelState } from '@modelyard/learners';
 import type { BuiltinLearnerSpec } from '@modelyard/types';
 import { createLearner, learnerMatches } from './learner.js';
 
@@ -6,7 +7,7 @@ const spec: BuiltinLearnerSpec = { type: 'logistic_regression', optimizer: 'ftrl
 describe('learnerMatches (a checkpoint made by the pipeline’s current learner)', () => {
   const trained = createLearner(spec);
   for (let i = 0; i < 50; i++) trained.learnOne({ a: i % 7, b: 'x' }, i % 2);
-  const state = trained.toJSON();
+  const state = trained.toJSON() as LinearModelState;
 
   it('matches a checkpoint of the same configuration, whatever it has learned', () => {
     expect(learnerMatches(spec, state)).toBe(true);

@@ -13,7 +13,14 @@ import {
   type OnlineLearner,
   type ProgressiveState,
 } from '@modelyard/learners';
-import { isClassifier, type ExternalLearnerSpec, type LearnerSpec, type PipelineFeature, type SampleRow } from '@modelyard/types';
+import {
+  isClassifier,
+  type BuiltinLearnerSpec,
+  type ExternalLearnerSpec,
+  type LearnerSpec,
+  type PipelineFeature,
+  type SampleRow,
+} from '@modelyard/types';
 import { z } from 'zod';
 
 /**
@@ -45,6 +52,8 @@ export function createLearner(spec: InProcessLearnerSpec): OnlineLearner {
   return spec.type === 'logistic_regression' ? new LogisticRegression(options) : new LinearRegression(options);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
  * The scalar settings of an options or optimizer state (learning rate, α, β, λ1, dim…), without
  * learned arrays or step counts, in key order: a state read back from a jsonb column has its keys
@@ -59,16 +68,26 @@ function settings(state: object): string {
  * Whether a checkpointed model was made with this spec. A pipeline whose learner was changed since
  * (a tuning applied) has a checkpoint of the old configuration: its next update starts afresh.
  */
-export function learnerMatches(spec: BuiltinLearnerSpec, state: LinearModelState): boolean {
-  const fresh = createLearner(spec).toJSON();
+export function learnerMatches(spec: InProcessLearnerSpec, state: LearnerStateJson): boolean {
+  const fresh: Record<string, unknown> = { ...createLearner(spec).toJSON() };
+  const stored: Record<string, unknown> = { ...state };
+  const part = (s: Record<string, unknown>, key: string) => settings(isObject(s[key]) ? s[key] : {});
   return (
-    fresh.kind === state.kind &&
-    settings(fresh.options) === settings(state.options) &&
-    settings(fresh.optimizer) === settings(state.optimizer)
+    fresh.format === stored.format &&
+    fresh.kind === stored.kind &&
+    part(fresh, 'options') === part(stored, 'options') &&
+    part(fresh, 'optimizer') === part(stored, 'optimizer')
   );
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The linear learner of a pipeline (what a tuning searches), or a TypeError for any other. */
+export function linearSpec(spec: LearnerSpec): BuiltinLearnerSpec {
+  const inProcess = builtinSpec(spec);
+  if (inProcess.type !== 'logistic_regression' && inProcess.type !== 'linear_regression') {
+    throw new TypeError(`a ${inProcess.type} learner has no linear hyperparameters to search`);
+  }
+  return inProcess;
+}
 
 /**
  * A stored learner's toJSON() (a linear model or a Hoeffding tree): its envelope is checked here;
