@@ -9,3 +9,7 @@ export * from './metrics.js';
 export * from './progressive.js';
 export * from './streams.js';
 export * from './onnx/index.js';
+export * from './feature-input.js';
+export * from './softmax.js';
+export * from './multiclass-metrics.js';
+export * from './softmax-progressive.js';
