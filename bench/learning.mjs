@@ -1,13 +1,14 @@
 // `pnpm bench:learning`: in-process online-learning throughput of @modelyard/learners — logistic
 // regression learnOne on 20 dense features, FTRL-Proximal first (the issue's figure), the other
-// optimizers beside it, and the Hoeffding tree on the same stream; then (2) end to end through the learning service: samples/s from
+// optimizers beside it, the Hoeffding tree on the same stream and softmax regression (3 classes, the same 20 features); then
+// (2) end to end through the learning service: samples/s from
 // POST /v1/pipelines/:id/samples to an applied (learned, gated, registered, committed) update, with a
 // real registry and learning service booted from their builds.
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { applyMigrations } from '@modelyard/db';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { HoeffdingTreeClassifier, LogisticRegression, logisticStream } from '@modelyard/learners';
+import { HoeffdingTreeClassifier, LogisticRegression, logisticStream, Rng, SoftmaxRegression } from '@modelyard/learners';
 import { ROOT, adminToken, start } from './lib.mjs';
 
 const FEATURES = 20;
@@ -34,24 +35,26 @@ new PerformanceObserver((list) => gcStarts.push(...list.getEntries().map((e) => 
 const settle = () => new Promise((r) => setTimeout(r, 20));
 const collectionsIn = ([from, to]) => gcStarts.filter((t) => t >= from && t <= to).length;
 
-async function once(options) {
-  const model = new LogisticRegression({ dim: FEATURES, ...options });
+async function once(options, Model = LogisticRegression, data = { xs, ys }, updates = UPDATES) {
+  const model = new Model({ dim: FEATURES, ...options });
+  const { xs, ys } = data;
   for (let t = 0; t < WARMUP; t++) model.learnOne(xs[t % SAMPLES], ys[t % SAMPLES]);
   await settle();
   const started = performance.now();
-  for (let t = 0; t < UPDATES; t++) model.learnOne(xs[t % SAMPLES], ys[t % SAMPLES]);
+  for (let t = 0; t < updates; t++) model.learnOne(xs[t % SAMPLES], ys[t % SAMPLES]);
   const ended = performance.now();
   timed.push([started, ended]);
   // Using the weights keeps the loop observable (and shows the model learned something).
   let correct = 0;
   for (let k = 0; k < 10_000; k++) correct += model.predictOne(xs[k]) === ys[k] ? 1 : 0;
   await settle();
-  return { perSecond: UPDATES / ((ended - started) / 1000), accuracy: correct / 10_000, collections: collectionsIn([started, ended]) };
+  return { perSecond: updates / ((ended - started) / 1000), accuracy: correct / 10_000, collections: collectionsIn([started, ended]) };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
+/** @type {[string, Record<string, unknown>][]} */
 const cases = [
   ['FTRL-Proximal (α 0.1, β 1, λ1 0, λ2 0)', { optimizer: 'ftrl', alpha: 0.1, beta: 1 }],
   ['FTRL-Proximal with L1/L2 (λ1 1, λ2 1)', { optimizer: 'ftrl', alpha: 0.1, beta: 1, l1: 1, l2: 1 }],
@@ -62,16 +65,22 @@ const cases = [
 console.log(`logistic regression learnOne, ${FEATURES} dense features, median of ${RUNS} runs of ${fmt(UPDATES)} updates`);
 console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, load average ${loadavg()[0].toFixed(2)}\n`);
 console.log(`${'learner'.padEnd(42)} ${'updates/s'.padStart(12)}  ${'ns/update'.padStart(9)}  ${'GCs timed'.padStart(9)}  fit accuracy`);
-let ftrl = 0;
-for (const [name, options] of cases) {
+/** One table row: the median rate of RUNS runs. */
+async function row(name, run) {
   const runs = [];
-  for (let r = 0; r < RUNS; r++) runs.push(await once(options));
+  for (let r = 0; r < RUNS; r++) runs.push(await run());
   const rate = median(runs.map((r) => r.perSecond));
-  if (ftrl === 0) ftrl = rate;
   const gcs = runs.reduce((n, r) => n + r.collections, 0);
   console.log(
     `${name.padEnd(42)} ${fmt(rate).padStart(12)}  ${(1e9 / rate).toFixed(0).padStart(9)}  ${String(gcs).padStart(9)}  ${runs[0].accuracy.toFixed(3)}`,
   );
+  return rate;
+}
+
+let ftrl = 0;
+for (const [name, options] of cases) {
+  const rate = await row(name, () => once(options));
+  if (ftrl === 0) ftrl = rate;
 }
 console.log(
   `${'peer: River LogisticRegression (published)'.padEnd(42)} ${('~' + fmt(RIVER_PUBLISHED)).padStart(12)}  ${(1e9 / RIVER_PUBLISHED).toFixed(0).padStart(9)}  ${'–'.padStart(9)}  published reference, not run here`,
@@ -121,6 +130,32 @@ for (const [name, options] of treeCases) {
     `${name.padEnd(46)} ${fmt(rate).padStart(12)}  ${(1e9 / rate).toFixed(0).padStart(9)}  ${String(gcs).padStart(9)}  ${String(runs[0].leaves).padStart(6)}  ${runs[0].accuracy.toFixed(3)}`,
   );
 }
+// Softmax regression: 3 classes (string labels), the class of x the argmax of three fixed linear
+// scores plus Gumbel noise (so the data follow a multinomial logit model). Each update steps 3 rows.
+const SOFTMAX_UPDATES = 1_000_000;
+const CLASSES = ['a', 'b', 'c'];
+const softmaxData = (() => {
+  const rng = new Rng(2);
+  const classWeights = CLASSES.map((_, c) => Array.from({ length: FEATURES }, (_, i) => (((i + 2 * c) % 5) - 2) * 0.5));
+  const data = { xs: [], ys: [] };
+  for (let k = 0; k < SAMPLES; k++) {
+    const x = Float64Array.from({ length: FEATURES }, () => rng.normal());
+    const scores = classWeights.map((w) => w.reduce((s, wi, i) => s + wi * x[i], 0) - Math.log(-Math.log(rng.uniform())));
+    data.xs.push(x);
+    data.ys.push(CLASSES[scores.indexOf(Math.max(...scores))]);
+  }
+  return data;
+})();
+console.log(
+  `\nsoftmax regression learnOne, 3 classes, ${FEATURES} dense features, median of ${RUNS} runs of ${fmt(SOFTMAX_UPDATES)} updates`,
+);
+/** @type {[string, Record<string, unknown>][]} */
+const softmaxCases = [
+  ['softmax, FTRL-Proximal (α 0.1, β 1)', cases[0][1]],
+  ['softmax, AdaGrad (η 0.1)', cases[2][1]],
+  ['softmax, SGD, inverse scaling (η0 0.5)', cases[3][1]],
+];
+for (const [name, options] of softmaxCases) await row(name, () => once(options, SoftmaxRegression, softmaxData, SOFTMAX_UPDATES));
 
 // ---------------------------------------------------------------- (2) end to end
 

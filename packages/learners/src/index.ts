@@ -12,3 +12,7 @@ export * from './onnx/index.js';
 export * from './search/index.js';
 export * from './hoeffding/index.js';
 export * from './online-learner.js';
+export * from './feature-input.js';
+export * from './softmax.js';
+export * from './multiclass-metrics.js';
+export * from './softmax-progressive.js';

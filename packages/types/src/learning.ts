@@ -91,13 +91,50 @@ export const HoeffdingTreeLearnerSpec = z.strictObject({
 });
 export type HoeffdingTreeLearnerSpec = z.infer<typeof HoeffdingTreeLearnerSpec>;
 
-export const LearnerSpec = z.discriminatedUnion('type', [BuiltinLearnerSpec, ExternalLearnerSpec, HoeffdingTreeLearnerSpec]);
+/** A multiclass label: a string (short enough to name a metric, `f1[label]`) or an integer. */
+export const ClassLabel = z.union([
+  safeString().min(1).max(100),
+  z
+    .number()
+    .int()
+    .min(-(2 ** 53) + 1)
+    .max(2 ** 53 - 1),
+]);
+export type ClassLabel = z.infer<typeof ClassLabel>;
+
+/**
+ * Multinomial logistic regression (packages/learners' SoftmaxRegression) with the linear models'
+ * optimizers and hyperparameters. Samples carry class labels (strings or integers). With `classes`
+ * the set is fixed and samples with another label are refused; without it the set grows as labels
+ * appear.
+ */
+export const SoftmaxLearnerSpec = z.strictObject({
+  type: z.literal('softmax'),
+  optimizer: LearnerOptimizer.default('ftrl'),
+  hyperparameters: LearnerHyperparameters.default({}),
+  classes: z.array(ClassLabel).min(2).max(1000).optional(),
+});
+export type SoftmaxLearnerSpec = z.infer<typeof SoftmaxLearnerSpec>;
+
+export const LearnerSpec = z.discriminatedUnion('type', [
+  BuiltinLearnerSpec,
+  ExternalLearnerSpec,
+  HoeffdingTreeLearnerSpec,
+  SoftmaxLearnerSpec,
+]);
 export type LearnerSpec = z.infer<typeof LearnerSpec>;
 
-/** Whether a pipeline's samples carry 0/1 labels (a classifier) rather than finite targets. */
-export function isClassifier(spec: Pick<BuiltinLearnerSpec | HoeffdingTreeLearnerSpec, 'type'> | ExternalLearnerSpec): boolean {
+/** Whether a pipeline's samples carry 0/1 labels (a classifier) rather than finite targets; softmax takes class labels (isMulticlass). */
+export function isClassifier(
+  spec: Pick<BuiltinLearnerSpec | HoeffdingTreeLearnerSpec | SoftmaxLearnerSpec, 'type'> | ExternalLearnerSpec,
+): boolean {
   if (spec.type === 'hoeffding_tree') return true;
   return spec.type === 'external' ? spec.task === 'classification' : spec.type === 'logistic_regression';
+}
+
+/** Whether a pipeline's samples carry class labels of more than two classes (a softmax learner). */
+export function isMulticlass(spec: { type: string }): boolean {
+  return spec.type === 'softmax';
 }
 
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
@@ -112,7 +149,8 @@ export type PipelineFeature = z.infer<typeof PipelineFeature>;
 export const Strategy = z.enum(['incremental', 'mini_batch', 'periodic', 'adaptive']);
 export type Strategy = z.infer<typeof Strategy>;
 
-export const LearningMetric = z.enum(['accuracy', 'log_loss', 'roc_auc', 'mae', 'rmse']);
+/** macro_f1 (the unweighted mean of the per-class F1 scores) is for multiclass learners. */
+export const LearningMetric = z.enum(['accuracy', 'log_loss', 'roc_auc', 'mae', 'rmse', 'macro_f1']);
 export type LearningMetric = z.infer<typeof LearningMetric>;
 
 export const Gate = z.strictObject({
@@ -163,7 +201,14 @@ export const AdaptiveSpec = z.strictObject({
 /** What a drift-triggered update starts from: the current model, or a fresh learner. */
 export const OnDrift = z.enum(['warm_start', 'reset']);
 
-const CLASSIFICATION_ONLY: readonly string[] = ['accuracy', 'log_loss', 'roc_auc'];
+/** The metrics a learner's gate (and adaptive strategy) can use, and how to say so. */
+function metricsFor(learner: LearnerSpec): { metrics: readonly string[]; expected: string } {
+  if (isMulticlass(learner))
+    return { metrics: ['accuracy', 'log_loss', 'macro_f1'], expected: 'a multiclass learner uses accuracy, log_loss or macro_f1' };
+  if (isClassifier(learner))
+    return { metrics: ['accuracy', 'log_loss', 'roc_auc'], expected: 'a classifier uses accuracy, log_loss or roc_auc' };
+  return { metrics: ['mae', 'rmse'], expected: 'a regression uses mae or rmse' };
+}
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -187,12 +232,13 @@ export function pipelineIssues(b: {
     if (f.name === b.target) issues.push({ path: ['features', i, 'name'], message: 'the target cannot also be a feature' });
     names.add(f.name);
   });
-  const classifier = isClassifier(b.learner);
   // The adaptive strategy measures the current model in-process, which an external learner does not have.
   if (b.learner.type === 'external' && b.strategy === 'adaptive')
     issues.push({ path: ['strategy'], message: 'an external learner uses incremental, mini_batch or periodic' });
-  const fits = (metric: string) => CLASSIFICATION_ONLY.includes(metric) === classifier;
-  const expected = classifier ? 'a classifier uses accuracy, log_loss or roc_auc' : 'a regression uses mae or rmse';
+  const { metrics, expected } = metricsFor(b.learner);
+  const fits = (metric: string) => metrics.includes(metric);
+  if (b.learner.type === 'softmax' && b.learner.classes && new Set(b.learner.classes).size !== b.learner.classes.length)
+    issues.push({ path: ['learner', 'classes'], message: 'each class is listed once' });
   if (!fits(b.gate.metric)) issues.push({ path: ['gate', 'metric'], message: expected });
   if (b.adaptive && !fits(b.adaptive.metric)) issues.push({ path: ['adaptive', 'metric'], message: expected });
   if (b.maxBuffer <= b.gate.holdout)

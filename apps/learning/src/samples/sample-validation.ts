@@ -1,5 +1,5 @@
 import type { FieldError } from '@modelyard/platform';
-import type { PipelineFeature, SampleRow } from '@modelyard/types';
+import { ClassLabel, isClassifier, type LearnerSpec, type PipelineFeature, type SampleRow } from '@modelyard/types';
 
 /** A rejected batch names at most this many problems; the first ones are enough to fix the sender. */
 const MAX_ERRORS = 50;
@@ -9,6 +9,15 @@ export interface SampleSchema {
   target: string;
   /** Labels 0/1 (a classifier) rather than finite targets (a regression); see isClassifier. */
   classifier: boolean;
+  /** Class labels (a softmax learner): any string or integer, or one of a fixed set. */
+  multiclass?: { classes: ReadonlySet<string | number> | null } | null;
+}
+
+/** The schema a pipeline's samples must follow. */
+export function sampleSchemaOf(p: { features: readonly PipelineFeature[]; target: string; learner: LearnerSpec }): SampleSchema {
+  const { learner } = p;
+  const multiclass = learner.type === 'softmax' ? { classes: learner.classes ? new Set<string | number>(learner.classes) : null } : null;
+  return { features: p.features, target: p.target, classifier: isClassifier(learner), multiclass };
 }
 
 function featureProblem(kind: PipelineFeature['kind'], value: unknown): string | null {
@@ -27,7 +36,14 @@ function featureProblem(kind: PipelineFeature['kind'], value: unknown): string |
 /** A row's own value: a feature called "constructor" must not find Object's on a row without it. */
 export const valueOf = (row: SampleRow, name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
 
-function targetProblem(classifier: boolean, value: unknown): string | null {
+function targetProblem(schema: SampleSchema, value: unknown): string | null {
+  const { classifier, multiclass } = schema;
+  if (multiclass) {
+    const label = ClassLabel.safeParse(value);
+    if (!label.success) return 'the label must be a class: a string of 1 to 100 characters or an integer';
+    if (multiclass.classes && !multiclass.classes.has(label.data)) return "the label is not one of the learner's classes";
+    return null;
+  }
   if (classifier) return value === 0 || value === 1 ? null : 'the label must be 0 or 1';
   return typeof value === 'number' && Number.isFinite(value) ? null : 'the target must be a finite number';
 }
@@ -46,7 +62,7 @@ export function sampleErrors(rows: readonly SampleRow[], schema: SampleSchema): 
       const problem = featureProblem(kind, valueOf(row, name));
       if (problem) errors.push({ field: `samples.${i}.${name}`, in: 'body', message: problem });
     }
-    const target = targetProblem(schema.classifier, valueOf(row, schema.target));
+    const target = targetProblem(schema, valueOf(row, schema.target));
     if (target) errors.push({ field: `samples.${i}.${schema.target}`, in: 'body', message: target });
     for (const name of Object.keys(row)) {
       if (!kinds.has(name) && name !== schema.target)

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '@modelyard/platform';
-import { isClassifier, type SamplesBody, type SamplesResponse } from '@modelyard/types';
+import type { SamplesBody, SamplesResponse } from '@modelyard/types';
 import { LearningMetrics } from '../learning.metrics.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { UpdateTrigger } from '../updates/update-trigger.js';
 import { BufferStore } from './buffer.store.js';
-import { sampleErrors } from './sample-validation.js';
+import { sampleErrors, sampleSchemaOf } from './sample-validation.js';
 
 @Injectable()
 export class SamplesService {
@@ -19,7 +19,7 @@ export class SamplesService {
   /** Validates the whole batch first (a bad row keeps nothing), then appends it to the buffer in one step. */
   async ingest(ref: string, body: SamplesBody): Promise<SamplesResponse> {
     const p = await this.pipelines.get(ref);
-    const errors = sampleErrors(body.samples, { features: p.features, target: p.target, classifier: isClassifier(p.learner) });
+    const errors = sampleErrors(body.samples, sampleSchemaOf(p));
     if (errors.length) throw new ValidationFailed(errors);
     const { size, dropped } = await this.buffer.push(p.id, body.samples, p.maxBuffer, p.consumedThrough);
     if (dropped) this.metrics.bufferDropped.inc({ pipeline: p.name }, dropped);

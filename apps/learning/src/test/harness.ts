@@ -90,7 +90,7 @@ export async function createModel(registry: TestApp, name: string) {
 }
 
 /** Posts rows in batches of 5 000 (the endpoint takes up to 10 000). */
-export async function feed(learning: TestApp, pipeline: string, data: Row[]) {
+export async function feed(learning: TestApp, pipeline: string, data: readonly Record<string, number | string>[]) {
   for (let i = 0; i < data.length; i += 5000) {
     const res = await learning.request('POST', `/v1/pipelines/${pipeline}/samples`, { body: { samples: data.slice(i, i + 5000) } });
     if (res.status !== 202) throw new Error(`samples: ${res.status} ${res.text}`);

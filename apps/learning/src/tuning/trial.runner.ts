@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createMetric, ProgressiveValidator } from '@modelyard/learners';
+import { createMetric, learnerFromJSON, ProgressiveValidator, type MetricName } from '@modelyard/learners';
 import { QueueService } from '@modelyard/platform';
 import { JobName, QueueName, type LearningTuneTrialJob } from '@modelyard/types';
 import { LearningMetrics } from '../learning.metrics.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
-import { createLearner, linearSpec, restoreLearner, toSample } from '../updates/learner.js';
+import { createNumericLearner, linearSpec, numericTarget, toSample } from '../updates/learner.js';
 import type { RungResult, Trial, TrialWork } from './tuning.js';
 import { TuningsRepository } from './tunings.repository.js';
 
@@ -67,13 +67,17 @@ export class TrialRunner {
   runRung(pipeline: Pipeline, work: TrialWork): RungResult {
     const { tuning, trial, checkpoint, samples } = work;
     const spec = { ...linearSpec(pipeline.learner), ...trial.params };
-    const model = checkpoint ? restoreLearner(checkpoint.model) : createLearner(spec);
+    const model = checkpoint ? learnerFromJSON(checkpoint.model) : createNumericLearner(spec);
+    // tuneIssues accepted the metric for this (linear) learner: a numeric learner's metric.
     const validator = checkpoint
       ? ProgressiveValidator.fromJSON(checkpoint.progressive, model)
-      : new ProgressiveValidator(model, [createMetric(tuning.request.metric)]);
+      : new ProgressiveValidator(model, [createMetric(tuning.request.metric as MetricName)]);
     const from = trial.rungsDone === 0 ? 0 : tuning.rungs[trial.rungsDone - 1]!;
     const to = tuning.rungs[trial.rungsDone]!;
-    for (let i = from; i < to; i++) validator.process(toSample(samples[i]!, pipeline.features, pipeline.target));
+    for (let i = from; i < to; i++) {
+      const { x, y } = toSample(samples[i]!, pipeline.features, pipeline.target);
+      validator.process({ x, y: numericTarget(y) });
+    }
     const value = validator.metrics[0]!.get();
     return {
       checkpoint: { model: model.toJSON(), progressive: validator.toJSON() },

@@ -2,7 +2,7 @@ import type { LearningTrial, LearningTuning } from '@modelyard/db';
 import { parseColumn } from '@modelyard/platform';
 import { SampleRow, TrialParams, TuneBody, type TrialEntry, type TuningResponse } from '@modelyard/types';
 import { z } from 'zod';
-import { LearnerState, ProgressiveStateJson } from '../updates/learner.js';
+import { NumericLearnerState, NumericProgressJson } from '../updates/learner.js';
 import type { Trial, TrialCheckpoint, Tuning } from './tuning.js';
 
 const RungMetrics = z.array(z.number().nullable());
@@ -34,8 +34,8 @@ export function toTrial(row: Omit<LearningTrial, 'model' | 'progressive'>): Tria
 export function toTrialCheckpoint(row: Pick<LearningTrial, 'id' | 'model' | 'progressive'>): TrialCheckpoint | null {
   if (row.model === null || row.progressive === null) return null;
   return {
-    model: parseColumn(LearnerState, row.model, 'learning_trials.model', row.id),
-    progressive: parseColumn(ProgressiveStateJson, row.progressive, 'learning_trials.progressive', row.id),
+    model: parseColumn(NumericLearnerState, row.model, 'learning_trials.model', row.id),
+    progressive: parseColumn(NumericProgressJson, row.progressive, 'learning_trials.progressive', row.id),
   };
 }
 

@@ -1,4 +1,4 @@
-import { LogisticRegression } from '@modelyard/learners';
+import { LogisticRegression, SoftmaxRegression } from '@modelyard/learners';
 import type { Gate } from '@modelyard/types';
 import { gateVerdict, runGate } from './gate.js';
 
@@ -67,5 +67,22 @@ describe('gate verdict', () => {
     expect(verdict).toMatchObject({ passed, production: productionValue, metric: g.metric, holdout: 10 });
     expect(verdict.productionVersion).toBe(production?.version ?? null);
     expect(verdict.candidate).toBe(Number.isFinite(candidate) ? candidate : null);
+  });
+
+  it('gates softmax candidates on macro F1, and refuses to compare them with a linear production model', () => {
+    // Always predicts 'x' (its intercept): on labels x×7, y×3 the F1 of x is 2·(0.7·1)/(1.7), of y 0.
+    const softmax = new SoftmaxRegression({ dim: 4, classes: ['x', 'y'] });
+    const state = softmax.toJSON();
+    state.weights = [
+      { length: 5, values: [0, 0, 0, 0, 1] },
+      { length: 5, values: [0, 0, 0, 0, 0] },
+    ];
+    const candidate = SoftmaxRegression.fromJSON(state);
+    const labelled = holdout.map((s) => ({ x: s.x, y: s.y === 1 ? 'x' : 'y' }));
+    const macro: Gate = { metric: 'macro_f1', direction: 'higher', tolerance: 0, holdout: 10 };
+    const alone = runGate(macro, candidate, labelled, null);
+    expect(alone.candidate).toBeCloseTo(1.4 / 1.7 / 2, 15);
+    const versusLinear = runGate(macro, candidate, labelled, { version: '1.0.0', model: constant(1) });
+    expect(versusLinear).toMatchObject({ passed: false, production: null, productionVersion: '1.0.0' });
   });
 });

@@ -1,11 +1,10 @@
-import type { OnlineLearner } from '@modelyard/learners';
 import type { Gate, GateResult } from '@modelyard/types';
-import { evaluate, type LabelledSample } from './learner.js';
+import { evaluate, sameFamily, type LabelledSample, type PipelineModel } from './learner.js';
 
 export interface ProductionModel {
   version: string;
   /** Null when its artifact is missing or is not a model this service can load. */
-  model: OnlineLearner | null;
+  model: PipelineModel | null;
 }
 
 /** Production in a gate decision: its metric on the held-out samples; null when its model could not be loaded. */
@@ -57,14 +56,16 @@ export function gateVerdict(gate: Gate, holdout: number, candidate: number, prod
 /** Scores the candidate and production on the held-out samples and applies the gate's rule. */
 export function runGate(
   gate: Gate,
-  candidate: OnlineLearner,
+  candidate: PipelineModel,
   holdout: readonly LabelledSample[],
   production: ProductionModel | null,
 ): GateResult {
-  const score = (model: OnlineLearner) => evaluate(model, gate.metric, holdout);
+  const score = (model: PipelineModel) => evaluate(model, gate.metric, holdout);
+  // A production model of the other family (softmax vs linear) predicts other labels: not comparable.
+  const comparable = production?.model && sameFamily(production.model, candidate) ? production.model : null;
   const productionScore = production && {
     version: production.version,
-    value: production.model ? score(production.model) : null,
+    value: comparable ? score(comparable) : null,
   };
   return gateVerdict(gate, holdout.length, score(candidate), productionScore);
 }

@@ -1,26 +1,34 @@
 import {
   createMetric,
+  evaluateMulticlass,
   HoeffdingTreeClassifier,
   LEARNER_FORMATS,
   learnerFromJSON,
   LinearRegression,
   LogisticRegression,
+  metricKey,
   ProgressiveValidator,
+  SoftmaxRegression,
+  type ClassLabel,
   type FeatureRecord,
   type LearnerState as LearnerStateJson,
   type Metric,
   type MetricName,
   type OnlineLearner,
   type ProgressiveState,
+  type SoftmaxState,
 } from '@modelyard/learners';
 import {
   isClassifier,
   type BuiltinLearnerSpec,
   type ExternalLearnerSpec,
   type LearnerSpec,
+  type LearningMetric,
   type PipelineFeature,
   type SampleRow,
+  type SoftmaxLearnerSpec,
 } from '@modelyard/types';
+import { multiclassValue, type MulticlassProgress } from './multiclass.js';
 import { z } from 'zod';
 
 /**
@@ -37,13 +45,29 @@ export const LIFETIME_WINDOW = 1000;
 /** A learner trained in-process by the service's update jobs. */
 export type InProcessLearnerSpec = Exclude<LearnerSpec, ExternalLearnerSpec>;
 
+/** A pipeline's model: a linear model or a Hoeffding tree (numeric predictions), or softmax regression for class labels. */
+export type PipelineModel = OnlineLearner | SoftmaxRegression;
+/** Its toJSON(), as checkpoints and model.json hold it. */
+export type PipelineModelState = LearnerStateJson | SoftmaxState;
+/** What a checkpoint keeps of the lifetime metrics: the progressive validator's, or the multiclass ones. */
+export type LifetimeState = ProgressiveState | MulticlassProgress;
+
 /** The in-process learner of a pipeline; an external learner has none (its jobs go to workers). */
 export function builtinSpec(spec: LearnerSpec): InProcessLearnerSpec {
   if (spec.type === 'external') throw new TypeError('an external learner is trained by external workers, not in-process');
   return spec;
 }
 
-export function createLearner(spec: InProcessLearnerSpec): OnlineLearner {
+export function createLearner(spec: InProcessLearnerSpec): PipelineModel {
+  if (spec.type === 'softmax') {
+    const options = { ...spec.hyperparameters, optimizer: spec.optimizer, dim: spec.hyperparameters.dim ?? DEFAULT_DIM };
+    return new SoftmaxRegression({ ...options, ...(spec.classes ? { classes: spec.classes } : {}) });
+  }
+  return createNumericLearner(spec);
+}
+
+/** A learner whose predictions are numbers (a linear model or a Hoeffding tree). */
+export function createNumericLearner(spec: Exclude<InProcessLearnerSpec, SoftmaxLearnerSpec>): OnlineLearner {
   if (spec.type === 'hoeffding_tree') {
     const { type: _type, ...options } = spec;
     return new HoeffdingTreeClassifier(options);
@@ -53,6 +77,8 @@ export function createLearner(spec: InProcessLearnerSpec): OnlineLearner {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const MODEL_FORMATS: readonly unknown[] = [...LEARNER_FORMATS, 'modelyard.softmax-model'];
 
 /**
  * The scalar settings of an options or optimizer state (learning rate, α, β, λ1, dim…), without
@@ -68,7 +94,7 @@ function settings(state: object): string {
  * Whether a checkpointed model was made with this spec. A pipeline whose learner was changed since
  * (a tuning applied) has a checkpoint of the old configuration: its next update starts afresh.
  */
-export function learnerMatches(spec: InProcessLearnerSpec, state: LearnerStateJson): boolean {
+export function learnerMatches(spec: InProcessLearnerSpec, state: PipelineModelState): boolean {
   const fresh: Record<string, unknown> = { ...createLearner(spec).toJSON() };
   const stored: Record<string, unknown> = { ...state };
   const part = (s: Record<string, unknown>, key: string) => settings(isObject(s[key]) ? s[key] : {});
@@ -90,42 +116,87 @@ export function linearSpec(spec: LearnerSpec): BuiltinLearnerSpec {
 }
 
 /**
- * A stored learner's toJSON() (a linear model or a Hoeffding tree): its envelope is checked here;
+ * A stored model's toJSON() (linear, Hoeffding tree or softmax): its envelope is checked here;
  * packages/learners checks the rest (kinds, sizes, optimizer, scaler and node states) as it restores
  * the model, and throws on a mismatch.
  */
-export const LearnerState = z.custom<LearnerStateJson>(
-  (v) => isObject(v) && typeof v.format === 'string' && LEARNER_FORMATS.includes(v.format) && v.version === 1 && isObject(v.options),
+export const LearnerState = z.custom<PipelineModelState>(
+  (v) => isObject(v) && MODEL_FORMATS.includes(v.format) && v.version === 1 && isObject(v.options),
   'not a modelyard learner state (version 1)',
 );
 
-/** A stored ProgressiveValidator.toJSON(); its metric states are checked as they are restored. */
-export const ProgressiveStateJson = z.custom<ProgressiveState>(
+/** A stored numeric learner's toJSON() (a tuning trial's checkpoint). */
+export const NumericLearnerState = z.custom<LearnerStateJson>(
+  (v) => isObject(v) && LEARNER_FORMATS.includes(v.format as string) && v.version === 1 && isObject(v.options),
+  'not a modelyard linear model or Hoeffding tree state (version 1)',
+);
+
+/** A stored ProgressiveValidator.toJSON() alone. */
+export const NumericProgressJson = z.custom<ProgressiveState>(
   (v) => isObject(v) && Array.isArray(v.metrics) && Array.isArray(v.pending) && typeof v.delay === 'number',
   'not a progressive validator state',
 );
 
-export function restoreLearner(state: LearnerStateJson): OnlineLearner {
-  return learnerFromJSON(state);
+/** A stored ProgressiveValidator.toJSON(), or a softmax model's multiclass metrics; checked as restored. */
+export const ProgressiveStateJson = z.custom<LifetimeState>(
+  (v) => isObject(v) && ((Array.isArray(v.metrics) && Array.isArray(v.pending) && typeof v.delay === 'number') || isObject(v.multiclass)),
+  'not a progressive validator state',
+);
+
+export function restoreLearner(state: PipelineModelState): PipelineModel {
+  return state.format === 'modelyard.softmax-model' ? SoftmaxRegression.fromJSON(state) : learnerFromJSON(state);
 }
 
 /** A model.json artifact (a learner's toJSON()) as a model; throws when it is not one. */
-export function parseModelFile(bytes: Buffer): OnlineLearner {
+export function parseModelFile(bytes: Buffer): PipelineModel {
   return restoreLearner(LearnerState.parse(JSON.parse(bytes.toString('utf8'))));
 }
 
-/** The lifetime progressive metrics of a checkpoint, continuing on `model`. */
-export function restoreLifetime(state: ProgressiveState, model: OnlineLearner): Metric[] {
+/** The lifetime progressive metrics of a numeric learner's checkpoint, continuing on `model`. */
+export function restoreLifetime(state: LifetimeState, model: OnlineLearner): Metric[] {
+  if ('multiclass' in state) throw new TypeError('the checkpoint holds multiclass metrics, not a numeric learner’s');
   return ProgressiveValidator.fromJSON(state, model).metrics;
 }
 
-/** The metrics a learner of this type reports. */
-export function metricNames(type: InProcessLearnerSpec['type']): MetricName[] {
+/** The metrics a numeric learner of this type reports. */
+export function metricNames(type: Exclude<InProcessLearnerSpec['type'], 'softmax'>): MetricName[] {
   return isClassifier({ type }) ? ['accuracy', 'log_loss', 'roc_auc'] : ['mae', 'rmse'];
 }
 
-export function freshMetrics(type: InProcessLearnerSpec['type'], window: number | null = null): Metric[] {
+export function freshMetrics(type: Exclude<InProcessLearnerSpec['type'], 'softmax'>, window: number | null = null): Metric[] {
   return metricNames(type).map((name) => createMetric(name, { window }));
+}
+
+/** Metric values keyed as progressive.ts's metricKey (`accuracy`, `accuracy@1000`). */
+export function metricValues(metrics: readonly Metric[]): Record<string, number> {
+  return Object.fromEntries(metrics.map((m) => [metricKey(m), m.get()]));
+}
+
+/** What learning a batch test-then-train gives: metric values, and the lifetime metrics to checkpoint. */
+export interface Progress {
+  /** The pipeline's rolling metrics before and after the batch. */
+  before: Record<string, number>;
+  lifetime: Record<string, number>;
+  /** Metrics over this batch only (registered with the version). */
+  update: Record<string, number>;
+  progressive: LifetimeState;
+}
+
+/** A linear model learns the samples test-then-train, its lifetime metrics continuing from `from`. */
+export function learnNumeric(model: OnlineLearner, from: LifetimeState | null, samples: readonly LabelledSample[]): Progress {
+  const type = numericType(model);
+  const lifetime = from ? restoreLifetime(from, model) : freshMetrics(type, LIFETIME_WINDOW);
+  const before = metricValues(lifetime);
+  const update = freshMetrics(type);
+  // One pass feeds both metric sets: this update's (registered) and the pipeline's rolling ones.
+  const validator = new ProgressiveValidator(model, [...update, ...lifetime]);
+  for (const s of samples) validator.process({ x: s.x, y: numericTarget(s.y) });
+  return {
+    before,
+    lifetime: metricValues(lifetime),
+    update: metricValues(update),
+    progressive: new ProgressiveValidator(model, lifetime).toJSON(),
+  };
 }
 
 /**
@@ -141,17 +212,31 @@ export function toRecord(row: SampleRow, features: readonly PipelineFeature[]): 
 
 export interface LabelledSample {
   x: FeatureRecord;
-  y: number;
+  /** A number (0/1 label, regression target) or, for a softmax learner, a class label. */
+  y: ClassLabel;
 }
 
 /**
- * A buffered row as a labelled sample. The target was checked to be a finite number when the row
- * was accepted (sample-validation.ts); anything else means the buffer was written around it.
+ * A buffered row as a labelled sample. The target was checked to be a finite number, or a class
+ * label, when the row was accepted (sample-validation.ts); anything else means the buffer was
+ * written around it.
  */
 export function toSample(row: SampleRow, features: readonly PipelineFeature[], target: string): LabelledSample {
   const y = row[target];
-  if (typeof y !== 'number') throw new TypeError(`buffered sample without a numeric '${target}'`);
+  if (typeof y !== 'number' && typeof y !== 'string') throw new TypeError(`buffered sample without a label or number '${target}'`);
   return { x: toRecord(row, features), y };
+}
+
+/** The learner type of a numeric learner (its `kind` names it: linear models and the Hoeffding tree). */
+function numericType(model: OnlineLearner): Exclude<InProcessLearnerSpec['type'], 'softmax'> {
+  if (model instanceof HoeffdingTreeClassifier) return 'hoeffding_tree';
+  return model instanceof LogisticRegression ? 'logistic_regression' : 'linear_regression';
+}
+
+/** The numeric target of a linear model's sample (a string label means the buffer was written around the checks). */
+export function numericTarget(y: ClassLabel): number {
+  if (typeof y !== 'number') throw new TypeError('a linear model learns numeric targets, not class labels');
+  return y;
 }
 
 /** What a metric is fed: P(y = 1) for a classifier, the prediction for a regression. */
@@ -160,9 +245,19 @@ export function predictionFor(model: OnlineLearner, x: FeatureRecord): number {
   return model.predictOne(x);
 }
 
-/** The metric of `model` on labelled samples, without learning from them. */
-export function evaluate(model: OnlineLearner, name: MetricName, samples: readonly LabelledSample[]): number {
+/**
+ * The metric of `model` on labelled samples, without learning from them; NaN when the metric does
+ * not apply to the model (macro_f1 of a numeric learner, roc_auc or mae of a softmax one).
+ */
+export function evaluate(model: PipelineModel, name: LearningMetric, samples: readonly LabelledSample[]): number {
+  if (model instanceof SoftmaxRegression) return multiclassValue(evaluateMulticlass(model, samples).report(), name);
+  if (name === 'macro_f1') return NaN;
   const metric = createMetric(name, {});
-  for (const s of samples) metric.update(s.y, predictionFor(model, s.x));
+  for (const s of samples) metric.update(numericTarget(s.y), predictionFor(model, s.x));
   return metric.get();
+}
+
+/** Whether two pipeline models can be compared on one metric (both softmax, or both linear). */
+export function sameFamily(a: PipelineModel, b: PipelineModel): boolean {
+  return a instanceof SoftmaxRegression === b instanceof SoftmaxRegression;
 }

@@ -9,7 +9,7 @@ import { parseModelFile } from './learner.js';
 import type { ProductionModel } from './gate.js';
 import { needsMove, onnxArtifact, versionBody, type Candidate } from './registration.js';
 
-/** The file every version registered by a pipeline carries: the learner's toJSON() (packages/learners). */
+/** The file every version registered by a pipeline carries: the model's toJSON() (packages/learners). */
 export const MODEL_FILE = 'model.json';
 /** Beside it, when every feature can be a float column: the same model as ONNX. */
 export const ONNX_FILE = 'model.onnx';

@@ -1,6 +1,7 @@
-import { LinearModel, OnnxExportError, toOnnx, type OnlineLearner } from '@modelyard/learners';
+import { LinearModel, OnnxExportError, SoftmaxRegression, toOnnx } from '@modelyard/learners';
 import type { CreateVersionBody, GateResult, Stage } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
+import type { PipelineModel } from './learner.js';
 
 /** Where a stage is on the way to production; stages off that way (failed, archived) rank last. */
 const STAGE_ORDER: readonly string[] = ['draft', 'testing', 'staging', 'production'];
@@ -22,7 +23,7 @@ export interface Candidate {
   pipeline: Pipeline;
   seq: number;
   reason: string;
-  model: OnlineLearner;
+  model: PipelineModel;
   /** Progressive metrics over this update's samples, and the gate's verdict. */
   metrics: Record<string, number>;
   gate: GateResult;
@@ -31,6 +32,13 @@ export interface Candidate {
   fromSample: number;
   parentVersion: string | null;
   driftReportId?: string;
+}
+
+/** The model's resolved options as flat params (a softmax model's optimizer settings and classes too). */
+function modelParams(model: PipelineModel) {
+  if (!(model instanceof SoftmaxRegression)) return { ...model.options };
+  const { optimizerOptions, ...options } = model.options;
+  return { ...options, ...optimizerOptions, classes: model.classes };
 }
 
 /** The registry version of a candidate: metrics, params and lineage (finite metrics only). */
@@ -47,7 +55,7 @@ export function versionBody(c: Candidate): CreateVersionBody {
       samples: c.samples,
       samples_seen: Number(c.samplesSeen),
     },
-    params: { learner: p.learner.type, ...('hyperparameters' in p.learner ? p.learner.hyperparameters : {}), ...c.model.options },
+    params: { learner: p.learner.type, ...('hyperparameters' in p.learner ? p.learner.hyperparameters : {}), ...modelParams(c.model) },
     trainingInfo: {
       pipeline: p.name,
       pipelineId: p.id,
@@ -61,7 +69,12 @@ export function versionBody(c: Candidate): CreateVersionBody {
       ...(c.driftReportId ? { driftReportId: c.driftReportId } : {}),
     },
     inputSchema: { features: p.features },
-    outputSchema: { target: p.target, type: p.learner.type },
+    outputSchema: {
+      target: p.target,
+      type: p.learner.type,
+      // A softmax model's probability columns, in order (classes can grow from one version to the next).
+      ...(c.model instanceof SoftmaxRegression ? { classes: c.model.classes } : {}),
+    },
     lineage: {
       ...(c.parentVersion ? { parentVersion: c.parentVersion } : {}),
       pipelineId: p.id,
@@ -77,7 +90,7 @@ export function versionBody(c: Candidate): CreateVersionBody {
  * Hoeffding tree): such a model is served from its model.json.
  */
 export function onnxArtifact(c: Candidate): Buffer | null {
-  if (!(c.model instanceof LinearModel)) return null;
+  if (!(c.model instanceof LinearModel) && !(c.model instanceof SoftmaxRegression)) return null;
   try {
     return Buffer.from(toOnnx(c.model, { input: { kind: 'records', features: c.pipeline.features } }));
   } catch (err) {

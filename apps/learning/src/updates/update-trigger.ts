@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { metricKey } from '@modelyard/learners';
 import { forEachIsolated, MetricsService, PLATFORM_CONFIG, QueueService, type PlatformConfig } from '@modelyard/platform';
 import { JobName, QueueName, type LearningUpdateJob, type SampleRow, type UpdateReason } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
 import { PipelinesRepository } from '../pipelines/pipelines.repository.js';
 import { BufferStore } from '../samples/buffer.store.js';
-import { evaluate, LIFETIME_WINDOW, restoreLearner, restoreLifetime, toSample } from './learner.js';
+import { evaluate, LIFETIME_WINDOW, restoreLearner, toSample } from './learner.js';
 import { adaptiveWantsUpdate, strategyTrigger } from './trigger-policy.js';
 import { UpdatesRepository } from './updates.repository.js';
 
@@ -67,8 +66,9 @@ export class UpdateTrigger implements OnApplicationBootstrap {
     if (!checkpoint || !adaptive) return true;
     if (!batch.length) return false;
     const model = restoreLearner(checkpoint.model);
-    const lifetime = restoreLifetime(checkpoint.progressive, model);
-    const reference = lifetime.find((m) => metricKey(m) === `${adaptive.metric}@${LIFETIME_WINDOW}`)?.get();
+    // The checkpoint's metrics are its lifetime metrics' values (null where they had none yet).
+    const key = `${adaptive.metric}@${LIFETIME_WINDOW}`;
+    const reference = Object.hasOwn(checkpoint.metrics, key) ? (checkpoint.metrics[key] ?? undefined) : undefined;
     const now = evaluate(
       model,
       adaptive.metric,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ProgressiveValidator, type Metric, type OnlineLearner } from '@modelyard/learners';
+import { SoftmaxRegression } from '@modelyard/learners';
 import type { GateResult, LearningUpdateJob } from '@modelyard/types';
 import { ExternalOffers } from '../external/external-offers.js';
 import { LearningMetrics } from '../learning.metrics.js';
@@ -9,23 +9,20 @@ import { runGate, type ProductionModel } from './gate.js';
 import {
   builtinSpec,
   createLearner,
-  freshMetrics,
   learnerMatches,
-  LIFETIME_WINDOW,
+  learnNumeric,
   restoreLearner,
-  restoreLifetime,
   toSample,
   type LabelledSample,
+  type PipelineModel,
+  type Progress,
 } from './learner.js';
+import { learnMulticlass } from './multiclass.js';
 import { Registrar } from './registrar.js';
 import type { Checkpoint, UpdateRecord } from './update.js';
 import { planRun, skipReason } from './update-plan.js';
 import { metricsJson } from './updates.mapper.js';
 import { UpdatesRepository } from './updates.repository.js';
-
-function values(metrics: readonly Metric[]): Record<string, number> {
-  return Object.fromEntries(metrics.map((m) => [m.window === null ? m.name : `${m.name}@${m.window}`, m.get()]));
-}
 
 /** An external learner's update, queued for a worker (ExternalOffers) instead of run here. */
 export interface HandedOff {
@@ -42,13 +39,8 @@ type RunBase = Pick<UpdateRecord, 'pipelineId' | 'seq' | 'reason' | 'driftReport
 type Accepted = Pick<UpdateRecord, 'version' | 'experimentKey' | 'checkpoint'>;
 
 /** A candidate after learning a batch, test-then-train. */
-interface Learned {
-  model: OnlineLearner;
-  /** The pipeline's rolling metrics, before and after this batch. */
-  lifetime: Metric[];
-  before: Record<string, number>;
-  /** Metrics over this batch only (registered with the version). */
-  update: Record<string, number>;
+interface Learned extends Progress {
+  model: PipelineModel;
   trainCount: number;
   /** The most recent samples, kept out of learning for the gate. */
   holdout: LabelledSample[];
@@ -124,7 +116,7 @@ export class UpdateRunner {
       Object.assign(record, await this.accept(p, job, { base, learned, gate, batch, production, samplesSeen, from }));
     }
     const finished = await this.finish(p, record);
-    if (gate.passed) this.publish(p, values(learned.lifetime));
+    if (gate.passed) this.publish(p, learned.lifetime);
     return finished;
   }
 
@@ -140,17 +132,13 @@ export class UpdateRunner {
 
   /** Step 2: the candidate learns all but the held-out samples, test-then-train. */
   private learn(p: Pipeline, from: Checkpoint | null, batch: BufferedBatch): Learned {
-    const spec = builtinSpec(p.learner);
-    const model = from ? restoreLearner(from.model) : createLearner(spec);
-    const lifetime = from ? restoreLifetime(from.progressive, model) : freshMetrics(spec.type, LIFETIME_WINDOW);
-    const before = values(lifetime);
-    const update = freshMetrics(spec.type);
-    // One pass feeds both metric sets: this update's (registered) and the pipeline's rolling ones.
-    const validator = new ProgressiveValidator(model, [...update, ...lifetime]);
+    const model = from ? restoreLearner(from.model) : createLearner(builtinSpec(p.learner));
     const samples = batch.rows.map((r) => toSample(r, p.features, p.target));
     const trainCount = samples.length - p.gate.holdout;
-    for (let i = 0; i < trainCount; i++) validator.process(samples[i]!);
-    return { model, lifetime, before, update: values(update), trainCount, holdout: samples.slice(trainCount) };
+    const train = samples.slice(0, trainCount);
+    const previous = from?.progressive ?? null;
+    const progress = model instanceof SoftmaxRegression ? learnMulticlass(model, previous, train) : learnNumeric(model, previous, train);
+    return { model, ...progress, trainCount, holdout: samples.slice(trainCount) };
   }
 
   /** The record of a run whose candidate was gated (registered or rejected). */
@@ -161,7 +149,7 @@ export class UpdateRunner {
       samples: learned.trainCount,
       holdout: p.gate.holdout,
       metricsBefore: metricsJson(learned.before),
-      metricsAfter: metricsJson({ ...learned.update, ...values(learned.lifetime) }),
+      metricsAfter: metricsJson({ ...learned.update, ...learned.lifetime }),
       gate,
       detail: gate.reason,
       consumedThrough: BigInt(batch.head + learned.trainCount),
@@ -189,9 +177,9 @@ export class UpdateRunner {
       p.register.startExperiment && production ? await this.registrar.startExperiment(p, version.version, production.version) : null;
     const checkpoint = {
       model: learned.model.toJSON(),
-      progressive: new ProgressiveValidator(learned.model, learned.lifetime).toJSON(),
+      progressive: learned.progressive,
       samplesSeen: c.samplesSeen,
-      metrics: metricsJson(values(learned.lifetime)),
+      metrics: metricsJson(learned.lifetime),
     };
     return { version: version.version, experimentKey, checkpoint };
   }

@@ -1,5 +1,5 @@
-import type { LearnerState, ProgressiveState } from '@modelyard/learners';
 import type { GateResult, UpdateOutcome, UpdateReason } from '@modelyard/types';
+import type { LifetimeState, PipelineModelState } from './learner.js';
 
 /** Metric values as stored and answered: NaN (nothing to report yet) is null. */
 export type MetricsJson = Record<string, number | null>;
@@ -10,10 +10,10 @@ export interface Checkpoint {
   /** The version registered with it. */
   version: string | null;
   samplesSeen: bigint;
-  /** The learner's toJSON() (packages/learners). */
-  model: LearnerState;
-  /** ProgressiveValidator.toJSON() of the pipeline's lifetime (windowed) metrics. */
-  progressive: ProgressiveState;
+  /** The model's toJSON() (packages/learners' linear or softmax model). */
+  model: PipelineModelState;
+  /** The pipeline's lifetime (windowed) metrics: ProgressiveValidator.toJSON(), or multiclass metrics. */
+  progressive: LifetimeState;
   metrics: MetricsJson;
 }
 
@@ -38,8 +38,8 @@ export interface UpdateRun {
 
 /** A new accepted model state, written with the run that produced it. */
 export interface NewCheckpoint {
-  model: LearnerState;
-  progressive: ProgressiveState;
+  model: PipelineModelState;
+  progressive: LifetimeState;
   samplesSeen: bigint;
   metrics: MetricsJson;
 }

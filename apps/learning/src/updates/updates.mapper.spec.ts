@@ -1,5 +1,5 @@
 import type { LearningCheckpoint, LearningUpdate } from '@modelyard/db';
-import { LogisticRegression, ProgressiveValidator, createMetric } from '@modelyard/learners';
+import { LogisticRegression, ProgressiveValidator, createMetric, type LinearModel } from '@modelyard/learners';
 import { restoreLearner, restoreLifetime } from './learner.js';
 import { metricsJson, toCheckpoint, toUpdateEntry, toUpdateRun } from './updates.mapper.js';
 
@@ -29,7 +29,7 @@ describe('checkpoint mapper', () => {
     const c = toCheckpoint(checkpoint());
     const restored = restoreLearner(c.model);
     expect(restored.predictOne({ a: 1 })).toBe(model.predictOne({ a: 1 }));
-    const lifetime = restoreLifetime(c.progressive, restored);
+    const lifetime = restoreLifetime(c.progressive, restored as LinearModel);
     expect(lifetime.map((m) => m.get())).toEqual(progressive.metrics.map((m) => m.get()));
     expect(c.metrics).toEqual({ 'accuracy@1000': 1, roc_auc: null });
   });

@@ -1,5 +1,5 @@
 import type { DriftRecordInput, SampleInput } from '@modelyard/sdk';
-import { isClassifier, type MonitorResponse, type PipelineResponse } from '@modelyard/types';
+import { ClassLabel, isClassifier, type MonitorResponse, type PipelineResponse } from '@modelyard/types';
 
 /** A prediction's features by name: an instance record as sent, or an array named by the input schema. */
 export type NamedFeatures = Map<string, unknown>;
@@ -58,9 +58,18 @@ export function driftRecord(monitor: Pick<MonitorResponse, 'features' | 'predict
 
 type Sample = Record<string, number | string | boolean | null>;
 
+/** Whether a label is a target of the learner: 0/1 (a classifier), a class (softmax), a finite number (a regression). */
+function isTarget(learner: PipelineResponse['learner'], target: unknown): target is number | string {
+  if (learner.type === 'softmax') {
+    const label = ClassLabel.safeParse(target);
+    return label.success && (!learner.classes || learner.classes.includes(label.data));
+  }
+  return isClassifier(learner) ? target === 0 || target === 1 : isFiniteNumber(target);
+}
+
 /**
  * A learning sample from stored features and a label, or null when the label is no target of this
- * pipeline (a classifier takes 0/1 or a boolean, a regression a finite number). Features of
+ * pipeline (a classifier takes 0/1 or a boolean, a softmax learner a class label, a regression a finite number). Features of
  * another kind are sent as missing (null), which every pipeline accepts, rather than refused.
  */
 export function sampleRow(
@@ -69,14 +78,13 @@ export function sampleRow(
   label: unknown,
 ): SampleInput | null {
   const target = typeof label === 'boolean' ? Number(label) : label;
-  const classifier = isClassifier(pipeline.learner);
-  if (classifier ? target !== 0 && target !== 1 : !isFiniteNumber(target)) return null;
+  if (!isTarget(pipeline.learner, target)) return null;
   const row: Sample = {};
   for (const f of pipeline.features) {
     const v = Object.hasOwn(features, f.name) ? features[f.name] : undefined;
     const fits = f.kind === 'numeric' ? isFiniteNumber(v) : f.kind === 'categorical' ? typeof v === 'string' : typeof v === 'boolean';
     row[f.name] = fits ? (v as number | string | boolean) : null;
   }
-  row[pipeline.target] = target as number;
+  row[pipeline.target] = target;
   return row;
 }

@@ -1,22 +1,50 @@
-import { modelFromJSON, sigmoid, type LinearModel, type LinearModelState } from '@modelyard/learners';
+import {
+  modelFromJSON,
+  sigmoid,
+  SoftmaxRegression,
+  type FeatureValue,
+  type LinearModel,
+  type LinearModelState,
+  type SoftmaxState,
+} from '@modelyard/learners';
 import type { Feature } from './input-schema.js';
 import { ModelLoadError, type Runner } from './runner.js';
 import type { HostTensor, TensorSpec } from './tensors.js';
 import { inputsOf, rowReader } from './learner-inputs.js';
 import { isTreeState, TreeRunner } from './tree-runner.js';
 
-function parseState(bytes: Uint8Array): LinearModel {
+/** One row as the learner's input. */
+type Row = Float64Array | Record<string, FeatureValue>;
+
+type ServedModel = LinearModel | SoftmaxRegression;
+
+function parseState(bytes: Uint8Array): ServedModel {
   try {
-    const state = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as LinearModelState;
-    if (state?.format !== 'modelyard.linear-model') throw new Error('not a modelyard linear model (format)');
+    const state = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as
+      LinearModelState | SoftmaxState;
+    if (state?.format === 'modelyard.softmax-model') {
+      const model = SoftmaxRegression.fromJSON(state);
+      if (model.classes.length === 0) throw new Error('the softmax model knows no class yet');
+      return model;
+    }
+    if (state?.format !== 'modelyard.linear-model') throw new Error('not a modelyard linear or softmax model (format)');
     return modelFromJSON(state);
   } catch (err) {
-    throw new ModelLoadError(`model.json is not a loadable linear model: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ModelLoadError(`model.json is not a loadable learner model: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
+/** A softmax model's labels are INT64 when every class is an integer, else BYTES (as its ONNX export). */
+const integerClasses = (model: SoftmaxRegression): boolean => model.classes.every((c) => typeof c === 'number');
+
 /** Outputs named as the exporter's (skl2onnx's) so both formats of one model answer alike. */
-function outputsOf(model: LinearModel): TensorSpec[] {
+function outputsOf(model: ServedModel): TensorSpec[] {
+  if (model instanceof SoftmaxRegression) {
+    return [
+      { name: 'label', datatype: integerClasses(model) ? 'INT64' : 'BYTES', shape: [-1] },
+      { name: 'probabilities', datatype: 'FP64', shape: [-1, model.classes.length] },
+    ];
+  }
   return model.kind === 'logistic_regression'
     ? [
         { name: 'label', datatype: 'INT64', shape: [-1] },
@@ -27,7 +55,8 @@ function outputsOf(model: LinearModel): TensorSpec[] {
 
 /**
  * A learners' model.json served natively, in double precision: the learner's own `score`, with
- * the logistic link for probabilities. Each row is rebuilt as the record (or dense vector) the
+ * the logistic link for probabilities; a softmax model answers its most probable class (`label`)
+ * and one probability per class, in its `classes` order. Each row is rebuilt as the record (or dense vector) the
  * model learned from, so hashing and scaling are the learner's own.
  */
 export class LearnerRunner implements Runner {
@@ -37,14 +66,14 @@ export class LearnerRunner implements Runner {
   readonly outputs: readonly TensorSpec[];
 
   private constructor(
-    private readonly model: LinearModel,
+    private readonly model: ServedModel,
     private readonly features: readonly Feature[] | null,
   ) {
     this.inputs = inputsOf(model.dim, features);
     this.outputs = outputsOf(model);
   }
 
-  /** A runner for a learners' model.json: a linear model, or a Hoeffding tree (tree-runner.ts). */
+  /** A runner for a learners' model.json: a linear or softmax model, or a Hoeffding tree (tree-runner.ts). */
   static create(bytes: Uint8Array, features: readonly Feature[] | null): Runner {
     const tree = isTreeState(bytes);
     if (tree) return TreeRunner.create(tree, features);
@@ -53,10 +82,11 @@ export class LearnerRunner implements Runner {
 
   run(feeds: ReadonlyMap<string, HostTensor>, outputs?: readonly string[]): Promise<Map<string, HostTensor>> {
     const n = feeds.values().next().value?.shape[0] ?? 0;
-    const scores = new Float64Array(n);
     const row = rowReader(feeds, this.features, this.model.dim);
-    for (let i = 0; i < n; i++) scores[i] = this.model.score(row(i));
     const wanted = new Set(outputs ?? this.outputs.map((o) => o.name));
+    if (this.model instanceof SoftmaxRegression) return Promise.resolve(this.runSoftmax(this.model, n, row, wanted));
+    const scores = new Float64Array(n);
+    for (let i = 0; i < n; i++) scores[i] = this.model.score(row(i));
     const out = new Map<string, HostTensor>();
     if (this.model.kind !== 'logistic_regression') {
       if (wanted.has('variable')) out.set('variable', { datatype: 'FP64', shape: [n, 1], data: scores });
@@ -78,5 +108,25 @@ export class LearnerRunner implements Runner {
 
   release(): Promise<void> {
     return Promise.resolve();
+  }
+
+  private runSoftmax(model: SoftmaxRegression, n: number, row: (i: number) => Row, wanted: ReadonlySet<string>): Map<string, HostTensor> {
+    const out = new Map<string, HostTensor>();
+    const K = model.classes.length;
+    if (wanted.has('label')) {
+      const labels = Array.from({ length: n }, (_, i) => model.predictOne(row(i))!);
+      out.set(
+        'label',
+        integerClasses(model)
+          ? { datatype: 'INT64', shape: [n], data: BigInt64Array.from(labels, (l) => BigInt(l)) }
+          : { datatype: 'BYTES', shape: [n], data: labels.map(String) },
+      );
+    }
+    if (wanted.has('probabilities')) {
+      const p = new Float64Array(n * K);
+      for (let i = 0; i < n; i++) p.set(model.predictProbaOne(row(i)), i * K);
+      out.set('probabilities', { datatype: 'FP64', shape: [n, K], data: p });
+    }
+    return out;
   }
 }

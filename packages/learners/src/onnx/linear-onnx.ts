@@ -14,45 +14,12 @@
  */
 import { LinearModel, type LinearModelState } from '../linear-model.js';
 import { modelFromJSON } from '../models.js';
-import { densePlan, recordsPlan, type LinearPlan, type OnnxInputLayout } from './linear-plan.js';
+import { densePlan, recordsPlan, type LinearPlan } from './linear-plan.js';
+import { ONNX_INPUT, ONNX_OUTPUTS, transformInput, type Graph, type OnnxExportOptions } from './input-graph.js';
+export { ONNX_INPUT, ONNX_OUTPUTS, type OnnxExportOptions } from './input-graph.js';
 import { attr, DataType, encodeModel, initializer, node, valueInfo, type Onnx } from './proto.js';
-
-export const ONNX_INPUT = 'input';
-export const ONNX_OUTPUTS = { label: 'label', probabilities: 'probabilities', variable: 'variable' } as const;
-
-export interface OnnxExportOptions {
-  /** Default `{ kind: 'dense' }`: columns are the model's dim positions. */
-  readonly input?: OnnxInputLayout;
-}
-
-interface Graph {
-  nodes: Onnx.INodeProto[];
-  initializers: Onnx.ITensorProto[];
-}
-
-/** Cast, standardisation and the missing-value mask; returns the name of the transformed input. */
-function transformInput(plan: LinearPlan, g: Graph): string {
-  const F = plan.weights.length;
-  g.nodes.push(node('Cast', [ONNX_INPUT], ['x'], [attr.int('to', DataType.DOUBLE)]));
-  let z = 'x';
-  if (plan.standardize) {
-    g.initializers.push(initializer('center', DataType.DOUBLE, [F], plan.standardize.center));
-    g.initializers.push(initializer('scale', DataType.DOUBLE, [F], plan.standardize.scale));
-    g.nodes.push(node('Sub', ['x', 'center'], ['centered']), node('Div', ['centered', 'scale'], ['standardized']));
-    z = 'standardized';
-  }
-  if (plan.skipNonFinite) {
-    // Masked after scaling: a missing value contributes 0 to the score, not the transform of 0.
-    g.nodes.push(
-      node('IsNaN', ['x'], ['is_nan']),
-      node('IsInf', ['x'], ['is_inf']),
-      node('Or', ['is_nan', 'is_inf'], ['missing']),
-      node('Where', ['missing', 'zero', z], ['present']),
-    );
-    z = 'present';
-  }
-  return z;
-}
+import { softmaxToOnnx } from './softmax-onnx.js';
+import { SoftmaxRegression, type SoftmaxState } from '../softmax.js';
 
 function classifierOutputs(g: Graph): Onnx.IValueInfoProto[] {
   g.initializers.push(initializer('flat', DataType.INT64, [1], [-1]));
@@ -105,9 +72,15 @@ function linearGraph(plan: LinearPlan): Onnx.IGraphProto {
  * Throws OnnxExportError when the model cannot take a dense float input (categorical features,
  * a layout that contradicts what its scaler learned) and TypeError/RangeError on a malformed state.
  */
-export function toOnnx(model: LinearModel | LinearModelState, options: OnnxExportOptions = {}): Uint8Array {
+export function toOnnx(
+  model: LinearModel | LinearModelState | SoftmaxRegression | SoftmaxState,
+  options: OnnxExportOptions = {},
+): Uint8Array {
+  if (model instanceof SoftmaxRegression || ('format' in model && model.format === 'modelyard.softmax-model')) {
+    return softmaxToOnnx(model, options);
+  }
   // Restoring a plain state checks it (format, version, lengths) before anything is read from it.
-  const state = model instanceof LinearModel ? model.toJSON() : modelFromJSON(model).toJSON();
+  const state = model instanceof LinearModel ? model.toJSON() : modelFromJSON(model as LinearModelState).toJSON();
   const input = options.input ?? { kind: 'dense' };
   const plan = input.kind === 'records' ? recordsPlan(state, input.features) : densePlan(state, input.names);
   const metadata = new Map<string, string>([

@@ -11,10 +11,10 @@
  * (hash.ts adds `true` as 1 after any transform). Categorical strings cannot be a float column
  * (their key is `name=value` and the values are not known), so such models are refused.
  */
-import { decodeFloats } from '../float-codec.js';
+import { decodeFloats, type EncodedFloats } from '../float-codec.js';
 import { murmur3 } from '../hash.js';
-import type { LinearModelKind, LinearModelState } from '../linear-model.js';
-import { OnlineStandardScaler } from '../scaler.js';
+import type { LinearModelKind } from '../linear-model.js';
+import { OnlineStandardScaler, type ScalerState } from '../scaler.js';
 
 export type OnnxFeatureKind = 'numeric' | 'boolean' | 'categorical';
 
@@ -34,8 +34,19 @@ export class OnnxExportError extends Error {
   override readonly name = 'OnnxExportError';
 }
 
+/**
+ * One weight vector (dim features + intercept) with what it learned through: a linear model's state,
+ * or one class row of a softmax model (which shares the scaler and the hashing across its rows).
+ */
+export interface PlanSource {
+  readonly kind: LinearPlan['kind'];
+  readonly options: { readonly dim: number; readonly hashSeed: number };
+  readonly scaler: ScalerState | null;
+  readonly weights: EncodedFloats;
+}
+
 export interface LinearPlan {
-  kind: LinearModelKind;
+  kind: LinearModelKind | 'softmax_regression';
   layout: 'dense' | 'records';
   /** Column names in input order, when known. */
   names: readonly string[] | null;
@@ -73,7 +84,7 @@ function uniqueNames(names: readonly string[], what: string): void {
   }
 }
 
-function emptyPlan(state: LinearModelState, layout: LinearPlan['layout'], names: readonly string[] | null, columns: number): LinearPlan {
+function emptyPlan(state: PlanSource, layout: LinearPlan['layout'], names: readonly string[] | null, columns: number): LinearPlan {
   return {
     kind: state.kind,
     layout,
@@ -85,7 +96,7 @@ function emptyPlan(state: LinearModelState, layout: LinearPlan['layout'], names:
   };
 }
 
-export function densePlan(state: LinearModelState, names?: readonly string[]): LinearPlan {
+export function densePlan(state: PlanSource, names?: readonly string[]): LinearPlan {
   const dim = state.options.dim;
   if (names !== undefined) {
     if (names.length !== dim) throw new OnnxExportError(`${names.length} column names for a model of ${dim} features`);
@@ -111,7 +122,7 @@ export function densePlan(state: LinearModelState, names?: readonly string[]): L
   return plan;
 }
 
-export function recordsPlan(state: LinearModelState, features: readonly OnnxRecordFeature[]): LinearPlan {
+export function recordsPlan(state: PlanSource, features: readonly OnnxRecordFeature[]): LinearPlan {
   if (features.length === 0) throw new OnnxExportError('a record model needs at least one feature to make a column of');
   uniqueNames(
     features.map((f) => f.name),

@@ -55,6 +55,11 @@ export function initializer(
 
 const utf8 = new TextEncoder();
 
+/** A constant tensor of UTF-8 strings (e.g. class labels). */
+export function stringInitializer(name: string, dims: readonly number[], values: readonly string[]): Onnx.ITensorProto {
+  return { name, dataType: DataType.STRING, dims: [...dims], stringData: values.map((v) => utf8.encode(v)) };
+}
+
 /** Typed attribute builders: ONNX tells INT from FLOAT by the attribute's type, not by the value. */
 export const attr = {
   int: (name: string, i: number): Onnx.IAttributeProto => ({ name, type: AttributeType.INT, i }),
