@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PLATFORM_CONFIG, ServiceCredential, UpstreamUnavailable, type PlatformConfig } from '@modelyard/platform';
 import { HttpClient, ModelyardError, NotFoundError, RegistryClient as SdkRegistryClient } from '@modelyard/sdk';
-import type { VersionResponse } from '@modelyard/types';
+import { ErrorCode, type VersionResponse } from '@modelyard/types';
+
+/** Why the registry did not promote; `awaitingApprovals` when only approvals are missing. */
+export interface PromotionRefusal {
+  message: string;
+  awaitingApprovals: boolean;
+}
 
 /**
  * A request of this service waits on the registry: two attempts of 2.5 s keep the worst case at
@@ -33,14 +39,16 @@ export class RegistryClient {
    * Promotes a version to production, giving the experiment as the reason. Returns null on
    * success, else the registry's explanation (e.g. the version is not in staging).
    */
-  async promote(model: string, version: string, reason: string): Promise<string | null> {
+  async promote(model: string, version: string, reason: string): Promise<PromotionRefusal | null> {
     try {
       await this.registry.lifecycle.promote(model, version, { reason });
       return null;
     } catch (err) {
       if (!(err instanceof ModelyardError)) throw err;
-      if (err.status === 0) return `the registry did not answer: ${err.detail ?? err.title}`;
-      return `the registry answered ${err.status}: ${err.detail ?? err.title}`;
+      if (err.status === 0) return { message: `the registry did not answer: ${err.detail ?? err.title}`, awaitingApprovals: false };
+      const awaitingApprovals = err.code === ErrorCode.approvalsPending;
+      const answered = `the registry answered ${err.status}: ${err.detail ?? err.title}`;
+      return { message: awaitingApprovals ? `waiting for approvals: ${answered}` : answered, awaitingApprovals };
     }
   }
 

@@ -76,7 +76,8 @@ export interface LearnManyOptions {
   mode?: 'loop' | 'mean';
 }
 
-function resolve(o: LinearModelOptions): ResolvedLinearOptions {
+/** The options every linear family shares, checked and defaulted (linear models and softmax). */
+export function resolveLinearOptions(o: LinearModelOptions): ResolvedLinearOptions {
   const dim = o.dim ?? 1 << 18;
   if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
   const l1 = o.l1 ?? 0;
@@ -129,7 +130,7 @@ export abstract class LinearModel {
   constructor(kind: LinearModelKind, options: LinearModelOptions = {}) {
     this.kind = kind;
     this.logistic = kind === 'logistic_regression';
-    this.options = resolve(options);
+    this.options = resolveLinearOptions(options);
     this.dim = this.options.dim;
     this.weights = new F64(this.dim + 1);
     this.optimizer = createOptimizer(this.options.optimizer, options, this.dim + 1, this.options);

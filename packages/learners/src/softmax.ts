@@ -18,7 +18,7 @@
 import { exp, F64, max, numberIsFinite } from './globals.js';
 import { decodeFloats, encodeFloats, type EncodedFloats } from './float-codec.js';
 import { FeatureInput } from './feature-input.js';
-import type { Features, LinearModelOptions, ResolvedLinearOptions } from './linear-model.js';
+import { resolveLinearOptions, type Features, type LinearModelOptions, type ResolvedLinearOptions } from './linear-model.js';
 import { createOptimizer, optimizerFromJSON, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizers.js';
 import { OnlineStandardScaler, type ScalerState } from './scaler.js';
 
@@ -58,26 +58,11 @@ export function checkClassLabel(y: unknown): asserts y is ClassLabel {
 }
 
 function resolve(o: SoftmaxOptions): ResolvedSoftmaxOptions {
-  const dim = o.dim ?? 1 << 18;
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
-  const l1 = o.l1 ?? 0;
-  const l2 = o.l2 ?? 0;
-  if (!(l1 >= 0) || !(l2 >= 0)) throw new RangeError('l1 and l2 must be ≥ 0');
   const { learningRate, schedule, powerT, epsilon, alpha, beta } = o;
   const optimizerOptions = Object.fromEntries(
     Object.entries({ learningRate, schedule, powerT, epsilon, alpha, beta }).filter(([, v]) => v !== undefined),
   ) as OptimizerOptions;
-  return {
-    dim,
-    optimizer: o.optimizer ?? 'sgd',
-    l1,
-    l2,
-    intercept: o.intercept ?? true,
-    standardize: o.standardize ?? false,
-    hashSeed: o.hashSeed ?? 0,
-    fixedClasses: o.classes !== undefined,
-    optimizerOptions,
-  };
+  return { ...resolveLinearOptions(o), fixedClasses: o.classes !== undefined, optimizerOptions };
 }
 
 export class SoftmaxRegression {

@@ -155,6 +155,11 @@ export const Conclusion = z.object({
   promoted: z.boolean(),
   /** Why promotion did not happen when it was asked for (e.g. the registry refused the transition). */
   promotionError: z.string().nullable(),
+  /**
+   * Set while the registry refuses the winner's promotion for missing approvals: each tick asks
+   * again (with the same audit reason) and the promotion proceeds once they are given.
+   */
+  awaitingApprovals: z.object({ version: z.string(), reason: z.string() }).nullable().optional(),
   concludedBy: z.string(),
   concludedAt: z.string(),
   reason: z.string().nullable(),

@@ -1,6 +1,7 @@
 import type { Principal } from '@modelyard/platform';
-import { scopesOf, type ConcludeBody, type Role } from '@modelyard/types';
+import { scopesOf, type ConcludeBody, type Conclusion, type Role } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
+import type { PromotionRefusal } from '../registry.client.js';
 import type { Recommendation } from '../results/recommendation.js';
 import { experimentFixture } from '../test/fixtures.js';
 import {
@@ -14,6 +15,7 @@ import {
   winnerOf,
   type AutomaticReason,
   type ConclusionBase,
+  type PromotionOutcome,
 } from './conclusion-policy.js';
 
 const who = (id: string, role: Role): Principal => ({ kind: 'jwt', id, roles: [role], scopes: scopesOf([role]) });
@@ -152,19 +154,39 @@ describe('the recorded conclusion', () => {
     });
   });
 
-  it.each<[string, string | null, boolean, string | null, { promoted: boolean; promotionError: string | null }]>([
-    ['promoted', 'treatment', true, null, { promoted: true, promotionError: null }],
+  const asked = (refusal: PromotionRefusal | null): PromotionOutcome => ({ refusal, version: '1.0.1', reason: 'experiment e: why' });
+  type Outcome = Pick<Conclusion, 'promoted' | 'promotionError' | 'awaitingApprovals'>;
+  it.each<[string, string | null, boolean, PromotionOutcome | string | null, Outcome]>([
+    ['promoted', 'treatment', true, asked(null), { promoted: true, promotionError: null, awaitingApprovals: null }],
     [
       'refused by the registry',
       'treatment',
       true,
-      'the registry answered 409: not in staging',
-      { promoted: false, promotionError: 'the registry answered 409: not in staging' },
+      asked({ message: 'the registry answered 409: not in staging', awaitingApprovals: false }),
+      { promoted: false, promotionError: 'the registry answered 409: not in staging', awaitingApprovals: null },
     ],
-    ['promotion wanted, no winner', null, true, null, { promoted: false, promotionError: 'no winner to promote' }],
-    ['a winner, promotion not wanted', 'treatment', false, null, { promoted: false, promotionError: null }],
-    ['neither', null, false, null, { promoted: false, promotionError: null }],
-  ])('%s', (_, winner, promote, error, outcome) => {
-    expect(finalConclusion(base(winner), promote, error)).toEqual({ ...base(winner), ...outcome });
+    [
+      'waiting for approvals',
+      'treatment',
+      true,
+      asked({ message: 'waiting for approvals: the registry answered 409: 2 missing', awaitingApprovals: true }),
+      {
+        promoted: false,
+        promotionError: 'waiting for approvals: the registry answered 409: 2 missing',
+        awaitingApprovals: { version: '1.0.1', reason: 'experiment e: why' },
+      },
+    ],
+    [
+      'the winner is no variant',
+      'treatment',
+      true,
+      'variant treatment is not a variant of the experiment',
+      { promoted: false, promotionError: 'variant treatment is not a variant of the experiment', awaitingApprovals: null },
+    ],
+    ['promotion wanted, no winner', null, true, null, { promoted: false, promotionError: 'no winner to promote', awaitingApprovals: null }],
+    ['a winner, promotion not wanted', 'treatment', false, null, { promoted: false, promotionError: null, awaitingApprovals: null }],
+    ['neither', null, false, null, { promoted: false, promotionError: null, awaitingApprovals: null }],
+  ])('%s', (_, winner, promote, outcome, expected) => {
+    expect(finalConclusion(base(winner), promote, outcome)).toEqual({ ...base(winner), ...expected });
   });
 });

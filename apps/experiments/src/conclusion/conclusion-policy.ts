@@ -1,6 +1,7 @@
 import { Forbidden, type Principal } from '@modelyard/platform';
 import type { ConcludeBody, Conclusion } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
+import type { PromotionRefusal } from '../registry.client.js';
 import type { Recommendation } from '../results/recommendation.js';
 
 /** The registry's limit on a promotion reason. */
@@ -11,7 +12,15 @@ const HOUR_MS = 3_600_000;
 export type AutomaticReason = 'maximum duration reached' | 'auto-promotion';
 
 /** The conclusion without its promotion outcome, decided before the registry is asked. */
-export type ConclusionBase = Omit<Conclusion, 'promoted' | 'promotionError'>;
+export type ConclusionBase = Omit<Conclusion, 'promoted' | 'promotionError' | 'awaitingApprovals'>;
+
+/** The winner's promotion as the registry answered it: done (refusal null), or refused. */
+export interface PromotionOutcome {
+  refusal: PromotionRefusal | null;
+  /** The version and audit reason asked for, kept to ask again while approvals are missing. */
+  version: string;
+  reason: string;
+}
 
 /**
  * The winner a recommendation declares: a treatment to ship. Shipping the control (every
@@ -80,7 +89,14 @@ export function pendingConclusion(base: ConclusionBase): Conclusion {
  * The recorded conclusion. `promotionError`: the registry's refusal, or null when it promoted or
  * nothing was to be promoted; wanting promotion with no winner is recorded as such.
  */
-export function finalConclusion(base: ConclusionBase, promote: boolean, promotionError: string | null): Conclusion {
-  if (promote && base.winner === null) return { ...base, promoted: false, promotionError: 'no winner to promote' };
-  return { ...base, promoted: promote && base.winner !== null && promotionError === null, promotionError };
+export function finalConclusion(base: ConclusionBase, promote: boolean, outcome: PromotionOutcome | string | null): Conclusion {
+  if (promote && base.winner === null) return { ...base, promoted: false, promotionError: 'no winner to promote', awaitingApprovals: null };
+  if (typeof outcome === 'string') return { ...base, promoted: false, promotionError: outcome, awaitingApprovals: null };
+  const refusal = outcome?.refusal ?? null;
+  return {
+    ...base,
+    promoted: promote && base.winner !== null && outcome !== null && refusal === null,
+    promotionError: refusal?.message ?? null,
+    awaitingApprovals: refusal?.awaitingApprovals && outcome ? { version: outcome.version, reason: outcome.reason } : null,
+  };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChangeAnnouncer, type Principal } from '@modelyard/platform';
-import { CHANGE_NOTICES, scopesOf, type ConcludeBody } from '@modelyard/types';
+import { CHANGE_NOTICES, scopesOf, type ConcludeBody, type Conclusion } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { toExperimentResponse } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
@@ -15,6 +15,7 @@ import {
   promotionWanted,
   winnerOf,
   type AutomaticReason,
+  type PromotionOutcome,
 } from './conclusion-policy.js';
 
 /** The service itself, concluding on its own (maximum duration, autoPromote). */
@@ -68,18 +69,39 @@ export class ConclusionService {
     await this.experiments.claimConclusion(key, pendingConclusion(base));
     // Serving stops routing units to it now (the winner's promotion is announced by the registry).
     await this.announcer.announce(CHANGE_NOTICES.experiment, before.model);
-    const promotionError = promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
-    const conclusion = finalConclusion(base, promote, promotionError);
+    const outcome = promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
+    const conclusion = finalConclusion(base, promote, outcome);
     const concluded = await this.experiments.recordConclusion(key, conclusion);
     return { experiment: toExperimentResponse(concluded), conclusion };
   }
 
-  /** Promotes the winner's version in the registry; null, or the registry's explanation of a refusal. */
-  private async promote(e: Experiment, winner: string, rec: Recommendation, onBehalf: string): Promise<string | null> {
+  /** Promotes the winner's version in the registry: what the registry answered, or why it was not asked. */
+  private async promote(e: Experiment, winner: string, rec: Recommendation, onBehalf: string): Promise<PromotionOutcome | string> {
     const version = e.variants.find((v) => v.key === winner)?.version;
     if (!version) return `variant ${winner} is not a variant of the experiment`;
-    const error = await this.registry.promote(e.model, version, promotionReason(e.key, rec.reason, onBehalf));
-    if (error) this.logger.warn(`experiment ${e.key}: winner ${winner} not promoted: ${error}`);
-    return error;
+    const reason = promotionReason(e.key, rec.reason, onBehalf);
+    const refusal = await this.registry.promote(e.model, version, reason);
+    if (refusal) this.logger.warn(`experiment ${e.key}: winner ${winner} not promoted: ${refusal.message}`);
+    return { refusal, version, reason };
+  }
+
+  /**
+   * Asks the registry again for a concluded experiment's winner that waits for approvals (the
+   * tick's call): promoted once they are given; a refusal for any other reason ends the wait.
+   */
+  async retryAwaitingPromotion(e: Experiment): Promise<Conclusion | null> {
+    const waiting = e.conclusion?.awaitingApprovals;
+    if (!e.conclusion || !waiting) return null;
+    const refusal = await this.registry.promote(e.model, waiting.version, waiting.reason);
+    if (refusal?.awaitingApprovals) return e.conclusion;
+    const conclusion: Conclusion = {
+      ...e.conclusion,
+      promoted: refusal === null,
+      promotionError: refusal?.message ?? null,
+      awaitingApprovals: null,
+    };
+    await this.experiments.recordConclusion(e.key, conclusion);
+    if (refusal) this.logger.warn(`experiment ${e.key}: winner not promoted after waiting for approvals: ${refusal.message}`);
+    return conclusion;
   }
 }

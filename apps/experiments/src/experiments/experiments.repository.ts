@@ -75,6 +75,15 @@ export class ExperimentsRepository {
     return (await this.prisma.experiment.findMany({ where: { status: 'running' }, include: PARTS })).map(toExperiment);
   }
 
+  /** Concluded experiments whose winner's promotion waits for approvals in the registry. */
+  async awaitingApprovals(): Promise<Experiment[]> {
+    const rows = await this.prisma.experiment.findMany({
+      where: { status: 'concluded', conclusion: { path: ['awaitingApprovals', 'version'], not: Prisma.DbNull } },
+      include: PARTS,
+    });
+    return rows.map(toExperiment).filter((e) => e.conclusion?.awaitingApprovals);
+  }
+
   /** Stopped or concluded experiments that ended at `since` or later. */
   async endedSince(since: Date): Promise<Experiment[]> {
     const rows = await this.prisma.experiment.findMany({

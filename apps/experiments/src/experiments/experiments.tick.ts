@@ -71,6 +71,13 @@ export class ExperimentsTick implements OnApplicationBootstrap {
       }),
     );
     await this.drainEnded(now);
+    await this.isolated('experiments-approvals', await this.experiments.awaitingApprovals(), (e) =>
+      this.locked(e.id, waitForLock, async () => {
+        // Reload under the lock: another replica's tick may have promoted it meanwhile.
+        const current = await this.experiments.find(e.id);
+        if (current) await this.conclusion.retryAwaitingPromotion(current);
+      }),
+    );
   }
 
   private async isolated(loop: string, experiments: Experiment[], work: (e: Experiment) => Promise<void>) {
