@@ -29,6 +29,8 @@ describe('approvals before production', () => {
     expect(none.status).toBe(409);
     expect(none.headers.get('content-type')).toContain('application/problem+json');
     expect(none.body).toMatchObject({
+      status: 409,
+      title: 'Approvals missing',
       code: 'approvals_missing',
       approvalsMissing: 2,
       rejectedBy: [],
