@@ -40,7 +40,7 @@ export const ApprovalsResponse = z.object({
 export type ApprovalsResponse = z.infer<typeof ApprovalsResponse>;
 
 /**
- * The 409 (code `approvals_missing`) a promotion gets while the version lacks approvals or has a
+ * The 409 (code `approvals_pending`) a promotion gets while the version lacks approvals or has a
  * rejection. `approvalsMissing` (≥ 0) and `rejectedBy` let an automated caller tell "waiting for
  * approvals" from any other conflict without reading the text.
  */

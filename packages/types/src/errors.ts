@@ -18,8 +18,8 @@ export const ErrorCode = {
   alreadyExists: 'already_exists',
   invalidTransition: 'invalid_transition',
   policyRejected: 'promotion_policy_rejected',
-  /** Registry: the version lacks the approvals its model requires, or has a rejection. */
-  approvalsMissing: 'approvals_missing',
+  /** Registry: the version lacks the approvals its model requires before production. */
+  approvalsPending: 'approvals_pending',
   preconditionFailed: 'precondition_failed',
   rateLimited: 'rate_limited',
   maintenance: 'maintenance_mode',

@@ -39,7 +39,7 @@ describe('the approvals check', () => {
         return err;
       }
     })();
-    expect(thrown).toMatchObject({ status: 409, code: 'approvals_missing', extra: { approvalsMissing: 2, rejectedBy: ['bob'] } });
+    expect(thrown).toMatchObject({ status: 409, code: 'approvals_pending', extra: { approvalsMissing: 2, rejectedBy: ['bob'] } });
     expect(() => assertApproved('churn@1.0.0', approvalStanding(1, 'carl', [d('ann', 'approve')]))).not.toThrow();
   });
 });

@@ -36,14 +36,14 @@ function missingText(s: ApprovalsResponse): string {
 }
 
 /**
- * Refuses production while the standing is not ready: a 409 `approvals_missing` whose
+ * Refuses production while the standing is not ready: a 409 `approvals_pending` whose
  * `approvalsMissing` and `rejectedBy` an automated caller can wait on (ApprovalsMissingProblem).
  */
 export function assertApproved(subject: string, standing: ApprovalsResponse): void {
   if (standing.ready) return;
   throw new DomainError(
     409,
-    ErrorCode.approvalsMissing,
+    ErrorCode.approvalsPending,
     'Approvals missing',
     `${subject} may not enter production: ${missingText(standing)}`,
     {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export const APPROVALS_MISSING_DOC: ApiError = {
   status: 409,
   description:
-    'Conflict. `approvals_missing`: the version lacks the approvals its model requires or has a rejection ' +
+    'Conflict. `approvals_pending`: the version lacks the approvals its model requires or has a rejection ' +
     '(`approvalsMissing`, `rejectedBy`, `approvals`); other codes (`invalid_transition`, `promotion_policy_rejected`, ' +
     '`conflict`) are plain problems',
   schema: z.union([ApprovalsMissingProblem, Problem]),

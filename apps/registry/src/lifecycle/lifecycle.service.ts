@@ -41,7 +41,7 @@ export class LifecycleService {
     };
   }
 
-  /** Refuses (409 approvals_missing) while the version's approvals do not allow production. */
+  /** Refuses (409 approvals_pending) while the version's approvals do not allow production. */
   assertApproved(name: string, version: string) {
     return this.lifecycle.assertApproved(name, version);
   }

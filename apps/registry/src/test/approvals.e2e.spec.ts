@@ -31,7 +31,7 @@ describe('approvals before production', () => {
     expect(none.body).toMatchObject({
       status: 409,
       title: 'Approvals missing',
-      code: 'approvals_missing',
+      code: 'approvals_pending',
       approvalsMissing: 2,
       rejectedBy: [],
       approvals: { required: 2, approved: 0, rejected: 0, missing: 2, ready: false, by: [] },
@@ -50,7 +50,7 @@ describe('approvals before production', () => {
     expect(first.body.by).toEqual([{ actor: 'alice', decision: 'approve', comment: 'metrics look right', at: expect.any(String) }]);
     const one = await promote(t, m, v);
     expect(one.status).toBe(409);
-    expect(one.body).toMatchObject({ code: 'approvals_missing', approvalsMissing: 1, approvals: { approved: 1, missing: 1 } });
+    expect(one.body).toMatchObject({ code: 'approvals_pending', approvalsMissing: 1, approvals: { approved: 1, missing: 1 } });
 
     // The same member approving again replaces their decision: still one approval.
     expect((await decide(m, v, 'alice', 'approve')).body).toMatchObject({ approved: 1, missing: 1 });
@@ -108,7 +108,7 @@ describe('approvals before production', () => {
     await decide(m, v, 'dave', 'reject', 'latency regression');
     const blocked = await promote(t, m, v);
     expect(blocked.status).toBe(409);
-    expect(blocked.body).toMatchObject({ code: 'approvals_missing', approvalsMissing: 0, rejectedBy: ['dave'] });
+    expect(blocked.body).toMatchObject({ code: 'approvals_pending', approvalsMissing: 0, rejectedBy: ['dave'] });
     expect(blocked.body.detail).toBe(`${m}@${v} may not enter production: rejected by dave`);
     // Another member's approval does not lift dave's rejection.
     await decide(m, v, 'erin', 'approve');
@@ -154,9 +154,9 @@ describe('approvals before production', () => {
     const v3 = await stagedVersion(t, m);
     const viaTransition = await t.request('POST', `/v1/models/${m}/versions/${v3}/transitions`, { body: { to: 'production' } });
     expect(viaTransition.status).toBe(409);
-    expect(viaTransition.body).toMatchObject({ code: 'approvals_missing', approvalsMissing: 1 });
+    expect(viaTransition.body).toMatchObject({ code: 'approvals_pending', approvalsMissing: 1 });
     const viaRollback = await t.request('POST', `/v1/models/${m}/rollback`, { body: { to: v3 } });
-    expect(viaRollback.body).toMatchObject({ code: 'approvals_missing', approvalsMissing: 1 });
+    expect(viaRollback.body).toMatchObject({ code: 'approvals_pending', approvalsMissing: 1 });
 
     // MLflow clients get MLflow's error shape; a draft version is left in draft (checked before the first step).
     const v4 = (await t.request('POST', `/v1/models/${m}/versions`, { body: {} })).body;
@@ -195,7 +195,7 @@ describe('approvals before production', () => {
   it('documents the 409 and its approvalsMissing member in the OpenAPI document', async () => {
     const doc = (await t.request('GET', '/openapi.json', { as: null })).body;
     const conflict = doc.paths['/v1/models/{name}/versions/{version}/promote'].post.responses['409'];
-    expect(conflict.description).toContain('approvals_missing');
+    expect(conflict.description).toContain('approvals_pending');
     expect(JSON.stringify(conflict.content['application/problem+json'].schema)).toContain('approvalsMissing');
   });
 });
