@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, QueuesModule, READINESS_CHECKS, WebhooksModule } from '@modelyard/platform';
 import { QueueName } from '@modelyard/types';
+import { ApprovalsController } from './approvals/approvals.controller.js';
+import { ApprovalsRepository } from './approvals/approvals.repository.js';
+import { ApprovalsService } from './approvals/approvals.service.js';
 import { AliasesController } from './aliases/aliases.controller.js';
 import { AliasesRepository } from './aliases/aliases.repository.js';
 import { AliasesService } from './aliases/aliases.service.js';
@@ -65,6 +68,7 @@ export class AppModule {
             ModelsController,
             VersionsController,
             LifecycleController,
+            ApprovalsController,
             AliasesController,
             AuditController,
             ArtifactsController,
@@ -86,6 +90,8 @@ export class AppModule {
         VersionsService,
         ValidationRepository,
         ValidationService,
+        ApprovalsRepository,
+        ApprovalsService,
         LifecycleRepository,
         LifecycleService,
         AliasesRepository,

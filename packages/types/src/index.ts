@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './auth.js';
 export * from './queues.js';
 export * from './tracking.js';
+export * from './approvals.js';
 export * from './registry.js';
 export * from './experiments.js';
 export * from './webhooks.js';

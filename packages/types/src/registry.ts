@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonObject, JsonValue, PageQuery, Tags, pageOf, safeString, safeText } from './common.js';
 import { RunId, RunSummary } from './tracking.js';
+import { ApprovalsResponse, RequiredApprovals } from './approvals.js';
 
 // ---------------------------------------------------------------- names, versions, stages
 
@@ -72,6 +73,8 @@ export const CreateModelBody = z.strictObject({
   owner: safeString().min(1).max(256).optional(),
   /** Default `semver`. */
   versioning: Versioning.optional(),
+  /** Approvals a version needs before production (default 0: none). */
+  requiredApprovals: RequiredApprovals.optional(),
 });
 export type CreateModelBody = z.infer<typeof CreateModelBody>;
 
@@ -82,6 +85,7 @@ export const UpdateModelBody = z
     owner: safeString().min(1).max(256).optional(),
     /** Only while the model has no versions: the two schemes do not sort against each other. */
     versioning: Versioning.optional(),
+    requiredApprovals: RequiredApprovals.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateModelBody = z.infer<typeof UpdateModelBody>;
@@ -99,6 +103,7 @@ export const ModelResponse = z.object({
   tags: z.array(z.string()),
   owner: z.string(),
   versioning: Versioning,
+  requiredApprovals: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -240,6 +245,8 @@ export const VersionResponse = z.object({
   integrityFailedAt: z.string().nullable(),
   /** The newest validation report (PUT …/validation), null when the version has none. */
   validation: ValidationReport.nullable(),
+  /** Where the version stands against its model's required approvals (single-version answers). */
+  approvals: ApprovalsResponse.optional(),
 });
 export type VersionResponse = z.infer<typeof VersionResponse>;
 export const VersionPage = pageOf(VersionResponse);

@@ -47,6 +47,7 @@ const RESPONSE_PARTS = new Set([
   'OutboxEventNotice',
   'AliasHistoryEntry',
   'ValidationReport',
+  'ApprovalsMissingProblem',
   'ShadowReport',
   'ShadowLatency',
   'Conclusion',

@@ -12,6 +12,7 @@ import {
   TransitionBody,
   VersionResponse,
 } from '@modelyard/types';
+import { APPROVALS_MISSING_DOC } from '../approvals/approvals-missing.doc.js';
 import { ModelParams, VersionParams } from '../params.js';
 import { LifecycleService } from './lifecycle.service.js';
 
@@ -21,7 +22,12 @@ export class LifecycleController {
 
   @Post('versions/:version/transitions')
   @HttpCode(200)
-  @ApiDoc({ summary: 'Move a version to another stage (409 names the allowed targets)', response: VersionResponse, tags: ['lifecycle'] })
+  @ApiDoc({
+    summary: 'Move a version to another stage (409 names the allowed targets)',
+    response: VersionResponse,
+    tags: ['lifecycle'],
+    errors: [APPROVALS_MISSING_DOC],
+  })
   transition(@ZParams(VersionParams) p: VersionParams, @ZBody(TransitionBody) body: TransitionBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.transition(p.name, p.version, body, who);
   }
@@ -33,6 +39,7 @@ export class LifecycleController {
     summary: 'Promote to production, archiving the current one; optional metric policy',
     response: PromotionResponse,
     tags: ['lifecycle'],
+    errors: [APPROVALS_MISSING_DOC],
   })
   promote(@ZParams(VersionParams) p: VersionParams, @ZBody(PromoteBody) body: PromoteBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.promote(p.name, p.version, body, who);
@@ -51,6 +58,7 @@ export class LifecycleController {
     summary: 'Put the previous production version (or `to`) back into production',
     response: RollbackResponse,
     tags: ['lifecycle'],
+    errors: [APPROVALS_MISSING_DOC],
   })
   rollback(@ZParams(ModelParams) p: ModelParams, @ZBody(RollbackBody) body: RollbackBody, @CurrentPrincipal() who: Principal) {
     return this.lifecycle.rollback(p.name, body, who);

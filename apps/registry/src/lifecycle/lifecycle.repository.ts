@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelVersion } from '@modelyard/db';
 import { Conflict, Forbidden, InvalidTransition, PrismaService } from '@modelyard/platform';
 import { ALLOWED_TRANSITIONS, ErrorCode, type ShouldPromoteResponse, type Stage } from '@modelyard/types';
+import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ArtifactsRepository } from '../artifacts/artifacts.repository.js';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../models/model-lock.js';
@@ -30,7 +31,13 @@ export class LifecycleRepository {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(VersionsRepository) private readonly versions: VersionsRepository,
     @Inject(ArtifactsRepository) private readonly artifacts: ArtifactsRepository,
+    @Inject(ApprovalsRepository) private readonly approvals: ApprovalsRepository,
   ) {}
+
+  /** The approvals check alone, for callers that must refuse before taking other steps. */
+  async assertApproved(name: string, version: string): Promise<void> {
+    await this.approvals.assertApproved(name, await this.versions.get(name, version));
+  }
 
   private setStage(tx: Tx, id: string, stage: Stage) {
     // productionSlot mirrors stage = production; the unique index on it is the database's guarantee.
@@ -93,6 +100,7 @@ export class LifecycleRepository {
       const candidate = await this.versions.get(name, version, tx);
       if (candidate.stage === 'production') throw new Conflict(`${name}@${version} is already in production`);
       assertAllowed(candidate.stage, 'production');
+      await this.approvals.assertApproved(name, candidate, tx);
       const current = await tx.modelVersion.findFirst({ where: { modelId, stage: 'production' } });
       const metric = policy && metricPolicy(policy);
       const decision = metric ? decidePromotion(asSide(candidate), current && asSide(current), metric) : null;
@@ -138,6 +146,10 @@ export class LifecycleRepository {
       if (target.stage !== 'archived' && target.stage !== 'staging') {
         throw new InvalidTransition(target.stage, 'production', ALLOWED_TRANSITIONS[target.stage]);
       }
+      // A version that was in production before goes back without new approvals (it passed the
+      // rule of its time, and a rollback is the way out of an incident); one that never was is a
+      // promotion under another name and needs them.
+      if (!target.productionAt) await this.approvals.assertApproved(name, target, tx);
       const archived = await this.enterProduction(tx, modelId, target);
       const restored = await tx.modelVersion.findUniqueOrThrow({ where: { id: target.id } });
       await this.audit.record(tx, {

@@ -41,6 +41,11 @@ export class LifecycleService {
     };
   }
 
+  /** Refuses (409 approvals_pending) while the version's approvals do not allow production. */
+  assertApproved(name: string, version: string) {
+    return this.lifecycle.assertApproved(name, version);
+  }
+
   shouldPromote(name: string, version: string, query: ShouldPromoteQuery) {
     return this.lifecycle.shouldPromote(name, version, query);
   }

@@ -28,7 +28,7 @@ export class ModelsController {
   }
 
   @Patch(':name')
-  @ApiDoc({ summary: 'Change description, tags or owner', response: ModelResponse, tags: ['models'] })
+  @ApiDoc({ summary: 'Change description, tags, owner, versioning or requiredApprovals', response: ModelResponse, tags: ['models'] })
   update(@ZParams(ModelParams) params: ModelParams, @ZBody(UpdateModelBody) body: UpdateModelBody, @CurrentPrincipal() who: Principal) {
     return this.models.update(params.name, body, who.id);
   }

@@ -9,6 +9,7 @@ export function toModelResponse(row: RegisteredModel): ModelResponse {
     tags: row.tags,
     owner: row.owner,
     versioning: row.versioning,
+    requiredApprovals: row.requiredApprovals,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

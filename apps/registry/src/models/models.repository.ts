@@ -24,6 +24,7 @@ export class ModelsRepository {
             tags: body.tags ?? [],
             owner: body.owner ?? actor,
             versioning: body.versioning ?? 'semver',
+            requiredApprovals: body.requiredApprovals ?? 0,
             keyTags,
           },
         });
@@ -71,6 +72,7 @@ export class ModelsRepository {
           ...(body.tags ? { tags: body.tags } : {}),
           ...(body.owner ? { owner: body.owner } : {}),
           ...(body.versioning ? { versioning: body.versioning } : {}),
+          ...(body.requiredApprovals !== undefined ? { requiredApprovals: body.requiredApprovals } : {}),
         },
       });
       await this.audit.record(tx, {

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound, toPage } from '@modelyard/platform';
 import type { CreateVersionBody, ListVersionsQuery } from '@modelyard/types';
+import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { compareMetrics } from './compare.js';
 import { toVersionResponse } from './versions.mapper.js';
 import { VersionsRepository, type MlflowOrigin } from './versions.repository.js';
 
 @Injectable()
 export class VersionsService {
-  constructor(@Inject(VersionsRepository) private readonly versions: VersionsRepository) {}
+  constructor(
+    @Inject(VersionsRepository) private readonly versions: VersionsRepository,
+    @Inject(ApprovalsRepository) private readonly approvals: ApprovalsRepository,
+  ) {}
 
   async create(name: string, body: CreateVersionBody, actor: string, origin?: MlflowOrigin) {
     return toVersionResponse(name, await this.versions.create(name, body, actor, origin));
@@ -23,9 +27,10 @@ export class VersionsService {
     );
   }
 
-  /** One version, with its lineage run's params and latest metrics (lists carry only the link). */
+  /** One version, with its approvals and its lineage run's params and latest metrics (lists carry only the link). */
   async get(name: string, version: string) {
-    const response = toVersionResponse(name, await this.versions.get(name, version));
+    const row = await this.versions.get(name, version);
+    const response = { ...toVersionResponse(name, row), approvals: await this.approvals.standing(row) };
     if (!response.run) return response;
     const run = await this.versions.run(response.run.id);
     return run ? { ...response, run: { ...response.run, ...run } } : response;

@@ -12,6 +12,15 @@ export interface ApiDoc {
   tags?: string[];
   /** Free-form request body description for routes whose body is not JSON (e.g. streams). */
   requestContentType?: string;
+  /** Error answers worth documenting beyond the common ones, with their problem+json schema. */
+  errors?: ApiError[];
+}
+
+export interface ApiError {
+  status: number;
+  description: string;
+  /** A problem+json schema (the platform's `Problem`, extended with the members this answer adds). */
+  schema: z.ZodType;
 }
 
 /** Documents a route in the generated OpenAPI (summary and response schema). */

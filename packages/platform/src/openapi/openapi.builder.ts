@@ -109,6 +109,12 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
                 '403': { description: 'Role too weak', content: problem },
                 '429': { description: 'Rate limited', content: problem },
               }),
+          ...Object.fromEntries(
+            (doc.errors ?? []).map((e) => [
+              String(e.status),
+              { description: e.description, content: { 'application/problem+json': { schema: jsonSchema(e.schema, 'output') } } },
+            ]),
+          ),
         },
       };
     }

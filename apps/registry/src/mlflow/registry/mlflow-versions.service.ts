@@ -82,8 +82,8 @@ export class MlflowVersionsService {
 
   /**
    * MLflow allows any jump between its four stages; ours are walked through allowed transitions
-   * only, each step through the lifecycle service. Production needs admin, checked before the
-   * first step so a refused promotion leaves the version where it was.
+   * only, each step through the lifecycle service. Production needs admin and the model's required
+   * approvals, both checked before the first step so a refused promotion leaves the version where it was.
    */
   async transition(body: TransitionStage, who: Principal) {
     const stage = parseMlflowStage(body.stage);
@@ -101,6 +101,8 @@ export class MlflowVersionsService {
     const path = transitionPath(row.stage, stage);
     if (!path) throw new InvalidTransition(row.stage, stagesShownAs(stage).join(' or '), ALLOWED_TRANSITIONS[row.stage]);
     if (path.includes('production') && !who.scopes.has('admin')) throw new Forbidden('admin');
+    // Approvals too, so a refused promotion leaves the version where it was (not half-way in Staging).
+    if (path.includes('production')) await this.lifecycle.assertApproved(body.name, row.version);
     const reason = `MLflow transition-stage to ${stage}`;
     for (const to of path) {
       if (to === 'production') await this.lifecycle.promote(body.name, row.version, { reason }, who);
