@@ -55,10 +55,14 @@ export class WindowCheckJobsService {
   }
 
   async status(monitorId: string, checkId: string): Promise<WindowCheckJobResponse> {
-    const job = await this.queues.job(QueueName.driftChecks, windowCheckJobId(monitorId, checkId));
-    const data = DriftWindowCheckJob.safeParse(job?.data);
-    if (!job || !data.success || data.data.monitorId !== monitorId) throw new NotFound('window check', checkId);
-    const state = await job.getState();
+    const id = windowCheckJobId(monitorId, checkId);
+    const read = await this.queues.job(QueueName.driftChecks, id);
+    const data = DriftWindowCheckJob.safeParse(read?.data);
+    if (!read || !data.success || data.data.monitorId !== monitorId) throw new NotFound('window check', checkId);
+    const state = await read.getState();
+    // The job was read before its state: it may have finished in between, so a finished job is read
+    // again for its result (else a poll at that moment saw `completed` with no result yet).
+    const job = state === 'completed' || state === 'failed' ? ((await this.queues.job(QueueName.driftChecks, id)) ?? read) : read;
     // A failed attempt that will be retried is still under way.
     const status = STATUS_OF_STATE.get(state) ?? 'queued';
     const result = status === 'done' ? WindowCheckResponse.parse(job.returnvalue) : null;
