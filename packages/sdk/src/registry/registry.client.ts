@@ -1,6 +1,8 @@
 import {
   AliasDetailResponse,
   AliasResponse,
+  type ApprovalBody,
+  ApprovalsResponse,
   AuditPage,
   CompareResponse,
   ModelPage,
@@ -111,6 +113,17 @@ export class LifecycleClient {
   /** The previous production version (or `to`) back into production. */
   rollback(model: string, body: RollbackBody = {}) {
     return this.http.json('POST', path`/v1/models/${model}/rollback`, RollbackResponse, { body });
+  }
+  /**
+   * The caller's decision on a version for production (never by its creator: 403); a later
+   * decision by the same member replaces the earlier one.
+   */
+  decide(model: string, version: string, body: ApprovalBody) {
+    return this.http.json('POST', path`/v1/models/${model}/versions/${version}/approvals`, ApprovalsResponse, { body });
+  }
+  /** Where the version stands against its model's `requiredApprovals`, with every decision. */
+  approvals(model: string, version: string) {
+    return this.http.json('GET', path`/v1/models/${model}/versions/${version}/approvals`, ApprovalsResponse);
   }
   retention(model: string, body: z.input<typeof RetentionBody>) {
     return this.http.json('POST', path`/v1/models/${model}/retention`, RetentionResponse, { body });

@@ -10,13 +10,14 @@ import { runCli } from '../testing/index.js';
 let registry: TestApp;
 let home: string;
 let env: Record<string, string>;
+let admin: Modelyard;
 const data = randomBytes(2 * 1024 * 1024 + 5);
 const digest = createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
   registry = await startTestApp(buildRegistry);
   home = await mkdtemp(join(tmpdir(), 'cli-home-'));
-  const admin = new Modelyard({ urls: { registry: registry.url }, token: tokenFor('admin') });
+  admin = new Modelyard({ urls: { registry: registry.url }, token: tokenFor('admin') });
   const key = await admin.registry.keys.create({ name: 'cli-tests', roles: ['admin'] });
   env = { HOME: home, MODELYARD_REGISTRY_URL: registry.url, MODELYARD_API_KEY: key.key };
   await admin.registry.models.create({ name: 'fraud', tags: ['cli'] });
@@ -65,6 +66,24 @@ describe('modelyard models', () => {
     });
     const rolled = await runCli(['models', 'rollback', 'fraud', '--reason', 'cli test'], env);
     expect(rolled.stdout.trim()).toBe('rolled fraud back to 1.0.0 (archived 1.0.1)');
+  });
+
+  it('approves a version and shows where it stands against the requirement', async () => {
+    // The versions were created by the admin JWT; the CLI calls with an API key, another member.
+    await admin.registry.models.create({ name: 'reviewed', requiredApprovals: 1 });
+    await admin.registry.versions.create('reviewed', { version: '1.0.0' });
+    const before = await runCli(['models', 'approvals', 'reviewed', '1.0.0'], env);
+    expect(before.stdout).toMatch(/^standing:\s+1 more approval\(s\) needed$/m);
+    const approved = await runCli(['models', 'approve', 'reviewed', '1.0.0', '--comment', 'checked the metrics'], env);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout.trim()).toBe('approved reviewed@1.0.0: ready for production');
+    const after = await runCli(['models', 'approvals', 'reviewed', '1.0.0', '--json'], env);
+    expect(after.json).toMatchObject({
+      required: 1,
+      approved: 1,
+      ready: true,
+      by: [{ decision: 'approve', comment: 'checked the metrics' }],
+    });
   });
 
   it('fails with one clear line naming the problem code, and a non-zero exit', async () => {
@@ -160,8 +179,8 @@ describe('configuration', () => {
   it('reads a config file given by --config (and ~/.modelyard.json by default); flags and env win', async () => {
     const file = join(home, 'custom.json');
     await writeFile(file, JSON.stringify({ apiKey: env.MODELYARD_API_KEY, urls: { registry: registry.url } }));
-    const viaFlag = await runCli(['--config', file, 'models', 'list', '--json'], { HOME: home });
-    expect(viaFlag.json.map((m: { name: string }) => m.name)).toEqual(['fraud', 'weights']);
+    const viaFlag = await runCli(['--config', file, 'models', 'list', '--prefix', 'fraud', '--json'], { HOME: home });
+    expect(viaFlag.json.map((m: { name: string }) => m.name)).toEqual(['fraud']);
 
     await writeFile(
       join(home, '.modelyard.json'),

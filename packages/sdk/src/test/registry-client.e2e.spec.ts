@@ -6,6 +6,7 @@ import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testin
 import { buildRegistry } from '@modelyard/registry/testing';
 import {
   ConflictError,
+  ForbiddenError,
   IntegrityError,
   Modelyard,
   NotFoundError,
@@ -75,6 +76,25 @@ describe('registry client', () => {
     expect((await my.registry.aliases.list('churn')).items).toEqual([]);
     const audit = await collect(my.registry.auditAll({ model: 'churn', limit: 3 }));
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['version.promoted', 'version.rolled_back']));
+  });
+
+  it('approves a version for production with four eyes: the creator is refused, another member unblocks it', async () => {
+    await my.registry.models.create({ name: 'gated', requiredApprovals: 1 });
+    await my.registry.versions.create('gated', { version: '1.0.0' });
+    await my.registry.lifecycle.transition('gated', '1.0.0', 'staging');
+    const waiting = await caught(my.registry.lifecycle.promote('gated', '1.0.0'));
+    expect(waiting).toBeInstanceOf(ConflictError);
+    expect(waiting.code).toBe('approvals_pending');
+
+    const own = await caught(my.registry.lifecycle.decide('gated', '1.0.0', { decision: 'approve' }));
+    expect(own).toBeInstanceOf(ForbiddenError);
+    const reviewer = new Modelyard({ urls: { registry: registry.url }, token: tokenFor('editor', 'reviewer-1'), validateResponses: true });
+    const approved = await reviewer.registry.lifecycle.decide('gated', '1.0.0', { decision: 'approve', comment: 'looks good' });
+    expect(approved).toMatchObject({ required: 1, approved: 1, rejected: 0, missing: 0, ready: true });
+    expect((await my.registry.lifecycle.approvals('gated', '1.0.0')).by).toEqual([
+      expect.objectContaining({ actor: 'reviewer-1', decision: 'approve', comment: 'looks good' }),
+    ]);
+    expect((await my.registry.lifecycle.promote('gated', '1.0.0')).promoted.stage).toBe('production');
   });
 
   it('surfaces problems as typed errors with code, fields and request id', async () => {

@@ -3,6 +3,7 @@ import type { ModelResponse, VersionResponse } from '@modelyard/types';
 import { collect } from '../../http/pagination.js';
 import { withContext } from '../context.js';
 import { record, table } from '../output.js';
+import { addApprovalCommands } from './approvals.js';
 
 const metricsOf = (v: VersionResponse) =>
   Object.entries(v.metrics)
@@ -140,6 +141,7 @@ export function modelsCommand(): Command {
       }),
     );
 
+  addApprovalCommands(models);
   return models;
 }
 
