@@ -333,6 +333,30 @@ describe('validation', () => {
   });
 });
 
+describe('approvals', () => {
+  it("shows a version's approvals and records an approval, which makes it ready for production", async () => {
+    // The versions are created by the test kit's admin JWT; the console signs in with an API key,
+    // another member, so the four-eyes rule lets it decide.
+    await ok(h.registry, 'POST', '/v1/models', { name: 'pages-gated', requiredApprovals: 1 });
+    await ok(h.registry, 'POST', '/v1/models/pages-gated/versions', { version: '1.0.0' });
+    await page.goto(`${h.console.url}/models/pages-gated?version=1.0.0`);
+    const panel = page.getByTestId('approvals');
+    await panel.locator('.badge').waitFor();
+    expect(await panel.getAttribute('data-ready')).toBe('false');
+    expect(await panel.locator('p').first().textContent()).toBe('1 more needed 0 of 1 required approval(s) for v1.0.0');
+    await panel.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason (kept in the audit log)').fill('metrics checked');
+    await dialog.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('[data-testid="approvals"][data-ready="true"]').waitFor();
+    expect(await panel.locator('li[data-decision="approve"]').textContent()).toMatch(/^key:\S+ approved .+: metrics checked$/);
+    await screenshot(page, 'approvals');
+    await checkAccessible('approvals');
+    const stored = await ok(h.registry, 'GET', '/v1/models/pages-gated/versions/1.0.0/approvals');
+    expect(stored).toMatchObject({ required: 1, approved: 1, ready: true, by: [{ decision: 'approve', comment: 'metrics checked' }] });
+  });
+});
+
 describe('learning', () => {
   it('lists the pipeline and shows its update history with the gate decision and the registered version', async () => {
     await page.getByRole('link', { name: 'Learning' }).click();

@@ -1,5 +1,7 @@
 import {
   AliasResponse,
+  ApprovalsResponse,
+  type ApprovalBody,
   AuditPage,
   ManifestResponse,
   ModelResponse,
@@ -67,6 +69,15 @@ export function useArtifacts(name: string, version: string | null) {
   });
 }
 
+/** Where a version stands against its model's `requiredApprovals`, with every member's decision. */
+export function useApprovals(name: string, version: string | null) {
+  return useQuery({
+    queryKey: ['model', name, 'approvals', version],
+    enabled: version !== null,
+    queryFn: () => call(apiPath('registry', modelPath(name, `/versions/${enc(version!)}/approvals`)), { schema: ApprovalsResponse }),
+  });
+}
+
 /** The registry's changes a model page offers; each refreshes the page's data when done. */
 export function useModelActions(name: string) {
   const client = useQueryClient();
@@ -78,5 +89,6 @@ export function useModelActions(name: string) {
     promote: (version: string, body: PromoteBody) => post(`/versions/${enc(version)}/promote`, body),
     rollback: (body: RollbackBody) => post('/rollback', body),
     setAlias: (alias: string, body: SetAliasBody) => post(`/aliases/${enc(alias)}`, body, 'PUT'),
+    decide: (version: string, body: ApprovalBody) => post(`/versions/${enc(version)}/approvals`, body),
   };
 }

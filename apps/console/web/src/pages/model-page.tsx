@@ -4,6 +4,7 @@ import { usePageTitle } from '../components/page-title';
 import { Problem } from '../components/problem';
 import { useQueryParams } from '../components/use-query-params';
 import { ActionDialog, type OpenAction } from '../model/action-dialogs';
+import { ApprovalsPanel } from '../model/approvals-panel';
 import { ArtifactsList } from '../model/artifacts-list';
 import { ValidationReport } from '../model/validation-report';
 import { MetricChart } from '../model/metric-chart';
@@ -21,7 +22,7 @@ function metricNames(versions: { metrics: Record<string, number> }[]): string[] 
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
 }
 
-/** A model: versions, a metric across them, aliases, its stage/alias history, artifacts, validation, actions. */
+/** A model: versions, a metric across them, aliases, its stage/alias history, approvals, artifacts, validation, actions. */
 export function ModelPage({ name }: { name: string }) {
   usePageTitle(name);
   const [params, update] = useQueryParams();
@@ -121,6 +122,9 @@ export function ModelPage({ name }: { name: string }) {
       <h2>Stage and alias timeline (audit log)</h2>
       {audit.isError && <Problem error={audit.error} what="Audit log" />}
       {audit.data && <StageTimeline events={audit.data.items} />}
+
+      <h2>Approvals</h2>
+      {selected === null ? <p>Choose a version.</p> : <ApprovalsPanel model={name} version={selected} />}
 
       <h2>Artifacts</h2>
       <ArtifactsList model={name} version={selected} />
