@@ -14,6 +14,9 @@ export const WebhookEvent = z.enum([
   'alias.set',
   'alias.deleted',
   'artifact.uploaded',
+  /** A member approved or rejected a version for production (models with `requiredApprovals`). */
+  'version.approved',
+  'version.rejected',
   /** A validation report was recorded on a version (by serving, on load or on request). */
   'version.validated',
   /** A drift monitor raised an alert (drift severity or an operational rule). */

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { WebhookEvent } from '@modelyard/types';
 import { buildRegistry } from '../config.js';
 import { bytes, eventually, upload } from './artifact-helpers.js';
@@ -151,6 +151,31 @@ describe('delivery', () => {
     const [d] = await deliveries(t, id);
     expect(d.attempts).toBeGreaterThanOrEqual(3);
     expect(d.lastStatusCode).toBe(200);
+  });
+
+  it("tells reviewers' tools of each approval decision, with the member, the comment and the standing", async () => {
+    const receiver = await newReceiver();
+    await receiver.up();
+    await subscribe(t, receiver.url, ['version.approved', 'version.rejected']);
+    const m = await createModel(t, undefined, { requiredApprovals: 2 });
+    const v = await stagedVersion(t, m);
+    const decide = (sub: string, decision: string, comment: string) =>
+      t.request('POST', `/v1/models/${m}/versions/${v}/approvals`, {
+        body: { decision, comment },
+        as: { bearer: tokenFor('editor', sub) },
+      });
+    expect((await decide('ana', 'approve', 'offline metrics fine')).status).toBe(200);
+    expect((await decide('ben', 'reject', 'latency too high')).status).toBe(200);
+    await eventually(async () => forModel(receiver.received, m).length >= 2, 10_000, 'both decisions');
+    const got = forModel(receiver.received, m).sort((a, b) => a.json.data.actor.localeCompare(b.json.data.actor));
+    expect(got.map((r) => [r.json.type, r.json.data.actor, r.json.data.reason])).toEqual([
+      ['version.approved', 'ana', 'offline metrics fine'],
+      ['version.rejected', 'ben', 'latency too high'],
+    ]);
+    expect(got[1]!.json.data).toMatchObject({
+      subject: `${m}@${v}`,
+      after: { decision: 'reject', approvals: { approved: 1, rejected: 1 } },
+    });
   });
 
   it('sends a webhook.test event to one subscription only', async () => {
