@@ -18,6 +18,8 @@ describe('webhook subscriptions', () => {
       'alias.set',
       'alias.deleted',
       'artifact.uploaded',
+      'version.approved',
+      'version.rejected',
       'version.validated',
       'drift.alert',
       'drift.retrain_triggered',
