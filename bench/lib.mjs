@@ -28,7 +28,9 @@ export async function waitReady(url, child) {
 
 /** Starts `node args` in `cwd` with the bench environment; resolves once /health/ready answers. */
 export async function start(cwd, args, port, env = {}) {
-  const child = spawn('node', args, {
+  // BENCH_CPU_PROF_DIR=/tmp/prof: every service the bench starts writes a V8 CPU profile there on exit.
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn('node', [...profile, ...args], {
     cwd,
     stdio: 'ignore',
     env: { ...process.env, PORT: String(port), JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', ...env },
