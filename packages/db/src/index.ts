@@ -4,6 +4,7 @@ export * from './generated/client.js';
 export { createPrismaClient, type CreatePrismaClientOptions } from './client.js';
 export { applyMigrations, MigrationFailedError, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations/deploy.js';
 export { failedMigrations, resolveMigration, type MigrationResolution } from './migrations/resolve.js';
+export { pendingMigrations, waitForSchema, type WaitForSchemaOptions } from './migrations/pending.js';
 export {
   createMigration,
   diffSchemaAgainstMigrations,
