@@ -15,8 +15,14 @@ const targets = [
   ...['registry', 'experiments', 'drift', 'learning']
     .filter((s) => existsSync(join(ROOT, 'apps', s, 'dist', 'main.js')))
     .map((s) => ({ name: s, cwd: join(ROOT, 'apps', s), args: ['dist/main.js'] })),
+  // Every service in one process (MODELYARD_SERVICES unset: all six), ready once the console, the
+  // last started, answers; its ports are the bench port and the five after it.
+  ...(existsSync(join(ROOT, 'packages', 'all-in-one', 'dist', 'main.js'))
+    ? [{ name: 'all-in-one (6 services)', cwd: join(ROOT, 'packages', 'all-in-one'), args: ['dist/main.js'], allInOne: true }]
+    : []),
   { name: 'peer: bare fastify', cwd: join(ROOT, 'bench'), args: ['peer-fastify.mjs'] },
 ];
+const ALL_IN_ONE_PORTS = ['CONSOLE', 'REGISTRY', 'EXPERIMENTS', 'DRIFT', 'LEARNING', 'SERVING'];
 
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -28,11 +34,19 @@ async function once(target, port) {
   const child = spawn('node', target.args, {
     cwd: target.cwd,
     stdio: 'ignore',
-    env: { ...process.env, PORT: String(port), DATABASE_URL, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ...(target.allInOne ? Object.fromEntries(ALL_IN_ONE_PORTS.map((s, k) => [`PORT_${s}`, String(port + k * 10)])) : {}),
+      DATABASE_URL,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+      LOG_LEVEL: 'warn',
+    },
   });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${target.name} exited with ${child.exitCode}`);
+      // (the all-in-one process: its console, on `port`, starts last)
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) break;
       } catch {
@@ -56,7 +70,7 @@ console.log(`start-up and idle memory, median of ${RUNS} runs (node ${process.ve
 console.log('target                 start-up (ms)   idle RSS (MB)');
 for (const [i, target] of targets.entries()) {
   const runs = [];
-  for (let r = 0; r < RUNS; r++) runs.push(await once(target, 3901 + i));
+  for (let r = 0; r < RUNS; r++) runs.push(await once(target, 3901 + i * 100));
   const ms = median(runs.map((x) => x.startupMs));
   const mb = median(runs.map((x) => x.rss));
   console.log(`${target.name.padEnd(22)} ${ms.toFixed(0).padStart(13)}   ${mb.toFixed(1).padStart(13)}`);

@@ -1,5 +1,7 @@
 // `npm run up`: install, build, migrate and start the whole platform on this machine, then print
-// the URLs and an admin API key. Ctrl-C stops every service.
+// the URLs and an admin API key. Ctrl-C stops every service. The services run in one Node process
+// (packages/all-in-one: one Prisma client, one Redis client, the libraries loaded once);
+// `npm run up -- --separate` runs one process per service, the production shape.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,24 +72,37 @@ async function keyAccepted(k) {
   return res.status !== 401;
 }
 
-step(`starting ${SERVICES.map((s) => s.name).join(', ')}`);
-const children = SERVICES.map((s) => {
-  const log = createWriteStream(join(VAR, 'log', `${s.name}.log`), { flags: 'a' });
+const SEPARATE = process.argv.includes('--separate');
+
+/** Starts `node <script>` in `cwd`, its output in var/log/<name>.log; its exit stops the platform. */
+function launch(name, cwd, script, childEnv) {
+  const log = createWriteStream(join(VAR, 'log', `${name}.log`), { flags: 'a' });
   // A log file that cannot be written (disk full) must not take the launcher down with it.
-  log.on('error', (err) => console.error(`✗ ${s.name}: cannot write its log: ${err.message}`));
-  const childEnv = { ...env, PORT: String(s.port), ...s.env };
-  const child = spawn('node', ['dist/main.js'], { cwd: join(ROOT, 'apps', s.name), env: childEnv });
+  log.on('error', (err) => console.error(`✗ ${name}: cannot write its log: ${err.message}`));
+  const child = spawn('node', [script], { cwd, env: childEnv });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  child.stderr.on('data', (d) => process.stderr.write(`[${s.name}] ${d}`));
+  child.stderr.on('data', (d) => process.stderr.write(`[${name}] ${d}`));
   child.on('exit', (code, signal) => {
     if (!stopping) {
-      console.error(`✗ ${s.name} exited (${signal ?? code}); see var/log/${s.name}.log`);
+      console.error(`✗ ${name} exited (${signal ?? code}); see var/log/${name}.log`);
       stop(1);
     }
   });
   return child;
-});
+}
+
+step(`starting ${SERVICES.map((s) => s.name).join(', ')}${SEPARATE ? ' (one process each)' : ' (one process)'}`);
+const children = SEPARATE
+  ? SERVICES.map((s) => launch(s.name, join(ROOT, 'apps', s.name), 'dist/main.js', { ...env, PORT: String(s.port), ...s.env }))
+  : [
+      launch('modelyard', join(ROOT, 'packages', 'all-in-one'), 'dist/main.js', {
+        ...env,
+        MODELYARD_SERVICES: SERVICES.map((s) => s.name).join(','),
+        ...Object.fromEntries(SERVICES.map((s) => [`PORT_${s.name.toUpperCase()}`, String(s.port)])),
+        ...Object.assign({}, ...SERVICES.map((s) => s.env ?? {})),
+      }),
+    ];
 
 let stopping = false;
 function stop(code = 0) {
@@ -108,7 +123,7 @@ async function waitReady(s) {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`${s.name} did not become ready within 60 s; see var/log/${s.name}.log`);
+  throw new Error(`${s.name} did not become ready within 60 s; see var/log/${SEPARATE ? s.name : 'modelyard'}.log`);
 }
 try {
   await Promise.all(SERVICES.map(waitReady));
@@ -122,7 +137,7 @@ const CONSOLE = SERVICES.find((s) => s.name === 'console');
 const APIS = SERVICES.filter((s) => s !== CONSOLE);
 
 console.log(`
-✓ Modelyard is running (Ctrl-C stops it). Logs: var/log/<service>.log
+✓ Modelyard is running (Ctrl-C stops it). Logs: ${SEPARATE ? 'var/log/<service>.log' : 'var/log/modelyard.log'}
 ${CONSOLE ? `  Console      http://127.0.0.1:${CONSOLE.port}   (sign in with the admin API key below)\n` : ''}${APIS.map((s) => `  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}   docs: http://127.0.0.1:${s.port}/docs`).join('\n')}
 
   Admin API key (also in var/admin-key.txt):

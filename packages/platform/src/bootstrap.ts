@@ -58,7 +58,12 @@ function instrument(fastify: FastifyInstance, metrics: MetricsService, logger: L
  * Builds a service on Fastify with the platform's conventions. Used by every main.ts and by the
  * e2e tests, so tests exercise exactly what runs in production.
  */
-export async function createApp(module: DynamicModule, config: PlatformConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  module: DynamicModule,
+  config: PlatformConfig,
+  // Off when several apps share the process: the process closes them all, in order, on a signal.
+  options: { shutdownHooks?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const logger = createRootLogger(config.service, config.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -90,7 +95,7 @@ export async function createApp(module: DynamicModule, config: PlatformConfig): 
   installJsonParser(fastify);
   limitBodiesByRoute(fastify, config.http);
   authenticateBeforeBody(fastify, app.get(Authenticator));
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   await app.init();
   return app;
 }

@@ -30,6 +30,8 @@ export * from './redis/redis-lock.js';
 export * from './services/service-credential.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
+export * from './all-in-one.js';
+export { shareClients } from './shared-clients.js';
 export * from './queues/job-handler.js';
 export * from './queues/job-control.js';
 export * from './queues/queue.service.js';

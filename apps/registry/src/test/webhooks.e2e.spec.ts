@@ -167,7 +167,7 @@ describe('delivery', () => {
     expect((await decide('ana', 'approve', 'offline metrics fine')).status).toBe(200);
     expect((await decide('ben', 'reject', 'latency too high')).status).toBe(200);
     await eventually(async () => forModel(receiver.received, m).length >= 2, 10_000, 'both decisions');
-    const got = forModel(receiver.received, m).sort((a, b) => a.json.data.actor.localeCompare(b.json.data.actor));
+    const got = forModel(receiver.received, m).sort((a, b) => String(a.json.data.actor).localeCompare(String(b.json.data.actor)));
     expect(got.map((r) => [r.json.type, r.json.data.actor, r.json.data.reason])).toEqual([
       ['version.approved', 'ana', 'offline metrics fine'],
       ['version.rejected', 'ben', 'latency too high'],
