@@ -5,17 +5,19 @@
  * Values are written with 17 significant digits: each double reads back bit for bit.
  *
  * Run after `pnpm build` (it reads the built package): node scripts/export-stream-arff.mjs <directory>
- * Writes <directory>/sea.arff (1 000 000 rows, 3 attributes) and <directory>/hyperplane.arff (500 000
- * rows, 10 attributes); the class is the last attribute, {0,1}.
+ * Writes <directory>/sea.arff (1 000 000 rows, 3 attributes), <directory>/hyperplane.arff (500 000
+ * rows, 10 attributes), both of classes {0,1}, and <directory>/bands.arff (200 000 rows, 3
+ * attributes, classes {0,1,2}); the class is the last attribute.
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { hyperplaneStream, seaStream } from '@modelyard/learners';
+import { bandStream, hyperplaneStream, seaStream } from '@modelyard/learners';
 
-async function writeArff(path, name, stream, attributes) {
+async function writeArff(path, name, stream, attributes, classes = 2) {
   const out = createWriteStream(path);
   const header = [`@relation ${name}`, ...Array.from({ length: attributes }, (_, i) => `@attribute x${i} numeric`)];
-  out.write(`${header.join('\n')}\n@attribute class {0,1}\n@data\n`);
+  const labels = Array.from({ length: classes }, (_, c) => c).join(',');
+  out.write(`${header.join('\n')}\n@attribute class {${labels}}\n@data\n`);
   let rows = [];
   const flush = async () => {
     if (!out.write(rows.join(''))) await new Promise((resolve) => out.once('drain', resolve));
@@ -37,3 +39,4 @@ await writeArff(
   hyperplaneStream({ seed: 1, count: 500_000, features: 10, magChange: 0.001 }),
   10,
 );
+await writeArff(join(dir, 'bands.arff'), 'bands', bandStream({ seed: 1, count: 200_000 }), 3, 3);
