@@ -1,11 +1,16 @@
 /**
- * Progressive validation (test-then-train, see progressive.ts) of a softmax model into multiclass
- * metrics: each sample is predicted (label and the probability of its true class) before the model
- * learns it. Labels are revealed at once (no delay): the pipelines feed samples whose label is known.
+ * Progressive validation (test-then-train, see progressive.ts) of a multiclass model (softmax
+ * regression, or a Hoeffding tree over class labels) into multiclass metrics: each sample is
+ * predicted (label and the probability of its true class) before the model learns it. Labels are
+ * revealed at once (no delay): the pipelines feed samples whose label is known.
  */
+import type { LabelledHoeffdingTree } from './hoeffding/labelled-tree.js';
 import type { Features } from './linear-model.js';
 import { MulticlassMetrics } from './multiclass-metrics.js';
 import type { ClassLabel, SoftmaxRegression } from './softmax.js';
+
+/** A model predicting class labels: one probability per class, in its `classes` order. */
+export type MulticlassModel = SoftmaxRegression | LabelledHoeffdingTree;
 
 export interface MulticlassSample {
   readonly x: Features;
@@ -13,7 +18,7 @@ export interface MulticlassSample {
 }
 
 /** Updates the metrics with the model's prediction of one sample (the model does not learn it). */
-export function scoreSample(model: SoftmaxRegression, sample: MulticlassSample, metrics: readonly MulticlassMetrics[]): void {
+export function scoreSample(model: MulticlassModel, sample: MulticlassSample, metrics: readonly MulticlassMetrics[]): void {
   const proba = model.predictProbaOne(sample.x);
   let best = -1;
   for (let c = 0; c < proba.length; c++) if (best < 0 || proba[c]! > proba[best]!) best = c;
@@ -26,7 +31,7 @@ export function scoreSample(model: SoftmaxRegression, sample: MulticlassSample, 
 
 /** Test-then-train over the samples; returns the metrics (fresh cumulative ones unless given). */
 export function multiclassProgressive(
-  model: SoftmaxRegression,
+  model: MulticlassModel,
   samples: Iterable<MulticlassSample>,
   metrics: MulticlassMetrics[] = [new MulticlassMetrics()],
 ): MulticlassMetrics[] {
@@ -38,7 +43,7 @@ export function multiclassProgressive(
 }
 
 /** The metrics of the model on samples it does not learn (a hold-out set). */
-export function evaluateMulticlass(model: SoftmaxRegression, samples: Iterable<MulticlassSample>): MulticlassMetrics {
+export function evaluateMulticlass(model: MulticlassModel, samples: Iterable<MulticlassSample>): MulticlassMetrics {
   const metrics = new MulticlassMetrics();
   for (const s of samples) scoreSample(model, s, [metrics]);
   return metrics;

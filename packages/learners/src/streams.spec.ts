@@ -1,5 +1,5 @@
 import { Rng } from './prng.js';
-import { hyperplaneStream, logisticBayesAccuracy, logisticStream, seaStream, type SyntheticSample } from './streams.js';
+import { bandStream, hyperplaneStream, logisticBayesAccuracy, logisticStream, seaStream, type SyntheticSample } from './streams.js';
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const variance = (xs: number[]): number => {
@@ -90,5 +90,34 @@ describe('rotating hyperplane stream (Hulten et al. 2001)', () => {
     expect(moving[0]!.x).toEqual(still[0]!.x);
     const disagree = mean(moving.map((v, k) => (v.optimal === still[k]!.optimal ? 0 : 1)));
     expect(disagree).toBeGreaterThan(0.05);
+  });
+});
+
+describe('band stream (three SEA-like classes)', () => {
+  it('labels the band of x₁ + x₂ (≤ 7, ≤ 13, above) and replaces 10% of labels by another class, evenly', () => {
+    const n = 200_000;
+    const truth = [0, 0, 0];
+    const changedTo = [0, 0, 0];
+    let changed = 0;
+    for (const s of bandStream({ seed: 3, count: n })) {
+      const sum = s.x[0]! + s.x[1]!;
+      expect(s.optimal).toBe(sum <= 7 ? 0 : sum <= 13 ? 1 : 2);
+      truth[s.optimal]!++;
+      if (s.y !== s.optimal) {
+        changed++;
+        changedTo[(s.y - s.optimal + 3) % 3]!++;
+      }
+    }
+    // P(x₁ + x₂ ≤ 7) = P(x₁ + x₂ > 13) = 7²/2/100 = 0.245, the middle band 0.51 (4 standard errors).
+    const se = (p: number) => 4 * Math.sqrt((p * (1 - p)) / n);
+    expect(Math.abs(truth[0]! / n - 0.245)).toBeLessThan(se(0.245));
+    expect(Math.abs(truth[1]! / n - 0.51)).toBeLessThan(se(0.51));
+    expect(Math.abs(changed / n - 0.1)).toBeLessThan(se(0.1));
+    // Never the same class; the next and the one after equally often.
+    expect(changedTo[0]).toBe(0);
+    expect(Math.abs(changedTo[1]! / changed - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / changed));
+    // Two bounds give three classes; other bounds other counts.
+    const labels = new Set([...bandStream({ seed: 1, count: 2000, bounds: [5, 10, 15], noise: 0 })].map((s) => s.y));
+    expect(labels).toEqual(new Set([0, 1, 2, 3]));
   });
 });

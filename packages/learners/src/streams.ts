@@ -15,6 +15,9 @@
  *   y = 1 iff Σ wᵢxᵢ ≥ ½ Σ wᵢ, labels flipped with probability `noise`; after every sample the first
  *   `driftFeatures` weights move by ±magChange and reverse direction with probability `sigma`.
  *   Bayes-optimal accuracy: 1 − noise (the current hyperplane is the optimal rule).
+ * - bandStream: a k-class SEA-like concept, for multiclass learners: x uniform on [0, 10]³, the class
+ *   the number of `bounds` below x₁ + x₂ (default [7, 13]: three classes), replaced by one of the
+ *   other classes (uniformly) with probability `noise`. Bayes-optimal accuracy: 1 − noise.
  */
 import { abs, exp, F64, floor, min, PI, sqrt } from './globals.js';
 import { sigmoid } from './linear-model.js';
@@ -142,5 +145,30 @@ export function* hyperplaneStream(o: HyperplaneStreamOptions): Generator<Synthet
       w[i]! += direction[i]! * mag;
       if (rng.uniform() < sigma) direction[i] = -direction[i]!;
     }
+  }
+}
+
+export interface BandStreamOptions {
+  seed: number;
+  count?: number;
+  /** Increasing bounds on x₁ + x₂ between the classes; k − 1 of them for k classes. Default [7, 13]. */
+  bounds?: readonly number[];
+  /** Probability of replacing a label by another class. Default 0.1. */
+  noise?: number;
+}
+
+export function* bandStream(o: BandStreamOptions): Generator<SyntheticSample> {
+  const rng = new Rng(o.seed);
+  const bounds = o.bounds ?? [7, 13];
+  const classes = bounds.length + 1;
+  const noise = o.noise ?? 0.1;
+  const count = o.count ?? Infinity;
+  for (let t = 0; t < count; t++) {
+    const x = F64.of(rng.between(0, 10), rng.between(0, 10), rng.between(0, 10));
+    let clean = 0;
+    while (clean < bounds.length && x[0]! + x[1]! > bounds[clean]!) clean++;
+    // Another class, each of the k − 1 equally likely.
+    const y = rng.uniform() < noise ? (clean + 1 + floor(rng.uniform() * (classes - 1))) % classes : clean;
+    yield { x, y, optimal: clean };
   }
 }

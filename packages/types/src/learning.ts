@@ -73,9 +73,22 @@ export const ExternalLearnerSpec = z.strictObject({
 });
 export type ExternalLearnerSpec = z.infer<typeof ExternalLearnerSpec>;
 
+/** A multiclass label: a string (short enough to name a metric, `f1[label]`) or an integer. */
+export const ClassLabel = z.union([
+  safeString().min(1).max(100),
+  z
+    .number()
+    .int()
+    .min(-(2 ** 53) + 1)
+    .max(2 ** 53 - 1),
+]);
+export type ClassLabel = z.infer<typeof ClassLabel>;
+
 /**
  * A Hoeffding tree classifier of packages/learners (HoeffdingTreeClassifier; see its options there),
- * trained in-process on 0/1 labels. Its options sit beside `type`; omitted ones take MOA's defaults.
+ * trained in-process. Its options sit beside `type`; omitted ones take MOA's defaults. Without
+ * `classes` samples carry 0/1 labels (binary metrics); with `classes` they carry class labels from
+ * that fixed set (strings or integers, as softmax) and the pipeline is multiclass (isMulticlass).
  */
 export const HoeffdingTreeLearnerSpec = z.strictObject({
   type: z.literal('hoeffding_tree'),
@@ -88,19 +101,10 @@ export const HoeffdingTreeLearnerSpec = z.strictObject({
   maxDepth: z.number().int().min(0).max(64).optional(),
   /** Bounds the model.json too: each active leaf keeps per-class statistics of every feature. */
   maxLeaves: z.number().int().min(1).max(5000).optional(),
+  /** The class labels, fixed: the tree sizes each leaf's per-class statistics by them. */
+  classes: z.array(ClassLabel).min(2).max(100).optional(),
 });
 export type HoeffdingTreeLearnerSpec = z.infer<typeof HoeffdingTreeLearnerSpec>;
-
-/** A multiclass label: a string (short enough to name a metric, `f1[label]`) or an integer. */
-export const ClassLabel = z.union([
-  safeString().min(1).max(100),
-  z
-    .number()
-    .int()
-    .min(-(2 ** 53) + 1)
-    .max(2 ** 53 - 1),
-]);
-export type ClassLabel = z.infer<typeof ClassLabel>;
 
 /**
  * Multinomial logistic regression (packages/learners' SoftmaxRegression) with the linear models'
@@ -124,7 +128,7 @@ export const LearnerSpec = z.discriminatedUnion('type', [
 ]);
 export type LearnerSpec = z.infer<typeof LearnerSpec>;
 
-/** Whether a pipeline's samples carry 0/1 labels (a classifier) rather than finite targets; softmax takes class labels (isMulticlass). */
+/** Whether a pipeline's samples carry labels (0/1, or class labels when isMulticlass) rather than finite targets. */
 export function isClassifier(
   spec: Pick<BuiltinLearnerSpec | HoeffdingTreeLearnerSpec | SoftmaxLearnerSpec, 'type'> | ExternalLearnerSpec,
 ): boolean {
@@ -132,9 +136,14 @@ export function isClassifier(
   return spec.type === 'external' ? spec.task === 'classification' : spec.type === 'logistic_regression';
 }
 
-/** Whether a pipeline's samples carry class labels of more than two classes (a softmax learner). */
-export function isMulticlass(spec: { type: string }): boolean {
-  return spec.type === 'softmax';
+/** Whether a pipeline's samples carry class labels (a softmax learner, or a Hoeffding tree given `classes`). */
+export function isMulticlass(spec: { type: string; classes?: readonly unknown[] | undefined }): boolean {
+  return spec.type === 'softmax' || (spec.type === 'hoeffding_tree' && spec.classes !== undefined);
+}
+
+/** The fixed class set of a multiclass learner, or null (a softmax learner without `classes` grows its set). */
+export function fixedClasses(spec: LearnerSpec): readonly ClassLabel[] | null {
+  return (spec.type === 'softmax' || spec.type === 'hoeffding_tree') && spec.classes ? spec.classes : null;
 }
 
 export const FeatureKind = z.enum(['numeric', 'categorical', 'boolean']);
@@ -237,7 +246,8 @@ export function pipelineIssues(b: {
     issues.push({ path: ['strategy'], message: 'an external learner uses incremental, mini_batch or periodic' });
   const { metrics, expected } = metricsFor(b.learner);
   const fits = (metric: string) => metrics.includes(metric);
-  if (b.learner.type === 'softmax' && b.learner.classes && new Set(b.learner.classes).size !== b.learner.classes.length)
+  const classes = fixedClasses(b.learner);
+  if (classes && new Set(classes).size !== classes.length)
     issues.push({ path: ['learner', 'classes'], message: 'each class is listed once' });
   if (!fits(b.gate.metric)) issues.push({ path: ['gate', 'metric'], message: expected });
   if (b.adaptive && !fits(b.adaptive.metric)) issues.push({ path: ['adaptive', 'metric'], message: expected });

@@ -1,4 +1,4 @@
-import { sampleErrors, type SampleSchema } from './sample-validation.js';
+import { sampleErrors, sampleSchemaOf, type SampleSchema } from './sample-validation.js';
 
 const schema: SampleSchema = {
   features: [
@@ -36,5 +36,20 @@ describe('sample validation', () => {
         schema,
       ),
     ).toHaveLength(50);
+  });
+});
+
+describe('sample schema of a Hoeffding tree pipeline', () => {
+  const features = [{ name: 'n', kind: 'numeric' as const }];
+  const of = (classes?: string[]) =>
+    sampleSchemaOf({ features, target: 'y', learner: { type: 'hoeffding_tree', ...(classes ? { classes } : {}) } });
+
+  it('takes 0/1 labels without classes, and only its class labels with them', () => {
+    expect(sampleErrors([{ n: 1, y: 1 }], of())).toEqual([]);
+    expect(sampleErrors([{ n: 1, y: 'low' }], of()).map((e) => e.message)).toEqual(['the label must be 0 or 1']);
+    expect(sampleErrors([{ n: 1, y: 'low' }], of(['low', 'high']))).toEqual([]);
+    expect(sampleErrors([{ n: 1, y: 1 }], of(['low', 'high'])).map((e) => e.message)).toEqual([
+      "the label is not one of the learner's classes",
+    ]);
   });
 });

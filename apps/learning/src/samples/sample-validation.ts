@@ -1,5 +1,13 @@
 import type { FieldError } from '@modelyard/platform';
-import { ClassLabel, isClassifier, type LearnerSpec, type PipelineFeature, type SampleRow } from '@modelyard/types';
+import {
+  ClassLabel,
+  fixedClasses,
+  isClassifier,
+  isMulticlass,
+  type LearnerSpec,
+  type PipelineFeature,
+  type SampleRow,
+} from '@modelyard/types';
 
 /** A rejected batch names at most this many problems; the first ones are enough to fix the sender. */
 const MAX_ERRORS = 50;
@@ -9,14 +17,15 @@ export interface SampleSchema {
   target: string;
   /** Labels 0/1 (a classifier) rather than finite targets (a regression); see isClassifier. */
   classifier: boolean;
-  /** Class labels (a softmax learner): any string or integer, or one of a fixed set. */
+  /** Class labels (a multiclass learner): any string or integer, or one of a fixed set. */
   multiclass?: { classes: ReadonlySet<string | number> | null } | null;
 }
 
 /** The schema a pipeline's samples must follow. */
 export function sampleSchemaOf(p: { features: readonly PipelineFeature[]; target: string; learner: LearnerSpec }): SampleSchema {
   const { learner } = p;
-  const multiclass = learner.type === 'softmax' ? { classes: learner.classes ? new Set<string | number>(learner.classes) : null } : null;
+  const fixed = fixedClasses(learner);
+  const multiclass = isMulticlass(learner) ? { classes: fixed ? new Set<string | number>(fixed) : null } : null;
   return { features: p.features, target: p.target, classifier: isClassifier(learner), multiclass };
 }
 

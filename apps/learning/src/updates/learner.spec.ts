@@ -1,6 +1,6 @@
-import type { LinearModelState } from '@modelyard/learners';
-import type { BuiltinLearnerSpec } from '@modelyard/types';
-import { createLearner, learnerMatches } from './learner.js';
+import { HoeffdingTreeClassifier, LabelledHoeffdingTree, type LinearModelState } from '@modelyard/learners';
+import type { BuiltinLearnerSpec, HoeffdingTreeLearnerSpec } from '@modelyard/types';
+import { createLearner, evaluate, isMulticlassModel, learnerMatches, restoreLearner, type PipelineModelState } from './learner.js';
 
 const spec: BuiltinLearnerSpec = { type: 'logistic_regression', optimizer: 'ftrl', hyperparameters: { alpha: 0.2, l1: 0.001 } };
 
@@ -28,5 +28,35 @@ describe('learnerMatches (a checkpoint made by the pipeline’s current learner)
     ['another model type', { ...spec, type: 'linear_regression' as const }],
   ])('does not match %s (a tuned configuration applied since)', (_, changed) => {
     expect(learnerMatches(changed, state)).toBe(false);
+  });
+});
+
+describe('a Hoeffding tree learner with classes', () => {
+  const tree: HoeffdingTreeLearnerSpec = { type: 'hoeffding_tree', gracePeriod: 50, classes: ['low', 'mid', 'high'] };
+  const model = createLearner(tree);
+  const samples = Array.from({ length: 300 }, (_, i) => ({ x: { a: i % 30 }, y: ['low', 'mid', 'high'][Math.floor((i % 30) / 10)]! }));
+
+  it('is a tree over those labels, restored as one from its state, and scored with the multiclass metrics', () => {
+    expect(model).toBeInstanceOf(LabelledHoeffdingTree);
+    expect(isMulticlassModel(model)).toBe(true);
+    for (const s of samples) (model as LabelledHoeffdingTree).learnOne(s.x, s.y);
+    const state = JSON.parse(JSON.stringify(model.toJSON())) as PipelineModelState;
+    const restored = restoreLearner(state);
+    expect(restored).toBeInstanceOf(LabelledHoeffdingTree);
+    expect((restored as LabelledHoeffdingTree).classes).toEqual(['low', 'mid', 'high']);
+    expect(evaluate(restored, 'accuracy', samples)).toBe(1);
+    expect(evaluate(restored, 'macro_f1', samples)).toBe(1);
+    expect(evaluate(restored, 'roc_auc', samples)).toBeNaN();
+  });
+
+  it('matches its checkpoint only with the same classes; a 0/1 tree is another learner', () => {
+    const state = model.toJSON() as PipelineModelState;
+    expect(learnerMatches(tree, state)).toBe(true);
+    expect(learnerMatches({ ...tree, classes: ['low', 'high', 'mid'] }, state)).toBe(false);
+    expect(learnerMatches({ type: 'hoeffding_tree', gracePeriod: 50, classes: ['a', 'b'] }, state)).toBe(false);
+    const binary = createLearner({ type: 'hoeffding_tree', gracePeriod: 50 });
+    expect(binary).toBeInstanceOf(HoeffdingTreeClassifier);
+    expect(learnerMatches({ ...tree, classes: ['a', 'b'] }, binary.toJSON())).toBe(false);
+    expect(learnerMatches({ type: 'hoeffding_tree', gracePeriod: 50 }, binary.toJSON())).toBe(true);
   });
 });

@@ -2,6 +2,8 @@ import {
   createMetric,
   evaluateMulticlass,
   HoeffdingTreeClassifier,
+  isLabelledTreeState,
+  LabelledHoeffdingTree,
   LEARNER_FORMATS,
   learnerFromJSON,
   LinearRegression,
@@ -14,9 +16,11 @@ import {
   type LearnerState as LearnerStateJson,
   type Metric,
   type MetricName,
+  type MulticlassModel,
   type OnlineLearner,
   type ProgressiveState,
   type SoftmaxState,
+  type LabelledTreeState,
 } from '@modelyard/learners';
 import {
   isClassifier,
@@ -45,10 +49,18 @@ export const LIFETIME_WINDOW = 1000;
 /** A learner trained in-process by the service's update jobs. */
 export type InProcessLearnerSpec = Exclude<LearnerSpec, ExternalLearnerSpec>;
 
-/** A pipeline's model: a linear model or a Hoeffding tree (numeric predictions), or softmax regression for class labels. */
-export type PipelineModel = OnlineLearner | SoftmaxRegression;
+/**
+ * A pipeline's model: a linear model or a Hoeffding tree of 0/1 labels (numeric predictions), or for
+ * class labels softmax regression or a Hoeffding tree over a fixed class set (MulticlassModel).
+ */
+export type PipelineModel = OnlineLearner | MulticlassModel;
 /** Its toJSON(), as checkpoints and model.json hold it. */
-export type PipelineModelState = LearnerStateJson | SoftmaxState;
+export type PipelineModelState = LearnerStateJson | SoftmaxState | LabelledTreeState;
+
+/** Whether a pipeline model predicts class labels (multiclass metrics) rather than numbers. */
+export function isMulticlassModel(model: PipelineModel): model is MulticlassModel {
+  return model instanceof SoftmaxRegression || model instanceof LabelledHoeffdingTree;
+}
 /** What a checkpoint keeps of the lifetime metrics: the progressive validator's, or the multiclass ones. */
 export type LifetimeState = ProgressiveState | MulticlassProgress;
 
@@ -63,13 +75,18 @@ export function createLearner(spec: InProcessLearnerSpec): PipelineModel {
     const options = { ...spec.hyperparameters, optimizer: spec.optimizer, dim: spec.hyperparameters.dim ?? DEFAULT_DIM };
     return new SoftmaxRegression({ ...options, ...(spec.classes ? { classes: spec.classes } : {}) });
   }
+  if (spec.type === 'hoeffding_tree' && spec.classes) {
+    const { type: _type, classes, ...options } = spec;
+    return LabelledHoeffdingTree.create(classes, options);
+  }
   return createNumericLearner(spec);
 }
 
-/** A learner whose predictions are numbers (a linear model or a Hoeffding tree). */
+/** A learner whose predictions are numbers (a linear model or a Hoeffding tree of 0/1 labels). */
 export function createNumericLearner(spec: Exclude<InProcessLearnerSpec, SoftmaxLearnerSpec>): OnlineLearner {
   if (spec.type === 'hoeffding_tree') {
-    const { type: _type, ...options } = spec;
+    const { type: _type, classes, ...options } = spec;
+    if (classes) throw new TypeError('a Hoeffding tree with classes predicts class labels (createLearner)');
     return new HoeffdingTreeClassifier(options);
   }
   const options = { ...spec.hyperparameters, optimizer: spec.optimizer, dim: spec.hyperparameters.dim ?? DEFAULT_DIM };
@@ -101,6 +118,8 @@ export function learnerMatches(spec: InProcessLearnerSpec, state: PipelineModelS
   return (
     fresh.format === stored.format &&
     fresh.kind === stored.kind &&
+    // A tree's class labels (absent for 0/1 trees and softmax models, whose classes may grow).
+    JSON.stringify(fresh.labels) === JSON.stringify(stored.labels) &&
     part(fresh, 'options') === part(stored, 'options') &&
     part(fresh, 'optimizer') === part(stored, 'optimizer')
   );
@@ -144,7 +163,9 @@ export const ProgressiveStateJson = z.custom<LifetimeState>(
 );
 
 export function restoreLearner(state: PipelineModelState): PipelineModel {
-  return state.format === 'modelyard.softmax-model' ? SoftmaxRegression.fromJSON(state) : learnerFromJSON(state);
+  if (state.format === 'modelyard.softmax-model') return SoftmaxRegression.fromJSON(state);
+  if (state.format === 'modelyard.hoeffding-tree' && isLabelledTreeState(state)) return LabelledHoeffdingTree.fromJSON(state);
+  return learnerFromJSON(state);
 }
 
 /** A model.json artifact (a learner's toJSON()) as a model; throws when it is not one. */
@@ -212,7 +233,7 @@ export function toRecord(row: SampleRow, features: readonly PipelineFeature[]): 
 
 export interface LabelledSample {
   x: FeatureRecord;
-  /** A number (0/1 label, regression target) or, for a softmax learner, a class label. */
+  /** A number (0/1 label, regression target) or, for a multiclass learner, a class label. */
   y: ClassLabel;
 }
 
@@ -250,14 +271,14 @@ export function predictionFor(model: OnlineLearner, x: FeatureRecord): number {
  * not apply to the model (macro_f1 of a numeric learner, roc_auc or mae of a softmax one).
  */
 export function evaluate(model: PipelineModel, name: LearningMetric, samples: readonly LabelledSample[]): number {
-  if (model instanceof SoftmaxRegression) return multiclassValue(evaluateMulticlass(model, samples).report(), name);
+  if (isMulticlassModel(model)) return multiclassValue(evaluateMulticlass(model, samples).report(), name);
   if (name === 'macro_f1') return NaN;
   const metric = createMetric(name, {});
   for (const s of samples) metric.update(numericTarget(s.y), predictionFor(model, s.x));
   return metric.get();
 }
 
-/** Whether two pipeline models can be compared on one metric (both softmax, or both linear). */
+/** Whether two pipeline models can be compared on one metric (both predicting class labels, or both numbers). */
 export function sameFamily(a: PipelineModel, b: PipelineModel): boolean {
-  return a instanceof SoftmaxRegression === b instanceof SoftmaxRegression;
+  return isMulticlassModel(a) === isMulticlassModel(b);
 }

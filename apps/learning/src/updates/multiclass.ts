@@ -4,19 +4,19 @@ import {
   multiclassProgressive,
   type MulticlassMetricsState,
   type MulticlassReport,
-  type SoftmaxRegression,
+  type MulticlassModel,
 } from '@modelyard/learners';
 import type { LearningMetric } from '@modelyard/types';
 import { LIFETIME_WINDOW, type LabelledSample, type LifetimeState, type Progress } from './learner.js';
 
 /**
- * How a softmax pipeline measures itself: multiclass metrics (packages/learners) test-then-train.
+ * How a multiclass pipeline (softmax, or a Hoeffding tree over class labels) measures itself: multiclass metrics (packages/learners) test-then-train.
  * Registered versions get the full report of their update (accuracy, log_loss, macro/micro/weighted
  * precision, recall and F1, and per class `f1[label]`…); the pipeline's rolling metrics keep the
  * three a gate or the adaptive strategy can use, over the last LIFETIME_WINDOW samples.
  */
 
-/** A softmax pipeline's lifetime metrics in a checkpoint (beside the linear ProgressiveState form). */
+/** A multiclass pipeline's lifetime metrics in a checkpoint (beside the linear ProgressiveState form). */
 export interface MulticlassProgress {
   multiclass: MulticlassMetricsState;
 }
@@ -44,8 +44,8 @@ function rolling(metrics: MulticlassMetrics): Record<string, number> {
   return Object.fromEntries(ROLLING.map((name) => [`${name}@${LIFETIME_WINDOW}`, multiclassValue(report, name)]));
 }
 
-/** The softmax model learns the samples test-then-train, its lifetime metrics continuing from `from`. */
-export function learnMulticlass(model: SoftmaxRegression, from: LifetimeState | null, samples: readonly LabelledSample[]): Progress {
+/** The multiclass model learns the samples test-then-train, its lifetime metrics continuing from `from`. */
+export function learnMulticlass(model: MulticlassModel, from: LifetimeState | null, samples: readonly LabelledSample[]): Progress {
   if (from && !('multiclass' in from)) throw new TypeError('the checkpoint holds a linear model’s metrics, not multiclass ones');
   const lifetime = from ? MulticlassMetrics.fromJSON(from.multiclass) : new MulticlassMetrics({ window: LIFETIME_WINDOW });
   const before = rolling(lifetime);

@@ -1,7 +1,7 @@
-import { LinearModel, OnnxExportError, SoftmaxRegression, toOnnx } from '@modelyard/learners';
+import { LabelledHoeffdingTree, LinearModel, OnnxExportError, SoftmaxRegression, toOnnx } from '@modelyard/learners';
 import type { CreateVersionBody, GateResult, Stage } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
-import type { PipelineModel } from './learner.js';
+import { isMulticlassModel, type PipelineModel } from './learner.js';
 
 /** Where a stage is on the way to production; stages off that way (failed, archived) rank last. */
 const STAGE_ORDER: readonly string[] = ['draft', 'testing', 'staging', 'production'];
@@ -34,8 +34,9 @@ export interface Candidate {
   driftReportId?: string;
 }
 
-/** The model's resolved options as flat params (a softmax model's optimizer settings and classes too). */
+/** The model's resolved options as flat params (a softmax model's optimizer settings, a multiclass model's classes too). */
 function modelParams(model: PipelineModel) {
+  if (model instanceof LabelledHoeffdingTree) return { ...model.options, classes: model.classes };
   if (!(model instanceof SoftmaxRegression)) return { ...model.options };
   const { optimizerOptions, ...options } = model.options;
   return { ...options, ...optimizerOptions, classes: model.classes };
@@ -72,8 +73,8 @@ export function versionBody(c: Candidate): CreateVersionBody {
     outputSchema: {
       target: p.target,
       type: p.learner.type,
-      // A softmax model's probability columns, in order (classes can grow from one version to the next).
-      ...(c.model instanceof SoftmaxRegression ? { classes: c.model.classes } : {}),
+      // A multiclass model's probability columns, in order (a softmax model's can grow from one version to the next).
+      ...(isMulticlassModel(c.model) ? { classes: c.model.classes } : {}),
     },
     lineage: {
       ...(c.parentVersion ? { parentVersion: c.parentVersion } : {}),

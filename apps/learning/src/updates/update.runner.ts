@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SoftmaxRegression } from '@modelyard/learners';
 import type { GateResult, LearningUpdateJob } from '@modelyard/types';
 import { ExternalOffers } from '../external/external-offers.js';
 import { LearningMetrics } from '../learning.metrics.js';
@@ -9,6 +8,7 @@ import { runGate, type ProductionModel } from './gate.js';
 import {
   builtinSpec,
   createLearner,
+  isMulticlassModel,
   learnerMatches,
   learnNumeric,
   restoreLearner,
@@ -137,7 +137,7 @@ export class UpdateRunner {
     const trainCount = samples.length - p.gate.holdout;
     const train = samples.slice(0, trainCount);
     const previous = from?.progressive ?? null;
-    const progress = model instanceof SoftmaxRegression ? learnMulticlass(model, previous, train) : learnNumeric(model, previous, train);
+    const progress = isMulticlassModel(model) ? learnMulticlass(model, previous, train) : learnNumeric(model, previous, train);
     return { model, ...progress, trainCount, holdout: samples.slice(trainCount) };
   }
 

@@ -17,3 +17,20 @@ describe('sampleRow for a softmax pipeline', () => {
     expect(sampleRow(softmax(['gold', 'silver']), { usage: 2 }, 'bronze')).toBeNull();
   });
 });
+
+describe('sampleRow for a Hoeffding tree pipeline', () => {
+  const tree = (classes?: (string | number)[]) => ({
+    features,
+    target: 'tier',
+    learner: { type: 'hoeffding_tree' as const, ...(classes ? { classes } : {}) },
+  });
+
+  it('takes 0/1 (or a boolean) without classes, and only its listed class labels with them', () => {
+    expect(sampleRow(tree(), { usage: 2 }, true)).toEqual({ usage: 2, tier: 1 });
+    expect(sampleRow(tree(), { usage: 2 }, 'gold')).toBeNull();
+    expect(sampleRow(tree(['gold', 'silver', 3]), { usage: 2 }, 'silver')).toEqual({ usage: 2, tier: 'silver' });
+    expect(sampleRow(tree(['gold', 'silver', 3]), { usage: 2 }, 3)).toEqual({ usage: 2, tier: 3 });
+    expect(sampleRow(tree(['gold', 'silver', 3]), { usage: 2 }, 1)).toBeNull();
+    expect(sampleRow(tree(['gold', 'silver', 3]), { usage: 2 }, 'bronze')).toBeNull();
+  });
+});

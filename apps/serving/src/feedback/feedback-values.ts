@@ -1,5 +1,5 @@
 import type { DriftRecordInput, SampleInput } from '@modelyard/sdk';
-import { ClassLabel, isClassifier, type MonitorResponse, type PipelineResponse } from '@modelyard/types';
+import { ClassLabel, fixedClasses, isClassifier, isMulticlass, type MonitorResponse, type PipelineResponse } from '@modelyard/types';
 
 /** A prediction's features by name: an instance record as sent, or an array named by the input schema. */
 export type NamedFeatures = Map<string, unknown>;
@@ -58,18 +58,19 @@ export function driftRecord(monitor: Pick<MonitorResponse, 'features' | 'predict
 
 type Sample = Record<string, number | string | boolean | null>;
 
-/** Whether a label is a target of the learner: 0/1 (a classifier), a class (softmax), a finite number (a regression). */
+/** Whether a label is a target of the learner: 0/1 (a classifier), a class (multiclass), a finite number (a regression). */
 function isTarget(learner: PipelineResponse['learner'], target: unknown): target is number | string {
-  if (learner.type === 'softmax') {
+  if (isMulticlass(learner)) {
     const label = ClassLabel.safeParse(target);
-    return label.success && (!learner.classes || learner.classes.includes(label.data));
+    const classes = fixedClasses(learner);
+    return label.success && (!classes || classes.includes(label.data));
   }
   return isClassifier(learner) ? target === 0 || target === 1 : isFiniteNumber(target);
 }
 
 /**
  * A learning sample from stored features and a label, or null when the label is no target of this
- * pipeline (a classifier takes 0/1 or a boolean, a softmax learner a class label, a regression a finite number). Features of
+ * pipeline (a classifier takes 0/1 or a boolean, a multiclass learner a class label, a regression a finite number). Features of
  * another kind are sent as missing (null), which every pipeline accepts, rather than refused.
  */
 export function sampleRow(

@@ -1,4 +1,10 @@
-import { HoeffdingTreeClassifier, type HoeffdingTreeState } from '@modelyard/learners';
+import {
+  HoeffdingTreeClassifier,
+  isLabelledTreeState,
+  LabelledHoeffdingTree,
+  type ClassLabel,
+  type HoeffdingTreeState,
+} from '@modelyard/learners';
 import type { Feature } from './input-schema.js';
 import { inputsOf, rowReader } from './learner-inputs.js';
 import { ModelLoadError, type Runner } from './runner.js';
@@ -18,6 +24,8 @@ export function isTreeState(bytes: Uint8Array): HoeffdingTreeState | null {
  * A Hoeffding tree's model.json served natively: each row is rebuilt as the record (or dense vector)
  * the tree learned from, and answered with the tree's class probabilities and most probable class,
  * under the output names a linear classifier uses (label, probabilities), one column per class.
+ * A tree over class labels (its model.json lists `labels`) answers its labels, as a softmax model
+ * does: INT64 when every label is an integer, else BYTES; probabilities in its label order.
  */
 export class TreeRunner implements Runner {
   readonly format = 'learner' as const;
@@ -27,27 +35,34 @@ export class TreeRunner implements Runner {
 
   private constructor(
     private readonly tree: HoeffdingTreeClassifier,
+    /** The class labels of a labelled tree; null for a tree of class indices. */
+    private readonly labels: readonly ClassLabel[] | null,
     private readonly features: readonly Feature[] | null,
     private readonly dim: number,
   ) {
     this.inputs = inputsOf(dim, features);
     this.outputs = [
-      { name: 'label', datatype: 'INT64', shape: [-1] },
+      { name: 'label', datatype: labels && !labels.every((l) => typeof l === 'number') ? 'BYTES' : 'INT64', shape: [-1] },
       { name: 'probabilities', datatype: 'FP64', shape: [-1, tree.classes] },
     ];
   }
 
   static create(state: HoeffdingTreeState, features: readonly Feature[] | null): TreeRunner {
     let tree: HoeffdingTreeClassifier;
+    let labels: ClassLabel[] | null = null;
     try {
-      tree = HoeffdingTreeClassifier.fromJSON(state);
+      if (isLabelledTreeState(state)) {
+        const labelled = LabelledHoeffdingTree.fromJSON(state);
+        tree = labelled.tree;
+        labels = labelled.classes;
+      } else tree = HoeffdingTreeClassifier.fromJSON(state);
     } catch (err) {
       throw new ModelLoadError(`model.json is not a loadable Hoeffding tree: ${err instanceof Error ? err.message : String(err)}`);
     }
     const dim = tree.denseDim;
     if (!features && dim === null)
       throw new ModelLoadError('this Hoeffding tree learned feature records: its version needs an input schema naming the features');
-    return new TreeRunner(tree, features, dim ?? 0);
+    return new TreeRunner(tree, labels, features, dim ?? 0);
   }
 
   run(feeds: ReadonlyMap<string, HostTensor>, outputs?: readonly string[]): Promise<Map<string, HostTensor>> {
@@ -55,19 +70,30 @@ export class TreeRunner implements Runner {
     const k = this.tree.classes;
     const row = rowReader(feeds, this.features, this.dim);
     const probabilities = new Float64Array(n * k);
-    const labels = new BigInt64Array(n);
+    const classes = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const p = this.tree.predictProba(row(i));
       probabilities.set(p, i * k);
       let best = 0;
       for (let c = 1; c < k; c++) if (p[c]! > p[best]!) best = c;
-      labels[i] = BigInt(best);
+      classes[i] = best;
     }
     const wanted = new Set(outputs ?? this.outputs.map((o) => o.name));
     const out = new Map<string, HostTensor>();
-    if (wanted.has('label')) out.set('label', { datatype: 'INT64', shape: [n], data: labels });
+    if (wanted.has('label')) out.set('label', this.labelTensor(classes));
     if (wanted.has('probabilities')) out.set('probabilities', { datatype: 'FP64', shape: [n, k], data: probabilities });
     return Promise.resolve(out);
+  }
+
+  /** The predicted classes as the label output: indices, or a labelled tree's labels. */
+  private labelTensor(classes: Int32Array): HostTensor {
+    const n = classes.length;
+    const labels = this.labels;
+    if (!labels) return { datatype: 'INT64', shape: [n], data: BigInt64Array.from(classes, (c) => BigInt(c)) };
+    const answered = Array.from(classes, (c) => labels[c]!);
+    return this.outputs[0]!.datatype === 'BYTES'
+      ? { datatype: 'BYTES', shape: [n], data: answered.map(String) }
+      : { datatype: 'INT64', shape: [n], data: BigInt64Array.from(answered, (l) => BigInt(l)) };
   }
 
   release(): Promise<void> {
