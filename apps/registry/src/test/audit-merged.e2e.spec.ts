@@ -18,7 +18,6 @@ afterAll(async () => {
   await t.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Item = {
   service: string;
   id: string;
@@ -26,7 +25,9 @@ type Item = {
   actor: string;
   target: string;
   subject: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   before: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   after: any;
   at: string;
 };
