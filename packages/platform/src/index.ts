@@ -39,6 +39,8 @@ export * from './outbound/outbound-url.js';
 export * from './outbound/outbound-url.policy.js';
 export * from './events/change-announcer.js';
 export * from './audit/audit-writer.js';
+export * from './audit/audit-archive.js';
+export * from './audit/audit-tables.js';
 export * from './webhooks/signature.js';
 export * from './webhooks/outbox.js';
 export * from './webhooks/webhooks.module.js';

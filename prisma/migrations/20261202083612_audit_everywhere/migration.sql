@@ -77,6 +77,25 @@ CREATE INDEX "learning_audit_events_at_id_idx" ON "learning_audit_events"("at", 
 -- CreateIndex
 CREATE INDEX "registry_audit_events_at_id_idx" ON "registry_audit_events"("at", "id");
 
+-- CreateTable
+CREATE TABLE "registry_audit_archives" (
+    "id" BIGSERIAL NOT NULL,
+    "service" TEXT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "size" BIGINT NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "firstId" BIGINT NOT NULL,
+    "lastId" BIGINT NOT NULL,
+    "firstAt" TIMESTAMP(3) NOT NULL,
+    "lastAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "registry_audit_archives_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "registry_audit_archives_service_id_idx" ON "registry_audit_archives"("service", "id");
+
 -- Audit tables are append-only. The retention archive is the one writer allowed to delete: it sets
 -- `SET LOCAL modelyard.audit_archive = 'on'` in the transaction that deletes rows it has stored.
 CREATE FUNCTION "platform_audit_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
