@@ -383,7 +383,7 @@ export const RetentionResponse = z.object({
 export type RetentionResponse = z.infer<typeof RetentionResponse>;
 
 /** The services that keep an audit log (`platform` is what the platform package owns: API keys, webhooks, maintenance). */
-export const AuditService = z.enum(['registry', 'platform', 'experiments', 'drift', 'learning']);
+export const AuditService = z.enum(['registry', 'platform', 'experiments', 'drift', 'learning', 'serving']);
 export type AuditService = z.infer<typeof AuditService>;
 
 export const AuditQuery = PageQuery.extend({

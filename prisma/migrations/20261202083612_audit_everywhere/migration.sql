@@ -78,6 +78,25 @@ CREATE INDEX "learning_audit_events_at_id_idx" ON "learning_audit_events"("at", 
 CREATE INDEX "registry_audit_events_at_id_idx" ON "registry_audit_events"("at", "id");
 
 -- CreateTable
+CREATE TABLE "serving_audit_events" (
+    "id" BIGSERIAL NOT NULL,
+    "modelName" TEXT,
+    "action" TEXT NOT NULL,
+    "actor" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "before" JSONB,
+    "after" JSONB,
+    "reason" TEXT,
+    "requestId" TEXT,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "serving_audit_events_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "serving_audit_events_at_id_idx" ON "serving_audit_events"("at", "id");
+
+-- CreateTable
 CREATE TABLE "registry_audit_archives" (
     "id" BIGSERIAL NOT NULL,
     "service" TEXT NOT NULL,
@@ -118,6 +137,8 @@ CREATE TRIGGER "drift_audit_events_append_only" BEFORE UPDATE OR DELETE ON "drif
   FOR EACH ROW EXECUTE FUNCTION "platform_audit_append_only"();
 CREATE TRIGGER "learning_audit_events_append_only" BEFORE UPDATE OR DELETE ON "learning_audit_events"
   FOR EACH ROW EXECUTE FUNCTION "platform_audit_append_only"();
+CREATE TRIGGER "serving_audit_events_append_only" BEFORE UPDATE OR DELETE ON "serving_audit_events"
+  FOR EACH ROW EXECUTE FUNCTION "platform_audit_append_only"();
 
 -- The merged audit log every service writes into, read by the registry's GET /v1/audit. Ids are
 -- per table, so (at, service, id) is the order and the cursor: unique, and the same on every read.
@@ -135,4 +156,7 @@ CREATE VIEW "platform_audit_log" AS
     FROM "drift_audit_events"
   UNION ALL
   SELECT 'learning'::text, "id", "modelName", "action", "actor", "target", "before", "after", "reason", "requestId", "at"
-    FROM "learning_audit_events";
+    FROM "learning_audit_events"
+  UNION ALL
+  SELECT 'serving'::text, "id", "modelName", "action", "actor", "target", "before", "after", "reason", "requestId", "at"
+    FROM "serving_audit_events";

@@ -164,9 +164,11 @@ describe('audit tables are append-only', () => {
     'experiments_audit_events',
     'drift_audit_events',
     'learning_audit_events',
+    'serving_audit_events',
   ];
   beforeAll(async () => {
     await prisma.platformAuditEvent.create({ data: { action: 'api_key.created', actor: 'x', target: 'api_key:x' } });
+    await prisma.servingAuditEvent.create({ data: { action: 'shadow.set', actor: 'x', target: 'shadow:x' } });
   });
 
   it.each(tables)('%s refuses UPDATE and DELETE', async (table) => {

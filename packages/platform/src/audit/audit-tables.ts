@@ -10,4 +10,5 @@ export const AUDIT_TABLES: ReadonlyMap<AuditService, { table: string; target: st
   ['experiments', { table: 'experiments_audit_events', target: 'target' }],
   ['drift', { table: 'drift_audit_events', target: 'target' }],
   ['learning', { table: 'learning_audit_events', target: 'target' }],
+  ['serving', { table: 'serving_audit_events', target: 'target' }],
 ]);

@@ -40,6 +40,7 @@ const WRITERS = new Map<AuditService, (tx: Tx, row: AuditRow) => Promise<unknown
   ['experiments', (tx, data) => tx.experimentsAuditEvent.create({ data })],
   ['drift', (tx, data) => tx.driftAuditEvent.create({ data })],
   ['learning', (tx, data) => tx.learningAuditEvent.create({ data })],
+  ['serving', (tx, data) => tx.servingAuditEvent.create({ data })],
 ]);
 
 /** JSON columns hold plain JSON: dates become strings, undefined fields vanish, absent values are SQL NULL. */
