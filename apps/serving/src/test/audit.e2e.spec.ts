@@ -30,11 +30,11 @@ describe('shadow changes are audited in serving_audit_events', () => {
       ['shadow.removed', 'test-editor'],
     ]);
     expect(entries.every((e) => e.modelName === model && e.requestId)).toBe(true);
-    expect(entries[0].before).toBeNull();
-    expect(entries[0].after).toMatchObject({ version: twin, fraction: 0.5 });
-    expect(entries[1].before).toMatchObject({ version: twin, fraction: 0.5 });
-    expect(entries[1].after).toMatchObject({ version: twin, fraction: 1 });
-    expect(entries[2].before).toMatchObject({ fraction: 1 });
-    expect(entries[2].after).toBeNull();
+    expect(entries[0]!.before).toBeNull();
+    expect(entries[0]!.after).toMatchObject({ version: twin, fraction: 0.5 });
+    expect(entries[1]!.before).toMatchObject({ version: twin, fraction: 0.5 });
+    expect(entries[1]!.after).toMatchObject({ version: twin, fraction: 1 });
+    expect(entries[2]!.before).toMatchObject({ fraction: 1 });
+    expect(entries[2]!.after).toBeNull();
   });
 });
