@@ -17,6 +17,7 @@ import { OctetStreamParser } from './artifacts/octet-stream.parser.js';
 import { ARTIFACT_STORAGE } from './artifacts/storage/artifact-storage.js';
 import { createStorage, storageReadiness } from './artifacts/storage/create-storage.js';
 import { StorageLifecycle } from './artifacts/storage/storage.lifecycle.js';
+import { AUDIT_RETENTION_DAYS, AuditArchiver } from './audit/audit-archiver.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import type { RegistryConfig } from './config.js';
@@ -59,7 +60,7 @@ export class AppModule {
           apiKeyRoutes: true,
           providers: [{ provide: READINESS_CHECKS, useValue: [storageReadiness(storage)] }],
         }),
-        QueuesModule.forRoot([QueueName.webhooks, QueueName.artifactGc]),
+        QueuesModule.forRoot([QueueName.webhooks, QueueName.artifactGc, QueueName.auditArchive]),
         WebhooksModule.forRoot({ routes: !config.workerOnly }),
       ],
       controllers: config.workerOnly
@@ -80,6 +81,8 @@ export class AppModule {
       providers: [
         { provide: ARTIFACT_STORAGE, useValue: storage },
         { provide: ARTIFACTS_CONFIG, useValue: config.artifacts },
+        { provide: AUDIT_RETENTION_DAYS, useValue: config.auditRetentionDays },
+        AuditArchiver,
         StorageLifecycle,
         OctetStreamParser,
         RegistryMetrics,

@@ -44,6 +44,11 @@ export const RegistryEnvObject = BaseEnvObject.extend({
   S3_PART_SIZE_BYTES: bytes(5 * MiB)
     .max(5 * GiB)
     .default(16 * MiB),
+  /**
+   * Audit entries older than this many days are moved to the artifact storage as NDJSON (listed in
+   * registry_audit_archives) and leave the database. 0 (the default) keeps every entry.
+   */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
 });
 
 export const RegistryEnv = withEnvRules(RegistryEnvObject)
@@ -75,6 +80,8 @@ export interface ArtifactsConfig {
 
 export interface RegistryConfig extends PlatformConfig {
   artifacts: ArtifactsConfig;
+  /** Days audit entries stay in the database; null keeps them forever. */
+  auditRetentionDays: number | null;
 }
 
 function toArtifactsConfig(env: RegistryEnv): ArtifactsConfig {
@@ -100,6 +107,10 @@ function toArtifactsConfig(env: RegistryEnv): ArtifactsConfig {
 
 export function buildRegistry(env: Record<string, string | undefined>): { module: DynamicModule; config: RegistryConfig } {
   const parsed = parseEnv(RegistryEnv, env);
-  const config: RegistryConfig = { ...toPlatformConfig(SERVICE, DEFAULT_PORT, parsed), artifacts: toArtifactsConfig(parsed) };
+  const config: RegistryConfig = {
+    ...toPlatformConfig(SERVICE, DEFAULT_PORT, parsed),
+    artifacts: toArtifactsConfig(parsed),
+    auditRetentionDays: parsed.AUDIT_RETENTION_DAYS || null,
+  };
   return { module: AppModule.forRoot(config), config };
 }

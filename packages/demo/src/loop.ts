@@ -172,11 +172,12 @@ export async function runLoop(my: Modelyard, options: LoopOptions, timeline = ne
   const c = concluded.conclusion;
   timeline.info(`conclusion: winner ${c?.winner ?? 'none'}, promoted ${c?.promoted ? 'yes' : 'no'} — ${c?.recommendation.reason ?? ''}`);
 
-  timeline.step('Registry audit log of the model');
+  timeline.step('Audit log of the model, every service merged');
   const audit = (await collect(my.registry.auditAll({ model }))).reverse();
   timeline.lines(
     audit.map(
-      (e) => `${e.at.slice(11, 19)}  ${e.action.padEnd(24)} ${e.subject.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`,
+      (e) =>
+        `${e.at.slice(11, 19)}  ${e.service.padEnd(11)} ${e.action.padEnd(30)} ${e.target.padEnd(30)} by ${e.actor}${e.reason ? `  (${e.reason})` : ''}`,
     ),
   );
   return { model, v1, v2, experiment, driftReport: report, retrain, production, auditActions: audit.map((e) => e.action) };

@@ -16,6 +16,8 @@ export const QueueName = {
   retrain: 'retrain',
   /** Trials of hyperparameter searches (learning): one job per trial and rung it is promoted to. */
   learningTuning: 'learning-tuning',
+  /** The audit retention archive (registry): moves entries past AUDIT_RETENTION_DAYS to the artifact storage. */
+  auditArchive: 'audit-archive',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -43,6 +45,7 @@ export const JobName = {
   learningUpdate: 'learning.update',
   retrain: 'retrain',
   learningTuneTrial: 'learning.tune-trial',
+  auditArchive: 'audit.archive',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -54,6 +57,7 @@ export const QUEUE_JOBS: Record<QueueName, readonly JobName[]> = {
   [QueueName.experimentsTick]: [JobName.experimentsTick],
   [QueueName.retrain]: [JobName.retrain],
   [QueueName.learningTuning]: [JobName.learningTuneTrial],
+  [QueueName.auditArchive]: [JobName.auditArchive],
 };
 
 /** Payloads carry ids only: the worker reloads the current state from the database. */

@@ -382,8 +382,16 @@ export const RetentionResponse = z.object({
 });
 export type RetentionResponse = z.infer<typeof RetentionResponse>;
 
+/** The services that keep an audit log (`platform` is what the platform package owns: API keys, webhooks, maintenance). */
+export const AuditService = z.enum(['registry', 'platform', 'experiments', 'drift', 'learning', 'serving']);
+export type AuditService = z.infer<typeof AuditService>;
+
 export const AuditQuery = PageQuery.extend({
+  /** Only this service's entries. */
+  service: AuditService.optional(),
   model: ModelName.optional(),
+  /** Exactly this target (`<model>@<version>`, `experiment:<key>`, `monitor:<id>`, …). */
+  target: safeString().min(1).max(512).optional(),
   /** Exactly this actor (a key's or token's subject). */
   actor: safeString().min(1).max(256).optional(),
   /** An action, or the start of one: `version.` matches every version action. */
@@ -400,10 +408,15 @@ export const AuditQuery = PageQuery.extend({
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const AuditEventResponse = z.object({
+  /** Unique within its service's log only; (service, id) is unique across the merged log. */
   id: z.string(),
+  service: AuditService,
   model: z.string().nullable(),
   action: z.string(),
   actor: z.string(),
+  /** What changed. */
+  target: z.string(),
+  /** The same as target (its earlier name). */
   subject: z.string(),
   before: JsonValue.nullable(),
   after: JsonValue.nullable(),

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DriftAlert, Prisma } from '@modelyard/db';
-import { decodeCursor, keysetAfter, keysetSelect, NotFound, parseUuidCursor, PrismaService, type OrderColumn } from '@modelyard/platform';
+import {
+  decodeCursor,
+  keysetAfter,
+  keysetSelect,
+  NotFound,
+  parseUuidCursor,
+  PrismaService,
+  recordAudit,
+  type OrderColumn,
+} from '@modelyard/platform';
 import type { ListAlertsQuery } from '@modelyard/types';
 
 /** Alerts are written with their report (ReportsRepository.saveWith); this reads and acknowledges them. */
@@ -36,13 +45,20 @@ export class AlertsRepository {
   }
 
   /** Acknowledging twice keeps the first acknowledgement. */
-  async acknowledge(id: string, actor: string): Promise<DriftAlert> {
-    await this.prisma.driftAlert.updateMany({
-      where: { id, status: 'active' },
-      data: { status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: new Date() },
+  acknowledge(id: string, actor: string): Promise<DriftAlert> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.driftAlert.updateMany({
+        where: { id, status: 'active' },
+        data: { status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: new Date() },
+      });
+      const row = await tx.driftAlert.findUnique({ where: { id } });
+      if (!row) throw new NotFound('alert', id);
+      if (count > 0) {
+        const before = { status: 'active', acknowledgedBy: null, acknowledgedAt: null };
+        const after = { status: row.status, acknowledgedBy: row.acknowledgedBy, acknowledgedAt: row.acknowledgedAt };
+        await recordAudit(tx, 'drift', { action: 'alert.acknowledged', actor, target: `alert:${id}`, model: row.model, before, after });
+      }
+      return row;
     });
-    const row = await this.prisma.driftAlert.findUnique({ where: { id } });
-    if (!row) throw new NotFound('alert', id);
-    return row;
   }
 }

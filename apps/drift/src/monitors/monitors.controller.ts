@@ -46,23 +46,23 @@ export class MonitorsController {
   @RequireScope('admin')
   @HttpCode(204)
   @ApiDoc({ summary: 'Delete a monitor with its reference, window, reports and alerts', status: 204, tags: ['monitors'] })
-  delete(@ZParams(MonitorParams) p: MonitorParams) {
-    return this.monitors.delete(p.id);
+  delete(@ZParams(MonitorParams) p: MonitorParams, @CurrentPrincipal() who: Principal) {
+    return this.monitors.delete(p.id, who.id);
   }
 
   @Post(':id/pause')
   @RequireScope('write')
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop scheduled checks and ingestion', response: MonitorResponse, tags: ['monitors'] })
-  pause(@ZParams(MonitorParams) p: MonitorParams) {
-    return this.monitors.pause(p.id);
+  pause(@ZParams(MonitorParams) p: MonitorParams, @CurrentPrincipal() who: Principal) {
+    return this.monitors.pause(p.id, who.id);
   }
 
   @Post(':id/resume')
   @RequireScope('write')
   @HttpCode(200)
   @ApiDoc({ summary: 'Resume scheduled checks and ingestion', response: MonitorResponse, tags: ['monitors'] })
-  resume(@ZParams(MonitorParams) p: MonitorParams) {
-    return this.monitors.resume(p.id);
+  resume(@ZParams(MonitorParams) p: MonitorParams, @CurrentPrincipal() who: Principal) {
+    return this.monitors.resume(p.id, who.id);
   }
 }

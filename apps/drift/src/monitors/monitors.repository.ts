@@ -12,6 +12,7 @@ import {
   PrismaService,
 } from '@modelyard/platform';
 import { DEFAULT_ALERT_RULES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
+import { auditMonitor } from './monitors.audit.js';
 import { toMonitor, type Monitor } from './monitors.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
@@ -36,6 +37,7 @@ export class MonitorsRepository {
         const monitor = `${body.model}/${body.name}`;
         const webhookSubscriptionId = await this.webhookTarget(tx, body.alerting.webhookUrl, secret, monitor, actor);
         const row = await tx.driftMonitor.create({ data: createData(body, actor, webhookSubscriptionId) });
+        await auditMonitor(tx, 'monitor.created', actor, null, toMonitor(row));
         return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
     } catch (err) {
@@ -96,6 +98,7 @@ export class MonitorsRepository {
           Object.assign(data, { webhookUrl: body.alerting.webhookUrl ?? null, webhookSubscriptionId: target });
         }
         const row = await tx.driftMonitor.update({ where: { id }, data });
+        await auditMonitor(tx, 'monitor.updated', actor, toMonitor(current), toMonitor(row));
         return { monitor: toMonitor(row), ...(secret ? { secret } : {}) };
       }, TX_OPTIONS);
     } catch (err) {
@@ -104,22 +107,29 @@ export class MonitorsRepository {
     }
   }
 
-  async setStatus(id: string, status: DriftMonitorStatus): Promise<Monitor> {
-    const { count } = await this.prisma.driftMonitor.updateMany({ where: { id }, data: { status } });
-    if (count === 0) throw new NotFound('monitor', id);
-    return this.get(id);
+  /** Pausing a paused monitor (or resuming an active one) changes nothing and records nothing. */
+  setStatus(id: string, status: DriftMonitorStatus, actor: string): Promise<Monitor> {
+    return this.prisma.$transaction(async (tx) => {
+      const current = await tx.driftMonitor.findUnique({ where: { id } });
+      if (!current) throw new NotFound('monitor', id);
+      if (current.status === status) return toMonitor(current);
+      const row = await tx.driftMonitor.update({ where: { id }, data: { status } });
+      await auditMonitor(tx, status === 'paused' ? 'monitor.paused' : 'monitor.resumed', actor, toMonitor(current), toMonitor(row));
+      return toMonitor(row);
+    }, TX_OPTIONS);
   }
 
   /**
    * Deletes the monitor and its webhook target. The database deletes its reference, reports and
    * alerts with it (ON DELETE CASCADE); the webhook target is a platform row, deleted here.
    */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const current = await tx.driftMonitor.findUnique({ where: { id }, select: { webhookSubscriptionId: true } });
+      const current = await tx.driftMonitor.findUnique({ where: { id } });
       if (!current) throw new NotFound('monitor', id);
       if (current.webhookSubscriptionId) await deleteWebhookTarget(tx, current.webhookSubscriptionId);
       await tx.driftMonitor.delete({ where: { id } });
+      await auditMonitor(tx, 'monitor.deleted', actor, toMonitor(current), null);
     }, TX_OPTIONS);
   }
 

@@ -87,25 +87,25 @@ export class MonitorsService {
     return toMonitorResponse(monitor, await this.window.seq(monitor.id), secret);
   }
 
-  async pause(id: string) {
-    const m = await this.monitors.setStatus(id, 'paused');
+  async pause(id: string, actor: string) {
+    const m = await this.monitors.setStatus(id, 'paused', actor);
     await this.scheduler.unschedule(m.id);
     await this.changed(m.model);
     return toMonitorResponse(m, await this.window.seq(m.id));
   }
 
-  async resume(id: string) {
-    const m = await this.monitors.setStatus(id, 'active');
+  async resume(id: string, actor: string) {
+    const m = await this.monitors.setStatus(id, 'active', actor);
     await this.scheduler.schedule(m.id, m.everySeconds);
     await this.changed(m.model);
     return toMonitorResponse(m, await this.window.seq(m.id));
   }
 
-  async delete(id: string) {
+  async delete(id: string, actor: string) {
     const { model } = await this.monitors.get(id);
     // Scheduler first: if Redis fails here, the monitor is still there to delete again.
     await this.scheduler.unschedule(id);
-    await this.monitors.delete(id);
+    await this.monitors.delete(id, actor);
     await this.window.clear(id);
     await this.changed(model);
   }

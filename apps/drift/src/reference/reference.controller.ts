@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, Idempotent, IngestionBody, ZBody, ZParams, type Principal } from '@modelyard/platform';
 import { ReferenceBody, ReferenceFromRangeBody, ReferenceResponse } from '@modelyard/types';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ReferenceService } from './reference.service.js';
@@ -17,15 +17,15 @@ export class ReferenceController {
     response: ReferenceResponse,
     tags: ['reference'],
   })
-  upload(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceBody) body: ReferenceBody) {
-    return this.reference.upload(p.id, body);
+  upload(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceBody) body: ReferenceBody, @CurrentPrincipal() who: Principal) {
+    return this.reference.upload(p.id, body, who.id);
   }
 
   @Post('from-window')
   @HttpCode(200)
   @ApiDoc({ summary: 'Freeze the current window as the reference', response: ReferenceResponse, tags: ['reference'] })
-  fromWindow(@ZParams(MonitorParams) p: MonitorParams) {
-    return this.reference.fromWindow(p.id);
+  fromWindow(@ZParams(MonitorParams) p: MonitorParams, @CurrentPrincipal() who: Principal) {
+    return this.reference.fromWindow(p.id, who.id);
   }
 
   @Post('from-range')
@@ -35,7 +35,11 @@ export class ReferenceController {
     response: ReferenceResponse,
     tags: ['reference'],
   })
-  fromRange(@ZParams(MonitorParams) p: MonitorParams, @ZBody(ReferenceFromRangeBody) body: ReferenceFromRangeBody) {
-    return this.reference.fromRange(p.id, body);
+  fromRange(
+    @ZParams(MonitorParams) p: MonitorParams,
+    @ZBody(ReferenceFromRangeBody) body: ReferenceFromRangeBody,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.reference.fromRange(p.id, body, who.id);
   }
 }

@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService, ValidationFailed } from '@modelyard/platform';
+import { PrismaService, recordAudit, ValidationFailed } from '@modelyard/platform';
+import { monitorTarget } from '../monitors/monitors.audit.js';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 import { emptyCounts, toReferenceColumn, toReferenceData } from './reference.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Largest reference per column: checks load and sort it on every run. */
 export const MAX_REFERENCE_ROWS = 1_000_000;
+
+/** Who set a reference, and from what. */
+export interface ReferenceChange {
+  actor: string;
+  source: 'upload' | 'window' | 'range';
+}
 
 /** References stored compactly: one row per column, packed float64 or counts per category. */
 @Injectable()
@@ -21,9 +28,15 @@ export class ReferenceRepository {
    * Replaces (or, with `append`, extends) the given columns and bumps the monitor's reference
    * version, in one transaction under the monitor's row lock (two concurrent appends both count).
    */
-  async save(monitorId: string, columns: Map<string, ReferenceColumn>, append: boolean): Promise<{ rows: number; version: number }> {
+  async save(
+    monitorId: string,
+    columns: Map<string, ReferenceColumn>,
+    append: boolean,
+    by: ReferenceChange,
+  ): Promise<{ rows: number; version: number }> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM drift_monitors WHERE id = ${monitorId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<{ rows: number; version: number }[]>`
+        SELECT "referenceRows" AS rows, "referenceVersion" AS version FROM drift_monitors WHERE id = ${monitorId}::uuid FOR UPDATE`;
       const existing = append ? await tx.driftReference.findMany({ where: { monitorId } }) : [];
       if (!append) await tx.driftReference.deleteMany({ where: { monitorId } });
       for (const [column, ref] of columns) {
@@ -45,6 +58,10 @@ export class ReferenceRepository {
         where: { id: monitorId },
         data: { referenceRows: rows, referenceVersion: { increment: 1 }, referenceUpdatedAt: new Date() },
       });
+      // The values themselves are too large for the log: it keeps their size, version and columns.
+      const after = { rows, version: m.referenceVersion, columns: [...columns.keys()], source: by.source, append };
+      const entry = { actor: by.actor, target: monitorTarget(monitorId), model: m.model, before: locked ?? null, after };
+      await recordAudit(tx, 'drift', { action: append ? 'reference.appended' : 'reference.set', ...entry });
       return { rows, version: m.referenceVersion };
     }, TX_OPTIONS);
   }

@@ -15,7 +15,7 @@ import { HOUR_MS } from '../window/bucket-summary.js';
 import { WindowStore } from '../window/window.store.js';
 import { referenceFromSummary } from './from-range.js';
 import { emptyCounts } from './reference.mapper.js';
-import { MAX_REFERENCE_ROWS, ReferenceRepository } from './reference.repository.js';
+import { MAX_REFERENCE_ROWS, ReferenceRepository, type ReferenceChange } from './reference.repository.js';
 
 /** Reference columns kept: features, prediction, label, and the operational columns their z-scores compare against. */
 const OPERATIONAL = new Set([PREDICTION, LABEL, CONFIDENCE, LATENCY, SUCCESS]);
@@ -30,26 +30,26 @@ export class ReferenceService {
     @Inject(RollUpStore) private readonly rollUps: RollUpStore,
   ) {}
 
-  async upload(monitorId: string, body: ReferenceBody) {
+  async upload(monitorId: string, body: ReferenceBody, actor: string) {
     const monitor = await this.monitors.get(monitorId);
     const columns = 'records' in body ? this.fromRecords(monitor, body.records) : this.fromColumns(monitor, body.columns);
-    return this.save(monitor, columns, body.append);
+    return this.save(monitor, columns, body.append, { actor, source: 'upload' });
   }
 
   /** Freezes the current window as the baseline. */
-  async fromWindow(monitorId: string) {
+  async fromWindow(monitorId: string, actor: string) {
     const monitor = await this.monitors.get(monitorId);
     const { chunks } = await this.window.read(monitor.id);
     const window = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize);
     if (window.n === 0) throw new Conflict('the window is empty: ingest records first');
-    return this.save(monitor, window, false);
+    return this.save(monitor, window, false, { actor, source: 'window' });
   }
 
   /**
    * The reference from the monitor's own records of [from, to) by record time: the merge of the
    * hourly summaries of the hours it touches (so widened to whole hours), stored precomputed.
    */
-  async fromRange(monitorId: string, body: ReferenceFromRangeBody) {
+  async fromRange(monitorId: string, body: ReferenceFromRangeBody, actor: string) {
     const monitor = await this.monitors.get(monitorId);
     const from = Date.parse(body.from);
     const to = Date.parse(body.to);
@@ -64,7 +64,7 @@ export class ReferenceService {
     const summary = await this.rollUps.read(monitor.id, monitor.features, hours);
     if (summary.records === 0) throw new Conflict('no records in this time range: ingest records with ts in it, or pick another range');
     const refs = referenceFromSummary(summary);
-    const saved = await this.references.save(monitor.id, refs, false);
+    const saved = await this.references.save(monitor.id, refs, false, { actor, source: 'range' });
     return { ...saved, columns: [...refs.keys()] };
   }
 
@@ -118,7 +118,7 @@ export class ReferenceService {
    * Stores the present values of each column and, for features, how many were missing (absent or
    * null; a frozen window's type violations are stored absent too, but are not missing values).
    */
-  private async save(monitor: Monitor, columns: Columns, append: boolean) {
+  private async save(monitor: Monitor, columns: Columns, append: boolean, by: ReferenceChange) {
     const refs = new Map<string, ReferenceColumn>();
     const invalid = invalidByFeature(columns.values.get(INVALID), null);
     for (const [name, column] of columns.values) {
@@ -145,7 +145,7 @@ export class ReferenceService {
     for (const [name, column] of calibrationColumns(label, columns, positiveOf) ?? []) refs.set(name, column);
     if (columns.n > MAX_REFERENCE_ROWS)
       throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
-    const saved = await this.references.save(monitor.id, refs, append);
+    const saved = await this.references.save(monitor.id, refs, append, by);
     return { ...saved, columns: [...refs.keys()] };
   }
 }

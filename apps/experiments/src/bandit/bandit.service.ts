@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChangeAnnouncer } from '@modelyard/platform';
 import { CHANGE_NOTICES } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
+import { SYSTEM_ACTOR } from '../experiments/experiments.audit.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { OutcomesStore } from '../outcomes/outcomes.store.js';
 import { summaryIn } from '../results/results-input.js';
@@ -35,11 +36,12 @@ export class BanditService {
     );
     if (!weights) return;
     const period = { from: now.toISOString(), weights, unitsAtStart: perVariant.map((s) => s.n) };
-    const updated = await this.experiments.update(e.key, (current) => ({
+    const change = (current: Experiment) => ({
       variants: current.variants.map((v, i) => ({ ...v, weight: weights[i]! })),
       weightPeriods: [...current.weightPeriods, period],
       bumpRevision: true,
-    }));
+    });
+    const updated = await this.experiments.update(e.key, change, { actor: SYSTEM_ACTOR, reason: 'bandit re-weighing (Thompson sampling)' });
     await this.announcer.announce(CHANGE_NOTICES.experiment, updated.model);
   }
 }

@@ -3,6 +3,7 @@ import { ChangeAnnouncer, type Principal } from '@modelyard/platform';
 import { CHANGE_NOTICES, scopesOf, type ConcludeBody, type Conclusion } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { toExperimentResponse } from '../experiments/experiments.mapper.js';
+import { SYSTEM_ACTOR, type ChangeBy } from '../experiments/experiments.audit.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { RegistryClient } from '../registry.client.js';
 import type { Recommendation } from '../results/recommendation.js';
@@ -46,16 +47,17 @@ export class ConclusionService {
   ) {}
 
   conclude(key: string, body: ConcludeBody, who: Principal) {
-    return this.finish(key, body, who, `concluded by ${who.id}`);
+    return this.finish(key, body, who, `concluded by ${who.id}`, { actor: who.id, reason: body.reason ?? null });
   }
 
   /** The tick's conclusion (see `automaticConclusion`). */
   concludeAutomatically(e: Experiment, reason: AutomaticReason) {
     const { body, onBehalf } = automaticConclusion(e, reason);
-    return this.finish(e.key, body, SERVICE_PRINCIPAL, onBehalf);
+    // The tick acts on its own; the audit's reason names why, and whose autoPromote it follows.
+    return this.finish(e.key, body, SERVICE_PRINCIPAL, onBehalf, { actor: SYSTEM_ACTOR, reason: `${reason}; ${onBehalf}` });
   }
 
-  private async finish(key: string, body: ConcludeBody, who: Principal, onBehalf: string) {
+  private async finish(key: string, body: ConcludeBody, who: Principal, onBehalf: string, by: ChangeBy) {
     const before = await this.experiments.get(key);
     const promote = promotionWanted(body, before, who);
     const recommendation = (await this.results.of(before)).recommendation;
@@ -66,12 +68,12 @@ export class ConclusionService {
       concludedAt: new Date().toISOString(),
       reason: body.reason ?? null,
     };
-    await this.experiments.claimConclusion(key, pendingConclusion(base));
+    await this.experiments.claimConclusion(key, pendingConclusion(base), by);
     // Serving stops routing units to it now (the winner's promotion is announced by the registry).
     await this.announcer.announce(CHANGE_NOTICES.experiment, before.model);
     const outcome = promote && base.winner ? await this.promote(before, base.winner, recommendation, onBehalf) : null;
     const conclusion = finalConclusion(base, promote, outcome);
-    const concluded = await this.experiments.recordConclusion(key, conclusion);
+    const concluded = await this.experiments.recordConclusion(key, conclusion, by);
     return { experiment: toExperimentResponse(concluded), conclusion };
   }
 
@@ -100,7 +102,8 @@ export class ConclusionService {
       promotionError: refusal?.message ?? null,
       awaitingApprovals: null,
     };
-    await this.experiments.recordConclusion(e.key, conclusion);
+    const reason = refusal ? `promotion refused after waiting for approvals` : 'promoted once approved';
+    await this.experiments.recordConclusion(e.key, conclusion, { actor: SYSTEM_ACTOR, reason });
     if (refusal) this.logger.warn(`experiment ${e.key}: winner not promoted after waiting for approvals: ${refusal.message}`);
     return conclusion;
   }

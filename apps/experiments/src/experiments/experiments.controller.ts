@@ -55,14 +55,14 @@ export class ExperimentsController {
   @Post(':key/start')
   @HttpCode(200)
   @ApiDoc({ summary: 'Start (or restart a stopped) experiment', response: ExperimentResponse, tags: ['experiments'] })
-  start(@ZParams(KeyParams) p: KeyParams) {
-    return this.experiments.transition(p.key, 'running');
+  start(@ZParams(KeyParams) p: KeyParams, @CurrentPrincipal() who: Principal) {
+    return this.experiments.transition(p.key, 'running', who);
   }
 
   @Post(':key/stop')
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop assigning units', response: ExperimentResponse, tags: ['experiments'] })
-  stop(@ZParams(KeyParams) p: KeyParams) {
-    return this.experiments.transition(p.key, 'stopped');
+  stop(@ZParams(KeyParams) p: KeyParams, @CurrentPrincipal() who: Principal) {
+    return this.experiments.transition(p.key, 'stopped', who);
   }
 }

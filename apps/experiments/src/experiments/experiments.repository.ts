@@ -10,6 +10,7 @@ import {
 } from '@modelyard/types';
 import type { Experiment } from './experiment.js';
 import { allowedFrom, transitionSources, transitionStamps, type ExperimentChange } from './experiment-rules.js';
+import { auditExperiment, changeAction, type ChangeBy } from './experiments.audit.js';
 import { toExperiment, toGuardrailRows, toVariantRows } from './experiments.mapper.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
@@ -32,11 +33,12 @@ export class ExperimentsRepository {
 
   async create(body: CreateExperimentBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Experiment> {
     try {
-      const row = await this.prisma.experiment.create({
-        data: creation(body, actor, autoPromoteEnabledBy),
-        include: PARTS,
-      });
-      return toExperiment(row);
+      return await this.prisma.$transaction(async (tx) => {
+        const row = await tx.experiment.create({ data: creation(body, actor, autoPromoteEnabledBy), include: PARTS });
+        const created = toExperiment(row);
+        await auditExperiment(tx, 'experiment.created', { actor }, null, created);
+        return created;
+      }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw new AlreadyExists('experiment', body.key);
@@ -101,15 +103,18 @@ export class ExperimentsRepository {
    * Applies what `decide` makes of the experiment as it stands, under its row lock: concurrent
    * changes apply one after the other, each deciding on the result of the one before.
    */
-  update(key: string, decide: (current: Experiment) => ExperimentChange): Promise<Experiment> {
+  update(key: string, decide: (current: Experiment) => ExperimentChange, by: ChangeBy): Promise<Experiment> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id::text AS id FROM experiments_experiments WHERE key = ${key} FOR UPDATE`;
       const id = locked[0]?.id;
       if (!id) throw new NotFound('experiment', key);
-      const change = decide(toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS })));
+      const before = toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS }));
+      const change = decide(before);
       await applyChange(tx, id, change);
-      return toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS }));
+      const after = toExperiment(await tx.experiment.findUniqueOrThrow({ where: { id }, include: PARTS }));
+      await auditExperiment(tx, changeAction(change), by, before, after);
+      return after;
     }, TX_OPTIONS);
   }
 
@@ -117,29 +122,51 @@ export class ExperimentsRepository {
    * Claims the conclusion: running/stopped → concluded, atomically, so of two concurrent calls
    * exactly one goes on to promote. Returns the concluded experiment.
    */
-  async claimConclusion(key: string, placeholder: Conclusion): Promise<Experiment> {
-    const { count } = await this.prisma.experiment.updateMany({
-      where: { key, status: { in: transitionSources('concluded') } },
-      data: { status: 'concluded', endedAt: new Date(), revision: { increment: 1 }, conclusion: placeholder },
-    });
-    const e = await this.get(key);
-    if (count === 0) throw new InvalidTransition(e.status, 'concluded', allowedFrom(e.status));
-    return e;
+  claimConclusion(key: string, placeholder: Conclusion, by: ChangeBy): Promise<Experiment> {
+    const data = { status: 'concluded', endedAt: new Date(), revision: { increment: 1 }, conclusion: placeholder } as const;
+    return this.moveStatus(key, 'concluded', data, 'experiment.concluded', by);
   }
 
-  async recordConclusion(key: string, conclusion: Conclusion): Promise<Experiment> {
-    return toExperiment(await this.prisma.experiment.update({ where: { key }, data: { conclusion }, include: PARTS }));
+  /** The conclusion once the winner's promotion was tried (or tried again after waiting for approvals). */
+  recordConclusion(key: string, conclusion: Conclusion, by: ChangeBy): Promise<Experiment> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.experiment.findUnique({ where: { key }, include: PARTS });
+      if (!row) throw new NotFound('experiment', key);
+      const after = toExperiment(await tx.experiment.update({ where: { key }, data: { conclusion }, include: PARTS }));
+      await auditExperiment(tx, 'experiment.conclusion_recorded', by, toExperiment(row), after);
+      return after;
+    }, TX_OPTIONS);
   }
 
   /** Moves to `to` only from a status that allows it, atomically (two concurrent starts: one wins). */
-  async transition(key: string, to: ExperimentStatus): Promise<Experiment> {
-    const { count } = await this.prisma.experiment.updateMany({
-      where: { key, status: { in: transitionSources(to) } },
-      data: { status: to, revision: { increment: 1 }, ...transitionStamps(to, new Date()) },
-    });
+  transition(key: string, to: ExperimentStatus, by: ChangeBy): Promise<Experiment> {
+    const data = { status: to, revision: { increment: 1 }, ...transitionStamps(to, new Date()) };
+    return this.moveStatus(key, to, data, to === 'running' ? 'experiment.started' : `experiment.${to}`, by);
+  }
+
+  /**
+   * A status change as one conditional UPDATE (only the first of concurrent calls matches), audited
+   * in its transaction; a refused one changes and records nothing.
+   */
+  private async moveStatus(
+    key: string,
+    to: ExperimentStatus,
+    data: Prisma.ExperimentUpdateManyMutationInput,
+    action: string,
+    by: ChangeBy,
+  ) {
+    const moved = await this.prisma.$transaction(async (tx) => {
+      const row = await tx.experiment.findUnique({ where: { key }, include: PARTS });
+      if (!row) throw new NotFound('experiment', key);
+      const { count } = await tx.experiment.updateMany({ where: { key, status: { in: transitionSources(to) } }, data });
+      if (count === 0) return null;
+      const after = toExperiment(await tx.experiment.findUniqueOrThrow({ where: { key }, include: PARTS }));
+      await auditExperiment(tx, action, by, toExperiment(row), after);
+      return after;
+    }, TX_OPTIONS);
+    if (moved) return moved;
     const e = await this.get(key);
-    if (count === 0) throw new InvalidTransition(e.status, to, allowedFrom(e.status));
-    return e;
+    throw new InvalidTransition(e.status, to, allowedFrom(e.status));
   }
 }
 

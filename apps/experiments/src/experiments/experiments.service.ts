@@ -38,7 +38,7 @@ export class ExperimentsService {
 
   async update(key: string, body: UpdateExperimentBody, who: Principal) {
     const enabledBy = body.autoPromote === undefined ? undefined : autoPromoteEnabler(body.autoPromote, who);
-    const updated = await this.experiments.update(key, (current) => planChange(current, body, enabledBy));
+    const updated = await this.experiments.update(key, (current) => planChange(current, body, enabledBy), { actor: who.id });
     await this.announcer.announce(CHANGE_NOTICES.experiment, updated.model);
     return toExperimentResponse(updated);
   }
@@ -49,8 +49,8 @@ export class ExperimentsService {
    * only marks the sticky hash complete), so assignment never waits for the tick's restore and
    * never asks Postgres per unit.
    */
-  async transition(key: string, to: ExperimentStatus) {
-    const moved = await this.experiments.transition(key, to);
+  async transition(key: string, to: ExperimentStatus, who: Principal) {
+    const moved = await this.experiments.transition(key, to, { actor: who.id });
     if (to === 'running') await this.sticky.restore(moved);
     await this.announcer.announce(CHANGE_NOTICES.experiment, moved.model);
     return toExperimentResponse(moved);

@@ -60,22 +60,22 @@ export class PipelinesController {
   @HttpCode(204)
   @RequireScope('admin')
   @ApiDoc({ summary: 'Delete a pipeline, its checkpoints, history and buffer (registered versions stay)', tags: ['pipelines'] })
-  async remove(@ZParams(RefParams) p: RefParams) {
-    await this.pipelines.remove(p.id);
+  async remove(@ZParams(RefParams) p: RefParams, @CurrentPrincipal() who: Principal) {
+    await this.pipelines.remove(p.id, who);
   }
 
   @Post(':id/pause')
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop updating (samples are still buffered)', response: PipelineResponse, tags: ['pipelines'] })
-  pause(@ZParams(RefParams) p: RefParams) {
-    return this.pipelines.setState(p.id, 'paused');
+  pause(@ZParams(RefParams) p: RefParams, @CurrentPrincipal() who: Principal) {
+    return this.pipelines.setState(p.id, 'paused', who);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
   @ApiDoc({ summary: 'Resume updating', response: PipelineResponse, tags: ['pipelines'] })
-  resume(@ZParams(RefParams) p: RefParams) {
-    return this.pipelines.setState(p.id, 'active');
+  resume(@ZParams(RefParams) p: RefParams, @CurrentPrincipal() who: Principal) {
+    return this.pipelines.setState(p.id, 'active', who);
   }
 
   @Post(':id/trigger')

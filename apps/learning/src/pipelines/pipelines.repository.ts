@@ -3,7 +3,10 @@ import { Prisma } from '@modelyard/db';
 import { AlreadyExists, decodeCursor, keysetAfter, NotFound, PrismaService, UUID_PATTERN } from '@modelyard/platform';
 import type { CreatePipelineBody, ListPipelinesQuery, PipelineState, UpdatePipelineBody } from '@modelyard/types';
 import type { Pipeline } from './pipeline.js';
+import { auditPipeline } from './pipelines.audit.js';
 import { toPipeline } from './pipelines.mapper.js';
+
+const TX_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 /** The learning_pipelines table; every read returns the parsed domain type. */
 @Injectable()
@@ -12,28 +15,32 @@ export class PipelinesRepository {
 
   async create(body: CreatePipelineBody, actor: string, autoPromoteEnabledBy: string | null): Promise<Pipeline> {
     try {
-      const row = await this.prisma.learningPipeline.create({
-        data: {
-          name: body.name,
-          model: body.model,
-          description: body.description ?? null,
-          learner: body.learner,
-          features: body.features,
-          target: body.target,
-          strategy: body.strategy,
-          batchSize: body.batchSize,
-          minSamples: body.minSamples,
-          maxBuffer: body.maxBuffer,
-          scheduleSeconds: body.schedule?.everySeconds ?? null,
-          adaptive: body.adaptive ?? Prisma.DbNull,
-          gate: body.gate,
-          register: body.register,
-          autoPromoteEnabledBy,
-          onDrift: body.onDrift,
-          createdBy: actor,
-        },
-      });
-      return toPipeline(row);
+      return await this.prisma.$transaction(async (tx) => {
+        const row = await tx.learningPipeline.create({
+          data: {
+            name: body.name,
+            model: body.model,
+            description: body.description ?? null,
+            learner: body.learner,
+            features: body.features,
+            target: body.target,
+            strategy: body.strategy,
+            batchSize: body.batchSize,
+            minSamples: body.minSamples,
+            maxBuffer: body.maxBuffer,
+            scheduleSeconds: body.schedule?.everySeconds ?? null,
+            adaptive: body.adaptive ?? Prisma.DbNull,
+            gate: body.gate,
+            register: body.register,
+            autoPromoteEnabledBy,
+            onDrift: body.onDrift,
+            createdBy: actor,
+          },
+        });
+        const created = toPipeline(row);
+        await auditPipeline(tx, 'pipeline.created', actor, null, created);
+        return created;
+      }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('pipeline', body.name);
       throw err;
@@ -77,31 +84,48 @@ export class PipelinesRepository {
   }
 
   /** `autoPromoteEnabledBy` comes with `body.register` (null: autoPromote off). */
-  async update(id: string, body: UpdatePipelineBody, autoPromoteEnabledBy?: string | null): Promise<Pipeline> {
-    const row = await this.prisma.learningPipeline.update({
-      where: { id },
-      data: {
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.strategy ? { strategy: body.strategy } : {}),
-        ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
-        ...(body.minSamples !== undefined ? { minSamples: body.minSamples } : {}),
-        ...(body.maxBuffer !== undefined ? { maxBuffer: body.maxBuffer } : {}),
-        ...(body.schedule !== undefined ? { scheduleSeconds: body.schedule?.everySeconds ?? null } : {}),
-        ...(body.adaptive !== undefined ? { adaptive: body.adaptive ?? Prisma.DbNull } : {}),
-        ...(body.gate ? { gate: body.gate } : {}),
-        ...(body.register ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null } : {}),
-        ...(body.onDrift ? { onDrift: body.onDrift } : {}),
-      },
-    });
-    return toPipeline(row);
+  update(id: string, body: UpdatePipelineBody, actor: string, autoPromoteEnabledBy?: string | null): Promise<Pipeline> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.learningPipeline.findUnique({ where: { id } });
+      if (!before) throw new NotFound('pipeline', id);
+      const row = await tx.learningPipeline.update({
+        where: { id },
+        data: {
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.strategy ? { strategy: body.strategy } : {}),
+          ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
+          ...(body.minSamples !== undefined ? { minSamples: body.minSamples } : {}),
+          ...(body.maxBuffer !== undefined ? { maxBuffer: body.maxBuffer } : {}),
+          ...(body.schedule !== undefined ? { scheduleSeconds: body.schedule?.everySeconds ?? null } : {}),
+          ...(body.adaptive !== undefined ? { adaptive: body.adaptive ?? Prisma.DbNull } : {}),
+          ...(body.gate ? { gate: body.gate } : {}),
+          ...(body.register ? { register: body.register, autoPromoteEnabledBy: autoPromoteEnabledBy ?? null } : {}),
+          ...(body.onDrift ? { onDrift: body.onDrift } : {}),
+        },
+      });
+      const after = toPipeline(row);
+      await auditPipeline(tx, 'pipeline.updated', actor, toPipeline(before), after);
+      return after;
+    }, TX_OPTIONS);
   }
 
-  async setState(id: string, state: PipelineState): Promise<Pipeline> {
-    return toPipeline(await this.prisma.learningPipeline.update({ where: { id }, data: { state } }));
+  setState(id: string, state: PipelineState, actor: string): Promise<Pipeline> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.learningPipeline.findUnique({ where: { id } });
+      if (!before) throw new NotFound('pipeline', id);
+      const after = toPipeline(await tx.learningPipeline.update({ where: { id }, data: { state } }));
+      await auditPipeline(tx, state === 'paused' ? 'pipeline.paused' : 'pipeline.resumed', actor, toPipeline(before), after);
+      return after;
+    }, TX_OPTIONS);
   }
 
   /** Its checkpoints and history go with it (foreign keys with ON DELETE CASCADE). */
-  async remove(id: string): Promise<void> {
-    await this.prisma.learningPipeline.delete({ where: { id } });
+  async remove(id: string, actor: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const before = await tx.learningPipeline.findUnique({ where: { id } });
+      if (!before) throw new NotFound('pipeline', id);
+      await tx.learningPipeline.delete({ where: { id } });
+      await auditPipeline(tx, 'pipeline.deleted', actor, toPipeline(before), null);
+    }, TX_OPTIONS);
   }
 }

@@ -60,18 +60,18 @@ export class PipelinesService {
     const current = await this.pipelines.get(ref);
     const issues = changeIssues(current, body);
     if (issues.length) throw new ValidationFailed(issues);
-    const pipeline = await this.pipelines.update(current.id, body, enabledBy);
+    const pipeline = await this.pipelines.update(current.id, body, who.id, enabledBy);
     await this.triggers.syncSchedule(pipeline);
     await this.changed(pipeline.model);
     return toPipelineResponse(pipeline);
   }
 
-  async setState(ref: string, state: PipelineState) {
+  async setState(ref: string, state: PipelineState, who: Principal) {
     const current = await this.pipelines.get(ref);
     // Setting the state it has is a success with nothing to do: a client that lost the answer to
     // its pause (or resume) retries it and must not be told it failed.
     if (current.state === state) return toPipelineResponse(current);
-    const pipeline = await this.pipelines.setState(current.id, state);
+    const pipeline = await this.pipelines.setState(current.id, state, who.id);
     await this.triggers.syncSchedule(pipeline);
     await this.changed(pipeline.model);
     // Samples kept arriving while paused: they may call for an update right away.
@@ -79,11 +79,11 @@ export class PipelinesService {
     return toPipelineResponse(pipeline);
   }
 
-  async remove(ref: string) {
+  async remove(ref: string, who: Principal) {
     const current = await this.pipelines.get(ref);
     // Schedule first: if Redis fails here, the pipeline is still there to delete again.
     await this.triggers.syncSchedule({ ...current, state: 'paused' });
-    await this.pipelines.remove(current.id);
+    await this.pipelines.remove(current.id, who.id);
     await this.buffer.remove(current.id);
     await this.changed(current.model);
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { decodeCursor, NotFound, PrismaService, UUID_PATTERN } from '@modelyard/platform';
+import { decodeCursor, NotFound, PrismaService, recordAudit, UUID_PATTERN } from '@modelyard/platform';
 import type { BuiltinLearnerSpec, PageQuery, SampleRow, TrialParams, TuneBody } from '@modelyard/types';
 import type { Pipeline } from '../pipelines/pipeline.js';
+import { auditPipeline, pipelineTarget } from '../pipelines/pipelines.audit.js';
 import { toPipeline } from '../pipelines/pipelines.mapper.js';
 import { bestTrial, isFinished, promotions } from './asha.js';
 import type { RungResult, Trial, TrialWork, Tuning } from './tuning.js';
@@ -27,19 +28,26 @@ export class TuningsRepository {
     configs: TrialParams[];
     createdBy: string;
   }): Promise<{ tuning: Tuning; trials: Trial[] }> {
-    const row = await this.prisma.learningTuning.create({
-      data: {
-        pipelineId: o.pipelineId,
-        request: o.request,
-        rungs: o.rungs,
-        samples: o.samples,
-        createdBy: o.createdBy,
-        trials: { create: o.configs.map((params, index) => ({ index, params })) },
-      },
-      omit: WITHOUT_SAMPLES,
-      include: { trials: { omit: WITHOUT_CHECKPOINT } },
-    });
-    return { tuning: toTuning(row), trials: row.trials.map(toTrial) };
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.learningTuning.create({
+        data: {
+          pipelineId: o.pipelineId,
+          request: o.request,
+          rungs: o.rungs,
+          samples: o.samples,
+          createdBy: o.createdBy,
+          trials: { create: o.configs.map((params, index) => ({ index, params })) },
+        },
+        omit: WITHOUT_SAMPLES,
+        include: { trials: { omit: WITHOUT_CHECKPOINT } },
+      });
+      const pipeline = await tx.learningPipeline.findUniqueOrThrow({ where: { id: o.pipelineId }, select: { model: true } });
+      // The request and the trials' configurations; the sample snapshot is data, not a setting.
+      const after = { id: row.id, request: o.request, rungs: o.rungs, samples: o.samples.length, trials: o.configs };
+      const entry = { actor: o.createdBy, target: pipelineTarget(o.pipelineId), model: pipeline.model, after };
+      await recordAudit(tx, 'learning', { action: 'tuning.started', ...entry });
+      return { tuning: toTuning(row), trials: row.trials.map(toTrial) };
+    }, TX_OPTIONS);
   }
 
   async get(pipelineId: string, id: string): Promise<{ tuning: Tuning; trials: Trial[] }> {
@@ -148,7 +156,10 @@ export class TuningsRepository {
   async apply(tuning: Tuning, learner: BuiltinLearnerSpec, who: string): Promise<Pipeline> {
     return this.prisma.$transaction(async (tx) => {
       await tx.learningTuning.update({ where: { id: tuning.id }, data: { appliedBy: who, appliedAt: new Date() } });
-      return toPipeline(await tx.learningPipeline.update({ where: { id: tuning.pipelineId }, data: { learner } }));
+      const before = toPipeline(await tx.learningPipeline.findUniqueOrThrow({ where: { id: tuning.pipelineId } }));
+      const after = toPipeline(await tx.learningPipeline.update({ where: { id: tuning.pipelineId }, data: { learner } }));
+      await auditPipeline(tx, 'tuning.applied', who, before, after, `tuning ${tuning.id}`);
+      return after;
     }, TX_OPTIONS);
   }
 }

@@ -1,17 +1,17 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiDoc, toPage, ZQuery } from '@modelyard/platform';
 import { AuditPage, AuditQuery, type AuditEventResponse } from '@modelyard/types';
-import { AuditRepository } from './audit.repository.js';
+import { auditCursorKey, AuditRepository, type AuditLogRow } from './audit.repository.js';
 
-type AuditRow = Awaited<ReturnType<AuditRepository['list']>>[number];
-
-function toResponse(row: AuditRow): AuditEventResponse {
+function toResponse(row: AuditLogRow): AuditEventResponse {
   return {
     id: row.id.toString(),
+    service: row.service,
     model: row.modelName,
     action: row.action,
     actor: row.actor,
-    subject: row.subject,
+    target: row.target,
+    subject: row.target,
     before: (row.before ?? null) as AuditEventResponse['before'],
     after: (row.after ?? null) as AuditEventResponse['after'],
     reason: row.reason,
@@ -25,8 +25,12 @@ export class AuditController {
   constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
 
   @Get()
-  @ApiDoc({ summary: 'Audit log of every registry change, newest first', response: AuditPage, tags: ['audit'] })
+  @ApiDoc({
+    summary: 'Audit log of every change in every service (registry, platform, experiments, drift, learning), newest first',
+    response: AuditPage,
+    tags: ['audit'],
+  })
   async list(@ZQuery(AuditQuery) query: AuditQuery) {
-    return toPage(await this.audit.list(query), query.limit, toResponse, (row) => row.id.toString());
+    return toPage(await this.audit.list(query), query.limit, toResponse, auditCursorKey);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { currentRequestId, decodeCursor, emitWebhookEvent, keysetAfter, parseIntCursor, PrismaService } from '@modelyard/platform';
-import { isWebhookEvent, type AuditQuery } from '@modelyard/types';
+import { decodeCursor, PrismaService, recordAudit } from '@modelyard/platform';
+import { AuditService, type AuditQuery } from '@modelyard/types';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -15,57 +15,84 @@ export interface AuditEntry {
   reason?: string | null;
 }
 
-const json = (value: unknown) =>
-  value === undefined || value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+/** A row of the `platform_audit_log` view: every service's audit table, merged. */
+export interface AuditLogRow {
+  service: AuditService;
+  id: bigint;
+  modelName: string | null;
+  action: string;
+  actor: string;
+  target: string;
+  before: Prisma.JsonValue;
+  after: Prisma.JsonValue;
+  reason: string | null;
+  requestId: string | null;
+  at: Date;
+}
 
-/** The filters of an audit query; each one given narrows the list. */
-function auditFilter(query: AuditQuery): Prisma.AuditEventWhereInput {
-  return {
-    ...(query.model ? { modelName: query.model } : {}),
-    ...(query.actor ? { actor: query.actor } : {}),
-    ...(query.action ? { action: { startsWith: query.action } } : {}),
-    ...(query.since || query.until
-      ? { at: { ...(query.since ? { gte: new Date(query.since) } : {}), ...(query.until ? { lt: new Date(query.until) } : {}) } }
-      : {}),
-  };
+/** The merged log's order, newest first: ids are per table, so the service breaks ties between tables. */
+interface AuditPosition {
+  at: Date;
+  service: AuditService;
+  id: bigint;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)~([a-z]+)~(\d{1,19})$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+export function auditCursorKey(row: AuditPosition): string {
+  return `${row.at.toISOString()}~${row.service}~${row.id}`;
+}
+
+function parseAuditCursor(raw: string): AuditPosition | null {
+  const match = CURSOR.exec(raw);
+  if (!match) return null;
+  const at = new Date(match[1]!);
+  const service = AuditService.safeParse(match[2]);
+  const id = BigInt(match[3]!);
+  if (Number.isNaN(at.getTime()) || !service.success || id > MAX_BIGINT) return null;
+  return { at, service: service.data, id };
+}
+
+/** `at` columns hold UTC without a zone: compare with UTC text, whatever the session's time zone. */
+const utc = (date: Date) => Prisma.sql`${date.toISOString()}::timestamp(3)`;
+
+/** The conditions of an audit query, each a parameter of the statement (never text of it). */
+function auditConditions(query: AuditQuery, after: AuditPosition | undefined): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (query.service) conditions.push(Prisma.sql`"service" = ${query.service}`);
+  if (query.model) conditions.push(Prisma.sql`"modelName" = ${query.model}`);
+  if (query.actor) conditions.push(Prisma.sql`"actor" = ${query.actor}`);
+  if (query.target) conditions.push(Prisma.sql`"target" = ${query.target}`);
+  // starts_with, not LIKE: `_` is a wildcard to LIKE and a letter of action names.
+  if (query.action) conditions.push(Prisma.sql`starts_with("action", ${query.action})`);
+  if (query.since) conditions.push(Prisma.sql`"at" >= ${utc(new Date(query.since))}`);
+  if (query.until) conditions.push(Prisma.sql`"at" < ${utc(new Date(query.until))}`);
+  if (after) conditions.push(Prisma.sql`("at", "service", "id") < (${utc(after.at)}, ${after.service}, ${after.id})`);
+  return conditions;
 }
 
 /**
  * The audit log. `record` takes the caller's transaction: the entry commits or rolls back with the
  * change. Actions that are webhook events also go to the webhook outbox, in the same transaction.
+ * `list` reads every service's log, merged (the `platform_audit_log` view).
  */
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async record(tx: Tx, entry: AuditEntry): Promise<void> {
-    const requestId = currentRequestId() ?? null;
-    await tx.auditEvent.create({
-      data: {
-        modelName: entry.model,
-        action: entry.action,
-        actor: entry.actor,
-        subject: entry.subject,
-        before: json(entry.before),
-        after: json(entry.after),
-        reason: entry.reason ?? null,
-        requestId,
-      },
-    });
-    if (isWebhookEvent(entry.action)) {
-      const { model, subject, actor, before = null, after = null, reason = null } = entry;
-      await emitWebhookEvent(tx, entry.action, { model, subject, actor, before, after, reason, requestId });
-    }
+  record(tx: Tx, entry: AuditEntry): Promise<void> {
+    const { subject, ...rest } = entry;
+    return recordAudit(tx, 'registry', { ...rest, target: subject });
   }
 
-  list(query: AuditQuery) {
-    const cursor = decodeCursor(query.cursor, parseIntCursor);
-    return this.prisma.auditEvent.findMany({
-      where: {
-        AND: [auditFilter(query), cursor !== undefined ? keysetAfter<Prisma.AuditEventWhereInput>([{ id: 'desc' }], { id: cursor }) : {}],
-      },
-      orderBy: { id: 'desc' },
-      take: query.limit + 1,
-    });
+  list(query: AuditQuery): Promise<AuditLogRow[]> {
+    const conditions = auditConditions(query, decodeCursor(query.cursor, parseAuditCursor));
+    const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+    return this.prisma.$queryRaw<AuditLogRow[]>`
+      SELECT "service", "id", "modelName", "action", "actor", "target", "before", "after", "reason", "requestId", "at"
+      FROM "platform_audit_log" ${where}
+      ORDER BY "at" DESC, "service" DESC, "id" DESC
+      LIMIT ${query.limit + 1}`;
   }
 }

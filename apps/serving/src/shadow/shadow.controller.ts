@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Put } from '@nestjs/common';
-import { ApiDoc, RequireScope, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, type Principal } from '@modelyard/platform';
 import { ShadowBody, ShadowReport, ShadowResponse } from '@modelyard/types';
 import { ModelParams } from '../params.js';
 import { ShadowService } from './shadow.service.js';
@@ -15,8 +15,8 @@ export class ShadowController {
     response: ShadowResponse,
     tags: ['shadow'],
   })
-  set(@ZParams(ModelParams) p: ModelParams, @ZBody(ShadowBody) body: ShadowBody) {
-    return this.shadows.set(p.name, body);
+  set(@ZParams(ModelParams) p: ModelParams, @ZBody(ShadowBody) body: ShadowBody, @CurrentPrincipal() who: Principal) {
+    return this.shadows.set(p.name, body, who.id);
   }
 
   @Get()
@@ -30,8 +30,8 @@ export class ShadowController {
   @HttpCode(204)
   @RequireScope('write')
   @ApiDoc({ summary: 'Stop shadowing (its report goes with it)', status: 204, tags: ['shadow'] })
-  delete(@ZParams(ModelParams) p: ModelParams) {
-    return this.shadows.delete(p.name);
+  delete(@ZParams(ModelParams) p: ModelParams, @CurrentPrincipal() who: Principal) {
+    return this.shadows.delete(p.name, who.id);
   }
 
   @Get('report')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DomainError } from '@modelyard/platform';
+import { DomainError, PrismaService, recordAudit } from '@modelyard/platform';
 import { ErrorCode, type ShadowBody, type ShadowReport, type ShadowResponse } from '@modelyard/types';
 import { Reconciler } from '../models/reconciler.js';
 import { NotServed, ServingTable } from '../models/serving-table.js';
@@ -11,6 +11,8 @@ import { ShadowReports } from './shadow-reports.js';
 
 /** Numeric predictions within this of each other agree, unless the shadow sets its own tolerance. */
 export const DEFAULT_TOLERANCE = 1e-6;
+
+const shadowTarget = (model: string) => `shadow:${model}`;
 
 /** The shadow's version or alias does not exist, or has nothing servable: names the body field. */
 class ShadowTargetNotFound extends DomainError {
@@ -35,6 +37,7 @@ export class ShadowService implements OnModuleInit {
     @Inject(ServingTable) private readonly table: ServingTable,
     @Inject(VersionLoader) private readonly loader: VersionLoader,
     @Inject(RegistrySource) private readonly source: RegistrySource,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
   ) {}
 
   onModuleInit(): void {
@@ -46,7 +49,11 @@ export class ShadowService implements OnModuleInit {
     });
   }
 
-  async set(model: string, body: ShadowBody): Promise<ShadowResponse> {
+  /**
+   * Shadows live in Redis, their audit (serving_audit_events) in Postgres: the Redis write happens
+   * inside the audit's transaction, so a write that failed leaves no entry.
+   */
+  async set(model: string, body: ShadowBody, actor: string): Promise<ShadowResponse> {
     if (!this.reconciler.inScope(model)) throw new NotServed(`model '${model}' is not served by this service (SERVING_MODELS)`);
     await this.checkTarget(model, body);
     const config: ShadowConfig = {
@@ -56,7 +63,11 @@ export class ShadowService implements OnModuleInit {
       tolerance: body.tolerance ?? DEFAULT_TOLERANCE,
       since: new Date().toISOString(),
     };
-    await this.configs.set(model, config);
+    const before = this.configs.get(model) ?? null;
+    await this.prisma.$transaction(async (tx) => {
+      await this.configs.set(model, config);
+      await recordAudit(tx, 'serving', { action: 'shadow.set', actor, target: shadowTarget(model), model, before, after: config });
+    });
     await this.reconciler.reconcile(model);
     return this.describe(model, config);
   }
@@ -65,8 +76,14 @@ export class ShadowService implements OnModuleInit {
     return this.describe(model, this.current(model));
   }
 
-  async delete(model: string): Promise<void> {
-    if (!(await this.configs.delete(model))) throw this.noShadow(model);
+  async delete(model: string, actor: string): Promise<void> {
+    const before = this.configs.get(model) ?? null;
+    const deleted = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.configs.delete(model))) return false;
+      await recordAudit(tx, 'serving', { action: 'shadow.removed', actor, target: shadowTarget(model), model, before });
+      return true;
+    });
+    if (!deleted) throw this.noShadow(model);
     await this.reconciler.reconcile(model);
   }
 

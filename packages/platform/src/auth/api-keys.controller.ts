@@ -33,7 +33,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(200)
   @ApiDoc({ summary: 'Revoke an API key', response: ApiKeyResponse, tags: ['auth'] })
-  revoke(@ZParams(KeyParams) params: z.infer<typeof KeyParams>) {
-    return this.keys.revoke(params.id);
+  revoke(@ZParams(KeyParams) params: z.infer<typeof KeyParams>, @CurrentPrincipal() who: Principal) {
+    return this.keys.revoke(params.id, who.id);
   }
 }

@@ -5,7 +5,8 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.
 import { NotFound } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { RedisService } from '../redis/redis.service.js';
-import { hashApiKey, mintApiKey, toApiKeyResponse } from './api-keys.js';
+import { recordAudit } from '../audit/audit-writer.js';
+import { apiKeyTarget, hashApiKey, mintApiKey, toApiKeyResponse } from './api-keys.js';
 import type { Principal } from './principal.js';
 
 /** `lastUsedAt` is a hint for operators; writing it on every request would cost a write per call. */
@@ -129,10 +130,18 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     return rows.map(toApiKeyResponse);
   }
 
-  async revoke(id: string): Promise<ApiKeyResponse> {
+  /** Revoking a revoked key changes nothing (and records nothing). */
+  async revoke(id: string, actor: string): Promise<ApiKeyResponse> {
     const existing = await this.prisma.apiKey.findUnique({ where: { id } });
     if (!existing) throw new NotFound('API key', id);
-    const row = existing.revokedAt ? existing : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    const row = existing.revokedAt
+      ? existing
+      : await this.prisma.$transaction(async (tx) => {
+          const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+          const [before, after] = [toApiKeyResponse(existing), toApiKeyResponse(revoked)];
+          await recordAudit(tx, 'platform', { action: 'api_key.revoked', actor, target: apiKeyTarget(id), before, after });
+          return revoked;
+        });
     this.cache.delete(row.hash);
     await this.redis.client.publish(this.channel, row.hash).catch((err: unknown) => {
       const within = `${CACHE_MS / 1000} s`;

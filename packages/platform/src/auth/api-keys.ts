@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@modelyard/db';
 import { Role, type ApiKeyResponse, type CreatedApiKeyResponse } from '@modelyard/types';
+import { recordAudit } from '../audit/audit-writer.js';
 
 /** Every key starts with this, so a credential can be told from a JWT and spotted by secret scanners. */
 export const API_KEY_MARK = 'myk_';
@@ -12,6 +13,9 @@ export function hashApiKey(key: string): string {
 export function looksLikeApiKey(token: string): boolean {
   return token.startsWith(API_KEY_MARK);
 }
+
+/** How API keys are named in the audit log. */
+export const apiKeyTarget = (id: string) => `api_key:${id}`;
 
 type ApiKeyRow = Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>;
 
@@ -40,15 +44,21 @@ export async function mintApiKey(
 ): Promise<CreatedApiKeyResponse> {
   const prefix = randomBytes(6).toString('hex');
   const key = `${API_KEY_MARK}${prefix}_${randomBytes(32).toString('base64url')}`;
-  const row = await prisma.apiKey.create({
-    data: {
-      name: input.name,
-      prefix,
-      hash: hashApiKey(key),
-      roles: input.roles,
-      createdBy: input.createdBy,
-      expiresAt: input.expiresAt ?? null,
-    },
+  const row = await prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        name: input.name,
+        prefix,
+        hash: hashApiKey(key),
+        roles: input.roles,
+        createdBy: input.createdBy,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    // The audit holds the key's public fields only, never its secret or hash.
+    const after = toApiKeyResponse(created);
+    await recordAudit(tx, 'platform', { action: 'api_key.created', actor: input.createdBy, target: apiKeyTarget(created.id), after });
+    return created;
   });
   return { ...toApiKeyResponse(row), key };
 }

@@ -3,10 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCode, MaintenanceBody, MaintenanceResponse } from '@modelyard/types';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RequireScope } from '../auth/principal.js';
+import { recordAudit } from '../audit/audit-writer.js';
+import { CurrentPrincipal, RequireScope, type Principal } from '../auth/principal.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { DomainError } from '../errors/domain-errors.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { PrismaService } from '../prisma/prisma.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import { ZBody } from '../validation/zod-validation.js';
 
@@ -27,6 +29,7 @@ export class MaintenanceService {
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
   ) {}
 
   async state(): Promise<MaintenanceResponse> {
@@ -37,10 +40,21 @@ export class MaintenanceService {
     return { enabled: true, message: parsed.message ?? null, source: 'api' };
   }
 
-  async set(enabled: boolean, message?: string): Promise<MaintenanceResponse> {
-    if (enabled) await this.redis.client.set(KEY, JSON.stringify({ message }));
-    else await this.redis.client.del(KEY);
-    return this.state();
+  /**
+   * The flag lives in Redis, the audit in Postgres: the flag is switched inside the audit's
+   * transaction, so a switch that failed leaves no entry (a failed commit after it can still leave
+   * a switch unrecorded, which Redis cannot roll back).
+   */
+  async set(enabled: boolean, message: string | undefined, actor: string): Promise<MaintenanceResponse> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await this.state();
+      if (enabled) await this.redis.client.set(KEY, JSON.stringify({ message }));
+      else await this.redis.client.del(KEY);
+      const after = await this.state();
+      const action = enabled ? 'maintenance.enabled' : 'maintenance.disabled';
+      await recordAudit(tx, 'platform', { action, actor, target: 'maintenance', before, after, reason: message ?? null });
+      return after;
+    });
   }
 }
 
@@ -89,7 +103,7 @@ export class MaintenanceController {
   @Put()
   @AllowInMaintenance()
   @ApiDoc({ summary: 'Switch maintenance mode on or off', response: MaintenanceResponse, tags: ['admin'] })
-  put(@ZBody(MaintenanceBody) body: z.infer<typeof MaintenanceBody>) {
-    return this.maintenance.set(body.enabled, body.message);
+  put(@ZBody(MaintenanceBody) body: z.infer<typeof MaintenanceBody>, @CurrentPrincipal() who: Principal) {
+    return this.maintenance.set(body.enabled, body.message, who.id);
   }
 }

@@ -49,8 +49,8 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiDoc({ summary: 'Delete a subscription and its delivery log', status: 204, tags: ['webhooks'] })
-  delete(@ZParams(WebhookParams) p: WebhookParams) {
-    return this.webhooks.delete(p.id);
+  delete(@ZParams(WebhookParams) p: WebhookParams, @CurrentPrincipal() who: Principal) {
+    return this.webhooks.delete(p.id, who.id);
   }
 
   @Post(':id/test')

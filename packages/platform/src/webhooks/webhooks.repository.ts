@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@modelyard/db';
 import { WEBHOOK_TEST_EVENT, type DeliveryStatus, type ListDeliveriesQuery, type OutboxEventNotice } from '@modelyard/types';
+import { recordAudit } from '../audit/audit-writer.js';
 import { NotFound } from '../errors/domain-errors.js';
 import { keysetAfter, keysetSelect, type OrderColumn } from '../http/keyset.js';
 import { decodeCursor, parseUuidCursor } from '../http/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { toWebhookResponse } from './webhooks.mapper.js';
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 
@@ -24,6 +26,9 @@ export interface AttemptOutcome {
   nextAttemptAt: Date;
 }
 
+/** How subscriptions are named in the audit log. */
+const webhookTarget = (id: string) => `webhook:${id}`;
+
 /** The only file of the webhooks feature that touches Prisma. */
 /** Newest first; the id makes the order total, so a page boundary never skips or repeats a row. */
 const NEWEST_FIRST: OrderColumn[] = [{ createdAt: 'desc' }, { id: 'desc' }];
@@ -38,8 +43,14 @@ export class WebhooksRepository {
     return keysetAfter<Prisma.WebhookDeliveryWhereInput>(NEWEST_FIRST, row);
   }
 
+  /** The audit shows the subscription as its API does: the signing secret and the URL's password never. */
   createSubscription(data: NewSubscription) {
-    return this.prisma.webhookSubscription.create({ data });
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.webhookSubscription.create({ data });
+      const after = toWebhookResponse(row);
+      await recordAudit(tx, 'platform', { action: 'webhook.created', actor: data.createdBy, target: webhookTarget(row.id), after });
+      return row;
+    }, TX_OPTIONS);
   }
 
   listSubscriptions() {
@@ -52,9 +63,14 @@ export class WebhooksRepository {
     return row;
   }
 
-  async deleteSubscription(id: string) {
-    const { count } = await this.prisma.webhookSubscription.deleteMany({ where: { id } });
-    if (count === 0) throw new NotFound('webhook', id);
+  async deleteSubscription(id: string, actor: string) {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.webhookSubscription.findUnique({ where: { id } });
+      // deleteMany: a concurrent delete between the two makes this a 404, not a 500.
+      const { count } = await tx.webhookSubscription.deleteMany({ where: { id } });
+      if (!row || count === 0) throw new NotFound('webhook', id);
+      await recordAudit(tx, 'platform', { action: 'webhook.deleted', actor, target: webhookTarget(id), before: toWebhookResponse(row) });
+    }, TX_OPTIONS);
   }
 
   async listDeliveries(subscriptionId: string, query: ListDeliveriesQuery) {

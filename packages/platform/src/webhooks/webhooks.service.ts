@@ -37,8 +37,8 @@ export class WebhooksService {
     return toWebhookResponse(await this.repository.getSubscription(id));
   }
 
-  delete(id: string) {
-    return this.repository.deleteSubscription(id);
+  delete(id: string, actor: string) {
+    return this.repository.deleteSubscription(id, actor);
   }
 
   async test(id: string, actor: string) {
