@@ -11,6 +11,7 @@ import {
 } from '@modelyard/types';
 import { ChecksProcessor } from '../checks/checks.processor.js';
 import { NUMERIC_ONLY_TESTS } from '../checks/drift-tests.js';
+import { ReferenceRepository } from '../reference/reference.repository.js';
 import { WindowStore } from '../window/window.store.js';
 import { toMonitorResponse } from './monitors.mapper.js';
 import { MonitorsRepository } from './monitors.repository.js';
@@ -20,6 +21,7 @@ export class MonitorsService {
   constructor(
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
+    @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
     @Inject(ChecksProcessor) private readonly scheduler: ChecksProcessor,
     @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
@@ -102,11 +104,12 @@ export class MonitorsService {
   }
 
   async delete(id: string) {
-    const { model } = await this.monitors.get(id);
+    const { model, referenceVersion } = await this.monitors.get(id);
     // Scheduler first: if Redis fails here, the monitor is still there to delete again.
     await this.scheduler.unschedule(id);
     await this.monitors.delete(id);
     await this.window.clear(id);
+    await this.references.forget(id, referenceVersion);
     await this.changed(model);
   }
 }
