@@ -28,9 +28,9 @@ export function ks2sampAgainstSorted(reference: SortedSample, current: Sample, o
   const m = current.length;
   if (n === 0) throw new RangeError('reference must not be empty');
   if (m === 0) throw new RangeError('current must not be empty');
-  // Per gap k (k reference values ≤ x): current values equal to reference[k − 1], and strictly above it.
-  const equal = new Uint32Array(n + 1);
-  const above = new Uint32Array(n + 1);
+  // Per gap k (k reference values ≤ x): current values equal to reference[k − 1] (counts[2k]), and
+  // strictly above it (counts[2k + 1]); side by side, so a value touches one cache line.
+  const counts = scratch(COUNTS, 2 * (n + 1));
   // The grid: n cells over [min, max]. cell(x) = ⌊(x − min)·scale⌋ is monotone in x, so every
   // reference value in a lower cell is < x and every one in a higher cell is > x: #{reference ≤ x}
   // lies within x's cell, found by a short scan or, in a crowded cell, by bisection.
@@ -39,7 +39,7 @@ export function ks2sampAgainstSorted(reference: SortedSample, current: Sample, o
   const scale = n / (max - min);
   const gridded = scale > 0 && Number.isFinite(scale);
   // start[c] = reference values in cells below c.
-  const start = new Uint32Array(gridded ? n + 1 : 0);
+  const start = scratch(GRID, gridded ? n + 1 : 0);
   if (gridded) {
     for (let i = 0; i < n; i++) {
       const c = Math.floor((reference[i]! - min) * scale);
@@ -62,21 +62,21 @@ export function ks2sampAgainstSorted(reference: SortedSample, current: Sample, o
       if (hi - k > MAX_SCAN) k = upperBound(reference, x, k, hi);
       else while (k < hi && reference[k]! <= x) k++;
     }
-    if (k > 0 && reference[k - 1] === x) equal[k]!++;
-    else above[k]!++;
+    if (k > 0 && reference[k - 1] === x) counts[2 * k]!++;
+    else counts[2 * k + 1]!++;
   }
   let maxS = 0;
   let minS = 0;
-  let j = above[0]!;
+  let j = counts[1]!;
   if (j > 0) minS = 0 - j / m;
   for (let k = 1; k <= n; k++) {
     // Only the ends of runs of equal reference values are observations' ranks.
     if (k < n && reference[k] === reference[k - 1]) continue;
-    j += equal[k]!;
+    j += counts[2 * k]!;
     let diff = k / n - j / m;
     if (diff > maxS) maxS = diff;
     else if (diff < minS) minS = diff;
-    const gap = above[k]!;
+    const gap = counts[2 * k + 1]!;
     if (gap > 0) {
       j += gap;
       diff = k / n - j / m;
@@ -86,6 +86,21 @@ export function ks2sampAgainstSorted(reference: SortedSample, current: Sample, o
   }
   const negMin = -minS;
   return ksPValue(negMin > maxS ? negMin : maxS, n, m, options.method ?? 'auto');
+}
+
+// Zeroed arrays reused from call to call: a check runs one test per feature, and fresh arrays for
+// each were garbage for the collector to chase during the check.
+const COUNTS = 0;
+const GRID = 1;
+const buffers = [new Uint32Array(0), new Uint32Array(0)];
+/** Largest array kept for reuse (8 MiB); a larger reference gets fresh ones. */
+const KEPT_LENGTH = 1 << 21;
+function scratch(which: number, length: number): Uint32Array {
+  if (length > KEPT_LENGTH) return new Uint32Array(length);
+  if (buffers[which]!.length < length) buffers[which] = new Uint32Array(length);
+  const out = buffers[which]!.subarray(0, length);
+  out.fill(0);
+  return out;
 }
 
 /** First index in [lo, hi) whose value is > x (hi when none). */
