@@ -106,7 +106,8 @@ export function autoTestSorted(
   referenceDistinct = distinctSorted(reference),
 ): AutoTestResult {
   if (reference.length === 0 || current.length === 0) throw new RangeError('samples must not be empty');
-  // Few distinct values: the categorical tests, which do not need the order.
+  // Few distinct values: the categorical tests. Their statistics do not depend on the order, except
+  // the sign of the two-proportion z, which is of the reference's first category: here its smallest value.
   if (referenceDistinct <= 5) return autoTest(reference, current, 'numeric');
   if (reference.length <= AUTO_TEST_SMALL_REFERENCE) {
     const r = ks2sampSorted(reference, current);
