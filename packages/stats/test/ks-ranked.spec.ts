@@ -1,4 +1,5 @@
-import { ks2samp, ks2sampAgainstSorted, sortSample } from '../src/index.js';
+import { autoTest, autoTestSorted, distinctSorted, ks2samp, ks2sampAgainstSorted, sortSample } from '../src/index.js';
+import { expectRelClose } from './helpers.js';
 import { KS_CASES } from './reference/ks.ref.js';
 import { generate, materialize } from './prng.js';
 
@@ -47,5 +48,38 @@ describe('ks2sampAgainstSorted equals ks2samp', () => {
     expect(Array.from(current)).toEqual([3, 1, 2]);
     expect(() => ks2sampAgainstSorted(sortSample([1, 2]), Float64Array.from([1, NaN]))).toThrow('NaN');
     expect(() => ks2sampAgainstSorted(sortSample([1, 2]), new Float64Array())).toThrow('empty');
+  });
+});
+
+describe('autoTestSorted equals autoTest on numeric samples', () => {
+  it('in every branch: KS (≤ 1000 rows), normed Wasserstein (more), chi-square and z (few values)', () => {
+    const cases: [Float64Array, Float64Array][] = [
+      [generate({ gen: 'normal', seed: 21, n: 800 }), generate({ gen: 'normal', seed: 22, n: 600, mu: 0.2 })],
+      [generate({ gen: 'normal', seed: 23, n: 5000 }), generate({ gen: 'normal', seed: 24, n: 4000, sd: 1.3 })],
+      [generate({ gen: 'ints', seed: 25, n: 900, k: 4 }), generate({ gen: 'ints', seed: 26, n: 700, k: 4 })],
+      [generate({ gen: 'ints', seed: 27, n: 3000, k: 3 }), generate({ gen: 'ints', seed: 28, n: 2000, k: 3 })],
+    ];
+    const tests = cases.map(([a, b]) => {
+      const sorted = autoTestSorted(sortSample(a), sortSample(b));
+      const plain = autoTest(a, b, 'numeric');
+      if (sorted.test === 'ks' || sorted.test === 'wasserstein-normed') expect(sorted).toEqual(plain);
+      else {
+        // Categories are summed in sorted order here, first-seen order there: equal to the last bits.
+        expect({ ...sorted, statistic: 0, pValue: 0 }).toEqual({ ...plain, statistic: 0, pValue: 0 });
+        expectRelClose(sorted.statistic, plain.statistic, 1e-12, sorted.test);
+        if (plain.pValue !== undefined) expectRelClose(sorted.pValue!, plain.pValue, 1e-12, sorted.test);
+      }
+      expect(autoTestSorted(sortSample(a), sortSample(b), distinctSorted(sortSample(a)))).toEqual(sorted);
+      return sorted.test;
+    });
+    expect(tests).toEqual(['ks', 'wasserstein-normed', 'chi-square', 'jensen-shannon']);
+    // Two values: the z test; its sign follows the smallest value's share, its p-value any order.
+    const a = Float64Array.from({ length: 400 }, (_, i) => (i % 3 ? 5 : 1));
+    const b = Float64Array.from({ length: 300 }, (_, i) => (i % 2 ? 5 : 1));
+    const z = autoTestSorted(sortSample(a), sortSample(b));
+    expect(z.test).toBe('z');
+    expectRelClose(z.pValue!, autoTest(a, b, 'numeric').pValue!, 1e-12, 'z');
+    expect(z.statistic).toBe(autoTest(sortSample(a), b, 'numeric').statistic);
+    expect(distinctSorted(sortSample([-0, 0, 1, 1, 2]))).toBe(3);
   });
 });
