@@ -6,10 +6,10 @@
 import { chiSquare } from './chi-square.js';
 import { DRIFT_THRESHOLDS } from './drift.js';
 import { categoryCounts, distributionsFromSamples, jensenShannon } from './jensen-shannon.js';
-import { ks2samp } from './ks.js';
+import { ks2samp, ks2sampSorted } from './ks.js';
 import { zTestProportions } from './experiment.js';
-import type { Sample } from './sample.js';
-import { wassersteinNormed } from './wasserstein.js';
+import type { Sample, SortedSample } from './sample.js';
+import { wassersteinNormed, wassersteinNormedSorted } from './wasserstein.js';
 
 export type FeatureKind = 'numeric' | 'categorical';
 export type AutoTestName = 'ks' | 'chi-square' | 'z' | 'wasserstein-normed' | 'jensen-shannon';
@@ -86,4 +86,44 @@ export function autoTest(
   const { p, q } = distributionsFromSamples(reference, current, kind);
   const d = jensenShannon(p, q);
   return { test: 'jensen-shannon', statistic: d, threshold: DRIFT_THRESHOLDS.jensenShannon, drift: d >= DRIFT_THRESHOLDS.jensenShannon };
+}
+
+/** Distinct values of a sorted sample (one pass over its runs; -0 and +0 count once, as in a Set). */
+export function distinctSorted(x: SortedSample): number {
+  let distinct = x.length ? 1 : 0;
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[i - 1]) distinct++;
+  return distinct;
+}
+
+/**
+ * {@link autoTest} of a numeric feature on samples already sorted with `sortSample`, with the
+ * reference's distinct-value count when it is known (a stored reference keeps it): the same
+ * choice and the same results, without sorting either side or counting the reference's values again.
+ */
+export function autoTestSorted(
+  reference: SortedSample,
+  current: SortedSample,
+  referenceDistinct = distinctSorted(reference),
+): AutoTestResult {
+  if (reference.length === 0 || current.length === 0) throw new RangeError('samples must not be empty');
+  // Few distinct values: the categorical tests. Their statistics do not depend on the order, except
+  // the sign of the two-proportion z, which is of the reference's first category: here its smallest value.
+  if (referenceDistinct <= 5) return autoTest(reference, current, 'numeric');
+  if (reference.length <= AUTO_TEST_SMALL_REFERENCE) {
+    const r = ks2sampSorted(reference, current);
+    return {
+      test: 'ks',
+      statistic: r.statistic,
+      pValue: r.pValue,
+      threshold: DRIFT_THRESHOLDS.pValue,
+      drift: r.pValue < DRIFT_THRESHOLDS.pValue,
+    };
+  }
+  const d = wassersteinNormedSorted(reference, current);
+  return {
+    test: 'wasserstein-normed',
+    statistic: d,
+    threshold: DRIFT_THRESHOLDS.wassersteinNormed,
+    drift: d >= DRIFT_THRESHOLDS.wassersteinNormed,
+  };
 }

@@ -5,6 +5,7 @@ export { sortSample, roundHalfEven, type Sample, type SortedSample } from './sam
 
 // Drift: two-sample tests and distances
 export { ks2samp, ks2sampSorted, ksStatisticSorted, ksPValue } from './ks.js';
+export { ks2sampAgainstSorted } from './ks-ranked.js';
 export type { KsMethod, KsOptions, KsResult } from './ks.js';
 export { kstwoSf, kstwoCdf } from './kstwo.js';
 export { smirnovSf } from './smirnov.js';
@@ -24,7 +25,7 @@ export type { BinnedDistributions } from './jensen-shannon.js';
 export { wasserstein, wassersteinSorted, wassersteinNormed, wassersteinNormedSorted, WASSERSTEIN_STD_FLOOR } from './wasserstein.js';
 export { driftNumeric, DRIFT_THRESHOLDS } from './drift.js';
 export type { NumericDriftOptions, NumericDriftResult } from './drift.js';
-export { autoTest, AUTO_TEST_SMALL_REFERENCE } from './auto-test.js';
+export { autoTest, autoTestSorted, distinctSorted, AUTO_TEST_SMALL_REFERENCE } from './auto-test.js';
 export type { AutoTestName, AutoTestResult, FeatureKind } from './auto-test.js';
 
 // Drift over windows of any size: mergeable KLL quantile sketches and the tests computed from them

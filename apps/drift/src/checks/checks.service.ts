@@ -71,17 +71,23 @@ export class ChecksService {
     if (job.trigger === 'schedule' && monitor.status === 'paused') return skipped('paused');
     if (monitor.referenceRows === 0) return skipped('no reference');
 
-    const { seq, labelSeq, chunks } = await this.window.read(monitor.id);
-    if (seq === 0) return skipped('empty window');
-    const existing = await this.reports.find(monitor.id, seq, monitor.referenceVersion, labelSeq);
+    // The counters first: a window already reported is skipped before anything large is read.
+    const counters = await this.window.counters(monitor.id);
+    if (counters.seq === 0) return skipped('empty window');
+    const existing = await this.reports.find(monitor.id, counters.seq, monitor.referenceVersion, counters.labelSeq);
     if (existing) {
       if (existing.retrainTriggered) await this.enqueueRetrain(monitor, existing.id);
-      return skipped(`window ${seq} already reported`);
+      return skipped(`window ${counters.seq} already reported`);
     }
 
+    // Window and reference read together. Records that arrived since the counters make this a
+    // check of the newer window (the report's unique index settles a race with another worker).
+    const [{ seq, labelSeq, chunks }, reference] = await Promise.all([
+      this.window.read(monitor.id),
+      this.references.load(monitor.id, monitor.referenceVersion),
+    ]);
     const window = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize);
     const labelDelaysMs = await this.joinLateLabels(monitor, window);
-    const reference = await this.references.load(monitor.id);
     const { features, prediction, label, alertRules: rules } = monitor;
     const input = { monitorName: monitor.name, features, prediction, label, rules, reference, window, labelDelaysMs };
     const body = analyse({ ...input, now: Date.now() });

@@ -63,11 +63,14 @@ export function qualityBaseline(spec: FeatureSpec, reference: ReferenceColumn | 
   const values = reference?.kind === 'numeric' ? reference.values : new Float64Array();
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  // A stored feature is sorted: its ends are its range.
+  if (reference?.kind === 'numeric' && reference.sorted && values.length) [lo, hi] = [values[0]!, values[values.length - 1]!];
+  else
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   // A declared bound wins over the reference's, bound by bound.
   const min = spec.min ?? (values.length ? lo : null);
   const max = spec.max ?? (values.length ? hi : null);

@@ -1,24 +1,37 @@
 import {
   autoTest,
+  autoTestSorted,
   categoryCounts,
   chiSquare,
   distributionsFromSamples,
   DRIFT_THRESHOLDS,
   jensenShannon,
-  ks2samp,
-  psi,
+  ks2sampAgainstSorted,
   psiCounts,
-  wassersteinNormed,
+  psiSorted,
+  sortSample,
+  wassersteinNormedSorted,
   zTestProportions,
   type AutoTestName,
+  type SortedSample,
 } from '@modelyard/stats';
 import type { ColumnKind, DriftTestName, FeatureDrift } from '@modelyard/types';
 import { featureSeverity } from './severity.js';
 
-/** A reference column as stored: numeric values, or counts per category; `missing` values apart (0 when absent). */
-export type ReferenceColumn = ({ kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; counts: Record<string, number> }) & {
+/**
+ * A reference column as stored: numeric values, or counts per category; `missing` values apart (0
+ * when absent). A feature's numeric values are stored sorted (`sorted`, with their `distinct`
+ * count), so a check sorts only the window's side.
+ */
+export type ReferenceColumn = (
+  { kind: 'numeric'; values: Float64Array; sorted?: boolean; distinct?: number } | { kind: 'categorical'; counts: Record<string, number> }
+) & {
   missing?: number;
 };
+
+/** A numeric reference column's values sorted (as stored, or sorted now for one stored before). */
+export const sortedValues = (column: { values: Float64Array; sorted?: boolean }): SortedSample =>
+  column.sorted ? (column.values as SortedSample) : sortSample(column.values, 'reference');
 
 export interface TestSpec {
   name: string;
@@ -98,11 +111,16 @@ export function runDriftTest(
       : categoricalSamples(reference.counts, current as (string | null)[]);
   if (ref.length === 0 || cur.length === 0) return null;
 
+  // Numeric: the reference is stored sorted; the window's side is sorted only for the tests that need it.
+  const sortedRef = () => (reference.kind === 'numeric' ? sortedValues(reference) : sortSample(ref));
   let test: Exclude<DriftTestName, 'auto'>;
   let statistic: number;
   let pValue: number | null = null;
   if (spec.test === 'auto') {
-    const r = autoTest(ref, cur, spec.kind);
+    const r =
+      reference.kind === 'numeric' && spec.kind === 'numeric'
+        ? autoTestSorted(sortedRef(), sortSample(cur, 'current'), reference.distinct)
+        : autoTest(ref, cur, spec.kind);
     test = AUTO_NAMES[r.test];
     statistic = r.statistic;
     pValue = r.pValue ?? null;
@@ -110,7 +128,8 @@ export function runDriftTest(
     test = spec.test;
     switch (spec.test) {
       case 'ks': {
-        const r = ks2samp(ref, cur);
+        // The window's side is ranked in the sorted reference, not sorted itself.
+        const r = ks2sampAgainstSorted(sortedRef(), cur);
         statistic = r.statistic;
         pValue = r.pValue;
         break;
@@ -119,10 +138,10 @@ export function runDriftTest(
         if (spec.kind === 'categorical') {
           const counts = categoryCounts(ref, cur);
           statistic = psiCounts(counts.ref, counts.cur);
-        } else statistic = psi(ref, cur).value;
+        } else statistic = psiSorted(sortedRef(), sortSample(cur, 'current')).value;
         break;
       case 'wasserstein':
-        statistic = wassersteinNormed(ref, cur);
+        statistic = wassersteinNormedSorted(sortedRef(), sortSample(cur, 'current'));
         break;
       case 'js': {
         const { p, q } = distributionsFromSamples(ref, cur, spec.kind);

@@ -9,7 +9,7 @@ import { RollUpStore } from '../window/roll-up-store.js';
 import { HOUR_MS, type SealedSummary } from '../window/bucket-summary.js';
 import { decodeChunks, TS, type Column } from '../window/window.codec.js';
 import { WindowStore } from '../window/window.store.js';
-import { runDriftTest, type ReferenceColumn } from './drift-tests.js';
+import { runDriftTest, sortedValues, type ReferenceColumn } from './drift-tests.js';
 import { overallSeverity } from './severity.js';
 import { categoricalFromCounts, numericFromCdfs, type CdfSide } from './sketch-tests.js';
 
@@ -22,8 +22,9 @@ export function windowHours(window: TimeWindow, nowMs: number): number[] {
 
 const finiteSorted = (x: Float64Array) => sortSample(x.filter((v) => !Number.isNaN(v)));
 
-function exactSide(values: Float64Array): CdfSide {
-  const sorted = finiteSorted(values);
+/** A numeric column's exact side; a stored reference feature is already sorted and NaN-free. */
+function exactSide(column: { values: Float64Array; sorted?: boolean }): CdfSide {
+  const sorted = column.sorted ? sortedValues(column) : finiteSorted(column.values);
   return { cdf: sampleCdf(sorted), exact: true, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
@@ -62,7 +63,7 @@ export class WindowChecksService {
     const fromMs = hours[0]! * HOUR_MS;
     const summary = await this.rollUps.read(monitor.id, monitor.features, hours, nowMs);
     if (summary.records === 0) throw new UnrecoverableError('no records in this time window');
-    const reference = await this.references.load(monitor.id);
+    const reference = await this.references.load(monitor.id, monitor.referenceVersion);
     const raw = await this.rawWindow(monitor, fromMs, summary.records);
     const features = monitor.features.flatMap((spec): WindowFeatureDriftResponse[] => {
       const ref = reference.get(spec.name);
@@ -116,7 +117,7 @@ export class WindowChecksService {
     if (ref.kind === 'numeric') {
       const sketch = summary.numeric.get(spec.name);
       if (!sketch || ref.values.filter((v) => !Number.isNaN(v)).length === 0) return null;
-      return { ...numericFromCdfs(spec, exactSide(ref.values), sketchSide(sketch)), values };
+      return { ...numericFromCdfs(spec, exactSide(ref), sketchSide(sketch)), values };
     }
     const counts = summary.counts.get(spec.name);
     if (!counts) return null;

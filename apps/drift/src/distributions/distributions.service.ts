@@ -25,7 +25,10 @@ export class DistributionsService {
     if (!spec && !isPrediction) throw new NotFound('feature', feature);
     const column = isPrediction ? PREDICTION : feature;
     const kind = spec?.kind ?? monitor.prediction!.kind;
-    const [reference, { chunks }] = await Promise.all([this.references.load(monitor.id), this.window.read(monitor.id)]);
+    const [reference, { chunks }] = await Promise.all([
+      this.references.load(monitor.id, monitor.referenceVersion),
+      this.window.read(monitor.id),
+    ]);
     const current = decodeChunks(layoutOf(monitor), chunks, monitor.windowSize).values.get(column);
     return { feature, kind, ...distributionOf(reference.get(column), current) };
   }

@@ -11,6 +11,7 @@ import {
 } from '@modelyard/types';
 import { ChecksProcessor } from '../checks/checks.processor.js';
 import { NUMERIC_ONLY_TESTS } from '../checks/drift-tests.js';
+import { ReferenceRepository } from '../reference/reference.repository.js';
 import { WindowStore } from '../window/window.store.js';
 import { toMonitorResponse } from './monitors.mapper.js';
 import { MonitorsRepository } from './monitors.repository.js';
@@ -23,6 +24,7 @@ export class MonitorsService {
     @Inject(ChecksProcessor) private readonly scheduler: ChecksProcessor,
     @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
+    @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
   ) {}
 
   /** Serving sends each model's predictions to its active monitors: it re-lists them when told. */
@@ -102,11 +104,12 @@ export class MonitorsService {
   }
 
   async delete(id: string, actor: string) {
-    const { model } = await this.monitors.get(id);
+    const { model, referenceVersion } = await this.monitors.get(id);
     // Scheduler first: if Redis fails here, the monitor is still there to delete again.
     await this.scheduler.unschedule(id);
     await this.monitors.delete(id, actor);
     await this.window.clear(id);
+    await this.references.forget(id, referenceVersion);
     await this.changed(model);
   }
 }

@@ -1,4 +1,5 @@
 import type { DriftColumnKind, DriftReference, Prisma } from '@modelyard/db';
+import { distinctSorted, sortSample } from '@modelyard/stats';
 import { z } from 'zod';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 
@@ -17,19 +18,45 @@ export interface ReferenceData {
   values: Uint8Array<ArrayBuffer> | null;
   /** Absent for numeric columns. */
   counts?: [string, number][];
+  sorted: boolean;
+  distinct: number | null;
+}
+
+/** A feature's column (not an operational or calibration column, named `$…`, whose order pairs it with the others). */
+export const isFeatureColumn = (column: string) => !column.startsWith('$');
+
+/**
+ * A feature's numeric values sorted, with their distinct count: done once when the reference is
+ * stored, so a check does not sort the reference again (the order of the values carries nothing).
+ */
+export function prepared(column: string, ref: ReferenceColumn): ReferenceColumn {
+  if (ref.kind !== 'numeric' || !isFeatureColumn(column) || ref.sorted) return ref;
+  if (!ref.values.length) return { ...ref, sorted: true, distinct: 0 };
+  const values = sortSample(ref.values, column);
+  return { ...ref, values, sorted: true, distinct: distinctSorted(values) };
 }
 
 /** A stored reference column as the checks use it: float64 values, or counts per category. */
-export function toReferenceColumn(row: Pick<DriftReference, 'kind' | 'values' | 'counts' | 'missing'>): ReferenceColumn {
-  if (row.kind === 'numeric') return { kind: 'numeric', values: unpack(row.values ?? new Uint8Array()), missing: row.missing };
+export function toReferenceColumn(
+  row: Pick<DriftReference, 'kind' | 'values' | 'counts' | 'missing' | 'sorted' | 'distinct'>,
+): ReferenceColumn {
+  if (row.kind === 'numeric') {
+    const values = unpack(row.values ?? new Uint8Array());
+    const sorted = row.sorted ? { sorted: true, distinct: row.distinct ?? undefined } : {};
+    return { kind: 'numeric', values, missing: row.missing, ...sorted };
+  }
   return { kind: 'categorical', counts: countsOf(row.counts), missing: row.missing };
 }
 
 export function toReferenceData(column: ReferenceColumn): ReferenceData {
   const missing = column.missing ?? 0;
-  if (column.kind === 'numeric') return { kind: 'numeric', rows: column.values.length, missing, values: pack(column.values) };
+  if (column.kind === 'numeric') {
+    const sorted = column.sorted === true;
+    const distinct = sorted ? (column.distinct ?? null) : null;
+    return { kind: 'numeric', rows: column.values.length, missing, values: pack(column.values), sorted, distinct };
+  }
   const counts = Object.entries(column.counts);
-  return { kind: 'categorical', rows: counts.reduce((s, [, c]) => s + c, 0), missing, values: null, counts };
+  return { kind: 'categorical', rows: counts.reduce((s, [, c]) => s + c, 0), missing, values: null, counts, sorted: false, distinct: null };
 }
 
 /** An empty category count: no prototype, since a category may be called "constructor" or "__proto__". */

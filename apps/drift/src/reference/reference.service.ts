@@ -8,7 +8,9 @@ import { recordsToColumns } from '../records/records.columns.js';
 import { positiveClassOf } from '@modelyard/stats';
 import { invalidByFeature } from '../checks/data-quality.js';
 import { calibrationColumns } from '../checks/estimated-performance.js';
-import { CONFIDENCE, decodeChunks, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, type Columns } from '../window/window.codec.js';
+import { LabelIndex } from '../labels/label-index.js';
+import { applyLateLabels } from '../labels/late-labels.js';
+import { CONFIDENCE, decodeChunks, ID, INVALID, LABEL, LATENCY, PREDICTION, SUCCESS, TS, type Columns } from '../window/window.codec.js';
 import { BUCKET_TTL_SECONDS } from '../window/bucket-store.js';
 import { RollUpStore } from '../window/roll-up-store.js';
 import { HOUR_MS } from '../window/bucket-summary.js';
@@ -28,6 +30,7 @@ export class ReferenceService {
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
     @Inject(RollUpStore) private readonly rollUps: RollUpStore,
+    @Inject(LabelIndex) private readonly labels: LabelIndex,
   ) {}
 
   async upload(monitorId: string, body: ReferenceBody, actor: string) {
@@ -64,8 +67,35 @@ export class ReferenceService {
     const summary = await this.rollUps.read(monitor.id, monitor.features, hours);
     if (summary.records === 0) throw new Conflict('no records in this time range: ingest records with ts in it, or pick another range');
     const refs = referenceFromSummary(summary);
+    const records = await this.recordsOfRange(monitor, hours[0]! * HOUR_MS, (hours[hours.length - 1]! + 1) * HOUR_MS);
+    for (const [name, column] of this.toReference(monitor, records)) refs.set(name, column);
     const saved = await this.references.save(monitor.id, refs, false, { actor, source: 'range' });
     return { ...saved, columns: [...refs.keys()] };
+  }
+
+  /**
+   * The prediction, label and operational columns of the range's records still held raw (the hot
+   * window), late labels joined: what the hourly summaries do not keep. They give a range reference
+   * the operational baselines and the CBPE calibration records the other reference kinds carry.
+   */
+  private async recordsOfRange(monitor: Monitor, fromMs: number, toMs: number): Promise<Columns> {
+    const { chunks } = await this.window.read(monitor.id);
+    const all = decodeChunks(layoutOf(monitor), chunks);
+    const ids = all.values.get(ID);
+    if (monitor.label && Array.isArray(ids)) {
+      const found = await this.labels.lookup(monitor.id, ids);
+      if (found) applyLateLabels(all, monitor.label.kind, found);
+    }
+    const ts = all.values.get(TS) as Float64Array;
+    const rows: number[] = [];
+    for (let i = 0; i < all.n; i++) if (ts[i]! >= fromMs && ts[i]! < toMs) rows.push(i);
+    const values = new Map<string, Float64Array | (string | null)[]>();
+    for (const name of [PREDICTION, LABEL, CONFIDENCE, LATENCY, SUCCESS]) {
+      const column = all.values.get(name);
+      if (column)
+        values.set(name, column instanceof Float64Array ? Float64Array.from(rows, (i) => column[i]!) : rows.map((i) => column[i] ?? null));
+    }
+    return { n: rows.length, values };
   }
 
   private fromRecords(monitor: Monitor, records: DriftRecord[]): Columns {
@@ -114,11 +144,21 @@ export class ReferenceService {
     return { n: Math.max(0, ...[...values.values()].map((v) => v.length)), values };
   }
 
-  /**
-   * Stores the present values of each column and, for features, how many were missing (absent or
-   * null; a frozen window's type violations are stored absent too, but are not missing values).
-   */
+  /** Stores the reference of the records' columns (see toReference); answers its rows, version and column names. */
   private async save(monitor: Monitor, columns: Columns, append: boolean, by: ReferenceChange) {
+    const refs = this.toReference(monitor, columns);
+    if (columns.n > MAX_REFERENCE_ROWS)
+      throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
+    const saved = await this.references.save(monitor.id, refs, append, by);
+    return { ...saved, columns: [...refs.keys()] };
+  }
+
+  /**
+   * The present values (or category counts) of each kept column and, for features, how many were
+   * missing (absent or null; a frozen window's type violations are stored absent too, but are not
+   * missing values), plus a binary classifier's calibration records.
+   */
+  private toReference(monitor: Monitor, columns: Columns): Map<string, ReferenceColumn> {
     const refs = new Map<string, ReferenceColumn>();
     const invalid = invalidByFeature(columns.values.get(INVALID), null);
     for (const [name, column] of columns.values) {
@@ -143,9 +183,6 @@ export class ReferenceService {
     const label = monitor.label;
     const positiveOf = (classes: string[]) => (classes.length <= 2 ? positiveClassOf(classes, label?.positive) : null);
     for (const [name, column] of calibrationColumns(label, columns, positiveOf) ?? []) refs.set(name, column);
-    if (columns.n > MAX_REFERENCE_ROWS)
-      throw new ValidationFailed([{ field: 'columns', in: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows` }]);
-    const saved = await this.references.save(monitor.id, refs, append, by);
-    return { ...saved, columns: [...refs.keys()] };
+    return refs;
   }
 }
