@@ -55,7 +55,9 @@ describe('waitForSchema', () => {
     await applyMigrations(url, { migrationsDir: dir });
     const waited = await waiting;
     expect(waited).toBeGreaterThanOrEqual(250);
-    expect(lines).toEqual([`Waiting for the schema: 2 migration(s) pending, first ${NAMES[0]}`]);
+    // The Job applies one migration at a time, so a poll may also see the state in between; each state is logged once.
+    expect(lines[0]).toBe(`Waiting for the schema: 2 migration(s) pending, first ${NAMES[0]}`);
+    expect(lines.slice(1)).toEqual(lines.length > 1 ? [`Waiting for the schema: 1 migration(s) pending, first ${NAMES[1]}`] : []);
   });
 
   it('gives up after its timeout, naming the first pending migration', async () => {
