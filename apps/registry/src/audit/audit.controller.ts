@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiDoc, toPage, ZQuery } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, TeamAccess, TeamCheckedInHandler, toPage, ZQuery, type Principal } from '@modelyard/platform';
 import { AuditPage, AuditQuery, type AuditEventResponse } from '@modelyard/types';
 import { AuditRepository } from './audit.repository.js';
 
@@ -22,11 +22,20 @@ function toResponse(row: AuditRow): AuditEventResponse {
 
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
+  constructor(
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
+  ) {}
 
   @Get()
-  @ApiDoc({ summary: 'Audit log of every registry change, newest first', response: AuditPage, tags: ['audit'] })
-  async list(@ZQuery(AuditQuery) query: AuditQuery) {
-    return toPage(await this.audit.list(query), query.limit, toResponse, (row) => row.id.toString());
+  @TeamCheckedInHandler()
+  @ApiDoc({
+    summary: 'Audit log of the registry changes to models the caller may read, newest first',
+    response: AuditPage,
+    tags: ['audit'],
+  })
+  async list(@ZQuery(AuditQuery) query: AuditQuery, @CurrentPrincipal() who: Principal) {
+    const readable = await this.teams.readableModels(who);
+    return toPage(await this.audit.list(query, readable), query.limit, toResponse, (row) => row.id.toString());
   }
 }

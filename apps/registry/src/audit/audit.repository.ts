@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { currentRequestId, decodeCursor, emitWebhookEvent, keysetAfter, parseIntCursor, PrismaService } from '@modelyard/platform';
+import {
+  currentRequestId,
+  decodeCursor,
+  emitWebhookEvent,
+  keysetAfter,
+  modelNameWhere,
+  parseIntCursor,
+  PrismaService,
+  type ModelFilter,
+} from '@modelyard/platform';
 import { isWebhookEvent, type AuditQuery } from '@modelyard/types';
 
 export type Tx = Prisma.TransactionClient;
@@ -58,11 +67,23 @@ export class AuditRepository {
     }
   }
 
-  list(query: AuditQuery) {
+  /** `readable`: the models whose entries the caller may read. */
+  list(query: AuditQuery, readable: ModelFilter) {
     const cursor = decodeCursor(query.cursor, parseIntCursor);
+    const visible = modelNameWhere(readable);
+    // Entries about no model (NOT IN leaves out NULLs) stay visible to global readers.
+    const narrowed: Prisma.AuditEventWhereInput = !visible
+      ? {}
+      : readable.kind === 'except'
+        ? { OR: [{ modelName: null }, { modelName: visible }] }
+        : { modelName: visible };
     return this.prisma.auditEvent.findMany({
       where: {
-        AND: [auditFilter(query), cursor !== undefined ? keysetAfter<Prisma.AuditEventWhereInput>([{ id: 'desc' }], { id: cursor }) : {}],
+        AND: [
+          auditFilter(query),
+          narrowed,
+          cursor !== undefined ? keysetAfter<Prisma.AuditEventWhereInput>([{ id: 'desc' }], { id: cursor }) : {},
+        ],
       },
       orderBy: { id: 'desc' },
       take: query.limit + 1,

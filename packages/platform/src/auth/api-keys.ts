@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@modelyard/db';
-import { Role, type ApiKeyResponse, type CreatedApiKeyResponse } from '@modelyard/types';
+import { Prisma } from '@modelyard/db';
+import { Role, TeamRole, type ApiKeyResponse, type CreatedApiKeyResponse } from '@modelyard/types';
+import { NotFound } from '../errors/domain-errors.js';
 
 /** Every key starts with this, so a credential can be told from a JWT and spotted by secret scanners. */
 export const API_KEY_MARK = 'myk_';
@@ -21,6 +23,8 @@ export function toApiKeyResponse(row: ApiKeyRow): ApiKeyResponse {
     name: row.name,
     prefix: row.prefix,
     roles: row.roles.map((r) => Role.parse(r)),
+    team: row.team,
+    teamRole: row.teamRole === null ? null : TeamRole.parse(row.teamRole),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
@@ -36,19 +40,28 @@ export function toApiKeyResponse(row: ApiKeyRow): ApiKeyResponse {
  */
 export async function mintApiKey(
   prisma: PrismaClient,
-  input: { name: string; roles: Role[]; createdBy: string; expiresAt?: Date },
+  input: { name: string; roles: Role[]; team?: { name: string; role: TeamRole }; createdBy: string; expiresAt?: Date },
 ): Promise<CreatedApiKeyResponse> {
   const prefix = randomBytes(6).toString('hex');
   const key = `${API_KEY_MARK}${prefix}_${randomBytes(32).toString('base64url')}`;
-  const row = await prisma.apiKey.create({
-    data: {
-      name: input.name,
-      prefix,
-      hash: hashApiKey(key),
-      roles: input.roles,
-      createdBy: input.createdBy,
-      expiresAt: input.expiresAt ?? null,
-    },
-  });
-  return { ...toApiKeyResponse(row), key };
+  try {
+    const row = await prisma.apiKey.create({
+      data: {
+        name: input.name,
+        prefix,
+        hash: hashApiKey(key),
+        roles: input.roles,
+        team: input.team?.name ?? null,
+        teamRole: input.team?.role ?? null,
+        createdBy: input.createdBy,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    return { ...toApiKeyResponse(row), key };
+  } catch (err) {
+    // The team is a foreign key: a key for a team that does not exist is refused by the database.
+    if (input.team && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003')
+      throw new NotFound('team', input.team.name);
+    throw err;
+  }
 }
