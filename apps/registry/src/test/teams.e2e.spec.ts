@@ -1,4 +1,4 @@
-import { signJwt, startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '../config.js';
 import { createVersion, stagedVersion, uniqueName } from './factories.js';
 
@@ -17,7 +17,6 @@ const ALPHA = {
   maintainer: member('alpha-maintainer', 'alpha', 'maintainer'),
 };
 const BETA_MAINTAINER = member('beta-maintainer', 'beta', 'maintainer');
-const SCOPES_OF: Record<TeamRole, string[]> = { viewer: ['read'], editor: ['read', 'write'], maintainer: ['read', 'write', 'admin'] };
 
 /** A model of `team` with version 1.0.0, made by an admin. */
 async function teamModel(team = 'alpha') {
@@ -43,79 +42,29 @@ const NOT_MODEL_ROUTES = [
   /^\/api\/2\.0\/mlflow\/\{path\}$/,
 ];
 
-interface Operation {
-  method: string;
-  path: string;
-  scope: string;
-  team?: { kind: string; in: string; field: string };
-}
-
-async function operations(): Promise<Operation[]> {
-  const doc = (await t.request('GET', '/openapi.json', { as: null })).body;
-  const ops: Operation[] = [];
-  for (const [path, methods] of Object.entries<Record<string, Record<string, unknown>>>(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      if (!op['x-required-scope']) continue;
-      ops.push({ method, path, scope: op['x-required-scope'] as string, team: op['x-team-resource'] as Operation['team'] });
-    }
-  }
-  return ops;
-}
-
-/** One call of `op` on `model`: its name where the route reads it, any other body refused by validation. */
-function call(op: Operation, model: string, as: { bearer: string }) {
-  const path = op.path
-    .replace('{name}', model)
-    .replace('{version}', '1.0.0')
-    .replace('{alias}', 'champion')
-    .replace('{*}', 'model.onnx')
-    .replace(/\{[^}]+\}/g, 'x');
-  const ref = { name: model, version: '1' };
-  const query = op.team?.in === 'query' || op.team?.in === 'bodyOrQuery' ? `?${new URLSearchParams(ref).toString()}` : '';
-  const hasBody = op.method !== 'get' && op.method !== 'head' && op.team?.in !== 'bodyOrQuery';
-  const body = op.team?.in === 'body' ? ref : hasBody ? { unknownField: 1 } : undefined;
-  return t.request(op.method.toUpperCase(), `${path}${query}`, { as, body });
-}
-
 describe('team roles on every route of a team-owned model (generated from the OpenAPI document)', () => {
   it('names a team check for every route, except routes that act on no model', async () => {
-    const unchecked = (await operations())
-      .filter((op) => !op.team && !NOT_MODEL_ROUTES.some((r) => r.test(op.path)))
-      .map((op) => `${op.method} ${op.path}`);
-    expect(unchecked).toEqual([]);
+    expect(await routesWithoutTeamCheck(t, NOT_MODEL_ROUTES)).toEqual([]);
   });
 
   it('refuses other teams, global editors and too low team roles (403), and lets the team role through', async () => {
-    const ops = (await operations()).filter((op) => op.team && op.team.kind === 'model');
-    expect(ops.length).toBeGreaterThanOrEqual(40);
-    const refused = new Map<string, number>();
-    const seen: string[] = [];
-    for (const op of ops) {
-      const route = `${op.method} ${op.path}`;
-      // Refusals leave no trace, so one model serves them all.
-      const model = await teamModel();
-      for (const [who, as] of [
+    const result = await teamMatrix({
+      app: t,
+      fresh: async () => ({ name: await teamModel(), version: '1.0.0', alias: 'champion' }),
+      members: ALPHA,
+      outsiders: [
         ['beta maintainer', BETA_MAINTAINER],
         ['global editor', { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) }],
-      ] as const) {
-        const res = await call(op, model, as);
-        expect({ route, who, status: res.status }).toEqual({ route, who, status: 403 });
-      }
-      for (const role of ['viewer', 'editor', 'maintainer'] as const) {
-        const allowed = SCOPES_OF[role].includes(op.scope);
-        // An allowed call may change the model (a deletion): each gets a fresh one.
-        const res = await call(op, allowed ? await teamModel() : model, ALPHA[role]);
-        const outcome = res.status === 403 ? 'refused' : res.status >= 500 || res.status === 401 ? `failed ${res.status}` : 'passed';
-        expect({ route, role, outcome }).toEqual({ route, role, outcome: allowed ? 'passed' : 'refused' });
-        if (!allowed) refused.set(role, (refused.get(role) ?? 0) + 1);
-      }
-      seen.push(route);
-    }
+      ],
+    });
+    expect(result.mismatches).toEqual([]);
+    expect(result.routes.length).toBeGreaterThanOrEqual(40);
+    expect(result.routes).toContain('post /v1/models/{name}/versions/{version}/promote');
+    expect(result.routes).toContain('post /api/2.0/mlflow/model-versions/transition-stage');
     // Viewers are refused every write, editors every maintainer route (promote, delete...).
-    expect(refused.get('viewer')).toBeGreaterThanOrEqual(20);
-    expect(refused.get('editor')).toBeGreaterThanOrEqual(5);
-    expect(refused.get('maintainer')).toBeUndefined();
-    expect(seen).toContain('post /v1/models/{name}/versions/{version}/promote');
+    expect(result.refusedByRole.get('viewer')).toBeGreaterThanOrEqual(20);
+    expect(result.refusedByRole.get('editor')).toBeGreaterThanOrEqual(5);
+    expect(result.refusedByRole.get('maintainer')).toBeUndefined();
   }, 180_000);
 });
 

@@ -138,3 +138,4 @@ export * from './fuzz.js';
 export * from '../metrics/metric-conventions.js';
 export * from './openapi-check.js';
 export * from './published-interfaces.js';
+export * from './team-matrix.js';
