@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DriftAlert, Prisma } from '@modelyard/db';
-import { decodeCursor, keysetAfter, keysetSelect, NotFound, parseUuidCursor, PrismaService, type OrderColumn } from '@modelyard/platform';
+import {
+  decodeCursor,
+  keysetAfter,
+  keysetSelect,
+  NotFound,
+  parseUuidCursor,
+  PrismaService,
+  type OrderColumn,
+  isUuid,
+  modelNameWhere,
+  type ModelFilter,
+} from '@modelyard/platform';
 import type { ListAlertsQuery } from '@modelyard/types';
 
 /** Alerts are written with their report (ReportsRepository.saveWith); this reads and acknowledges them. */
@@ -17,10 +28,13 @@ export class AlertsRepository {
     return keysetAfter<Prisma.DriftAlertWhereInput>(NEWEST_FIRST, row);
   }
 
-  async list(query: ListAlertsQuery): Promise<DriftAlert[]> {
+  /** `readable`: the models whose alerts the caller may read. */
+  async list(query: ListAlertsQuery, readable: ModelFilter): Promise<DriftAlert[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
+    const visible = modelNameWhere(readable);
     return this.prisma.driftAlert.findMany({
       where: {
+        ...(visible ? { AND: [{ model: visible }] } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.monitorId ? { monitorId: query.monitorId } : {}),
         ...(query.model ? { model: query.model } : {}),
@@ -29,6 +43,12 @@ export class AlertsRepository {
       orderBy: NEWEST_FIRST,
       take: query.limit + 1,
     });
+  }
+
+  /** The model an alert is about, for team checks; null when there is no such alert. */
+  async modelOf(id: string): Promise<string | null> {
+    if (!isUuid(id)) return null;
+    return (await this.prisma.driftAlert.findUnique({ where: { id }, select: { model: true } }))?.model ?? null;
   }
 
   activeForModel(model: string): Promise<DriftAlert[]> {

@@ -42,8 +42,8 @@ export async function routesWithoutTeamCheck(app: TestApp, notModelRoutes: RegEx
 
 export interface TeamMatrixOptions {
   app: TestApp;
-  /** Values for the path parameters and the team-checked field of a fresh resource of the team's model. */
-  fresh(): Promise<Record<string, string>>;
+  /** Values for the path parameters and the team-checked field of a fresh resource of the team's model, for `op`. */
+  fresh(op: TeamOperation): Promise<Record<string, string>>;
   /** The team's members by role. */
   members: Record<TeamRoleName, Bearer>;
   /** Callers who must be refused on every route: another team's maintainer, a global editor... */
@@ -80,14 +80,14 @@ export async function teamMatrix(options: TeamMatrixOptions): Promise<TeamMatrix
   const result: TeamMatrixResult = { mismatches: [], routes: [], refusedByRole: new Map() };
   for (const op of (await teamOperations(app)).filter((o) => o.team && o.team.kind !== 'handler')) {
     const route = `${op.method} ${op.path}`;
-    const shared = await options.fresh();
+    const shared = await options.fresh(op);
     for (const [who, as] of options.outsiders) {
       const res = await call(app, op, shared, as);
       if (res.status !== 403) result.mismatches.push({ route, who, expected: 'refused', status: res.status });
     }
     for (const [role, scopes] of SCOPES_OF_TEAM_ROLE) {
       const allowed = scopes.includes(op.scope);
-      const res = await call(app, op, allowed ? await options.fresh() : shared, options.members[role]);
+      const res = await call(app, op, allowed ? await options.fresh(op) : shared, options.members[role]);
       const refused = res.status === 403;
       const failed = res.status === 401 || res.status >= 500;
       if (allowed ? refused || failed : !refused) {
