@@ -8,9 +8,9 @@ import {
   parseUuidCursor,
   PrismaService,
   type OrderColumn,
-  isUuid,
   modelNameWhere,
   type ModelFilter,
+  UUID_PATTERN,
 } from '@modelyard/platform';
 import type { ListAlertsQuery } from '@modelyard/types';
 
@@ -47,7 +47,8 @@ export class AlertsRepository {
 
   /** The model an alert is about, for team checks; null when there is no such alert. */
   async modelOf(id: string): Promise<string | null> {
-    if (!isUuid(id)) return null;
+    // Anything else than a UUID would be a database error on this column.
+    if (!UUID_PATTERN.test(id)) return null;
     return (await this.prisma.driftAlert.findUnique({ where: { id }, select: { model: true } }))?.model ?? null;
   }
 

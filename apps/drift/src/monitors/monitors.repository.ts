@@ -10,9 +10,9 @@ import {
   NotFound,
   parseUuidCursor,
   PrismaService,
-  isUuid,
   modelNameWhere,
   type ModelFilter,
+  UUID_PATTERN,
 } from '@modelyard/platform';
 import { DEFAULT_ALERT_RULES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
 import { toMonitor, type Monitor } from './monitors.mapper.js';
@@ -66,7 +66,8 @@ export class MonitorsRepository {
 
   /** The model a monitor watches, for team checks; null when there is no such monitor. */
   async modelOf(id: string): Promise<string | null> {
-    if (!isUuid(id)) return null;
+    // Anything else than a UUID would be a database error on this column.
+    if (!UUID_PATTERN.test(id)) return null;
     return (await this.prisma.driftMonitor.findUnique({ where: { id }, select: { model: true } }))?.model ?? null;
   }
 

@@ -55,8 +55,3 @@ export class TeamResolvers {
     return resolver(value);
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a value a uuid column can be queried with (anything else would be a database error). */
-export const isUuid = (value: string): boolean => UUID.test(value);
