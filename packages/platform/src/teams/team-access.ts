@@ -23,6 +23,12 @@ export function modelNameWhere(filter: ModelFilter): { in: string[] } | { notIn:
   return filter.kind === 'only' ? { in: filter.models } : { notIn: filter.models };
 }
 
+/** Whether `model` passes the filter (for lists held in memory). */
+export function modelVisible(filter: ModelFilter, model: string): boolean {
+  if (filter.kind === 'all') return true;
+  return filter.models.includes(model) === (filter.kind === 'only');
+}
+
 /** The global admin role: platform-wide rights, and every team's. */
 export function isPlatformAdmin(principal: Principal): boolean {
   return principal.roles.includes('admin');
