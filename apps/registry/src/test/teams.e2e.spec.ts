@@ -37,7 +37,7 @@ const NOT_MODEL_ROUTES = [
   /^\/v1\/(api-keys|teams|admin|webhooks|projects|runs)(\/|$)/,
   /^\/(ajax-)?api\/2\.0\/mlflow\/(experiments|runs|metrics|artifacts|mlflow-artifacts|logged-models)/,
   /^\/(ajax-)?api\/2\.0\/mlflow-artifacts/,
-  /^\/api\/2\.0\/mlflow\/(registered-models|model-versions)\/(create|search)$/,
+  /^\/api\/2\.0\/mlflow\/registered-models\/create$/,
   // Answers MLflow endpoints this server does not implement.
   /^\/api\/2\.0\/mlflow\/\{path\}$/,
 ];
@@ -148,6 +148,14 @@ describe('lists', () => {
     expect(await names('viewer')).toEqual([free]);
     const viewerInBeta = { bearer: signJwt({ sub: 'vb', roles: ['viewer'], teams: [{ team: 'beta', role: 'viewer' }] }) };
     expect(await names(viewerInBeta)).toEqual([betaModel, free].sort());
+
+    const search = await t.request('GET', '/api/2.0/mlflow/registered-models/search?max_results=1000', { as: ALPHA.viewer });
+    const found = (search.body.registered_models as { name: string }[]).map((m) => m.name);
+    expect({ alpha: found.includes(alphaModel), beta: found.includes(betaModel) }).toEqual({ alpha: true, beta: false });
+    const versions = await t.request('GET', `/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent(`name='${betaModel}'`)}`, {
+      as: ALPHA.viewer,
+    });
+    expect({ status: versions.status, found: versions.body.model_versions }).toEqual({ status: 200, found: undefined });
 
     const audit = await t.request('GET', `/v1/audit?model=${betaModel}`, { as: ALPHA.viewer });
     expect({ status: audit.status, items: audit.body.items.length }).toEqual({ status: 200, items: 0 });

@@ -1,5 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, UseFilters } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, TeamResource, ZBody, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  RequireScope,
+  TeamResource,
+  ZBody,
+  ZQuery,
+  type Principal,
+  TeamCheckedInHandler,
+} from '@modelyard/platform';
 import type { z } from 'zod';
 import { MlflowErrorFilter } from '../mlflow-error.filter.js';
 import { ZBodyOrQuery } from './body-or-query.js';
@@ -45,17 +54,19 @@ export class MlflowModelVersionsController {
   }
 
   @Get('search')
+  @TeamCheckedInHandler()
   @ApiDoc({ summary: 'MLflow: search model versions', tags: ['mlflow'] })
-  search(@ZQuery(S.SearchModelVersions) query: In<typeof S.SearchModelVersions>) {
-    return this.versions.search(query);
+  search(@ZQuery(S.SearchModelVersions) query: In<typeof S.SearchModelVersions>, @CurrentPrincipal() who: Principal) {
+    return this.versions.search(query, who);
   }
 
   @Post('search')
+  @TeamCheckedInHandler()
   @HttpCode(200)
   @RequireScope('read')
   @ApiDoc({ summary: 'MLflow: search model versions (JSON body form)', status: 200, tags: ['mlflow'] })
-  searchPost(@ZBody(S.SearchModelVersions) body: In<typeof S.SearchModelVersions>) {
-    return this.versions.search(body);
+  searchPost(@ZBody(S.SearchModelVersions) body: In<typeof S.SearchModelVersions>, @CurrentPrincipal() who: Principal) {
+    return this.versions.search(body, who);
   }
 
   @Post('transition-stage')

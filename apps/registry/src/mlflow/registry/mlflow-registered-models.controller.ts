@@ -1,5 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, UseFilters } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, TeamResource, ZBody, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  RequireScope,
+  TeamResource,
+  ZBody,
+  ZQuery,
+  type Principal,
+  TeamCheckedInHandler,
+} from '@modelyard/platform';
 import type { z } from 'zod';
 import { MlflowErrorFilter } from '../mlflow-error.filter.js';
 import { ZBodyOrQuery } from './body-or-query.js';
@@ -53,17 +62,19 @@ export class MlflowRegisteredModelsController {
   }
 
   @Get('search')
+  @TeamCheckedInHandler()
   @ApiDoc({ summary: 'MLflow: search registered models', tags: ['mlflow'] })
-  search(@ZQuery(S.SearchRegisteredModels) query: In<typeof S.SearchRegisteredModels>) {
-    return this.models.search(query);
+  search(@ZQuery(S.SearchRegisteredModels) query: In<typeof S.SearchRegisteredModels>, @CurrentPrincipal() who: Principal) {
+    return this.models.search(query, who);
   }
 
   @Post('search')
+  @TeamCheckedInHandler()
   @HttpCode(200)
   @RequireScope('read')
   @ApiDoc({ summary: 'MLflow: search registered models (JSON body form)', status: 200, tags: ['mlflow'] })
-  searchPost(@ZBody(S.SearchRegisteredModels) body: In<typeof S.SearchRegisteredModels>) {
-    return this.models.search(body);
+  searchPost(@ZBody(S.SearchRegisteredModels) body: In<typeof S.SearchRegisteredModels>, @CurrentPrincipal() who: Principal) {
+    return this.models.search(body, who);
   }
 
   @Post('get-latest-versions')
