@@ -231,6 +231,13 @@ describe('the teams claim', () => {
     }
   });
 
+  it('answers hostile names in team-checked paths with 4xx, never 500, for members too', async () => {
+    for (const bad of ['a%00b', 'x%ED%A0%80', 'constructor', '__proto__']) {
+      const res = await t.request('POST', `/v1/models/${bad}/versions`, { as: ALPHA.editor, body: {} });
+      expect({ bad, status: res.status < 500 && res.status >= 400 }).toEqual({ bad, status: true });
+    }
+  });
+
   it('keeps the service credential (global admin) passing team checks', async () => {
     const name = await teamModel('beta');
     const service = { bearer: signJwt({ sub: 'service:experiments', roles: ['admin'] }) };

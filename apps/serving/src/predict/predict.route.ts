@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RateLimiter, Unauthenticated, ZodPipe, sendProblem, type AuthedRequest, isPlatformAdmin, TeamAccess } from '@modelyard/platform';
-import { acceptPredictBody, PredictBody } from '@modelyard/types';
+import { acceptPredictBody, isSafeString, PredictBody } from '@modelyard/types';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ModelParams } from '../params.js';
 import { PredictService } from './predict.service.js';
@@ -62,8 +62,10 @@ export class PredictRoute implements OnModuleInit {
       if (isPlatformAdmin(principal)) return this.limited(request, reply);
       // Otherwise the model's team decides (its global roles for a model without one), as the
       // guard's @TeamResource check does on other routes: one primary-key lookup per request.
+      // A name no query can hold (a NUL) is looked up as none: its validation answers 400 after.
       const given = (request.params as { name?: unknown }).name;
-      this.teams.requireModel(principal, SCOPE, typeof given === 'string' ? given : '').then(
+      const name = typeof given === 'string' && given.length <= 1024 && isSafeString(given) ? given : '';
+      this.teams.requireModel(principal, SCOPE, name).then(
         () => this.limited(request, reply),
         (err: unknown) => this.fail(err, request, reply),
       );

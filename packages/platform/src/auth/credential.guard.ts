@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Scope } from '@modelyard/types';
+import { isSafeString, type Scope } from '@modelyard/types';
 import { Forbidden } from '../errors/domain-errors.js';
 import { TeamAccess, isPlatformAdmin } from '../teams/team-access.js';
 import { TEAM_CHECKED_IN_HANDLER, TEAM_RESOURCE, TeamResolvers, type TeamResourceSpec } from '../teams/team-resource.js';
@@ -68,12 +68,15 @@ export class CredentialGuard implements CanActivate {
   }
 }
 
-/** The resource's id or name as the client sent it; only a non-empty string counts. */
+/**
+ * The resource's id or name as the client sent it; only a non-empty safe string counts (a NUL
+ * would fail the lookup's query as a 500: such a value is left to the route's validation, a 400).
+ */
 function fieldOf(request: AuthedRequest, { from, field }: TeamResourceSpec): string | undefined {
   if (from === 'bodyOrQuery')
     return fieldOf(request, { kind: '', from: 'body', field }) ?? fieldOf(request, { kind: '', from: 'query', field });
   const source: unknown = from === 'params' ? request.params : from === 'query' ? request.query : request.body;
   if (typeof source !== 'object' || source === null || !Object.hasOwn(source, field)) return undefined;
   const value = (source as Record<string, unknown>)[field];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  return typeof value === 'string' && value.length > 0 && value.length <= 1024 && isSafeString(value) ? value : undefined;
 }
