@@ -231,10 +231,14 @@ describe('the teams claim', () => {
     }
   });
 
-  it('answers hostile names in team-checked paths with 4xx, never 500, for members too', async () => {
-    for (const bad of ['a%00b', 'x%ED%A0%80', 'constructor', '__proto__']) {
-      const res = await t.request('POST', `/v1/models/${bad}/versions`, { as: ALPHA.editor, body: {} });
-      expect({ bad, status: res.status < 500 && res.status >= 400 }).toEqual({ bad, status: true });
+  it('answers hostile model names in team-checked fields with 4xx, never 500, for members too', async () => {
+    for (const bad of ['a\u0000b', 'x\ud800', 'constructor', '__proto__']) {
+      const inPath = await t.request('POST', `/v1/models/${encodeURIComponent(bad.replace('\ud800', ''))}/versions`, {
+        as: ALPHA.editor,
+        body: {},
+      });
+      const inBody = await t.request('PATCH', '/api/2.0/mlflow/registered-models/update', { as: ALPHA.editor, body: { name: bad } });
+      for (const res of [inPath, inBody]) expect({ bad, status: res.status < 500 && res.status >= 400 }).toEqual({ bad, status: true });
     }
   });
 
