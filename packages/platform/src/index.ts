@@ -15,6 +15,8 @@ export * from './auth/principal.js';
 export * from './auth/api-keys.js';
 export * from './auth/api-keys.service.js';
 export * from './auth/authenticator.js';
+export * from './teams/team-access.js';
+export * from './teams/team-resource.js';
 export * from './rate-limit/rate-limit.guard.js';
 export * from './rate-limit/auth-failures.js';
 export * from './http/client-ip.js';

@@ -23,9 +23,13 @@ import { RateLimitGuard, RateLimiter } from './rate-limit/rate-limit.guard.js';
 import { RedisLock } from './redis/redis-lock.js';
 import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
+import { TeamAccess } from './teams/team-access.js';
+import { TeamResolvers } from './teams/team-resource.js';
+import { TeamsController } from './teams/teams.controller.js';
+import { TeamsService } from './teams/teams.service.js';
 
 export interface PlatformOptions {
-  /** Serve API-key management routes and who-am-i (one service of an installation does). */
+  /** Serve API-key and team management routes and who-am-i (one service of an installation does). */
   apiKeyRoutes?: boolean;
   /** Extra providers the platform's controllers use, e.g. READINESS_CHECKS. */
   providers?: Provider[];
@@ -40,7 +44,7 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(config: PlatformConfig, options: PlatformOptions = {}): DynamicModule {
     const controllers: Type[] = [HealthController, MetricsController, OpenApiController, MaintenanceController];
-    if (options.apiKeyRoutes) controllers.push(ApiKeysController, WhoAmIController);
+    if (options.apiKeyRoutes) controllers.push(ApiKeysController, TeamsController, WhoAmIController);
     return {
       module: PlatformModule,
       global: true,
@@ -63,6 +67,9 @@ export class PlatformModule {
         ChangeAnnouncer,
         JwtStrategy,
         Authenticator,
+        TeamAccess,
+        TeamResolvers,
+        TeamsService,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },
@@ -83,6 +90,8 @@ export class PlatformModule {
         ServiceCredential,
         OutboundUrlPolicy,
         ChangeAnnouncer,
+        TeamAccess,
+        TeamResolvers,
       ],
     };
   }

@@ -18,6 +18,26 @@ export function scopesOf(roles: readonly Role[]): Set<Scope> {
   return new Set(roles.flatMap((role) => SCOPES_BY_ROLE[role]));
 }
 
+/**
+ * A member's role in a team, on the team's models only: `viewer` reads, `editor` writes (versions,
+ * experiments, monitors, ingestion, pipelines), `maintainer` does what needs `admin` on a model
+ * (promote, delete, approvals policy). Platform-wide rights (keys, teams, maintenance, webhooks)
+ * stay with the global `admin` role.
+ */
+export const TeamRole = z.enum(['viewer', 'editor', 'maintainer']);
+export type TeamRole = z.infer<typeof TeamRole>;
+
+export const SCOPES_BY_TEAM_ROLE: Record<TeamRole, readonly Scope[]> = {
+  viewer: ['read'],
+  editor: ['read', 'write'],
+  maintainer: ['read', 'write', 'admin'],
+};
+
+/** The higher of two team roles (a member named both by a token and by the database keeps the higher). */
+export function higherTeamRole(a: TeamRole, b: TeamRole): TeamRole {
+  return TeamRole.options.indexOf(a) >= TeamRole.options.indexOf(b) ? a : b;
+}
+
 // ---------------------------------------------------------------- safe strings
 
 /**
@@ -65,6 +85,12 @@ export const Tag = safeString()
   .max(64)
   .regex(/^[\w.:/-]+$/, 'letters, digits and _ . : / - only');
 export const Tags = z.array(Tag).max(64);
+
+/** Team names: lower-case letters, digits and dashes, as they appear in paths and JWT claims. */
+export const TeamName = safeString()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and - only, starting with a letter or digit');
 
 /** Cursor pagination: `?limit=&cursor=`; the cursor is opaque to clients. */
 export const PageQuery = z.strictObject({

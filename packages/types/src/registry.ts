@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JsonObject, JsonValue, PageQuery, Tags, pageOf, safeString, safeText } from './common.js';
+import { JsonObject, JsonValue, PageQuery, Tags, TeamName, pageOf, safeString, safeText } from './common.js';
 import { RunId, RunSummary } from './tracking.js';
 import { ApprovalsResponse, RequiredApprovals } from './approvals.js';
 
@@ -75,6 +75,8 @@ export const CreateModelBody = z.strictObject({
   versioning: Versioning.optional(),
   /** Approvals a version needs before production (default 0: none). */
   requiredApprovals: RequiredApprovals.optional(),
+  /** The team that owns the model (the caller must be its editor or maintainer); none: global roles decide. */
+  team: TeamName.optional(),
 });
 export type CreateModelBody = z.infer<typeof CreateModelBody>;
 
@@ -86,6 +88,8 @@ export const UpdateModelBody = z
     /** Only while the model has no versions: the two schemes do not sort against each other. */
     versioning: Versioning.optional(),
     requiredApprovals: RequiredApprovals.optional(),
+    /** Transfers the model to another team: a platform admin, or a maintainer of both teams. */
+    team: TeamName.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
 export type UpdateModelBody = z.infer<typeof UpdateModelBody>;
@@ -104,6 +108,8 @@ export const ModelResponse = z.object({
   owner: z.string(),
   versioning: Versioning,
   requiredApprovals: z.number().int(),
+  /** The owning team; null when the model has none (global roles decide). */
+  team: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

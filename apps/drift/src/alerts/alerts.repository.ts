@@ -9,6 +9,9 @@ import {
   PrismaService,
   recordAudit,
   type OrderColumn,
+  modelNameWhere,
+  type ModelFilter,
+  UUID_PATTERN,
 } from '@modelyard/platform';
 import type { ListAlertsQuery } from '@modelyard/types';
 
@@ -26,10 +29,13 @@ export class AlertsRepository {
     return keysetAfter<Prisma.DriftAlertWhereInput>(NEWEST_FIRST, row);
   }
 
-  async list(query: ListAlertsQuery): Promise<DriftAlert[]> {
+  /** `readable`: the models whose alerts the caller may read. */
+  async list(query: ListAlertsQuery, readable: ModelFilter): Promise<DriftAlert[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
+    const visible = modelNameWhere(readable);
     return this.prisma.driftAlert.findMany({
       where: {
+        ...(visible ? { AND: [{ model: visible }] } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.monitorId ? { monitorId: query.monitorId } : {}),
         ...(query.model ? { model: query.model } : {}),
@@ -38,6 +44,13 @@ export class AlertsRepository {
       orderBy: NEWEST_FIRST,
       take: query.limit + 1,
     });
+  }
+
+  /** The model an alert is about, for team checks; null when there is no such alert. */
+  async modelOf(id: string): Promise<string | null> {
+    // Anything else than a UUID would be a database error on this column.
+    if (!UUID_PATTERN.test(id)) return null;
+    return (await this.prisma.driftAlert.findUnique({ where: { id }, select: { model: true } }))?.model ?? null;
   }
 
   activeForModel(model: string): Promise<DriftAlert[]> {

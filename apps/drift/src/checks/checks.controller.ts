@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { ApiDoc, ZBody, ZParams, ZQuery, TeamResource } from '@modelyard/platform';
 import { PageQuery, ReportPage, ReportResponse, WindowCheckBody, WindowCheckJobResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { MonitorParams } from '../monitors/monitors.controller.js';
@@ -10,6 +10,8 @@ import { WindowCheckJobsService } from './window-check-jobs.service.js';
 const ReportParams = z.strictObject({ id: z.uuid(), reportId: z.uuid() });
 const WindowCheckParams = z.strictObject({ id: z.uuid(), checkId: z.uuid() });
 
+// Every route acts on one monitor: the team of its model decides.
+@TeamResource('monitor')
 @Controller('v1/monitors/:id')
 export class ChecksController {
   constructor(

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiDoc, ZParams } from '@modelyard/platform';
+import { ApiDoc, ZParams, TeamResource } from '@modelyard/platform';
 import { DashboardResponse, safeString } from '@modelyard/types';
 import { z } from 'zod';
 import { DashboardService } from './dashboard.service.js';
@@ -11,6 +11,7 @@ export class DashboardController {
   constructor(@Inject(DashboardService) private readonly dashboard: DashboardService) {}
 
   @Get(':model')
+  @TeamResource('model', { field: 'model' })
   @ApiDoc({
     summary: "A model's health, totals, hourly trend, active alerts and latest drift verdicts",
     response: DashboardResponse,

@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, IngestionBody, RequireScope, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, RequireScope, ZBody, ZParams, TeamResource } from '@modelyard/platform';
 import { LabelsBody, LabelsResponse } from '@modelyard/types';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { LabelsService } from './labels.service.js';
 
+// Every route acts on one monitor: the team of its model decides.
+@TeamResource('monitor')
 @Controller('v1/monitors/:id/labels')
 export class LabelsController {
   constructor(@Inject(LabelsService) private readonly labels: LabelsService) {}

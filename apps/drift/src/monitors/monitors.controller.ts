@@ -1,5 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, Idempotent, RequireScope, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  Idempotent,
+  RequireScope,
+  ZBody,
+  ZParams,
+  ZQuery,
+  type Principal,
+  TeamCheckedInHandler,
+  TeamResource,
+} from '@modelyard/platform';
 import { CreateMonitorBody, ListMonitorsQuery, MonitorPage, MonitorResponse, UpdateMonitorBody } from '@modelyard/types';
 import { z } from 'zod';
 import { MonitorsService } from './monitors.service.js';
@@ -14,24 +25,28 @@ export class MonitorsController {
   @Post()
   @RequireScope('write')
   @Idempotent()
+  @TeamResource('model', { from: 'body', field: 'model' })
   @ApiDoc({ summary: 'Create a drift monitor (scheduled at once)', response: MonitorResponse, status: 201, tags: ['monitors'] })
   create(@ZBody(CreateMonitorBody) body: CreateMonitorBody, @CurrentPrincipal() who: Principal) {
     return this.monitors.create(body, who.id);
   }
 
   @Get()
-  @ApiDoc({ summary: 'List monitors (filter by model)', response: MonitorPage, tags: ['monitors'] })
-  list(@ZQuery(ListMonitorsQuery) query: ListMonitorsQuery) {
-    return this.monitors.list(query);
+  @TeamCheckedInHandler()
+  @ApiDoc({ summary: 'List the monitors of models the caller may read (filter by model)', response: MonitorPage, tags: ['monitors'] })
+  list(@ZQuery(ListMonitorsQuery) query: ListMonitorsQuery, @CurrentPrincipal() who: Principal) {
+    return this.monitors.list(query, who);
   }
 
   @Get(':id')
+  @TeamResource('monitor')
   @ApiDoc({ summary: 'Get a monitor', response: MonitorResponse, tags: ['monitors'] })
   get(@ZParams(MonitorParams) p: MonitorParams) {
     return this.monitors.get(p.id);
   }
 
   @Patch(':id')
+  @TeamResource('monitor')
   @RequireScope('write')
   @ApiDoc({
     summary: 'Change window, schedule, alerting, retraining or rules (features are fixed)',
@@ -43,6 +58,7 @@ export class MonitorsController {
   }
 
   @Delete(':id')
+  @TeamResource('monitor')
   @RequireScope('admin')
   @HttpCode(204)
   @ApiDoc({ summary: 'Delete a monitor with its reference, window, reports and alerts', status: 204, tags: ['monitors'] })
@@ -51,6 +67,7 @@ export class MonitorsController {
   }
 
   @Post(':id/pause')
+  @TeamResource('monitor')
   @RequireScope('write')
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop scheduled checks and ingestion', response: MonitorResponse, tags: ['monitors'] })
@@ -59,6 +76,7 @@ export class MonitorsController {
   }
 
   @Post(':id/resume')
+  @TeamResource('monitor')
   @RequireScope('write')
   @HttpCode(200)
   @ApiDoc({ summary: 'Resume scheduled checks and ingestion', response: MonitorResponse, tags: ['monitors'] })

@@ -10,6 +10,9 @@ import {
   NotFound,
   parseUuidCursor,
   PrismaService,
+  modelNameWhere,
+  type ModelFilter,
+  UUID_PATTERN,
 } from '@modelyard/platform';
 import { DEFAULT_ALERT_RULES, type CreateMonitorBody, type ListMonitorsQuery, type UpdateMonitorBody } from '@modelyard/types';
 import { auditMonitor } from './monitors.audit.js';
@@ -47,10 +50,13 @@ export class MonitorsRepository {
     }
   }
 
-  async list(query: ListMonitorsQuery): Promise<Monitor[]> {
+  /** `readable`: the models whose monitors the caller may read. */
+  async list(query: ListMonitorsQuery, readable: ModelFilter): Promise<Monitor[]> {
     const cursor = decodeCursor(query.cursor, parseUuidCursor);
+    const visible = modelNameWhere(readable);
     const rows = await this.prisma.driftMonitor.findMany({
       where: {
+        ...(visible ? { AND: [{ model: visible }] } : {}),
         ...(query.model ? { model: query.model } : {}),
         ...(cursor ? keysetAfter<Prisma.DriftMonitorWhereInput>([{ id: 'asc' }], { id: cursor }) : {}),
       },
@@ -58,6 +64,13 @@ export class MonitorsRepository {
       take: query.limit + 1,
     });
     return rows.map(toMonitor);
+  }
+
+  /** The model a monitor watches, for team checks; null when there is no such monitor. */
+  async modelOf(id: string): Promise<string | null> {
+    // Anything else than a UUID would be a database error on this column.
+    if (!UUID_PATTERN.test(id)) return null;
+    return (await this.prisma.driftMonitor.findUnique({ where: { id }, select: { model: true } }))?.model ?? null;
   }
 
   async byModel(model: string): Promise<Monitor[]> {

@@ -1,5 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChangeAnnouncer, OutboundUrlPolicy, toPage, ValidationFailed, type FieldError } from '@modelyard/platform';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  ChangeAnnouncer,
+  OutboundUrlPolicy,
+  toPage,
+  ValidationFailed,
+  type FieldError,
+  TeamAccess,
+  TeamResolvers,
+  type Principal,
+} from '@modelyard/platform';
 import {
   CHANGE_NOTICES,
   FEATURE_SIGNALS,
@@ -17,7 +26,7 @@ import { toMonitorResponse } from './monitors.mapper.js';
 import { MonitorsRepository } from './monitors.repository.js';
 
 @Injectable()
-export class MonitorsService {
+export class MonitorsService implements OnModuleInit {
   constructor(
     @Inject(MonitorsRepository) private readonly monitors: MonitorsRepository,
     @Inject(WindowStore) private readonly window: WindowStore,
@@ -25,7 +34,14 @@ export class MonitorsService {
     @Inject(OutboundUrlPolicy) private readonly outbound: OutboundUrlPolicy,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
     @Inject(ReferenceRepository) private readonly references: ReferenceRepository,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
+    @Inject(TeamResolvers) private readonly resolvers: TeamResolvers,
   ) {}
+
+  /** Routes on `/v1/monitors/:id` are checked against the team of the monitor's model. */
+  onModuleInit(): void {
+    this.resolvers.register('monitor', (id) => this.monitors.modelOf(id));
+  }
 
   /** Serving sends each model's predictions to its active monitors: it re-lists them when told. */
   private changed(model: string): Promise<void> {
@@ -60,8 +76,8 @@ export class MonitorsService {
     return toMonitorResponse(monitor, 0, secret);
   }
 
-  async list(query: ListMonitorsQuery) {
-    const rows = await this.monitors.list(query);
+  async list(query: ListMonitorsQuery, who: Principal) {
+    const rows = await this.monitors.list(query, await this.teams.readableModels(who));
     const seqs = await this.window.seqs(rows.map((r) => r.id));
     const counts = new Map(rows.map((r, i) => [r.id, seqs[i]!]));
     return toPage(

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams, ZQuery, TeamResource } from '@modelyard/platform';
 import { IngestRecordsBody, IngestRecordsResponse, RecordsQuery, RecordsResponse } from '@modelyard/types';
 import type { z } from 'zod';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { RecordsService } from './records.service.js';
 
+// Every route acts on one monitor: the team of its model decides.
+@TeamResource('monitor')
 @Controller('v1/monitors/:id/records')
 export class RecordsController {
   constructor(@Inject(RecordsService) private readonly records: RecordsService) {}

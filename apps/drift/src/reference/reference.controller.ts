@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, Idempotent, IngestionBody, ZBody, ZParams, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, Idempotent, IngestionBody, TeamResource, ZBody, ZParams, type Principal } from '@modelyard/platform';
 import { ReferenceBody, ReferenceFromRangeBody, ReferenceResponse } from '@modelyard/types';
 import { MonitorParams } from '../monitors/monitors.controller.js';
 import { ReferenceService } from './reference.service.js';
 
+// Every route acts on one monitor: the team of its model decides.
+@TeamResource('monitor')
 @Controller('v1/monitors/:id/reference')
 export class ReferenceController {
   constructor(@Inject(ReferenceService) private readonly reference: ReferenceService) {}

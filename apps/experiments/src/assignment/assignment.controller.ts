@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiDoc, RequireScope, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { ApiDoc, RequireScope, ZBody, ZParams, ZQuery, TeamResource } from '@modelyard/platform';
 import { AssignmentConfigResponse, AssignmentQuery, AssignmentResponse, BatchAssignmentBody } from '@modelyard/types';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KeyParams } from '../experiments/experiments.controller.js';
 import { AssignmentService } from './assignment.service.js';
 
+// Every route acts on one experiment: the team of its model decides.
+@TeamResource('experiment', { field: 'key' })
 @Controller('v1/experiments/:key')
 export class AssignmentController {
   constructor(@Inject(AssignmentService) private readonly assignment: AssignmentService) {}

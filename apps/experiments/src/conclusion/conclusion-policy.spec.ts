@@ -18,7 +18,7 @@ import {
   type PromotionOutcome,
 } from './conclusion-policy.js';
 
-const who = (id: string, role: Role): Principal => ({ kind: 'jwt', id, roles: [role], scopes: scopesOf([role]) });
+const who = (id: string, role: Role): Principal => ({ kind: 'jwt', id, roles: [role], scopes: scopesOf([role]), teams: new Map() });
 const ship = (variant: string): Recommendation => ({ action: 'ship', variant, reason: `${variant} beats control` });
 const KEEP: Recommendation = {
   action: 'keep_running',

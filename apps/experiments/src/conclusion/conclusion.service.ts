@@ -25,6 +25,7 @@ export const SERVICE_PRINCIPAL: Principal = {
   id: 'service:experiments',
   roles: ['admin'],
   scopes: scopesOf(['admin']),
+  teams: new Map(),
 };
 
 /**

@@ -11,7 +11,7 @@ import {
   type ExperimentChange,
 } from './experiment-rules.js';
 
-const who = (id: string, role: Role): Principal => ({ kind: 'jwt', id, roles: [role], scopes: scopesOf([role]) });
+const who = (id: string, role: Role): Principal => ({ kind: 'jwt', id, roles: [role], scopes: scopesOf([role]), teams: new Map() });
 const STATUSES: ExperimentStatus[] = ['draft', 'running', 'stopped', 'concluded'];
 
 describe('status transitions', () => {

@@ -1,5 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, Idempotent, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  Idempotent,
+  ZBody,
+  ZParams,
+  ZQuery,
+  type Principal,
+  TeamCheckedInHandler,
+  TeamResource,
+} from '@modelyard/platform';
 import {
   CreateExperimentBody,
   ExperimentKey,
@@ -20,6 +30,7 @@ export class ExperimentsController {
 
   @Post()
   @Idempotent()
+  @TeamResource('model', { from: 'body', field: 'model' })
   @ApiDoc({
     summary: "Create an experiment over a model's versions (checked in the registry); autoPromote needs admin",
     response: ExperimentResponse,
@@ -31,18 +42,25 @@ export class ExperimentsController {
   }
 
   @Get()
-  @ApiDoc({ summary: 'List experiments (filter by status or model)', response: ExperimentPage, tags: ['experiments'] })
-  list(@ZQuery(ListExperimentsQuery) query: ListExperimentsQuery) {
-    return this.experiments.list(query);
+  @TeamCheckedInHandler()
+  @ApiDoc({
+    summary: 'List experiments of the models the caller may read (filter by status or model)',
+    response: ExperimentPage,
+    tags: ['experiments'],
+  })
+  list(@ZQuery(ListExperimentsQuery) query: ListExperimentsQuery, @CurrentPrincipal() who: Principal) {
+    return this.experiments.list(query, who);
   }
 
   @Get(':key')
+  @TeamResource('experiment', { field: 'key' })
   @ApiDoc({ summary: 'Get an experiment', response: ExperimentResponse, tags: ['experiments'] })
   get(@ZParams(KeyParams) p: KeyParams) {
     return this.experiments.get(p.key);
   }
 
   @Patch(':key')
+  @TeamResource('experiment', { field: 'key' })
   @ApiDoc({
     summary: 'Change weights, coverage, guardrails or autoPromote (admin to turn on); also while running, assigned units stay put',
     response: ExperimentResponse,
@@ -53,6 +71,7 @@ export class ExperimentsController {
   }
 
   @Post(':key/start')
+  @TeamResource('experiment', { field: 'key' })
   @HttpCode(200)
   @ApiDoc({ summary: 'Start (or restart a stopped) experiment', response: ExperimentResponse, tags: ['experiments'] })
   start(@ZParams(KeyParams) p: KeyParams, @CurrentPrincipal() who: Principal) {
@@ -60,6 +79,7 @@ export class ExperimentsController {
   }
 
   @Post(':key/stop')
+  @TeamResource('experiment', { field: 'key' })
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop assigning units', response: ExperimentResponse, tags: ['experiments'] })
   stop(@ZParams(KeyParams) p: KeyParams, @CurrentPrincipal() who: Principal) {

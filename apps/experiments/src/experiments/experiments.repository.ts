@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, decodeCursor, InvalidTransition, keysetAfter, NotFound, PrismaService } from '@modelyard/platform';
+import {
+  AlreadyExists,
+  decodeCursor,
+  InvalidTransition,
+  keysetAfter,
+  NotFound,
+  PrismaService,
+  modelNameWhere,
+  type ModelFilter,
+} from '@modelyard/platform';
 import {
   BanditSettings,
   type Conclusion,
@@ -47,10 +56,13 @@ export class ExperimentsRepository {
     }
   }
 
-  async list(query: ListExperimentsQuery): Promise<Experiment[]> {
+  /** `readable`: the models whose experiments the caller may read. */
+  async list(query: ListExperimentsQuery, readable: ModelFilter): Promise<Experiment[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
+    const visible = modelNameWhere(readable);
     const rows = await this.prisma.experiment.findMany({
       where: {
+        ...(visible ? { AND: [{ model: visible }] } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.model ? { model: query.model } : {}),
         ...(cursor ? keysetAfter<Prisma.ExperimentWhereInput>([{ key: 'asc' }], { key: cursor }) : {}),
@@ -60,6 +72,12 @@ export class ExperimentsRepository {
       include: PARTS,
     });
     return rows.map(toExperiment);
+  }
+
+  /** The model an experiment serves, for team checks; null when there is no such experiment. */
+  async modelOf(key: string): Promise<string | null> {
+    const row = await this.prisma.experiment.findUnique({ where: { key }, select: { model: true } });
+    return row?.model ?? null;
   }
 
   async get(key: string): Promise<Experiment> {

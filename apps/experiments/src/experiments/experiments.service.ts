@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChangeAnnouncer, toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ChangeAnnouncer, TeamAccess, TeamResolvers, toPage, ValidationFailed, type FieldError, type Principal } from '@modelyard/platform';
 import {
   CHANGE_NOTICES,
   type CreateExperimentBody,
@@ -14,13 +14,20 @@ import { toExperimentResponse } from './experiments.mapper.js';
 import { ExperimentsRepository } from './experiments.repository.js';
 
 @Injectable()
-export class ExperimentsService {
+export class ExperimentsService implements OnModuleInit {
   constructor(
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
     @Inject(RegistryClient) private readonly registry: RegistryClient,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
     @Inject(StickyPersistenceService) private readonly sticky: StickyPersistenceService,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
+    @Inject(TeamResolvers) private readonly resolvers: TeamResolvers,
   ) {}
+
+  /** Routes on `/v1/experiments/:key` are checked against the team of the experiment's model. */
+  onModuleInit(): void {
+    this.resolvers.register('experiment', (key) => this.experiments.modelOf(key));
+  }
 
   async create(body: CreateExperimentBody, who: Principal) {
     const enabledBy = autoPromoteEnabler(body.autoPromote, who, body.onBehalfOf);
@@ -28,8 +35,13 @@ export class ExperimentsService {
     return toExperimentResponse(await this.experiments.create(body, who.id, enabledBy));
   }
 
-  async list(query: ListExperimentsQuery) {
-    return toPage(await this.experiments.list(query), query.limit, toExperimentResponse, (e) => e.key);
+  async list(query: ListExperimentsQuery, who: Principal) {
+    return toPage(
+      await this.experiments.list(query, await this.teams.readableModels(who)),
+      query.limit,
+      toExperimentResponse,
+      (e) => e.key,
+    );
   }
 
   async get(key: string) {

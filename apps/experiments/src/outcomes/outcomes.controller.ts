@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams, TeamResource } from '@modelyard/platform';
 import { EventsBody, ExposuresBody, IngestResponse } from '@modelyard/types';
 import { KeyParams } from '../experiments/experiments.controller.js';
 import { OutcomesService } from './outcomes.service.js';
 
+// Every route acts on one experiment: the team of its model decides.
+@TeamResource('experiment', { field: 'key' })
 @Controller('v1/experiments/:key')
 export class OutcomesController {
   constructor(@Inject(OutcomesService) private readonly outcomes: OutcomesService) {}

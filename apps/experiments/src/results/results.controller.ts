@@ -1,9 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiDoc, ZParams } from '@modelyard/platform';
+import { ApiDoc, ZParams, TeamResource } from '@modelyard/platform';
 import { ResultsHistoryResponse, ResultsResponse } from '@modelyard/types';
 import { KeyParams } from '../experiments/experiments.controller.js';
 import { ResultsService } from './results.service.js';
 
+// Every route acts on one experiment: the team of its model decides.
+@TeamResource('experiment', { field: 'key' })
 @Controller('v1/experiments/:key/results')
 export class ResultsController {
   constructor(@Inject(ResultsService) private readonly results: ResultsService) {}

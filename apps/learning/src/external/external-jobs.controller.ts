@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiDoc, RequireScope, ZBody, ZParams, ZQuery } from '@modelyard/platform';
+import { ApiDoc, RequireScope, ZBody, ZParams, ZQuery, TeamResource } from '@modelyard/platform';
 import {
   ClaimJobBody,
   CompleteJobBody,
@@ -24,6 +24,8 @@ type JobParams = z.infer<typeof JobParams>;
  * External trainers' side of an external-learner pipeline. Every route, reads included, needs the
  * write scope: a worker takes training data out and puts versions in (an editor's rights).
  */
+// Every route acts on one pipeline: the team of its model decides.
+@TeamResource('pipeline')
 @Controller('v1/pipelines/:id/jobs')
 @RequireScope('write')
 export class ExternalJobsController {

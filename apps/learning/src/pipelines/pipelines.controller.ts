@@ -1,5 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, Idempotent, RequireScope, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import {
+  ApiDoc,
+  CurrentPrincipal,
+  Idempotent,
+  RequireScope,
+  ZBody,
+  ZParams,
+  ZQuery,
+  type Principal,
+  TeamCheckedInHandler,
+  TeamResource,
+} from '@modelyard/platform';
 import {
   CreatePipelineBody,
   ListPipelinesQuery,
@@ -24,6 +35,7 @@ export class PipelinesController {
 
   @Post()
   @Idempotent()
+  @TeamResource('model', { from: 'body', field: 'model' })
   @ApiDoc({
     summary: 'Create a pipeline for a registry model (checked in the registry); register.autoPromote needs admin',
     response: PipelineResponse,
@@ -35,18 +47,25 @@ export class PipelinesController {
   }
 
   @Get()
-  @ApiDoc({ summary: 'List pipelines (filter by model or state)', response: PipelinePage, tags: ['pipelines'] })
-  list(@ZQuery(ListPipelinesQuery) query: ListPipelinesQuery) {
-    return this.pipelines.list(query);
+  @TeamCheckedInHandler()
+  @ApiDoc({
+    summary: 'List the pipelines of models the caller may read (filter by model or state)',
+    response: PipelinePage,
+    tags: ['pipelines'],
+  })
+  list(@ZQuery(ListPipelinesQuery) query: ListPipelinesQuery, @CurrentPrincipal() who: Principal) {
+    return this.pipelines.list(query, who);
   }
 
   @Get(':id')
+  @TeamResource('pipeline')
   @ApiDoc({ summary: 'Get a pipeline (by id or name)', response: PipelineResponse, tags: ['pipelines'] })
   get(@ZParams(RefParams) p: RefParams) {
     return this.pipelines.get(p.id);
   }
 
   @Patch(':id')
+  @TeamResource('pipeline')
   @ApiDoc({
     summary: 'Change strategy, sizes, schedule, gate or registration (autoPromote needs admin; learner, features and target are fixed)',
     response: PipelineResponse,
@@ -57,6 +76,7 @@ export class PipelinesController {
   }
 
   @Delete(':id')
+  @TeamResource('pipeline')
   @HttpCode(204)
   @RequireScope('admin')
   @ApiDoc({ summary: 'Delete a pipeline, its checkpoints, history and buffer (registered versions stay)', tags: ['pipelines'] })
@@ -65,6 +85,7 @@ export class PipelinesController {
   }
 
   @Post(':id/pause')
+  @TeamResource('pipeline')
   @HttpCode(200)
   @ApiDoc({ summary: 'Stop updating (samples are still buffered)', response: PipelineResponse, tags: ['pipelines'] })
   pause(@ZParams(RefParams) p: RefParams, @CurrentPrincipal() who: Principal) {
@@ -72,6 +93,7 @@ export class PipelinesController {
   }
 
   @Post(':id/resume')
+  @TeamResource('pipeline')
   @HttpCode(200)
   @ApiDoc({ summary: 'Resume updating', response: PipelineResponse, tags: ['pipelines'] })
   resume(@ZParams(RefParams) p: RefParams, @CurrentPrincipal() who: Principal) {
@@ -79,6 +101,7 @@ export class PipelinesController {
   }
 
   @Post(':id/trigger')
+  @TeamResource('pipeline')
   @HttpCode(202)
   @ApiDoc({
     summary: 'Run an update now (one at a time per pipeline; repeated triggers join the pending one)',
@@ -91,12 +114,14 @@ export class PipelinesController {
   }
 
   @Get(':id/status')
+  @TeamResource('pipeline')
   @ApiDoc({ summary: 'State, buffer size, samples seen, last update and current metrics', response: StatusResponse, tags: ['pipelines'] })
   status(@ZParams(RefParams) p: RefParams) {
     return this.pipelines.status(p.id);
   }
 
   @Get(':id/history')
+  @TeamResource('pipeline')
   @ApiDoc({
     summary: 'Every update, newest first: samples, metrics before/after, gate, outcome, version',
     response: UpdatePage,

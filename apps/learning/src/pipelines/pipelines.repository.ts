@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, decodeCursor, keysetAfter, NotFound, PrismaService, UUID_PATTERN } from '@modelyard/platform';
+import {
+  AlreadyExists,
+  decodeCursor,
+  keysetAfter,
+  NotFound,
+  PrismaService,
+  UUID_PATTERN,
+  modelNameWhere,
+  type ModelFilter,
+} from '@modelyard/platform';
 import type { CreatePipelineBody, ListPipelinesQuery, PipelineState, UpdatePipelineBody } from '@modelyard/types';
 import type { Pipeline } from './pipeline.js';
 import { auditPipeline } from './pipelines.audit.js';
@@ -47,6 +56,15 @@ export class PipelinesRepository {
     }
   }
 
+  /** The model of a pipeline given by id or name, for team checks; null when there is no such pipeline. */
+  async modelOf(ref: string): Promise<string | null> {
+    const select = { model: true } as const;
+    const row =
+      (UUID_PATTERN.test(ref) ? await this.prisma.learningPipeline.findUnique({ where: { id: ref }, select }) : null) ??
+      (await this.prisma.learningPipeline.findUnique({ where: { name: ref }, select }));
+    return row?.model ?? null;
+  }
+
   /** By id (a UUID) or by name. */
   async get(ref: string): Promise<Pipeline> {
     const row =
@@ -61,10 +79,13 @@ export class PipelinesRepository {
     return row && toPipeline(row);
   }
 
-  async list(query: ListPipelinesQuery): Promise<Pipeline[]> {
+  /** `readable`: the models whose pipelines the caller may read. */
+  async list(query: ListPipelinesQuery, readable: ModelFilter): Promise<Pipeline[]> {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
+    const visible = modelNameWhere(readable);
     const rows = await this.prisma.learningPipeline.findMany({
       where: {
+        ...(visible ? { AND: [{ model: visible }] } : {}),
         ...(query.model ? { model: query.model } : {}),
         ...(query.state ? { state: query.state } : {}),
         ...(cursor ? keysetAfter<Prisma.LearningPipelineWhereInput>([{ name: 'asc' }], { name: cursor }) : {}),

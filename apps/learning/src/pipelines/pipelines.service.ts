@@ -1,5 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChangeAnnouncer, Conflict, Forbidden, toPage, ValidationFailed, type Principal } from '@modelyard/platform';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  ChangeAnnouncer,
+  Conflict,
+  Forbidden,
+  toPage,
+  ValidationFailed,
+  type Principal,
+  TeamAccess,
+  TeamResolvers,
+} from '@modelyard/platform';
 import {
   CHANGE_NOTICES,
   type CreatePipelineBody,
@@ -19,7 +28,7 @@ import { toPipelineResponse } from './pipelines.mapper.js';
 import { PipelinesRepository } from './pipelines.repository.js';
 
 @Injectable()
-export class PipelinesService {
+export class PipelinesService implements OnModuleInit {
   constructor(
     @Inject(PipelinesRepository) private readonly pipelines: PipelinesRepository,
     @Inject(UpdatesRepository) private readonly updates: UpdatesRepository,
@@ -28,7 +37,14 @@ export class PipelinesService {
     @Inject(BufferStore) private readonly buffer: BufferStore,
     @Inject(PipelineLock) private readonly lock: PipelineLock,
     @Inject(ChangeAnnouncer) private readonly announcer: ChangeAnnouncer,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
+    @Inject(TeamResolvers) private readonly resolvers: TeamResolvers,
   ) {}
+
+  /** Routes on `/v1/pipelines/:id` are checked against the team of the pipeline's model. */
+  onModuleInit(): void {
+    this.resolvers.register('pipeline', (ref) => this.pipelines.modelOf(ref));
+  }
 
   /** Serving forwards each model's labels to its active pipelines: it re-lists them when told. */
   private changed(model: string): Promise<void> {
@@ -47,8 +63,8 @@ export class PipelinesService {
     return toPipelineResponse(pipeline);
   }
 
-  async list(query: ListPipelinesQuery) {
-    return toPage(await this.pipelines.list(query), query.limit, toPipelineResponse, (p) => p.name);
+  async list(query: ListPipelinesQuery, who: Principal) {
+    return toPage(await this.pipelines.list(query, await this.teams.readableModels(who)), query.limit, toPipelineResponse, (p) => p.name);
   }
 
   async get(ref: string) {

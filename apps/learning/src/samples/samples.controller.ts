@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, Idempotent, IngestionBody, ZBody, ZParams, TeamResource } from '@modelyard/platform';
 import { SamplesBody, SamplesResponse } from '@modelyard/types';
 import { RefParams } from '../pipelines/pipelines.controller.js';
 import { SamplesService } from './samples.service.js';
 
+// Every route acts on one pipeline: the team of its model decides.
+@TeamResource('pipeline')
 @Controller('v1/pipelines/:id/samples')
 export class SamplesController {
   constructor(@Inject(SamplesService) private readonly samples: SamplesService) {}

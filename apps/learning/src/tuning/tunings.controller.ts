@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, ZBody, ZParams, ZQuery, type Principal, TeamResource } from '@modelyard/platform';
 import { PageQuery, PipelineRef, PipelineResponse, RegisterTuningResponse, TuneBody, TuningPage, TuningResponse } from '@modelyard/types';
 import { z } from 'zod';
 import { RefParams } from '../pipelines/pipelines.controller.js';
@@ -8,6 +8,8 @@ import { TuningsService } from './tunings.service.js';
 const TuningParams = z.strictObject({ id: PipelineRef, tuningId: z.uuid() });
 type TuningParams = z.infer<typeof TuningParams>;
 
+// Every route acts on one pipeline: the team of its model decides.
+@TeamResource('pipeline')
 @Controller('v1/pipelines')
 export class TuningsController {
   constructor(@Inject(TuningsService) private readonly tunings: TuningsService) {}

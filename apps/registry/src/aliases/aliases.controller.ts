@@ -1,11 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Inject, Put, Res } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, ZBody, ZParams, ZQuery, type Principal, TeamResource } from '@modelyard/platform';
 import { AliasDetailResponse, AliasResponse, DeleteAliasQuery, SetAliasBody } from '@modelyard/types';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AliasParams, ModelParams } from '../params.js';
 import { AliasesService } from './aliases.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name/aliases')
 export class AliasesController {
   constructor(@Inject(AliasesService) private readonly aliases: AliasesService) {}

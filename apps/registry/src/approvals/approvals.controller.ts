@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, ZBody, ZParams, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, ZBody, ZParams, type Principal, TeamResource } from '@modelyard/platform';
 import { ApprovalBody, ApprovalsResponse } from '@modelyard/types';
 import { VersionParams } from '../params.js';
 import { ApprovalsService } from './approvals.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name/versions/:version/approvals')
 export class ApprovalsController {
   constructor(@Inject(ApprovalsService) private readonly approvals: ApprovalsService) {}

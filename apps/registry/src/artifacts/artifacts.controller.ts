@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, Head, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, DomainError, ZHeaders, ZParams, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, DomainError, ZHeaders, ZParams, type Principal, TeamResource } from '@modelyard/platform';
 import { ArtifactParams, ErrorCode, ManifestResponse, UploadHeaders, UploadResponse, VerifyResponse } from '@modelyard/types';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VersionParams } from '../params.js';
@@ -8,6 +8,8 @@ import { ArtifactsService } from './artifacts.service.js';
 import { DownloadsService } from './downloads.service.js';
 import { OCTET_STREAM } from './octet-stream.parser.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name/versions/:version')
 export class ArtifactsController {
   constructor(

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiDoc, toPage, ZQuery } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, TeamAccess, TeamCheckedInHandler, toPage, ZQuery, type Principal } from '@modelyard/platform';
 import { AuditPage, AuditQuery, type AuditEventResponse } from '@modelyard/types';
 import { auditCursorKey, AuditRepository, type AuditLogRow } from './audit.repository.js';
 
@@ -22,15 +22,21 @@ function toResponse(row: AuditLogRow): AuditEventResponse {
 
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
+  constructor(
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
+  ) {}
 
   @Get()
+  @TeamCheckedInHandler()
   @ApiDoc({
-    summary: 'Audit log of every change in every service (registry, platform, experiments, drift, learning), newest first',
+    summary:
+      'Audit log of every change in every service (registry, platform, experiments, drift, learning, serving) to models the caller may read, newest first',
     response: AuditPage,
     tags: ['audit'],
   })
-  async list(@ZQuery(AuditQuery) query: AuditQuery) {
-    return toPage(await this.audit.list(query), query.limit, toResponse, auditCursorKey);
+  async list(@ZQuery(AuditQuery) query: AuditQuery, @CurrentPrincipal() who: Principal) {
+    const readable = await this.teams.readableModels(who);
+    return toPage(await this.audit.list(query, readable), query.limit, toResponse, auditCursorKey);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { decodeCursor, PrismaService, recordAudit } from '@modelyard/platform';
+import { decodeCursor, PrismaService, recordAudit, type ModelFilter } from '@modelyard/platform';
 import { AuditService, type AuditQuery } from '@modelyard/types';
 
 export type Tx = Prisma.TransactionClient;
@@ -73,6 +73,17 @@ function auditConditions(query: AuditQuery, after: AuditPosition | undefined): P
 }
 
 /**
+ * The entries of models the caller may read (ModelFilter from TeamAccess.readableModels). Entries
+ * about no model stay visible to callers who read by global role (`except`), as in every list.
+ */
+function readableCondition(readable: ModelFilter): Prisma.Sql | null {
+  if (readable.kind === 'all') return null;
+  if (readable.kind === 'only')
+    return readable.models.length ? Prisma.sql`"modelName" IN (${Prisma.join(readable.models)})` : Prisma.sql`FALSE`;
+  return readable.models.length ? Prisma.sql`("modelName" IS NULL OR "modelName" NOT IN (${Prisma.join(readable.models)}))` : null;
+}
+
+/**
  * The audit log. `record` takes the caller's transaction: the entry commits or rolls back with the
  * change. Actions that are webhook events also go to the webhook outbox, in the same transaction.
  * `list` reads every service's log, merged (the `platform_audit_log` view).
@@ -86,8 +97,11 @@ export class AuditRepository {
     return recordAudit(tx, 'registry', { ...rest, target: subject });
   }
 
-  list(query: AuditQuery): Promise<AuditLogRow[]> {
+  /** `readable`: the models whose entries the caller may read. */
+  list(query: AuditQuery, readable: ModelFilter): Promise<AuditLogRow[]> {
     const conditions = auditConditions(query, decodeCursor(query.cursor, parseAuditCursor));
+    const visible = readableCondition(readable);
+    if (visible) conditions.push(visible);
     const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
     return this.prisma.$queryRaw<AuditLogRow[]>`
       SELECT "service", "id", "modelName", "action", "actor", "target", "before", "after", "reason", "requestId", "at"

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, ZQuery, type Principal, TeamResource } from '@modelyard/platform';
 import {
   PromoteBody,
   PromotionResponse,
@@ -16,6 +16,8 @@ import { APPROVALS_MISSING_DOC } from '../approvals/approvals-missing.doc.js';
 import { ModelParams, VersionParams } from '../params.js';
 import { LifecycleService } from './lifecycle.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name')
 export class LifecycleController {
   constructor(@Inject(LifecycleService) private readonly lifecycle: LifecycleService) {}

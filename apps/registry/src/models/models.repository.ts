@@ -1,10 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@modelyard/db';
-import { AlreadyExists, Conflict, decodeCursor, keysetAfter, NotFound, PrismaService } from '@modelyard/platform';
+import {
+  AlreadyExists,
+  Conflict,
+  decodeCursor,
+  keysetAfter,
+  modelNameWhere,
+  NotFound,
+  PrismaService,
+  type ModelFilter,
+} from '@modelyard/platform';
 import type { CreateModelBody, ListModelsQuery, UpdateModelBody } from '@modelyard/types';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { toModelResponse } from './models.mapper.js';
 import { lockModel, TX_OPTIONS } from './model-lock.js';
+
+/** The owning team comes with every model read, for its response. */
+const WITH_TEAM = { ownership: { select: { team: true } } } as const;
+
+const isPrismaError = (err: unknown, code: string) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === code;
 
 @Injectable()
 export class ModelsRepository {
@@ -26,40 +40,59 @@ export class ModelsRepository {
             versioning: body.versioning ?? 'semver',
             requiredApprovals: body.requiredApprovals ?? 0,
             keyTags,
+            // platform_model_teams, written with the model so no service ever sees it without its team.
+            ...(body.team ? { ownership: { create: { team: body.team } } } : {}),
           },
+          include: WITH_TEAM,
         });
         await this.audit.record(tx, { model: row.name, action: 'model.created', actor, subject: row.name, after: toModelResponse(row) });
         return row;
       }, TX_OPTIONS);
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AlreadyExists('model', body.name);
+      if (isPrismaError(err, 'P2002')) throw new AlreadyExists('model', body.name);
+      if (body.team && (isPrismaError(err, 'P2003') || isPrismaError(err, 'P2025'))) throw new NotFound('team', body.team);
       throw err;
     }
   }
 
-  list(query: ListModelsQuery) {
+  /** `readable`: the models the caller may read. */
+  list(query: ListModelsQuery, readable: ModelFilter) {
     const cursor = decodeCursor(query.cursor, (raw) => (raw.length > 0 && raw.length <= 128 ? raw : null));
+    const visible = modelNameWhere(readable);
     return this.prisma.registeredModel.findMany({
       where: {
         ...(query.prefix ? { name: { startsWith: query.prefix } } : {}),
         ...(query.tag ? { tags: { has: query.tag } } : {}),
-        ...(cursor ? { AND: [keysetAfter<Prisma.RegisteredModelWhereInput>([{ name: 'asc' }], { name: cursor })] } : {}),
+        AND: [
+          ...(visible ? [{ name: visible }] : []),
+          ...(cursor ? [keysetAfter<Prisma.RegisteredModelWhereInput>([{ name: 'asc' }], { name: cursor })] : []),
+        ],
       },
+      include: WITH_TEAM,
       orderBy: { name: 'asc' },
       take: query.limit + 1,
     });
   }
 
   async get(name: string) {
-    const row = await this.prisma.registeredModel.findUnique({ where: { name } });
+    const row = await this.prisma.registeredModel.findUnique({ where: { name }, include: WITH_TEAM });
     if (!row) throw new NotFound('model', name);
     return row;
   }
 
-  update(name: string, body: UpdateModelBody, actor: string) {
+  async update(name: string, body: UpdateModelBody, actor: string) {
+    try {
+      return await this.updateLocked(name, body, actor);
+    } catch (err) {
+      if (body.team && (isPrismaError(err, 'P2003') || isPrismaError(err, 'P2025'))) throw new NotFound('team', body.team);
+      throw err;
+    }
+  }
+
+  private updateLocked(name: string, body: UpdateModelBody, actor: string) {
     return this.prisma.$transaction(async (tx) => {
       const id = await lockModel(tx, name);
-      const before = await tx.registeredModel.findUniqueOrThrow({ where: { id } });
+      const before = await tx.registeredModel.findUniqueOrThrow({ where: { id }, include: WITH_TEAM });
       if (body.versioning && body.versioning !== before.versioning && (await tx.modelVersion.count({ where: { modelId: id } }))) {
         throw new Conflict(`model '${name}' has versions named as ${before.versioning}; its versioning can change only while it has none`, {
           versioning: before.versioning,
@@ -73,7 +106,9 @@ export class ModelsRepository {
           ...(body.owner ? { owner: body.owner } : {}),
           ...(body.versioning ? { versioning: body.versioning } : {}),
           ...(body.requiredApprovals !== undefined ? { requiredApprovals: body.requiredApprovals } : {}),
+          ...(body.team ? { ownership: { upsert: { create: { team: body.team }, update: { team: body.team } } } } : {}),
         },
+        include: WITH_TEAM,
       });
       await this.audit.record(tx, {
         model: name,
@@ -97,7 +132,7 @@ export class ModelsRepository {
           productionVersion: production.version,
         });
       }
-      const row = await tx.registeredModel.delete({ where: { id } });
+      const row = await tx.registeredModel.delete({ where: { id }, include: WITH_TEAM });
       const versions = await tx.modelVersion.count({ where: { modelId: id } });
       await this.audit.record(tx, {
         model: name,

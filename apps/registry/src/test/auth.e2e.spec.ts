@@ -112,12 +112,20 @@ describe('who am I', () => {
       id: 'alice',
       roles: ['editor'],
       scopes: ['read', 'write'],
+      teams: [],
       expiresAt: new Date(exp * 1000).toISOString(),
     });
 
     const created = await t.request('POST', '/v1/api-keys', { body: { name: 'whoami', roles: ['viewer'] } });
     const asKey = await t.request('GET', '/v1/auth/whoami', { as: { bearer: created.body.key } });
-    expect(asKey.body).toEqual({ kind: 'api_key', id: `key:${created.body.id}`, roles: ['viewer'], scopes: ['read'], expiresAt: null });
+    expect(asKey.body).toEqual({
+      kind: 'api_key',
+      id: `key:${created.body.id}`,
+      roles: ['viewer'],
+      scopes: ['read'],
+      teams: [],
+      expiresAt: null,
+    });
 
     expect((await t.request('GET', '/v1/auth/whoami', { as: null })).status).toBe(401);
     expect((await t.request('GET', '/v1/auth/whoami', { as: { bearer: 'myk_000000000000_madeup' } })).status).toBe(401);

@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Put } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, type Principal, TeamResource } from '@modelyard/platform';
 import { ValidationReport, ValidationReportBody } from '@modelyard/types';
 import { VersionParams } from '../params.js';
 import { ValidationService } from './validation.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name/versions/:version/validation')
 export class ValidationController {
   constructor(@Inject(ValidationService) private readonly validation: ValidationService) {}

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, Idempotent, ZBody, ZParams, ZQuery, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, Idempotent, ZBody, ZParams, ZQuery, type Principal, TeamResource } from '@modelyard/platform';
 import { CompareQuery, CompareResponse, CreateVersionBody, ListVersionsQuery, VersionPage, VersionResponse } from '@modelyard/types';
 import type { z } from 'zod';
 import { ModelParams, VersionParams } from '../params.js';
 import { VersionsService } from './versions.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name')
 export class VersionsController {
   constructor(@Inject(VersionsService) private readonly versions: VersionsService) {}

@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, IngestionBody, RequireScope, ZBody, ZParams } from '@modelyard/platform';
+import { ApiDoc, IngestionBody, RequireScope, ZBody, ZParams, TeamResource } from '@modelyard/platform';
 import { FeedbackBody, FeedbackResponse } from '@modelyard/types';
 import { ModelParams } from '../params.js';
 import { FeedbackService } from './feedback.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models')
 export class FeedbackController {
   constructor(@Inject(FeedbackService) private readonly feedback: FeedbackService) {}

@@ -1,6 +1,17 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AllowInMaintenance, ApiDoc, Public, RequireScope, SkipRateLimit, ZBody, ZParams, IngestionBody } from '@modelyard/platform';
+import {
+  AllowInMaintenance,
+  ApiDoc,
+  Public,
+  RequireScope,
+  SkipRateLimit,
+  ZBody,
+  ZParams,
+  IngestionBody,
+  TeamCheckedInHandler,
+  TeamResource,
+} from '@modelyard/platform';
 import { OipInferRequest, OipInferResponse, OipLive, OipModelMetadata, OipModelReady, OipReady, OipServerMetadata } from '@modelyard/types';
 import { ModelParams, VersionParams } from '../params.js';
 import { binaryPartOf, inferAnswer } from './binary-body.js';
@@ -44,24 +55,29 @@ export class OipController {
   constructor(@Inject(OipService) private readonly oip: OipService) {}
 
   @Get()
+  // About no model: any team member may read it too.
+  @TeamCheckedInHandler()
   @ApiDoc({ summary: 'OIP v2: server metadata', response: OipServerMetadata, tags: ['v2'] })
   server() {
     return SERVER;
   }
 
   @Get('models/:name')
+  @TeamResource()
   @ApiDoc({ summary: "OIP v2: the production version's inputs and outputs", response: OipModelMetadata, tags: ['v2'] })
   metadata(@ZParams(ModelParams) p: ModelParams) {
     return this.oip.metadata(p.name);
   }
 
   @Get('models/:name/versions/:version')
+  @TeamResource()
   @ApiDoc({ summary: "OIP v2: a served version's inputs and outputs", response: OipModelMetadata, tags: ['v2'] })
   versionMetadata(@ZParams(VersionParams) p: VersionParams) {
     return this.oip.metadata(p.name, p.version);
   }
 
   @Get('models/:name/ready')
+  @TeamResource()
   @ApiDoc({
     summary: 'OIP v2: the production version can answer (400 when not)',
     response: OipModelReady,
@@ -72,6 +88,7 @@ export class OipController {
   }
 
   @Get('models/:name/versions/:version/ready')
+  @TeamResource()
   @ApiDoc({ summary: 'OIP v2: the version can answer (400 when not)', response: OipModelReady, tags: ['v2'] })
   versionReady(@ZParams(VersionParams) p: VersionParams) {
     return this.oip.modelReady(p.name, p.version);
@@ -79,6 +96,7 @@ export class OipController {
 
   @IngestionBody()
   @Post('models/:name/infer')
+  @TeamResource()
   @HttpCode(200)
   @AllowInMaintenance()
   @ApiDoc({ summary: `OIP v2: inference with the production version.${BINARY_NOTE}`, response: OipInferResponse, tags: ['v2'] })
@@ -93,6 +111,7 @@ export class OipController {
 
   @IngestionBody()
   @Post('models/:name/versions/:version/infer')
+  @TeamResource()
   @HttpCode(200)
   @AllowInMaintenance()
   @ApiDoc({ summary: `OIP v2: inference with a served version.${BINARY_NOTE}`, response: OipInferResponse, tags: ['v2'] })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Forbidden, RateLimiter, Unauthenticated, ZodPipe, sendProblem, type AuthedRequest } from '@modelyard/platform';
-import { acceptPredictBody, PredictBody } from '@modelyard/types';
+import { RateLimiter, Unauthenticated, ZodPipe, sendProblem, type AuthedRequest, isPlatformAdmin, TeamAccess } from '@modelyard/platform';
+import { acceptPredictBody, isSafeString, PredictBody } from '@modelyard/types';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ModelParams } from '../params.js';
 import { PredictService } from './predict.service.js';
@@ -37,6 +37,7 @@ export class PredictRoute implements OnModuleInit {
     @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
     @Inject(PredictService) private readonly predictions: PredictService,
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
   ) {
     // Providers are built before app.init() registers the routes, so the hook sees the route added.
     const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -57,7 +58,24 @@ export class PredictRoute implements OnModuleInit {
     try {
       const principal = (request as AuthedRequest).principal;
       if (!principal) throw new Unauthenticated();
-      if (!principal.scopes.has(SCOPE)) throw new Forbidden(SCOPE);
+      // Platform admins (services calling with their credential) pass every team: no lookup.
+      if (isPlatformAdmin(principal)) return this.limited(request, reply);
+      // Otherwise the model's team decides (its global roles for a model without one), as the
+      // guard's @TeamResource check does on other routes: one primary-key lookup per request.
+      // A name no query can hold (a NUL) is looked up as none: its validation answers 400 after.
+      const given = (request.params as { name?: unknown }).name;
+      const name = typeof given === 'string' && given.length <= 1024 && isSafeString(given) ? given : '';
+      this.teams.requireModel(principal, SCOPE, name).then(
+        () => this.limited(request, reply),
+        (err: unknown) => this.fail(err, request, reply),
+      );
+    } catch (err) {
+      this.fail(err, request, reply);
+    }
+  }
+
+  private limited(request: FastifyRequest, reply: FastifyReply): void {
+    try {
       const limited = this.limiter.check(request, reply);
       if (limited === true) this.predict(request, reply);
       else

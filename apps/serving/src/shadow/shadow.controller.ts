@@ -1,9 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Inject, Put } from '@nestjs/common';
-import { ApiDoc, CurrentPrincipal, RequireScope, ZBody, ZParams, type Principal } from '@modelyard/platform';
+import { ApiDoc, CurrentPrincipal, RequireScope, TeamResource, ZBody, ZParams, type Principal } from '@modelyard/platform';
 import { ShadowBody, ShadowReport, ShadowResponse } from '@modelyard/types';
 import { ModelParams } from '../params.js';
 import { ShadowService } from './shadow.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models/:name/shadow')
 export class ShadowController {
   constructor(@Inject(ShadowService) private readonly shadows: ShadowService) {}

@@ -37,6 +37,8 @@ export async function startHarness(
   const startServing = async (more: Record<string, string> = {}) => {
     const app = await startTestApp(buildServing, {
       REGISTRY_URL: registry.url,
+      // One database, as one installation runs: serving reads model ownership from the platform tables.
+      DATABASE_URL: registry.databaseUrl,
       ...(experiments ? { EXPERIMENTS_URL: experiments.url } : {}),
       REDIS_PREFIX: registry.redisPrefix,
       SERVING_CACHE_DIR: cacheDir,

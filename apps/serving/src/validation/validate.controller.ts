@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiDoc, ZParams } from '@modelyard/platform';
+import { ApiDoc, ZParams, TeamResource } from '@modelyard/platform';
 import { ValidateVersionResponse } from '@modelyard/types';
 import { VersionParams } from '../params.js';
 import { ValidateService } from './validate.service.js';
 
+// Every route acts on one model: its team's roles decide when it has a team.
+@TeamResource()
 @Controller('v1/models')
 export class ValidateController {
   constructor(@Inject(ValidateService) private readonly validation: ValidateService) {}

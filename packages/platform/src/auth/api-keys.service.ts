@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Role, scopesOf, type ApiKeyResponse, type CreateApiKeyBody, type CreatedApiKeyResponse } from '@modelyard/types';
+import { Role, TeamRole, scopesOf, type ApiKeyResponse, type CreateApiKeyBody, type CreatedApiKeyResponse } from '@modelyard/types';
 import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { NotFound } from '../errors/domain-errors.js';
@@ -113,13 +113,16 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
         .catch((err: unknown) => this.logger.warn(`could not record key use: ${String(err)}`));
     }
     const roles = row.roles.flatMap((r) => (Role.safeParse(r).success ? [r as Role] : []));
-    return { kind: 'api_key', id: `key:${row.id}`, roles, scopes: scopesOf(roles), expiresAt: row.expiresAt?.getTime() ?? null };
+    const teamRole = TeamRole.safeParse(row.teamRole);
+    const teams = new Map(row.team && teamRole.success ? [[row.team, teamRole.data]] : []);
+    return { kind: 'api_key', id: `key:${row.id}`, roles, scopes: scopesOf(roles), teams, expiresAt: row.expiresAt?.getTime() ?? null };
   }
 
   create(body: CreateApiKeyBody, createdBy: string): Promise<CreatedApiKeyResponse> {
     return mintApiKey(this.prisma, {
       name: body.name,
       roles: body.roles,
+      team: body.team && body.teamRole ? { name: body.team, role: body.teamRole } : undefined,
       createdBy,
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
     });

@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Role, scopesOf } from '@modelyard/types';
+import { Role, TeamsClaim, higherTeamRole, scopesOf, type TeamRole } from '@modelyard/types';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
@@ -12,9 +12,31 @@ import type { Principal } from './principal.js';
 const Claims = z.object({
   sub: z.string().min(1),
   roles: z.array(z.string()).default([]),
+  teams: z.unknown().optional(),
   exp: z.number().optional(),
   iat: z.number().optional(),
 });
+
+/**
+ * The memberships a token's `teams` claim grants. Unlike unknown role names (which grant nothing),
+ * a malformed claim refuses the token: reading part of it could grant less, or other, than the
+ * identity provider meant, and a clear 401 tells its operator what to fix.
+ */
+export function teamsFromClaim(claim: unknown): Map<string, TeamRole> {
+  const teams = new Map<string, TeamRole>();
+  if (claim === undefined) return teams;
+  const parsed = TeamsClaim.safeParse(claim);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `teams.${issue.path.join('.')}` : 'teams';
+    throw new Unauthenticated(`the token's teams claim is malformed (${where}: ${issue?.message ?? 'invalid'}); expected [{team, role}]`);
+  }
+  for (const { team, role } of parsed.data) {
+    const known = teams.get(team);
+    teams.set(team, known ? higherTeamRole(known, role) : role);
+  }
+  return teams;
+}
 
 /**
  * A token must say when it ends, and not too far ahead: a bearer token cannot be revoked, so one
@@ -55,7 +77,7 @@ function strategyOptions(config: PlatformConfig): StrategyOptionsWithoutRequest 
   return { ...common, algorithms: ['HS256'], secretOrKeyProvider: (_req, _token, done) => done(null, asKeyMaterial(key)) };
 }
 
-/** Verifies bearer JWTs (HS256 with JWT_SECRET, or RS256 from a JWKS) and maps `roles` to scopes. */
+/** Verifies bearer JWTs (HS256 with JWT_SECRET, or RS256 from a JWKS), maps `roles` to scopes and reads `teams`. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly maxLifetimeSeconds: number;
@@ -69,8 +91,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const claims = Claims.safeParse(payload);
     if (!claims.success) return false;
     const exp = boundedExpiry(claims.data, this.maxLifetimeSeconds);
+    const teams = teamsFromClaim(claims.data.teams);
     // Unknown role names grant nothing rather than failing the whole token.
     const roles = claims.data.roles.flatMap((r) => (Role.safeParse(r).success ? [r as Role] : []));
-    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles), expiresAt: exp * 1000 };
+    return { kind: 'jwt', id: claims.data.sub, roles, scopes: scopesOf(roles), teams, expiresAt: exp * 1000 };
   }
 }

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role, Scope } from '@modelyard/types';
+import type { Role, Scope, TeamRole } from '@modelyard/types';
 import type { FastifyRequest } from 'fastify';
 import { RouteFlag, flagRoute, flagRoutesOf } from '../http/route-config.js';
 
@@ -9,7 +9,14 @@ export interface Principal {
   /** `sub` of the token, or `key:<id>` for an API key. */
   id: string;
   roles: Role[];
+  /** From the global roles; in a @TeamResource route's handler, the caller's scopes on that model. */
   scopes: Set<Scope>;
+  /**
+   * Team memberships the credential itself carries: a JWT's `teams` claim, an API key's team.
+   * Memberships recorded in platform_team_members are added at each check (TeamAccess), so a
+   * change there applies at once, whatever the credential caches hold.
+   */
+  teams: Map<string, TeamRole>;
   /** When the credential stops being valid (ms since epoch), if it says. */
   expiresAt?: number | null;
 }

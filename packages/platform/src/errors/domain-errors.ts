@@ -75,6 +75,23 @@ export class Forbidden extends DomainError {
   }
 }
 
+/** The caller lacks the role a team-owned resource needs (403); says which team and role. */
+export class TeamForbidden extends DomainError {
+  constructor(needed: string, team: string, neededTeamRole: string) {
+    super(
+      403,
+      ErrorCode.forbidden,
+      'Forbidden',
+      `this action needs the '${neededTeamRole}' role in team '${team}' (or the global admin role)`,
+      {
+        neededScope: needed,
+        team,
+        neededTeamRole,
+      },
+    );
+  }
+}
+
 /** Another Modelyard service did not answer, or answered 5xx: the caller may retry shortly. */
 export class UpstreamUnavailable extends DomainError {
   constructor(service: string, detail: string) {

@@ -2,6 +2,7 @@ import { JsonValue, Problem } from '@modelyard/types';
 import { z } from 'zod';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from '../auth/principal.js';
 import { IDEMPOTENT } from '../idempotency/idempotency.interceptor.js';
+import { TEAM_CHECKED_IN_HANDLER, TEAM_RESOURCE, type TeamResourceSpec } from '../teams/team-resource.js';
 import { SCHEMA_METADATA, type RouteSchemas } from '../validation/zod-validation.js';
 import { API_DOC_METADATA, type ApiDoc } from './api-doc.decorator.js';
 import { SchemaComponents, type JsonSchema } from './schema-components.js';
@@ -78,13 +79,21 @@ export function buildOpenApi(service: string, version: string, controllers: Cont
       const isPublic = Boolean(Reflect.getMetadata(PUBLIC_ROUTE, handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, metatype));
       const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as string | undefined;
       const status = String(doc.status ?? (method === 'post' ? 201 : 200));
+      const team = (Reflect.getMetadata(TEAM_RESOURCE, handler) ?? Reflect.getMetadata(TEAM_RESOURCE, metatype)) as
+        TeamResourceSpec | undefined;
+      const teamInHandler = Boolean(
+        Reflect.getMetadata(TEAM_CHECKED_IN_HANDLER, handler) ?? Reflect.getMetadata(TEAM_CHECKED_IN_HANDLER, metatype),
+      );
 
       paths[path] ??= {};
       paths[path][method] = {
         summary: doc.summary ?? key,
         operationId: `${metatype.name.replace(/Controller$/, '')}_${key}`,
         tags: doc.tags ?? [base?.split('/')[1] ?? service],
-        ...(scope || !isPublic ? { 'x-required-scope': scope ?? (method === 'get' ? 'read' : 'write') } : {}),
+        ...(scope || !isPublic ? { 'x-required-scope': scope ?? (method === 'get' || method === 'head' ? 'read' : 'write') } : {}),
+        // Which team's role the route checks: the resource's (kind and where its id is), or the handler's own check.
+        ...(team ? { 'x-team-resource': { kind: team.kind, in: team.from, field: team.field } } : {}),
+        ...(teamInHandler ? { 'x-team-resource': { kind: 'handler' } } : {}),
         security: isPublic ? [] : [{ bearer: [] }, { apiKey: [] }],
         parameters: [
           ...parameters(schemas, path, jsonSchema),

@@ -139,3 +139,4 @@ export * from '../metrics/metric-conventions.js';
 export * from './openapi-check.js';
 export * from './published-interfaces.js';
 export * from './audit.js';
+export * from './team-matrix.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFound, ValidationFailed, type Principal } from '@modelyard/platform';
+import { NotFound, ValidationFailed, type Principal, TeamAccess } from '@modelyard/platform';
 import { AliasesService } from '../../aliases/aliases.service.js';
 import { ModelsService } from '../../models/models.service.js';
 import { latestPerStage, mlflowModel, mlflowVersion } from './mlflow-registry.mapper.js';
@@ -20,6 +20,7 @@ export class MlflowModelsService {
     @Inject(ModelsService) private readonly models: ModelsService,
     @Inject(AliasesService) private readonly aliases: AliasesService,
     @Inject(MlflowRegistryRepository) private readonly repo: MlflowRegistryRepository,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
   ) {}
 
   async create(body: CreateRegisteredModel, who: Principal) {
@@ -46,10 +47,11 @@ export class MlflowModelsService {
     return {};
   }
 
-  async search(query: SearchRegisteredModels) {
+  async search(query: SearchRegisteredModels, who: Principal) {
+    const readable = await this.teams.readableModels(who);
     const offset = pageOffset(query.page_token);
     const order = parseOrderBy(query.order_by, MODEL_ORDER_COLUMNS);
-    const rows = await this.repo.searchModels(parseModelFilter(query.filter), order, offset, query.max_results + 1);
+    const rows = await this.repo.searchModels(parseModelFilter(query.filter), readable, order, offset, query.max_results + 1);
     const page = rows.slice(0, query.max_results);
     const versions = await this.repo.versionsOf(page.map((m) => m.id));
     const models = page.map((m) => mlflowModel(m, versions));

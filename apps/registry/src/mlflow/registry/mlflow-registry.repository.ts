@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type ModelVersion } from '@modelyard/db';
-import { AlreadyExists, Conflict, NotFound, PrismaService } from '@modelyard/platform';
+import { AlreadyExists, Conflict, NotFound, PrismaService, modelNameWhere, type ModelFilter } from '@modelyard/platform';
 import { AuditRepository, type Tx } from '../../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../../models/model-lock.js';
 import { toModelResponse } from '../../models/models.mapper.js';
@@ -71,9 +71,11 @@ export class MlflowRegistryRepository {
     return this.prisma.modelAlias.findMany({ where: { modelId: { in: modelIds } }, orderBy: { alias: 'asc' } });
   }
 
-  searchModels(name: NameMatch | undefined, order: Ordering[], offset: number, take: number): Promise<ModelRow[]> {
+  /** `readable`: the models the caller may read. */
+  searchModels(name: NameMatch | undefined, readable: ModelFilter, order: Ordering[], offset: number, take: number): Promise<ModelRow[]> {
+    const visible = modelNameWhere(readable);
     return this.prisma.registeredModel.findMany({
-      where: name ? { name } : {},
+      where: { AND: [name ? { name } : {}, visible ? { name: visible } : {}] },
       include: { aliases: true },
       orderBy: [...order.map((o) => ({ [o.field]: o.direction })), { name: 'asc' }],
       skip: offset,
@@ -81,7 +83,16 @@ export class MlflowRegistryRepository {
     });
   }
 
-  searchVersions(filter: VersionFilter, runUuids: string[] | undefined, order: Ordering[], offset: number, take: number) {
+  /** `readable`: the models whose versions the caller may read. */
+  searchVersions(
+    filter: VersionFilter,
+    readable: ModelFilter,
+    runUuids: string[] | undefined,
+    order: Ordering[],
+    offset: number,
+    take: number,
+  ) {
+    const visible = modelNameWhere(readable);
     const where: Prisma.ModelVersionWhereInput = {
       ...(filter.name ? { model: { name: filter.name } } : {}),
       ...(runUuids ? { runId: { in: runUuids } } : {}),
@@ -90,7 +101,7 @@ export class MlflowRegistryRepository {
     };
     const orderBy = order.map((o) => (o.field === 'name' ? { model: { name: o.direction } } : { [o.field]: o.direction }));
     return this.prisma.modelVersion.findMany({
-      where,
+      where: visible ? { AND: [where, { model: { name: visible } }] } : where,
       include: { model: { select: { name: true } } },
       orderBy: [...orderBy, { model: { name: 'asc' } }, { number: 'desc' }],
       skip: offset,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type Principal } from '@modelyard/platform';
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type Principal, TeamAccess } from '@modelyard/platform';
 import { ALLOWED_TRANSITIONS } from '@modelyard/types';
 import { ArtifactGc } from '../../artifacts/artifact-gc.processor.js';
 import { LifecycleService } from '../../lifecycle/lifecycle.service.js';
@@ -36,6 +36,7 @@ export class MlflowVersionsService {
     @Inject(TrackingService) private readonly tracking: TrackingService,
     @Inject(MlflowRegistryRepository) private readonly repo: MlflowRegistryRepository,
     @Inject(ArtifactGc) private readonly gc: ArtifactGc,
+    @Inject(TeamAccess) private readonly teams: TeamAccess,
   ) {}
 
   async create(body: CreateModelVersion, who: Principal) {
@@ -67,13 +68,14 @@ export class MlflowVersionsService {
     return {};
   }
 
-  async search(query: SearchModelVersions) {
+  async search(query: SearchModelVersions, who: Principal) {
+    const readable = await this.teams.readableModels(who);
     const offset = pageOffset(query.page_token);
     const filter = parseVersionFilter(query.filter);
     // A run id that cannot be one matches nothing, as an unknown one does.
     const runUuids = filter.runIds?.flatMap((id) => (/^[0-9a-f]{32}$/i.test(id.replaceAll('-', '')) ? [runUuid(id)] : []));
     const order = parseOrderBy(query.order_by, VERSION_ORDER_COLUMNS);
-    const rows = await this.repo.searchVersions(filter, runUuids, order, offset, query.max_results + 1);
+    const rows = await this.repo.searchVersions(filter, readable, runUuids, order, offset, query.max_results + 1);
     const page = rows.slice(0, query.max_results);
     const aliases = await this.repo.aliasesOf([...new Set(page.map((v) => v.modelId))]);
     const found = page.map((v) => mlflowVersion(v, aliases));
