@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { archiveAuditEvents, JobHandler, PrismaService, QueueService, type AuditBatch } from '@modelyard/platform';
+import { archiveAuditEvents, AUDIT_TABLES, JobHandler, PrismaService, QueueService, type AuditBatch } from '@modelyard/platform';
 import { JobName, QueueName, type AuditService } from '@modelyard/types';
 import { ARTIFACT_STORAGE, type ArtifactStorage } from '../artifacts/storage/artifact-storage.js';
 
@@ -12,11 +12,13 @@ const SCHEDULER = 'audit-archive';
 const EVERY_MS = 3600_000;
 const DAY_MS = 86_400_000;
 /**
- * The tables the registry process archives: its own, and the platform's (API keys, webhooks,
- * maintenance), which every service writes but the registry hosts. The other services' tables
- * are theirs to archive.
+ * The tables archived: every service's. The audit log is one log, written by the platform's shared
+ * writer and read merged through the platform_audit_log view; the registry, which owns the
+ * artifact storage, is the one place its retention can run. Archiving moves entries out (through
+ * the trigger's archive exception only), it never changes one, and no service reads its own
+ * entries back, so this is the one exception to "a service never writes another's tables".
  */
-const ARCHIVED: readonly AuditService[] = ['registry', 'platform'];
+const ARCHIVED: readonly AuditService[] = [...AUDIT_TABLES.keys()];
 
 /**
  * The audit retention archive: once an hour, entries older than AUDIT_RETENTION_DAYS go to the

@@ -184,6 +184,35 @@ describe('memberships', () => {
     expect((await t.request('DELETE', '/v1/teams/alpha/members/carol')).status).toBe(404);
   });
 
+  it('audits team changes in the merged log: creation, a member added, its role changed, its removal', async () => {
+    expect((await t.request('POST', '/v1/teams', { body: { name: 'audited', description: 'for the log' } })).status).toBe(201);
+    expect((await t.request('PUT', '/v1/teams/audited/members/dan', { body: { role: 'viewer' } })).status).toBe(200);
+    expect((await t.request('PUT', '/v1/teams/audited/members/dan', { body: { role: 'maintainer' } })).status).toBe(200);
+    expect((await t.request('DELETE', '/v1/teams/audited/members/dan')).status).toBe(200);
+    // A refused change leaves nothing: the team does not exist.
+    expect((await t.request('PUT', '/v1/teams/nowhere/members/dan', { body: { role: 'viewer' } })).status).toBe(404);
+    const log = await t.request('GET', '/v1/audit?service=platform&action=team.&limit=50');
+    const mine = (log.body.items as { target: string }[]).filter(
+      (e) => e.target.startsWith('team:audited') || e.target.startsWith('team:nowhere'),
+    );
+    expect(mine.reverse()).toEqual([
+      expect.objectContaining({
+        action: 'team.created',
+        actor: 'test-admin',
+        target: 'team:audited',
+        after: { name: 'audited', description: 'for the log' },
+      }),
+      expect.objectContaining({ action: 'team.member_set', target: 'team:audited/member:dan', before: null, after: { role: 'viewer' } }),
+      expect.objectContaining({ action: 'team.member_set', before: { role: 'viewer' }, after: { role: 'maintainer' } }),
+      expect.objectContaining({
+        action: 'team.member_removed',
+        target: 'team:audited/member:dan',
+        before: { role: 'maintainer' },
+        after: null,
+      }),
+    ]);
+  });
+
   it('lets only platform admins manage teams', async () => {
     expect((await t.request('POST', '/v1/teams', { as: ALPHA.maintainer, body: { name: 'gamma' } })).status).toBe(403);
     expect((await t.request('PUT', '/v1/teams/alpha/members/x', { as: ALPHA.maintainer, body: { role: 'maintainer' } })).status).toBe(403);

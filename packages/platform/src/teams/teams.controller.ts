@@ -50,7 +50,7 @@ export class TeamsController {
   @Delete(':team/members/:member')
   @HttpCode(200)
   @ApiDoc({ summary: 'Remove a member from a team', response: TeamMemberResponse, tags: ['teams'] })
-  removeMember(@ZParams(MemberParams) params: z.infer<typeof MemberParams>) {
-    return this.teams.removeMember(params.team, params.member);
+  removeMember(@ZParams(MemberParams) params: z.infer<typeof MemberParams>, @CurrentPrincipal() who: Principal) {
+    return this.teams.removeMember(params.team, params.member, who.id);
   }
 }
