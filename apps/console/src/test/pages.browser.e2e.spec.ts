@@ -416,6 +416,23 @@ describe('audit log and compare', () => {
     await checkAccessible('audit');
   });
 
+  it("shows every service's entries, merged, and narrows them to one service", async () => {
+    await page.goto(`${h.console.url}/audit?model=${MODEL}`);
+    const table = page.getByTestId('audit');
+    await table.locator('tr[data-service="drift"]').first().waitFor();
+    const services = async () =>
+      new Set(await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service'))));
+    expect([...(await services())].sort()).toEqual(expect.arrayContaining(['drift', 'experiments', 'registry']));
+    await page.getByLabel('Service').selectOption('drift');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await table.locator('tr[data-service="registry"]').first().waitFor({ state: 'detached' });
+    expect([...(await services())]).toEqual(['drift']);
+    expect(await table.locator('tr[data-action="monitor.created"]').count()).toBe(1);
+    expect(page.url()).toContain('service=drift');
+    await screenshot(page, 'audit-service');
+    await checkAccessible('audit-service');
+  });
+
   it('compares versions side by side with the differences to the first', async () => {
     await page.goto(`${h.console.url}/models/${MODEL}/compare?versions=1.0.0,1.0.1`);
     const auc = page.getByTestId('compare').locator('tr[data-metric="auc"]');

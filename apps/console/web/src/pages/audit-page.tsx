@@ -1,4 +1,4 @@
-import { AuditPage as AuditPageSchema } from '@modelyard/types';
+import { AuditPage as AuditPageSchema, AuditService } from '@modelyard/types';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
@@ -9,7 +9,7 @@ import { Problem } from '../components/problem';
 import { useQueryParams } from '../components/use-query-params';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['model', 'actor', 'action', 'since', 'until'] as const;
+const FILTERS = ['service', 'model', 'actor', 'action', 'since', 'until'] as const;
 type Filter = (typeof FILTERS)[number];
 
 /** `datetime-local` inputs hold local time without a zone; the API takes ISO 8601 with one. */
@@ -28,6 +28,7 @@ function AuditFilters({ applied, onApply }: { applied: Record<Filter, string>; o
   const search = (event: FormEvent) => {
     event.preventDefault();
     onApply({
+      service: draft.service,
       model: draft.model.trim(),
       actor: draft.actor.trim(),
       action: draft.action.trim(),
@@ -43,6 +44,15 @@ function AuditFilters({ applied, onApply }: { applied: Record<Filter, string>; o
   );
   return (
     <form className="filters" role="search" onSubmit={search}>
+      <label htmlFor="audit-service">Service</label>
+      <select id="audit-service" value={draft.service} onChange={(e) => setDraft({ ...draft, service: e.target.value })}>
+        <option value="">every service</option>
+        {AuditService.options.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
       {field('model', 'Model')}
       {field('actor', 'Actor')}
       {field('action', 'Action (or its start)')}
@@ -53,7 +63,7 @@ function AuditFilters({ applied, onApply }: { applied: Record<Filter, string>; o
   );
 }
 
-/** The registry's audit log: filter by model, actor, action (or its start) and time; all of it in the URL. */
+/** Every service's audit log, merged: filter by service, model, actor, action (or its start) and time; all of it in the URL. */
 export function AuditPage() {
   usePageTitle('Audit log');
   const [params, update] = useQueryParams();
@@ -76,9 +86,10 @@ export function AuditPage() {
             <thead>
               <tr>
                 <th scope="col">When</th>
+                <th scope="col">Service</th>
                 <th scope="col">Action</th>
                 <th scope="col">Model</th>
-                <th scope="col">Subject</th>
+                <th scope="col">Target</th>
                 <th scope="col">Actor</th>
                 <th scope="col">Before → after</th>
                 <th scope="col">Reason</th>
@@ -86,17 +97,22 @@ export function AuditPage() {
             </thead>
             <tbody>
               {audit.data.items.map((e) => (
-                <tr key={e.id} data-action={e.action}>
+                <tr key={`${e.service}-${e.id}`} data-action={e.action} data-service={e.service}>
                   <th scope="row">
                     <time dateTime={e.at}>{formatTime(e.at)}</time>
                   </th>
+                  <td>
+                    <button type="button" className="link" onClick={() => update({ service: e.service, cursor: undefined })}>
+                      {e.service}
+                    </button>
+                  </td>
                   <td>
                     <button type="button" className="link" onClick={() => update({ action: e.action, cursor: undefined })}>
                       {e.action}
                     </button>
                   </td>
                   <td>{e.model ? <Link href={`/models/${enc(e.model)}`}>{e.model}</Link> : '—'}</td>
-                  <td>{e.subject}</td>
+                  <td>{e.target}</td>
                   <td>
                     <button type="button" className="link" onClick={() => update({ actor: e.actor, cursor: undefined })}>
                       {e.actor}
