@@ -28,8 +28,8 @@ export async function waitReady(url, child) {
 
 /** Starts `node args` in `cwd` with the bench environment; resolves once /health/ready answers. */
 export async function start(cwd, args, port, env = {}) {
-  // BENCH_CPU_PROF_DIR=/tmp/prof: every service the bench starts writes a V8 CPU profile there on exit.
-  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  // BENCH_CPU_PROF=/tmp/prof: every service the bench starts writes a V8 CPU profile there on exit.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn('node', [...profile, ...args], {
     cwd,
     stdio: 'ignore',
