@@ -93,6 +93,9 @@ describe('experiments enums and relations migration', () => {
          WHERE table_name LIKE 'experiments\\_%' AND data_type IN ('USER-DEFINED', 'jsonb') ORDER BY 1`,
       );
       expect(types).toEqual([
+        // Added by the later audit_everywhere migration.
+        { column: 'experiments_audit_events.after', type: 'jsonb' },
+        { column: 'experiments_audit_events.before', type: 'jsonb' },
         // Added by the later experiments_bandits migration.
         { column: 'experiments_experiments.bandit', type: 'jsonb' },
         { column: 'experiments_experiments.conclusion', type: 'jsonb' },
