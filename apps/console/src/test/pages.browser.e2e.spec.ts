@@ -408,7 +408,11 @@ describe('audit log and compare', () => {
     expect(await table.locator('tr[data-action="version.created"]').count()).toBe(4); // three by hand, one by the pipeline
     await page.getByLabel('Action (or its start)').fill('model.');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await table.locator('tr[data-action="version.created"]').first().waitFor({ state: 'detached' });
+    // The previous page stays on screen until the filtered one arrives: wait for the filtered rows.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.getAttribute('data-action')?.startsWith('model.'));
+    });
     expect(await table.locator('tbody tr').count()).toBe(1);
     expect(await table.locator('tr[data-action="model.created"]').count()).toBe(1);
     expect(page.url()).toContain('action=model.');
@@ -425,7 +429,10 @@ describe('audit log and compare', () => {
     expect([...(await services())].sort()).toEqual(expect.arrayContaining(['drift', 'experiments', 'registry']));
     await page.getByLabel('Service').selectOption('drift');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await table.locator('tr[data-service="registry"]').first().waitFor({ state: 'detached' });
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.getAttribute('data-service') === 'drift');
+    });
     expect([...(await services())]).toEqual(['drift']);
     expect(await table.locator('tr[data-action="monitor.created"]').count()).toBe(1);
     expect(page.url()).toContain('service=drift');

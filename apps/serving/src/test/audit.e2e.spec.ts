@@ -23,7 +23,8 @@ describe('shadow changes are audited in serving_audit_events', () => {
     expect((await shadow('DELETE')).status).toBe(204);
     expect((await shadow('DELETE')).status).toBe(404);
 
-    const entries = await auditEntries(h.serving.databaseUrl, 'serving', `shadow:${model}`);
+    // Serving runs on the registry's database (one installation): its audit table is there.
+    const entries = await auditEntries(h.registry.databaseUrl, 'serving', `shadow:${model}`);
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
       ['shadow.set', 'test-editor'],
       ['shadow.set', 'test-editor'],
