@@ -400,6 +400,17 @@ describe('learning', () => {
   });
 });
 
+/** Waits until the audit table shows rows and each one's `attribute` passes `wanted` (a filtered page has replaced the last). */
+async function untilAuditRows(attribute: string, wanted: (value: string) => boolean) {
+  const rows = page.getByTestId('audit').locator('tbody tr');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const values = await rows.evaluateAll((trs, name) => trs.map((tr) => tr.getAttribute(name) ?? ''), attribute);
+    if (values.length > 0 && values.every(wanted)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the audit table never showed only rows whose ${attribute} passes the filter`);
+}
+
 describe('audit log and compare', () => {
   it('filters the audit log by model and action, in the URL', async () => {
     await page.goto(`${h.console.url}/audit?model=${MODEL}`);
@@ -409,10 +420,7 @@ describe('audit log and compare', () => {
     await page.getByLabel('Action (or its start)').fill('model.');
     await page.getByRole('button', { name: 'Filter' }).click();
     // The previous page stays on screen until the filtered one arrives: wait for the filtered rows.
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
-      return rows.length > 0 && rows.every((tr) => tr.getAttribute('data-action')?.startsWith('model.'));
-    });
+    await untilAuditRows('data-action', (action) => action.startsWith('model.'));
     expect(await table.locator('tbody tr').count()).toBe(1);
     expect(await table.locator('tr[data-action="model.created"]').count()).toBe(1);
     expect(page.url()).toContain('action=model.');
@@ -429,10 +437,7 @@ describe('audit log and compare', () => {
     expect([...(await services())].sort()).toEqual(expect.arrayContaining(['drift', 'experiments', 'registry']));
     await page.getByLabel('Service').selectOption('drift');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-testid="audit"] tbody tr')];
-      return rows.length > 0 && rows.every((tr) => tr.getAttribute('data-service') === 'drift');
-    });
+    await untilAuditRows('data-service', (service) => service === 'drift');
     expect([...(await services())]).toEqual(['drift']);
     expect(await table.locator('tr[data-action="monitor.created"]').count()).toBe(1);
     expect(page.url()).toContain('service=drift');
