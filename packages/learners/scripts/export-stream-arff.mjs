@@ -15,6 +15,11 @@ import { bandStream, hyperplaneStream, seaStream } from '@modelyard/learners';
 
 async function writeArff(path, name, stream, attributes, classes = 2) {
   const out = createWriteStream(path);
+  // A file that cannot be written (no such folder, disk full) ends the script with the reason.
+  out.on('error', (err) => {
+    console.error(`cannot write ${path}: ${err.message}`);
+    process.exit(1);
+  });
   const header = [`@relation ${name}`, ...Array.from({ length: attributes }, (_, i) => `@attribute x${i} numeric`)];
   const labels = Array.from({ length: classes }, (_, c) => c).join(',');
   out.write(`${header.join('\n')}\n@attribute class {${labels}}\n@data\n`);
