@@ -1,13 +1,11 @@
-import { routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, teamMembers, type TestApp } from '@modelyard/platform/testing';
+import { routesWithoutTeamCheck, startTestApp, teamCast, teamMatrix, type TestApp } from '@modelyard/platform/testing';
 import { PrismaService } from '@modelyard/platform';
 import { randomUUID } from 'node:crypto';
 import { buildDrift } from '../config.js';
 import { monitorBody, records } from './harness.js';
 
 let drift: TestApp;
-const ALPHA = teamMembers('alpha');
-const BETA = teamMembers('beta');
-const GLOBAL_EDITOR = { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) };
+const { alpha: ALPHA, beta: BETA, outsiders: OUTSIDERS } = teamCast();
 
 /**
  * A model owned by `team`, written as the registry writes it (its model row and its
@@ -61,10 +59,7 @@ describe('team roles on every drift route (generated from the OpenAPI document)'
         reportId: randomUUID(),
       }),
       members: ALPHA,
-      outsiders: [
-        ['beta maintainer', BETA.maintainer],
-        ['global editor', GLOBAL_EDITOR],
-      ],
+      outsiders: OUTSIDERS,
     });
     expect(result.mismatches).toEqual([]);
     expect(result.routes).toEqual(

@@ -1,4 +1,12 @@
-import { routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, teamMembers, type TestApp } from '@modelyard/platform/testing';
+import {
+  createTeams,
+  routesWithoutTeamCheck,
+  signJwt,
+  startTestApp,
+  teamCast,
+  teamMatrix,
+  type TestApp,
+} from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { randomUUID } from 'node:crypto';
 import { buildExperiments } from '../config.js';
@@ -6,9 +14,7 @@ import { experimentBody } from './harness.js';
 
 let registry: TestApp;
 let experiments: TestApp;
-const ALPHA = teamMembers('alpha');
-const BETA = teamMembers('beta');
-const GLOBAL_EDITOR = { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) };
+const { alpha: ALPHA, beta: BETA, outsiders: OUTSIDERS } = teamCast();
 
 /** A model of `team` with versions 1.0.0 and 1.0.1. */
 async function teamModel(team: string) {
@@ -31,7 +37,7 @@ beforeAll(async () => {
   registry = await startTestApp(buildRegistry);
   // One database, as in production: the experiments service reads model ownership from the platform tables.
   experiments = await startTestApp(buildExperiments, { REGISTRY_URL: registry.url, DATABASE_URL: registry.databaseUrl });
-  for (const name of ['alpha', 'beta']) expect((await registry.request('POST', '/v1/teams', { body: { name } })).status).toBe(201);
+  await createTeams(registry);
   alphaModel = await teamModel('alpha');
 });
 afterAll(async () => {
@@ -49,10 +55,7 @@ describe('team roles on every experiments route (generated from the OpenAPI docu
       app: experiments,
       fresh: async () => ({ key: await experimentOf(alphaModel), model: alphaModel }),
       members: ALPHA,
-      outsiders: [
-        ['beta maintainer', BETA.maintainer],
-        ['global editor', GLOBAL_EDITOR],
-      ],
+      outsiders: OUTSIDERS,
     });
     expect(result.mismatches).toEqual([]);
     expect(result.routes).toEqual(

@@ -1,4 +1,4 @@
-import { routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, teamMembers, type TestApp } from '@modelyard/platform/testing';
+import { createTeams, routesWithoutTeamCheck, startTestApp, teamCast, teamMatrix, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
 import { randomUUID } from 'node:crypto';
 import { buildLearning } from '../config.js';
@@ -6,9 +6,7 @@ import { createModel, pipelineBody, rows } from './harness.js';
 
 let registry: TestApp;
 let learning: TestApp;
-const ALPHA = teamMembers('alpha');
-const BETA = teamMembers('beta');
-const GLOBAL_EDITOR = { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) };
+const { alpha: ALPHA, beta: BETA, globalEditor: GLOBAL_EDITOR, outsiders: OUTSIDERS } = teamCast();
 
 async function teamModel(team: string) {
   const name = `${team}-${randomUUID().slice(0, 8)}`;
@@ -29,7 +27,7 @@ beforeAll(async () => {
   registry = await startTestApp(buildRegistry);
   // One database, as in production: learning reads model ownership from the platform tables.
   learning = await startTestApp(buildLearning, { REGISTRY_URL: registry.url, DATABASE_URL: registry.databaseUrl });
-  for (const name of ['alpha', 'beta']) expect((await registry.request('POST', '/v1/teams', { body: { name } })).status).toBe(201);
+  await createTeams(registry);
   alphaModel = await teamModel('alpha');
 });
 afterAll(async () => {
@@ -47,10 +45,7 @@ describe('team roles on every learning route (generated from the OpenAPI documen
       app: learning,
       fresh: async () => ({ id: await pipelineOf(alphaModel), model: alphaModel, tuningId: randomUUID(), jobId: randomUUID() }),
       members: ALPHA,
-      outsiders: [
-        ['beta maintainer', BETA.maintainer],
-        ['global editor', GLOBAL_EDITOR],
-      ],
+      outsiders: OUTSIDERS,
     });
     expect(result.mismatches).toEqual([]);
     expect(result.routes).toEqual(

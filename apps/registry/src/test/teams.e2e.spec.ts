@@ -1,11 +1,11 @@
-import { routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, type TestApp } from '@modelyard/platform/testing';
+import { createTeams, routesWithoutTeamCheck, signJwt, startTestApp, teamMatrix, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '../config.js';
 import { createVersion, stagedVersion, uniqueName } from './factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp(buildRegistry);
-  for (const name of ['alpha', 'beta']) expect((await t.request('POST', '/v1/teams', { body: { name } })).status).toBe(201);
+  await createTeams(t);
 });
 afterAll(() => t.close());
 

@@ -1,12 +1,10 @@
 import { treeEnsembleClassifierOnnx } from '@modelyard/learners/testing';
-import { routesWithoutTeamCheck, signJwt, teamMatrix, teamMembers } from '@modelyard/platform/testing';
+import { createTeams, routesWithoutTeamCheck, signJwt, teamCast, teamMatrix } from '@modelyard/platform/testing';
 import { KIT_SCHEMA, productionVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
-const ALPHA = teamMembers('alpha');
-const BETA = teamMembers('beta');
-const GLOBAL_EDITOR = { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) };
+const { alpha: ALPHA, beta: BETA, outsiders: OUTSIDERS } = teamCast();
 
 /** A model of `team` in production with a servable version. */
 async function servedTeamModel(team: string) {
@@ -20,7 +18,7 @@ async function servedTeamModel(team: string) {
 let alpha: { name: string; version: string };
 beforeAll(async () => {
   h = await startHarness();
-  for (const name of ['alpha', 'beta']) expect((await h.registry.request('POST', '/v1/teams', { body: { name } })).status).toBe(201);
+  await createTeams(h.registry);
   alpha = await servedTeamModel('alpha');
 }, 60_000);
 afterAll(() => h.close());
@@ -37,10 +35,7 @@ describe('team roles on every serving route (generated from the OpenAPI document
       // refused by its body, a validation needs a staged version): one model serves every call.
       fresh: () => Promise.resolve({ name: alpha.name, version: alpha.version }),
       members: ALPHA,
-      outsiders: [
-        ['beta maintainer', BETA.maintainer],
-        ['global editor', GLOBAL_EDITOR],
-      ],
+      outsiders: OUTSIDERS,
     });
     expect(result.mismatches).toEqual([]);
     expect(result.routes).toEqual(

@@ -105,3 +105,27 @@ export function teamMembers(team: string): Record<TeamRoleName, Bearer> {
   const member = (role: TeamRoleName) => ({ bearer: signJwt({ sub: `${team}-${role}`, teams: [{ team, role }] }) });
   return { viewer: member('viewer'), editor: member('editor'), maintainer: member('maintainer') };
 }
+
+/**
+ * The cast of the services' team tests: team alpha's members, team beta's, a global editor, and
+ * the outsiders every team-checked route must refuse on alpha's models (beta's maintainer, the
+ * global editor).
+ */
+export function teamCast() {
+  const alpha = teamMembers('alpha');
+  const beta = teamMembers('beta');
+  const globalEditor: Bearer = { bearer: signJwt({ sub: 'global-editor', roles: ['editor'] }) };
+  const outsiders: [string, Bearer][] = [
+    ['beta maintainer', beta.maintainer],
+    ['global editor', globalEditor],
+  ];
+  return { alpha, beta, globalEditor, outsiders };
+}
+
+/** Creates the teams through the registry's admin route (as the test kit's admin). */
+export async function createTeams(registry: TestApp, names: readonly string[] = ['alpha', 'beta']): Promise<void> {
+  for (const name of names) {
+    const res = await registry.request('POST', '/v1/teams', { body: { name } });
+    if (res.status !== 201) throw new Error(`POST /v1/teams ${name}: ${res.status} ${res.text}`);
+  }
+}
