@@ -21,9 +21,9 @@ import { FeatureInput } from './feature-input.js';
 import { resolveLinearOptions, type Features, type LinearModelOptions, type ResolvedLinearOptions } from './linear-model.js';
 import { createOptimizer, optimizerFromJSON, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizers.js';
 import { OnlineStandardScaler, type ScalerState } from './scaler.js';
+import { checkClassLabel, ClassLabels, type ClassLabel } from './class-labels.js';
 
-/** A class label: a string, or an integer. */
-export type ClassLabel = string | number;
+export { checkClassLabel, type ClassLabel } from './class-labels.js';
 
 export interface SoftmaxOptions extends LinearModelOptions {
   /** The fixed class set, in output order; omit to grow it as labels appear. */
@@ -50,13 +50,6 @@ export interface SoftmaxState {
   scaler: ScalerState | null;
 }
 
-/** Throws unless `y` is a string or an integer. */
-export function checkClassLabel(y: unknown): asserts y is ClassLabel {
-  if (typeof y === 'string') return;
-  if (typeof y === 'number' && Number.isSafeInteger(y)) return;
-  throw new RangeError(`class labels are strings or integers, got ${JSON.stringify(y)}`);
-}
-
 function resolve(o: SoftmaxOptions): ResolvedSoftmaxOptions {
   const { learningRate, schedule, powerT, epsilon, alpha, beta } = o;
   const optimizerOptions = Object.fromEntries(
@@ -70,8 +63,7 @@ export class SoftmaxRegression {
   readonly options: ResolvedSoftmaxOptions;
   readonly dim: number;
   samplesSeen = 0;
-  private readonly labels: ClassLabel[] = [];
-  private readonly index = new Map<ClassLabel, number>();
+  private readonly labels = new ClassLabels();
   private readonly rows: Float64Array[] = [];
   private optimizers: Optimizer[] = [];
   private readonly input: FeatureInput;
@@ -90,29 +82,23 @@ export class SoftmaxRegression {
     createOptimizer(this.options.optimizer, this.options.optimizerOptions, 1, this.options);
     if (options.classes) {
       if (options.classes.length === 0) throw new RangeError('classes, when given, must list at least one label');
-      for (const label of options.classes) {
-        checkClassLabel(label);
-        if (this.index.has(label)) throw new RangeError(`class ${JSON.stringify(label)} is listed twice`);
-        this.addClass(label);
-      }
+      for (const label of options.classes) this.addClass(label);
     }
   }
 
   /** The class labels in output order (probability columns, ONNX outputs). A copy. */
   get classes(): ClassLabel[] {
-    return [...this.labels];
+    return this.labels.list();
   }
 
   /** Position of `label` in `classes`, or −1 when the class is unknown. */
   indexOfClass(label: ClassLabel): number {
-    return this.index.get(label) ?? -1;
+    return this.labels.indexOf(label);
   }
 
   /** The label at position c of `classes`. */
   classAt(c: number): ClassLabel {
-    const label = this.labels[c];
-    if (label === undefined) throw new RangeError(`no class at position ${c}`);
-    return label;
+    return this.labels.at(c);
   }
 
   /** A copy of class c's feature weights followed by its intercept. */
@@ -123,21 +109,21 @@ export class SoftmaxRegression {
   /** Raw scores s_c = w_c·x + b_c, one per class, with the current weights and scaler statistics. */
   scoreOne(x: Features): Float64Array {
     this.load(x, false);
-    return this.scores.slice(0, this.labels.length);
+    return this.scores.slice(0, this.labels.size);
   }
 
   /** P(c | x) for every class, in `classes` order (empty before the first class is known). */
   predictProbaOne(x: Features): Float64Array {
     this.load(x, false);
     this.softmaxInPlace();
-    return this.scores.slice(0, this.labels.length);
+    return this.scores.slice(0, this.labels.size);
   }
 
   /** The most probable class (the first one on a tie, as ArgMax); null before any class is known. */
   predictOne(x: Features): ClassLabel | null {
-    if (this.labels.length === 0) return null;
+    if (this.labels.size === 0) return null;
     this.load(x, false);
-    return this.labels[this.argmax()]!;
+    return this.labels.at(this.argmax());
   }
 
   learnOne(x: Features, y: ClassLabel): void {
@@ -150,7 +136,7 @@ export class SoftmaxRegression {
     const count = dense !== null ? dense.length : h.size;
     const values = dense !== null ? dense : h.values;
     const grad = this.gradBuffer(count);
-    for (let c = 0; c < this.labels.length; c++) {
+    for (let c = 0; c < this.labels.size; c++) {
       const g = p[c]! - (c === target ? 1 : 0);
       const opt = this.optimizers[c]!;
       opt.beginStep();
@@ -179,7 +165,7 @@ export class SoftmaxRegression {
       version: 1,
       kind: 'softmax_regression',
       options: { ...this.options, optimizerOptions: { ...this.options.optimizerOptions } },
-      classes: [...this.labels],
+      classes: this.labels.list(),
       samplesSeen: this.samplesSeen,
       weights: this.rows.map((w) => encodeFloats(w)),
       optimizers: this.optimizers.map((o) => o.toJSON()),
@@ -199,11 +185,7 @@ export class SoftmaxRegression {
     const model = new SoftmaxRegression({ ...rest, ...rest.optimizerOptions, ...(fixedClasses ? { classes } : {}) });
     const size = model.dim + 1;
     classes.forEach((label, c) => {
-      if (!fixedClasses) {
-        checkClassLabel(label);
-        if (model.index.has(label)) throw new TypeError(`class ${JSON.stringify(label)} appears twice`);
-        model.addClass(label);
-      }
+      if (!fixedClasses) model.addClass(label, (l) => new TypeError(`class ${JSON.stringify(l)} appears twice`));
       model.rows[c]!.set(decodeFloats(weights[c]!, size));
       model.optimizers[c] = optimizerFromJSON(optimizers[c]!, size, model.options);
       if (model.optimizers[c]!.name !== model.options.optimizer) throw new TypeError('optimizer state does not match options');
@@ -217,14 +199,13 @@ export class SoftmaxRegression {
   /** The index of label y, adding the class when the set grows. */
   private classIndex(y: ClassLabel): number {
     checkClassLabel(y);
-    const c = this.index.get(y);
-    if (c !== undefined) return c;
+    const c = this.labels.indexOf(y);
+    if (c !== -1) return c;
     if (this.options.fixedClasses) throw new RangeError(`unknown class ${JSON.stringify(y)}: the class set is fixed`);
     return this.addClass(y);
   }
 
-  private addClass(label: ClassLabel): number {
-    const c = this.labels.length;
+  private addClass(label: unknown, duplicate?: (label: ClassLabel) => Error): number {
     const size = this.dim + 1;
     // SGD's state is its step count: a late class continues the schedule the others are on.
     const first = this.optimizers[0];
@@ -232,18 +213,17 @@ export class SoftmaxRegression {
     const optimizer = sgd
       ? optimizerFromJSON(first.toJSON(), size, this.options)
       : createOptimizer(this.options.optimizer, this.options.optimizerOptions, size, this.options);
-    this.labels.push(label);
-    this.index.set(label, c);
+    const c = this.labels.add(label, duplicate);
     this.rows.push(new F64(size));
     this.optimizers.push(optimizer);
-    if (this.scores.length < this.labels.length) this.scores = new F64(2 * this.labels.length);
+    if (this.scores.length < this.labels.size) this.scores = new F64(2 * this.labels.size);
     return c;
   }
 
   /** Prepares x and writes every class's score into `scores`. */
   private load(x: Features, learn: boolean): void {
     this.input.load(x, learn);
-    for (let c = 0; c < this.labels.length; c++) {
+    for (let c = 0; c < this.labels.size; c++) {
       const w = this.rows[c]!;
       const s = w[this.dim]! + this.input.dot(w);
       // A non-finite score would turn every touched weight into NaN; refuse the sample instead.
@@ -254,7 +234,7 @@ export class SoftmaxRegression {
 
   /** Scores → probabilities, shifted by the largest score so that exp never overflows. */
   private softmaxInPlace(): void {
-    const n = this.labels.length;
+    const n = this.labels.size;
     if (n === 0) return;
     const p = this.scores;
     let top = p[0]!;
@@ -270,7 +250,7 @@ export class SoftmaxRegression {
 
   private argmax(): number {
     let best = 0;
-    for (let c = 1; c < this.labels.length; c++) if (this.scores[c]! > this.scores[best]!) best = c;
+    for (let c = 1; c < this.labels.size; c++) if (this.scores[c]! > this.scores[best]!) best = c;
     return best;
   }
 

@@ -11,7 +11,7 @@
  * refused rather than added.
  */
 import type { Features } from '../linear-model.js';
-import { checkClassLabel, type ClassLabel } from '../softmax.js';
+import { checkClassLabel, ClassLabels, type ClassLabel } from '../class-labels.js';
 import { HoeffdingTreeClassifier, type HoeffdingTreeOptions, type HoeffdingTreeState } from './hoeffding-tree.js';
 
 export interface LabelledTreeState extends HoeffdingTreeState {
@@ -20,20 +20,14 @@ export interface LabelledTreeState extends HoeffdingTreeState {
 
 export class LabelledHoeffdingTree {
   readonly kind = 'hoeffding_tree';
-  private readonly labels: ClassLabel[];
-  private readonly index = new Map<ClassLabel, number>();
+  private readonly labels = new ClassLabels();
 
   private constructor(
     readonly tree: HoeffdingTreeClassifier,
     labels: readonly ClassLabel[],
   ) {
     if (labels.length !== tree.classes) throw new RangeError(`${labels.length} labels for a tree of ${tree.classes} classes`);
-    this.labels = [...labels];
-    this.labels.forEach((label, c) => {
-      checkClassLabel(label);
-      if (this.index.has(label)) throw new RangeError(`class ${JSON.stringify(label)} is listed twice`);
-      this.index.set(label, c);
-    });
+    for (const label of labels) this.labels.add(label);
   }
 
   /** A fresh tree over `classes` (at least 2 distinct labels); `options.classes` is their count. */
@@ -51,19 +45,17 @@ export class LabelledHoeffdingTree {
 
   /** The class labels in output order (probability columns). A copy. */
   get classes(): ClassLabel[] {
-    return [...this.labels];
+    return this.labels.list();
   }
 
   /** Position of `label` in `classes`, or −1 when it is not one of them. */
   indexOfClass(label: ClassLabel): number {
-    return this.index.get(label) ?? -1;
+    return this.labels.indexOf(label);
   }
 
   /** The label at position c of `classes`. */
   classAt(c: number): ClassLabel {
-    const label = this.labels[c];
-    if (label === undefined) throw new RangeError(`no class at position ${c}`);
-    return label;
+    return this.labels.at(c);
   }
 
   /** P(c | x) for every class, in `classes` order. */
@@ -73,18 +65,18 @@ export class LabelledHoeffdingTree {
 
   /** The most probable class (the first one on a tie). */
   predictOne(x: Features): ClassLabel {
-    return this.labels[this.tree.predictOne(x)]!;
+    return this.labels.at(this.tree.predictOne(x));
   }
 
   learnOne(x: Features, y: ClassLabel): void {
     checkClassLabel(y);
-    const c = this.index.get(y);
-    if (c === undefined) throw new RangeError(`unknown class ${JSON.stringify(y)}: the class set is fixed`);
+    const c = this.labels.indexOf(y);
+    if (c === -1) throw new RangeError(`unknown class ${JSON.stringify(y)}: the class set is fixed`);
     this.tree.learnOne(x, c);
   }
 
   toJSON(): LabelledTreeState {
-    return { ...this.tree.toJSON(), labels: [...this.labels] };
+    return { ...this.tree.toJSON(), labels: this.labels.list() };
   }
 
   static fromJSON(state: LabelledTreeState): LabelledHoeffdingTree {
