@@ -22,8 +22,12 @@
  *
  * No published Hoeffding tree accuracy for exactly these stream settings could be quoted: the papers
  * that report one (e.g. Bifet et al., KDD 2009, "New ensemble methods for evolving data streams",
- * SEA and HYP tables) were not readable in full where this was written, and River's documented
- * examples run the Hoeffding tree on Agrawal, not SEA or hyperplane. The MOA figures stand in for them.
+ * SEA and HYP tables) were not readable in full where this was written. River publishes none either:
+ * its benchmark pages (riverml.xyz, Benchmarks) run the Hoeffding tree on Bananas, Elec2, Phishing,
+ * SMTP, ImageSegments, Insects and Keystroke only; its HoeffdingTreeClassifier example runs on
+ * Agrawal; its one SEA example (a drifting SEA stream, 1 000 samples) is for the Hoeffding adaptive
+ * tree, a different learner; and scikit-multiflow's SEAGenerator example prints no figure. The MOA
+ * figures stand in for them.
  */
 import { bandStream, hyperplaneStream, seaStream, type SyntheticSample } from '../streams.js';
 import { HoeffdingTreeClassifier } from './hoeffding-tree.js';
