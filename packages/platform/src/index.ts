@@ -5,6 +5,7 @@ export * from './http/pagination.js';
 export * from './http/keyset.js';
 export * from './http/body-limits.js';
 export * from './http/json-body.js';
+export * from './http/direct-route.js';
 export * from './logging/logger.js';
 export * from './errors/domain-errors.js';
 export * from './errors/problem.js';

@@ -25,6 +25,7 @@ import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
 import { TeamAccess } from './teams/team-access.js';
 import { TeamResolvers } from './teams/team-resource.js';
+import { DirectRoutes } from './http/direct-route.js';
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 
@@ -70,6 +71,7 @@ export class PlatformModule {
         TeamAccess,
         TeamResolvers,
         TeamsService,
+        DirectRoutes,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },
@@ -92,6 +94,7 @@ export class PlatformModule {
         ChangeAnnouncer,
         TeamAccess,
         TeamResolvers,
+        DirectRoutes,
       ],
     };
   }
