@@ -18,6 +18,7 @@ export * from './auth/api-keys.service.js';
 export * from './auth/authenticator.js';
 export * from './teams/team-access.js';
 export * from './teams/team-resource.js';
+export * from './teams/team-changes.js';
 export * from './rate-limit/rate-limit.guard.js';
 export * from './rate-limit/auth-failures.js';
 export * from './http/client-ip.js';

@@ -26,6 +26,7 @@ import { ServiceCredential } from './services/service-credential.js';
 import { TeamAccess } from './teams/team-access.js';
 import { TeamResolvers } from './teams/team-resource.js';
 import { DirectRoutes } from './http/direct-route.js';
+import { TeamChanges } from './teams/team-changes.js';
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 
@@ -71,6 +72,7 @@ export class PlatformModule {
         TeamAccess,
         TeamResolvers,
         TeamsService,
+        TeamChanges,
         DirectRoutes,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -94,6 +96,7 @@ export class PlatformModule {
         ChangeAnnouncer,
         TeamAccess,
         TeamResolvers,
+        TeamChanges,
         DirectRoutes,
       ],
     };
