@@ -1,5 +1,6 @@
 // Helpers shared by the service benchmarks: start built services, sign a bench token, wait for ready.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,3 +67,13 @@ export function normals(n, seed, mu = 0, sd = 1) {
 
 /** Relative error of `a` against the expected `e` (0 when equal, also for 0 and infinities). */
 export const relErr = (a, e) => (a === e ? 0 : Math.abs(a - e) / Math.abs(e));
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+export function cpuSeconds(pid) {
+  if (pid === undefined) return null;
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return null;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks of 1/100 s.
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -4,14 +4,14 @@
 // (2) batches of 1,000 instances vs onnxruntime-node called in this process on the same model, as
 //     JSON (/v1 predict) and with the Open Inference Protocol's binary tensor data extension (/v2 infer);
 // (3) hot swap under 16 concurrent clients: failed requests, promotion answer → new version answering.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations } from '@modelyard/db';
 import { LogisticRegression, toOnnx } from '@modelyard/learners';
 import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
-import { ROOT, adminToken, mulberry32, normals, start } from './lib.mjs';
+import { ROOT, adminToken, cpuSeconds, mulberry32, normals, start } from './lib.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/modelyard_bench';
 const FEATURES = Array.from({ length: 20 }, (_, i) => `f${i}`);
@@ -68,16 +68,6 @@ async function servedVersion(serving, model) {
 
 async function untilProduction(serving, model, version) {
   while ((await servedVersion(serving, model)) !== version) await new Promise((r) => setTimeout(r, 50));
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid) {
-  if (pid === undefined) return null;
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return null;
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks of 1/100 s.
-  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** autocannon against `url`; `pid`: the server's process, whose CPU time per request is reported too. */

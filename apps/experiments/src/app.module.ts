@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, QueuesModule, type PlatformConfig } from '@modelyard/platform';
 import { QueueName } from '@modelyard/types';
 import { AssignmentController } from './assignment/assignment.controller.js';
+import { AssignmentRoute } from './assignment/assignment.route.js';
 import { AssignmentService } from './assignment/assignment.service.js';
 import { AssignmentsRepository } from './assignment/assignments.repository.js';
 import { StickyPersistenceService } from './assignment/sticky-persistence.service.js';
@@ -58,6 +59,8 @@ export class AppModule {
         ConclusionService,
         ExperimentsTick,
         BanditService,
+        // Answers a route of AssignmentController: only where the controllers are served.
+        ...(config.workerOnly ? [] : [AssignmentRoute]),
       ],
     };
   }

@@ -25,6 +25,8 @@ import { RedisService } from './redis/redis.service.js';
 import { ServiceCredential } from './services/service-credential.js';
 import { TeamAccess } from './teams/team-access.js';
 import { TeamResolvers } from './teams/team-resource.js';
+import { DirectRoutes } from './http/direct-route.js';
+import { TeamChanges } from './teams/team-changes.js';
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 
@@ -70,6 +72,8 @@ export class PlatformModule {
         TeamAccess,
         TeamResolvers,
         TeamsService,
+        TeamChanges,
+        DirectRoutes,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },
@@ -92,6 +96,8 @@ export class PlatformModule {
         ChangeAnnouncer,
         TeamAccess,
         TeamResolvers,
+        TeamChanges,
+        DirectRoutes,
       ],
     };
   }

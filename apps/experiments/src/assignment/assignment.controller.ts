@@ -12,6 +12,7 @@ import { AssignmentService } from './assignment.service.js';
 export class AssignmentController {
   constructor(@Inject(AssignmentService) private readonly assignment: AssignmentService) {}
 
+  // Declares the route (scope, OpenAPI); AssignmentRoute answers it without Nest's pipeline.
   @Get('assignment')
   @ApiDoc({
     summary: 'The variant (and model version) that serves a unit; sticky once assigned',
@@ -19,7 +20,7 @@ export class AssignmentController {
     tags: ['assignment'],
   })
   async one(@ZParams(KeyParams) p: KeyParams, @ZQuery(AssignmentQuery) q: z.infer<typeof AssignmentQuery>) {
-    return (await this.assignment.assignMany(p.key, [q.unit]))[0];
+    return this.assignment.assignOne(p.key, q.unit);
   }
 
   @Post('assignments')

@@ -80,6 +80,11 @@ export class AssignmentService {
     return loaded;
   }
 
+  /** One unit's assignment (GET …/assignment, answered by AssignmentRoute). */
+  async assignOne(key: string, unit: string): Promise<AssignmentResponse> {
+    return (await this.assignMany(key, [unit]))[0]!;
+  }
+
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
     const { experiment: e, assign } = await this.load(key);
     if (e.status !== 'running') return units.map(outside);

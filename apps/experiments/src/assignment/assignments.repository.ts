@@ -20,13 +20,19 @@ export class AssignmentsRepository {
     });
   }
 
-  /** Inserts them; units persisted already keep their row (a repeated drain inserts nothing twice). */
+  /**
+   * Inserts them; units persisted already keep their row (a repeated drain inserts nothing twice).
+   * One statement with two array parameters, whatever the count: a createMany of a 5,000-row chunk
+   * had Prisma's query compiler plan every row, a fifth of the service's CPU under first assignments.
+   */
   async save(experimentId: string, assignments: PersistedAssignment[]): Promise<void> {
     if (!assignments.length) return;
-    await this.prisma.experimentAssignment.createMany({
-      data: assignments.map((a) => ({ experimentId, ...a })),
-      skipDuplicates: true,
-    });
+    const units = assignments.map((a) => a.unit);
+    const variants = assignments.map((a) => a.variant);
+    await this.prisma.$executeRaw`
+      INSERT INTO experiments_assignments ("experimentId", unit, variant)
+      SELECT ${experimentId}::uuid, t.unit, t.variant FROM unnest(${units}::text[], ${variants}::text[]) AS t(unit, variant)
+      ON CONFLICT ("experimentId", unit) DO NOTHING`;
   }
 
   /** Up to `take` assignments in unit order, after the unit `after` (from the first without it). */

@@ -8,6 +8,7 @@ import {
   modelNameWhere,
   NotFound,
   PrismaService,
+  TeamChanges,
   type ModelFilter,
 } from '@modelyard/platform';
 import type { CreateModelBody, ListModelsQuery, UpdateModelBody } from '@modelyard/types';
@@ -25,12 +26,13 @@ export class ModelsRepository {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(TeamChanges) private readonly teamChanges: TeamChanges,
   ) {}
 
   /** `keyTags`: MLflow's key/value tags, when the model is registered through MLflow's API. */
   async create(body: CreateModelBody, actor: string, keyTags: { key: string; value: string }[] = []) {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      const created = await this.prisma.$transaction(async (tx) => {
         const row = await tx.registeredModel.create({
           data: {
             name: body.name,
@@ -48,6 +50,9 @@ export class ModelsRepository {
         await this.audit.record(tx, { model: row.name, action: 'model.created', actor, subject: row.name, after: toModelResponse(row) });
         return row;
       }, TX_OPTIONS);
+      // Team checks may have read this name as unowned before it existed.
+      if (body.team) await this.teamChanges.announce(`model ${body.name} created`);
+      return created;
     } catch (err) {
       if (isPrismaError(err, 'P2002')) throw new AlreadyExists('model', body.name);
       if (body.team && (isPrismaError(err, 'P2003') || isPrismaError(err, 'P2025'))) throw new NotFound('team', body.team);
@@ -82,7 +87,9 @@ export class ModelsRepository {
 
   async update(name: string, body: UpdateModelBody, actor: string) {
     try {
-      return await this.updateLocked(name, body, actor);
+      const row = await this.updateLocked(name, body, actor);
+      if (body.team) await this.teamChanges.announce(`model ${name} transferred`);
+      return row;
     } catch (err) {
       if (body.team && (isPrismaError(err, 'P2003') || isPrismaError(err, 'P2025'))) throw new NotFound('team', body.team);
       throw err;
@@ -123,8 +130,8 @@ export class ModelsRepository {
   }
 
   /** Deletes the model with its versions (and their artifact references); returns the model's id. */
-  delete(name: string, actor: string): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
+  async delete(name: string, actor: string): Promise<string> {
+    const deleted = await this.prisma.$transaction(async (tx) => {
       const id = await lockModel(tx, name);
       const production = await tx.modelVersion.findFirst({ where: { modelId: id, stage: 'production' } });
       if (production) {
@@ -143,5 +150,8 @@ export class ModelsRepository {
       });
       return id;
     }, TX_OPTIONS);
+    // Its team row went with it: a model made again under this name must not inherit the old team.
+    await this.teamChanges.announce(`model ${name} deleted`);
+    return deleted;
   }
 }

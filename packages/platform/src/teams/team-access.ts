@@ -3,6 +3,8 @@ import { SCOPES_BY_TEAM_ROLE, TeamRole, higherTeamRole, type Scope } from '@mode
 import type { Principal } from '../auth/principal.js';
 import { Forbidden, TeamForbidden } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TeamReadCache } from './read-cache.js';
+import { TeamChanges } from './team-changes.js';
 
 /** The least team role that grants a scope on a team's model. */
 const TEAM_ROLE_FOR_SCOPE = new Map<Scope, TeamRole>([
@@ -36,25 +38,45 @@ export function isPlatformAdmin(principal: Principal): boolean {
 
 /**
  * Decides on team-owned models. A model's team is in platform_model_teams (written by the registry
- * with the model). Read at every check, not cached: a transfer or a removed member must apply on
- * the next request on every replica of every service, and a primary-key lookup costs less than
- * the invalidation a cache would need. A model without a team keeps the global roles' rule.
+ * with the model). A transfer or a removed member must apply on the next request on every replica
+ * of every service: the per-request reads (a model's team, a member's role) are kept only between
+ * changes, as TeamChanges announces them to every process (each writer announces after its commit),
+ * and read from the database whenever that announcement could be missed. A model without a team
+ * keeps the global roles' rule.
  */
 @Injectable()
 export class TeamAccess {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  private readonly owners: TeamReadCache<string | null>;
+  private readonly listedRoles: TeamReadCache<string | undefined>;
+
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(TeamChanges) changes: TeamChanges,
+  ) {
+    this.owners = new TeamReadCache(changes);
+    this.listedRoles = new TeamReadCache(changes);
+  }
 
   /** The team owning `model`, or null when it has none (or does not exist). */
-  async teamOf(model: string): Promise<string | null> {
-    const row = await this.prisma.modelTeam.findUnique({ where: { model }, select: { team: true } });
-    return row?.team ?? null;
+  teamOf(model: string): Promise<string | null> {
+    return this.owners.get(model, async () => {
+      const row = await this.prisma.modelTeam.findUnique({ where: { model }, select: { team: true } });
+      return row?.team ?? null;
+    });
   }
 
   /** The caller's role in `team`: the higher of its credential's and the member list's. */
   async roleIn(principal: Principal, team: string): Promise<TeamRole | undefined> {
     const carried = principal.teams.get(team);
-    const row = await this.prisma.teamMember.findUnique({ where: { team_member: { team, member: principal.id } }, select: { role: true } });
-    const listed = TeamRole.safeParse(row?.role);
+    // A team name holds no NUL (a checked safe string): the first NUL ends it, so pairs cannot collide.
+    const role = await this.listedRoles.get(`${team}\u0000${principal.id}`, async () => {
+      const row = await this.prisma.teamMember.findUnique({
+        where: { team_member: { team, member: principal.id } },
+        select: { role: true },
+      });
+      return row?.role;
+    });
+    const listed = TeamRole.safeParse(role);
     if (!listed.success) return carried;
     return carried ? higherTeamRole(carried, listed.data) : listed.data;
   }

@@ -4,6 +4,7 @@ import { TeamRole, type CreateTeamBody, type PutTeamMemberBody, type TeamMemberR
 import { recordAudit } from '../audit/audit-writer.js';
 import { AlreadyExists, NotFound } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TeamChanges } from './team-changes.js';
 
 type TeamRow = Awaited<ReturnType<PrismaService['team']['findFirstOrThrow']>>;
 type MemberRow = Awaited<ReturnType<PrismaService['teamMember']['findFirstOrThrow']>>;
@@ -34,7 +35,10 @@ const isPrismaError = (err: unknown, code: string) => err instanceof Prisma.Pris
  */
 @Injectable()
 export class TeamsService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(TeamChanges) private readonly changes: TeamChanges,
+  ) {}
 
   async create(body: CreateTeamBody, createdBy: string): Promise<TeamResponse> {
     try {
@@ -82,6 +86,7 @@ export class TeamsService {
         });
         return saved;
       });
+      await this.changes.announce(`member ${member} of ${team}`);
       return toMember(row);
     } catch (err) {
       if (isPrismaError(err, 'P2003')) throw new NotFound('team', team);
@@ -102,6 +107,7 @@ export class TeamsService {
       });
       return row;
     });
+    await this.changes.announce(`member ${member} of ${team}`);
     return toMember(existing);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type ModelVersion } from '@modelyard/db';
-import { AlreadyExists, Conflict, NotFound, PrismaService, modelNameWhere, type ModelFilter } from '@modelyard/platform';
+import { AlreadyExists, Conflict, NotFound, PrismaService, TeamChanges, modelNameWhere, type ModelFilter } from '@modelyard/platform';
 import { AuditRepository, type Tx } from '../../audit/audit.repository.js';
 import { lockModel, TX_OPTIONS } from '../../models/model-lock.js';
 import { toModelResponse } from '../../models/models.mapper.js';
@@ -42,6 +42,7 @@ export class MlflowRegistryRepository {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(TeamChanges) private readonly teamChanges: TeamChanges,
   ) {}
 
   async model(name: string): Promise<ModelRow> {
@@ -109,8 +110,8 @@ export class MlflowRegistryRepository {
     });
   }
 
-  rename(name: string, newName: string, actor: string) {
-    return this.write(name, async (tx, id) => {
+  async rename(name: string, newName: string, actor: string) {
+    await this.write(name, async (tx, id) => {
       const before = await tx.registeredModel.findUniqueOrThrow({ where: { id } });
       let row;
       try {
@@ -122,6 +123,8 @@ export class MlflowRegistryRepository {
       const entry = { actor, subject: newName, before: toModelResponse(before), after: toModelResponse(row) };
       await this.audit.record(tx, { model: newName, action: 'model.renamed', ...entry });
     });
+    // The model's team follows it to its new name (a cascade): team checks must see that at once.
+    await this.teamChanges.announce(`model ${name} renamed`);
   }
 
   setModelTag(name: string, tag: KeyTag, actor: string) {
