@@ -26,7 +26,7 @@ steps.push(['+ Prisma query compiler running a query', mb()]);
 await import('@modelyard/platform');
 steps.push(['+ the platform package (prom-client, BullMQ, ioredis, pino, zod, terminus…)', mb()]);
 await import('./dist/app.module.js');
-steps.push(["+ the registry's own modules (S3 SDK, MLflow routes…)", mb()]);
+steps.push(["+ the registry's own modules (MLflow routes…; the S3 SDK only with that backend)", mb()]);
 globalThis.gc();
 steps.push(['after a full GC', mb()]);
 const u = process.memoryUsage();

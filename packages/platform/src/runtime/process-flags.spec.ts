@@ -49,5 +49,22 @@ describe('process flags', () => {
       expect(relaunchWithProcessFlags()).toBe(false);
       expect(calls).toHaveLength(0);
     });
+
+    it('runs on with the defaults when execve fails', () => {
+      proc.execve = () => {
+        throw new Error('execve is not available on this platform');
+      };
+      process.execArgv = [];
+      delete process.env.MODELYARD_V8_DEFAULTS;
+      const warned: unknown[] = [];
+      const warn = console.warn;
+      console.warn = (message: unknown) => warned.push(message);
+      try {
+        expect(relaunchWithProcessFlags()).toBe(false);
+      } finally {
+        console.warn = warn;
+      }
+      expect(warned).toEqual([`running without ${PROCESS_FLAGS.join(' ')}: execve is not available on this platform`]);
+    });
   });
 });

@@ -29,5 +29,11 @@ export function relaunchWithProcessFlags(): boolean {
   const missing = missingProcessFlags(process.execArgv, process.env.NODE_OPTIONS);
   const execve = (process as unknown as { execve?: Execve }).execve;
   if (!missing.length || typeof execve !== 'function') return false;
-  return execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  try {
+    return execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  } catch (err) {
+    // A platform without execve (Windows) runs on with Node's defaults rather than not at all.
+    console.warn(`running without ${missing.join(' ')}: ${(err as Error).message}`);
+    return false;
+  }
 }
