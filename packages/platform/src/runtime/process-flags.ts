@@ -21,8 +21,9 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 /**
  * Replaces this process by the same command with the missing PROCESS_FLAGS (`process.execve`,
  * Node ≥ 22.15: same pid, so signals, container runtimes and process managers see no difference).
- * On an older Node it does nothing and returns false; start paths that run there (`npm run up`,
- * the benchmarks) pass the flags themselves. MODELYARD_V8_DEFAULTS=1 keeps Node's defaults.
+ * On an older Node it does nothing and returns false; the start paths that run there (`npm run up`,
+ * the packages' start scripts, the benchmarks) pass the flags themselves. MODELYARD_V8_DEFAULTS=1
+ * keeps Node's defaults.
  */
 export function relaunchWithProcessFlags(): boolean {
   if (process.env.MODELYARD_V8_DEFAULTS === '1') return false;
