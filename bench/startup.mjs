@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '@modelyard/db';
+import { PROCESS_FLAGS } from '@modelyard/platform/process-flags';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 5;
@@ -20,7 +21,8 @@ const targets = [
   ...(existsSync(join(ROOT, 'packages', 'all-in-one', 'dist', 'main.js'))
     ? [{ name: 'all-in-one (6 services)', cwd: join(ROOT, 'packages', 'all-in-one'), args: ['dist/main.js'], allInOne: true }]
     : []),
-  { name: 'peer: bare fastify', cwd: join(ROOT, 'bench'), args: ['peer-fastify.mjs'] },
+  // Node's defaults, as anyone would run it.
+  { name: 'peer: bare fastify', cwd: join(ROOT, 'bench'), args: ['peer-fastify.mjs'], peer: true },
 ];
 const ALL_IN_ONE_PORTS = ['CONSOLE', 'REGISTRY', 'EXPERIMENTS', 'DRIFT', 'LEARNING', 'SERVING'];
 
@@ -31,7 +33,9 @@ function rssMb(pid) {
 
 async function once(target, port) {
   const started = performance.now();
-  const child = spawn('node', target.args, {
+  // The services' Node flags are given as `npm run up` gives them (on Node ≥ 22.15 a service adds
+  // them itself: platform/src/runtime/process-flags.ts).
+  const child = spawn('node', [...(target.peer ? [] : PROCESS_FLAGS), ...target.args], {
     cwd: target.cwd,
     stdio: 'ignore',
     env: {
@@ -66,7 +70,9 @@ async function once(target, port) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 await applyMigrations(DATABASE_URL);
-console.log(`start-up and idle memory, median of ${RUNS} runs (node ${process.version})\n`);
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`start-up and idle memory, median of ${RUNS} runs (node ${process.version}; services with ${PROCESS_FLAGS.join(' ')})`);
+console.log(`load average at start: ${load()}\n`);
 console.log('target                 start-up (ms)   idle RSS (MB)');
 for (const [i, target] of targets.entries()) {
   const runs = [];
@@ -75,4 +81,5 @@ for (const [i, target] of targets.entries()) {
   const mb = median(runs.map((x) => x.rss));
   console.log(`${target.name.padEnd(22)} ${ms.toFixed(0).padStart(13)}   ${mb.toFixed(1).padStart(13)}`);
 }
+console.log(`\nload average at end: ${load()}`);
 process.exit(0);

@@ -50,6 +50,9 @@ run(pm, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { env })
 step('applying database migrations');
 run(pm, ['db:deploy'], { env });
 
+// Built just above.
+const { PROCESS_FLAGS } = await import('../packages/platform/dist/runtime/process-flags.js');
+
 const KEY_FILE = join(VAR, 'admin-key.txt');
 
 function mintAdminKey() {
@@ -79,7 +82,9 @@ function launch(name, cwd, script, childEnv) {
   const log = createWriteStream(join(VAR, 'log', `${name}.log`), { flags: 'a' });
   // A log file that cannot be written (disk full) must not take the launcher down with it.
   log.on('error', (err) => console.error(`✗ ${name}: cannot write its log: ${err.message}`));
-  const child = spawn('node', [script], { cwd, env: childEnv });
+  // The Node flags the services need (platform/src/runtime/process-flags.ts), given here because on
+  // Node < 22.15 a service cannot restart itself with them.
+  const child = spawn('node', [...PROCESS_FLAGS, script], { cwd, env: childEnv });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.stderr.on('data', (d) => process.stderr.write(`[${name}] ${d}`));

@@ -1,3 +1,4 @@
+import '@modelyard/platform/launch';
 import 'reflect-metadata';
 import { runService } from '@modelyard/platform';
 import { buildConsole } from './config.js';

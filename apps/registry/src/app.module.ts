@@ -53,6 +53,8 @@ export class AppModule {
   static forRoot(config: RegistryConfig): DynamicModule {
     // One storage instance, shared by the artifact providers and the platform's readiness check.
     const storage = createStorage(config.artifacts);
+    // A failed creation is reported by the provider below; the readiness check's copy must not be unhandled.
+    storage.catch(() => undefined);
     return {
       module: AppModule,
       imports: [
@@ -79,7 +81,7 @@ export class AppModule {
             ...MLFLOW_CONTROLLERS,
           ],
       providers: [
-        { provide: ARTIFACT_STORAGE, useValue: storage },
+        { provide: ARTIFACT_STORAGE, useFactory: () => storage },
         { provide: ARTIFACTS_CONFIG, useValue: config.artifacts },
         { provide: AUDIT_RETENTION_DAYS, useValue: config.auditRetentionDays },
         AuditArchiver,

@@ -1,3 +1,4 @@
+import '@modelyard/platform/launch';
 import 'reflect-metadata';
 import { ConfigError, startServices } from '@modelyard/platform';
 import { servicesToStart, UnknownServiceError } from './services.js';

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, listen } from './bootstrap.js';
 import type { PlatformConfig } from './config/platform-config.js';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
+import { applyRuntimeFlags } from './runtime/runtime-flags.js';
 import { shareClients } from './shared-clients.js';
 
 export type BuildService = (env: Record<string, string | undefined>) => { module: DynamicModule; config: PlatformConfig };
@@ -29,6 +30,7 @@ export interface RunningServices {
  * service that fails to start closes the ones already running and the error is thrown.
  */
 export async function startServices(services: readonly ServiceToStart[], logLevel = 'info'): Promise<RunningServices> {
+  applyRuntimeFlags();
   shareClients(true);
   const apps = new Map<string, NestFastifyApplication>();
   const urls = new Map<string, string>();

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { applyRuntimeFlags } from './runtime/runtime-flags.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -112,6 +113,7 @@ export async function listen(app: INestApplication, config: PlatformConfig): Pro
 export async function runService(
   build: (env: Record<string, string | undefined>) => { module: DynamicModule; config: PlatformConfig },
 ): Promise<void> {
+  applyRuntimeFlags();
   try {
     const { module, config } = build(process.env);
     await listen(await createApp(module, config), config);

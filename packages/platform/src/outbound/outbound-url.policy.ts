@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Agent, fetch, Headers, type RequestInit, type Response } from 'undici';
+import type { Agent, RequestInit, Response } from 'undici';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { ValidationFailed } from '../errors/domain-errors.js';
 import { refusedAddress, type NetworkAllowance } from './address-policy.js';
@@ -35,11 +35,22 @@ type LookupCallback = (err: Error | null, address: string | LookupAddress[], fam
 export class OutboundUrlPolicy implements OnModuleDestroy {
   private readonly allowance: NetworkAllowance;
   private resolver: Resolver = systemResolver;
-  private readonly agent: Agent;
+  /**
+   * undici (about 7 MB of memory and 250 ms of start-up) is imported at the first call: most
+   * processes never call out (no webhook subscribed, no alert receiver set).
+   */
+  private client?: Promise<{ agent: Agent; undici: typeof import('undici') }>;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     this.allowance = config.webhooks.allowPrivateNetworks;
-    this.agent = new Agent({ connect: { lookup: (host, options, callback) => this.lookup(host, options, callback) } });
+  }
+
+  private undiciClient() {
+    this.client ??= import('undici').then((undici) => ({
+      undici,
+      agent: new undici.Agent({ connect: { lookup: (host, options, callback) => this.lookup(host, options, callback) } }),
+    }));
+    return this.client;
   }
 
   /** Replaces the resolver (tests, or an installation with its own DNS client). */
@@ -64,10 +75,11 @@ export class OutboundUrlPolicy implements OnModuleDestroy {
     const verdict = checkOutboundUrl(raw, this.allowance);
     if (!verdict.ok) throw new OutboundRefused(`${redactUrl(raw)} refused: ${verdict.reason}`);
     const { url, authorization } = splitCredentials(verdict.url);
-    const headers = new Headers(init.headers);
+    const { undici, agent } = await this.undiciClient();
+    const headers = new undici.Headers(init.headers);
     if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
     try {
-      return await fetch(url, { ...init, headers, dispatcher: this.agent });
+      return await undici.fetch(url, { ...init, headers, dispatcher: agent });
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
       throw cause instanceof OutboundRefused ? cause : err;
@@ -75,7 +87,7 @@ export class OutboundUrlPolicy implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    if (this.client) await (await this.client).agent.close();
   }
 
   /** net.connect's lookup: resolve, refuse if any address is refused, hand back the checked ones. */
