@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { RedisService } from '@modelyard/platform';
+import { RedisService, keyTag } from '@modelyard/platform';
 import { z } from 'zod';
 
 /** How often each replica reads the shadows again: a shadow set on one replica reaches the others within this. */
@@ -19,7 +19,7 @@ export const ShadowConfig = z.object({
 export type ShadowConfig = z.infer<typeof ShadowConfig>;
 
 /** Where a shadow's report is aggregated (one hash per shadow lifetime, shared by the replicas). */
-export const reportKey = (model: string, id: string) => `serving:shadow-report:${model}:${id}`;
+export const reportKey = (model: string, id: string) => `${keyTag('model', model)}:shadow-report:${id}`;
 
 /**
  * The shadows of all models, kept in Redis so every replica scores with the same ones, and cached

@@ -1,0 +1,7 @@
+import { keyTag } from '@modelyard/platform';
+
+/**
+ * The Redis key `name` of one experiment. All of them start with the experiment's hash tag
+ * (`{exp:<id>}`), so the scripts and transactions over them stay in one Redis Cluster slot.
+ */
+export const experimentKey = (experimentId: string, name: string) => `${keyTag('experiment', experimentId)}:${name}`;
