@@ -7,15 +7,17 @@ import { createModel, feed, pipelineBody, rows, startHarness, waitForUpdates, ty
 
 let h: Harness;
 let retrain: Queue;
+const connection = testRedis();
 const model = 'strategies-model';
 beforeAll(async () => {
   h = await startHarness();
   await createModel(h.registry, model);
   // The drift service's side of the contract: a real BullMQ producer on the shared Redis.
-  retrain = new Queue(QueueName.retrain, { connection: testRedis(), prefix: testBullPrefix(h.learning.redisPrefix) });
+  retrain = new Queue(QueueName.retrain, { connection, prefix: testBullPrefix(h.learning.redisPrefix) });
 });
 afterAll(async () => {
   await retrain.close();
+  await connection.quit();
   await h.close();
 });
 
