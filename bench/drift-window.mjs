@@ -54,9 +54,7 @@ export async function benchWindow({ call, prefix, monitor, pid }) {
   for (let h = 0; h < HOURS; h += 8) {
     const multi = redis.multi();
     for (let i = h; i < h + 8; i++)
-      multi
-        .rpush(`drift:{${m.id}}:sk:${last - HOURS + 1 + i}`, blobs[i % POOL])
-        .expire(`drift:{${m.id}}:sk:${last - HOURS + 1 + i}`, 86_400);
+      multi.rpush(`{mon:${m.id}}:sk:${last - HOURS + 1 + i}`, blobs[i % POOL]).expire(`{mon:${m.id}}:sk:${last - HOURS + 1 + i}`, 86_400);
     await multi.exec();
   }
   await redis.quit();

@@ -2,7 +2,10 @@
 // package's tests against the local PostgreSQL and Redis. Each e2e file gets its own database and Redis prefix, so
 // nothing existing is touched. A failed gate does not stop the others or the tests (one run reports every problem),
 // but it fails the command, named in the summary just above the closing "Tests:" line.
+// Last, the cluster profile runs the e2e suites that lean on Redis the most against a real Redis Cluster (cluster-profile.mjs);
+// its tests count in the same summary.
 import { performance } from 'node:perf_hooks';
+import { CLUSTER_SUITES, runClusterProfile } from './cluster-profile.mjs';
 import { ROOT, checkServices, pnpm, runCapture, run, step } from './lib.mjs';
 
 process.env.TURBO_TELEMETRY_DISABLED = '1';
@@ -32,9 +35,17 @@ for (const gate of GATES) {
 step('building and testing every package');
 const testsStarted = performance.now();
 // Two cores on the reference machine: two packages at a time keeps e2e timings honest.
-const { code, output } = await runCapture(pm, ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--continue', '--output-logs=full'], {
+const single = await runCapture(pm, ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--continue', '--output-logs=full'], {
   cwd: ROOT,
 });
+
+// The same services against a Redis Cluster (scripts/cluster-profile.mjs): the suites that lean on Redis the most.
+step(`cluster profile: ${CLUSTER_SUITES.map((s) => s.dir).join(', ')} against a three-master Redis Cluster`);
+const clusterStarted = performance.now();
+const cluster = await runClusterProfile().catch((err) => ({ code: 1, output: `✗ cluster profile: ${err.message}` }));
+console.log(`cluster profile ${cluster.code === 0 ? 'passed' : 'FAILED'} in ${seconds(clusterStarted)}`);
+const code = single.code || cluster.code;
+const output = `${single.output}\n${cluster.output}`;
 
 // One summary line for all packages, in the plain "N passed, N failed" form CI reads.
 let passed = 0;

@@ -28,6 +28,7 @@ import { ReferenceService } from './reference/reference.service.js';
 import { WindowCheckJobsService } from './checks/window-check-jobs.service.js';
 import { WindowChecksProcessor } from './checks/window-checks.processor.js';
 import { WindowChecksService } from './checks/window-checks.service.js';
+import { MONITOR_LEGACY_KEYS } from './monitor-keys.js';
 import { BucketStore } from './window/bucket-store.js';
 import { RollUpStore } from './window/roll-up-store.js';
 import { WindowStore } from './window/window.store.js';
@@ -38,7 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, { legacyKeys: MONITOR_LEGACY_KEYS }),
         // Alerts go out through the platform's webhook outbox and delivery worker.
         QueuesModule.forRoot([QueueName.driftChecks, QueueName.webhooks]),
         WebhooksModule.forRoot({ routes: false }),

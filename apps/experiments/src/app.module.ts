@@ -24,6 +24,7 @@ import { RegistryClient } from './registry.client.js';
 import { PlanningController } from './planning/planning.controller.js';
 import { ResultsController } from './results/results.controller.js';
 import { ResultsService } from './results/results.service.js';
+import { EXPERIMENT_LEGACY_KEYS } from './experiment-keys.js';
 
 // PlanningController before ExperimentsController: its static path must win over `:key` routes.
 const CONTROLLERS = [
@@ -40,7 +41,7 @@ export class AppModule {
   static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), QueuesModule.forRoot([QueueName.experimentsTick])],
+      imports: [PlatformModule.forRoot(config, { legacyKeys: EXPERIMENT_LEGACY_KEYS }), QueuesModule.forRoot([QueueName.experimentsTick])],
       controllers: config.workerOnly ? [] : CONTROLLERS,
       providers: [
         RegistryClient,

@@ -27,6 +27,7 @@ import { TrialRunner } from './tuning/trial.runner.js';
 import { TuningsController } from './tuning/tunings.controller.js';
 import { TuningsRepository } from './tuning/tunings.repository.js';
 import { TuningsService } from './tuning/tunings.service.js';
+import { PIPELINE_LEGACY_KEYS } from './pipeline-keys.js';
 
 @Module({})
 export class AppModule {
@@ -34,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, { legacyKeys: PIPELINE_LEGACY_KEYS }),
         QueuesModule.forRoot([QueueName.learningUpdates, QueueName.retrain, QueueName.learningTuning]),
       ],
       controllers: config.workerOnly ? [] : [PipelinesController, SamplesController, ExternalJobsController, TuningsController],

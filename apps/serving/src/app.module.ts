@@ -27,6 +27,7 @@ import { OipBinaryBody } from './oip/binary-body.js';
 import { OipErrors } from './oip/oip-errors.js';
 import { OipController, OipHealthController } from './oip/oip.controller.js';
 import { OipService } from './oip/oip.service.js';
+import { SHADOW_LEGACY_KEYS } from './shadow/shadow-configs.js';
 import { PredictController } from './predict/predict.controller.js';
 import { PredictRoute } from './predict/predict.route.js';
 import { PredictService } from './predict/predict.service.js';
@@ -66,7 +67,9 @@ export class AppModule {
     const checks: ReadinessCheck[] = [];
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, { providers: [{ provide: READINESS_CHECKS, useValue: checks }] })],
+      imports: [
+        PlatformModule.forRoot(config, { legacyKeys: SHADOW_LEGACY_KEYS, providers: [{ provide: READINESS_CHECKS, useValue: checks }] }),
+      ],
       controllers: [PredictController, FeedbackController, ShadowController, ValidateController, OipHealthController, OipController],
       providers: [
         { provide: SERVING_SETTINGS, useValue: config.serving },

@@ -27,6 +27,7 @@ import { TeamAccess } from './teams/team-access.js';
 import { TeamResolvers } from './teams/team-resource.js';
 import { DirectRoutes } from './http/direct-route.js';
 import { TeamChanges } from './teams/team-changes.js';
+import { LEGACY_KEY_RULES, LegacyKeys, type LegacyKeyRule } from './redis/legacy-keys.js';
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 
@@ -35,6 +36,8 @@ export interface PlatformOptions {
   apiKeyRoutes?: boolean;
   /** Extra providers the platform's controllers use, e.g. READINESS_CHECKS. */
   providers?: Provider[];
+  /** Redis keys of an earlier layout this service moves to their tagged names at start. */
+  legacyKeys?: LegacyKeyRule[];
 }
 
 /**
@@ -74,6 +77,8 @@ export class PlatformModule {
         TeamsService,
         TeamChanges,
         DirectRoutes,
+        { provide: LEGACY_KEY_RULES, useValue: options.legacyKeys ?? [] },
+        LegacyKeys,
         { provide: APP_GUARD, useClass: CredentialGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MaintenanceGuard },

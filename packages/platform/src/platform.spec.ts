@@ -47,6 +47,18 @@ describe('configuration', () => {
     );
   });
 
+  it('reads REDIS_CLUSTER_NODES as host:port seeds (none: single Redis) and names a bad one', () => {
+    expect(parseEnv(BaseEnv, valid).REDIS_CLUSTER_NODES).toEqual([]);
+    const listed = parseEnv(BaseEnv, { ...valid, REDIS_CLUSTER_NODES: 'redis-0:7000,redis-1:7001' });
+    expect(listed.REDIS_CLUSTER_NODES).toEqual([
+      { host: 'redis-0', port: 7000 },
+      { host: 'redis-1', port: 7001 },
+    ]);
+    expect(() => parseEnv(BaseEnv, { ...valid, REDIS_CLUSTER_NODES: 'redis-0:7000,redis-1' })).toThrow(
+      /REDIS_CLUSTER_NODES: 'redis-1' is not host:port/,
+    );
+  });
+
   it('treats empty variables as unset and parses booleans', () => {
     const env = parseEnv(BaseEnv, { ...valid, PORT: '', MAINTENANCE_MODE: 'true', WORKER_ONLY: '1' });
     expect(env.PORT).toBeUndefined();

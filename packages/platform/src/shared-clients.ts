@@ -1,5 +1,5 @@
 import { createPrismaClient, type PrismaClient } from '@modelyard/db';
-import { Redis } from 'ioredis';
+import { closeRedisClient, createRedisClient, type RedisClient, type RedisConfig } from './redis/redis-client.js';
 
 /**
  * Several services in one process (the all-in-one mode) share one Prisma client per database and
@@ -14,7 +14,7 @@ interface Held<T> {
   users: number;
 }
 const prismas = new Map<string, Held<PrismaClient>>();
-const redises = new Map<string, Held<Redis>>();
+const redises = new Map<string, Held<RedisClient>>();
 
 /** Turns sharing on for apps created from now on (the all-in-one runner, before it builds them). */
 export function shareClients(on = true): void {
@@ -52,24 +52,11 @@ export async function releasePrisma(client: PrismaClient): Promise<void> {
 }
 
 /** The platform's hot-state Redis client (key prefix applied by ioredis). */
-export function acquireRedis(url: string, prefix: string): Redis {
-  return acquire(redises, `${url}\n${prefix}`, () => {
-    const client = new Redis(url, {
-      keyPrefix: `${prefix}:`,
-      maxRetriesPerRequest: 2,
-      enableOfflineQueue: true,
-      lazyConnect: false,
-      // Commands issued in the same event-loop turn (concurrent requests' sticky claims, rate-limit
-      // counts) leave in one socket write instead of one write each; their order is kept.
-      enableAutoPipelining: true,
-    });
-    // Connection errors are reported by /health/ready and by the commands that fail; without a
-    // listener ioredis would print each reconnect attempt as an unhandled error event.
-    client.on('error', () => undefined);
-    return client;
-  });
+export function acquireRedis(config: RedisConfig): RedisClient {
+  const where = config.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',') || config.url;
+  return acquire(redises, `${where}\n${config.prefix}`, () => createRedisClient(config, { keyPrefix: true, autoPipelining: true }));
 }
 
-export async function releaseRedis(client: Redis): Promise<void> {
-  if (release(redises, client)) await client.quit().catch(() => client.disconnect());
+export async function releaseRedis(client: RedisClient): Promise<void> {
+  if (release(redises, client)) await closeRedisClient(client);
 }

@@ -1,9 +1,9 @@
-import { signJwt, startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { signJwt, startTestApp, tokenFor, type TestApp, testRedis } from '@modelyard/platform/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { buildConsole } from '../config.js';
 import { signIn, startHarness, viaConsole, type Harness } from './harness.js';
+import { keysMatching } from '@modelyard/platform';
 
 let h: Harness;
 let adminKey: string;
@@ -56,8 +56,8 @@ describe('sign-in', () => {
     expect(JSON.parse(text)).toMatchObject({ who: { kind: 'api_key', roles: ['admin'] }, csrfToken: expect.any(String) });
 
     // In Redis under the installation's prefix, keyed by a hash of the cookie (not the cookie itself).
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${h.console.redisPrefix}:console:session:*`);
+    const redis = testRedis();
+    const keys = await keysMatching(redis, `${h.console.redisPrefix}:console:session:*`);
     const value = cookie.split(';')[0]!.split('=')[1]!;
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(keys.some((k) => k.includes(value))).toBe(false);

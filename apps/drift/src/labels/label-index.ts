@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import type { ChainableCommander } from 'ioredis';
+import { monitorTag } from '../monitor-keys.js';
 
 /**
  * Ids tracked per monitor at most. Past it the oldest ids (and their labels) are evicted before
@@ -83,7 +84,7 @@ export class LabelIndex {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   static keys(monitorId: string) {
-    const base = `drift:{${monitorId}}`;
+    const base = monitorTag(monitorId);
     return { ids: `${base}:ids`, labels: `${base}:labels`, labelAt: `${base}:label-at`, labelSeq: `${base}:label-seq` };
   }
 

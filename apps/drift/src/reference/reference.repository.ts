@@ -4,6 +4,7 @@ import { monitorTarget } from '../monitors/monitors.audit.js';
 import type { ReferenceColumn } from '../checks/drift-tests.js';
 import { decodeReference, encodeReference } from './reference.codec.js';
 import { emptyCounts, prepared, toReferenceColumn, toReferenceData } from './reference.mapper.js';
+import { monitorKey } from '../monitor-keys.js';
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Largest reference per column. */
@@ -33,7 +34,7 @@ export class ReferenceRepository {
   ) {}
 
   private static cacheKey(monitorId: string, version: number) {
-    return `drift:{${monitorId}}:ref:${version}`;
+    return monitorKey(monitorId, `ref:${version}`);
   }
 
   /**

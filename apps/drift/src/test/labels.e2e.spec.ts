@@ -1,5 +1,4 @@
-import { metricValue, type TestApp } from '@modelyard/platform/testing';
-import { Redis } from 'ioredis';
+import { metricValue, type TestApp, testRedis } from '@modelyard/platform/testing';
 import { createMonitor, records, startDrift } from './harness.js';
 
 // Labels that arrive after their records: ids in the ingest answer, the join by id within the
@@ -114,10 +113,10 @@ describe('labels sent later', () => {
   });
 
   it('does not join a label to a record ingested before the horizon', async () => {
-    const redis = new Redis(app.config.redis.url);
+    const redis = testRedis();
     try {
       // As if r70 had been ingested 8 days ago (the default horizon is 7 days).
-      await redis.zadd(`${app.redisPrefix}:drift:{${id}}:ids`, Date.now() - 8 * 86_400_000, 'r70');
+      await redis.zadd(`${app.redisPrefix}:{mon:${id}}:ids`, Date.now() - 8 * 86_400_000, 'r70');
     } finally {
       await redis.quit();
     }

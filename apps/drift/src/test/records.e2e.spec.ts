@@ -1,6 +1,6 @@
 import type { TestApp } from '@modelyard/platform/testing';
-import { Redis } from 'ioredis';
 import { createMonitor, records, startDrift } from './harness.js';
+import { testRedis } from '@modelyard/platform/testing';
 
 let app: TestApp;
 let id: string;
@@ -88,9 +88,9 @@ describe('ingestion', () => {
 
 describe('hot window', () => {
   it('is kept in Redis as packed column chunks, trimmed to the window size', async () => {
-    const redis = new Redis(app.config.redis.url);
+    const redis = testRedis();
     try {
-      const base = `${app.redisPrefix}:drift:{${id}}`;
+      const base = `${app.redisPrefix}:{mon:${id}}`;
       const lengths = (await redis.lrange(`${base}:counts`, 0, -1)).map(Number);
       const inWindow = Number(await redis.get(`${base}:in-window`));
       expect(inWindow).toBe(lengths.reduce((s, n) => s + n, 0));

@@ -1,8 +1,8 @@
 import { createPrismaClient } from '@modelyard/db';
 import { ks2samp, wassersteinNormed } from '@modelyard/stats';
 import type { TestApp } from '@modelyard/platform/testing';
-import { Redis } from 'ioredis';
 import { createMonitor, records, startDrift } from './harness.js';
+import { testRedis } from '@modelyard/platform/testing';
 
 // A reference is stored prepared (features sorted, with their distinct count) in Postgres and, per
 // version, as one binary value in Redis that checks read; without that copy (expired, or a row
@@ -28,8 +28,8 @@ it('stores features sorted, checks from the Redis copy, and from Postgres (old u
   const reference = records(11, 1500);
   expect((await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: reference } })).status).toBe(200);
   const prisma = createPrismaClient(app.databaseUrl);
-  const redis = new Redis(app.config.redis.url);
-  const key = `${app.redisPrefix}:drift:{${id}}:ref:1`;
+  const redis = testRedis();
+  const key = `${app.redisPrefix}:{mon:${id}}:ref:1`;
   try {
     const stored = await prisma.driftReference.findUnique({ where: { monitorId_column: { monitorId: id, column: 'age' } } });
     const values = new Float64Array(new Uint8Array(stored!.values!).buffer);
@@ -73,8 +73,8 @@ it('stores features sorted, checks from the Redis copy, and from Postgres (old u
 
 it('forgets the Redis copy of the version it replaces, and of a deleted monitor', async () => {
   const { id } = await createMonitor(app, 'forget');
-  const redis = new Redis(app.config.redis.url);
-  const key = (v: number) => `${app.redisPrefix}:drift:{${id}}:ref:${v}`;
+  const redis = testRedis();
+  const key = (v: number) => `${app.redisPrefix}:{mon:${id}}:ref:${v}`;
   try {
     await app.request('POST', `/v1/monitors/${id}/reference`, { body: { records: records(1, 100) } });
     expect(await redis.exists(key(1))).toBe(1);

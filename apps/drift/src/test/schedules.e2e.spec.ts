@@ -1,15 +1,14 @@
-import { QueueService } from '@modelyard/platform';
-import { metricValue, type TestApp } from '@modelyard/platform/testing';
+import { QueueService, type RedisClient } from '@modelyard/platform';
+import { metricValue, type TestApp, testRedis, testBullPrefix } from '@modelyard/platform/testing';
 import { QueueName } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { ChecksProcessor, schedulerId } from '../checks/checks.processor.js';
 import { createMonitor, startDrift } from './harness.js';
 
 let app: TestApp;
-let redis: Redis;
+let redis: RedisClient;
 beforeAll(async () => {
   app = await startDrift();
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  redis = testRedis();
 });
 afterAll(async () => {
   await redis.quit();
@@ -25,7 +24,7 @@ describe('monitor schedules at start-up', () => {
     // Redis lost both schedulers, and a key that is no scheduler now sits where the poisoned one's goes.
     await queues.unschedule(QueueName.driftChecks, schedulerId(poisoned.id));
     await queues.unschedule(QueueName.driftChecks, schedulerId(healthy.id));
-    await redis.set(`${app.redisPrefix}:bull:${QueueName.driftChecks}:repeat:${schedulerId(poisoned.id)}`, 'not a scheduler');
+    await redis.set(`${testBullPrefix(app.redisPrefix)}:${QueueName.driftChecks}:repeat:${schedulerId(poisoned.id)}`, 'not a scheduler');
     expect(await scheduler(healthy.id)).toBeFalsy();
     const failures = () => metricValue(app, 'ml_background_failures_total', { loop: 'drift-schedules', service: 'drift' });
     const before = await failures();

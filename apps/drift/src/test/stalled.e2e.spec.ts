@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient } from '@modelyard/db';
 import { QueueService } from '@modelyard/platform';
-import type { TestApp } from '@modelyard/platform/testing';
+import { testBullPrefix, testRedis, testRedisEnv, type TestApp } from '@modelyard/platform/testing';
 import { JobName, QueueName, type DriftCheckJob } from '@modelyard/types';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ChecksService, checkJobId } from '../checks/checks.service.js';
 import { createMonitor, records, startDrift } from './harness.js';
 
@@ -29,9 +28,10 @@ describe('stalled-job recovery', () => {
     const jobId = checkJobId(id, 500, 1);
     const bullId = await app.app.get(QueueService).enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId);
 
-    const prefix = `${app.config.redis.prefix}:bull`;
+    const prefix = testBullPrefix(app.config.redis.prefix);
     const child = spawn(process.execPath, [fileURLToPath(new URL('./stall-worker.mjs', import.meta.url)), app.config.redis.url, prefix], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...testRedisEnv() },
     });
     const taken = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
@@ -43,7 +43,7 @@ describe('stalled-job recovery', () => {
     await new Promise((r) => child.once('exit', r));
 
     // Another worker (the service's own check code) with a short stalled-check interval picks it up.
-    const connection = new Redis(app.config.redis.url, { maxRetriesPerRequest: null });
+    const connection = testRedis({ maxRetriesPerRequest: null });
     const checks = app.app.get(ChecksService);
     const runs: string[] = [];
     const worker = new Worker(

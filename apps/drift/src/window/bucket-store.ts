@@ -4,6 +4,7 @@ import { RedisService } from '@modelyard/platform';
 import type { ColumnKind } from '@modelyard/types';
 import type { ChainableCommander } from 'ioredis';
 import { SealedSummary, type BucketSummary } from './bucket-summary.js';
+import { monitorKey } from '../monitor-keys.js';
 
 /** Hourly summaries are kept this long after their last write (a 7-day window, plus a day of slack). */
 export const BUCKET_TTL_SECONDS = 8 * 86_400;
@@ -38,12 +39,12 @@ export class BucketStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   static key(monitorId: string, hour: number): string {
-    return `drift:{${monitorId}}:sk:${hour}`;
+    return monitorKey(monitorId, `sk:${hour}`);
   }
 
   /** Bumped by every batch with records in the hour: roll-ups covering the hour record the versions they saw. */
   static versionKey(monitorId: string, hour: number): string {
-    return `drift:{${monitorId}}:sk:v:${hour}`;
+    return monitorKey(monitorId, `sk:v:${hour}`);
   }
 
   /** Adds the batch's summaries to the ingestion MULTI, bumping each hour's version. */

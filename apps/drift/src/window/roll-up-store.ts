@@ -3,6 +3,7 @@ import { RedisService } from '@modelyard/platform';
 import { BUCKET_TTL_SECONDS, BucketStore, replies, type Schema } from './bucket-store.js';
 import { HOUR_MS, SealedSummary } from './bucket-summary.js';
 import { HOURS_PER_DAY, planWindow, rangeShape, rollUpTargets, type HourRange } from './window-plan.js';
+import { monitorKey } from '../monitor-keys.js';
 
 /** A stored roll-up as read: the hour versions it was made from (summed) and its summary bytes. */
 type Stored = [Buffer | null, Buffer | null];
@@ -13,7 +14,7 @@ const EMPTY: Buffer[] = [];
  * Roll-ups of hourly summaries, so a window of days is a handful of merges, not one per hour:
  * per day, every run of complete hours ending the day (`first`…end of day: the whole day and the
  * end of a window's first day) and the current day's run so far. Each is a Redis hash `{ver, sum}`
- * at `drift:{id}:sk:r:<first>:<last>`: the summary, and the sum of the versions of its hours when
+ * at `{mon:<id>}:sk:r:<first>:<last>`: the summary, and the sum of the versions of its hours when
  * they were read (`BucketStore.versionKey`, bumped by every batch, in the same MULTI as the reads).
  * Versions only grow, so a roll-up is current exactly when its sum equals the hours' sum now; a
  * late record makes every roll-up over its hour stale, and the next read makes it again.
@@ -25,7 +26,7 @@ export class RollUpStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   static key(monitorId: string, r: HourRange): string {
-    return `drift:{${monitorId}}:sk:r:${r.first}:${r.last}`;
+    return monitorKey(monitorId, `sk:r:${r.first}:${r.last}`);
   }
 
   /**

@@ -4,6 +4,7 @@ import { RecentRecord } from '@modelyard/types';
 import type { ChainableCommander } from 'ioredis';
 import { z } from 'zod';
 import { LabelIndex } from '../labels/label-index.js';
+import { monitorTag } from '../monitor-keys.js';
 
 /** Recent records kept for `GET /records` (newest first), whatever the window size. */
 export const RECENT_RECORDS = 1_000;
@@ -51,7 +52,7 @@ export class WindowStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   private keys(monitorId: string) {
-    const base = `drift:{${monitorId}}`;
+    const base = monitorTag(monitorId);
     return {
       chunks: `${base}:chunks`,
       counts: `${base}:counts`,
@@ -122,7 +123,8 @@ export class WindowStore {
 
   async seqs(monitorIds: string[]): Promise<number[]> {
     if (!monitorIds.length) return [];
-    const values = await this.redis.client.mget(...monitorIds.map((id) => this.keys(id).seq));
+    // One GET each, not an MGET: the monitors' keys are in different cluster slots.
+    const values = await Promise.all(monitorIds.map((id) => this.redis.client.get(this.keys(id).seq)));
     return values.map((v) => Number(v ?? 0));
   }
 

@@ -9,18 +9,19 @@ import { ExperimentsRepository } from '../experiments/experiments.repository.js'
 import { queuedAssignment } from './assignment-queue.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { Claim, stickyClaim, type ClaimInput } from './sticky-claim.js';
+import { experimentKey } from '../experiment-keys.js';
 
 /** Redis hash unit → variant: the sticky assignments of one experiment. */
-export const stickyAssignmentsKey = (experimentId: string) => `exp:${experimentId}:units`;
+export const stickyAssignmentsKey = (experimentId: string) => experimentKey(experimentId, 'units');
 /** Redis list of first assignments not yet persisted to Postgres (see assignment-queue.ts). */
-export const newAssignmentsKey = (experimentId: string) => `exp:${experimentId}:new`;
+export const newAssignmentsKey = (experimentId: string) => experimentKey(experimentId, 'new');
 /**
  * Present once the tick has put the assignments persisted in Postgres back into the sticky hash
  * (set only after that completes). While it is absent (a new experiment, or Redis lost its keys)
  * a unit missing from the hash is looked up in Postgres before it is hashed afresh: traffic that
  * arrives before the tick, and recreates the hash, must not move units already assigned.
  */
-export const stickyRestoredKey = (experimentId: string) => `exp:${experimentId}:restored`;
+export const stickyRestoredKey = (experimentId: string) => experimentKey(experimentId, 'restored');
 
 /** Config changes reach every replica within this time; sticky units never move meanwhile. */
 const CONFIG_CACHE_MS = 1_000;

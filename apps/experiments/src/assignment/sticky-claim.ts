@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@modelyard/platform';
 
 /** What one round trip found for a unit (see STICKY_CLAIM). */
 export const Claim = {
@@ -46,7 +46,7 @@ interface WithStickyClaim {
 }
 
 /** Registers the script on the client (sent by SHA after its first use). */
-export function stickyClaimOn(client: Redis): WithStickyClaim {
+export function stickyClaimOn(client: RedisClient): WithStickyClaim {
   if (!(COMMAND in client)) client.defineCommand(COMMAND, { numberOfKeys: 3, lua: STICKY_CLAIM });
   return client as unknown as WithStickyClaim;
 }
@@ -61,7 +61,7 @@ export interface ClaimInput {
 
 /** Runs STICKY_CLAIM; one { claim, variant } per input, in order. */
 export async function stickyClaim(
-  client: Redis,
+  client: RedisClient,
   keys: { sticky: string; restored: string; queue: string },
   inputs: ClaimInput[],
 ): Promise<{ claim: Claim; variant: string }[]> {

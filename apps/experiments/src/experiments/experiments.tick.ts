@@ -10,6 +10,7 @@ import { StatsSnapshotService } from '../outcomes/stats-snapshot.service.js';
 import { ResultsService } from '../results/results.service.js';
 import type { Experiment } from './experiment.js';
 import { ExperimentsRepository } from './experiments.repository.js';
+import { experimentKey } from '../experiment-keys.js';
 
 /** How often running experiments are persisted and re-checked. */
 export const TICK_MS = 10_000;
@@ -109,7 +110,7 @@ export class ExperimentsTick implements OnApplicationBootstrap {
   /** One tick per experiment at a time across replicas; skipped (or, with `wait`, waited for) when held. */
   private async locked(experimentId: string, wait: boolean, work: () => Promise<void>): Promise<void> {
     const lockMs = LOCK_SECONDS * 1000;
-    await this.lock.run(`exp:${experimentId}:tick-lock`, randomUUID(), work, {
+    await this.lock.run(experimentKey(experimentId, 'tick-lock'), randomUUID(), work, {
       ttlMs: lockMs,
       waitMs: wait ? lockMs : 0,
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import { DIMENSION_OTHER, MAX_DIMENSION_VALUES, MAX_DIMENSIONS, type MetricSummary } from '@modelyard/types';
 import type { StoredAggregates } from './stats-snapshot.js';
+import { experimentKey } from '../experiment-keys.js';
 
 /**
  * One exposure or event, already assigned: `metric` empty for exposures. `binary` caps the unit's
@@ -129,15 +130,14 @@ export function summaryFrom(n: number, get: (suffix: 's' | 'q' | 'xs' | 'xq' | '
 }
 
 /** Set once the aggregates in Redis are known to include the last snapshot; gone when Redis lost them. */
-const keptMarker = (experimentId: string) => `exp:${experimentId}:stats-kept`;
+const keptMarker = (experimentId: string) => experimentKey(experimentId, 'stats-kept');
 
 @Injectable()
 export class OutcomesStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   private keys(experimentId: string) {
-    const base = `exp:${experimentId}`;
-    return [`${base}:exposed`, `${base}:n`, `${base}:totals`, `${base}:sums`, `${base}:covariates`, `${base}:dimensions`, `${base}:slices`];
+    return ['exposed', 'n', 'totals', 'sums', 'covariates', 'dimensions', 'slices'].map((name) => experimentKey(experimentId, name));
   }
 
   async apply(experimentId: string, outcomes: Outcome[]): Promise<number> {

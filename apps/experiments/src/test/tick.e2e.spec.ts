@@ -1,20 +1,19 @@
 import { assigner } from '@modelyard/assignment';
 import { createPrismaClient } from '@modelyard/db';
-import { QueueService } from '@modelyard/platform';
-import { metricValue } from '@modelyard/platform/testing';
+import { QueueService, keysMatching, type RedisClient } from '@modelyard/platform';
+import { metricValue, testRedis } from '@modelyard/platform/testing';
 import { QueueName } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { stickyRestoredKey } from '../assignment/assignment.service.js';
 import { ExperimentsTick } from '../experiments/experiments.tick.js';
 import { experimentBody, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
-let redis: Redis;
+let redis: RedisClient;
 const tick = () => h.experiments.app.get(ExperimentsTick).tick(new Date(), true);
 
 beforeAll(async () => {
   h = await startHarness();
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  redis = testRedis();
   await h.registry.request('POST', '/v1/models', { body: { name: 'ranker' } });
   for (const v of ['1.0.0', '1.0.1']) {
     await h.registry.request('POST', '/v1/models/ranker/versions', { body: { version: v } });
@@ -65,7 +64,7 @@ describe('experiments tick', () => {
     }
 
     // Redis loses everything of this experiment; then the weights change.
-    const keys = await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`);
+    const keys = await keysMatching(redis, `${h.experiments.redisPrefix}:{exp:${id}}:*`);
     expect(keys.length).toBeGreaterThanOrEqual(4);
     await redis.del(...keys);
     await h.experiments.request('PATCH', '/v1/experiments/exp-persist', { body: { weights: { control: 0.05, treatment: 0.95 } } });
@@ -92,7 +91,7 @@ describe('experiments tick', () => {
     await tick();
     const before = await counts();
 
-    await redis.del(...(await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`)));
+    await redis.del(...(await keysMatching(redis, `${h.experiments.redisPrefix}:{exp:${id}}:*`)));
     const late = Array.from({ length: 60 }, (_, i) => `late${i}`);
     await feed('exp-stats-loss', late, 5, 3);
     const lateOnly = await counts();
@@ -115,7 +114,7 @@ describe('experiments tick', () => {
     await tick();
 
     await h.experiments.request('PATCH', '/v1/experiments/exp-traffic-first', { body: { weights: { control: 0.05, treatment: 0.95 } } });
-    const keys = await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`);
+    const keys = await keysMatching(redis, `${h.experiments.redisPrefix}:{exp:${id}}:*`);
     await redis.del(...keys);
     await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
     // A new unit first: it recreates the sticky hash of the experiment…
@@ -144,10 +143,10 @@ describe('experiments tick', () => {
     await tick();
 
     await h.experiments.request('POST', '/v1/experiments/exp-start-restores/stop');
-    await redis.del(...(await redis.keys(`${h.experiments.redisPrefix}:exp:${id}:*`)));
+    await redis.del(...(await keysMatching(redis, `${h.experiments.redisPrefix}:{exp:${id}}:*`)));
     await h.experiments.request('PATCH', '/v1/experiments/exp-start-restores', { body: { weights: { control: 0.05, treatment: 0.95 } } });
     await h.experiments.request('POST', '/v1/experiments/exp-start-restores/start');
-    expect(await redis.hlen(`${h.experiments.redisPrefix}:exp:${id}:units`)).toBe(50);
+    expect(await redis.hlen(`${h.experiments.redisPrefix}:{exp:${id}}:units`)).toBe(50);
     await new Promise((r) => setTimeout(r, 1_100)); // past the assignment config cache
     const after = await assign();
     expect(after.map((a: { variant: string }) => a.variant)).toEqual(before.map((b: { variant: string }) => b.variant));
@@ -159,7 +158,7 @@ describe('experiments tick', () => {
     const healthyId = await started('exp-healthy');
     await h.experiments.request('POST', '/v1/experiments/exp-healthy/assignments', { body: { units: ['h1', 'h2', 'h3'] } });
     // The poisoned experiment's queue of new assignments is no list any more: its tick fails at once.
-    const queue = `${h.experiments.redisPrefix}:exp:${poisonedId}:new`;
+    const queue = `${h.experiments.redisPrefix}:{exp:${poisonedId}}:new`;
     await redis.set(queue, 'not a list');
     const failures = () => metricValue(h.experiments, 'ml_background_failures_total', { loop: 'experiments-tick', service: 'experiments' });
     const failedBefore = await failures();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisService } from '@modelyard/platform';
 import type { SampleRow } from '@modelyard/types';
+import { pipelineKey } from '../pipeline-keys.js';
 
 /**
  * The bounded sample buffer of each pipeline, in Redis: a list of JSON rows, oldest first.
@@ -64,7 +65,7 @@ export class SamplesGone extends Error {
 }
 
 /** The Redis list holding a pipeline's buffered samples (under the installation's key prefix). */
-export const bufferKey = (pipelineId: string) => `learn:${pipelineId}:buffer`;
+export const bufferKey = (pipelineId: string) => pipelineKey(pipelineId, 'buffer');
 
 export interface BufferedBatch {
   /** Absolute number of `rows[0]`. */
@@ -77,7 +78,7 @@ export class BufferStore {
   constructor(@Inject(RedisService) private readonly redis: RedisService) {}
 
   private keys(pipelineId: string): [string, string, string] {
-    return [bufferKey(pipelineId), `learn:${pipelineId}:head`, `learn:${pipelineId}:dropped`];
+    return [bufferKey(pipelineId), pipelineKey(pipelineId, 'head'), pipelineKey(pipelineId, 'dropped')];
   }
 
   /** Appends the rows (atomically); returns the buffer size and how many old rows were dropped. */

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@modelyard/db/testing';
 import { LogisticRegression } from '@modelyard/learners';
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, type TestApp, deleteInstallation } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
-import { Redis } from 'ioredis';
 import { FEATURES, pipelineBody, rows, type Row } from './harness.js';
 import { registryProxy, startServiceProcess, type ServiceProcess } from './service-process.js';
 
@@ -28,10 +27,7 @@ afterAll(async () => {
   await proxy.close();
   await registry.close();
   await db.drop();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await deleteInstallation(prefix);
   rmSync(artifacts, { recursive: true, force: true });
 });
 

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { JobName, QueueName, type RetrainJob } from '@modelyard/types';
 import { Queue } from 'bullmq';
+import { testBullPrefix, testRedis } from '@modelyard/platform/testing';
 import { LockBusy, PipelineLock } from '../updates/pipeline-lock.js';
 import { createModel, feed, pipelineBody, rows, startHarness, waitForUpdates, type Harness } from './harness.js';
 
 let h: Harness;
 let retrain: Queue;
+const connection = testRedis();
 const model = 'strategies-model';
 beforeAll(async () => {
   h = await startHarness();
   await createModel(h.registry, model);
   // The drift service's side of the contract: a real BullMQ producer on the shared Redis.
-  retrain = new Queue(QueueName.retrain, { connection: { url: h.learning.config.redis.url }, prefix: `${h.learning.redisPrefix}:bull` });
+  retrain = new Queue(QueueName.retrain, { connection, prefix: testBullPrefix(h.learning.redisPrefix) });
 });
 afterAll(async () => {
   await retrain.close();
+  await connection.quit();
   await h.close();
 });
 

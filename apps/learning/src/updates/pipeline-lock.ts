@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisLock } from '@modelyard/platform';
+import { pipelineKey } from '../pipeline-keys.js';
 
 /** Long enough to survive a slow registry call between heartbeats, short enough to recover fast after a crash. */
 const TTL_MS = 60_000;
@@ -13,7 +14,7 @@ export class LockBusy extends Error {
   }
 }
 
-const keyOf = (pipelineId: string) => `learn:${pipelineId}:lock`;
+const keyOf = (pipelineId: string) => pipelineKey(pipelineId, 'lock');
 
 /**
  * At most one update per pipeline across every worker and replica. The owner is the BullMQ job id:

@@ -1,17 +1,17 @@
-import { startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { startTestApp, type TestApp, testRedis } from '@modelyard/platform/testing';
 import { OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { buildRegistry } from '../config.js';
 import { createModel, promote, stagedVersion } from './factories.js';
+import { type RedisClient } from '@modelyard/platform';
 
 let t: TestApp;
-let subscriber: Redis;
+let subscriber: RedisClient;
 /** Each notice heard, with what the registry answered for the model's production at that moment. */
 const heard: { notice: OutboxEventNotice; production: string | null }[] = [];
 
 beforeAll(async () => {
   t = await startTestApp(buildRegistry, { OUTBOX_POLL_MS: '50' });
-  subscriber = new Redis(t.config.redis.url);
+  subscriber = testRedis();
   subscriber.on('message', (_channel: string, message: string) => {
     const notice = OutboxEventNotice.parse(JSON.parse(message));
     // Read the change back the moment it is announced, as the serving service does.

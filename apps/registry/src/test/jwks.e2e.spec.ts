@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signJwt, startTestApp, TEST_JWT_SECRET, type TestApp } from '@modelyard/platform/testing';
-import { Redis } from 'ioredis';
+import { signJwt, startTestApp, TEST_JWT_SECRET, type TestApp, testRedis } from '@modelyard/platform/testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createAdminKey } from '../admin-key.js';
 import { buildRegistry } from '../config.js';
+import { keysMatching } from '@modelyard/platform';
 
 // A real identity provider stand-in: an HTTP server on loopback publishing a JWKS.
 const keys: JWK[] = [];
@@ -102,9 +102,9 @@ describe('RS256 tokens from a JWKS', () => {
 describe('an identity provider that cannot be reached', () => {
   /** Failed authentications counted against 127.0.0.1 (the limiter's Redis counter). */
   async function failedAuthentications(): Promise<number> {
-    const redis = new Redis({ lazyConnect: true });
+    const redis = testRedis();
     try {
-      const [key] = await redis.keys(`${t.redisPrefix}:authfail:*`);
+      const [key] = await keysMatching(redis, `${t.redisPrefix}:authfail:*`);
       return key ? Number(await redis.get(key)) : 0;
     } finally {
       redis.disconnect();

@@ -1,8 +1,7 @@
 import { createPrismaClient } from '@modelyard/db';
-import { QueueService } from '@modelyard/platform';
-import { metricValue, startTestApp, type TestApp } from '@modelyard/platform/testing';
+import { QueueService, type RedisClient } from '@modelyard/platform';
+import { metricValue, startTestApp, type TestApp, testRedis, testBullPrefix } from '@modelyard/platform/testing';
 import { QueueName } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { buildRegistry } from '../config.js';
 import { eventually } from './artifact-helpers.js';
 import { createModel } from './factories.js';
@@ -12,7 +11,7 @@ const HOUR = 3_600_000;
 
 let first: TestApp;
 let app: TestApp;
-let redis: Redis;
+let redis: RedisClient;
 afterAll(async () => {
   await redis.quit();
   await app.close();
@@ -21,7 +20,7 @@ afterAll(async () => {
 describe('the webhook outbox dispatcher', () => {
   it('queues every other delivery when one cannot be queued, counting and logging that one', async () => {
     first = await startTestApp(buildRegistry, ENV);
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = testRedis();
     // Deliveries whose jobs Redis lost, all overdue; the oldest one's job key holds something else.
     const prisma = createPrismaClient(first.databaseUrl);
     const [poisoned, ...healthy] = await (async () => {
@@ -49,7 +48,7 @@ describe('the webhook outbox dispatcher', () => {
         await prisma.$disconnect();
       }
     })();
-    await redis.set(`${first.redisPrefix}:bull:${QueueName.webhooks}:webhook-delivery.${poisoned!.id}`, 'not a job');
+    await redis.set(`${testBullPrefix(first.redisPrefix)}:${QueueName.webhooks}:webhook-delivery.${poisoned!.id}`, 'not a job');
 
     // A restart sweeps for overdue deliveries at once.
     await first.app.close();

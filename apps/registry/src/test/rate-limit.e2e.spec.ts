@@ -1,18 +1,18 @@
-import { startTestApp, type RequestOptions, type TestApp } from '@modelyard/platform/testing';
-import { Redis } from 'ioredis';
+import { startTestApp, type RequestOptions, type TestApp, testRedis, deleteMatching } from '@modelyard/platform/testing';
 import { buildRegistry } from '../config.js';
+import type { RedisClient } from '@modelyard/platform';
 
 const LIMITS = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '30', AUTH_FAILURE_LIMIT_MAX: '3' };
 const BAD = { bearer: 'not-a-jwt' };
 
 let t: TestApp;
 let proxied: TestApp;
-let redis: Redis;
+let redis: RedisClient;
 beforeAll(async () => {
   t = await startTestApp(buildRegistry, LIMITS);
   // The same service behind a proxy on loopback: the tests' requests come through "it".
   proxied = await startTestApp(buildRegistry, { ...LIMITS, TRUSTED_PROXIES: '127.0.0.1/32' });
-  redis = new Redis(t.config.redis.url);
+  redis = testRedis();
 });
 afterAll(async () => {
   await redis.quit();
@@ -23,8 +23,8 @@ afterAll(async () => {
 // Every test starts with fresh budgets: all requests here come from 127.0.0.1.
 beforeEach(async () => {
   for (const prefix of [t.redisPrefix, proxied.redisPrefix]) {
-    const keys = [...(await redis.keys(`${prefix}:ratelimit:*`)), ...(await redis.keys(`${prefix}:authfail:*`))];
-    if (keys.length) await redis.del(...keys);
+    await deleteMatching(redis, `${prefix}:ratelimit:*`);
+    await deleteMatching(redis, `${prefix}:authfail:*`);
   }
 });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisService } from '@modelyard/platform';
+import { RedisService, isCluster, keyTag } from '@modelyard/platform';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { FeedbackMetrics } from './feedback.metrics.js';
@@ -10,7 +10,13 @@ const WRITE_DELAY_MS = 50;
 /** Ids looked up per MGET. */
 const READ_BATCH = 1_000;
 
-const keyOf = (predictionId: string) => `serving:features:${predictionId}`;
+/** Under the model's hash tag: a batch of one model's ids is one pipeline or MGET in one cluster slot. */
+const keyOf = (model: string, predictionId: string) => `${keyTag('model', model)}:features:${predictionId}`;
+/**
+ * Where a single Redis kept features before keys were tagged. The model is not in that name, so
+ * such keys cannot be moved at start: they are read where tagged ones are missing, until they expire.
+ */
+const legacyKeyOf = (predictionId: string) => `serving:features:${predictionId}`;
 
 /**
  * A prediction's features by its id, kept SERVING_FEEDBACK_HORIZON_SECONDS in Redis (SET … EX),
@@ -21,7 +27,9 @@ const keyOf = (predictionId: string) => `serving:features:${predictionId}`;
 @Injectable()
 export class FeatureStore {
   private readonly logger = new Logger(FeatureStore.name);
-  private buffer: [string, string][] = [];
+  /** Key → features as JSON, per model. */
+  private buffer = new Map<string, [string, string][]>();
+  private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
 
@@ -31,9 +39,11 @@ export class FeatureStore {
     @Inject(FeedbackMetrics) private readonly metrics: FeedbackMetrics,
   ) {}
 
-  keep(predictionId: string, features: Record<string, unknown>): void {
-    this.buffer.push([predictionId, JSON.stringify(features)]);
-    if (this.buffer.length >= WRITE_BATCH) void this.write();
+  keep(model: string, predictionId: string, features: Record<string, unknown>): void {
+    const entries = this.buffer.get(model) ?? [];
+    this.buffer.set(model, entries);
+    entries.push([keyOf(model, predictionId), JSON.stringify(features)]);
+    if (++this.buffered >= WRITE_BATCH) void this.write();
     else this.timer ??= setTimeout(() => void this.write(), WRITE_DELAY_MS);
   }
 
@@ -41,17 +51,19 @@ export class FeatureStore {
   write(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length) this.writing = this.writing.then(() => this.send(batch));
+    const batches = [...this.buffer.values()];
+    this.buffer = new Map();
+    this.buffered = 0;
+    for (const batch of batches) this.writing = this.writing.then(() => this.send(batch));
     return this.writing;
   }
 
+  /** Writes one model's features (one pipeline per WRITE_BATCH, all in the model's slot). */
   private async send(batch: [string, string][]): Promise<void> {
     try {
       for (let i = 0; i < batch.length; i += WRITE_BATCH) {
         const pipeline = this.redis.client.pipeline();
-        for (const [id, json] of batch.slice(i, i + WRITE_BATCH)) pipeline.set(keyOf(id), json, 'EX', this.settings.feedbackHorizonSeconds);
+        for (const [key, json] of batch.slice(i, i + WRITE_BATCH)) pipeline.set(key, json, 'EX', this.settings.feedbackHorizonSeconds);
         const results = (await pipeline.exec()) ?? [];
         const failed = results.filter(([err]) => err).length;
         if (failed) this.metrics.dropped.inc({ target: 'features', reason: 'write_failed' }, failed);
@@ -63,13 +75,23 @@ export class FeatureStore {
   }
 
   /** The features kept for each id (null: unknown or expired). */
-  async get(predictionIds: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
+  async get(model: string, predictionIds: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
     await this.write();
     const out: (Record<string, unknown> | null)[] = [];
     for (let i = 0; i < predictionIds.length; i += READ_BATCH) {
-      const values = await this.redis.client.mget(...predictionIds.slice(i, i + READ_BATCH).map(keyOf));
+      const ids = predictionIds.slice(i, i + READ_BATCH);
+      const values = await this.withLegacy(ids, await this.redis.client.mget(...ids.map((id) => keyOf(model, id))));
       for (const v of values) out.push(v === null ? null : (JSON.parse(v) as Record<string, unknown>));
     }
     return out;
+  }
+
+  /** Fills ids not found under their tagged key from the earlier layout (a single Redis only). */
+  private async withLegacy(ids: readonly string[], values: (string | null)[]): Promise<(string | null)[]> {
+    const missing = ids.filter((_, j) => values[j] === null);
+    if (!missing.length || isCluster(this.redis.client)) return values;
+    const legacy = await this.redis.client.mget(...missing.map(legacyKeyOf));
+    let k = 0;
+    return values.map((v) => (v === null ? (legacy[k++] ?? null) : v));
   }
 }

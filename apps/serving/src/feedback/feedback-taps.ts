@@ -115,7 +115,7 @@ export class FeaturesTap implements PredictionTap {
     if (!pipelines.length) return;
     for (let i = 0; i < p.predictionIds.length; i++) {
       const features = namedFeatures(p.instances[i], p.featureNames);
-      if (features) this.store.keep(p.predictionIds[i]!, Object.fromEntries(features));
+      if (features) this.store.keep(p.model, p.predictionIds[i]!, Object.fromEntries(features));
     }
   }
 

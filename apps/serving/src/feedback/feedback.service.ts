@@ -35,7 +35,12 @@ export class FeedbackService {
     const labelled = monitors.filter((m) => m.label);
     const [joined, features] = await Promise.all([
       Promise.all(labelled.map((m) => this.toMonitor(m, body.items))),
-      pipelines.length ? this.store.get(body.items.map((i) => i.predictionId)) : Promise.resolve(null),
+      pipelines.length
+        ? this.store.get(
+            model,
+            body.items.map((i) => i.predictionId),
+          )
+        : Promise.resolve(null),
     ]);
     let samples = 0;
     if (features) for (const p of pipelines) samples += await this.toPipeline(p, body.items, features);

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@modelyard/platform';
+import { PLATFORM_CONFIG, closeRedisClient, createRedisClient, type PlatformConfig, type RedisClient } from '@modelyard/platform';
 import { CHANGE_NOTICES, OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { ExperimentWatch } from '../experiments/experiment-watch.js';
 import { FeedbackTargets } from '../feedback/feedback-targets.js';
 import { Reconciler } from '../models/reconciler.js';
@@ -21,7 +20,7 @@ const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'vers
 export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ModelEvents.name);
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private subscribed = false;
 
   constructor(
@@ -35,9 +34,8 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // A subscribed connection can do nothing else, so it is this feature's own.
-    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: 2 });
+    const subscriber = createRedisClient(this.config.redis);
     this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.heard(raw);
     });
@@ -49,7 +47,7 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
     await this.subscribe(subscriber);
   }
 
-  private async subscribe(subscriber: Redis): Promise<void> {
+  private async subscribe(subscriber: RedisClient): Promise<void> {
     try {
       await subscriber.subscribe(this.channel);
       this.subscribed = true;
@@ -76,6 +74,6 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    if (this.subscriber) await closeRedisClient(this.subscriber);
   }
 }

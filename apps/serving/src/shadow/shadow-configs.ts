@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { RedisService } from '@modelyard/platform';
+import { RedisService, keyTag, type LegacyKeyRule } from '@modelyard/platform';
 import { z } from 'zod';
 
 /** How often each replica reads the shadows again: a shadow set on one replica reaches the others within this. */
@@ -19,7 +19,7 @@ export const ShadowConfig = z.object({
 export type ShadowConfig = z.infer<typeof ShadowConfig>;
 
 /** Where a shadow's report is aggregated (one hash per shadow lifetime, shared by the replicas). */
-export const reportKey = (model: string, id: string) => `serving:shadow-report:${model}:${id}`;
+export const reportKey = (model: string, id: string) => `${keyTag('model', model)}:shadow-report:${id}`;
 
 /**
  * The shadows of all models, kept in Redis so every replica scores with the same ones, and cached
@@ -105,3 +105,14 @@ export class ShadowConfigs implements OnModuleInit, OnModuleDestroy {
     for (const listener of this.listeners) listener(model);
   }
 }
+
+/** Before tags a shadow report was `serving:shadow-report:<model>:<id>`: moved at start (LegacyKeys). */
+export const SHADOW_LEGACY_KEYS: LegacyKeyRule[] = [
+  {
+    match: 'serving:shadow-report:*',
+    rename: (key) => {
+      const m = /^serving:shadow-report:(.+):([^:]+)$/.exec(key);
+      return m ? reportKey(m[1]!, m[2]!) : undefined;
+    },
+  },
+];

@@ -69,13 +69,15 @@ export class ShadowReports implements OnModuleInit, OnModuleDestroy {
     if (!this.pending.size) return;
     const batch = this.pending;
     this.pending = new Map();
-    const multi = this.redis.client.multi();
-    for (const [key, fields] of batch) {
+    // One MULTI per report: each report's keys carry its model's hash tag, so different models'
+    // reports may sit on different cluster nodes.
+    const writes = [...batch].map(([key, fields]) => {
+      const multi = this.redis.client.multi();
       for (const [field, n] of fields) multi.hincrbyfloat(key, field, n);
-      multi.expire(key, REPORT_TTL_SECONDS);
-    }
+      return multi.expire(key, REPORT_TTL_SECONDS).exec();
+    });
     try {
-      await multi.exec();
+      await Promise.all(writes);
     } catch (err) {
       this.metrics.backgroundFailures.inc({ loop: 'serving-shadow-report' });
       this.logger.warn(`shadow counts not written: ${String(err)}`);

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Role, TeamRole, scopesOf, type ApiKeyResponse, type CreateApiKeyBody, type CreatedApiKeyResponse } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
 import { NotFound } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { RedisService } from '../redis/redis.service.js';
+import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { recordAudit } from '../audit/audit-writer.js';
 import { apiKeyTarget, hashApiKey, mintApiKey, toApiKeyResponse } from './api-keys.js';
 import type { Principal } from './principal.js';
@@ -26,7 +26,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly cache = new Map<string, { principal: Principal | null; until: number; expiresAt: number | null }>();
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private subscribed = false;
   /** Counts revocations heard, so a lookup that overlapped one does not cache what it read before. */
   private revocationsHeard = 0;
@@ -42,9 +42,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   /** Listens for revocations on a connection of its own (a subscribed connection can do nothing else). */
   async onModuleInit(): Promise<void> {
     if (this.config.workerOnly) return;
-    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: 2 });
+    const subscriber = createRedisClient(this.config.redis);
     this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, hash: string) => {
       if (channel !== this.channel) return;
       this.revocationsHeard++;
@@ -61,10 +60,10 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    if (this.subscriber) await closeRedisClient(this.subscriber);
   }
 
-  private async subscribe(subscriber: Redis): Promise<void> {
+  private async subscribe(subscriber: RedisClient): Promise<void> {
     try {
       await subscriber.subscribe(this.channel);
       this.subscribed = true;

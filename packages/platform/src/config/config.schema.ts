@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidrList } from '../http/client-ip.js';
+import { parseClusterNodes } from '../redis/cluster-nodes.js';
 import { parseNetworkAllowance } from '../outbound/address-policy.js';
 
 /** A boolean environment variable: 1/0, true/false, yes/no, on/off. */
@@ -33,6 +34,16 @@ export const BaseEnvObject = z.object({
     .string()
     .regex(/^[\w:-]{1,64}$/)
     .default('modelyard'),
+  /** Seed nodes of a Redis Cluster (`host:port,host:port,…`); when set, REDIS_URL gives only credentials. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const parsed = parseClusterNodes(v);
+      if (parsed.ok) return parsed.nodes;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 key)').optional(),
   JWT_JWKS_URL: envUrl(['https:', 'http:']).optional(),
   JWT_ISSUER: z.string().optional(),

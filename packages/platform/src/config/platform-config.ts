@@ -1,4 +1,5 @@
 import { NO_ALLOWANCE, type NetworkAllowance } from '../outbound/address-policy.js';
+import type { RedisConfig } from '../redis/redis-client.js';
 import { BaseEnv } from './config.schema.js';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -10,7 +11,7 @@ export interface PlatformConfig {
   http: { host: string; port: number; bodyLimit: number; ingestBodyLimit: number; trustedProxies: string[] };
   logLevel: BaseEnv['LOG_LEVEL'];
   database: { url: string };
-  redis: { url: string; prefix: string };
+  redis: RedisConfig;
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxLifetimeSeconds: number };
   rateLimit: { max: number; windowSeconds: number; authFailureMax: number };
   maintenanceFromEnv: boolean;
@@ -41,7 +42,7 @@ export function toPlatformConfig(service: string, defaultPort: number, env: Base
     },
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, clusterNodes: env.REDIS_CLUSTER_NODES },
     auth: {
       jwtSecret: env.JWT_SECRET,
       jwksUrl: env.JWT_JWKS_URL,

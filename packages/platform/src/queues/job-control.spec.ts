@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { testRedis } from '../testing/redis.js';
 import { retryLater } from './job-control.js';
 
 // Against the real Redis, under a prefix of this file's own.
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-job-control-${randomUUID().slice(0, 8)}`;
-const connection = new Redis(url, { maxRetriesPerRequest: null });
+const prefix = `{test-job-control-${randomUUID().slice(0, 8)}}`;
+const connection = testRedis({ maxRetriesPerRequest: null });
 const queue = new Queue('retry-later', { connection, prefix });
-const events = new QueueEvents('retry-later', { connection: { url }, prefix });
+const eventsConnection = testRedis({ maxRetriesPerRequest: null });
+const events = new QueueEvents('retry-later', { connection: eventsConnection, prefix });
 let worker: Worker | undefined;
 
 afterAll(async () => {
@@ -17,6 +17,7 @@ afterAll(async () => {
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
+  await eventsConnection.quit();
 });
 
 describe('retryLater', () => {

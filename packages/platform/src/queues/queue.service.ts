@@ -1,12 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, type JobName, type QueueName } from '@modelyard/types';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { bullPrefix } from '../redis/key-tags.js';
+import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 
-/** Every queue's keys sit under the installation's Redis prefix, so installations (and tests) never meet. */
+/**
+ * Every queue's keys sit under the installation's Redis prefix, so installations (and tests) never
+ * meet; in a cluster the prefix is a hash tag (`{<REDIS_PREFIX>:bull}`), as BullMQ's scripts need
+ * all of a queue's keys in one slot.
+ */
 export function queuePrefix(config: PlatformConfig): string {
-  return `${config.redis.prefix}:bull`;
+  return bullPrefix(config.redis.prefix, config.redis.clusterNodes.length > 0);
 }
 
 /** BullMQ reserves ':' in custom ids (it would read them as repeat-job keys): ours use '.' there. */
@@ -21,13 +26,12 @@ export function bullJobId(jobId: string): string {
  */
 @Injectable()
 export class QueueService implements OnApplicationShutdown {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.connection = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
     // Failures surface on the add() that hit them and in /health/ready.
-    this.connection.on('error', () => undefined);
+    this.connection = createRedisClient(config.redis, { lazyConnect: true });
   }
 
   queue(name: QueueName): Queue {
@@ -77,6 +81,6 @@ export class QueueService implements OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await closeRedisClient(this.connection);
   }
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { QUEUE_JOBS, type QueueName } from '@modelyard/types';
 import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { JOB_HANDLER, handlerProblems, type FoundHandler, type JobHandlerMeta } from './job-handler.js';
 import { queuePrefix } from './queue.service.js';
 
@@ -21,7 +21,7 @@ type Run = (data: unknown, job: Job) => Promise<unknown>;
 export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: Worker[] = [];
-  private connection?: Redis;
+  private connection?: RedisClient;
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -53,8 +53,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.config.queues.runWorkers) return;
 
     // Workers block on their connection, so it must never give up on a command (BullMQ's rule).
-    this.connection = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
-    this.connection.on('error', () => undefined);
+    this.connection = createRedisClient(this.config.redis, { maxRetriesPerRequest: null });
     for (const queue of this.consumes) {
       const mine = handlers.filter((h) => h.queue === queue);
       const byJob = new Map(mine.map((h) => [h.job as string, h.run]));
@@ -83,6 +82,6 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy() {
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers.length = 0;
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    if (this.connection) await closeRedisClient(this.connection);
   }
 }

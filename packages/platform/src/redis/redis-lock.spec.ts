@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { PlatformConfig } from '../config/platform-config.js';
+import { deleteInstallation, testRedisConfig } from '../testing/redis.js';
 import { RedisLock } from './redis-lock.js';
 import { RedisService } from './redis.service.js';
 
 // Against the real Redis, under a prefix of this file's own.
 const config = {
-  redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `test-lock-${randomUUID().slice(0, 8)}` },
+  redis: testRedisConfig(`test-lock-${randomUUID().slice(0, 8)}`),
 } as PlatformConfig;
 const redis = new RedisService(config);
 const lock = new RedisLock(redis);
 afterAll(async () => {
-  const keys = await redis.client.keys(`${config.redis.prefix}:*`);
-  if (keys.length) await redis.client.del(...keys.map((k) => k.slice(config.redis.prefix.length + 1)));
+  await deleteInstallation(config.redis.prefix);
   await redis.onApplicationShutdown();
 });
 

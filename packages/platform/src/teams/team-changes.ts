@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
+import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
 import { RedisService } from '../redis/redis.service.js';
 
 /** Published after any change to team ownership or membership; under the installation's REDIS_PREFIX. */
@@ -17,7 +17,7 @@ const CHANGED_CHANNEL = 'teams:changed';
 export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TeamChanges.name);
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private listening = false;
   private changes = 0;
 
@@ -45,9 +45,8 @@ export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
   /** Listens on a connection of its own (a subscribed connection can do nothing else); workers check no requests. */
   async onModuleInit(): Promise<void> {
     if (this.config.workerOnly) return;
-    const subscriber = new Redis(this.config.redis.url, { maxRetriesPerRequest: 2 });
+    const subscriber = createRedisClient(this.config.redis);
     this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string) => {
       if (channel === this.channel) this.changes++;
     });
@@ -62,10 +61,10 @@ export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.listening = false;
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    if (this.subscriber) await closeRedisClient(this.subscriber);
   }
 
-  private async subscribe(subscriber: Redis): Promise<void> {
+  private async subscribe(subscriber: RedisClient): Promise<void> {
     try {
       await subscriber.subscribe(this.channel);
       // Anything that changed before the subscription took effect was read under an older generation.

@@ -3,10 +3,10 @@ import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, dropTestDatabase } from '@modelyard/db/testing';
 import type { Role } from '@modelyard/types';
-import { Redis } from 'ioredis';
 import { signHs256 } from '../auth/hs256.js';
 import { createApp } from '../bootstrap.js';
 import type { PlatformConfig } from '../config/platform-config.js';
+import { deleteInstallation, testRedisEnv } from './redis.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -68,7 +68,7 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
   const redisPrefix = reuse?.redisPrefix ?? `test-${randomUUID().slice(0, 12)}`;
   const { module, config } = build({
     DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...testRedisEnv(),
     REDIS_PREFIX: redisPrefix,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -109,10 +109,7 @@ export async function startTestApp(build: AppBuilder, env: Record<string, string
     request,
     async close() {
       await app.close();
-      const redis = new Redis(config.redis.url);
-      const keys = await redis.keys(`${redisPrefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await deleteInstallation(redisPrefix);
       await db.drop();
     },
   };
@@ -140,3 +137,5 @@ export * from './openapi-check.js';
 export * from './published-interfaces.js';
 export * from './audit.js';
 export * from './team-matrix.js';
+export * from './redis.js';
+export * from './redis-cluster.js';
