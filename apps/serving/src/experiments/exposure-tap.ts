@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { BatchIngestor, Exposure } from '@modelyard/sdk';
+import { ConflictError, type BatchIngestor, type Exposure } from '@modelyard/sdk';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { PredictionTaps, type PredictionTap, type ServedPrediction } from '../taps/prediction-taps.js';
@@ -78,6 +78,13 @@ export class ExposureTap implements PredictionTap, OnModuleInit {
   }
 
   private lost(experiment: string, err: unknown, batch: Exposure[]): void {
+    // The experiment stopped or concluded while the batch waited (409): exposures after its end
+    // count for nothing, so they are told apart from exposures a running experiment never got.
+    if (err instanceof ConflictError) {
+      this.metrics.exposuresAfterEnd.inc({ experiment }, batch.length);
+      this.logger.log(`experiment ${experiment}: ${batch.length} exposures arrived after it ended: ${err.message}`);
+      return;
+    }
     this.metrics.exposuresLost.inc({ experiment }, batch.length);
     // Not remembered as exposed: a unit's next call tries again.
     for (const e of batch) this.exposed.delete(`${experiment} ${e.unit}`);

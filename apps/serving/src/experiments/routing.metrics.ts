@@ -14,6 +14,8 @@ export class RoutingMetrics {
   readonly exposures: Counter<'experiment'>;
   /** Exposures that never reached the experiments service (a batch refused or given up on). */
   readonly exposuresLost: Counter<'experiment'>;
+  /** Exposures refused because the experiment had stopped or concluded by the time they were sent. */
+  readonly exposuresAfterEnd: Counter<'experiment'>;
   /** Calls with a unit answered by production because the experiments service could not be asked. */
   readonly assignmentFailures: Counter<'experiment'>;
 
@@ -29,6 +31,11 @@ export class RoutingMetrics {
     this.exposuresLost = metrics.counter('ml_serving_exposures_lost_total', 'Exposures the experiments service refused or never got', [
       'experiment',
     ]);
+    this.exposuresAfterEnd = metrics.counter(
+      'ml_serving_exposures_after_end_total',
+      'Exposures the experiments service refused because the experiment had ended when they arrived',
+      ['experiment'],
+    );
     this.assignmentFailures = metrics.counter(
       'ml_serving_assignment_failures_total',
       'Calls with a unit answered by production because its assignment could not be asked',

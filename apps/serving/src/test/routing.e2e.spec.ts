@@ -6,6 +6,7 @@ import { startFaultProxy } from '@modelyard/sdk/testing';
 import type { AssignmentResponse } from '@modelyard/types';
 import { KIT_SCHEMA, eventually, metric, productionVersion, stagedVersion, uniqueName, untilServing } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
+import { RoutingMetrics } from '../experiments/routing.metrics.js';
 
 /**
  * Experiment routing against a real registry and a real experiments service: serving's variant for
@@ -330,5 +331,28 @@ describe('experiment routing', () => {
     } finally {
       await slow.app.close();
     }
+  });
+
+  it('counts exposures sent after their experiment ended apart from lost ones (refused with 409, they count for nothing)', async () => {
+    // Exposures go out only when the instance closes, after the experiment has stopped.
+    const late = await h.startServing({ SERVING_EXPOSURE_FLUSH_SECONDS: '600', SERVING_EXPERIMENTS_POLL_SECONDS: '3600' });
+    const ended = `${KEY}-ended`;
+    const routing = late.app.get(RoutingMetrics);
+    let inside: number | undefined;
+    try {
+      await untilServing(late, model, versions[0]!);
+      await startSecondExperiment(ended);
+      await untilRouting(late, { [ended]: true });
+      const served = await serve(late, units('ended', 40));
+      inside = served.filter((s) => s.experiment === ended).length;
+      expect(inside).toBeGreaterThan(10);
+      await my.experiments.stop(ended);
+    } finally {
+      await late.app.close();
+    }
+    const count = async (c: typeof routing.exposuresLost) => (await c.get()).values.find((v) => v.labels.experiment === ended)?.value ?? 0;
+    expect(total(await exposed(ended))).toBe(0);
+    expect(await count(routing.exposuresAfterEnd)).toBe(inside);
+    expect(await count(routing.exposuresLost)).toBe(0);
   });
 });
