@@ -1,3 +1,4 @@
+import { InternalServerErrorException, ServiceUnavailableException } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ErrorCode } from '@modelyard/types';
@@ -106,6 +107,15 @@ describe('problem details', () => {
     const p = toProblem(new Error('connection string postgres://user:pw@db failed'), 'r2');
     expect(p).toMatchObject({ status: 500, unexpected: true });
     expect(JSON.stringify(p.body)).not.toContain('postgres://');
+  });
+
+  it('keeps a deliberate 503 a 503 with its reason, and any other 5xx exception a hidden 500', () => {
+    const unavailable = toProblem(new ServiceUnavailableException('not built yet'), 'r4');
+    expect(unavailable).toMatchObject({ status: 503, unexpected: false });
+    expect(unavailable.body).toMatchObject({ code: ErrorCode.serviceUnavailable, detail: 'not built yet' });
+    const internal = toProblem(new InternalServerErrorException('secret detail'), 'r5');
+    expect(internal).toMatchObject({ status: 500, unexpected: true });
+    expect(JSON.stringify(internal.body)).not.toContain('secret detail');
   });
 
   it('maps Fastify body errors and Prisma unique violations to 4xx', () => {

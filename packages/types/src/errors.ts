@@ -34,6 +34,8 @@ export const ErrorCode = {
   notServed: 'not_served',
   /** Serving: the model could not run on the given input. */
   inferenceFailed: 'inference_failed',
+  /** The service is up but cannot answer this yet (e.g. the console's web app is not built). */
+  serviceUnavailable: 'service_unavailable',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

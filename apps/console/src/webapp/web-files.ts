@@ -36,6 +36,16 @@ function* walk(dir: string): Generator<string> {
  * system (no traversal to guard against).
  */
 export function loadWebFiles(dir: string): Map<string, WebFile> {
+  try {
+    return readWebFiles(dir);
+  } catch (err) {
+    // A build emptying and rewriting the directory right now: as good as not built yet.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+}
+
+function readWebFiles(dir: string): Map<string, WebFile> {
   const files = new Map<string, WebFile>();
   if (!existsSync(join(dir, 'index.html'))) return files;
   for (const path of walk(dir)) {

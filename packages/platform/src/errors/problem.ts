@@ -62,6 +62,8 @@ function codeForStatus(status: number): ErrorCode {
       return ErrorCode.unsupportedMediaType;
     case 429:
       return ErrorCode.rateLimited;
+    case 503:
+      return ErrorCode.serviceUnavailable;
     default:
       return status >= 500 ? ErrorCode.internal : ErrorCode.malformedBody;
   }
@@ -149,7 +151,8 @@ export function toProblem(err: unknown, requestId?: string): ProblemResult {
   }
   if (isHttpLike(err)) {
     const status = err.getStatus();
-    if (status < 500) {
+    // A 503 is thrown on purpose ("not ready yet"): the client may retry, and the message is ours.
+    if (status < 500 || status === 503) {
       const response = err.getResponse();
       const message = typeof response === 'object' && response && 'message' in response ? String(response.message) : err.message;
       return {
