@@ -8,6 +8,7 @@ export * from './models.js';
 export * from './metrics.js';
 export * from './progressive.js';
 export * from './streams.js';
+export * from './moa-streams.js';
 export * from './onnx/index.js';
 export * from './search/index.js';
 export * from './hoeffding/index.js';
