@@ -4,8 +4,10 @@
  *
  * Source: CapyMOA documentation, notebook "Semi-supervised Learning" (notebooks/SSL_example.ipynb,
  * section "2. Delay example"; rendered on capymoa.org), adaptive-machine-learning/CapyMOA at commit
- * 095caba (2026-08-20), output unchanged for the immediate run since commit 4fa2624 (2024-08-04). Its
- * printed figures, for a plain HoeffdingTree with CapyMOA's defaults:
+ * 095caba (2026-08-20). The immediate figure is the one the notebook has printed since commit dfcd0c6
+ * (2024-08-04), except between two commits of 2026-08-05 (8064a7b printed 64.386, which 11e6fcf, "refresh
+ * outputs after the predict fix", put back to 84.517). Its printed figures, for a plain HoeffdingTree
+ * with CapyMOA's defaults:
  *   "Accuracy immediate: 84.517"                  (label_probability=0.1)
  *   "Accuracy delayed by 1000 instances: 83.368"  (label_probability=0.01, delay_length=1000;
  *                                                   83.366 in the notebook's outputs of 2024-08 to 2025-12)
