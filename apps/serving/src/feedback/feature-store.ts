@@ -14,7 +14,8 @@ const READ_BATCH = 1_000;
 const keyOf = (model: string, predictionId: string) => `${keyTag('model', model)}:features:${predictionId}`;
 /**
  * Where a single Redis kept features before keys were tagged. The model is not in that name, so
- * such keys cannot be moved at start: they are read where tagged ones are missing, until they expire.
+ * such keys cannot be moved at start: they are read where tagged ones are missing, until they expire
+ * (one horizon after this process started).
  */
 const legacyKeyOf = (predictionId: string) => `serving:features:${predictionId}`;
 
@@ -32,12 +33,19 @@ export class FeatureStore {
   private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /**
+   * Keys of the earlier layout were written with the horizon as their TTL, by a process that ran
+   * before this one: past this time none is left, and a missing id costs no second lookup.
+   */
+  private readonly legacyUntil: number;
 
   constructor(
     @Inject(RedisService) private readonly redis: RedisService,
     @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
     @Inject(FeedbackMetrics) private readonly metrics: FeedbackMetrics,
-  ) {}
+  ) {
+    this.legacyUntil = Date.now() + settings.feedbackHorizonSeconds * 1000;
+  }
 
   keep(model: string, predictionId: string, features: Record<string, unknown>): void {
     const entries = this.buffer.get(model) ?? [];
@@ -89,7 +97,7 @@ export class FeatureStore {
   /** Fills ids not found under their tagged key from the earlier layout (a single Redis only). */
   private async withLegacy(ids: readonly string[], values: (string | null)[]): Promise<(string | null)[]> {
     const missing = ids.filter((_, j) => values[j] === null);
-    if (!missing.length || isCluster(this.redis.client)) return values;
+    if (!missing.length || isCluster(this.redis.client) || Date.now() > this.legacyUntil) return values;
     const legacy = await this.redis.client.mget(...missing.map(legacyKeyOf));
     let k = 0;
     return values.map((v) => (v === null ? (legacy[k++] ?? null) : v));

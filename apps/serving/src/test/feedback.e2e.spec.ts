@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { buildDrift } from '@modelyard/drift/testing';
 import { buildLearning } from '@modelyard/learning/testing';
 import { linearClassifierOnnx } from '@modelyard/learners/testing';
+import { RedisService } from '@modelyard/platform';
 import { startTestApp, type TestApp } from '@modelyard/platform/testing';
 import { buildRegistry } from '@modelyard/registry/testing';
-import { buildServing } from '../config.js';
+import { buildServing, type ServingSettings } from '../config.js';
+import { FeatureStore } from '../feedback/feature-store.js';
+import { FeedbackMetrics } from '../feedback/feedback.metrics.js';
+import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { eventually, KIT_SCHEMA, productionVersion, uniqueName, untilServing } from './fixtures.js';
 
 // The loop without client-side code: serving sends every prediction to the model's drift monitor
@@ -165,6 +169,26 @@ describe('feedback', () => {
     const none = await serving.request('POST', `/v1/models/${model}/feedback`, { body: { items: [] } });
     expect(none.body.errors[0].field).toBe('items');
     expect((await feedback(serving, [{ predictionId: ids[0], label: 1 }], 'viewer')).status).toBe(403);
+  });
+});
+
+describe('features kept under the earlier key layout', () => {
+  it('are read where the tagged key is missing, until one horizon after start, when none can be left', async () => {
+    const redis = serving.app.get(RedisService);
+    const settings = { ...serving.app.get<ServingSettings>(SERVING_SETTINGS), feedbackHorizonSeconds: 60 };
+    const store = new FeatureStore(redis, settings, serving.app.get(FeedbackMetrics));
+    // Written by a process before the upgrade (the client adds the installation's prefix).
+    await redis.client.set('serving:features:legacy-1', JSON.stringify({ x0: 0.25, x1: -1 }), 'EX', 60);
+    expect(await store.get(model, ['legacy-1', 'never-kept'])).toEqual([{ x0: 0.25, x1: -1 }, null]);
+
+    const realNow = Date.now.bind(Date);
+    Date.now = () => realNow() + 61_000;
+    try {
+      expect(await store.get(model, ['legacy-1'])).toEqual([null]);
+    } finally {
+      Date.now = realNow;
+    }
+    await redis.client.del('serving:features:legacy-1');
   });
 });
 
