@@ -24,7 +24,10 @@ describe('monitor schedules at start-up', () => {
     // Redis lost both schedulers, and a key that is no scheduler now sits where the poisoned one's goes.
     await queues.unschedule(QueueName.driftChecks, schedulerId(poisoned.id));
     await queues.unschedule(QueueName.driftChecks, schedulerId(healthy.id));
-    await redis.set(`${testBullPrefix(app.redisPrefix)}:${QueueName.driftChecks}:repeat:${schedulerId(poisoned.id)}`, 'not a scheduler');
+    await redis.set(
+      `${testBullPrefix(app.redisPrefix, QueueName.driftChecks)}:${QueueName.driftChecks}:repeat:${schedulerId(poisoned.id)}`,
+      'not a scheduler',
+    );
     expect(await scheduler(healthy.id)).toBeFalsy();
     const failures = () => metricValue(app, 'ml_background_failures_total', { loop: 'drift-schedules', service: 'drift' });
     const before = await failures();

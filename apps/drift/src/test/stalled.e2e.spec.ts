@@ -28,7 +28,7 @@ describe('stalled-job recovery', () => {
     const jobId = checkJobId(id, 500, 1);
     const bullId = await app.app.get(QueueService).enqueueUnique(QueueName.driftChecks, JobName.driftCheck, data, jobId);
 
-    const prefix = testBullPrefix(app.config.redis.prefix);
+    const prefix = testBullPrefix(app.config.redis.prefix, QueueName.driftChecks);
     const child = spawn(process.execPath, [fileURLToPath(new URL('./stall-worker.mjs', import.meta.url)), app.config.redis.url, prefix], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...testRedisEnv() },

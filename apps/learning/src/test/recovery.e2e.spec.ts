@@ -28,7 +28,10 @@ describe('start-up recovery of pending updates', () => {
       expect((await h.learning.request('PATCH', `/v1/pipelines/${name}`, { body: { batchSize: 10 } })).status).toBe(200);
     }
     // Where the poisoned pipeline's next update job goes, Redis holds something that is no job.
-    await redis.set(`${testBullPrefix(h.learning.redisPrefix)}:${QueueName.learningUpdates}:learning-update.${ids[0]}.1`, 'not a job');
+    await redis.set(
+      `${testBullPrefix(h.learning.redisPrefix, QueueName.learningUpdates)}:${QueueName.learningUpdates}:learning-update.${ids[0]}.1`,
+      'not a job',
+    );
     const failures = () => metricValue(h.learning, 'ml_background_failures_total', { loop: 'learning-recovery', service: 'learning' });
     const before = await failures();
 
@@ -38,7 +41,9 @@ describe('start-up recovery of pending updates', () => {
     expect(update).toMatchObject({ reason: 'samples', outcome: 'registered' });
     expect(await failures()).toBe(before + 1);
     // Its update comes once the key is repaired, at the next start.
-    await redis.del(`${testBullPrefix(h.learning.redisPrefix)}:${QueueName.learningUpdates}:learning-update.${ids[0]}.1`);
+    await redis.del(
+      `${testBullPrefix(h.learning.redisPrefix, QueueName.learningUpdates)}:${QueueName.learningUpdates}:learning-update.${ids[0]}.1`,
+    );
     await h.learning.app.get(UpdateTrigger).onApplicationBootstrap();
     expect((await waitForUpdates(h.learning, 'rec-poisoned', 1))[0]).toMatchObject({ reason: 'samples', outcome: 'registered' });
     expect(await failures()).toBe(before + 1);

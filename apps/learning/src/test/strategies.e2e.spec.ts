@@ -13,7 +13,7 @@ beforeAll(async () => {
   h = await startHarness();
   await createModel(h.registry, model);
   // The drift service's side of the contract: a real BullMQ producer on the shared Redis.
-  retrain = new Queue(QueueName.retrain, { connection, prefix: testBullPrefix(h.learning.redisPrefix) });
+  retrain = new Queue(QueueName.retrain, { connection, prefix: testBullPrefix(h.learning.redisPrefix, QueueName.retrain) });
 });
 afterAll(async () => {
   await retrain.close();

@@ -48,7 +48,10 @@ describe('the webhook outbox dispatcher', () => {
         await prisma.$disconnect();
       }
     })();
-    await redis.set(`${testBullPrefix(first.redisPrefix)}:${QueueName.webhooks}:webhook-delivery.${poisoned!.id}`, 'not a job');
+    await redis.set(
+      `${testBullPrefix(first.redisPrefix, QueueName.webhooks)}:${QueueName.webhooks}:webhook-delivery.${poisoned!.id}`,
+      'not a job',
+    );
 
     // A restart sweeps for overdue deliveries at once.
     await first.app.close();

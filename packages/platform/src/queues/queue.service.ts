@@ -7,11 +7,11 @@ import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/
 
 /**
  * Every queue's keys sit under the installation's Redis prefix, so installations (and tests) never
- * meet; in a cluster the prefix is a hash tag (`{<REDIS_PREFIX>:bull}`), as BullMQ's scripts need
- * all of a queue's keys in one slot.
+ * meet; in a cluster the prefix is a hash tag per queue (`{<REDIS_PREFIX>:bull:<queue>}`), as
+ * BullMQ's scripts need all of a queue's keys in one slot.
  */
-export function queuePrefix(config: PlatformConfig): string {
-  return bullPrefix(config.redis.prefix, config.redis.clusterNodes.length > 0);
+export function queuePrefix(config: PlatformConfig, queue: string): string {
+  return bullPrefix(config.redis.prefix, config.redis.clusterNodes.length > 0, queue);
 }
 
 /** BullMQ reserves ':' in custom ids (it would read them as repeat-job keys): ours use '.' there. */
@@ -37,7 +37,11 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.config), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: queuePrefix(this.config, name),
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }

@@ -66,7 +66,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
         },
         {
           connection: this.connection,
-          prefix: queuePrefix(this.config),
+          prefix: queuePrefix(this.config, queue),
           concurrency: Math.max(1, ...mine.map((h) => h.concurrency ?? 1)),
         },
       );

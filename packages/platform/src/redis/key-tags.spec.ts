@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { ensureRedisCluster, type TestRedisCluster } from '../testing/redis-cluster.js';
 import { parseClusterNodes } from './cluster-nodes.js';
-import { bullPrefix, keyTag } from './key-tags.js';
+import { bullKeysPattern, bullPrefix, keyTag } from './key-tags.js';
 import { closeRedisClient, createRedisClient, isCluster, keysMatching, type RedisClient } from './redis-client.js';
 
 // Against a real three-master Redis Cluster (started here unless one runs already), and the real single Redis.
@@ -65,8 +65,17 @@ describe('hash tags in a Redis Cluster', () => {
   it('finds an installation’s keys on every master, and tags the BullMQ prefix', async () => {
     const found = await keysMatching(client, `${prefix}:{exp:*`);
     expect(found.length).toBe(30);
-    expect(bullPrefix('modelyard', true)).toBe('{modelyard:bull}');
-    expect(bullPrefix('modelyard', false)).toBe('modelyard:bull');
+    // One slot per queue in a cluster (BullMQ's scripts stay in it), queues spread over the nodes.
+    expect(bullPrefix('modelyard', true, 'drift-checks')).toBe('{modelyard:bull:drift-checks}');
+    expect(bullPrefix('modelyard', false, 'drift-checks')).toBe('modelyard:bull');
+    const queues = ['drift-checks', 'learning-updates', 'retrain', 'webhooks'];
+    const slotOf = (key: string) => client.call('CLUSTER', 'KEYSLOT', key);
+    const slots = await Promise.all(queues.map((q) => slotOf(`${bullPrefix('modelyard', true, q)}:${q}:wait`)));
+    expect(new Set(slots).size).toBe(4);
+    // A queue's keys share their slot.
+    expect(await slotOf(`${bullPrefix('modelyard', true, 'retrain')}:retrain:meta`)).toBe(slots[2]);
+    expect(bullKeysPattern('modelyard', true)).toBe('{modelyard:bull:*');
+    expect(bullKeysPattern('modelyard', false)).toBe('modelyard:bull:*');
     await Promise.all([...found, ...(await keysMatching(client, `${prefix}:*`))].map((key) => client.del(key.slice(prefix.length + 1))));
     expect(await keysMatching(client, `${prefix}:*`)).toEqual([]);
   });

@@ -19,7 +19,16 @@ export function keyTag(entity: TaggedEntity, id: string): string {
   return `{${KEY_TAGS[entity]}:${id}}`;
 }
 
-/** The BullMQ prefix: a hash tag in cluster mode (BullMQ's scripts touch many keys of a queue at once). */
-export function bullPrefix(prefix: string, cluster: boolean): string {
-  return cluster ? `{${prefix}:bull}` : `${prefix}:bull`;
+/**
+ * The BullMQ prefix of one queue. In cluster mode it is a hash tag naming the queue: BullMQ's
+ * scripts touch many keys of one queue at once (one slot), while different queues spread over the
+ * nodes. On a single Redis every queue keeps the `<prefix>:bull` prefix it always had.
+ */
+export function bullPrefix(prefix: string, cluster: boolean, queue: string): string {
+  return cluster ? `{${prefix}:bull:${queue}}` : `${prefix}:bull`;
+}
+
+/** A SCAN pattern matching the keys of every queue of an installation, in either mode. */
+export function bullKeysPattern(prefix: string, cluster: boolean): string {
+  return cluster ? `{${prefix}:bull:*` : `${prefix}:bull:*`;
 }

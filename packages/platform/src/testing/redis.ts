@@ -1,5 +1,5 @@
 import { parseClusterNodes } from '../redis/cluster-nodes.js';
-import { bullPrefix } from '../redis/key-tags.js';
+import { bullKeysPattern, bullPrefix } from '../redis/key-tags.js';
 import { createRedisClient, isCluster, keysMatching, type RedisClient, type RedisConfig } from '../redis/redis-client.js';
 
 /**
@@ -29,9 +29,9 @@ export function testRedis(options: { prefix?: string; maxRetriesPerRequest?: num
   });
 }
 
-/** The BullMQ prefix the services use under `prefix` on the tests' Redis. */
-export function testBullPrefix(prefix: string): string {
-  return bullPrefix(prefix, testRedisConfig().clusterNodes.length > 0);
+/** The BullMQ prefix the services use for `queue` under `prefix` on the tests' Redis. */
+export function testBullPrefix(prefix: string, queue: string): string {
+  return bullPrefix(prefix, testRedisConfig().clusterNodes.length > 0, queue);
 }
 
 /**
@@ -50,7 +50,7 @@ export async function deleteInstallation(prefix: string): Promise<void> {
   const client = testRedis();
   try {
     await deleteMatching(client, `${prefix}:*`);
-    await deleteMatching(client, `${testBullPrefix(prefix)}:*`);
+    await deleteMatching(client, bullKeysPattern(prefix, testRedisConfig().clusterNodes.length > 0));
   } finally {
     await client.quit().catch(() => client.disconnect());
   }
