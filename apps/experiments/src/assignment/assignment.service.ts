@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assigner, type Assignment } from '@modelyard/assignment';
+import { AssignmentCache, OUTSIDE_TTL_MS, assigner, type Assignment } from '@modelyard/assignment';
 import { RedisService } from '@modelyard/platform';
 import type { AssignmentConfigResponse, AssignmentResponse } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
@@ -24,7 +24,9 @@ export const newAssignmentsKey = (experimentId: string) => experimentKey(experim
 export const stickyRestoredKey = (experimentId: string) => experimentKey(experimentId, 'restored');
 
 /** Config changes reach every replica within this time; sticky units never move meanwhile. */
-const CONFIG_CACHE_MS = 1_000;
+const CONFIG_CACHE_MS = OUTSIDE_TTL_MS;
+/** Units whose answer a replica remembers (least recently used forgotten first): about 10 MB when full. */
+const KNOWN_UNITS_MAX = 100_000;
 
 interface Loaded {
   experiment: Experiment;
@@ -59,6 +61,12 @@ const outside = (unit: string): AssignmentResponse => ({
 @Injectable()
 export class AssignmentService {
   private readonly cache = new Map<string, Loaded>();
+  /**
+   * Redis' answers, remembered: a variant once given is the unit's for good (the hash is only ever
+   * HSETNX'd), so a unit seen before costs no round trip; an answer of "outside" is kept only as
+   * long as the config cache (AssignmentCache), as a coverage change may take the unit in.
+   */
+  private readonly known = new AssignmentCache(KNOWN_UNITS_MAX);
 
   constructor(
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
@@ -89,6 +97,27 @@ export class AssignmentService {
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
     const { experiment: e, assign } = await this.load(key);
     if (e.status !== 'running') return units.map(outside);
+    const answers = units.map((unit) => this.remembered(e, unit));
+    const unknown = units.filter((_, i) => answers[i] === undefined);
+    this.metrics.answered.memory.inc(units.length - unknown.length);
+    if (!unknown.length) return answers as AssignmentResponse[];
+    this.metrics.answered.redis.inc(unknown.length);
+    const fresh = await this.claimed(e, assign, unknown);
+    let k = 0;
+    return answers.map((a) => a ?? fresh[k++]!);
+  }
+
+  /** A unit's answer from this replica's memory of Redis' earlier answers (see AssignmentCache). */
+  private remembered(e: Experiment, unit: string): AssignmentResponse | undefined {
+    const known = this.known.get(e.id, unit);
+    if (known === undefined) return undefined;
+    const variant = known === null ? undefined : e.variants.find((v) => v.key === known);
+    // Answered before: a variant it was given is sticky now.
+    return variant ? { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky: true } : outside(unit);
+  }
+
+  /** The sticky hash's answers for units this replica does not know yet (one Lua round trip), then remembered. */
+  private async claimed(e: Experiment, assign: Loaded['assign'], units: string[]): Promise<AssignmentResponse[]> {
     const inputs = units.map((unit): ClaimInput => {
       const a = assign(unit);
       const candidate = a.inExperiment ? e.variants[a.variant]!.key : null;
@@ -105,6 +134,7 @@ export class AssignmentService {
           ? (looked.get(unit) ?? { variant: undefined, sticky: false })
           : { variant: found, sticky: claim === Claim.Sticky };
       const variant = variantKey ? e.variants.find((v) => v.key === variantKey) : undefined;
+      if (claim !== Claim.Unknown || variantKey) this.known.set(e.id, unit, variantKey || null);
       if (!variant) return outside(unit);
       return { unit, variant: variant.key, version: variant.version, inExperiment: true, sticky };
     });

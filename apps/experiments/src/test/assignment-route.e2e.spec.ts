@@ -1,5 +1,6 @@
-import { startTestApp, tokenFor, type TestApp } from '@modelyard/platform/testing';
+import { metricValue, startTestApp, testRedis, tokenFor, type TestApp } from '@modelyard/platform/testing';
 import { randomUUID } from 'node:crypto';
+import { stickyAssignmentsKey } from '../assignment/assignment.service.js';
 import { buildExperiments } from '../config.js';
 import { experimentBody, modelWithVersions, startHarness, type Harness } from './harness.js';
 
@@ -40,6 +41,31 @@ describe('GET /v1/experiments/:key/assignment, served without Nest', () => {
     expect(['control', 'treatment']).toContain(first.body.variant);
     const again = await h.experiments.request('GET', path('u-1'));
     expect(again.body).toEqual({ ...first.body, sticky: true });
+  });
+
+  it("remembers a unit's answer: asked again, the replica answers from memory, even after Redis lost the unit", async () => {
+    const answered = async (app: TestApp) => ({
+      memory: await metricValue(app, 'ml_experiment_assignments_answered_total', { source: 'memory' }),
+      redis: await metricValue(app, 'ml_experiment_assignments_answered_total', { source: 'redis' }),
+    });
+    const before = await answered(h.experiments);
+    const first = await h.experiments.request('GET', path('m-1'));
+    expect(await answered(h.experiments)).toEqual({ memory: before.memory, redis: before.redis + 1 });
+    for (let i = 0; i < 3; i++) {
+      expect((await h.experiments.request('GET', path('m-1'))).body).toEqual({ ...first.body, sticky: true });
+    }
+    expect(await answered(h.experiments)).toEqual({ memory: before.memory + 3, redis: before.redis + 1 });
+
+    // The unit gone from the sticky hash (Redis lost it): this replica still knows its variant.
+    const { id } = (await h.experiments.request('GET', `/v1/experiments/${key}`)).body as { id: string };
+    const redis = testRedis({ prefix: h.experiments.redisPrefix });
+    try {
+      expect(await redis.hdel(stickyAssignmentsKey(id), 'm-1')).toBe(1);
+    } finally {
+      await redis.quit();
+    }
+    expect((await h.experiments.request('GET', path('m-1'))).body).toEqual({ ...first.body, sticky: true });
+    expect(await answered(h.experiments)).toEqual({ memory: before.memory + 4, redis: before.redis + 1 });
   });
 
   it('refuses a request without a credential with 401 problem+json', async () => {

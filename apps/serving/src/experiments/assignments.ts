@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServingSettings } from '../config.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
-import { AssignmentCache } from './assignment-cache.js';
+import { AssignmentCache } from '@modelyard/assignment';
 import { ExperimentsSource } from './experiments.source.js';
 import type { RoutedExperiment } from './running-experiment.js';
 
