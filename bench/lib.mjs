@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROCESS_FLAGS } from '@modelyard/platform/process-flags';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret!';
@@ -27,11 +28,16 @@ export async function waitReady(url, child) {
   }
 }
 
-/** Starts `node args` in `cwd` with the bench environment; resolves once /health/ready answers. */
+/**
+ * Starts `node args` in `cwd` with the bench environment; resolves once /health/ready answers. A
+ * service runs with the Node flags `pnpm start` gives it (PROCESS_FLAGS), as in production; the
+ * bare peer (`peer-fastify.mjs`) with Node's defaults.
+ */
 export async function start(cwd, args, port, env = {}) {
   // BENCH_CPU_PROF=/tmp/prof: every service the bench starts writes a V8 CPU profile there on exit.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn('node', [...profile, ...args], {
+  const flags = args.includes('peer-fastify.mjs') ? [] : PROCESS_FLAGS;
+  const child = spawn('node', [...flags, ...profile, ...args], {
     cwd,
     stdio: 'ignore',
     env: { ...process.env, PORT: String(port), JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', ...env },
