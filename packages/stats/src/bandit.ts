@@ -1,4 +1,4 @@
-import betainc from '@stdlib/math-base-special-betainc';
+import { betainc } from './stdlib.js';
 import { normCdf } from './distributions.js';
 
 /**

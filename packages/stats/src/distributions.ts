@@ -3,12 +3,7 @@
 // 1e-16 (down to ~1e-300) keep their relative precision. Below the normal range (< 2.2e-308)
 // results are subnormal and may differ from scipy, whose cephes kernels flush some of them to 0.
 
-import betainc from '@stdlib/math-base-special-betainc';
-import gammainc from '@stdlib/math-base-special-gammainc';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalPdf from '@stdlib/stats-base-dists-normal-pdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { betainc, gammainc, normalCdf, normalPdf, normalQuantile, tQuantile } from './stdlib.js';
 
 /** Standard normal CDF Φ(z). */
 export function normCdf(z: number): number {

@@ -7,7 +7,7 @@
 // is an always-valid p-value, safe to check after every batch. The prior α = 100·θ0 is the one of
 // the authors' reference implementation (Optimizely's `ssrm`), centred on the expected split.
 
-import gammaln from '@stdlib/math-base-special-gammaln';
+import { gammaln } from './stdlib.js';
 
 export const SRM_PRIOR_CONCENTRATION = 100;
 

@@ -6,14 +6,23 @@
  * IR version 8 is the newest this schema describes and the one ONNX released with opset 17
  * (docs/Versioning.md); the tests load every model written here in onnxruntime-node 1.30.
  */
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
 import type { onnx as Onnx } from 'onnx-proto';
 
-// onnx-proto is CommonJS that assigns its root to module.exports: a default import is the only form
-// Node's ESM loader resolves (it cannot see named exports through that assignment).
-export const { onnx } = onnxProto;
-/** The schema's message types (a type-only name: `onnx` above is the runtime value). */
+/** The schema's message types (a type-only name: `onnx()` below returns the runtime value). */
 export type { Onnx };
+
+const load = createRequire(import.meta.url);
+let root: typeof Onnx | undefined;
+
+/**
+ * The schema's runtime root, required on first use: protobufjs and the compiled onnx.proto cost a
+ * service about 4 MB of RSS, for a model export that a process may never do. onnx-proto is CommonJS
+ * that assigns its root to module.exports, so `require` loads it synchronously.
+ */
+function onnx(): typeof Onnx {
+  return (root ??= (load('onnx-proto') as { onnx: typeof Onnx }).onnx);
+}
 
 export const IR_VERSION = 8;
 /** Opset of the default domain ('' = ai.onnx). */
@@ -22,8 +31,39 @@ export const OPSET = 17;
 export const ML_DOMAIN = 'ai.onnx.ml';
 export const ML_OPSET = 3;
 
-export const DataType = onnx.TensorProto.DataType;
-const AttributeType = onnx.AttributeProto.AttributeType;
+/**
+ * onnx.proto's TensorProto.DataType values (IR version 8), written out so that building a graph's
+ * description needs no schema loaded; a test checks them against onnx-proto's.
+ */
+export const DataType = {
+  UNDEFINED: 0 as Onnx.TensorProto.DataType.UNDEFINED,
+  FLOAT: 1 as Onnx.TensorProto.DataType.FLOAT,
+  UINT8: 2 as Onnx.TensorProto.DataType.UINT8,
+  INT8: 3 as Onnx.TensorProto.DataType.INT8,
+  UINT16: 4 as Onnx.TensorProto.DataType.UINT16,
+  INT16: 5 as Onnx.TensorProto.DataType.INT16,
+  INT32: 6 as Onnx.TensorProto.DataType.INT32,
+  INT64: 7 as Onnx.TensorProto.DataType.INT64,
+  STRING: 8 as Onnx.TensorProto.DataType.STRING,
+  BOOL: 9 as Onnx.TensorProto.DataType.BOOL,
+  FLOAT16: 10 as Onnx.TensorProto.DataType.FLOAT16,
+  DOUBLE: 11 as Onnx.TensorProto.DataType.DOUBLE,
+  UINT32: 12 as Onnx.TensorProto.DataType.UINT32,
+  UINT64: 13 as Onnx.TensorProto.DataType.UINT64,
+  COMPLEX64: 14 as Onnx.TensorProto.DataType.COMPLEX64,
+  COMPLEX128: 15 as Onnx.TensorProto.DataType.COMPLEX128,
+  BFLOAT16: 16 as Onnx.TensorProto.DataType.BFLOAT16,
+} as const;
+
+/** onnx.proto's AttributeProto.AttributeType values used here (checked by the same test). */
+export const AttributeType = {
+  FLOAT: 1 as Onnx.AttributeProto.AttributeType.FLOAT,
+  INT: 2 as Onnx.AttributeProto.AttributeType.INT,
+  STRING: 3 as Onnx.AttributeProto.AttributeType.STRING,
+  FLOATS: 6 as Onnx.AttributeProto.AttributeType.FLOATS,
+  INTS: 7 as Onnx.AttributeProto.AttributeType.INTS,
+  STRINGS: 8 as Onnx.AttributeProto.AttributeType.STRINGS,
+} as const;
 
 /** A dimension: a number is fixed, a string a symbolic size (the batch 'N'). */
 export type Dim = number | string;
@@ -112,10 +152,10 @@ export function encodeModel(parts: ModelParts): Uint8Array {
     ...(parts.docString ? { docString: parts.docString } : {}),
     metadataProps: [...(parts.metadata ?? new Map<string, string>())].map(([key, value]) => ({ key, value })),
   };
-  return onnx.ModelProto.encode(model).finish();
+  return onnx().ModelProto.encode(model).finish();
 }
 
 /** Parses ONNX bytes (throws on malformed protobuf); for tests and tools that inspect a model. */
 export function decodeModel(bytes: Uint8Array): Onnx.ModelProto {
-  return onnx.ModelProto.decode(bytes);
+  return onnx().ModelProto.decode(bytes);
 }
