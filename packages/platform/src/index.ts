@@ -32,6 +32,7 @@ export * from './prisma/prisma.service.js';
 export * from './redis/redis.service.js';
 export * from './redis/redis-lock.js';
 export * from './redis/redis-client.js';
+export * from './redis/channel-subscription.js';
 export * from './redis/key-tags.js';
 export * from './redis/legacy-keys.js';
 export * from './redis/cluster-nodes.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { PLATFORM_CONFIG, closeRedisClient, createRedisClient, type PlatformConfig, type RedisClient } from '@modelyard/platform';
+import { ChannelSubscription, PLATFORM_CONFIG, type PlatformConfig } from '@modelyard/platform';
 import { CHANGE_NOTICES, OUTBOX_EVENTS_CHANNEL, OutboxEventNotice } from '@modelyard/types';
 import { ExperimentWatch } from '../experiments/experiment-watch.js';
 import { FeedbackTargets } from '../feedback/feedback-targets.js';
@@ -20,8 +20,7 @@ const SERVING_EVENTS = new Set(['version.promoted', 'version.rolled_back', 'vers
 export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ModelEvents.name);
   private readonly channel: string;
-  private subscriber?: RedisClient;
-  private subscribed = false;
+  private subscription?: ChannelSubscription;
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -33,27 +32,14 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    // A subscribed connection can do nothing else, so it is this feature's own.
-    const subscriber = createRedisClient(this.config.redis);
-    this.subscriber = subscriber;
-    subscriber.on('message', (channel: string, raw: string) => {
-      if (channel === this.channel) this.heard(raw);
-    });
-    subscriber.on('ready', () => {
+    this.subscription = await ChannelSubscription.open(this.config.redis, this.channel, {
+      message: (raw) => this.heard(raw),
       // Announcements made while disconnected are lost: catch up on everything.
-      if (this.subscribed) void this.reconciler.reconcileAll();
-      else void this.subscribe(subscriber);
+      listening: (again) => {
+        if (again) void this.reconciler.reconcileAll();
+      },
+      failed: (err) => this.logger.warn(`no change announcements (${String(err)}): changes are seen at the periodic reconcile`),
     });
-    await this.subscribe(subscriber);
-  }
-
-  private async subscribe(subscriber: RedisClient): Promise<void> {
-    try {
-      await subscriber.subscribe(this.channel);
-      this.subscribed = true;
-    } catch (err) {
-      this.logger.warn(`no change announcements (${String(err)}): changes are seen at the periodic reconcile`);
-    }
   }
 
   private heard(raw: string): void {
@@ -74,6 +60,6 @@ export class ModelEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.subscriber) await closeRedisClient(this.subscriber);
+    await this.subscription?.close();
   }
 }

@@ -4,7 +4,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.
 import { NotFound } from '../errors/domain-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { RedisService } from '../redis/redis.service.js';
-import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
+import { ChannelSubscription } from '../redis/channel-subscription.js';
 import { recordAudit } from '../audit/audit-writer.js';
 import { apiKeyTarget, hashApiKey, mintApiKey, toApiKeyResponse } from './api-keys.js';
 import type { Principal } from './principal.js';
@@ -26,8 +26,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly cache = new Map<string, { principal: Principal | null; until: number; expiresAt: number | null }>();
   private readonly channel: string;
-  private subscriber?: RedisClient;
-  private subscribed = false;
+  private subscription?: ChannelSubscription;
   /** Counts revocations heard, so a lookup that overlapped one does not cache what it read before. */
   private revocationsHeard = 0;
 
@@ -39,38 +38,25 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     this.channel = `${config.redis.prefix}:${REVOKED_CHANNEL}`;
   }
 
-  /** Listens for revocations on a connection of its own (a subscribed connection can do nothing else). */
+  /** Listens for revocations from start-up; workers authenticate no requests. */
   async onModuleInit(): Promise<void> {
     if (this.config.workerOnly) return;
-    const subscriber = createRedisClient(this.config.redis);
-    this.subscriber = subscriber;
-    subscriber.on('message', (channel: string, hash: string) => {
-      if (channel !== this.channel) return;
-      this.revocationsHeard++;
-      this.cache.delete(hash);
+    this.subscription = await ChannelSubscription.open(this.config.redis, this.channel, {
+      message: (hash) => {
+        this.revocationsHeard++;
+        this.cache.delete(hash);
+      },
+      // A revocation published while the connection was down is never delivered: forget every key cached meanwhile.
+      listening: () => {
+        this.revocationsHeard++;
+        this.cache.clear();
+      },
+      failed: (err) => this.logger.warn(`revoked API keys may work here for up to ${CACHE_MS / 1000} s: no subscription (${String(err)})`),
     });
-    // A revocation published while the connection was down is never delivered: forget every key
-    // cached meanwhile. ioredis subscribes again by itself once a first subscription succeeded.
-    subscriber.on('ready', () => {
-      this.revocationsHeard++;
-      this.cache.clear();
-      if (!this.subscribed) void this.subscribe(subscriber);
-    });
-    await this.subscribe(subscriber);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.subscriber) await closeRedisClient(this.subscriber);
-  }
-
-  private async subscribe(subscriber: RedisClient): Promise<void> {
-    try {
-      await subscriber.subscribe(this.channel);
-      this.subscribed = true;
-    } catch (err) {
-      const delay = `${CACHE_MS / 1000} s`;
-      this.logger.warn(`revoked API keys may work here for up to ${delay}: no subscription (${String(err)})`);
-    }
+    await this.subscription?.close();
   }
 
   /**

@@ -24,6 +24,8 @@ export interface RedisClientOptions {
    * shared hot-state client.
    */
   autoPipelining?: boolean;
+  /** Shown by CLIENT LIST (CLIENT SETNAME), so an operator can tell the connections apart. */
+  name?: string;
 }
 
 /**
@@ -38,14 +40,15 @@ export function createRedisClient(config: RedisConfig, options: RedisClientOptio
   const maxRetriesPerRequest = options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest;
   const lazyConnect = options.lazyConnect ?? false;
   const enableAutoPipelining = options.autoPipelining ?? false;
+  const named = options.name ? { connectionName: options.name } : {};
   const client = config.clusterNodes.length
     ? new Cluster(config.clusterNodes, {
         ...(keyPrefix ? { keyPrefix } : {}),
         lazyConnect,
         enableAutoPipelining,
-        redisOptions: { maxRetriesPerRequest, ...credentials(config.url) },
+        redisOptions: { maxRetriesPerRequest, ...named, ...credentials(config.url) },
       })
-    : new Redis(config.url, { ...(keyPrefix ? { keyPrefix } : {}), maxRetriesPerRequest, lazyConnect, enableAutoPipelining });
+    : new Redis(config.url, { ...(keyPrefix ? { keyPrefix } : {}), maxRetriesPerRequest, lazyConnect, enableAutoPipelining, ...named });
   client.on('error', () => undefined);
   return client;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config.js';
-import { closeRedisClient, createRedisClient, type RedisClient } from '../redis/redis-client.js';
+import { ChannelSubscription } from '../redis/channel-subscription.js';
 import { RedisService } from '../redis/redis.service.js';
 
 /** Published after any change to team ownership or membership; under the installation's REDIS_PREFIX. */
@@ -17,8 +17,7 @@ const CHANGED_CHANNEL = 'teams:changed';
 export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TeamChanges.name);
   private readonly channel: string;
-  private subscriber?: RedisClient;
-  private listening = false;
+  private subscription?: ChannelSubscription;
   private changes = 0;
 
   constructor(
@@ -30,7 +29,7 @@ export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
 
   /** The current generation while changes are heard; undefined when they might not be (then read the database). */
   generation(): number | undefined {
-    return this.listening ? this.changes : undefined;
+    return this.subscription?.listening ? this.changes : undefined;
   }
 
   /** After a committed change: this process forgets at once, the others when the message arrives. */
@@ -42,37 +41,21 @@ export class TeamChanges implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Listens on a connection of its own (a subscribed connection can do nothing else); workers check no requests. */
+  /** Listens from start-up; workers check no requests. */
   async onModuleInit(): Promise<void> {
     if (this.config.workerOnly) return;
-    const subscriber = createRedisClient(this.config.redis);
-    this.subscriber = subscriber;
-    subscriber.on('message', (channel: string) => {
-      if (channel === this.channel) this.changes++;
+    // Each change heard, each loss of the connection and each return moves the generation on:
+    // anything read before a subscription took effect was read under an older one.
+    const next = () => void this.changes++;
+    this.subscription = await ChannelSubscription.open(this.config.redis, this.channel, {
+      message: next,
+      listening: next,
+      lost: next,
+      failed: (err) => this.logger.warn(`team checks read the database on every request: no subscription (${String(err)})`),
     });
-    // Messages published while the connection is down are lost: stop using the cache until it is back.
-    subscriber.on('close', () => {
-      this.listening = false;
-      this.changes++;
-    });
-    subscriber.on('ready', () => void this.subscribe(subscriber));
-    await this.subscribe(subscriber);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.listening = false;
-    if (this.subscriber) await closeRedisClient(this.subscriber);
-  }
-
-  private async subscribe(subscriber: RedisClient): Promise<void> {
-    try {
-      await subscriber.subscribe(this.channel);
-      // Anything that changed before the subscription took effect was read under an older generation.
-      this.changes++;
-      this.listening = subscriber.status === 'ready';
-    } catch (err) {
-      this.listening = false;
-      this.logger.warn(`team checks read the database on every request: no subscription (${String(err)})`);
-    }
+    await this.subscription?.close();
   }
 }
