@@ -16,6 +16,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.
 // BENCH_PARTS=2 (or 1,3): run only those parts; BENCH_SECONDS: length of each HTTP load.
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4').split(','));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// BENCH_CONNECTIONS=10 (or 50,10): the concurrency levels of part 2.
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '50,10').split(',').map(Number);
 
 function localAssignment() {
   const ids = Array.from({ length: IDS }, (_, i) => `user-${i}-${(i * 2654435761) >>> 0}`);
@@ -63,7 +65,7 @@ const cpu = (r) => (r.cpuUs === null ? '' : `   ${r.cpuUs.toFixed(0)} µs CPU pe
 async function httpAssignment(experimentsUrl, peerUrl, model, token, pids) {
   const ourPath = (i) => `/v1/experiments/${model}/assignment?unit=u${i % 200_000}`;
   const peerPath = (i) => `/assign?unit=u${i % 200_000}`;
-  for (const connections of [50, 10]) {
+  for (const connections of CONNECTIONS) {
     const bare = await load(peerUrl, connections, peerPath, undefined, pids.peer);
     const ours = await load(experimentsUrl, connections, ourPath, token, pids.experiments);
     console.log(`\n(2) HTTP assignment, ${connections} connections, ${SECONDS} s each (load average ${loadavg()[0].toFixed(1)})`);

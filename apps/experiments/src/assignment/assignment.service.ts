@@ -8,7 +8,8 @@ import { toAssignmentConfig } from '../experiments/experiments.mapper.js';
 import { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { queuedAssignment } from './assignment-queue.js';
 import { AssignmentsRepository } from './assignments.repository.js';
-import { Claim, stickyClaim, type ClaimInput } from './sticky-claim.js';
+import { ClaimBatcher } from './claim-batcher.js';
+import { Claim, type ClaimInput, type StickyKeys } from './sticky-claim.js';
 import { experimentKey } from '../experiment-keys.js';
 
 /** Redis hash unit → variant: the sticky assignments of one experiment. */
@@ -67,6 +68,8 @@ export class AssignmentService {
    * long as the config cache (AssignmentCache), as a coverage change may take the unit in.
    */
   private readonly known = new AssignmentCache(KNOWN_UNITS_MAX);
+  /** Concurrent requests' claims share one round trip (see ClaimBatcher). */
+  private readonly batcher = new ClaimBatcher(() => this.redis.client);
 
   constructor(
     @Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository,
@@ -123,7 +126,7 @@ export class AssignmentService {
       const candidate = a.inExperiment ? e.variants[a.variant]!.key : null;
       return { unit, candidate, item: candidate === null ? '' : queuedAssignment(candidate, unit) };
     });
-    const claims = await stickyClaim(this.redis.client, this.keys(e.id), inputs);
+    const claims = await this.batcher.claim(this.keys(e.id), inputs);
     const unknown = inputs.filter((_, i) => claims[i]!.claim === Claim.Unknown);
     const looked = unknown.length ? await this.unrestored(e, unknown) : new Map<string, Looked>();
     return units.map((unit, i) => {
@@ -140,7 +143,7 @@ export class AssignmentService {
     });
   }
 
-  private keys(experimentId: string) {
+  private keys(experimentId: string): StickyKeys {
     return {
       sticky: stickyAssignmentsKey(experimentId),
       restored: stickyRestoredKey(experimentId),

@@ -59,12 +59,20 @@ export interface ClaimInput {
   item: string;
 }
 
+/** The keys of one experiment that STICKY_CLAIM reads and writes. */
+export interface StickyKeys {
+  sticky: string;
+  restored: string;
+  queue: string;
+}
+
+export interface ClaimResult {
+  claim: Claim;
+  variant: string;
+}
+
 /** Runs STICKY_CLAIM; one { claim, variant } per input, in order. */
-export async function stickyClaim(
-  client: RedisClient,
-  keys: { sticky: string; restored: string; queue: string },
-  inputs: ClaimInput[],
-): Promise<{ claim: Claim; variant: string }[]> {
+export async function stickyClaim(client: RedisClient, keys: StickyKeys, inputs: ClaimInput[]): Promise<ClaimResult[]> {
   const args = inputs.flatMap((u) => [u.unit, u.candidate ?? '', u.item]);
   const raw = await stickyClaimOn(client)[COMMAND](keys.sticky, keys.restored, keys.queue, ...args);
   return inputs.map((_, i) => ({ claim: Number(raw[2 * i]) as Claim, variant: String(raw[2 * i + 1]) }));
