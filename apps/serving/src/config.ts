@@ -40,6 +40,12 @@ export const ServingEnvObject = BaseEnvObject.extend({
   SERVING_CACHE_MAX_MB: z.coerce.number().positive().max(1_073_741_824).default(10_240),
   /** onnxruntime threads per inference (intra-op); 1 suits many small calls, more helps large models' latency. */
   SERVING_ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  /**
+   * Dynamic batching (BatchingRunner) of the versions whose rows are independent: `learners` (model.json,
+   * and ONNX written by @modelyard/learners), `all` (every ONNX model too: only if none of them mixes
+   * rows of a batch), `off`.
+   */
+  SERVING_BATCHING: z.enum(['learners', 'all', 'off']).default('learners'),
   /** Memory budget of loaded models (each counted at its artifact's size); least recently used go first. */
   SERVING_MAX_MODELS_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   /** Full reconcile with the registry this often: the safety net under the change announcements. */
@@ -80,6 +86,7 @@ export interface ServingSettings {
   cacheDir: string;
   maxCacheBytes: number;
   onnxThreads: number;
+  batching: 'learners' | 'all' | 'off';
   maxModelBytes: number;
   reconcileMs: number;
   experimentsPollMs: number;
@@ -102,6 +109,7 @@ function toServingSettings(env: ServingEnv): ServingSettings {
     cacheDir: env.SERVING_CACHE_DIR,
     maxCacheBytes: Math.round(env.SERVING_CACHE_MAX_MB * 1024 * 1024),
     onnxThreads: env.SERVING_ONNX_THREADS,
+    batching: env.SERVING_BATCHING,
     maxModelBytes: Math.round(env.SERVING_MAX_MODELS_MB * 1024 * 1024),
     reconcileMs: Math.round(env.SERVING_RECONCILE_SECONDS * 1000),
     experimentsPollMs: Math.round(env.SERVING_EXPERIMENTS_POLL_SECONDS * 1000),

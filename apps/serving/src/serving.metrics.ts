@@ -26,6 +26,8 @@ export class ServingMetrics {
   readonly loads: Counter<'model'>;
   readonly swaps: Counter<'model' | 'target'>;
   readonly evictions: Counter;
+  /** Requests whose run was shared with others (dynamic batching, see BatchingRunner). */
+  readonly batched: Counter<'model'>;
   readonly downloads: Counter;
   readonly cacheHits: Counter;
   /** A cached file that no longer hashed to its name: deleted and downloaded again. */
@@ -62,6 +64,11 @@ export class ServingMetrics {
       'model',
       'target',
     ]);
+    this.batched = metrics.counter(
+      'ml_serving_batched_requests_total',
+      'Requests answered from one model run shared with other requests (dynamic batching), by model',
+      ['model'],
+    );
     this.evictions = metrics.counter('ml_serving_model_evictions_total', 'Loaded versions evicted to stay within SERVING_MAX_MODELS_MB');
     this.downloads = metrics.counter('ml_serving_artifact_downloads_total', 'Artifacts downloaded from the registry');
     this.cacheHits = metrics.counter(

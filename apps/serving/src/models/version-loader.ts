@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ONNX_PRODUCER } from '@modelyard/learners';
 import { ArtifactCache } from '../artifacts/artifact-cache.js';
 import type { ServingSettings } from '../config.js';
 import { chooseOutputs } from '../predict/outputs.js';
 import { RegistrySource } from '../registry/registry.source.js';
 import { featuresOf, InputSchemaError, type Feature } from '../runtime/input-schema.js';
 import { layoutOf, SchemaMismatch, type Layout } from '../runtime/layout.js';
+import { BatchingRunner } from '../runtime/batching-runner.js';
 import { LearnerRunner } from '../runtime/learner-runner.js';
+import { onnxProducerName } from '../runtime/onnx-producer.js';
 import { OnnxRunner } from '../runtime/onnx-runner.js';
 import { ModelLoadError, type Runner } from '../runtime/runner.js';
 import { allocate, elementCount, type HostTensor } from '../runtime/tensors.js';
+import { ServingMetrics } from '../serving.metrics.js';
 import { SERVING_SETTINGS } from '../serving.tokens.js';
 import { LoadError, SERVABLE_ARTIFACTS, type LoadedVersion, type VersionDescriptor } from './loaded-version.js';
 
@@ -37,6 +41,7 @@ export class VersionLoader {
     @Inject(RegistrySource) private readonly source: RegistrySource,
     @Inject(ArtifactCache) private readonly cache: ArtifactCache,
     @Inject(SERVING_SETTINGS) private readonly settings: ServingSettings,
+    @Inject(ServingMetrics) private readonly metrics: ServingMetrics,
   ) {}
 
   /** The version's servable artifact and schema; null when it has none (or no longer exists). */
@@ -86,11 +91,24 @@ export class VersionLoader {
 
   private async runner(d: VersionDescriptor, bytes: Buffer, features: Feature[] | null): Promise<Runner> {
     try {
-      return d.format === 'onnx' ? await OnnxRunner.create(bytes, this.settings.onnxThreads) : LearnerRunner.create(bytes, features);
+      const runner =
+        d.format === 'onnx' ? await OnnxRunner.create(bytes, this.settings.onnxThreads) : LearnerRunner.create(bytes, features);
+      if (!this.rowsIndependent(d, bytes)) return runner;
+      const shared = this.metrics.batched.labels(d.model);
+      return new BatchingRunner(runner, (calls) => shared.inc(calls));
     } catch (err) {
       if (err instanceof ModelLoadError) throw new LoadError('load', err.message);
       throw err;
     }
+  }
+
+  /** Whether SERVING_BATCHING lets this version's concurrent runs be batched (see BatchingRunner). */
+  private rowsIndependent(d: VersionDescriptor, bytes: Buffer): boolean {
+    const { batching } = this.settings;
+    if (batching === 'off') return false;
+    if (batching === 'all' || d.format === 'learner') return true;
+    // The learners' exporter writes one linear (or softmax) function of each row.
+    return onnxProducerName(bytes) === ONNX_PRODUCER;
   }
 
   private layout(runner: Runner, features: Feature[] | null): Layout | null {

@@ -141,12 +141,18 @@ export interface ModelParts {
   metadata?: ReadonlyMap<string, string>;
 }
 
+/**
+ * The producer_name of every model this package writes. Each output row is a function of its input
+ * row alone, which lets a server batch concurrent calls (the serving service reads this name).
+ */
+export const ONNX_PRODUCER = '@modelyard/learners';
+
 export function encodeModel(parts: ModelParts): Uint8Array {
   const opsetImport = [{ domain: '', version: OPSET }, ...(parts.ml ? [{ domain: ML_DOMAIN, version: ML_OPSET }] : [])];
   const model: Onnx.IModelProto = {
     irVersion: IR_VERSION,
     opsetImport,
-    producerName: '@modelyard/learners',
+    producerName: ONNX_PRODUCER,
     producerVersion: '1',
     graph: parts.graph,
     ...(parts.docString ? { docString: parts.docString } : {}),
