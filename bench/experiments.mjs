@@ -16,7 +16,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.
 // BENCH_PARTS=2 (or 1,3): run only those parts; BENCH_SECONDS: length of each HTTP load.
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4').split(','));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-// BENCH_CONNECTIONS=10 (or 50,10): the concurrency levels of part 2.
+// BENCH_CONNECTIONS=10 (or 50,10): the concurrency levels of part 2. BENCH_EXPERIMENTS_YOUNG_MB=16:
+// the service with that young generation instead of the production flag's 2 MB (PROCESS_FLAGS).
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '50,10').split(',').map(Number);
 
 function localAssignment() {
@@ -91,7 +92,8 @@ if (PARTS.has('1')) {
 await applyMigrations(DATABASE_URL);
 const env = { DATABASE_URL, REDIS_PREFIX: `bench-${Date.now()}` };
 const registry = await start(join(ROOT, 'apps/registry'), ['dist/main.js'], 3911, env);
-const experiments = await start(join(ROOT, 'apps/experiments'), ['dist/main.js'], 3912, { ...env, REGISTRY_URL: registry.url });
+const young = process.env.BENCH_EXPERIMENTS_YOUNG_MB ? [`--max-semi-space-size=${process.env.BENCH_EXPERIMENTS_YOUNG_MB}`] : [];
+const experiments = await start(join(ROOT, 'apps/experiments'), [...young, 'dist/main.js'], 3912, { ...env, REGISTRY_URL: registry.url });
 const peer = await start(join(ROOT, 'bench'), ['peer-fastify.mjs'], 3913);
 const token = adminToken();
 const call = (base, method, path, body) =>
