@@ -1,4 +1,4 @@
-import type { RedisClient } from '@modelyard/platform';
+import { TurnBatches, type RedisClient } from '@modelyard/platform';
 import { stickyClaim, type ClaimInput, type ClaimResult, type StickyKeys } from './sticky-claim.js';
 
 /** Units in one script call at most: Redis runs a script alone, so one call must stay short (well under 1 ms). */
@@ -19,51 +19,33 @@ interface Batch {
 
 /**
  * Coalesces the sticky claims of the requests that arrive in one turn of the event loop: one
- * STICKY_CLAIM per experiment for all of them, sent once the turn's I/O callbacks have run
- * (setImmediate). Under concurrent load a request costs a share of one round trip instead of one
- * of its own (one write, one reply to parse, one script call in Redis); alone, it waits for nothing
- * but the end of the current turn. The script takes units one after another, so a batch answers
- * exactly as the same requests sent one by one would, duplicates included (the second is sticky).
+ * STICKY_CLAIM per experiment for all of them (TurnBatches). Under concurrent load a request costs
+ * a share of one round trip instead of one of its own (one write, one reply to parse, one script
+ * call in Redis); alone, it waits for nothing but the end of the current turn. The script takes
+ * units one after another, so a batch answers exactly as the same requests sent one by one would,
+ * duplicates included (the second is sticky).
  */
 export class ClaimBatcher {
-  // Keyed by the sticky hash's key: one batch per experiment (a script's keys share one slot).
-  private pending = new Map<string, Batch>();
-  private scheduled = false;
+  // By the sticky hash's key: one batch per experiment (a script's keys share one slot).
+  private readonly batches = new TurnBatches<Batch>((batch) => this.send(batch));
   /** Script calls sent so far (each one round trip). */
   roundTrips = 0;
-  private readonly flushAll = () => this.flush();
 
   constructor(private readonly client: () => RedisClient) {}
 
   claim(keys: StickyKeys, inputs: ClaimInput[]): Promise<ClaimResult[]> {
     return new Promise((resolve, reject) => {
-      let batch = this.pending.get(keys.sticky);
-      if (batch && batch.inputs.length + inputs.length > MAX_BATCH_UNITS) {
-        this.send(batch);
-        batch = undefined;
-      }
-      if (!batch) {
-        batch = { keys, inputs: [], waiters: [] };
-        this.pending.set(keys.sticky, batch);
-      }
+      const batch = this.batches.take(
+        keys.sticky,
+        () => ({ keys, inputs: [], waiters: [] }),
+        (b) => b.inputs.length + inputs.length > MAX_BATCH_UNITS,
+      );
       batch.waiters.push({ from: batch.inputs.length, count: inputs.length, resolve, reject });
       for (const input of inputs) batch.inputs.push(input);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flushAll);
-      }
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batches = [...this.pending.values()];
-    this.pending.clear();
-    for (const batch of batches) this.send(batch);
-  }
-
   private send(batch: Batch): void {
-    if (this.pending.get(batch.keys.sticky) === batch) this.pending.delete(batch.keys.sticky);
     this.roundTrips++;
     stickyClaim(this.client(), batch.keys, batch.inputs).then(
       (results) => {

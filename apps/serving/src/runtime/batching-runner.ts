@@ -1,3 +1,4 @@
+import { TurnBatches } from '@modelyard/platform';
 import type { Runner } from './runner.js';
 import { allocate, type HostTensor, type TensorData } from './tensors.js';
 
@@ -36,10 +37,8 @@ export class BatchingRunner implements Runner {
   readonly platform: string;
   readonly inputs: Runner['inputs'];
   readonly outputs: Runner['outputs'];
-  // Keyed by the calls' signature (see signature()): only like calls share a run.
-  private pending = new Map<string, Group>();
-  private scheduled = false;
-  private readonly flushAll = () => this.flush();
+  // By the calls' signature (see signature()): only like calls share a run.
+  private readonly batches = new TurnBatches<Group>((group) => this.send(group));
   /** Runs sent to the model so far (batched or not). */
   runs = 0;
 
@@ -59,22 +58,13 @@ export class BatchingRunner implements Runner {
     if (like === null || like.rows === 0 || like.rows >= MAX_BATCH_ROWS) return this.runAlone(feeds, outputs);
     const { key, rows } = like;
     return new Promise((resolve, reject) => {
-      let group = this.pending.get(key);
-      if (group && group.rows + rows > MAX_BATCH_ROWS) {
-        this.pending.delete(key);
-        this.send(group);
-        group = undefined;
-      }
-      if (!group) {
-        group = { outputs, calls: [], rows: 0 };
-        this.pending.set(key, group);
-      }
+      const group = this.batches.take(
+        key,
+        () => ({ outputs, calls: [], rows: 0 }),
+        (g) => g.rows + rows > MAX_BATCH_ROWS,
+      );
       group.calls.push({ feeds, rows, resolve, reject });
       group.rows += rows;
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flushAll);
-      }
     });
   }
 
@@ -85,13 +75,6 @@ export class BatchingRunner implements Runner {
   private runAlone(feeds: Feeds, outputs?: readonly string[]): Promise<Outputs> {
     this.runs++;
     return this.inner.run(feeds, outputs);
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const groups = [...this.pending.values()];
-    this.pending.clear();
-    for (const group of groups) this.send(group);
   }
 
   private send(group: Group): void {
