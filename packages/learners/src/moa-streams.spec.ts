@@ -1,4 +1,4 @@
-import { JavaRandom, MersenneTwister, moaSeaDriftStream } from './moa-streams.js';
+import { JavaRandom, MersenneTwister, moaHyperplaneStream, moaSeaDriftStream } from './moa-streams.js';
 
 describe('JavaRandom (java.util.Random)', () => {
   it('matches the JDK draw for draw', () => {
@@ -83,5 +83,59 @@ describe('moaSeaDriftStream (MOA SEAGenerator through ConceptDriftStream, width 
   it('rejects inconsistent options', () => {
     expect(() => [...moaSeaDriftStream({ functions: [1, 2], positions: [], count: 1 })]).toThrow(RangeError);
     expect(() => [...moaSeaDriftStream({ functions: [5], positions: [], count: 1 })]).toThrow(RangeError);
+  });
+});
+
+describe('moaHyperplaneStream (MOA HyperplaneGenerator)', () => {
+  // MOA release 16.04 (commit c88d4c73) and 76107cf, the same generator code in both: a Java main built
+  // `new HyperplaneGenerator()` with "-t 0.001" (other options default: seed 1, 10 attributes, 2 drifting,
+  // 5% noise, 10% reversals) and printed nextInstance()'s values and class.
+  it("gives MOA's instances with -t 0.001, the first ones and the millionth", () => {
+    let ones = 0;
+    let attributeSum = 0;
+    let n = 0;
+    for (const { x, y } of moaHyperplaneStream({ magChange: 0.001, count: 1_000_000 })) {
+      if (n === 0) {
+        expect(Array.from(x)).toEqual([
+          0.3971743421847056, 0.34751802920311026, 0.29405703200403677, 0.5064836273262351, 0.11596708803265776, 0.7705358800791777,
+          0.65989270869342, 0.15674689056984625, 0.3782020453210553, 0.13976268290375116,
+        ]);
+        expect(y).toBe(0);
+      } else if (n === 1) {
+        expect(Array.from(x)).toEqual([
+          0.004852533415334981, 0.8522535640468473, 0.023418065070874627, 0.7050099543038414, 0.2750299495716141, 0.07538779891363978,
+          0.6105915393993295, 0.9549307704704039, 0.2740690950060459, 0.19020220912556496,
+        ]);
+        expect(y).toBe(0);
+      } else if (n === 4) {
+        expect(x[0]).toBe(0.6304048639228539);
+        expect(y).toBe(1);
+      } else if (n === 999_999) {
+        expect(Array.from(x)).toEqual([
+          0.6098532141879235, 0.4665621306891444, 0.737120638137353, 0.766484242551813, 0.542518390492145, 0.8287525407783213,
+          0.47530918487976426, 0.6379622601843843, 0.44868723868893046, 0.756584958309756,
+        ]);
+        expect(y).toBe(1);
+      }
+      ones += y;
+      for (let i = 0; i < 10; i++) attributeSum += x[i]!;
+      n++;
+    }
+    // MOA over the 1 000 000 instances: 500 244 of class 1; the attribute values summed in order,
+    // instance by instance, 5001101.193732421 (the weights' walk and every draw stayed in step).
+    expect(ones).toBe(500_244);
+    expect(attributeSum).toBe(5001101.193732421);
+  });
+
+  it('labels by the hyperplane before noise, and flips about 5% of labels', () => {
+    const samples = [...moaHyperplaneStream({ count: 20_000 })];
+    // Without drift (-t 0) the weights are the first ten nextDouble() of Random(1).
+    const r = new JavaRandom(1);
+    const w = Array.from({ length: 10 }, () => r.nextDouble());
+    const half = w.reduce((a, b) => a + b, 0) * 0.5;
+    expect(samples.every((s) => s.optimal === (w.reduce((a, wi, i) => a + wi * s.x[i]!, 0) >= half ? 1 : 0))).toBe(true);
+    // Binomial SE on 20 000 at 5%: 0.0015.
+    const flipped = samples.filter((s) => s.y !== s.optimal).length / samples.length;
+    expect(Math.abs(flipped - 0.05)).toBeLessThan(4 * 0.0015);
   });
 });

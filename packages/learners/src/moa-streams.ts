@@ -1,7 +1,7 @@
 /**
  * Bit-for-bit replicas of the random sources of MOA (the Java reference for stream learners) and of its
- * SEA stream, so that an accuracy published from MOA or CapyMOA can be checked on the very samples it
- * was measured on, not only on a stream alike in distribution.
+ * SEA and rotating hyperplane streams, so that an accuracy published from MOA or CapyMOA can be checked on
+ * the very samples it was measured on, not only on a stream alike in distribution.
  *
  * - JavaRandom: java.util.Random, the 48-bit linear congruential generator its Javadoc specifies (seed
  *   scrambled with 0x5DEECE66D; seed ← seed·0x5DEECE66D + 0xB mod 2^48; next(bits) the top bits;
@@ -17,9 +17,14 @@
  *   concept is its own generator with its own seed, advanced only while it is the current concept, and
  *   concept k + 1 starts at the 1-based instance number positions[k]: MOA's drift probability there is
  *   1 / (1 + exp(−4·0/0)) = NaN, and a NaN probability selects the new concept.
- * The spec checks the generators against the JDK's java.util.Random, numpy's MT19937 and Commons Math.
+ * - moaHyperplaneStream: MOA's HyperplaneGenerator (the rotating hyperplane; Hulten, Spencer & Domingos
+ *   2001), drawn as its nextInstance does: weights from the first nextDouble()s, then per instance the
+ *   attributes, the label (1 iff Σ wᵢxᵢ ≥ ½ Σ wᵢ), the noise draw, and one direction-reversal draw per
+ *   drifting attribute after its weight moved by σᵢ·t.
+ * The spec checks the generators against the JDK's java.util.Random, numpy's MT19937, Commons Math and
+ * instances printed by MOA.
  */
-import { F64, floor, imul } from './globals.js';
+import { F64, floor, imul, min } from './globals.js';
 import type { SyntheticSample } from './streams.js';
 
 const TWO_24 = 0x1000000;
@@ -132,5 +137,54 @@ export function* moaSeaDriftStream(o: MoaSeaDriftStreamOptions): Generator<Synth
     const x = F64.of(10 * rng.nextDouble(), 10 * rng.nextDouble(), 10 * rng.nextDouble());
     const clean = x[0]! + x[1]! <= SEA_THRESHOLDS[o.functions[concept]! - 1]! ? 0 : 1;
     yield { x, y: 1 + rng.nextInt(100) <= noise ? 1 - clean : clean, optimal: clean };
+  }
+}
+
+export interface MoaHyperplaneStreamOptions {
+  /** Instance seed (MOA's -i). Default 1. */
+  seed?: number;
+  /** Attributes (MOA's -a). Default 10. */
+  features?: number;
+  /** Attributes whose weight drifts, the first ones (MOA's -k). Default 2. */
+  driftFeatures?: number;
+  /** Weight change per instance (MOA's -t). Default 0. */
+  magChange?: number;
+  /** Label noise in percent (MOA's -n). Default 5. */
+  noisePercent?: number;
+  /** Chance in percent that a drifting weight reverses direction after an instance (MOA's -s). Default 10. */
+  sigmaPercent?: number;
+  count: number;
+}
+
+/** Samples of MOA's HyperplaneGenerator (two classes); `optimal` is the class before noise. */
+export function* moaHyperplaneStream(o: MoaHyperplaneStreamOptions): Generator<SyntheticSample> {
+  const d = o.features ?? 10;
+  const drifting = min(o.driftFeatures ?? 2, d);
+  const magChange = o.magChange ?? 0;
+  const noise = o.noisePercent ?? 5;
+  const sigmaPercent = o.sigmaPercent ?? 10;
+  const rng = new JavaRandom(o.seed ?? 1);
+  const weights = new F64(d);
+  const sigma = new F64(d);
+  for (let i = 0; i < d; i++) {
+    weights[i] = rng.nextDouble();
+    sigma[i] = i < drifting ? 1 : 0;
+  }
+  for (let n = 0; n < o.count; n++) {
+    const x = new F64(d);
+    let sum = 0;
+    let sumWeights = 0;
+    for (let i = 0; i < d; i++) {
+      x[i] = rng.nextDouble();
+      sum += weights[i]! * x[i]!;
+      sumWeights += weights[i]!;
+    }
+    const clean = sum >= sumWeights * 0.5 ? 1 : 0;
+    const y = 1 + rng.nextInt(100) <= noise ? 1 - clean : clean;
+    for (let i = 0; i < drifting; i++) {
+      weights[i]! += sigma[i]! * magChange;
+      if (1 + rng.nextInt(100) <= sigmaPercent) sigma[i] = -sigma[i]!;
+    }
+    yield { x, y, optimal: clean };
   }
 }

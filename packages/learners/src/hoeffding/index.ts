@@ -3,3 +3,4 @@ export * from './observers.js';
 export * from './input-schema.js';
 export * from './hoeffding-tree.js';
 export * from './labelled-tree.js';
+export * from './drift/index.js';
