@@ -77,12 +77,16 @@ describe('BatchingRunner', () => {
     expect(inner.seen).toEqual([4, 1, 1, 2]);
   });
 
-  it('answers as unbatched when an output is not one row per input row', async () => {
+  it('answers as unbatched when an output is not one row per input row, and stops batching that model', async () => {
     const inner = new Doubler(false);
     const batching = new BatchingRunner(inner);
     const answers = await Promise.all([twice(batching.run(feeds([[1], [2]], 'x'))), twice(batching.run(feeds([[5]], 'x')))]);
     expect(answers).toEqual([[3], [5]]);
     expect(inner.seen).toEqual([3, 2, 1]);
+    // The model answers so for any input: later calls are no longer batched (no run made twice).
+    const later = await Promise.all([twice(batching.run(feeds([[1], [2]], 'x'))), twice(batching.run(feeds([[5]], 'x')))]);
+    expect(later).toEqual([[3], [5]]);
+    expect(inner.seen).toEqual([3, 2, 1, 2, 1]);
   });
 
   it('batches only like calls: other outputs or another row shape run apart', async () => {

@@ -30,7 +30,8 @@ interface Group {
  * Only for models whose rows are independent (each output row a function of that input row
  * alone; VersionLoader decides which), and checked on every run: when an output's first dimension
  * is not the number of rows, or the batched run fails, every call is run again on its own, so a
- * bad request fails alone and answers exactly as unbatched.
+ * bad request fails alone and answers exactly as unbatched; after the first, the version is not
+ * batched any more.
  */
 export class BatchingRunner implements Runner {
   readonly format: Runner['format'];
@@ -41,6 +42,11 @@ export class BatchingRunner implements Runner {
   private readonly batches = new TurnBatches<Group>((group) => this.send(group));
   /** Runs sent to the model so far (batched or not). */
   runs = 0;
+  /**
+   * Off for good once an output came back without one row per input row: that is the model's
+   * shape, not one input's, and every later batch would be run twice.
+   */
+  private batching = true;
 
   /** `onShared(n)`: n calls were answered from one run. */
   constructor(
@@ -55,7 +61,7 @@ export class BatchingRunner implements Runner {
 
   run(feeds: Feeds, outputs?: readonly string[]): Promise<Outputs> {
     const like = signature(feeds, outputs);
-    if (like === null || like.rows === 0 || like.rows >= MAX_BATCH_ROWS) return this.runAlone(feeds, outputs);
+    if (!this.batching || like === null || like.rows === 0 || like.rows >= MAX_BATCH_ROWS) return this.runAlone(feeds, outputs);
     const { key, rows } = like;
     return new Promise((resolve, reject) => {
       const group = this.batches.take(
@@ -87,7 +93,10 @@ export class BatchingRunner implements Runner {
     this.runAlone(concatenated(calls.map((c) => c.feeds)), outputs).then(
       (out) => {
         const parts = split(out, calls, group.rows);
-        if (!parts) return this.oneByOne(group);
+        if (!parts) {
+          this.batching = false;
+          return this.oneByOne(group);
+        }
         this.onShared(calls.length);
         calls.forEach((c, i) => c.resolve(parts[i]!));
       },
