@@ -40,6 +40,7 @@ export * from './services/service-credential.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './runtime/runtime-flags.js';
+export * from './runtime/fresh-cache.js';
 export * from './runtime/turn-batches.js';
 export * from './all-in-one.js';
 export { shareClients } from './shared-clients.js';

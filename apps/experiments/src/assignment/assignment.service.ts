@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AssignmentCache, OUTSIDE_TTL_MS, assigner, type Assignment } from '@modelyard/assignment';
-import { RedisService } from '@modelyard/platform';
+import { FreshCache, RedisService } from '@modelyard/platform';
 import type { AssignmentConfigResponse, AssignmentResponse } from '@modelyard/types';
 import type { Experiment } from '../experiments/experiment.js';
 import { ExperimentsMetrics } from '../experiments/experiments.metrics.js';
@@ -32,7 +32,6 @@ const KNOWN_UNITS_MAX = 100_000;
 interface Loaded {
   experiment: Experiment;
   assign: (unit: string) => Assignment;
-  at: number;
 }
 
 interface Fresh {
@@ -61,7 +60,8 @@ const outside = (unit: string): AssignmentResponse => ({
  */
 @Injectable()
 export class AssignmentService {
-  private readonly cache = new Map<string, Loaded>();
+  /** Configs by key, at most CONFIG_CACHE_MS old; concurrent requests share one read of an expired one. */
+  private readonly configs = new FreshCache<Loaded>((key) => this.load(key), CONFIG_CACHE_MS);
   /**
    * Redis' answers, remembered: a variant once given is the unit's for good (the hash is only ever
    * HSETNX'd), so a unit seen before costs no round trip; an answer of "outside" is kept only as
@@ -79,17 +79,9 @@ export class AssignmentService {
   ) {}
 
   private async load(key: string): Promise<Loaded> {
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < CONFIG_CACHE_MS) return hit;
     const experiment = await this.experiments.get(key);
     const { seed, variants, coverage } = experiment;
-    const loaded = {
-      experiment,
-      assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }),
-      at: Date.now(),
-    };
-    this.cache.set(key, loaded);
-    return loaded;
+    return { experiment, assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }) };
   }
 
   /** One unit's assignment (GET …/assignment, answered by AssignmentRoute). */
@@ -98,7 +90,7 @@ export class AssignmentService {
   }
 
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
-    const { experiment: e, assign } = await this.load(key);
+    const { experiment: e, assign } = await this.configs.get(key);
     if (e.status !== 'running') return units.map(outside);
     const answers = units.map((unit) => this.remembered(e, unit));
     const unknown = units.filter((_, i) => answers[i] === undefined);
