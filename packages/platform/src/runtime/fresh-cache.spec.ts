@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { FreshCache } from './fresh-cache.js';
 
 /** A loader whose loads the test settles by hand, in order. */
@@ -15,15 +14,14 @@ const settled = () => new Promise((r) => setImmediate(r));
 
 describe('FreshCache', () => {
   let now = 1_000_000;
+  const clock = () => now;
   beforeEach(() => {
     now = 1_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => now);
   });
-  afterEach(() => jest.restoreAllMocks());
 
   it('shares one load among concurrent misses and answers a fresh value at once, without a promise', async () => {
     const { loads, load } = manualLoader();
-    const cache = new FreshCache(load, 1_000);
+    const cache = new FreshCache(load, 1_000, 10, clock);
     const first = cache.get('a');
     const second = cache.get('a');
     const other = cache.get('b');
@@ -38,7 +36,7 @@ describe('FreshCache', () => {
 
   it('refreshes in the background past half the age, and makes callers wait once the age is reached', async () => {
     const { loads, load } = manualLoader();
-    const cache = new FreshCache(load, 1_000);
+    const cache = new FreshCache(load, 1_000, 10, clock);
     const first = cache.get('a');
     loads[0]!.resolve('v1');
     await first;
@@ -60,7 +58,7 @@ describe('FreshCache', () => {
 
   it('counts a value`s age from the start of its load, so a slow load is not served past the age', async () => {
     const { loads, load } = manualLoader();
-    const cache = new FreshCache(load, 1_000);
+    const cache = new FreshCache(load, 1_000, 10, clock);
     const first = cache.get('a');
     now += 900;
     loads[0]!.resolve('slow');
@@ -71,7 +69,7 @@ describe('FreshCache', () => {
 
   it('rejects every waiter of a failed load and tries again on the next get; a failed refresh keeps the value until its age', async () => {
     const { loads, load } = manualLoader();
-    const cache = new FreshCache(load, 1_000);
+    const cache = new FreshCache(load, 1_000, 10, clock);
     const a = cache.get('a');
     const b = cache.get('a');
     loads[0]!.reject(new Error('no such experiment'));
@@ -91,5 +89,19 @@ describe('FreshCache', () => {
     expect(loads).toHaveLength(4);
     now += 100;
     expect(cache.get('a')).toBeInstanceOf(Promise);
+  });
+
+  it('starts afresh past maxKeys values, so keys taken from requests cannot grow it without bound', async () => {
+    const { loads, load } = manualLoader();
+    const cache = new FreshCache(load, 1_000, 2, clock);
+    for (const key of ['a', 'b', 'c']) {
+      const got = cache.get(key);
+      loads.at(-1)!.resolve(key);
+      await got;
+    }
+    // 'c' found two values kept: they went, so 'a' is loaded again.
+    expect(cache.get('c')).toBe('c');
+    expect(cache.get('a')).toBeInstanceOf(Promise);
+    expect(loads).toHaveLength(4);
   });
 });

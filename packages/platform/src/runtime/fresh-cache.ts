@@ -15,12 +15,13 @@ export class FreshCache<V> {
     private readonly load: (key: string) => Promise<V>,
     private readonly maxAgeMs: number,
     private readonly maxKeys = 10_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The value of `key`: at once when it is fresh enough, else once it is loaded. */
   get(key: string): V | Promise<V> {
     const hit = this.values.get(key);
-    const age = hit === undefined ? Infinity : Date.now() - hit.at;
+    const age = hit === undefined ? Infinity : this.now() - hit.at;
     if (hit !== undefined && age < this.maxAgeMs) {
       if (age >= this.maxAgeMs / 2 && !this.loading.has(key)) this.refresh(key).catch(() => undefined);
       return hit.value;
@@ -29,7 +30,7 @@ export class FreshCache<V> {
   }
 
   private refresh(key: string): Promise<V> {
-    const at = Date.now();
+    const at = this.now();
     const loaded = this.load(key).then(
       (value) => {
         this.loading.delete(key);
