@@ -13,6 +13,7 @@ import { installJsonParser } from './http/json-body.js';
 import { requestContext } from './http/request-context.js';
 import type { Logger } from 'pino';
 import { PinoNestLogger, createRootLogger } from './logging/logger.js';
+import { lazyRequestLogger } from './logging/request-logger.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { applyRuntimeFlags } from './runtime/runtime-flags.js';
@@ -70,6 +71,8 @@ export async function createApp(
     loggerInstance: logger,
     // One access line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log becomes a pino child only when a request logs (see LazyRequestLogger).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.http.bodyLimit,
     // X-Forwarded-For is believed only from TRUSTED_PROXIES; otherwise the socket address is the client.
     trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,

@@ -32,6 +32,8 @@ const KNOWN_UNITS_MAX = 100_000;
 interface Loaded {
   experiment: Experiment;
   assign: (unit: string) => Assignment;
+  /** Its Redis keys, built once per load rather than per request. */
+  keys: StickyKeys;
 }
 
 interface Fresh {
@@ -81,7 +83,11 @@ export class AssignmentService {
   private async load(key: string): Promise<Loaded> {
     const experiment = await this.experiments.get(key);
     const { seed, variants, coverage } = experiment;
-    return { experiment, assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }) };
+    return {
+      experiment,
+      assign: assigner({ seed, weights: variants.map((v) => v.weight), coverage }),
+      keys: this.keys(experiment.id),
+    };
   }
 
   /** One unit's assignment (GET …/assignment, answered by AssignmentRoute). */
@@ -90,14 +96,15 @@ export class AssignmentService {
   }
 
   async assignMany(key: string, units: string[]): Promise<AssignmentResponse[]> {
-    const { experiment: e, assign } = await this.configs.get(key);
+    const loaded = await this.configs.get(key);
+    const e = loaded.experiment;
     if (e.status !== 'running') return units.map(outside);
     const answers = units.map((unit) => this.remembered(e, unit));
     const unknown = units.filter((_, i) => answers[i] === undefined);
     this.metrics.answered.memory.inc(units.length - unknown.length);
     if (!unknown.length) return answers as AssignmentResponse[];
     this.metrics.answered.redis.inc(unknown.length);
-    const fresh = await this.claimed(e, assign, unknown);
+    const fresh = await this.claimed(loaded, unknown);
     let k = 0;
     return answers.map((a) => a ?? fresh[k++]!);
   }
@@ -112,13 +119,13 @@ export class AssignmentService {
   }
 
   /** The sticky hash's answers for units this replica does not know yet (one Lua round trip), then remembered. */
-  private async claimed(e: Experiment, assign: Loaded['assign'], units: string[]): Promise<AssignmentResponse[]> {
+  private async claimed({ experiment: e, assign, keys }: Loaded, units: string[]): Promise<AssignmentResponse[]> {
     const inputs = units.map((unit): ClaimInput => {
       const a = assign(unit);
       const candidate = a.inExperiment ? e.variants[a.variant]!.key : null;
       return { unit, candidate, item: candidate === null ? '' : queuedAssignment(candidate, unit) };
     });
-    const claims = await this.batcher.claim(this.keys(e.id), inputs);
+    const claims = await this.batcher.claim(keys, inputs);
     const unknown = inputs.filter((_, i) => claims[i]!.claim === Claim.Unknown);
     const looked = unknown.length ? await this.unrestored(e, unknown) : new Map<string, Looked>();
     return units.map((unit, i) => {
