@@ -38,11 +38,13 @@ export function isPlatformAdmin(principal: Principal): boolean {
 
 /**
  * Decides on team-owned models. A model's team is in platform_model_teams (written by the registry
- * with the model). A transfer or a removed member must apply on the next request on every replica
- * of every service: the per-request reads (a model's team, a member's role) are kept only between
- * changes, as TeamChanges announces them to every process (each writer announces after its commit),
- * and read from the database whenever that announcement could be missed. A model without a team
- * keeps the global roles' rule.
+ * with the model). A transfer or a removed member applies on the writer's next request, and on every
+ * other replica of every service as soon as the announcement reaches it: the per-request reads (a
+ * model's team, a member's role) are kept only between changes, as TeamChanges announces them to
+ * every process (each writer announces after its commit, before it answers), and read from the
+ * database whenever that announcement could be missed. The message leaves Redis with the writer's
+ * reply, so another replica may answer from the old state only within that moment (milliseconds,
+ * more on a loaded machine). A model without a team keeps the global roles' rule.
  */
 @Injectable()
 export class TeamAccess {
