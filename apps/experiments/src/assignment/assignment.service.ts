@@ -127,7 +127,7 @@ export class AssignmentService {
     });
     const claims = await this.batcher.claim(keys, inputs);
     const unknown = inputs.filter((_, i) => claims[i]!.claim === Claim.Unknown);
-    const looked = unknown.length ? await this.unrestored(e, unknown) : new Map<string, Looked>();
+    const looked = unknown.length ? await this.unrestored(e, keys, unknown) : new Map<string, Looked>();
     return units.map((unit, i) => {
       const { claim, variant: found } = claims[i]!;
       if (claim === Claim.First) this.metrics.traffic.inc({ experiment: e.key, variant: found });
@@ -154,8 +154,7 @@ export class AssignmentService {
    * Units not in the sticky hash while it is not restored (a new replica of the hash after Redis lost
    * it, before the tick put the persisted ones back): Postgres decides whether they were assigned.
    */
-  private async unrestored(e: Experiment, inputs: ClaimInput[]): Promise<Map<string, Looked>> {
-    const stickyKey = stickyAssignmentsKey(e.id);
+  private async unrestored(e: Experiment, keys: StickyKeys, inputs: ClaimInput[]): Promise<Map<string, Looked>> {
     const rows = await this.assignments.persisted(
       e.id,
       inputs.map((u) => u.unit),
@@ -163,13 +162,13 @@ export class AssignmentService {
     const persisted = new Map(rows.map((a) => [a.unit, a.variant]));
     if (persisted.size) {
       const pipeline = this.redis.client.pipeline();
-      for (const [unit, variant] of persisted) pipeline.hsetnx(stickyKey, unit, variant);
+      for (const [unit, variant] of persisted) pipeline.hsetnx(keys.sticky, unit, variant);
       await pipeline.exec();
     }
     const fresh = inputs.flatMap((u): Fresh[] =>
       persisted.has(u.unit) || u.candidate === null ? [] : [{ unit: u.unit, variant: u.candidate }],
     );
-    const won = fresh.length ? await this.claim(e, fresh) : new Map<string, string>();
+    const won = fresh.length ? await this.claim(e, keys, fresh) : new Map<string, string>();
     const looked = new Map<string, Looked>();
     for (const [unit, variant] of persisted) looked.set(unit, { variant, sticky: true });
     for (const [unit, variant] of won) looked.set(unit, { variant, sticky: false });
@@ -181,23 +180,22 @@ export class AssignmentService {
    * concurrent request assigned the unit first. New ones are counted and queued for the tick,
    * which persists them to Postgres (see StickyPersistence).
    */
-  private async claim(e: Experiment, fresh: Fresh[]): Promise<Map<string, string>> {
-    const stickyKey = stickyAssignmentsKey(e.id);
+  private async claim(e: Experiment, keys: StickyKeys, fresh: Fresh[]): Promise<Map<string, string>> {
     const pipeline = this.redis.client.pipeline();
-    for (const f of fresh) pipeline.hsetnx(stickyKey, f.unit, f.variant);
+    for (const f of fresh) pipeline.hsetnx(keys.sticky, f.unit, f.variant);
     const results = await pipeline.exec();
     const lost = fresh.filter((_, i) => results?.[i]?.[1] !== 1);
     const first = fresh.filter((_, i) => results?.[i]?.[1] === 1);
     const won = new Map<string, string>();
     // A concurrent request assigned some units first: theirs stands.
-    const theirs = lost.length ? await this.redis.client.hmget(stickyKey, ...lost.map((l) => l.unit)) : [];
+    const theirs = lost.length ? await this.redis.client.hmget(keys.sticky, ...lost.map((l) => l.unit)) : [];
     lost.forEach((l, i) => won.set(l.unit, theirs[i] ?? l.variant));
     for (const f of first) {
       won.set(f.unit, f.variant);
       this.metrics.traffic.inc({ experiment: e.key, variant: f.variant });
     }
     if (first.length) {
-      await this.redis.client.rpush(newAssignmentsKey(e.id), ...first.map((f) => queuedAssignment(f.variant, f.unit)));
+      await this.redis.client.rpush(keys.queue, ...first.map((f) => queuedAssignment(f.variant, f.unit)));
     }
     return won;
   }
